@@ -1,0 +1,48 @@
+# The two commands a fresh machine needs: `make demo` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: demo test bench lint install install-dev clean
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PIP) install -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## demo: materialize the quickstart example (SQLite metadata and files under .assetgraph/)
+demo: install
+	$(VENV)/bin/assetgraph materialize -f examples/quickstart/defs.py
+	$(VENV)/bin/assetgraph list -f examples/quickstart/defs.py
+
+## test: the whole suite; PostgreSQL tests run when a server answers on 127.0.0.1:5432
+test: install-dev
+	@if [ -z "$$ASSETGRAPH_TEST_POSTGRES_URL" ] && $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
+		export ASSETGRAPH_TEST_POSTGRES_URL="$(PG_URL)"; \
+	fi; \
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## bench: benchmark scenarios of shared/BENCH.md, results under bench/results/
+bench: install-dev
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+## lint: ruff, mypy --strict, and the import contracts
+lint: install-dev
+	$(VENV)/bin/ruff check assetgraph io_managers tests bench examples
+	$(VENV)/bin/ruff format --check assetgraph io_managers
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+clean:
+	rm -rf $(VENV) .assetgraph .pytest_cache .mypy_cache .ruff_cache

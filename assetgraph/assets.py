@@ -1,0 +1,436 @@
+"""``@asset`` and ``@multi_asset``: from a function's signature to its lineage.
+
+Each parameter of an asset function names an upstream asset, except ``context``, a
+parameter annotated with a ``ConfigurableResource`` subclass (a resource), and one
+annotated with a ``Config`` subclass (run config). Upstream names are resolved to keys
+later, by the asset graph, which knows every asset.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, overload
+
+from assetgraph.code_version import source_code_version
+from assetgraph.errors import DefinitionError
+from assetgraph.keys import AssetKey, CoercibleToAssetKey
+
+DEFAULT_GROUP = "default"
+DEFAULT_IO_MANAGER_KEY = "io_manager"
+CONTEXT_PARAM = "context"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class AssetIn:
+    """Tunes one input: which asset a parameter reads (``key``) and how."""
+
+    key: AssetKey | None
+    key_prefix: tuple[str, ...]
+    partition_mapping: Any
+    metadata: Mapping[str, Any]
+
+    def __init__(
+        self,
+        key: CoercibleToAssetKey | None = None,
+        *,
+        key_prefix: str | Sequence[str] | None = None,
+        partition_mapping: Any = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> None:
+        object.__setattr__(self, "key", None if key is None else AssetKey.from_user(key))
+        object.__setattr__(self, "key_prefix", _as_prefix(key_prefix))
+        object.__setattr__(self, "partition_mapping", partition_mapping)
+        object.__setattr__(self, "metadata", dict(metadata or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class AssetOut:
+    """One output of a ``@multi_asset``; unset fields default to the multi-asset's own."""
+
+    key: CoercibleToAssetKey | None = None
+    key_prefix: str | Sequence[str] | None = None
+    group: str | None = None
+    tags: Mapping[str, str] | None = None
+    description: str | None = None
+    metadata: Mapping[str, Any] | None = None
+    owners: Sequence[str] | None = None
+    code_version: str | None = None
+    io_manager_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AssetSpec:
+    """Everything declared about one asset key."""
+
+    key: AssetKey
+    output_name: str
+    group: str = DEFAULT_GROUP
+    tags: Mapping[str, str] = field(default_factory=dict)
+    description: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    owners: tuple[str, ...] = ()
+    code_version: str | None = None
+    io_manager_key: str = DEFAULT_IO_MANAGER_KEY
+
+
+@dataclass(frozen=True, slots=True)
+class InputSpec:
+    """One upstream of an asset function, before its key is resolved.
+
+    ``param`` is None for ordering-only ``deps``. ``name`` is the key to resolve (relative
+    to the asset's own prefix first) unless ``key`` is given explicitly.
+    """
+
+    param: str | None
+    name: AssetKey
+    key: AssetKey | None = None
+    partition_mapping: Any = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+class AssetsDefinition:
+    """A function that materializes one or more assets, with what it reads.
+
+    Made by ``@asset`` and ``@multi_asset``; call it like the function for unit tests.
+    """
+
+    def __init__(
+        self,
+        *,
+        fn: Callable[..., Any],
+        name: str,
+        specs: Sequence[AssetSpec],
+        inputs: Sequence[InputSpec],
+        context_param: str | None,
+        resource_params: Mapping[str, type],
+        config_param: tuple[str, type] | None,
+    ) -> None:
+        self.fn = fn
+        self.name = name
+        self.specs = tuple(specs)
+        self.inputs = tuple(inputs)
+        self.context_param = context_param
+        self.resource_params = dict(resource_params)
+        self.config_param = config_param
+        self._spec_by_key = {spec.key: spec for spec in self.specs}
+        self.__doc__ = fn.__doc__
+        self.__wrapped__ = fn
+
+    @property
+    def keys(self) -> tuple[AssetKey, ...]:
+        """The asset keys this definition materializes, in output order."""
+        return tuple(spec.key for spec in self.specs)
+
+    @property
+    def key(self) -> AssetKey:
+        """The only key of a single-asset definition."""
+        if len(self.specs) != 1:
+            raise DefinitionError(
+                f"'{self.name}' materializes {len(self.specs)} assets; use .keys instead of .key."
+            )
+        return self.specs[0].key
+
+    @property
+    def is_multi(self) -> bool:
+        return len(self.specs) > 1 or self.specs[0].output_name != "result"
+
+    @property
+    def step_name(self) -> str:
+        """The name of the step that runs this function: the key, or the multi-asset's name."""
+        return self.name if self.is_multi else self.specs[0].key.to_string()
+
+    def spec(self, key: AssetKey) -> AssetSpec:
+        return self._spec_by_key[key]
+
+    def code_version(self, key: AssetKey) -> str:
+        """The declared code version of ``key``, else a hash of the function's source."""
+        declared = self._spec_by_key[key].code_version
+        return declared if declared is not None else source_code_version(self.fn)
+
+    @property
+    def source_location(self) -> str:
+        """``file:line`` of the function, for messages."""
+        return source_location(self.fn)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.fn(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        keys = ", ".join(key.to_string() for key in self.keys)
+        return f"<AssetsDefinition {self.name}: {keys}>"
+
+
+@overload
+def asset(fn: F, /) -> AssetsDefinition: ...
+
+
+@overload
+def asset(
+    fn: None = None,
+    /,
+    *,
+    name: str | None = None,
+    key_prefix: str | Sequence[str] | None = None,
+    group: str | None = None,
+    group_name: str | None = None,
+    tags: Mapping[str, str] | None = None,
+    description: str | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    owners: Sequence[str] | None = None,
+    code_version: str | None = None,
+    io_manager_key: str | None = None,
+    ins: Mapping[str, AssetIn] | None = None,
+    deps: Iterable[CoercibleToAssetKey | AssetsDefinition] | None = None,
+) -> Callable[[Callable[..., Any]], AssetsDefinition]: ...
+
+
+def asset(
+    fn: Callable[..., Any] | None = None,
+    /,
+    *,
+    name: str | None = None,
+    key_prefix: str | Sequence[str] | None = None,
+    group: str | None = None,
+    group_name: str | None = None,
+    tags: Mapping[str, str] | None = None,
+    description: str | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    owners: Sequence[str] | None = None,
+    code_version: str | None = None,
+    io_manager_key: str | None = None,
+    ins: Mapping[str, AssetIn] | None = None,
+    deps: Iterable[CoercibleToAssetKey | AssetsDefinition] | None = None,
+) -> AssetsDefinition | Callable[[Callable[..., Any]], AssetsDefinition]:
+    """Declare a function as the definition of one asset.
+
+    The asset key is ``key_prefix + (name or the function's name)``. Parameters name the
+    upstream assets (see the module docstring); ``ins`` renames or tunes them and ``deps``
+    adds upstreams that are only ordered before this one, not loaded. ``group_name`` is
+    accepted as Dagster's spelling of ``group``.
+    """
+
+    def decorate(func: Callable[..., Any]) -> AssetsDefinition:
+        _check_callable(func, "@asset")
+        asset_name = name or func.__name__
+        spec = AssetSpec(
+            key=AssetKey((*_as_prefix(key_prefix), asset_name)),
+            output_name="result",
+            group=_check_group(group or group_name, asset_name),
+            tags=_check_tags(tags, asset_name),
+            description=description if description is not None else _docstring(func),
+            metadata=dict(metadata or {}),
+            owners=tuple(owners or ()),
+            code_version=code_version,
+            io_manager_key=io_manager_key or DEFAULT_IO_MANAGER_KEY,
+        )
+        return _build(func, asset_name, [spec], ins, deps)
+
+    if fn is not None:
+        return decorate(fn)
+    return decorate
+
+
+def multi_asset(
+    *,
+    outs: Mapping[str, AssetOut],
+    name: str | None = None,
+    key_prefix: str | Sequence[str] | None = None,
+    group: str | None = None,
+    group_name: str | None = None,
+    tags: Mapping[str, str] | None = None,
+    code_version: str | None = None,
+    io_manager_key: str | None = None,
+    ins: Mapping[str, AssetIn] | None = None,
+    deps: Iterable[CoercibleToAssetKey | AssetsDefinition] | None = None,
+) -> Callable[[Callable[..., Any]], AssetsDefinition]:
+    """Declare a function that materializes several assets in one step.
+
+    The function returns one value per output, as a tuple in the order of ``outs``, or
+    ``Output(value, output_name=...)`` objects. An output's key is ``AssetOut.key``, else
+    ``key_prefix + (output name,)``.
+    """
+    if not outs:
+        raise DefinitionError("@multi_asset needs at least one entry in outs={...}.")
+
+    def decorate(func: Callable[..., Any]) -> AssetsDefinition:
+        _check_callable(func, "@multi_asset")
+        op_name = name or func.__name__
+        specs = []
+        for output_name, out in outs.items():
+            if not isinstance(out, AssetOut):
+                raise DefinitionError(
+                    f"@multi_asset '{op_name}': outs['{output_name}'] must be an AssetOut, "
+                    f"got {type(out).__name__}."
+                )
+            if out.key is not None:
+                key = AssetKey.from_user(out.key)
+            else:
+                key = AssetKey((*_as_prefix(out.key_prefix or key_prefix), output_name))
+            specs.append(
+                AssetSpec(
+                    key=key,
+                    output_name=output_name,
+                    group=_check_group(out.group or group or group_name, key.to_string()),
+                    tags=_check_tags({**(tags or {}), **(out.tags or {})}, key.to_string()),
+                    description=out.description,
+                    metadata=dict(out.metadata or {}),
+                    owners=tuple(out.owners or ()),
+                    code_version=out.code_version or code_version,
+                    io_manager_key=out.io_manager_key or io_manager_key or DEFAULT_IO_MANAGER_KEY,
+                )
+            )
+        return _build(func, op_name, specs, ins, deps)
+
+    return decorate
+
+
+def _build(
+    func: Callable[..., Any],
+    name: str,
+    specs: Sequence[AssetSpec],
+    ins: Mapping[str, AssetIn] | None,
+    deps: Iterable[CoercibleToAssetKey | AssetsDefinition] | None,
+) -> AssetsDefinition:
+    ins = dict(ins or {})
+    params = _signature(func, name).parameters
+    unknown_ins = sorted(set(ins) - set(params))
+    if unknown_ins:
+        raise DefinitionError(
+            f"Asset '{name}' ({source_location(func)}): ins={{...}} names "
+            f"{', '.join(repr(p) for p in unknown_ins)}, which "
+            f"{'is not a parameter' if len(unknown_ins) == 1 else 'are not parameters'} "
+            f"of the function. Parameters: {', '.join(params) or 'none'}."
+        )
+    context_param: str | None = None
+    resource_params: dict[str, type] = {}
+    config_param: tuple[str, type] | None = None
+    inputs: list[InputSpec] = []
+    for param in params.values():
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            star = "*" if param.kind is param.VAR_POSITIONAL else "**"
+            raise DefinitionError(
+                f"Asset '{name}' ({source_location(func)}) takes {star}{param.name}: asset "
+                "functions must name each upstream asset as its own parameter."
+            )
+        if param.kind is param.POSITIONAL_ONLY:
+            raise DefinitionError(
+                f"Asset '{name}' ({source_location(func)}): parameter '{param.name}' is "
+                "positional-only; assets receive their inputs by name, so drop the '/'."
+            )
+        kind = getattr(param.annotation, "__assetgraph_kind__", None)
+        if param.name in ins:
+            asset_in = ins[param.name]
+            if not isinstance(asset_in, AssetIn):
+                raise DefinitionError(
+                    f"Asset '{name}': ins['{param.name}'] must be an AssetIn, "
+                    f"got {type(asset_in).__name__}."
+                )
+            inputs.append(
+                InputSpec(
+                    param=param.name,
+                    name=AssetKey((*asset_in.key_prefix, param.name)),
+                    key=asset_in.key,
+                    partition_mapping=asset_in.partition_mapping,
+                    metadata=asset_in.metadata,
+                )
+            )
+        elif param.name == CONTEXT_PARAM or kind == "context":
+            context_param = param.name
+        elif kind == "resource":
+            resource_params[param.name] = param.annotation
+        elif kind == "config":
+            if config_param is not None:
+                raise DefinitionError(
+                    f"Asset '{name}' has two Config parameters ('{config_param[0]}' and "
+                    f"'{param.name}'); merge them into one Config class."
+                )
+            config_param = (param.name, param.annotation)
+        else:
+            inputs.append(InputSpec(param=param.name, name=_param_key(param.name, name, func)))
+    for dep in deps or ():
+        if isinstance(dep, AssetsDefinition):
+            inputs.extend(InputSpec(param=None, name=key, key=key) for key in dep.keys)
+        else:
+            inputs.append(InputSpec(param=None, name=AssetKey.from_user(dep)))
+    return AssetsDefinition(
+        fn=func,
+        name=name,
+        specs=specs,
+        inputs=inputs,
+        context_param=context_param,
+        resource_params=resource_params,
+        config_param=config_param,
+    )
+
+
+def _signature(func: Callable[..., Any], name: str) -> inspect.Signature:
+    try:
+        return inspect.signature(func, eval_str=True)
+    except (NameError, SyntaxError, TypeError):
+        # Annotations that cannot be evaluated are treated as plain (upstream) parameters.
+        try:
+            return inspect.signature(func)
+        except (TypeError, ValueError) as exc:
+            raise DefinitionError(f"Asset '{name}': cannot read its signature: {exc}") from exc
+    except ValueError as exc:
+        raise DefinitionError(f"Asset '{name}': cannot read its signature: {exc}") from exc
+
+
+def _param_key(param: str, asset_name: str, func: Callable[..., Any]) -> AssetKey:
+    try:
+        return AssetKey((param,))
+    except DefinitionError as exc:  # pragma: no cover - Python identifiers are valid key parts
+        raise DefinitionError(f"Asset '{asset_name}' ({source_location(func)}): {exc}") from exc
+
+
+def _check_callable(func: object, decorator: str) -> None:
+    if not callable(func):
+        raise DefinitionError(
+            f"{decorator} must decorate a function, got {type(func).__name__} {func!r}."
+        )
+
+
+def _check_group(group: str | None, asset_name: str) -> str:
+    group = group or DEFAULT_GROUP
+    if not isinstance(group, str) or not group.replace("_", "").replace("-", "").isalnum():
+        raise DefinitionError(
+            f"Asset '{asset_name}': invalid group name {group!r}; use letters, digits, '_' and '-'."
+        )
+    return group
+
+
+def _check_tags(tags: Mapping[str, str] | None, asset_name: str) -> dict[str, str]:
+    checked: dict[str, str] = {}
+    for tag_key, tag_value in (tags or {}).items():
+        if not isinstance(tag_key, str) or not isinstance(tag_value, str):
+            raise DefinitionError(
+                f"Asset '{asset_name}': tag {tag_key!r}: {tag_value!r} must map a string to a "
+                "string."
+            )
+        checked[tag_key] = tag_value
+    return checked
+
+
+def _as_prefix(prefix: str | Sequence[str] | None) -> tuple[str, ...]:
+    if prefix is None:
+        return ()
+    if isinstance(prefix, str):
+        return tuple(prefix.split("/"))
+    return tuple(prefix)
+
+
+def _docstring(func: Callable[..., Any]) -> str | None:
+    doc = inspect.getdoc(func)
+    return doc or None
+
+
+def source_location(func: Callable[..., Any]) -> str:
+    """``file:line`` where ``func`` is defined, or its qualified name when unknown."""
+    code = getattr(inspect.unwrap(func), "__code__", None)
+    if code is None:
+        return getattr(func, "__qualname__", repr(func))
+    return f"{code.co_filename}:{code.co_firstlineno}"

@@ -1,0 +1,1 @@
+"""The ``assetgraph`` command line: a thin typer layer over the library."""

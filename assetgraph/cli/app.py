@@ -1,0 +1,86 @@
+"""The typer application, its shared options, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from assetgraph.errors import AssetgraphError, CodeLocationLoadError
+
+app = typer.Typer(
+    name="assetgraph",
+    help="Declare assets as functions; materialize, inspect and keep them fresh.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+runs_app = typer.Typer(help="Inspect past runs.", no_args_is_help=True)
+storage_app = typer.Typer(help="Manage the metadata database.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+app.add_typer(storage_app, name="storage")
+
+FileOption = Annotated[
+    Path | None,
+    typer.Option("--file", "-f", help="Python file of the code location.", show_default=False),
+]
+ModuleOption = Annotated[
+    str | None,
+    typer.Option("--module", "-m", help="Module of the code location.", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Show full tracebacks on errors.")
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(fn: F) -> F:
+    """Turn assetgraph errors into one clear line and the right exit code.
+
+    A traceback is shown only with ``--verbose`` (or ASSETGRAPH_VERBOSE=1); a code
+    location that failed to import shows the user's own frames.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        verbose = bool(kwargs.get("verbose")) or os.environ.get("ASSETGRAPH_VERBOSE") == "1"
+        try:
+            return fn(*args, **kwargs)
+        except AssetgraphError as exc:
+            if verbose:
+                traceback.print_exc()
+            elif isinstance(exc, CodeLocationLoadError) and exc.user_traceback:
+                print(exc.user_traceback, file=sys.stderr)
+            print(f"Error: {exc}", file=sys.stderr)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def load(file: Path | None, module: str | None) -> Any:
+    """Load the code location named by ``-f`` / ``-m`` / pyproject.toml."""
+    from assetgraph.code_location import load_definitions
+
+    return load_definitions(module=module, file=file)
+
+
+def parse_tags(tags: list[str] | None) -> dict[str, str]:
+    """``["k=v", ...]`` -> ``{"k": "v"}``; a malformed tag is a usage error."""
+    from assetgraph.errors import UsageError
+
+    parsed: dict[str, str] = {}
+    for tag in tags or []:
+        key, sep, value = tag.partition("=")
+        if not sep or not key:
+            raise UsageError(f"Invalid --tag '{tag}': write it as KEY=VALUE.")
+        parsed[key] = value
+    return parsed

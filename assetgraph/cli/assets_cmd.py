@@ -1,0 +1,177 @@
+"""``assetgraph list``, ``check`` and ``materialize``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assetgraph.cli import render
+from assetgraph.cli.app import (
+    FileOption,
+    JsonOption,
+    ModuleOption,
+    VerboseOption,
+    app,
+    handle_errors,
+    load,
+    parse_tags,
+)
+
+SelectOption = Annotated[
+    str | None,
+    typer.Option(
+        "--select",
+        "-s",
+        help="Assets to include: 'key', '+key' (and upstream), 'key+' (and downstream), "
+        "'2+key', 'group:NAME', 'tag:K=V', '*'; space = union, comma = intersection.",
+        show_default=False,
+    ),
+]
+ExcludeOption = Annotated[
+    str | None,
+    typer.Option("--exclude", help="Assets to leave out (same language).", show_default=False),
+]
+
+
+@app.command("list")
+@handle_errors
+def list_assets(
+    file: FileOption = None,
+    module: ModuleOption = None,
+    select: SelectOption = None,
+    as_json: JsonOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """List the assets of a code location with their group, upstreams and last run."""
+    from assetgraph.selection import select_assets
+    from assetgraph.storage.instance import Instance
+
+    defs = load(file, module)
+    graph = defs.graph
+    keys = select_assets(graph, select) if select else list(graph.all_keys)
+    latest = Instance.from_env().storage.latest_materializations([k.to_string() for k in keys])
+    rows: list[dict[str, Any]] = []
+    for key in keys:
+        spec = graph.spec(key)
+        record = latest.get((key.to_string(), None))
+        rows.append(
+            {
+                "key": key.to_string(),
+                "group": spec.group,
+                "upstream": [p.to_string() for p in graph.parents(key)],
+                "tags": dict(spec.tags),
+                "owners": list(spec.owners),
+                "description": spec.description,
+                "code_version": graph.assets_def(key).code_version(key),
+                "last_materialization": None
+                if record is None
+                else {
+                    "run_id": record.run_id,
+                    "timestamp": record.timestamp,
+                    "code_version": record.code_version,
+                },
+            }
+        )
+    if as_json:
+        render.print_json(rows)
+        return
+    render.print_table(
+        f"{len(rows)} assets",
+        ["asset", "group", "upstream", "last materialized"],
+        [
+            [
+                row["key"],
+                row["group"],
+                ", ".join(row["upstream"]) or "-",
+                "never"
+                if row["last_materialization"] is None
+                else f"{render.ago(row['last_materialization']['timestamp'])} "
+                f"(run {row['last_materialization']['run_id'][:8]})",
+            ]
+            for row in rows
+        ],
+    )
+
+
+@app.command("check")
+@handle_errors
+def check(
+    file: FileOption = None,
+    module: ModuleOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Load and validate a code location without running anything."""
+    defs = load(file, module)
+    graph = defs.graph
+    typer.echo(
+        f"OK: {len(graph.all_keys)} assets in {len(graph.groups())} group(s), "
+        f"{graph.nx_graph.number_of_edges()} dependencies, no cycles."
+    )
+
+
+@app.command("materialize")
+@handle_errors
+def materialize_cmd(
+    file: FileOption = None,
+    module: ModuleOption = None,
+    select: SelectOption = None,
+    exclude: ExcludeOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan and run nothing.")
+    ] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="YAML/JSON run config file.", show_default=False),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", help="Run tag KEY=VALUE (repeatable).", show_default=False),
+    ] = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Materialize the selected assets (all by default) in one run."""
+    from assetgraph.execution.materialize import execute_plan, plan_for_selection
+    from assetgraph.execution.run_config import load_run_config_file
+    from assetgraph.storage.instance import Instance
+
+    defs = load(file, module)
+    plan = plan_for_selection(defs, select, exclude)
+    run_config = load_run_config_file(config) if config else None
+    tags = parse_tags(tag)
+    if dry_run:
+        typer.echo(f"Plan: {len(plan)} step(s)")
+        for number, step in enumerate(plan.steps, start=1):
+            after = f"  (after {', '.join(step.upstream_steps)})" if step.upstream_steps else ""
+            typer.echo(f"  {number:>4}. {step.key}{after}")
+        return
+    from assetgraph.cli.progress import RunProgress
+
+    with RunProgress(len(plan)) as progress:
+        result = execute_plan(
+            defs,
+            plan,
+            instance=Instance.from_env(),
+            run_config=run_config,
+            tags=tags,
+            selection_text=select or "*",
+            on_event=progress.on_event,
+        )
+    outcomes = result.step_outcomes.values()
+    succeeded = sum(o.status == "success" for o in outcomes)
+    failed = [o for o in outcomes if o.status == "failure"]
+    skipped = sum(o.status == "skipped" for o in outcomes)
+    if result.success:
+        typer.echo(f"Run {result.run_id} succeeded: {succeeded} step(s) materialized.")
+        return
+    for outcome in failed:
+        assert outcome.error is not None
+        print(f"Step '{outcome.step_key}' failed: {outcome.error.summary()}", file=sys.stderr)
+    print(
+        f"Run {result.run_id} failed: {len(failed)} failed, {skipped} skipped, {succeeded} "
+        f"succeeded. Full tracebacks: assetgraph runs show {result.run_id[:8]}",
+        file=sys.stderr,
+    )
+    raise typer.Exit(1)

@@ -1,0 +1,15 @@
+"""Entry point of the ``assetgraph`` console script."""
+
+from __future__ import annotations
+
+from assetgraph.cli import assets_cmd, runs_cmd, storage_cmd  # noqa: F401  (registers commands)
+from assetgraph.cli.app import app
+
+
+def run() -> None:
+    """Run the command line."""
+    app()
+
+
+if __name__ == "__main__":
+    run()

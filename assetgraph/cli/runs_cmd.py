@@ -1,0 +1,168 @@
+"""``assetgraph runs list`` and ``runs show``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from assetgraph.cli import render
+from assetgraph.cli.app import JsonOption, VerboseOption, handle_errors, parse_tags, runs_app
+
+
+@runs_app.command("list")
+@handle_errors
+def list_runs(
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most this many runs.")] = 20,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status", help="Only runs with this status (repeatable).", show_default=False
+        ),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag", help="Only runs with tag KEY=VALUE (repeatable).", show_default=False
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """List recent runs, newest first."""
+    from assetgraph.errors import UsageError
+    from assetgraph.storage.instance import Instance
+    from assetgraph.storage.records import RunStatus
+
+    try:
+        statuses = [RunStatus(s) for s in status] if status else None
+    except ValueError:
+        raise UsageError(
+            f"Unknown --status {status}; use one of: {', '.join(s.value for s in RunStatus)}."
+        ) from None
+    runs = Instance.from_env().storage.list_runs(
+        limit=limit, statuses=statuses, tags=parse_tags(tag)
+    )
+    if as_json:
+        render.print_json([_run_json(run) for run in runs])
+        return
+    render.print_table(
+        f"{len(runs)} run(s)",
+        ["run", "status", "started", "duration", "selection", "tags"],
+        [
+            [
+                run.run_id[:8],
+                run.status.value,
+                render.timestamp_text(run.started_at or run.created_at),
+                render.duration(run.duration),
+                run.selection,
+                " ".join(f"{k}={v}" for k, v in run.tags.items()) or "-",
+            ]
+            for run in runs
+        ],
+    )
+
+
+@runs_app.command("show")
+@handle_errors
+def show_run(
+    run_id: Annotated[
+        str, typer.Argument(help="Run id, or a unique prefix of at least 4 characters.")
+    ],
+    as_json: JsonOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Show a run: its steps, materializations, logs and full error tracebacks."""
+    from assetgraph.errors import RunNotFoundError
+    from assetgraph.storage.instance import Instance
+    from assetgraph.storage.records import EventType
+
+    storage = Instance.from_env().storage
+    run = storage.get_run(run_id)
+    if run is None:
+        raise RunNotFoundError(f"No run '{run_id}': see 'assetgraph runs list'.")
+    events = storage.events_for_run(run.run_id)
+    if as_json:
+        render.print_json({**_run_json(run), "events": [_event_json(event) for event in events]})
+        return
+    typer.echo(f"Run {run.run_id}  {run.status.value}")
+    typer.echo(f"  selection: {run.selection}")
+    typer.echo(
+        f"  started:   {render.timestamp_text(run.started_at)}"
+        f"   duration: {render.duration(run.duration)}"
+    )
+    if run.tags:
+        typer.echo("  tags:      " + " ".join(f"{k}={v}" for k, v in run.tags.items()))
+    if run.error:
+        typer.echo(f"  error:     {run.error}")
+    steps: dict[str, dict[str, Any]] = {}
+    for event in events:
+        if event.step_key is None:
+            continue
+        step = steps.setdefault(
+            event.step_key, {"status": "running", "duration": None, "assets": []}
+        )
+        if event.event_type is EventType.STEP_SUCCESS:
+            step.update(status="success", duration=event.payload.get("duration"))
+        elif event.event_type is EventType.STEP_FAILURE:
+            step.update(status="failure", duration=event.payload.get("duration"))
+        elif event.event_type is EventType.STEP_SKIPPED:
+            step.update(status="skipped", reason=event.message)
+        elif event.event_type is EventType.ASSET_MATERIALIZATION:
+            step["assets"].append(event)
+    render.print_table(
+        None,
+        ["step", "status", "duration", "materialized"],
+        [
+            [
+                key,
+                step["status"],
+                render.duration(step["duration"]),
+                ", ".join(_materialization_text(e) for e in step["assets"])
+                or step.get("reason", "-"),
+            ]
+            for key, step in steps.items()
+        ],
+    )
+    for event in events:
+        if event.event_type is EventType.LOG:
+            typer.echo(f"[{event.step_key}] {event.payload.get('level', 'INFO')}: {event.message}")
+    for event in events:
+        if event.event_type is EventType.STEP_FAILURE:
+            error = event.payload.get("error", {})
+            typer.echo(f"\nStep '{event.step_key}' failed: {event.message}")
+            typer.echo(error.get("traceback", "").rstrip())
+
+
+def _materialization_text(event: Any) -> str:
+    metadata = event.payload.get("metadata", {})
+    rows = f" ({metadata['row_count']} rows)" if "row_count" in metadata else ""
+    return f"{event.asset_key}{rows}"
+
+
+def _run_json(run: Any) -> dict[str, Any]:
+    return {
+        "run_id": run.run_id,
+        "status": run.status.value,
+        "created_at": run.created_at,
+        "started_at": run.started_at,
+        "ended_at": run.ended_at,
+        "duration": run.duration,
+        "selection": run.selection,
+        "asset_keys": list(run.asset_keys),
+        "tags": run.tags,
+        "error": run.error,
+    }
+
+
+def _event_json(event: Any) -> dict[str, Any]:
+    return {
+        "event_id": event.event_id,
+        "event_type": event.event_type.value,
+        "timestamp": event.timestamp,
+        "step_key": event.step_key,
+        "asset_key": event.asset_key,
+        "partition_key": event.partition_key,
+        "message": event.message,
+        "payload": event.payload,
+    }

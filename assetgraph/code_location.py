@@ -1,0 +1,139 @@
+"""Loading a code location: a module (``-m``), a file (``-f``) or ``[tool.assetgraph]``.
+
+A code location exposes one ``Definitions`` object at top level; a module without one but
+with ``@asset`` functions at top level is loaded as ``Definitions(assets=[...])``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+import tomllib
+import traceback
+from pathlib import Path
+from types import ModuleType
+
+from assetgraph.definitions import Definitions
+from assetgraph.errors import AssetgraphError, CodeLocationLoadError, UsageError
+from assetgraph.graph import assets_defs_in
+
+
+def load_definitions(
+    *,
+    module: str | None = None,
+    file: str | os.PathLike[str] | None = None,
+    cwd: Path | None = None,
+) -> Definitions:
+    """Import the code location and return its ``Definitions``.
+
+    With neither ``module`` nor ``file``, reads ``module`` (or ``file``) from
+    ``[tool.assetgraph]`` in ``cwd``'s pyproject.toml.
+    """
+    cwd = Path.cwd() if cwd is None else cwd
+    if module and file:
+        raise UsageError("Pass either -m MODULE or -f FILE, not both.")
+    if not module and not file:
+        module, file = _from_pyproject(cwd)
+    if file:
+        loaded = _import_file(Path(file) if Path(file).is_absolute() else cwd / file)
+        origin = str(file)
+    else:
+        assert module is not None
+        loaded = _import_module(module, cwd)
+        origin = module
+    return definitions_in_module(loaded, origin)
+
+
+def definitions_in_module(module: ModuleType, origin: str) -> Definitions:
+    """The one ``Definitions`` of ``module``, or one made from its top-level assets."""
+    found = {name: obj for name, obj in vars(module).items() if isinstance(obj, Definitions)}
+    if len(found) == 1:
+        return next(iter(found.values()))
+    if len(found) > 1:
+        if "defs" in found:
+            return found["defs"]
+        raise CodeLocationLoadError(
+            f"Code location '{origin}' has several Definitions objects "
+            f"({', '.join(sorted(found))}); keep one, or name the one to use 'defs'."
+        )
+    assets = assets_defs_in(vars(module).values())
+    if not assets:
+        raise CodeLocationLoadError(
+            f"Code location '{origin}' defines no Definitions and no @asset functions at top level."
+        )
+    return Definitions(assets=assets)
+
+
+def _from_pyproject(cwd: Path) -> tuple[str | None, str | None]:
+    pyproject = cwd / "pyproject.toml"
+    hint = (
+        "No code location given: pass -f FILE.py or -m MODULE, or set "
+        '[tool.assetgraph] module = "..." in pyproject.toml'
+    )
+    if not pyproject.is_file():
+        raise UsageError(f"{hint} (no pyproject.toml in {cwd}).")
+    try:
+        config = tomllib.loads(pyproject.read_text()).get("tool", {}).get("assetgraph", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"Cannot read {pyproject}: {exc}.") from exc
+    module, file = config.get("module"), config.get("file")
+    if not module and not file:
+        raise UsageError(f"{hint} ({pyproject} has no [tool.assetgraph] module).")
+    return module, file
+
+
+def _import_file(path: Path) -> ModuleType:
+    if not path.is_file():
+        raise UsageError(f"Code location file '{path}' does not exist.")
+    name = f"assetgraph_code_location_{abs(hash(str(path.resolve())))}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise UsageError(f"Code location '{path}' is not a Python file.")
+    loaded = importlib.util.module_from_spec(spec)
+    directory = str(path.resolve().parent)
+    if directory not in sys.path:
+        sys.path.insert(0, directory)
+    sys.modules[name] = loaded
+    try:
+        spec.loader.exec_module(loaded)
+    except AssetgraphError:
+        sys.modules.pop(name, None)
+        raise
+    except BaseException as exc:
+        sys.modules.pop(name, None)
+        raise _load_error(str(path), exc) from exc
+    return loaded
+
+
+def _import_module(module: str, cwd: Path) -> ModuleType:
+    if str(cwd) not in sys.path:
+        sys.path.insert(0, str(cwd))
+    try:
+        return importlib.import_module(module)
+    except AssetgraphError:
+        raise
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            raise UsageError(
+                f"Code location module '{module}' was not found (looked in {cwd} and on sys.path)."
+            ) from exc
+        raise _load_error(module, exc) from exc
+    except BaseException as exc:
+        raise _load_error(module, exc) from exc
+
+
+def _load_error(origin: str, exc: BaseException) -> CodeLocationLoadError:
+    if isinstance(exc, KeyboardInterrupt | SystemExit):
+        raise exc
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = str(Path(__file__).parent)
+    user_frames = [
+        f for f in frames if not f.filename.startswith(ours) and "<frozen" not in f.filename
+    ]
+    lines = "".join(traceback.format_list(user_frames))
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    error = CodeLocationLoadError(f"Could not load code location '{origin}': {detail}")
+    error.user_traceback = f"Traceback (most recent call last):\n{lines}{detail}"
+    return error

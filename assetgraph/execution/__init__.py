@@ -1,0 +1,1 @@
+"""Running plans: step execution, executors, and ``materialize``."""

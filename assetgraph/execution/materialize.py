@@ -1,0 +1,195 @@
+"""``materialize``: select, plan and run assets, recording everything in the metadata database."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from assetgraph.assets import AssetsDefinition
+from assetgraph.definitions import Definitions
+from assetgraph.errors import RunFailure, UsageError
+from assetgraph.execution.in_process import execute_in_process
+from assetgraph.execution.resources import io_managers_for, resources_for_run
+from assetgraph.execution.result import MaterializeResult
+from assetgraph.execution.run_config import resolve_run_config
+from assetgraph.execution.step import StepEnvironment, StepOutcome
+from assetgraph.keys import AssetKey
+from assetgraph.planner import ExecutionPlan, build_plan
+from assetgraph.selection import select_assets
+from assetgraph.storage.instance import Instance
+from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
+
+SelectionArg = str | Sequence[str | AssetKey | AssetsDefinition] | None
+
+
+def materialize(
+    assets_or_defs: Definitions | Sequence[AssetsDefinition],
+    *,
+    selection: SelectionArg = None,
+    exclude: SelectionArg = None,
+    instance: Instance | None = None,
+    run_config: Mapping[str, Any] | None = None,
+    resources: Mapping[str, Any] | None = None,
+    tags: Mapping[str, str] | None = None,
+    raise_on_error: bool = False,
+    on_event: Callable[[EventRecord], None] | None = None,
+) -> MaterializeResult:
+    """Materialize the selected assets (all by default) in one run, in this process.
+
+    ``selection`` is a selection string (``"+revenue"``), or a list of keys, key strings or
+    asset definitions. Without ``instance``, an ephemeral instance is used (nothing
+    persists), as with Dagster's ``materialize``. Returns a result with ``success``,
+    ``run_id`` and ``output_for(key)``; with ``raise_on_error=True`` a failed step raises.
+    """
+    defs = as_definitions(assets_or_defs, resources)
+    plan = plan_for_selection(defs, selection, exclude)
+    result = execute_plan(
+        defs,
+        plan,
+        instance=instance or Instance.ephemeral(),
+        run_config=run_config,
+        tags=tags,
+        selection_text=_selection_text(selection),
+        on_event=on_event,
+    )
+    if raise_on_error and not result.success:
+        failures = "; ".join(
+            f"{o.step_key}: {o.error.summary()}" for o in result.failures if o.error is not None
+        )
+        raise RunFailure(f"Run {result.run_id} failed: {failures}")
+    return result
+
+
+def as_definitions(
+    assets_or_defs: Definitions | Sequence[AssetsDefinition], resources: Mapping[str, Any] | None
+) -> Definitions:
+    """``Definitions`` from either itself or a list of assets, with extra resources."""
+    if isinstance(assets_or_defs, Definitions):
+        if not resources:
+            return assets_or_defs
+        return Definitions(
+            assets_or_defs.assets,
+            resources={**assets_or_defs.resources, **resources},
+            io_managers=assets_or_defs.io_managers,
+        )
+    return Definitions(assets_or_defs, resources=resources)
+
+
+def plan_for_selection(
+    defs: Definitions, selection: SelectionArg, exclude: SelectionArg
+) -> ExecutionPlan:
+    """The plan for the assets a selection names (an error when it names none)."""
+    keys = select_assets(defs.graph, _selection_strings(selection), _selection_strings(exclude))
+    if not keys:
+        raise UsageError(
+            f"Selection '{_selection_text(selection)}' matched no assets"
+            + (f" after excluding '{_selection_text(exclude)}'" if exclude else "")
+            + "."
+        )
+    return build_plan(defs.graph, keys)
+
+
+def execute_plan(
+    defs: Definitions,
+    plan: ExecutionPlan,
+    *,
+    instance: Instance,
+    run_config: Mapping[str, Any] | None = None,
+    tags: Mapping[str, str] | None = None,
+    selection_text: str = "*",
+    on_event: Callable[[EventRecord], None] | None = None,
+) -> MaterializeResult:
+    """Run ``plan`` as a new run: validate config, record the run, execute, record the end."""
+    configs = resolve_run_config(defs.graph, [s.assets_def for s in plan.steps], run_config)
+    storage = instance.storage
+    io_managers = io_managers_for(defs, instance.storage_dir)
+    run_id = uuid.uuid4().hex
+    started = time.time()
+    storage.create_run(
+        RunRecord(
+            run_id=run_id,
+            status=RunStatus.STARTED,
+            created_at=started,
+            started_at=started,
+            selection=selection_text,
+            asset_keys=tuple(key.to_string() for key in plan.selected_keys),
+            tags=dict(tags or {}),
+            run_config=dict(run_config or {}),
+        )
+    )
+
+    def record(events: list[EventRecord]) -> None:
+        if not events:
+            return
+        storage.store_events(events)
+        if on_event is not None:
+            for event in events:
+                on_event(event)
+
+    record([EventRecord(run_id, EventType.RUN_START, started, message=f"{len(plan)} steps")])
+    outcomes: dict[str, StepOutcome] = {}
+    error: str | None = None
+    try:
+        with resources_for_run(defs.resources, run_id) as resources:
+            env = StepEnvironment(
+                run_id=run_id,
+                graph=defs.graph,
+                io_managers=io_managers,
+                resources=resources,
+                configs=configs,
+                run_config=dict(run_config or {}),
+            )
+            outcomes = execute_in_process(plan, env, record)
+            failed = [o.step_key for o in outcomes.values() if o.status == "failure"]
+            if failed:
+                error = f"{len(failed)} step(s) failed: {', '.join(failed)}"
+    except BaseException as exc:
+        error = f"run aborted: {type(exc).__name__}: {exc}"
+        _finish(storage, run_id, RunStatus.FAILURE, error, record)
+        raise
+    status = RunStatus.FAILURE if error else RunStatus.SUCCESS
+    _finish(storage, run_id, status, error, record)
+    return MaterializeResult(
+        run_id=run_id,
+        success=error is None,
+        plan=plan,
+        outcomes=outcomes,
+        graph=defs.graph,
+        io_managers=io_managers,
+    )
+
+
+def _finish(
+    storage: Any,
+    run_id: str,
+    status: RunStatus,
+    error: str | None,
+    record: Callable[[list[EventRecord]], None],
+) -> None:
+    ended = time.time()
+    event_type = EventType.RUN_SUCCESS if status is RunStatus.SUCCESS else EventType.RUN_FAILURE
+    record([EventRecord(run_id, event_type, ended, message=error)])
+    storage.update_run(run_id, status=status, ended_at=ended, error=error)
+
+
+def _selection_strings(selection: SelectionArg) -> list[str] | None:
+    if selection is None:
+        return None
+    if isinstance(selection, str):
+        return [selection]
+    strings: list[str] = []
+    for item in selection:
+        if isinstance(item, AssetsDefinition):
+            strings.extend(key.to_string() for key in item.keys)
+        elif isinstance(item, AssetKey):
+            strings.append(item.to_string())
+        else:
+            strings.append(str(item))
+    return strings
+
+
+def _selection_text(selection: SelectionArg) -> str:
+    strings = _selection_strings(selection)
+    return "*" if strings is None else " ".join(strings)

@@ -1,0 +1,332 @@
+"""Executing one step: load inputs, call the asset function, store and record outputs.
+
+User code (the asset function) runs inside one boundary that keeps the user's exception
+and adds the step, the asset and where in user code it was raised.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from assetgraph.assets import AssetSpec
+from assetgraph.context import AssetExecutionContext, StepLog
+from assetgraph.errors import StepFailure
+from assetgraph.graph import AssetGraph
+from assetgraph.io import InputContext, OutputContext
+from assetgraph.keys import AssetKey
+from assetgraph.outputs import Output
+from assetgraph.planner import Step
+from assetgraph.storage.records import EventRecord, EventType
+
+_PACKAGE_DIRS = (
+    str(Path(__file__).resolve().parents[1]),
+    str(Path(__file__).resolve().parents[2] / "io_managers"),
+)
+
+
+@dataclass(slots=True)
+class StepError:
+    """Why a step failed: the exception, where it was raised, and the traceback."""
+
+    kind: str  # "user_code", "load_input", "handle_output", "output"
+    type_name: str
+    message: str
+    location: str | None
+    traceback: str
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "type": self.type_name,
+            "message": self.message,
+            "location": self.location,
+            "traceback": self.traceback,
+        }
+
+    def summary(self) -> str:
+        where = f" (at {self.location})" if self.location else ""
+        return f"{self.type_name}: {self.message}{where}"
+
+
+@dataclass(slots=True)
+class StepOutcome:
+    """What happened to a step, and the events it produced (not yet stored)."""
+
+    step_key: str
+    status: str  # "success" | "failure" | "skipped"
+    events: list[EventRecord] = field(default_factory=list)
+    error: StepError | None = None
+    duration: float = 0.0
+
+
+@dataclass(slots=True)
+class StepEnvironment:
+    """What every step of a run shares."""
+
+    run_id: str
+    graph: AssetGraph
+    io_managers: Mapping[str, Any]
+    resources: SimpleNamespace
+    configs: Mapping[Any, Any]
+    run_config: Mapping[str, Any]
+
+
+def execute_step(
+    step: Step, env: StepEnvironment, emit: Callable[[EventRecord], None]
+) -> StepOutcome:
+    """Run ``step``; ``emit`` receives the step-start event as soon as it happens."""
+    started = time.time()
+    emit(_event(env.run_id, EventType.STEP_START, step, started))
+    outcome = StepOutcome(step_key=step.key, status="success")
+    log_events = outcome.events
+
+    def sink(level: str, text: str) -> None:
+        log_events.append(
+            _event(env.run_id, EventType.LOG, step, time.time(), message=text, level=level)
+        )
+
+    assets_def = step.assets_def
+    try:
+        kwargs = _load_inputs(step, env)
+        context = AssetExecutionContext(
+            run_id=env.run_id,
+            step_key=step.key,
+            asset_keys=step.asset_keys,
+            resources=env.resources,
+            log=StepLog(step.key, sink),
+            run_config=env.run_config,
+            partition_key=step.partition_key,
+        )
+        if assets_def.context_param is not None:
+            kwargs[assets_def.context_param] = context
+        for param in assets_def.resource_params:
+            kwargs[param] = getattr(env.resources, param)
+        if assets_def.config_param is not None:
+            kwargs[assets_def.config_param[0]] = env.configs[assets_def]
+        result = _call_user_code(step, kwargs)
+        values = _split_outputs(step, result)
+        materializations = [
+            _store_output(step, env, spec, values[spec.key], context, started)
+            for spec in assets_def.specs
+        ]
+    except _StepError as exc:
+        ended = time.time()
+        outcome.status = "failure"
+        outcome.error = exc.error
+        outcome.duration = ended - started
+        outcome.events.append(
+            _event(
+                env.run_id,
+                EventType.STEP_FAILURE,
+                step,
+                ended,
+                message=exc.error.summary(),
+                error=exc.error.to_payload(),
+                duration=outcome.duration,
+            )
+        )
+        return outcome
+    ended = time.time()
+    outcome.duration = ended - started
+    outcome.events.extend(materializations)
+    outcome.events.append(
+        _event(env.run_id, EventType.STEP_SUCCESS, step, ended, duration=outcome.duration)
+    )
+    return outcome
+
+
+def skipped_outcome(step: Step, run_id: str, failed_upstream: str) -> StepOutcome:
+    """The outcome of a step not run because an upstream step failed or was skipped."""
+    reason = f"upstream step '{failed_upstream}' did not succeed"
+    event = _event(run_id, EventType.STEP_SKIPPED, step, time.time(), message=reason)
+    return StepOutcome(step_key=step.key, status="skipped", events=[event])
+
+
+class _StepError(Exception):
+    def __init__(self, error: StepError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _load_inputs(step: Step, env: StepEnvironment) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    for param, upstream in env.graph.input_keys(step.assets_def).items():
+        spec = env.graph.spec(upstream)
+        manager = env.io_managers[spec.io_manager_key]
+        context = InputContext(
+            asset_key=upstream,
+            run_id=env.run_id,
+            downstream_key=step.asset_keys[0],
+            resources=env.resources,
+            metadata=spec.metadata,
+            partition_key=None,
+        )
+        try:
+            kwargs[param] = manager.load_input(context)
+        except Exception as exc:
+            raise _StepError(
+                _error_from(
+                    exc,
+                    "load_input",
+                    f"could not load input '{param}' (asset '{upstream}') with "
+                    f"{type(manager).__name__}: {exc}",
+                )
+            ) from exc
+    return kwargs
+
+
+def _call_user_code(step: Step, kwargs: dict[str, Any]) -> Any:
+    fn = step.assets_def.fn
+    try:
+        result = fn(**kwargs)
+        if inspect.isgenerator(result):
+            result = list(result)
+        return result
+    except Exception as exc:
+        raise _StepError(_error_from(exc, "user_code", str(exc))) from exc
+
+
+def _split_outputs(step: Step, result: Any) -> dict[AssetKey, Any]:
+    specs = step.assets_def.specs
+    if not step.assets_def.is_multi:
+        if isinstance(result, list) and len(result) == 1 and isinstance(result[0], Output):
+            result = result[0]
+        return {specs[0].key: result}
+    by_name = {spec.output_name: spec for spec in specs}
+    if isinstance(result, Output):
+        result = [result]
+    values: dict[AssetKey, Any] = {}
+    if isinstance(result, list | tuple) and result and all(isinstance(r, Output) for r in result):
+        for output in result:
+            spec = by_name.get(output.output_name or "")
+            if spec is None:
+                raise _output_error(
+                    step,
+                    f"returned Output(output_name={output.output_name!r}), which is not "
+                    f"one of its outs ({', '.join(by_name)})",
+                )
+            values[spec.key] = output
+    elif isinstance(result, tuple | list) and len(result) == len(specs):
+        values = {spec.key: value for spec, value in zip(specs, result, strict=True)}
+    else:
+        raise _output_error(
+            step,
+            f"must return a tuple of {len(specs)} values in the order of its outs "
+            f"({', '.join(by_name)}), or Output objects; got {type(result).__name__}",
+        )
+    missing = [spec.output_name for spec in specs if spec.key not in values]
+    if missing:
+        raise _output_error(step, f"returned no value for output(s) {', '.join(missing)}")
+    return values
+
+
+def _output_error(step: Step, message: str) -> _StepError:
+    return _StepError(
+        StepError("output", "OutputError", f"multi-asset '{step.key}' {message}.", None, "")
+    )
+
+
+def _store_output(
+    step: Step,
+    env: StepEnvironment,
+    spec: AssetSpec,
+    value: Any,
+    context: AssetExecutionContext,
+    started: float,
+) -> EventRecord:
+    metadata: dict[str, Any] = {}
+    if isinstance(value, Output):
+        metadata.update(value.metadata)
+        value = value.value
+    metadata.update(value_metadata(value))
+    metadata.update(context.output_metadata.get(spec.key, {}))
+    manager = env.io_managers[spec.io_manager_key]
+    output_context = OutputContext(
+        asset_key=spec.key,
+        run_id=env.run_id,
+        step_key=step.key,
+        resources=env.resources,
+        metadata=spec.metadata,
+        partition_key=step.partition_key,
+    )
+    try:
+        manager.handle_output(output_context, value)
+    except Exception as exc:
+        raise _StepError(
+            _error_from(
+                exc,
+                "handle_output",
+                f"{type(manager).__name__} could not store asset '{spec.key}': {exc}",
+            )
+        ) from exc
+    metadata.update(output_context.output_metadata)
+    now = time.time()
+    return EventRecord(
+        run_id=env.run_id,
+        event_type=EventType.ASSET_MATERIALIZATION,
+        timestamp=now,
+        step_key=step.key,
+        asset_key=spec.key.to_string(),
+        partition_key=step.partition_key,
+        payload={
+            "code_version": step.assets_def.code_version(spec.key),
+            "data_version": None,
+            "duration": now - started,
+            "metadata": metadata,
+        },
+    )
+
+
+def value_metadata(value: Any) -> dict[str, Any]:
+    """Metadata every materialization of ``value`` gets: row count and schema of frames."""
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and isinstance(value, pandas.DataFrame):
+        return {
+            "row_count": len(value),
+            "column_schema": {str(col): str(dtype) for col, dtype in value.dtypes.items()},
+        }
+    return {}
+
+
+def _error_from(exc: BaseException, kind: str, message: str) -> StepError:
+    frames = traceback.extract_tb(exc.__traceback__)
+    user_frames = [f for f in frames if not f.filename.startswith(_PACKAGE_DIRS)]
+    location = None
+    if user_frames:
+        last = user_frames[-1]
+        location = f"{last.filename}:{last.lineno}"
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return StepError(kind, type(exc).__name__, message, location, text)
+
+
+def _event(
+    run_id: str,
+    event_type: EventType,
+    step: Step,
+    timestamp: float,
+    message: str | None = None,
+    **payload: Any,
+) -> EventRecord:
+    return EventRecord(
+        run_id=run_id,
+        event_type=event_type,
+        timestamp=timestamp,
+        step_key=step.key,
+        partition_key=step.partition_key,
+        message=message,
+        payload=payload,
+    )
+
+
+def raise_for_failure(outcome: StepOutcome) -> None:
+    """Raise ``StepFailure`` for a failed outcome (used by ``raise_on_error``)."""
+    if outcome.error is not None:
+        raise StepFailure(f"Step '{outcome.step_key}' failed: {outcome.error.summary()}")

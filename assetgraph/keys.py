@@ -1,0 +1,68 @@
+"""Asset keys: a tuple of strings, written with ``/`` between parts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assetgraph.errors import DefinitionError
+
+_PART = re.compile(r"^[A-Za-z0-9_\-.]+$")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class AssetKey:
+    """The identity of an asset: ``AssetKey(("warehouse", "orders"))`` is ``warehouse/orders``."""
+
+    path: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if isinstance(self.path, str):
+            object.__setattr__(self, "path", tuple(self.path.split("/")))
+        elif not isinstance(self.path, tuple):
+            object.__setattr__(self, "path", tuple(self.path))
+        if not self.path:
+            raise DefinitionError("An asset key needs at least one part.")
+        for part in self.path:
+            if not isinstance(part, str) or not _PART.match(part) or part in (".", ".."):
+                raise DefinitionError(
+                    f"Invalid asset key part {part!r} in {'/'.join(map(str, self.path))!r}: "
+                    "use letters, digits, '_', '-' and '.' only (and not '.' or '..' alone)."
+                )
+
+    @staticmethod
+    def from_user(value: CoercibleToAssetKey) -> AssetKey:
+        """Accept ``AssetKey``, ``"a/b"``, ``"a"`` or a sequence of parts."""
+        if isinstance(value, AssetKey):
+            return value
+        if isinstance(value, str):
+            return AssetKey(tuple(value.split("/")))
+        return AssetKey(tuple(value))
+
+    @property
+    def name(self) -> str:
+        """The last part of the key."""
+        return self.path[-1]
+
+    @property
+    def prefix(self) -> tuple[str, ...]:
+        """Every part but the last."""
+        return self.path[:-1]
+
+    def to_string(self) -> str:
+        """The ``a/b/c`` form used on the command line and in storage."""
+        return "/".join(self.path)
+
+    def with_prefix(self, prefix: Sequence[str]) -> AssetKey:
+        """This key under ``prefix``."""
+        return AssetKey((*prefix, *self.path))
+
+    def __str__(self) -> str:
+        return self.to_string()
+
+    def __repr__(self) -> str:
+        return f"AssetKey({self.to_string()!r})"
+
+
+CoercibleToAssetKey = AssetKey | str | Sequence[str]

@@ -1,0 +1,1 @@
+"""IO manager implementations, one module each: memory, pickle (the default), and more."""

@@ -1,0 +1,260 @@
+"""materialize(): runs, failures, skips, outputs, metadata, config and resources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from assetgraph import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetOut,
+    Config,
+    ConfigurableResource,
+    Definitions,
+    Instance,
+    Output,
+    RunConfigError,
+    RunFailure,
+    RunStatus,
+    UsageError,
+    asset,
+    materialize,
+    multi_asset,
+)
+from assetgraph.storage.records import EventType
+from io_managers.memory import InMemoryIOManager
+
+
+@pytest.fixture
+def instance(tmp_path: Path) -> Instance:
+    return Instance(storage_url=f"sqlite:///{tmp_path}/meta.db", home=tmp_path)
+
+
+@asset
+def numbers() -> list[int]:
+    return [1, 2, 3]
+
+
+@asset
+def doubled(numbers: list[int]) -> list[int]:
+    return [2 * n for n in numbers]
+
+
+@asset
+def total(doubled: list[int]) -> int:
+    return sum(doubled)
+
+
+@asset
+def unrelated() -> str:
+    return "still runs"
+
+
+def test_materialize_runs_in_order_and_returns_outputs(instance: Instance) -> None:
+    result = materialize([numbers, doubled, total], instance=instance)
+    assert result.success
+    assert result.output_for("total") == 12
+    assert result.output_for(AssetKey("doubled")) == [2, 4, 6]
+    assert [s.key for s in result.plan.steps] == ["numbers", "doubled", "total"]
+    run = instance.storage.get_run(result.run_id)
+    assert run is not None and run.status is RunStatus.SUCCESS
+    latest = instance.storage.latest_materializations()
+    assert set(latest) == {("numbers", None), ("doubled", None), ("total", None)}
+
+
+def test_values_are_stored_by_the_default_pickle_io_manager(instance: Instance) -> None:
+    materialize([numbers], instance=instance)
+    assert (instance.storage_dir / "numbers").is_file()
+
+
+def test_selection_picks_a_subgraph_and_loads_unselected_upstreams(instance: Instance) -> None:
+    materialize([numbers, doubled, total], instance=instance, selection="numbers")
+    result = materialize([numbers, doubled, total], instance=instance, selection="doubled+")
+    assert [s.key for s in result.plan.steps] == ["doubled", "total"]
+    assert result.output_for("total") == 12
+
+
+def test_an_unmaterialized_unselected_upstream_fails_with_a_hint(instance: Instance) -> None:
+    result = materialize([numbers, doubled], instance=instance, selection="doubled")
+    assert not result.success
+    (failure,) = result.failures
+    assert failure.error is not None
+    assert "could not load input 'numbers'" in failure.error.message
+    assert "materialize it first" in failure.error.message
+
+
+def test_a_failed_step_skips_its_downstream_but_not_independent_branches(
+    instance: Instance,
+) -> None:
+    @asset(name="doubled")
+    def broken(numbers: list[int]) -> list[int]:
+        raise ValueError("bad numbers: 42")
+
+    result = materialize([numbers, broken, total, unrelated], instance=instance)
+    assert not result.success
+    assert result.status_for("doubled") == "failure"
+    assert result.status_for("total") == "skipped"
+    assert result.status_for("unrelated") == "success"
+    error = result.failures[0].error
+    assert error is not None
+    assert error.type_name == "ValueError" and error.message == "bad numbers: 42"
+    assert error.location is not None and error.location.startswith(__file__)
+    assert "raise ValueError" in error.traceback
+    events = instance.storage.events_for_run(result.run_id)
+    kinds = [(e.event_type, e.step_key) for e in events]
+    assert (EventType.STEP_FAILURE, "doubled") in kinds
+    assert (EventType.STEP_SKIPPED, "total") in kinds
+    run = instance.storage.get_run(result.run_id)
+    assert run is not None and run.status is RunStatus.FAILURE and "doubled" in (run.error or "")
+    with pytest.raises(RunFailure, match="bad numbers: 42"):
+        materialize([numbers, broken], instance=instance, raise_on_error=True)
+
+
+def test_context_logs_and_output_metadata_are_recorded(instance: Instance) -> None:
+    @asset
+    def frame(context: AssetExecutionContext) -> pd.DataFrame:
+        context.log.info("building %d rows", 3)
+        context.add_output_metadata({"source": "test"})
+        assert context.asset_key == AssetKey("frame")
+        return pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "z"]})
+
+    result = materialize([frame], instance=instance)
+    record = instance.storage.latest_materializations(["frame"])[("frame", None)]
+    assert record.metadata["row_count"] == 3
+    assert record.metadata["column_schema"] == {"a": "int64", "b": str(pd.Series(["x"]).dtype)}
+    assert record.metadata["source"] == "test"
+    assert record.code_version == frame.code_version(frame.key)
+    logs = instance.storage.events_for_run(result.run_id, event_types=[EventType.LOG])
+    assert [e.message for e in logs] == ["building 3 rows"]
+
+
+def test_output_objects_carry_metadata(instance: Instance) -> None:
+    @asset
+    def tagged() -> Output:
+        return Output(5, metadata={"note": "five"})
+
+    result = materialize([tagged], instance=instance)
+    assert result.output_for("tagged") == 5
+    record = instance.storage.latest_materializations(["tagged"])[("tagged", None)]
+    assert record.metadata["note"] == "five"
+
+
+def test_multi_asset_stores_each_output(instance: Instance) -> None:
+    @multi_asset(outs={"low": AssetOut(), "high": AssetOut()})
+    def split(numbers: list[int]) -> tuple[list[int], list[int]]:
+        return [n for n in numbers if n < 2], [n for n in numbers if n >= 2]
+
+    @asset
+    def count_high(high: list[int]) -> int:
+        return len(high)
+
+    result = materialize([numbers, split, count_high], instance=instance)
+    assert result.success
+    assert result.output_for("low") == [1]
+    assert result.output_for("count_high") == 2
+
+
+def test_multi_asset_with_output_objects_and_wrong_returns(instance: Instance) -> None:
+    @multi_asset(outs={"x": AssetOut(), "y": AssetOut()})
+    def named() -> Any:
+        yield Output(1, output_name="y")
+        yield Output(2, output_name="x")
+
+    result = materialize([named], instance=instance)
+    assert (result.output_for("x"), result.output_for("y")) == (2, 1)
+
+    @multi_asset(outs={"x": AssetOut(), "y": AssetOut()}, name="wrong")
+    def wrong() -> int:
+        return 3
+
+    failed = materialize([wrong], instance=instance)
+    assert not failed.success
+    assert "must return a tuple of 2 values" in (failed.failures[0].error.message)  # type: ignore[union-attr]
+
+
+class Greeting(Config):
+    word: str = "hello"
+    times: int = 1
+
+
+def test_run_config_fills_config_parameters(instance: Instance) -> None:
+    @asset
+    def greeting(config: Greeting) -> str:
+        return " ".join([config.word] * config.times)
+
+    assert materialize([greeting], instance=instance).output_for("greeting") == "hello"
+    result = materialize([greeting], instance=instance, run_config={"greeting": {"times": 2}})
+    assert result.output_for("greeting") == "hello hello"
+    dagster_shape = {"ops": {"greeting": {"config": {"word": "hi"}}}}
+    assert (
+        materialize([greeting], instance=instance, run_config=dagster_shape).output_for("greeting")
+        == "hi"
+    )
+
+
+def test_bad_run_config_names_the_asset_and_the_field(instance: Instance) -> None:
+    @asset
+    def greeting(config: Greeting) -> str:
+        return config.word
+
+    with pytest.raises(RunConfigError, match="asset 'greeting'.*field 'times'.*integer"):
+        materialize([greeting], instance=instance, run_config={"greeting": {"times": "many"}})
+    with pytest.raises(RunConfigError, match="field 'colour'.*Extra inputs"):
+        materialize([greeting], instance=instance, run_config={"greeting": {"colour": "red"}})
+    with pytest.raises(RunConfigError, match="'greting'.*Did you mean 'greeting'"):
+        materialize([greeting], instance=instance, run_config={"greting": {}})
+    assert instance.storage.list_runs() == []
+
+
+class Counter(ConfigurableResource):
+    start: int = 10
+
+    def setup_for_execution(self, context: Any) -> None:
+        EVENTS.append(f"setup {context.run_id[:4]}")
+
+    def teardown_after_execution(self, context: Any) -> None:
+        EVENTS.append("teardown")
+
+
+EVENTS: list[str] = []
+
+
+def test_resources_are_injected_and_set_up_once_per_run(instance: Instance) -> None:
+    EVENTS.clear()
+
+    @asset
+    def counted(counter: Counter) -> int:
+        return counter.start + 1
+
+    defs = Definitions([counted], resources={"counter": Counter(start=41)})
+    result = materialize(defs, instance=instance)
+    assert result.output_for("counted") == 42
+    assert [f"setup {result.run_id[:4]}", "teardown"] == EVENTS
+
+
+def test_in_memory_io_manager_and_io_manager_keys(instance: Instance) -> None:
+    memory = InMemoryIOManager()
+
+    @asset(io_manager_key="mem")
+    def kept() -> int:
+        return 7
+
+    defs = Definitions([kept], io_managers={"mem": memory})
+    result = materialize(defs, instance=instance)
+    assert memory.values[(AssetKey("kept"), None)] == 7
+    assert result.output_for("kept") == 7
+
+
+def test_empty_and_bad_selections_are_usage_errors(instance: Instance) -> None:
+    with pytest.raises(UsageError, match="matched no assets"):
+        materialize([numbers], instance=instance, selection="numbers", exclude="numbers")
+
+
+def test_default_instance_is_ephemeral(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert materialize([numbers]).success
+    assert not (tmp_path / ".assetgraph").exists()

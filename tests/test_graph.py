@@ -1,0 +1,136 @@
+"""The asset graph: order, queries, and validation errors that name the culprits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assetgraph import AssetKey, DefinitionError, Definitions, asset
+
+
+def _chain() -> list[object]:
+    @asset
+    def a() -> int:
+        return 1
+
+    @asset
+    def b(a: int) -> int:
+        return a
+
+    @asset
+    def c(b: int, a: int) -> int:
+        return a + b
+
+    return [a, b, c]
+
+
+def test_topological_order_and_neighbours() -> None:
+    graph = Definitions(_chain()).graph  # type: ignore[arg-type]
+    assert [k.to_string() for k in graph.all_keys] == ["a", "b", "c"]
+    assert set(graph.children(AssetKey("a"))) == {AssetKey("b"), AssetKey("c")}
+    assert graph.toposort([AssetKey("c"), AssetKey("a")]) == [AssetKey("a"), AssetKey("c")]
+    assert graph.groups() == ["default"]
+
+
+def test_unknown_upstream_names_asset_parameter_and_closest_keys() -> None:
+    @asset
+    def revenue() -> int:
+        return 1
+
+    @asset
+    def report(revenu: int) -> int:
+        return revenu
+
+    with pytest.raises(DefinitionError) as info:
+        Definitions([revenue, report])
+    message = str(info.value)
+    assert "Asset 'report'" in message
+    assert "parameter 'revenu'" in message
+    assert "Did you mean 'revenue'?" in message
+    assert "test_graph.py:" in message
+
+
+def test_cycle_prints_its_path() -> None:
+    @asset
+    def x(z: int) -> int:
+        return z
+
+    @asset
+    def y(x: int) -> int:
+        return x
+
+    @asset
+    def z(y: int) -> int:
+        return y
+
+    with pytest.raises(DefinitionError, match="cycle") as info:
+        Definitions([x, y, z])
+    message = str(info.value)
+    path = message.split("cycle: ")[1].split(".")[0].split(" -> ")
+    assert path[0] == path[-1]
+    assert set(path) == {"x", "y", "z"}
+
+
+def test_self_dependency_is_a_cycle() -> None:
+    @asset
+    def loop(loop: int) -> int:
+        return loop
+
+    with pytest.raises(DefinitionError, match="cycle: loop -> loop"):
+        Definitions([loop])
+
+
+def test_duplicate_keys_name_both_definition_sites() -> None:
+    def make() -> object:
+        @asset(name="orders")
+        def first() -> int:
+            return 1
+
+        return first
+
+    @asset(name="orders")
+    def second() -> int:
+        return 2
+
+    with pytest.raises(DefinitionError, match="Duplicate asset key 'orders'") as info:
+        Definitions([make(), second])  # type: ignore[list-item]
+    assert str(info.value).count(f"{Path(__file__).name}:") == 2
+
+
+def test_non_assets_in_definitions_are_refused() -> None:
+    def plain() -> int:
+        return 1
+
+    with pytest.raises(DefinitionError, match="is not an asset. Decorate it with @asset"):
+        Definitions([plain])  # type: ignore[list-item]
+
+
+def test_unknown_deps_are_errors() -> None:
+    @asset(deps=["missing_thing"])
+    def a() -> int:
+        return 1
+
+    with pytest.raises(DefinitionError, match="deps=\\[...\\] names 'missing_thing'"):
+        Definitions([a])
+
+
+def test_ten_thousand_assets_build_and_order() -> None:
+    from assetgraph import AssetIn
+
+    def add(x: int, y: int) -> int:
+        return x + y
+
+    assets = [asset(name=f"a_0_{i}")(lambda: 1) for i in range(100)]
+    for layer in range(1, 100):
+        for i in range(100):
+            ins = {
+                "x": AssetIn(f"a_{layer - 1}_{i}"),
+                "y": AssetIn(f"a_{layer - 1}_{(i + 1) % 100}"),
+            }
+            assets.append(asset(name=f"a_{layer}_{i}", ins=ins)(add))
+    graph = Definitions(assets).graph
+    assert len(graph.all_keys) == 10_000
+    position = {key: n for n, key in enumerate(graph.all_keys)}
+    for key in graph.all_keys:
+        assert all(position[parent] < position[key] for parent in graph.parents(key))
