@@ -1,0 +1,1 @@
+"""Partitions definitions, partition keys, key ranges and subsets, and partition mappings."""

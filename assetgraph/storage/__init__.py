@@ -1,0 +1,1 @@
+"""The metadata database: runs, the event log, the materialization index, dynamic partitions."""

@@ -1,0 +1,52 @@
+"""``Instance``: where a deployment keeps its metadata database and its stored values."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import weakref
+from pathlib import Path
+
+from assetgraph.storage.sql_storage import SqlStorage
+
+HOME_ENV = "ASSETGRAPH_HOME"
+STORAGE_URL_ENV = "ASSETGRAPH_STORAGE_URL"
+DEFAULT_HOME = ".assetgraph"
+
+
+class Instance:
+    """The metadata database (``storage``) and the home folder of stored values.
+
+    ``Instance.from_env()`` reads ``ASSETGRAPH_HOME`` (default ``./.assetgraph``) and
+    ``ASSETGRAPH_STORAGE_URL`` (default: SQLite at ``$ASSETGRAPH_HOME/assetgraph.db``);
+    ``Instance.ephemeral()`` keeps everything in memory and a temporary folder, for tests.
+    """
+
+    def __init__(
+        self, storage_url: str | None = None, home: str | os.PathLike[str] | None = None
+    ) -> None:
+        self.home = Path(home if home is not None else DEFAULT_HOME).absolute()
+        self.storage_url = storage_url or f"sqlite:///{self.home / 'assetgraph.db'}"
+        self.storage = SqlStorage(self.storage_url)
+
+    @classmethod
+    def from_env(cls) -> Instance:
+        """The instance named by ``ASSETGRAPH_HOME`` and ``ASSETGRAPH_STORAGE_URL``."""
+        home = os.environ.get(HOME_ENV) or DEFAULT_HOME
+        return cls(storage_url=os.environ.get(STORAGE_URL_ENV) or None, home=home)
+
+    @classmethod
+    def ephemeral(cls) -> Instance:
+        """An in-memory database and a temporary home, removed when the instance is freed."""
+        folder = tempfile.TemporaryDirectory(prefix="assetgraph-")
+        instance = cls(storage_url="sqlite://", home=folder.name)
+        weakref.finalize(instance, folder.cleanup)
+        return instance
+
+    @property
+    def storage_dir(self) -> Path:
+        """Where the default pickle IO manager stores values: ``<home>/storage``."""
+        return self.home / "storage"
+
+    def __repr__(self) -> str:
+        return f"Instance(storage_url={self.storage.display_url!r}, home='{self.home}')"

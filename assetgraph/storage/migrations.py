@@ -1,0 +1,72 @@
+"""Numbered schema migrations of the metadata database.
+
+A new database is created with the current schema and stamped with ``CURRENT_VERSION``.
+An older database is moved forward only by ``assetgraph storage upgrade``, one numbered
+step at a time; a database newer than this code is refused rather than misread.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from sqlalchemy import Connection, func, inspect, select
+
+from assetgraph.errors import StorageError
+from assetgraph.storage import schema
+
+Migration = Callable[[Connection], None]
+
+MIGRATIONS: dict[int, Migration] = {}
+"""Version N -> the step that moves a database from version N-1 to N (none yet after 1)."""
+
+CURRENT_VERSION = 1
+
+
+def stored_version(conn: Connection) -> int | None:
+    """The schema version of the database, or None when it has no assetgraph tables."""
+    if not inspect(conn).has_table(schema.schema_version.name):
+        return None
+    version: int | None = conn.execute(select(func.max(schema.schema_version.c.version))).scalar()
+    return version
+
+
+def create_current(conn: Connection) -> None:
+    """Create every table of the current schema and stamp it."""
+    schema.metadata.create_all(conn)
+    conn.execute(
+        schema.schema_version.insert(), [{"version": CURRENT_VERSION, "applied_at": time.time()}]
+    )
+
+
+def check_version(version: int, url: str) -> None:
+    """Refuse a database whose schema this code cannot read."""
+    if version > CURRENT_VERSION:
+        raise StorageError(
+            f"The metadata database at {url} has schema version {version}, newer than this "
+            f"assetgraph understands ({CURRENT_VERSION}): upgrade assetgraph."
+        )
+    if version < CURRENT_VERSION:
+        raise StorageError(
+            f"The metadata database at {url} has schema version {version}; this assetgraph "
+            f"needs {CURRENT_VERSION}. Run 'assetgraph storage upgrade' (back the database up "
+            "first)."
+        )
+
+
+def upgrade(conn: Connection) -> list[int]:
+    """Apply every pending migration in order; returns the versions applied."""
+    version = stored_version(conn)
+    if version is None:
+        create_current(conn)
+        return [CURRENT_VERSION]
+    if version > CURRENT_VERSION:
+        check_version(version, str(conn.engine.url))
+    applied: list[int] = []
+    for target in range(version + 1, CURRENT_VERSION + 1):
+        MIGRATIONS[target](conn)
+        conn.execute(
+            schema.schema_version.insert(), [{"version": target, "applied_at": time.time()}]
+        )
+        applied.append(target)
+    return applied

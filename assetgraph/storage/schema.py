@@ -1,0 +1,108 @@
+"""Every table of the metadata database, declared once with SQLAlchemy Core.
+
+The schema moves only through the numbered migrations of ``migrations.py``; the version
+in force is the highest row of ``schema_version``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL wants a BIGINT identity.
+EventId = BigInteger().with_variant(Integer(), "sqlite")
+
+NO_PARTITION = ""
+"""Stored in place of a partition key for unpartitioned assets (keys are never empty)."""
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", Float, nullable=False),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("run_id", String(64), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("started_at", Float),
+    Column("ended_at", Float),
+    Column("heartbeat_at", Float),
+    Column("selection", Text, nullable=False),
+    Column("asset_keys", Text, nullable=False),  # JSON list
+    Column("run_config", Text, nullable=False),  # JSON object
+    Column("tags", Text, nullable=False),  # JSON object; run_tags indexes it
+    Column("error", Text),
+    Column("pid", Integer),
+    Column("hostname", String(255)),
+    Index("ix_runs_created_at", "created_at"),
+    Index("ix_runs_status", "status"),
+)
+
+run_tags = Table(
+    "run_tags",
+    metadata,
+    Column("run_id", String(64), nullable=False),
+    Column("key", String(255), nullable=False),
+    Column("value", Text, nullable=False),
+    UniqueConstraint("run_id", "key", name="uq_run_tags_run_key"),
+    Index("ix_run_tags_key_value", "key", "value"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", EventId, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), nullable=False),
+    Column("event_type", String(32), nullable=False),
+    Column("timestamp", Float, nullable=False),
+    Column("step_key", Text),
+    Column("asset_key", Text),
+    Column("partition_key", Text),
+    Column("message", Text),
+    Column("payload", Text, nullable=False),  # JSON object with "v": PAYLOAD_VERSION
+    Index("ix_events_run_id", "run_id", "id"),
+    Index("ix_events_asset", "asset_key", "event_type", "id"),
+)
+
+asset_partitions = Table(
+    "asset_partitions",
+    metadata,
+    Column("asset_key", Text, nullable=False),
+    Column("partition_key", Text, nullable=False),  # NO_PARTITION when unpartitioned
+    Column("materialization_event_id", BigInteger),
+    Column("materialization_run_id", String(64)),
+    Column("materialized_at", Float),
+    Column("code_version", Text),
+    Column("data_version", Text),
+    Column("duration", Float),
+    Column("metadata", Text),  # JSON object
+    Column("failure_event_id", BigInteger),
+    Column("failure_run_id", String(64)),
+    Column("failed_at", Float),
+    UniqueConstraint("asset_key", "partition_key", name="uq_asset_partitions_key"),
+)
+
+dynamic_partitions = Table(
+    "dynamic_partitions",
+    metadata,
+    Column("id", EventId, primary_key=True, autoincrement=True),
+    Column("partitions_def_name", String(255), nullable=False),
+    Column("partition_key", Text, nullable=False),
+    UniqueConstraint("partitions_def_name", "partition_key", name="uq_dynamic_partitions_name_key"),
+)

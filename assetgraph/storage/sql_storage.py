@@ -1,0 +1,451 @@
+"""The metadata database over SQLAlchemy Core: runs, the event log, the materialization index.
+
+One class, ``SqlStorage``, for SQLite and PostgreSQL alike. Each method answers one
+question or makes one write, in one transaction; reads for many assets are one query
+(``IN`` lists chunked below SQLite's variable limit), never one query per asset.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, exists, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from assetgraph.errors import StorageError, UsageError
+from assetgraph.storage import migrations, schema
+from assetgraph.storage.engine import make_engine, run_read, run_write
+from assetgraph.storage.records import (
+    PAYLOAD_VERSION,
+    EventRecord,
+    EventType,
+    MaterializationRecord,
+    RunRecord,
+    RunStatus,
+)
+
+IN_CHUNK = 900
+"""Most values bound in one ``IN`` list (SQLite allows 999 variables in older builds)."""
+
+_RUN_FIELDS = {"status", "started_at", "ended_at", "heartbeat_at", "error", "pid", "hostname"}
+
+
+class SqlStorage:
+    """Reads and writes the metadata database at ``url`` (SQLite or PostgreSQL)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.display_url = self.engine.url.render_as_string(hide_password=True)
+        self._checked = False
+
+    # -- schema ---------------------------------------------------------------------------
+
+    def upgrade(self) -> list[int]:
+        """Create the schema or apply pending migrations; returns the versions applied."""
+        applied = run_write(self.engine, migrations.upgrade, self._where)
+        self._checked = True
+        return applied
+
+    def schema_version(self) -> int | None:
+        return run_read(self.engine, migrations.stored_version, self._where)
+
+    def _ensure_schema(self) -> None:
+        if self._checked:
+            return
+        version = self.schema_version()
+        if version is None:
+            self.upgrade()
+            return
+        migrations.check_version(version, self.display_url)
+        self._checked = True
+
+    def _where(self) -> str:
+        return self.display_url
+
+    def _write(self, work: Any) -> Any:
+        self._ensure_schema()
+        return run_write(self.engine, work, self._where)
+
+    def _read(self, work: Any) -> Any:
+        self._ensure_schema()
+        return run_read(self.engine, work, self._where)
+
+    def dispose(self) -> None:
+        """Close every pooled connection (the storage stays usable)."""
+        self.engine.dispose()
+
+    # -- runs -----------------------------------------------------------------------------
+
+    def create_run(self, run: RunRecord) -> None:
+        """Record a new run and its tags."""
+
+        def work(conn: Connection) -> None:
+            conn.execute(insert(schema.runs), [_run_row(run)])
+            if run.tags:
+                conn.execute(
+                    insert(schema.run_tags),
+                    [{"run_id": run.run_id, "key": k, "value": v} for k, v in run.tags.items()],
+                )
+
+        self._write(work)
+
+    def update_run(self, run_id: str, **fields: Any) -> None:
+        """Set some of a run's fields: status, started_at, ended_at, heartbeat_at, error."""
+        unknown = set(fields) - _RUN_FIELDS
+        if unknown:
+            raise ValueError(f"update_run: unknown field(s) {sorted(unknown)}")
+        if isinstance(fields.get("status"), RunStatus):
+            fields["status"] = fields["status"].value
+        self._write(
+            lambda conn: conn.execute(
+                update(schema.runs).where(schema.runs.c.run_id == run_id).values(**fields)
+            )
+        )
+
+    def get_run(self, run_id: str) -> RunRecord | None:
+        """The run with this id, or with this unique prefix (at least 4 characters)."""
+
+        def work(conn: Connection) -> RunRecord | None:
+            row = conn.execute(select(schema.runs).where(schema.runs.c.run_id == run_id)).first()
+            if row is None and len(run_id) >= 4:
+                pattern = run_id.replace("\\", "").replace("%", "").replace("_", "") + "%"
+                rows = conn.execute(
+                    select(schema.runs).where(schema.runs.c.run_id.like(pattern)).limit(2)
+                ).all()
+                if len(rows) > 1:
+                    raise UsageError(
+                        f"Run id prefix '{run_id}' matches several runs: give more characters."
+                    )
+                row = rows[0] if rows else None
+            return None if row is None else _run_record(row._mapping)
+
+        result: RunRecord | None = self._read(work)
+        return result
+
+    def list_runs(
+        self,
+        limit: int | None = 20,
+        statuses: Sequence[RunStatus] | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> list[RunRecord]:
+        """Runs, newest first, filtered by status and by tags (all must match)."""
+        query = select(schema.runs).order_by(schema.runs.c.created_at.desc())
+        if statuses:
+            query = query.where(schema.runs.c.status.in_([s.value for s in statuses]))
+        for key, value in (tags or {}).items():
+            query = query.where(
+                exists().where(
+                    and_(
+                        schema.run_tags.c.run_id == schema.runs.c.run_id,
+                        schema.run_tags.c.key == key,
+                        schema.run_tags.c.value == value,
+                    )
+                )
+            )
+        if limit is not None:
+            query = query.limit(limit)
+        rows = self._read(lambda conn: conn.execute(query).all())
+        return [_run_record(row._mapping) for row in rows]
+
+    # -- events ---------------------------------------------------------------------------
+
+    def store_events(self, events: Sequence[EventRecord]) -> list[int]:
+        """Append events to the log and update the index, in one transaction.
+
+        Returns the event ids the database assigned, in order.
+        """
+        if not events:
+            return []
+        rows = [_event_row(event) for event in events]
+
+        def work(conn: Connection) -> list[int]:
+            result = conn.execute(
+                insert(schema.events).returning(schema.events.c.id, sort_by_parameter_order=True),
+                rows,
+            )
+            ids = [int(row[0]) for row in result]
+            _index_events(conn, events, ids)
+            return ids
+
+        ids: list[int] = self._write(work)
+        return ids
+
+    def events_for_run(
+        self,
+        run_id: str,
+        event_types: Iterable[EventType] | None = None,
+        after_id: int | None = None,
+    ) -> list[EventRecord]:
+        """A run's events in the order they were stored."""
+        query = select(schema.events).where(schema.events.c.run_id == run_id)
+        if event_types is not None:
+            query = query.where(schema.events.c.event_type.in_([t.value for t in event_types]))
+        if after_id is not None:
+            query = query.where(schema.events.c.id > after_id)
+        rows = self._read(lambda conn: conn.execute(query.order_by(schema.events.c.id)).all())
+        return [_event_record(row._mapping) for row in rows]
+
+    def count_events(self, event_type: EventType | None = None) -> int:
+        """How many events the log holds (of one type)."""
+        query = select(func.count()).select_from(schema.events)
+        if event_type is not None:
+            query = query.where(schema.events.c.event_type == event_type.value)
+        count: int = self._read(lambda conn: conn.execute(query).scalar_one())
+        return count
+
+    # -- the materialization index --------------------------------------------------------
+
+    def latest_materializations(
+        self, asset_keys: Iterable[str] | None = None
+    ) -> dict[tuple[str, str | None], MaterializationRecord]:
+        """The latest materialization of every (asset, partition) of the given assets."""
+        table = schema.asset_partitions
+        base = select(table).where(table.c.materialization_event_id.is_not(None))
+
+        def work(conn: Connection) -> list[Any]:
+            if asset_keys is None:
+                return list(conn.execute(base).all())
+            return [
+                row
+                for chunk in _chunks(list(dict.fromkeys(asset_keys)))
+                for row in conn.execute(base.where(table.c.asset_key.in_(chunk))).all()
+            ]
+
+        records: dict[tuple[str, str | None], MaterializationRecord] = {}
+        for row in self._read(work):
+            record = _materialization_record(row._mapping)
+            records[(record.asset_key, record.partition_key)] = record
+        return records
+
+    def partition_counts(self, asset_keys: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """Asset key -> (partitions materialized, partitions whose latest attempt failed)."""
+        table = schema.asset_partitions
+        failed = and_(
+            table.c.failure_event_id.is_not(None),
+            func.coalesce(table.c.materialization_event_id, -1) < table.c.failure_event_id,
+        )
+        query = select(
+            table.c.asset_key,
+            func.count(table.c.materialization_event_id),
+            func.sum(_case_int(failed)),
+        ).group_by(table.c.asset_key)
+
+        def work(conn: Connection) -> list[Any]:
+            return [
+                row
+                for chunk in _chunks(list(dict.fromkeys(asset_keys)))
+                for row in conn.execute(query.where(table.c.asset_key.in_(chunk))).all()
+            ]
+
+        return {row[0]: (int(row[1] or 0), int(row[2] or 0)) for row in self._read(work)}
+
+    # -- dynamic partitions ---------------------------------------------------------------
+
+    def add_dynamic_partitions(self, name: str, keys: Iterable[str]) -> int:
+        """Add keys to a dynamic partitions definition (existing ones are kept); bulk."""
+        table = schema.dynamic_partitions
+        dialect = self.engine.dialect.name
+
+        def work(conn: Connection) -> int:
+            count = 0
+            for chunk in _chunks(list(dict.fromkeys(keys)), 10_000):
+                rows = [{"partitions_def_name": name, "partition_key": key} for key in chunk]
+                stmt: Any
+                if dialect == "postgresql":
+                    stmt = postgresql.insert(table).on_conflict_do_nothing()
+                else:
+                    stmt = sqlite.insert(table).on_conflict_do_nothing()
+                count += int(conn.execute(stmt, rows).rowcount or 0)
+            return count
+
+        added: int = self._write(work)
+        return added
+
+    def delete_dynamic_partitions(self, name: str, keys: Iterable[str]) -> int:
+        """Remove keys from a dynamic partitions definition; returns how many existed."""
+        table = schema.dynamic_partitions
+
+        def work(conn: Connection) -> int:
+            removed = 0
+            for chunk in _chunks(list(dict.fromkeys(keys))):
+                result = conn.execute(
+                    delete(table).where(
+                        table.c.partitions_def_name == name, table.c.partition_key.in_(chunk)
+                    )
+                )
+                removed += int(result.rowcount or 0)
+            return removed
+
+        removed: int = self._write(work)
+        return removed
+
+    def get_dynamic_partitions(self, name: str) -> list[str]:
+        """Every key of a dynamic partitions definition, in the order they were added."""
+        table = schema.dynamic_partitions
+        query = (
+            select(table.c.partition_key)
+            .where(table.c.partitions_def_name == name)
+            .order_by(table.c.id)
+        )
+        keys: list[str] = self._read(lambda conn: list(conn.execute(query).scalars()))
+        return keys
+
+    def has_dynamic_partition(self, name: str, key: str) -> bool:
+        table = schema.dynamic_partitions
+        query = select(table.c.id).where(
+            table.c.partitions_def_name == name, table.c.partition_key == key
+        )
+        found: bool = self._read(lambda conn: conn.execute(query.limit(1)).first() is not None)
+        return found
+
+    def dynamic_partitions_names(self) -> list[str]:
+        table = schema.dynamic_partitions
+        query = select(table.c.partitions_def_name).distinct().order_by(table.c.partitions_def_name)
+        names: list[str] = self._read(lambda conn: list(conn.execute(query).scalars()))
+        return names
+
+
+# -- rows <-> records ---------------------------------------------------------------------
+
+
+def _chunks(values: list[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _case_int(condition: Any) -> Any:
+    from sqlalchemy import case
+
+    return case((condition, 1), else_=0)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, default=str, separators=(",", ":"))
+
+
+def _run_row(run: RunRecord) -> dict[str, Any]:
+    return {
+        "run_id": run.run_id,
+        "status": run.status.value,
+        "created_at": run.created_at,
+        "started_at": run.started_at,
+        "ended_at": run.ended_at,
+        "heartbeat_at": run.started_at,
+        "selection": run.selection,
+        "asset_keys": _dumps(list(run.asset_keys)),
+        "run_config": _dumps(run.run_config),
+        "tags": _dumps(run.tags),
+        "error": run.error,
+    }
+
+
+def _run_record(row: Any) -> RunRecord:
+    return RunRecord(
+        run_id=row["run_id"],
+        status=RunStatus(row["status"]),
+        created_at=row["created_at"],
+        selection=row["selection"],
+        asset_keys=tuple(json.loads(row["asset_keys"])),
+        tags=json.loads(row["tags"]),
+        run_config=json.loads(row["run_config"]),
+        started_at=row["started_at"],
+        ended_at=row["ended_at"],
+        error=row["error"],
+    )
+
+
+def _event_row(event: EventRecord) -> dict[str, Any]:
+    return {
+        "run_id": event.run_id,
+        "event_type": event.event_type.value,
+        "timestamp": event.timestamp,
+        "step_key": event.step_key,
+        "asset_key": event.asset_key,
+        "partition_key": event.partition_key,
+        "message": event.message,
+        "payload": _dumps({"v": PAYLOAD_VERSION, **event.payload}),
+    }
+
+
+def _event_record(row: Any) -> EventRecord:
+    payload = json.loads(row["payload"])
+    version = payload.pop("v", PAYLOAD_VERSION)
+    if version > PAYLOAD_VERSION:
+        raise StorageError(
+            f"Event {row['id']} was written by a newer assetgraph (payload version {version}); "
+            "upgrade assetgraph to read it."
+        )
+    return EventRecord(
+        run_id=row["run_id"],
+        event_type=EventType(row["event_type"]),
+        timestamp=row["timestamp"],
+        step_key=row["step_key"],
+        asset_key=row["asset_key"],
+        partition_key=row["partition_key"],
+        message=row["message"],
+        payload=payload,
+        event_id=row["id"],
+    )
+
+
+def _materialization_record(row: Any) -> MaterializationRecord:
+    partition = row["partition_key"]
+    return MaterializationRecord(
+        asset_key=row["asset_key"],
+        partition_key=None if partition == schema.NO_PARTITION else partition,
+        run_id=row["materialization_run_id"],
+        event_id=row["materialization_event_id"],
+        timestamp=row["materialized_at"],
+        code_version=row["code_version"],
+        data_version=row["data_version"],
+        duration=row["duration"],
+        metadata=json.loads(row["metadata"] or "{}"),
+    )
+
+
+def _index_events(conn: Connection, events: Sequence[EventRecord], ids: Sequence[int]) -> None:
+    """Upsert the latest materialization / failure of each (asset, partition) touched."""
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for event, event_id in zip(events, ids, strict=True):
+        if event.event_type is EventType.ASSET_MATERIALIZATION and event.asset_key:
+            row = latest.setdefault(_index_key(event.asset_key, event.partition_key), {})
+            row.update(
+                materialization_event_id=event_id,
+                materialization_run_id=event.run_id,
+                materialized_at=event.timestamp,
+                code_version=event.payload.get("code_version"),
+                data_version=event.payload.get("data_version"),
+                duration=event.payload.get("duration"),
+                metadata=_dumps(event.payload.get("metadata", {})),
+            )
+        elif event.event_type is EventType.STEP_FAILURE:
+            for asset_key in event.payload.get("asset_keys", []):
+                for partition in event.payload.get("partition_keys") or [event.partition_key]:
+                    row = latest.setdefault(_index_key(asset_key, partition), {})
+                    row.update(
+                        failure_event_id=event_id,
+                        failure_run_id=event.run_id,
+                        failed_at=event.timestamp,
+                    )
+    if not latest:
+        return
+    table = schema.asset_partitions
+    insert_fn: Any = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for (asset_key, partition), values in latest.items():
+        row = {"asset_key": asset_key, "partition_key": partition, **values}
+        by_columns.setdefault(tuple(sorted(values)), []).append(row)
+    for columns, rows in by_columns.items():
+        stmt = insert_fn(table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.asset_key, table.c.partition_key],
+            set_={column: stmt.excluded[column] for column in columns},
+        )
+        conn.execute(stmt, rows)
+
+
+def _index_key(asset_key: str, partition_key: str | None) -> tuple[str, str]:
+    return asset_key, schema.NO_PARTITION if partition_key is None else partition_key
