@@ -59,8 +59,12 @@ def _evaluate(graph: AssetGraph, text: str) -> set[AssetKey]:
     if not text.strip():
         raise SelectionError("Empty selection: name at least one asset, or use '*' for all.")
     result: set[AssetKey] = set()
-    for term in text.split():
-        atoms = [_parse_atom(text, term, part) for part in term.split(",")]
+    for term in re.finditer(r"\S+", text):
+        atoms: list[_Atom] = []
+        offset = term.start()
+        for part in term.group().split(","):
+            atoms.append(_parse_atom(text, offset, part))
+            offset += len(part) + 1
         matched = _resolve(graph, atoms[0])
         for atom in atoms[1:]:
             matched &= _resolve(graph, atom)
@@ -68,10 +72,10 @@ def _evaluate(graph: AssetGraph, text: str) -> set[AssetKey]:
     return result
 
 
-def _parse_atom(text: str, term: str, part: str) -> _Atom:
+def _parse_atom(text: str, offset: int, part: str) -> _Atom:
     match = _ATOM.match(part)
     if match is None:
-        raise SelectionError(f"Invalid selection '{text}': {_explain(text, term, part)}")
+        raise SelectionError(f"Invalid selection '{text}': {_explain(offset, part)}")
     up = 0
     if match["up"]:
         up = int(match["up_depth"]) if match["up_depth"] else ALL  # type: ignore[assignment]
@@ -81,8 +85,8 @@ def _parse_atom(text: str, term: str, part: str) -> _Atom:
     return _Atom(match["body"], up, down)
 
 
-def _explain(text: str, term: str, part: str) -> str:
-    offset = text.find(term) + term.find(part)
+def _explain(offset: int, part: str) -> str:
+    """Why ``part`` (starting at ``offset`` of the selection) does not parse."""
     if not part:
         return f"empty atom at column {offset + 1} (two commas, or a comma at an end)."
     body = part.lstrip("0123456789+").rstrip("0123456789+")

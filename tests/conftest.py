@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,3 +26,32 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def postgres_url() -> str | None:
     """The test PostgreSQL server's URL, when ``make test`` found one."""
     return os.environ.get(POSTGRES_URL_ENV) or None
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh metadata database URL: a SQLite file, then a schema on the test PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/meta.db"
+        return
+    base = postgres_url()
+    if base is None:
+        pytest.skip(
+            f"PostgreSQL tests need {POSTGRES_URL_ENV} (make test sets it when a server runs)"
+        )
+    yield from _postgres_schema(base, f"t_{uuid.uuid4().hex[:12]}")
+
+
+def _postgres_schema(base: str, name: str) -> Iterator[str]:
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options=-csearch_path%3D{name}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
+        admin.dispose()

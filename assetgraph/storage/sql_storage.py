@@ -250,16 +250,15 @@ class SqlStorage:
         dialect = self.engine.dialect.name
 
         def work(conn: Connection) -> int:
-            count = 0
+            # Drivers disagree on rowcount for executemany; count the keys instead.
+            before = _count_dynamic(conn, name)
+            insert_fn: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            stmt = insert_fn(table).on_conflict_do_nothing()
             for chunk in _chunks(list(dict.fromkeys(keys)), 10_000):
-                rows = [{"partitions_def_name": name, "partition_key": key} for key in chunk]
-                stmt: Any
-                if dialect == "postgresql":
-                    stmt = postgresql.insert(table).on_conflict_do_nothing()
-                else:
-                    stmt = sqlite.insert(table).on_conflict_do_nothing()
-                count += int(conn.execute(stmt, rows).rowcount or 0)
-            return count
+                conn.execute(
+                    stmt, [{"partitions_def_name": name, "partition_key": k} for k in chunk]
+                )
+            return _count_dynamic(conn, name) - before
 
         added: int = self._write(work)
         return added
@@ -314,6 +313,12 @@ class SqlStorage:
 def _chunks(values: list[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def _count_dynamic(conn: Connection, name: str) -> int:
+    table = schema.dynamic_partitions
+    query = select(func.count()).where(table.c.partitions_def_name == name)
+    return int(conn.execute(query).scalar_one())
 
 
 def _case_int(condition: Any) -> Any:
