@@ -1,9 +1,16 @@
-"""The default IO manager: one pickle file per asset under a base directory.
+"""The default IO manager: one pickle file per (asset, partition) under a base directory.
 
-Files live at ``<base_dir>/<key part>/.../<last part>`` (partitioned assets: a folder per
-asset with one file per partition). A value is written to a temporary file in the same
-folder, flushed to disk, then renamed over the old one, so a reader finds either the old
-value or the new one, never a part of either.
+Layout: ``<base_dir>/<key part>/.../<last part>`` for an unpartitioned asset, and
+``<base_dir>/<key part>/.../<last part>/<partition file name>`` with one file per partition
+for a partitioned one. The partition file name is the partition key percent-encoded by
+``partition_file_name``: letters, digits, ``-``, ``_`` and ``.`` stay as they are, every
+other character becomes ``%XX`` (``2025-01-31`` stays ``2025-01-31``; hourly
+``2025-01-31-13:00`` becomes ``2025-01-31-13%3A00``; multi-dimensional ``2025-01-01|eu``
+becomes ``2025-01-01%7Ceu``). So no partition key can name a folder, escape the base
+directory, or use a character some file systems refuse.
+
+A value is written to a temporary file in the same folder, then renamed over the old one,
+so a reader finds either the old value or the new one, never a part of either.
 """
 
 from __future__ import annotations
@@ -11,16 +18,54 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from assetgraph.errors import StorageError
 from assetgraph.io import InputContext, IOManager, OutputContext
 from assetgraph.keys import AssetKey
 
 
+def partition_file_name(partition_key: str) -> str:
+    """The file name (without suffix) that stores ``partition_key``: percent-encoded.
+
+    Every character but ASCII letters, digits, ``-``, ``_`` and ``.`` is encoded as UTF-8
+    ``%XX``, and so is a leading ``.`` (no hidden files, no ``..``), so the name is one
+    path segment on every file system and object store, and distinct keys get distinct names.
+    """
+    name = quote(partition_key, safe="-_.")
+    if name.startswith("."):
+        name = "%2E" + name[1:]
+    return name or "%00empty"
+
+
+def missing_value_error(
+    asset_key: AssetKey, partition_keys: tuple[str, ...], where: str
+) -> StorageError:
+    """The error for a value that was never stored: names asset, partitions and place."""
+    if partition_keys:
+        shown = ", ".join(f"'{key}'" for key in partition_keys[:5])
+        more = f" and {len(partition_keys) - 5} more" if len(partition_keys) > 5 else ""
+        if len(partition_keys) == 1:
+            what = f"Asset '{asset_key}' partition {shown} has"
+        else:
+            what = f"Asset '{asset_key}' partitions {shown}{more} have"
+    else:
+        what = f"Asset '{asset_key}' has"
+    return StorageError(
+        f"{what} no stored value at {where}: materialize it first "
+        "(select it with '+' to include upstream assets)."
+    )
+
+
 class PickleIOManager(IOManager):
     """Pickles values to files under ``base_dir`` (default ``$ASSETGRAPH_HOME/storage``).
+
+    Storing several partitions at once (a single-run backfill) takes a mapping
+    ``{partition_key: value}`` holding exactly those keys; loading several partitions
+    returns such a mapping, in key order; loading one returns its value.
 
     The rename makes every write atomic against a crashed process. ``fsync=True`` also
     flushes each file to disk before the rename, so a power loss cannot lose it either;
@@ -38,44 +83,93 @@ class PickleIOManager(IOManager):
         """Where the value of ``asset_key`` (and partition) is stored."""
         path = self.base_dir.joinpath(*asset_key.path)
         if partition_key is not None:
-            path = path / partition_key
+            path = path / partition_file_name(partition_key)
         resolved = path.resolve()
         if not resolved.is_relative_to(self.base_dir.resolve()):
+            where = f" partition '{partition_key}'" if partition_key is not None else ""
             raise StorageError(
-                f"Asset '{asset_key}' partition '{partition_key}' would be stored at {resolved}, "
+                f"Asset '{asset_key}'{where} would be stored at {resolved}, "
                 f"outside the IO manager's base directory {self.base_dir}: refusing."
             )
         return path
 
     def handle_output(self, context: OutputContext, obj: Any) -> None:
-        path = self.path_for(context.asset_key, context.partition_key)
+        keys = context.partition_keys
+        if len(keys) <= 1:
+            values: dict[str | None, Any] = {keys[0] if keys else None: obj}
+        else:
+            values = {k: v for k, v in _values_by_partition(context, obj).items()}
+        paths = {key: self.path_for(context.asset_key, key) for key in values}
+        # Stage every file first and rename only when all are written, so a failure
+        # leaves every partition with its old value.
+        staged: list[tuple[str, Path]] = []
+        try:
+            for key, value in values.items():
+                staged.append((self._write_temp(paths[key], value), paths[key]))
+            for tmp_name, path in staged:
+                os.replace(tmp_name, path)
+        except BaseException:
+            for tmp_name, _ in staged:
+                Path(tmp_name).unlink(missing_ok=True)
+            raise
+        if len(paths) == 1:
+            context.add_output_metadata({"path": str(next(iter(paths.values())))})
+        else:
+            folder = self.base_dir.joinpath(*context.asset_key.path)
+            context.add_output_metadata({"path": str(folder), "partitions": len(paths)})
+
+    def _write_temp(self, path: Path, value: Any) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(obj, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
                 if self.fsync:
                     handle.flush()
                     os.fsync(handle.fileno())
-            os.replace(tmp_name, path)
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
             raise
-        context.add_output_metadata({"path": str(path)})
+        return tmp_name
 
     def load_input(self, context: InputContext) -> Any:
-        path = self.path_for(context.asset_key, context.partition_key)
+        keys = context.partition_keys
+        if len(keys) <= 1:
+            return self._load_one(context.asset_key, keys[0] if keys else None)
+        paths = {key: self.path_for(context.asset_key, key) for key in keys}
+        missing = tuple(key for key, path in paths.items() if not path.is_file())
+        if missing:
+            folder = self.base_dir.joinpath(*context.asset_key.path)
+            raise missing_value_error(context.asset_key, missing, str(folder))
+        return {key: self._load_one(context.asset_key, key) for key in keys}
+
+    def _load_one(self, asset_key: AssetKey, partition_key: str | None) -> Any:
+        path = self.path_for(asset_key, partition_key)
+        partitions = (partition_key,) if partition_key is not None else ()
         try:
             with path.open("rb") as handle:
                 return pickle.load(handle)
         except FileNotFoundError:
-            where = f" partition '{context.partition_key}'" if context.partition_key else ""
-            raise StorageError(
-                f"Asset '{context.asset_key}'{where} has no stored value at {path}: "
-                "materialize it first (select it with '+' to include upstream assets)."
-            ) from None
+            raise missing_value_error(asset_key, partitions, str(path)) from None
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+            where = f" partition '{partition_key}'" if partition_key is not None else ""
             raise StorageError(
-                f"The stored value of asset '{context.asset_key}' at {path} cannot be loaded "
+                f"The stored value of asset '{asset_key}'{where} at {path} cannot be loaded "
                 f"({type(exc).__name__}: {exc}); re-materialize the asset."
             ) from exc
+
+
+def _values_by_partition(context: OutputContext, obj: Any) -> Mapping[str, Any]:
+    keys = context.partition_keys
+    if not isinstance(obj, Mapping) or set(obj) != set(keys):
+        got = (
+            f"a mapping with keys {sorted(map(str, obj))[:5]}"
+            if isinstance(obj, Mapping)
+            else type(obj).__name__
+        )
+        raise StorageError(
+            f"Asset '{context.asset_key}' is stored for {len(keys)} partitions at once "
+            f"({context.partition_key_range}); PickleIOManager needs a mapping "
+            f"{{partition_key: value}} with exactly those keys, got {got}."
+        )
+    return {key: obj[key] for key in keys}

@@ -1,0 +1,1 @@
+"""The benchmark harness of shared/BENCH.md: scenarios, their baselines, and the runner."""

@@ -1,0 +1,36 @@
+"""The registry of benchmark scenarios: BENCH.md id -> the module that declares it.
+
+Adding a scenario is one module here (with a ``SCENARIO`` and a ``main()`` that runs its
+assetgraph and baseline variants) and one entry below. Scenario modules import only the
+standard library at module level, so loading the registry stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+
+from bench.spec import Scenario
+
+REGISTRY: dict[str, str] = {
+    "S1": "bench.scenarios.s1_startup",
+    "S2": "bench.scenarios.s2_materialize",
+    "S5": "bench.scenarios.s5_definitions",
+}
+
+
+def load_scenarios(only: Iterable[str] | None = None) -> list[Scenario]:
+    """The scenarios to run, in registry order; ``only`` picks some ids (any case)."""
+    wanted = None if only is None else {item.strip().upper() for item in only if item.strip()}
+    if wanted is not None:
+        unknown = sorted(wanted - set(REGISTRY))
+        if unknown:
+            raise SystemExit(
+                f"Unknown scenario(s) {', '.join(unknown)}; known: {', '.join(REGISTRY)}."
+            )
+    scenarios: list[Scenario] = []
+    for scenario_id, module in REGISTRY.items():
+        if wanted is None or scenario_id in wanted:
+            scenario: Scenario = importlib.import_module(module).SCENARIO
+            scenarios.append(scenario)
+    return scenarios

@@ -1,0 +1,183 @@
+"""Stores pandas DataFrames as tables of a DuckDB database file.
+
+The same contract as ``io_managers.sql.SQLTableIOManager``: one table per asset, named by
+joining its key parts with ``__``, in ``schema`` (default DuckDB's ``main``); the
+partition column is the asset's ``partition_expr`` metadata, else ``partition_key``
+(added when the frame lacks it and one partition is written). Storing partitions deletes
+their rows and inserts the frame (``INSERT ... BY NAME SELECT`` from the registered frame)
+in one transaction; storing an unpartitioned asset is one ``CREATE OR REPLACE TABLE``.
+Columns that appear in a later frame are added; identifiers are quoted and partition keys
+are bound parameters.
+
+DuckDB lets one process at a time open a database file for writing; a manager that finds
+the file locked by another process retries for ``lock_timeout`` seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import TYPE_CHECKING, Any
+
+from assetgraph.errors import StorageError
+from assetgraph.io import InputContext, IOManager, OutputContext
+from io_managers.parquet import require_frame
+from io_managers.pickle import missing_value_error
+from io_managers.sql import (
+    in_key_order,
+    key_values,
+    partition_column_to_read,
+    partition_column_to_write,
+    table_name_for,
+)
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+_FRAME_VIEW = "__assetgraph_frame"
+
+
+def quote_identifier(name: str) -> str:
+    """``name`` as a DuckDB quoted identifier (double quotes doubled)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _column_kind(duckdb_type: str) -> str:
+    if duckdb_type == "DATE":
+        return "date"
+    if duckdb_type.startswith("TIMESTAMP"):
+        return "datetime"
+    return "text"
+
+
+class DuckDBIOManager(IOManager):
+    """Stores each asset's DataFrame in a table of the DuckDB file at ``path``."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        schema: str | None = None,
+        *,
+        lock_timeout: float = 30.0,
+    ) -> None:
+        self.path = os.fspath(path)
+        self.schema = schema
+        self.lock_timeout = lock_timeout
+
+    @property
+    def _schema(self) -> str:
+        return self.schema or "main"
+
+    def _table(self, name: str) -> str:
+        return f"{quote_identifier(self._schema)}.{quote_identifier(name)}"
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        import duckdb
+
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                return duckdb.connect(self.path)
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def _columns(self, con: duckdb.DuckDBPyConnection, name: str) -> dict[str, str]:
+        """The table's column types by name; empty when there is no such table."""
+        rows = con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_catalog = current_database() AND table_schema = ? "
+            "AND table_name = ? ORDER BY ordinal_position",
+            [self._schema, name],
+        ).fetchall()
+        return {str(column): str(kind) for column, kind in rows}
+
+    # Storing.
+
+    def handle_output(self, context: OutputContext, obj: Any) -> None:
+        frame = require_frame(context.asset_key, obj, "DuckDBIOManager")
+        name = table_name_for(context.asset_key)
+        metadata: dict[str, Any] = {"row_count": len(frame)}
+        column: str | None = None
+        if context.partition_keys:
+            column, frame = partition_column_to_write(context, frame, "DuckDBIOManager")
+            metadata["partition_column"] = column
+        con = self._connect()
+        try:
+            con.begin()
+            if self.schema:
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_identifier(self.schema)}")
+            con.register(_FRAME_VIEW, frame)
+            if column is None:
+                con.execute(f"CREATE OR REPLACE TABLE {self._table(name)} AS FROM {_FRAME_VIEW}")
+            else:
+                self._write_partitions(con, name, column, context.partition_keys)
+            con.unregister(_FRAME_VIEW)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        finally:
+            con.close()
+        context.add_output_metadata(
+            {"path": self.path, "table": f"{self._schema}.{name}", **metadata}
+        )
+
+    def _write_partitions(
+        self, con: duckdb.DuckDBPyConnection, name: str, column: str, keys: tuple[str, ...]
+    ) -> None:
+        table = self._table(name)
+        existing = self._columns(con, name)
+        if not existing:
+            con.execute(f"CREATE TABLE {table} AS FROM {_FRAME_VIEW} LIMIT 0")
+            existing = self._columns(con, name)
+        elif column not in existing:
+            raise StorageError(
+                f"Table {self._schema}.{name} in {self.path} has no partition column "
+                f"'{column}'; its columns are {list(existing)}."
+            )
+        else:
+            described = con.execute(f"DESCRIBE FROM {_FRAME_VIEW}").fetchall()
+            for new_column, new_type, *_ in described:
+                if new_column not in existing:
+                    con.execute(
+                        f"ALTER TABLE {table} ADD COLUMN {quote_identifier(new_column)} {new_type}"
+                    )
+        values = key_values(keys, _column_kind(existing[column]))
+        con.execute(
+            f"DELETE FROM {table} WHERE {quote_identifier(column)} IN (SELECT UNNEST(?))",
+            [values],
+        )
+        con.execute(f"INSERT INTO {table} BY NAME FROM {_FRAME_VIEW}")
+
+    # Loading.
+
+    def load_input(self, context: InputContext) -> pd.DataFrame:
+        name = table_name_for(context.asset_key)
+        keys = context.partition_keys
+        con = self._connect()
+        try:
+            existing = self._columns(con, name)
+            if not existing:
+                where = f"table {self._schema}.{name} in {self.path}"
+                raise missing_value_error(context.asset_key, keys, where)
+            if not keys:
+                return con.execute(f"FROM {self._table(name)}").df()
+            column = partition_column_to_read(context)
+            if column not in existing:
+                raise StorageError(
+                    f"Asset '{context.asset_key}' is loaded by partition, but table "
+                    f"{self._schema}.{name} in {self.path} has no partition column "
+                    f"'{column}' (columns: {list(existing)}); set metadata partition_expr "
+                    "to the column that holds them."
+                )
+            values = key_values(keys, _column_kind(existing[column]))
+            frame = con.execute(
+                f"FROM {self._table(name)} WHERE {quote_identifier(column)} IN (SELECT UNNEST(?))",
+                [values],
+            ).df()
+        finally:
+            con.close()
+        return in_key_order(frame, column, keys)

@@ -1,0 +1,323 @@
+"""Stores pandas DataFrames as Parquet files, locally or on any fsspec file system.
+
+Layout under ``base_dir``: ``<key parts>.parquet`` for an unpartitioned asset, and
+``<key parts>/<partition file name>.parquet`` for each partition of a partitioned one,
+e.g. ``shop/orders/2025-01-31.parquet``. The partition file name is the partition key
+percent-encoded (see ``io_managers.pickle.partition_file_name``): a multi-dimensional key
+``2025-01-01|eu`` is stored as ``2025-01-01%7Ceu.parquet``, an hourly key
+``2025-01-31-13:00`` as ``2025-01-31-13%3A00.parquet``.
+
+``base_dir`` is a local folder or an fsspec URL (``s3://bucket/prefix``, ``gs://...``,
+``memory://...``), so that workers on other machines share one store; ``storage_options``
+go to the fsspec file system. Writes are atomic: a local file is written under a temporary
+name in the same folder and renamed over the old one; on other file systems each file is
+one ``pipe_file`` (a single-object put on object stores).
+
+pandas, pyarrow and fsspec are imported when first needed, so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import posixpath
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assetgraph.errors import StorageError
+from assetgraph.io import InputContext, IOManager, OutputContext
+from assetgraph.keys import AssetKey
+from io_managers.pickle import missing_value_error, partition_file_name
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from fsspec import AbstractFileSystem  # type: ignore[import-untyped]
+
+PARTITION_KEY_COLUMN = "partition_key"
+
+
+# Frames and partition columns: shared with the table IO managers (sql, duckdb).
+
+
+def require_frame(asset_key: AssetKey, obj: Any, manager: str) -> pd.DataFrame:
+    """``obj`` if it is a pandas DataFrame, else a StorageError naming the asset."""
+    import pandas as pd
+
+    if not isinstance(obj, pd.DataFrame):
+        raise StorageError(
+            f"{manager} stores pandas DataFrames, but asset '{asset_key}' returned "
+            f"{type(obj).__name__}: return a DataFrame or give the asset another io_manager_key."
+        )
+    return obj
+
+
+def partition_column_for(metadata: Mapping[str, Any], frame: pd.DataFrame) -> str | None:
+    """The frame column that holds partition keys, if there is one.
+
+    That is the asset's ``partition_expr`` metadata (an error if the frame lacks it), else a
+    ``partition_key`` column when the frame has one, else None.
+    """
+    declared = metadata.get("partition_expr")
+    if declared is not None:
+        return str(declared)
+    return PARTITION_KEY_COLUMN if PARTITION_KEY_COLUMN in frame.columns else None
+
+
+def partition_key_strings(column: pd.Series[Any]) -> pd.Series[str]:
+    """The partition key each value of ``column`` names, as a string.
+
+    Strings stay as they are; dates give ``2025-01-31``; datetimes give ``2025-01-31`` when
+    every one is at midnight, else the hourly form ``2025-01-31-13:00``.
+    """
+    import pandas as pd
+
+    if pd.api.types.is_datetime64_any_dtype(column.dtype):
+        stamps = column.dt
+        at_midnight = bool((stamps.normalize() == column).all())
+        keys: pd.Series[str] = stamps.strftime("%Y-%m-%d" if at_midnight else "%Y-%m-%d-%H:%M")
+        return keys
+    return column.astype(str)
+
+
+def check_partition_values(
+    asset_key: AssetKey,
+    keys: tuple[str, ...],
+    column: str,
+    frame: pd.DataFrame,
+) -> pd.Series[str]:
+    """The key of each row, after checking that every row names one of ``keys``."""
+    if column not in frame.columns:
+        raise StorageError(
+            f"Asset '{asset_key}' declares partition column '{column}' (metadata "
+            f"partition_expr), but its DataFrame has no such column; columns are "
+            f"{list(map(str, frame.columns))}."
+        )
+    row_keys = partition_key_strings(frame[column])
+    outside = row_keys[~row_keys.isin(keys)]
+    if len(outside):
+        shown = ", ".join(repr(v) for v in outside.unique()[:5])
+        raise StorageError(
+            f"Asset '{asset_key}' is stored for partitions {_describe(keys)}, but its column "
+            f"'{column}' holds other values ({shown}): every row must belong to one of the "
+            "partitions being written."
+        )
+    return row_keys
+
+
+def split_by_partition(
+    context: OutputContext, frame: pd.DataFrame, manager: str
+) -> dict[str, pd.DataFrame]:
+    """``frame`` cut into one frame per partition key of ``context`` (empty ones included)."""
+    keys = context.partition_keys
+    column = partition_column_for(context.metadata, frame)
+    if column is None:
+        if len(keys) == 1:
+            return {keys[0]: frame}
+        raise StorageError(
+            f"Asset '{context.asset_key}' is stored for {len(keys)} partitions at once "
+            f"({context.partition_key_range}); {manager} splits the DataFrame by partition, "
+            "so it needs a column holding each row's partition key: name it with "
+            "@asset(metadata={'partition_expr': 'column'}) or call it 'partition_key'."
+        )
+    row_keys = check_partition_values(context.asset_key, keys, column, frame)
+    if len(keys) == 1:
+        return {keys[0]: frame}
+    parts = {str(key): part for key, part in frame.groupby(row_keys.to_numpy(), sort=False)}
+    return {key: parts.get(key, frame.iloc[0:0]) for key in keys}
+
+
+def concat_in_key_order(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """One frame of ``frames`` in order; a fresh row index when each had a default one."""
+    import pandas as pd
+
+    if len(frames) == 1:
+        return frames[0]
+    default_index = all(isinstance(f.index, pd.RangeIndex) for f in frames)
+    return pd.concat(frames, ignore_index=default_index)
+
+
+def _describe(keys: tuple[str, ...]) -> str:
+    if len(keys) == 1:
+        return f"'{keys[0]}'"
+    return f"'{keys[0]}'...'{keys[-1]}' ({len(keys)} keys)"
+
+
+# The IO manager.
+
+
+class ParquetIOManager(IOManager):
+    """Stores each (asset, partition) DataFrame as one Parquet file under ``base_dir``.
+
+    Storing several partitions at once (a single-run backfill of a range) needs a column
+    holding each row's partition key: the asset's ``partition_expr`` metadata names it,
+    else a ``partition_key`` column is used. The frame is split by that column into one
+    file per key; keys without rows get an empty file of the same schema. Loading one
+    partition returns its frame; loading several returns one frame, concatenated in
+    partition key order.
+    """
+
+    def __init__(
+        self,
+        base_dir: str | os.PathLike[str],
+        storage_options: Mapping[str, Any] | None = None,
+    ) -> None:
+        base = os.fspath(base_dir)
+        self.storage_options: dict[str, Any] = dict(storage_options or {})
+        self.is_local = "://" not in base or base.startswith("file://")
+        if self.is_local:
+            base = base.removeprefix("file://")
+            self.base_dir = str(Path(base).absolute())
+        else:
+            self.base_dir = base.rstrip("/")
+        self._fs: AbstractFileSystem | None = None
+        self._root: str | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # File system objects may hold connections; workers make their own.
+        return {k: v for k, v in self.__dict__.items() if k not in ("_fs", "_root")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._fs = None
+        self._root = None
+
+    def _filesystem(self) -> tuple[AbstractFileSystem, str]:
+        if self._fs is None or self._root is None:
+            from fsspec.core import url_to_fs  # type: ignore[import-untyped]
+
+            fs, root = url_to_fs(self.base_dir, **self.storage_options)
+            self._fs, self._root = fs, str(root).rstrip("/")
+        return self._fs, self._root
+
+    def path_for(self, asset_key: AssetKey, partition_key: str | None = None) -> str:
+        """The file (local path or fsspec path) of ``asset_key``'s value or partition."""
+        parts = list(asset_key.path)
+        if partition_key is None:
+            parts[-1] += ".parquet"
+        else:
+            parts.append(partition_file_name(partition_key) + ".parquet")
+        if self.is_local:
+            path = Path(self.base_dir).joinpath(*parts)
+            inside = path.resolve().is_relative_to(Path(self.base_dir).resolve())
+            text = str(path)
+        else:
+            root = self._filesystem()[1]
+            text = posixpath.normpath(posixpath.join(root, *parts))
+            inside = text.startswith(root.rstrip("/") + "/")
+        if not inside:
+            where = f" partition '{partition_key}'" if partition_key is not None else ""
+            raise StorageError(
+                f"Asset '{asset_key}'{where} would be stored at {text}, outside the IO "
+                f"manager's base directory {self.base_dir}: refusing."
+            )
+        return text
+
+    def _dirname(self, path: str) -> str:
+        return os.path.dirname(path) if self.is_local else posixpath.dirname(path)
+
+    def _basename(self, path: str) -> str:
+        return os.path.basename(path) if self.is_local else posixpath.basename(path)
+
+    def _display(self, path: str) -> str:
+        if self.is_local:
+            return path
+        fs = self._filesystem()[0]
+        return str(fs.unstrip_protocol(path))
+
+    # Storing.
+
+    def handle_output(self, context: OutputContext, obj: Any) -> None:
+        frame = require_frame(context.asset_key, obj, "ParquetIOManager")
+        if context.partition_keys:
+            split = split_by_partition(context, frame, "ParquetIOManager")
+            frames: dict[str | None, pd.DataFrame] = {k: v for k, v in split.items()}
+        else:
+            frames = {None: frame}
+        paths = {key: self.path_for(context.asset_key, key) for key in frames}
+        if self.is_local:
+            self._write_local(frames, paths)
+        else:
+            self._write_remote(frames, paths)
+        if len(paths) == 1:
+            where = self._display(next(iter(paths.values())))
+        else:
+            where = self._display(self._dirname(next(iter(paths.values()))))
+        metadata: dict[str, Any] = {"path": where, "row_count": len(frame)}
+        if len(paths) > 1:
+            metadata["partitions"] = len(paths)
+        context.add_output_metadata(metadata)
+
+    def _write_local(
+        self, frames: Mapping[str | None, pd.DataFrame], paths: Mapping[str | None, str]
+    ) -> None:
+        # Write every file under a temporary name first and rename only when all are
+        # written: a failure leaves every partition with its old file.
+        staged: list[tuple[str, str]] = []
+        try:
+            for key, frame in frames.items():
+                path = paths[key]
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                fd, tmp_name = tempfile.mkstemp(
+                    prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=os.path.dirname(path)
+                )
+                staged.append((tmp_name, path))
+                with os.fdopen(fd, "wb") as handle:
+                    frame.to_parquet(handle, engine="pyarrow")
+            for tmp_name, path in staged:
+                os.replace(tmp_name, path)
+        except BaseException:
+            for tmp_name, _ in staged:
+                Path(tmp_name).unlink(missing_ok=True)
+            raise
+
+    def _write_remote(
+        self, frames: Mapping[str | None, pd.DataFrame], paths: Mapping[str | None, str]
+    ) -> None:
+        fs = self._filesystem()[0]
+        # Serialize everything before the first put, so a bad frame changes nothing.
+        payloads: list[tuple[str, bytes]] = []
+        for key, frame in frames.items():
+            buffer = io.BytesIO()
+            frame.to_parquet(buffer, engine="pyarrow")
+            payloads.append((paths[key], buffer.getvalue()))
+        for path, data in payloads:
+            fs.makedirs(posixpath.dirname(path), exist_ok=True)
+            fs.pipe_file(path, data)
+
+    # Loading.
+
+    def load_input(self, context: InputContext) -> pd.DataFrame:
+        keys = context.partition_keys
+        if not keys:
+            return self._read(context.asset_key, None)
+        if len(keys) > 1:
+            self._check_present(context.asset_key, keys)
+        return concat_in_key_order([self._read(context.asset_key, key) for key in keys])
+
+    def _read(self, asset_key: AssetKey, partition_key: str | None) -> pd.DataFrame:
+        import pandas as pd
+
+        path = self.path_for(asset_key, partition_key)
+        partitions = (partition_key,) if partition_key is not None else ()
+        try:
+            if self.is_local:
+                return pd.read_parquet(path, engine="pyarrow")
+            data = self._filesystem()[0].cat_file(path)
+        except FileNotFoundError:
+            raise missing_value_error(asset_key, partitions, self._display(path)) from None
+        return pd.read_parquet(io.BytesIO(data), engine="pyarrow")
+
+    def _check_present(self, asset_key: AssetKey, keys: tuple[str, ...]) -> None:
+        paths = {key: self.path_for(asset_key, key) for key in keys}
+        folder = self._dirname(next(iter(paths.values())))
+        if self.is_local:
+            present = set(os.listdir(folder)) if os.path.isdir(folder) else set()
+        else:
+            fs = self._filesystem()[0]
+            listed = fs.ls(folder, detail=False) if fs.isdir(folder) else []
+            present = {posixpath.basename(str(p).rstrip("/")) for p in listed}
+        missing = tuple(k for k, p in paths.items() if self._basename(p) not in present)
+        if missing:
+            raise missing_value_error(asset_key, missing, self._display(folder))
