@@ -1,0 +1,478 @@
+"""The ``PartitionsDefinition`` base class, static and dynamic definitions, key validation.
+
+Every definition numbers its partitions: the index of a key is its position in definition
+order (0, 1, 2, ...). Sets of partitions (``PartitionsSubset``) are intervals of indices, so
+a definition must turn an index into a key and a key into an index without listing the
+others whenever it can.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from assetgraph.errors import DefinitionError, UsageError, did_you_mean
+from assetgraph.partitions.key_range import PartitionKeyRange
+
+if TYPE_CHECKING:
+    from assetgraph.partitions.subset import PartitionsSubset
+
+MAX_KEY_BYTES = 255
+# Exactly the Unicode category Cc (control characters), as one fast regex.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# Suggesting the nearest key compares strings one by one; past this many keys it costs more
+# than the error is worth.
+_MAX_SUGGESTION_CANDIDATES = 10_000
+
+
+@runtime_checkable
+class DynamicPartitionsStore(Protocol):
+    """Where the keys of dynamic partitions definitions live (the metadata database)."""
+
+    def get_dynamic_partitions(self, name: str) -> Sequence[str]:
+        """The keys of the dynamic definition ``name``, in the order they were added."""
+        ...
+
+    def has_dynamic_partition(self, name: str, key: str) -> bool:
+        """Whether ``key`` was added to the dynamic definition ``name``."""
+        ...
+
+
+def partition_key_problem(key: object) -> str | None:
+    """Why ``key`` cannot be a partition key, or None when it can."""
+    if not isinstance(key, str):
+        return f"a partition key must be a string, not {type(key).__name__}"
+    if not key:
+        return "a partition key must not be empty"
+    if "..." in key:
+        return "a partition key must not contain '...' (it separates the ends of a range)"
+    control = _CONTROL.search(key)
+    if control:
+        return f"a partition key must not contain control characters (found {control[0]!r})"
+    if "/" in key or "\\" in key:
+        return "a partition key must not contain '/' or '\\' (IO managers store one file per key)"
+    if key in (".", ".."):
+        return "a partition key must not be '.' or '..' (a path segment)"
+    if len(key.encode("utf-8")) > MAX_KEY_BYTES:
+        return f"a partition key must be at most {MAX_KEY_BYTES} bytes long in UTF-8"
+    return None
+
+
+def validate_partition_key(key: str) -> None:
+    """Raise ``UsageError`` naming ``key`` and the rule it breaks, if it is not a valid key.
+
+    Keys may not be empty, longer than 255 bytes in UTF-8, or contain ``...``, ``/``, ``\\``
+    or control characters such as NUL, and may not be the path segments ``.`` or ``..``.
+    """
+    problem = partition_key_problem(key)
+    if problem is not None:
+        raise UsageError(f"Invalid partition key {key!r}: {problem}.")
+
+
+def now_utc() -> datetime:
+    """The current time, used only when a caller passes no ``current_time``."""
+    return datetime.now(UTC)
+
+
+class PartitionsDefinition(ABC):
+    """How an asset is split into partitions: an ordered set of string keys.
+
+    Subclasses implement ``count``, ``key_at`` and ``index_of``; every other method is
+    built on them. Methods take the clock (``current_time``, default now) and, for dynamic
+    partitions, the ``dynamic_partitions_store`` that holds their keys.
+    """
+
+    __slots__ = ()
+
+    @abstractmethod
+    def count(
+        self,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> int:
+        """How many partitions exist at ``current_time``."""
+
+    @abstractmethod
+    def key_at(
+        self,
+        index: int,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> str:
+        """The key at position ``index``; ``UsageError`` unless ``0 <= index < count``."""
+
+    @abstractmethod
+    def index_of(
+        self,
+        key: str,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> int:
+        """The position of ``key``; ``UsageError`` naming the nearest key if it is unknown."""
+
+    def keys_between(
+        self,
+        start: int,
+        stop: int,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> Iterator[str]:
+        """The keys at indices ``start`` (included) to ``stop`` (excluded), lazily."""
+        for index in range(start, stop):
+            yield self.key_at(index, current_time, dynamic_partitions_store)
+
+    # Names as in Dagster -------------------------------------------------------------------
+
+    def get_partition_keys(
+        self,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> list[str]:
+        """Every key that exists at ``current_time``, in definition order."""
+        current_time = current_time or now_utc()
+        n = self.count(current_time, dynamic_partitions_store)
+        return list(self.keys_between(0, n, current_time, dynamic_partitions_store))
+
+    def get_partition_keys_in_range(
+        self,
+        partition_key_range: PartitionKeyRange,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> list[str]:
+        """The keys from ``partition_key_range.start`` to ``.end``, both included."""
+        subset = self.subset_for_range(partition_key_range, current_time, dynamic_partitions_store)
+        return list(subset.keys())
+
+    def has_partition_key(
+        self,
+        partition_key: str,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> bool:
+        """Whether ``partition_key`` exists at ``current_time``."""
+        try:
+            self.index_of(partition_key, current_time, dynamic_partitions_store)
+        except UsageError:
+            return False
+        return True
+
+    def get_num_partitions(
+        self,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> int:
+        """How many partitions exist at ``current_time`` (same as ``count``)."""
+        return self.count(current_time, dynamic_partitions_store)
+
+    # Subsets -----------------------------------------------------------------------------
+
+    def subset_for_range(
+        self,
+        partition_key_range: PartitionKeyRange,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> PartitionsSubset:
+        """The partitions from the range's start to its end, both included.
+
+        Raises ``UsageError`` when an end is unknown or the end comes before the start.
+        """
+        from assetgraph.partitions.subset import PartitionsSubset
+
+        current_time = current_time or now_utc()
+        first = self.index_of(partition_key_range.start, current_time, dynamic_partitions_store)
+        last = self.index_of(partition_key_range.end, current_time, dynamic_partitions_store)
+        if last < first:
+            raise UsageError(
+                f"Partition range {partition_key_range} is reversed: {partition_key_range.end!r}"
+                f" comes before {partition_key_range.start!r} in {self!r}. "
+                f"Write it as {partition_key_range.end}...{partition_key_range.start}."
+            )
+        return PartitionsSubset.from_ranges(
+            self, [range(first, last + 1)], current_time, dynamic_partitions_store
+        )
+
+    def subset_for_keys(
+        self,
+        keys: Iterable[str],
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> PartitionsSubset:
+        """The partitions with the given keys; ``UsageError`` for an unknown key."""
+        from assetgraph.partitions.subset import PartitionsSubset
+
+        current_time = current_time or now_utc()
+        indices = self.indices_of(keys, current_time, dynamic_partitions_store)
+        return PartitionsSubset.from_indices(self, indices, current_time, dynamic_partitions_store)
+
+    def indices_of(
+        self,
+        keys: Iterable[str],
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> list[int]:
+        """The index of each key, in the order given (override to batch lookups)."""
+        current_time = current_time or now_utc()
+        return [self.index_of(k, current_time, dynamic_partitions_store) for k in keys]
+
+    def all_subset(
+        self,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> PartitionsSubset:
+        """Every partition that exists at ``current_time``."""
+        from assetgraph.partitions.subset import PartitionsSubset
+
+        return PartitionsSubset.all(self, current_time, dynamic_partitions_store)
+
+    def empty_subset(self) -> PartitionsSubset:
+        """No partition of this definition."""
+        from assetgraph.partitions.subset import PartitionsSubset
+
+        return PartitionsSubset.empty(self)
+
+    # Helpers for subclasses ---------------------------------------------------------------
+
+    def _check_index(self, index: int, count: int) -> None:
+        if not 0 <= index < count:
+            raise UsageError(
+                f"Partition index {index} is out of range for {self!r}, "
+                f"which has {count} partitions."
+            )
+
+
+def _suggest(key: str, keys: Sequence[str]) -> str:
+    if len(keys) > _MAX_SUGGESTION_CANDIDATES:
+        return ""
+    return did_you_mean(key, keys)
+
+
+@dataclass(frozen=True, slots=True, eq=True, repr=False)
+class StaticPartitionsDefinition(PartitionsDefinition):
+    """A fixed list of keys, in the order given; duplicates and invalid keys are refused."""
+
+    keys: tuple[str, ...]
+    _index: dict[str, int] = field(init=False, compare=False, hash=False)
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        if isinstance(keys, str):
+            raise DefinitionError(
+                f"StaticPartitionsDefinition takes a list of keys, not the string {keys!r}."
+            )
+        keys = tuple(keys)
+        index: dict[str, int] = {}
+        for position, key in enumerate(keys):
+            problem = partition_key_problem(key)
+            if problem is not None:
+                raise DefinitionError(
+                    f"StaticPartitionsDefinition: invalid partition key {key!r}: {problem}."
+                )
+            if key in index:
+                raise DefinitionError(
+                    f"StaticPartitionsDefinition: partition key {key!r} appears twice "
+                    f"(positions {index[key]} and {position}); keys must be unique."
+                )
+            index[key] = position
+        object.__setattr__(self, "keys", keys)
+        object.__setattr__(self, "_index", index)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(repr(k) for k in self.keys[:5])
+        more = f", ... {len(self.keys)} keys" if len(self.keys) > 5 else ""
+        return f"StaticPartitionsDefinition([{shown}{more}])"
+
+    def count(
+        self,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> int:
+        """How many keys the definition lists."""
+        return len(self.keys)
+
+    def key_at(
+        self,
+        index: int,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> str:
+        """The key at ``index`` in the order given."""
+        self._check_index(index, len(self.keys))
+        return self.keys[index]
+
+    def index_of(
+        self,
+        key: str,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> int:
+        """The position of ``key`` in the order given."""
+        try:
+            return self._index[key]
+        except (KeyError, TypeError):
+            raise UsageError(
+                f"Partition key {key!r} is not one of the keys of {self!r}."
+                + _suggest(str(key), self.keys)
+            ) from None
+
+    def keys_between(
+        self,
+        start: int,
+        stop: int,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> Iterator[str]:
+        """The keys at indices ``start`` to ``stop`` (excluded)."""
+        return iter(self.keys[max(start, 0) : stop])
+
+    def get_partition_keys(
+        self,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> list[str]:
+        """Every key, in the order given."""
+        return list(self.keys)
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class DynamicPartitionsDefinition(PartitionsDefinition):
+    """Keys added at run time and kept in the metadata database under ``name``.
+
+    The order of keys is the order they were added. Every method needs the
+    ``dynamic_partitions_store`` that holds them (``Instance`` storage, or
+    ``InMemoryDynamicPartitionsStore`` in tests).
+    """
+
+    name: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise DefinitionError(
+                f"DynamicPartitionsDefinition needs a non-empty name, got {self.name!r}."
+            )
+
+    def __repr__(self) -> str:
+        return f"DynamicPartitionsDefinition(name={self.name!r})"
+
+    def _keys(self, store: DynamicPartitionsStore | None) -> Sequence[str]:
+        if store is None:
+            raise UsageError(
+                f"{self!r} keeps its keys in the metadata database: pass "
+                "dynamic_partitions_store= (an Instance's storage, or "
+                "InMemoryDynamicPartitionsStore in tests)."
+            )
+        return store.get_dynamic_partitions(self.name)
+
+    def count(
+        self,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> int:
+        """How many keys have been added."""
+        return len(self._keys(dynamic_partitions_store))
+
+    def key_at(
+        self,
+        index: int,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> str:
+        """The ``index``-th key added."""
+        keys = self._keys(dynamic_partitions_store)
+        self._check_index(index, len(keys))
+        return keys[index]
+
+    def index_of(
+        self,
+        key: str,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> int:
+        """The position of ``key`` in the order keys were added."""
+        keys = self._keys(dynamic_partitions_store)
+        # A store may offer a key -> position lookup; without one, scan the keys.
+        finder = getattr(dynamic_partitions_store, "dynamic_partition_index", None)
+        if callable(finder):
+            found = finder(self.name, key)
+            if isinstance(found, int):
+                return found
+        else:
+            try:
+                return keys.index(key)
+            except ValueError:
+                pass
+        raise UsageError(
+            f"Partition key {key!r} has not been added to {self!r}." + _suggest(str(key), keys)
+        )
+
+    def indices_of(
+        self,
+        keys: Iterable[str],
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> list[int]:
+        """The index of each key, looked up through one mapping built once."""
+        all_keys = self._keys(dynamic_partitions_store)
+        position = {k: i for i, k in enumerate(all_keys)}
+        result = []
+        for key in keys:
+            found = position.get(key)
+            if found is None:
+                raise UsageError(
+                    f"Partition key {key!r} has not been added to {self!r}."
+                    + _suggest(str(key), all_keys)
+                )
+            result.append(found)
+        return result
+
+    def keys_between(
+        self,
+        start: int,
+        stop: int,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> Iterator[str]:
+        """The keys at indices ``start`` to ``stop`` (excluded), read from the store once."""
+        keys = self._keys(dynamic_partitions_store)
+        return (keys[i] for i in range(max(start, 0), min(stop, len(keys))))
+
+
+class InMemoryDynamicPartitionsStore:
+    """A ``DynamicPartitionsStore`` in a dict, for tests and ephemeral instances."""
+
+    def __init__(self) -> None:
+        self._keys: dict[str, list[str]] = {}
+        self._index: dict[str, dict[str, int]] = {}
+
+    def add_dynamic_partitions(self, name: str, keys: Iterable[str]) -> None:
+        """Add ``keys`` (validated) to definition ``name``; keys already there are skipped."""
+        new = list(keys)
+        for key in new:
+            validate_partition_key(key)
+        stored = self._keys.setdefault(name, [])
+        index = self._index.setdefault(name, {})
+        for key in new:
+            if key not in index:
+                index[key] = len(stored)
+                stored.append(key)
+
+    def delete_dynamic_partition(self, name: str, key: str) -> None:
+        """Remove ``key``; the keys after it move one place down."""
+        stored = self._keys.get(name, [])
+        if key in self._index.get(name, {}):
+            stored.remove(key)
+            self._index[name] = {k: i for i, k in enumerate(stored)}
+
+    def get_dynamic_partitions(self, name: str) -> Sequence[str]:
+        """The keys of ``name`` in insertion order."""
+        return self._keys.get(name, [])
+
+    def has_dynamic_partition(self, name: str, key: str) -> bool:
+        """Whether ``key`` was added to ``name``."""
+        return key in self._index.get(name, {})
+
+    def dynamic_partition_index(self, name: str, key: str) -> int | None:
+        """The position of ``key`` in ``name`` (optional fast path used by the definition)."""
+        return self._index.get(name, {}).get(key)
