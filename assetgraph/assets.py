@@ -8,14 +8,20 @@ later, by the asset graph, which knows every asset.
 
 from __future__ import annotations
 
+import builtins
 import inspect
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
+from assetgraph.backfill import BackfillPolicy
 from assetgraph.code_version import source_code_version
 from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
+
+if TYPE_CHECKING:
+    from assetgraph.partitions.definitions import PartitionsDefinition
 
 DEFAULT_GROUP = "default"
 DEFAULT_IO_MANAGER_KEY = "io_manager"
@@ -108,6 +114,8 @@ class AssetsDefinition:
         context_param: str | None,
         resource_params: Mapping[str, type],
         config_param: tuple[str, type] | None,
+        partitions_def: PartitionsDefinition | None = None,
+        backfill_policy: BackfillPolicy | None = None,
     ) -> None:
         self.fn = fn
         self.name = name
@@ -116,6 +124,8 @@ class AssetsDefinition:
         self.context_param = context_param
         self.resource_params = dict(resource_params)
         self.config_param = config_param
+        self.partitions_def = partitions_def
+        self.backfill_policy = backfill_policy
         self._spec_by_key = {spec.key: spec for spec in self.specs}
         self.__doc__ = fn.__doc__
         self.__wrapped__ = fn
@@ -185,6 +195,8 @@ def asset(
     io_manager_key: str | None = None,
     ins: Mapping[str, AssetIn] | None = None,
     deps: Iterable[CoercibleToAssetKey | AssetsDefinition] | None = None,
+    partitions_def: PartitionsDefinition | None = None,
+    backfill_policy: BackfillPolicy | None = None,
 ) -> Callable[[Callable[..., Any]], AssetsDefinition]: ...
 
 
@@ -204,13 +216,16 @@ def asset(
     io_manager_key: str | None = None,
     ins: Mapping[str, AssetIn] | None = None,
     deps: Iterable[CoercibleToAssetKey | AssetsDefinition] | None = None,
+    partitions_def: PartitionsDefinition | None = None,
+    backfill_policy: BackfillPolicy | None = None,
 ) -> AssetsDefinition | Callable[[Callable[..., Any]], AssetsDefinition]:
     """Declare a function as the definition of one asset.
 
     The asset key is ``key_prefix + (name or the function's name)``. Parameters name the
     upstream assets (see the module docstring); ``ins`` renames or tunes them and ``deps``
     adds upstreams that are only ordered before this one, not loaded. ``group_name`` is
-    accepted as Dagster's spelling of ``group``.
+    accepted as Dagster's spelling of ``group``. ``partitions_def`` splits the asset into
+    partitions; ``backfill_policy`` says how many of them one step materializes.
     """
 
     def decorate(func: Callable[..., Any]) -> AssetsDefinition:
@@ -227,7 +242,7 @@ def asset(
             code_version=code_version,
             io_manager_key=io_manager_key or DEFAULT_IO_MANAGER_KEY,
         )
-        return _build(func, asset_name, [spec], ins, deps)
+        return _build(func, asset_name, [spec], ins, deps, partitions_def, backfill_policy)
 
     if fn is not None:
         return decorate(fn)
@@ -246,6 +261,8 @@ def multi_asset(
     io_manager_key: str | None = None,
     ins: Mapping[str, AssetIn] | None = None,
     deps: Iterable[CoercibleToAssetKey | AssetsDefinition] | None = None,
+    partitions_def: PartitionsDefinition | None = None,
+    backfill_policy: BackfillPolicy | None = None,
 ) -> Callable[[Callable[..., Any]], AssetsDefinition]:
     """Declare a function that materializes several assets in one step.
 
@@ -283,7 +300,7 @@ def multi_asset(
                     io_manager_key=out.io_manager_key or io_manager_key or DEFAULT_IO_MANAGER_KEY,
                 )
             )
-        return _build(func, op_name, specs, ins, deps)
+        return _build(func, op_name, specs, ins, deps, partitions_def, backfill_policy)
 
     return decorate
 
@@ -294,7 +311,10 @@ def _build(
     specs: Sequence[AssetSpec],
     ins: Mapping[str, AssetIn] | None,
     deps: Iterable[CoercibleToAssetKey | AssetsDefinition] | None,
+    partitions_def: PartitionsDefinition | None = None,
+    backfill_policy: BackfillPolicy | None = None,
 ) -> AssetsDefinition:
+    _check_partitioning(name, func, partitions_def, backfill_policy)
     ins = dict(ins or {})
     params = _signature(func, name).parameters
     unknown_ins = sorted(set(ins) - set(params))
@@ -364,20 +384,73 @@ def _build(
         context_param=context_param,
         resource_params=resource_params,
         config_param=config_param,
+        partitions_def=partitions_def,
+        backfill_policy=backfill_policy,
     )
+
+
+def _check_partitioning(
+    name: str,
+    func: Callable[..., Any],
+    partitions_def: object,
+    backfill_policy: object,
+) -> None:
+    from assetgraph.partitions.definitions import PartitionsDefinition
+
+    if partitions_def is not None and not isinstance(partitions_def, PartitionsDefinition):
+        raise DefinitionError(
+            f"Asset '{name}' ({source_location(func)}): partitions_def must be a partitions "
+            f"definition such as DailyPartitionsDefinition(...), got "
+            f"{type(partitions_def).__name__}."
+        )
+    if backfill_policy is not None and not isinstance(backfill_policy, BackfillPolicy):
+        raise DefinitionError(
+            f"Asset '{name}': backfill_policy must be a BackfillPolicy, got "
+            f"{type(backfill_policy).__name__}."
+        )
 
 
 def _signature(func: Callable[..., Any], name: str) -> inspect.Signature:
     try:
-        return inspect.signature(func, eval_str=True)
-    except (NameError, SyntaxError, TypeError):
-        # Annotations that cannot be evaluated are treated as plain (upstream) parameters.
-        try:
-            return inspect.signature(func)
-        except (TypeError, ValueError) as exc:
-            raise DefinitionError(f"Asset '{name}': cannot read its signature: {exc}") from exc
-    except ValueError as exc:
+        signature = inspect.signature(func)
+    except (TypeError, ValueError) as exc:
         raise DefinitionError(f"Asset '{name}': cannot read its signature: {exc}") from exc
+    namespace = getattr(inspect.unwrap(func), "__globals__", {})
+    params = [
+        param.replace(annotation=_resolve_annotation(param.annotation, namespace))
+        if isinstance(param.annotation, str)
+        else param
+        for param in signature.parameters.values()
+    ]
+    return signature.replace(parameters=params)
+
+
+_DOTTED_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+def _resolve_annotation(text: str, namespace: Mapping[str, Any]) -> Any:
+    """The object a string annotation names (``from __future__ import annotations``).
+
+    Dotted names are looked up directly, which is far cheaper than ``eval``; anything else
+    is evaluated; an annotation that cannot be resolved stays a string (a plain upstream).
+    """
+    if _DOTTED_NAME.match(text):
+        head, *rest = text.split(".")
+        if head in namespace:
+            value = namespace[head]
+        elif hasattr(builtins, head):
+            value = getattr(builtins, head)
+        else:
+            return text
+        for part in rest:
+            value = getattr(value, part, None)
+            if value is None:
+                return text
+        return value
+    try:
+        return eval(text, dict(namespace))
+    except Exception:
+        return text
 
 
 def _param_key(param: str, asset_name: str, func: Callable[..., Any]) -> AssetKey:

@@ -69,6 +69,7 @@ def _check_assets(assets: Iterable[Any]) -> list[AssetsDefinition]:
     if isinstance(assets, AssetsDefinition):
         assets = [assets]
     checked: list[AssetsDefinition] = []
+    seen: set[int] = set()
     for obj in assets:
         if not isinstance(obj, AssetsDefinition):
             name = getattr(obj, "__qualname__", repr(obj))
@@ -77,7 +78,8 @@ def _check_assets(assets: Iterable[Any]) -> list[AssetsDefinition]:
                 f"Definitions(assets=[...]) got {name!r} ({type(obj).__name__}), which is not "
                 f"an asset.{hint}"
             )
-        if obj not in checked:
+        if id(obj) not in seen:
+            seen.add(id(obj))
             checked.append(obj)
     return checked
 

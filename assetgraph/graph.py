@@ -1,13 +1,15 @@
 """The asset graph: every asset key, its upstreams resolved, validated at load time.
 
-Built over a networkx ``DiGraph`` whose nodes are asset keys and whose edges point from
-upstream to downstream. Validation names the culprits: duplicate keys with both
-definition sites, unknown upstream parameters with the nearest existing keys, and cycles
-with their path.
+Held as plain adjacency dicts (upstream -> downstream), which build and sort 10,000 assets
+in milliseconds; ``nx_graph`` gives the same graph as a networkx ``DiGraph`` for analysis,
+built on first use. Validation names the culprits: duplicate keys with both definition
+sites, unknown upstream parameters with the nearest existing keys, and cycles with their
+path.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +25,6 @@ class AssetGraph:
     """The validated graph of a set of asset definitions."""
 
     def __init__(self, assets_defs: Sequence[AssetsDefinition]) -> None:
-        import networkx as nx
-
         self._defs_by_key: dict[AssetKey, AssetsDefinition] = {}
         for assets_def in assets_defs:
             for key in assets_def.keys:
@@ -40,8 +40,9 @@ class AssetGraph:
         self._inputs: dict[AssetsDefinition, dict[str, AssetKey]] = {}
         self._deps: dict[AssetsDefinition, tuple[AssetKey, ...]] = {}
         self._input_specs: dict[tuple[AssetsDefinition, str], InputSpec] = {}
-        graph: nx.DiGraph[AssetKey] = nx.DiGraph()
-        graph.add_nodes_from(self._defs_by_key)
+        self._parents: dict[AssetKey, dict[AssetKey, None]] = {k: {} for k in self._defs_by_key}
+        self._children: dict[AssetKey, dict[AssetKey, None]] = {k: {} for k in self._defs_by_key}
+        self._nx: nx.DiGraph[AssetKey] | None = None
         self._check_unique_names()
         for assets_def in self.assets_defs:
             params: dict[str, AssetKey] = {}
@@ -53,18 +54,33 @@ class AssetGraph:
                 else:
                     params[spec.param] = upstream
                     self._input_specs[(assets_def, spec.param)] = spec
-                graph.add_edges_from((upstream, key) for key in assets_def.keys)
+                for key in assets_def.keys:
+                    self._parents[key][upstream] = None
+                    self._children[upstream][key] = None
             self._inputs[assets_def] = params
             self._deps[assets_def] = tuple(deps)
-        self._graph = graph
         self.all_keys: tuple[AssetKey, ...] = self._topological_order()
 
     # -- queries --------------------------------------------------------------------------
 
     @property
     def nx_graph(self) -> nx.DiGraph[AssetKey]:
-        """The underlying networkx graph (upstream -> downstream edges); do not mutate."""
-        return self._graph
+        """The graph as a networkx ``DiGraph`` (upstream -> downstream edges); do not mutate."""
+        if self._nx is None:
+            import networkx as nx
+
+            graph: nx.DiGraph[AssetKey] = nx.DiGraph()
+            graph.add_nodes_from(self.all_keys)
+            graph.add_edges_from(
+                (parent, key) for key in self.all_keys for parent in self._parents[key]
+            )
+            self._nx = graph
+        return self._nx
+
+    @property
+    def edge_count(self) -> int:
+        """How many upstream -> downstream dependencies the graph has."""
+        return sum(len(parents) for parents in self._parents.values())
 
     def has(self, key: AssetKey) -> bool:
         return key in self._defs_by_key
@@ -84,13 +100,11 @@ class AssetGraph:
 
     def parents(self, key: AssetKey) -> Iterable[AssetKey]:
         """Direct upstream keys (loaded inputs and ordering-only deps)."""
-        parents: Iterable[AssetKey] = self._graph.predecessors(key)
-        return parents
+        return self._parents[key].keys()
 
     def children(self, key: AssetKey) -> Iterable[AssetKey]:
         """Direct downstream keys."""
-        children: Iterable[AssetKey] = self._graph.successors(key)
-        return children
+        return self._children[key].keys()
 
     def input_keys(self, assets_def: AssetsDefinition) -> dict[str, AssetKey]:
         """Parameter name -> the upstream key it loads."""
@@ -163,18 +177,39 @@ class AssetGraph:
             seen[assets_def.step_name] = assets_def
 
     def _topological_order(self) -> tuple[AssetKey, ...]:
-        import networkx as nx
-
-        try:
-            return tuple(nx.topological_sort(self._graph))
-        except nx.NetworkXUnfeasible:
-            cycle = nx.find_cycle(self._graph)
-            path = [edge[0] for edge in cycle] + [cycle[0][0]]
+        """Kahn's algorithm, visiting keys in definition order so the result is stable."""
+        remaining = {key: len(parents) for key, parents in self._parents.items()}
+        ready = deque(key for key, count in remaining.items() if count == 0)
+        order: list[AssetKey] = []
+        while ready:
+            key = ready.popleft()
+            order.append(key)
+            for child in self._children[key]:
+                remaining[child] -= 1
+                if remaining[child] == 0:
+                    ready.append(child)
+        if len(order) < len(remaining):
             raise DefinitionError(
                 "The asset graph has a cycle: "
-                + " -> ".join(key.to_string() for key in path)
+                + " -> ".join(key.to_string() for key in self._find_cycle(set(order)))
                 + ". An asset cannot depend on itself, directly or through others."
-            ) from None
+            )
+        return tuple(order)
+
+    def _find_cycle(self, acyclic: set[AssetKey]) -> list[AssetKey]:
+        """One cycle among the keys that are not in ``acyclic``, as a closed path."""
+        start = next(key for key in self._parents if key not in acyclic)
+        path: list[AssetKey] = []
+        position: dict[AssetKey, int] = {}
+        key = start
+        while key not in position:
+            position[key] = len(path)
+            path.append(key)
+            # Every key left over has a parent that is also left over.
+            key = next(parent for parent in self._parents[key] if parent not in acyclic)
+        cycle = path[position[key] :]
+        cycle.reverse()
+        return [*cycle, cycle[0]]
 
 
 def assets_defs_in(objects: Iterable[Any]) -> list[AssetsDefinition]:

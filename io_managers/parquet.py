@@ -21,7 +21,6 @@ from __future__ import annotations
 import io
 import os
 import posixpath
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from assetgraph.errors import StorageError
 from assetgraph.io import InputContext, IOManager, OutputContext
 from assetgraph.keys import AssetKey
+from io_managers.files import open_temp_beside
 from io_managers.pickle import missing_value_error, partition_file_name
 
 if TYPE_CHECKING:
@@ -259,9 +259,7 @@ class ParquetIOManager(IOManager):
             for key, frame in frames.items():
                 path = paths[key]
                 os.makedirs(os.path.dirname(path), exist_ok=True)
-                fd, tmp_name = tempfile.mkstemp(
-                    prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=os.path.dirname(path)
-                )
+                fd, tmp_name = open_temp_beside(Path(path))
                 staged.append((tmp_name, path))
                 with os.fdopen(fd, "wb") as handle:
                     frame.to_parquet(handle, engine="pyarrow")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from urllib.parse import quote
 from assetgraph.errors import StorageError
 from assetgraph.io import InputContext, IOManager, OutputContext
 from assetgraph.keys import AssetKey
+from io_managers.files import open_temp_beside
 
 
 def partition_file_name(partition_key: str) -> str:
@@ -84,14 +84,25 @@ class PickleIOManager(IOManager):
         path = self.base_dir.joinpath(*asset_key.path)
         if partition_key is not None:
             path = path / partition_file_name(partition_key)
-        resolved = path.resolve()
-        if not resolved.is_relative_to(self.base_dir.resolve()):
+        resolved = Path(os.path.realpath(path))
+        if not resolved.is_relative_to(self._real_base()):
             where = f" partition '{partition_key}'" if partition_key is not None else ""
             raise StorageError(
                 f"Asset '{asset_key}'{where} would be stored at {resolved}, "
                 f"outside the IO manager's base directory {self.base_dir}: refusing."
             )
         return path
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_real_base_dir", None)
+        return state
+
+    def _real_base(self) -> Path:
+        real = self.__dict__.get("_real_base_dir")
+        if real is None:
+            real = self.__dict__["_real_base_dir"] = Path(os.path.realpath(self.base_dir))
+        return real
 
     def handle_output(self, context: OutputContext, obj: Any) -> None:
         keys = context.partition_keys
@@ -120,7 +131,7 @@ class PickleIOManager(IOManager):
 
     def _write_temp(self, path: Path, value: Any) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp_name = open_temp_beside(path)
         try:
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -108,7 +108,7 @@ def check(
     graph = defs.graph
     typer.echo(
         f"OK: {len(graph.all_keys)} assets in {len(graph.groups())} group(s), "
-        f"{graph.nx_graph.number_of_edges()} dependencies, no cycles."
+        f"{graph.edge_count} dependencies, no cycles."
     )
 
 

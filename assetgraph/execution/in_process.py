@@ -19,16 +19,35 @@ def execute_in_process(
     The algorithm: walk the steps in topological order. A step whose upstream steps all
     succeeded runs; a step with any upstream that failed or was skipped is skipped, with
     that upstream named as the reason. Independent branches are unaffected by a failure.
-    ``record`` stores events: once when a step starts, once more with everything the
-    step produced when it ends.
+
+    Events reach ``record`` in one write per step: what a step produced is written together
+    with the start of the next step (microseconds later), and the last step's events when
+    the loop ends. A step's start is therefore visible while it runs, at half the writes.
     """
     outcomes: dict[str, StepOutcome] = {}
-    for step in plan.steps:
-        blocked = next((up for up in step.upstream_steps if outcomes[up].status != "success"), None)
-        if blocked is not None:
-            outcome = skipped_outcome(step, env.run_id, blocked)
-        else:
-            outcome = execute_step(step, env, lambda event: record([event]))
-        record(outcome.events)
-        outcomes[step.key] = outcome
+    pending: list[EventRecord] = []
+
+    def record_start(event: EventRecord) -> None:
+        pending.append(event)
+        flush()
+
+    def flush() -> None:
+        if pending:
+            batch = list(pending)
+            pending.clear()
+            record(batch)
+
+    try:
+        for step in plan.steps:
+            blocked = next(
+                (up for up in step.upstream_steps if outcomes[up].status != "success"), None
+            )
+            if blocked is not None:
+                outcome = skipped_outcome(step, env.run_id, blocked)
+            else:
+                outcome = execute_step(step, env, record_start)
+            pending.extend(outcome.events)
+            outcomes[step.key] = outcome
+    finally:
+        flush()
     return outcomes

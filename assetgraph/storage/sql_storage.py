@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, exists, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from assetgraph.errors import StorageError, UsageError
 from assetgraph.storage import migrations, schema
@@ -252,8 +251,7 @@ class SqlStorage:
         def work(conn: Connection) -> int:
             # Drivers disagree on rowcount for executemany; count the keys instead.
             before = _count_dynamic(conn, name)
-            insert_fn: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            stmt = insert_fn(table).on_conflict_do_nothing()
+            stmt = _dialect_insert(dialect, table).on_conflict_do_nothing()
             for chunk in _chunks(list(dict.fromkeys(keys)), 10_000):
                 conn.execute(
                     stmt, [{"partitions_def_name": name, "partition_key": k} for k in chunk]
@@ -437,19 +435,40 @@ def _index_events(conn: Connection, events: Sequence[EventRecord], ids: Sequence
                     )
     if not latest:
         return
-    table = schema.asset_partitions
-    insert_fn: Any = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for (asset_key, partition), values in latest.items():
         row = {"asset_key": asset_key, "partition_key": partition, **values}
         by_columns.setdefault(tuple(sorted(values)), []).append(row)
     for columns, rows in by_columns.items():
-        stmt = insert_fn(table)
-        stmt = stmt.on_conflict_do_update(
+        conn.execute(_index_upsert(conn.dialect.name, columns), rows)
+
+
+_UPSERTS: dict[tuple[str, tuple[str, ...]], Any] = {}
+
+
+def _index_upsert(dialect: str, columns: tuple[str, ...]) -> Any:
+    """The upsert of ``columns`` into the index, built once per dialect and column set."""
+    cached = _UPSERTS.get((dialect, columns))
+    if cached is None:
+        table = schema.asset_partitions
+        stmt = _dialect_insert(dialect, table)
+        cached = stmt.on_conflict_do_update(
             index_elements=[table.c.asset_key, table.c.partition_key],
             set_={column: stmt.excluded[column] for column in columns},
         )
-        conn.execute(stmt, rows)
+        _UPSERTS[(dialect, columns)] = cached
+    return cached
+
+
+def _dialect_insert(dialect: str, table: Any) -> Any:
+    """An INSERT that knows ON CONFLICT (SQLite and PostgreSQL both have it)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
 
 
 def _index_key(asset_key: str, partition_key: str | None) -> tuple[str, str]:
