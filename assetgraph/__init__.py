@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
-    # definitions
     "AssetKey": "assetgraph.keys",
     "asset": "assetgraph.assets",
     "multi_asset": "assetgraph.assets",
@@ -20,6 +19,7 @@ _EXPORTS: dict[str, str] = {
     "AssetOut": "assetgraph.assets",
     "AssetSpec": "assetgraph.assets",
     "AssetsDefinition": "assetgraph.assets",
+    "BackfillPolicy": "assetgraph.backfill",
     "Definitions": "assetgraph.definitions",
     "AssetGraph": "assetgraph.graph",
     "load_definitions": "assetgraph.code_location",
@@ -31,16 +31,33 @@ _EXPORTS: dict[str, str] = {
     "IOManager": "assetgraph.io",
     "InputContext": "assetgraph.io",
     "OutputContext": "assetgraph.io",
-    # selection and planning
+    "PartitionsDefinition": "assetgraph.partitions.definitions",
+    "StaticPartitionsDefinition": "assetgraph.partitions.definitions",
+    "DynamicPartitionsDefinition": "assetgraph.partitions.definitions",
+    "TimeWindowPartitionsDefinition": "assetgraph.partitions.time_window",
+    "HourlyPartitionsDefinition": "assetgraph.partitions.time_window",
+    "DailyPartitionsDefinition": "assetgraph.partitions.time_window",
+    "WeeklyPartitionsDefinition": "assetgraph.partitions.time_window",
+    "MonthlyPartitionsDefinition": "assetgraph.partitions.time_window",
+    "TimeWindow": "assetgraph.partitions.time_window",
+    "MultiPartitionsDefinition": "assetgraph.partitions.multi",
+    "MultiPartitionKey": "assetgraph.partitions.multi",
+    "PartitionKeyRange": "assetgraph.partitions.key_range",
+    "PartitionsSubset": "assetgraph.partitions.subset",
+    "PartitionMapping": "assetgraph.partitions.mappings",
+    "IdentityPartitionMapping": "assetgraph.partitions.mappings",
+    "TimeWindowPartitionMapping": "assetgraph.partitions.mappings",
+    "AllPartitionMapping": "assetgraph.partitions.mappings",
+    "LastPartitionMapping": "assetgraph.partitions.mappings",
+    "StaticPartitionMapping": "assetgraph.partitions.mappings",
+    "MultiToSingleDimensionPartitionMapping": "assetgraph.partitions.mappings",
     "select_assets": "assetgraph.selection",
     "ExecutionPlan": "assetgraph.planner",
-    # execution
+    "PartitionSelection": "assetgraph.planner",
     "materialize": "assetgraph.execution.materialize",
     "MaterializeResult": "assetgraph.execution.result",
-    # storage
     "Instance": "assetgraph.storage.instance",
     "RunStatus": "assetgraph.storage.records",
-    # errors
     "AssetgraphError": "assetgraph.errors",
     "DefinitionError": "assetgraph.errors",
     "CodeLocationLoadError": "assetgraph.errors",
@@ -53,7 +70,64 @@ _EXPORTS: dict[str, str] = {
     "StorageError": "assetgraph.errors",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "AllPartitionMapping",
+    "AssetExecutionContext",
+    "AssetGraph",
+    "AssetIn",
+    "AssetKey",
+    "AssetOut",
+    "AssetSpec",
+    "AssetgraphError",
+    "AssetsDefinition",
+    "BackfillPolicy",
+    "CodeLocationLoadError",
+    "Config",
+    "ConfigurableResource",
+    "DailyPartitionsDefinition",
+    "DataVersion",
+    "DefinitionError",
+    "Definitions",
+    "DynamicPartitionsDefinition",
+    "ExecutionPlan",
+    "HourlyPartitionsDefinition",
+    "IOManager",
+    "IdentityPartitionMapping",
+    "InputContext",
+    "Instance",
+    "LastPartitionMapping",
+    "MaterializeResult",
+    "MonthlyPartitionsDefinition",
+    "MultiPartitionKey",
+    "MultiPartitionsDefinition",
+    "MultiToSingleDimensionPartitionMapping",
+    "Output",
+    "OutputContext",
+    "PartitionKeyRange",
+    "PartitionMapping",
+    "PartitionSelection",
+    "PartitionsDefinition",
+    "PartitionsSubset",
+    "ResourceError",
+    "RunConfigError",
+    "RunFailure",
+    "RunStatus",
+    "SelectionError",
+    "StaticPartitionMapping",
+    "StaticPartitionsDefinition",
+    "StepFailure",
+    "StorageError",
+    "TimeWindow",
+    "TimeWindowPartitionMapping",
+    "TimeWindowPartitionsDefinition",
+    "UsageError",
+    "WeeklyPartitionsDefinition",
+    "asset",
+    "load_definitions",
+    "materialize",
+    "multi_asset",
+    "select_assets",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -70,30 +144,105 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from assetgraph.assets import AssetIn, AssetOut, AssetsDefinition, AssetSpec, asset, multi_asset
-    from assetgraph.code_location import load_definitions
-    from assetgraph.config import Config, ConfigurableResource
-    from assetgraph.context import AssetExecutionContext
-    from assetgraph.definitions import Definitions
-    from assetgraph.errors import (
-        AssetgraphError,
-        CodeLocationLoadError,
-        DefinitionError,
-        ResourceError,
-        RunConfigError,
-        RunFailure,
-        SelectionError,
-        StepFailure,
-        StorageError,
-        UsageError,
+    from assetgraph.assets import (
+        AssetIn as AssetIn,
+        AssetOut as AssetOut,
+        AssetsDefinition as AssetsDefinition,
+        AssetSpec as AssetSpec,
+        asset as asset,
+        multi_asset as multi_asset,
     )
-    from assetgraph.execution.materialize import materialize
-    from assetgraph.execution.result import MaterializeResult
-    from assetgraph.graph import AssetGraph
-    from assetgraph.io import InputContext, IOManager, OutputContext
-    from assetgraph.keys import AssetKey
-    from assetgraph.outputs import DataVersion, Output
-    from assetgraph.planner import ExecutionPlan
-    from assetgraph.selection import select_assets
-    from assetgraph.storage.instance import Instance
-    from assetgraph.storage.records import RunStatus
+    from assetgraph.backfill import (
+        BackfillPolicy as BackfillPolicy,
+    )
+    from assetgraph.code_location import (
+        load_definitions as load_definitions,
+    )
+    from assetgraph.config import (
+        Config as Config,
+        ConfigurableResource as ConfigurableResource,
+    )
+    from assetgraph.context import (
+        AssetExecutionContext as AssetExecutionContext,
+    )
+    from assetgraph.definitions import (
+        Definitions as Definitions,
+    )
+    from assetgraph.errors import (
+        AssetgraphError as AssetgraphError,
+        CodeLocationLoadError as CodeLocationLoadError,
+        DefinitionError as DefinitionError,
+        ResourceError as ResourceError,
+        RunConfigError as RunConfigError,
+        RunFailure as RunFailure,
+        SelectionError as SelectionError,
+        StepFailure as StepFailure,
+        StorageError as StorageError,
+        UsageError as UsageError,
+    )
+    from assetgraph.execution.materialize import (
+        materialize as materialize,
+    )
+    from assetgraph.execution.result import (
+        MaterializeResult as MaterializeResult,
+    )
+    from assetgraph.graph import (
+        AssetGraph as AssetGraph,
+    )
+    from assetgraph.io import (
+        InputContext as InputContext,
+        IOManager as IOManager,
+        OutputContext as OutputContext,
+    )
+    from assetgraph.keys import (
+        AssetKey as AssetKey,
+    )
+    from assetgraph.outputs import (
+        DataVersion as DataVersion,
+        Output as Output,
+    )
+    from assetgraph.partitions.definitions import (
+        DynamicPartitionsDefinition as DynamicPartitionsDefinition,
+        PartitionsDefinition as PartitionsDefinition,
+        StaticPartitionsDefinition as StaticPartitionsDefinition,
+    )
+    from assetgraph.partitions.key_range import (
+        PartitionKeyRange as PartitionKeyRange,
+    )
+    from assetgraph.partitions.mappings import (
+        AllPartitionMapping as AllPartitionMapping,
+        IdentityPartitionMapping as IdentityPartitionMapping,
+        LastPartitionMapping as LastPartitionMapping,
+        MultiToSingleDimensionPartitionMapping as MultiToSingleDimensionPartitionMapping,
+        PartitionMapping as PartitionMapping,
+        StaticPartitionMapping as StaticPartitionMapping,
+        TimeWindowPartitionMapping as TimeWindowPartitionMapping,
+    )
+    from assetgraph.partitions.multi import (
+        MultiPartitionKey as MultiPartitionKey,
+        MultiPartitionsDefinition as MultiPartitionsDefinition,
+    )
+    from assetgraph.partitions.subset import (
+        PartitionsSubset as PartitionsSubset,
+    )
+    from assetgraph.partitions.time_window import (
+        DailyPartitionsDefinition as DailyPartitionsDefinition,
+        HourlyPartitionsDefinition as HourlyPartitionsDefinition,
+        MonthlyPartitionsDefinition as MonthlyPartitionsDefinition,
+        TimeWindow as TimeWindow,
+        TimeWindowPartitionsDefinition as TimeWindowPartitionsDefinition,
+        WeeklyPartitionsDefinition as WeeklyPartitionsDefinition,
+    )
+    from assetgraph.planner import (
+        ExecutionPlan as ExecutionPlan,
+        PartitionSelection as PartitionSelection,
+    )
+    from assetgraph.selection import (
+        select_assets as select_assets,
+    )
+    from assetgraph.storage.instance import (
+        Instance as Instance,
+    )
+    from assetgraph.storage.records import (
+        RunStatus as RunStatus,
+    )

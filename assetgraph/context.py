@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import SimpleNamespace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from assetgraph.errors import AssetgraphError
 from assetgraph.keys import AssetKey
+
+if TYPE_CHECKING:
+    from assetgraph.partitions.definitions import PartitionsDefinition
+    from assetgraph.partitions.key_range import PartitionKeyRange
+    from assetgraph.partitions.time_window import TimeWindow
 
 _user_logger = logging.getLogger("assetgraph.user")
 
@@ -61,7 +66,9 @@ class AssetExecutionContext:
         resources: SimpleNamespace,
         log: StepLog,
         run_config: Mapping[str, Any] | None = None,
-        partition_key: str | None = None,
+        partition_keys: Sequence[str] = (),
+        partitions_def: PartitionsDefinition | None = None,
+        input_partitions: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.run_id = run_id
         self.step_key = step_key
@@ -69,7 +76,9 @@ class AssetExecutionContext:
         self.resources = resources
         self.log = log
         self.run_config = dict(run_config or {})
-        self._partition_key = partition_key
+        self._partition_keys: tuple[str, ...] = tuple(partition_keys)
+        self.partitions_def = partitions_def
+        self._input_partitions = {k: tuple(v) for k, v in (input_partitions or {}).items()}
         self.output_metadata: dict[AssetKey, dict[str, Any]] = {key: {} for key in asset_keys}
 
     @property
@@ -83,17 +92,69 @@ class AssetExecutionContext:
         return self.asset_keys[0]
 
     @property
+    def partition_keys(self) -> list[str]:
+        """Every partition this step materializes, in definition order (empty: unpartitioned)."""
+        return list(self._partition_keys)
+
+    @property
     def has_partition_key(self) -> bool:
-        return self._partition_key is not None
+        """True when the step materializes exactly one partition."""
+        return len(self._partition_keys) == 1
+
+    @property
+    def has_partition_key_range(self) -> bool:
+        """True when the step materializes partitions (one or a range)."""
+        return bool(self._partition_keys)
 
     @property
     def partition_key(self) -> str:
-        """The partition being materialized; an error for an unpartitioned asset."""
-        if self._partition_key is None:
-            raise AssetgraphError(
-                f"Step '{self.step_key}' is not partitioned, so it has no partition_key."
+        """The partition being materialized; an error unless there is exactly one."""
+        if len(self._partition_keys) != 1:
+            what = (
+                "is not partitioned"
+                if not self._partition_keys
+                else (
+                    f"materializes {len(self._partition_keys)} partitions at once (a single-run "
+                    "backfill); use context.partition_key_range or context.partition_keys"
+                )
             )
-        return self._partition_key
+            raise AssetgraphError(f"Step '{self.step_key}' {what}, so it has no partition_key.")
+        return self._partition_keys[0]
+
+    @property
+    def partition_key_range(self) -> PartitionKeyRange:
+        """The first and last partition this step materializes."""
+        if not self._partition_keys:
+            raise AssetgraphError(
+                f"Step '{self.step_key}' is not partitioned, so it has no partition_key_range."
+            )
+        from assetgraph.partitions.key_range import PartitionKeyRange
+
+        return PartitionKeyRange(self._partition_keys[0], self._partition_keys[-1])
+
+    @property
+    def partition_time_window(self) -> TimeWindow:
+        """From the start of the first partition's window to the end of the last's."""
+        from assetgraph.partitions.time_window import TimeWindow, TimeWindowPartitionsDefinition
+
+        pdef = self.partitions_def
+        if not isinstance(pdef, TimeWindowPartitionsDefinition) or not self._partition_keys:
+            raise AssetgraphError(
+                f"Step '{self.step_key}' is not partitioned by time windows, so it has no "
+                "partition_time_window."
+            )
+        first = pdef.time_window_for_partition_key(self._partition_keys[0])
+        last = pdef.time_window_for_partition_key(self._partition_keys[-1])
+        return TimeWindow(first.start, last.end)
+
+    def asset_partition_keys_for_input(self, input_name: str) -> list[str]:
+        """The partition keys this step reads from the upstream asset of ``input_name``."""
+        if input_name not in self._input_partitions:
+            raise AssetgraphError(
+                f"Step '{self.step_key}' has no input named '{input_name}'. Inputs: "
+                f"{', '.join(self._input_partitions) or 'none'}."
+            )
+        return list(self._input_partitions[input_name])
 
     def add_output_metadata(
         self, metadata: Mapping[str, Any], output_name: str | None = None, *, asset_key: Any = None

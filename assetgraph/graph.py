@@ -20,6 +20,9 @@ from assetgraph.keys import AssetKey
 if TYPE_CHECKING:
     import networkx as nx
 
+    from assetgraph.partitions.definitions import PartitionsDefinition
+    from assetgraph.partitions.mappings import PartitionMapping
+
 
 class AssetGraph:
     """The validated graph of a set of asset definitions."""
@@ -43,6 +46,7 @@ class AssetGraph:
         self._parents: dict[AssetKey, dict[AssetKey, None]] = {k: {} for k in self._defs_by_key}
         self._children: dict[AssetKey, dict[AssetKey, None]] = {k: {} for k in self._defs_by_key}
         self._nx: nx.DiGraph[AssetKey] | None = None
+        self._mappings: dict[tuple[AssetKey, AssetKey], PartitionMapping | None] = {}
         self._check_unique_names()
         for assets_def in self.assets_defs:
             params: dict[str, AssetKey] = {}
@@ -57,6 +61,9 @@ class AssetGraph:
                 for key in assets_def.keys:
                     self._parents[key][upstream] = None
                     self._children[upstream][key] = None
+                    self._mappings[(key, upstream)] = self._check_partitions(
+                        assets_def, key, upstream, spec
+                    )
             self._inputs[assets_def] = params
             self._deps[assets_def] = tuple(deps)
         self.all_keys: tuple[AssetKey, ...] = self._topological_order()
@@ -117,6 +124,23 @@ class AssetGraph:
         """Ordering-only upstream keys (``deps=[...]``)."""
         return self._deps[assets_def]
 
+    def partitions_def(self, key: AssetKey) -> PartitionsDefinition | None:
+        """How ``key`` is partitioned (None when it is not)."""
+        return self._defs_by_key[key].partitions_def
+
+    def partition_mapping(self, key: AssetKey, upstream: AssetKey) -> PartitionMapping | None:
+        """Which partitions of ``upstream`` a partition of ``key`` reads.
+
+        None when neither is partitioned; the declared mapping of the input, else the
+        default one between their definitions (checked when the graph was built).
+        """
+        return self._mappings[(key, upstream)]
+
+    @property
+    def is_partitioned(self) -> bool:
+        """True when any asset of the graph is partitioned."""
+        return any(d.partitions_def is not None for d in self.assets_defs)
+
     def groups(self) -> list[str]:
         return sorted({self.group_of(key) for key in self.all_keys})
 
@@ -162,6 +186,28 @@ class AssetGraph:
             + (did_you_mean(spec.name.to_string(), self.key_strings()) or " No asset is close.")
             + " If it is not an asset, annotate it with its resource or Config class, or "
             "call the execution context 'context'."
+        )
+
+    def _check_partitions(
+        self, assets_def: AssetsDefinition, key: AssetKey, upstream: AssetKey, spec: InputSpec
+    ) -> PartitionMapping | None:
+        up_def = self.partitions_def(upstream)
+        if up_def is None and assets_def.partitions_def is None and spec.partition_mapping is None:
+            return None
+        from assetgraph.partitions.compatibility import check_compatible
+
+        mapping = spec.partition_mapping
+        if mapping is not None:
+            from assetgraph.partitions.mappings import PartitionMapping
+
+            if not isinstance(mapping, PartitionMapping):
+                raise DefinitionError(
+                    f"Asset '{key}' ({assets_def.source_location}): the partition_mapping of "
+                    f"its input '{upstream}' must be a PartitionMapping, got "
+                    f"{type(mapping).__name__}."
+                )
+        return check_compatible(
+            upstream.to_string(), up_def, key.to_string(), assets_def.partitions_def, mapping
         )
 
     def _check_unique_names(self) -> None:

@@ -1,24 +1,111 @@
-"""The planner: a selection of assets -> an execution plan of steps in dependency order."""
+"""The planner: (selection, partitions, mode) -> an execution plan of steps in dependency order.
+
+A step runs one asset function for one partition (or, under a single-run backfill policy,
+for one contiguous range of partitions; unpartitioned assets: once). The plan is computed
+before anything runs, from partition sets held as index ranges, and can be printed.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from assetgraph.assets import AssetsDefinition
+from assetgraph.errors import UsageError
 from assetgraph.graph import AssetGraph
 from assetgraph.keys import AssetKey
+from assetgraph.partitions.key_range import PartitionKeyRange
+from assetgraph.partitions.snapshot import snapshot_store
+
+if TYPE_CHECKING:
+    from assetgraph.partitions.definitions import DynamicPartitionsStore, PartitionsDefinition
+    from assetgraph.partitions.subset import PartitionsSubset
+    from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
+
+RANGE_SEPARATOR = "..."
 
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One unit of work: run one asset function (for one partition, once partitioned)."""
+    """One unit of work: run one asset function, for its partitions (if partitioned).
+
+    ``input_partitions`` holds, for each partitioned upstream asset, the partition keys
+    this step reads from it.
+    """
 
     key: str
     assets_def: AssetsDefinition
     asset_keys: tuple[AssetKey, ...]
     upstream_steps: tuple[str, ...]
-    partition_key: str | None = None
+    partition_keys: tuple[str, ...] = ()
+    input_partitions: Mapping[AssetKey, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def partition_key(self) -> str | None:
+        """The partition of a one-partition step; None otherwise."""
+        return self.partition_keys[0] if len(self.partition_keys) == 1 else None
+
+    @property
+    def partition_key_range(self) -> PartitionKeyRange | None:
+        """First and last partition of the step (None when unpartitioned)."""
+        if not self.partition_keys:
+            return None
+        return PartitionKeyRange(self.partition_keys[0], self.partition_keys[-1])
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionSelection:
+    """Which partitions of the selected partitioned assets to materialize.
+
+    ``keys`` and ``ranges`` name partitions explicitly; ``all_partitions`` takes every
+    partition that exists; ``missing`` keeps only those never materialized (of the named
+    ones, or of all). Unpartitioned assets in the selection run once (with ``missing``:
+    only if never materialized).
+    """
+
+    keys: tuple[str, ...] = ()
+    ranges: tuple[PartitionKeyRange, ...] = ()
+    all_partitions: bool = False
+    missing: bool = False
+
+    @property
+    def names_partitions(self) -> bool:
+        """True when the selection says which partitions (not only ``missing``)."""
+        return bool(self.keys or self.ranges or self.all_partitions)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.names_partitions or self.missing)
+
+    def describe(self) -> str:
+        """The options that made this selection, as a user would type them."""
+        parts = [f"--partition {key}" for key in self.keys]
+        parts += [f"--partition-range {r.start}{RANGE_SEPARATOR}{r.end}" for r in self.ranges]
+        if self.all_partitions:
+            parts.append("--all-partitions")
+        if self.missing:
+            parts.append("--missing")
+        return " ".join(parts)
+
+
+def parse_partition_range(text: str | PartitionKeyRange | Sequence[str]) -> PartitionKeyRange:
+    """``"2025-01-01...2025-01-31"`` (or a pair, or a range) -> ``PartitionKeyRange``."""
+    if isinstance(text, PartitionKeyRange):
+        return text
+    if not isinstance(text, str):
+        start, end = text
+        return PartitionKeyRange(start, end)
+    if text.count(RANGE_SEPARATOR) != 1:
+        raise UsageError(
+            f"Invalid partition range {text!r}: write FIRST{RANGE_SEPARATOR}LAST, e.g. "
+            f"2025-01-01{RANGE_SEPARATOR}2025-01-31 (both ends included)."
+        )
+    start, end = text.split(RANGE_SEPARATOR)
+    if not start or not end:
+        raise UsageError(f"Invalid partition range {text!r}: both ends are needed.")
+    return PartitionKeyRange(start, end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +114,8 @@ class ExecutionPlan:
 
     steps: tuple[Step, ...]
     selected_keys: tuple[AssetKey, ...]
+    current_time: datetime | None = None
+    partitions: PartitionSelection | None = None
 
     @property
     def step_keys(self) -> list[str]:
@@ -35,39 +124,328 @@ class ExecutionPlan:
     def __len__(self) -> int:
         return len(self.steps)
 
+    def summary(self) -> list[PlanSummaryRow]:
+        """One row per asset definition: how many steps and partitions, first and last key."""
+        rows: dict[str, PlanSummaryRow] = {}
+        for step in self.steps:
+            name = step.assets_def.step_name
+            row = rows.get(name)
+            if row is None:
+                row = rows[name] = PlanSummaryRow(name)
+            row.steps += 1
+            row.partitions += len(step.partition_keys)
+            if step.partition_keys:
+                row.first = row.first or step.partition_keys[0]
+                row.last = step.partition_keys[-1]
+        return list(rows.values())
 
-def build_plan(graph: AssetGraph, selected: Iterable[AssetKey]) -> ExecutionPlan:
-    """One step per asset definition with a selected key, each after its upstream steps.
 
-    A multi-asset runs as one step that materializes all of its outputs.
+@dataclass(slots=True)
+class PlanSummaryRow:
+    """What a plan does for one asset definition (for ``--dry-run``)."""
+
+    name: str
+    steps: int = 0
+    partitions: int = 0
+    first: str | None = None
+    last: str | None = None
+
+
+MaterializedPartitions = Mapping[AssetKey, Collection[str | None]]
+"""Asset key -> the partition keys materialized so far (None for an unpartitioned asset)."""
+
+
+def build_plan(
+    graph: AssetGraph,
+    selected: Iterable[AssetKey],
+    partitions: PartitionSelection | None = None,
+    *,
+    current_time: datetime | None = None,
+    dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    materialized: MaterializedPartitions | None = None,
+) -> ExecutionPlan:
+    """The steps that materialize ``selected`` for ``partitions``, each after its upstreams.
+
+    The algorithm: walk the selected asset definitions in topological order. For each,
+    work out its target partitions as a subset (the named keys and ranges, or all; minus
+    what is materialized when ``missing``), cut the subset into steps (one per key, or one
+    per contiguous range under a single-run backfill policy), and give each step the
+    planned steps of its upstream assets that produce the partitions it reads (through
+    the partition mapping of each input). A multi-asset runs as one step for all its keys.
     """
+    now = current_time or datetime.now(UTC)
+    store = snapshot_store(dynamic_partitions_store)
+    selection = partitions or PartitionSelection()
     selected_keys = graph.toposort(selected)
-    step_of_key: dict[AssetKey, str] = {}
-    ordered_defs: list[AssetsDefinition] = []
+    ordered_defs = _defs_in_order(graph, selected_keys)
+    _check_partition_options(graph, ordered_defs, selection)
+    planner = _Planner(graph, selection, now, store, materialized or {}, ordered_defs)
+    steps: list[Step] = []
+    for assets_def in ordered_defs:
+        steps.extend(planner.steps_for(assets_def))
+    return ExecutionPlan(
+        steps=tuple(steps),
+        selected_keys=tuple(selected_keys),
+        current_time=now,
+        partitions=selection,
+    )
+
+
+def _defs_in_order(graph: AssetGraph, keys: Sequence[AssetKey]) -> list[AssetsDefinition]:
+    ordered: list[AssetsDefinition] = []
     seen: set[int] = set()
-    for key in selected_keys:
+    for key in keys:
         assets_def = graph.assets_def(key)
         if id(assets_def) not in seen:
             seen.add(id(assets_def))
-            ordered_defs.append(assets_def)
-        step_of_key[key] = assets_def.step_name
-    for assets_def in ordered_defs:
-        for key in assets_def.keys:
-            step_of_key[key] = assets_def.step_name
-    steps: list[Step] = []
-    for assets_def in ordered_defs:
-        upstream: dict[str, None] = {}
-        for key in assets_def.keys:
-            for parent in graph.parents(key):
-                parent_step = step_of_key.get(parent)
-                if parent_step is not None and parent_step != assets_def.step_name:
-                    upstream[parent_step] = None
-        steps.append(
-            Step(
-                key=assets_def.step_name,
-                assets_def=assets_def,
-                asset_keys=assets_def.keys,
-                upstream_steps=tuple(upstream),
-            )
+            ordered.append(assets_def)
+    return ordered
+
+
+def _check_partition_options(
+    graph: AssetGraph, ordered_defs: Sequence[AssetsDefinition], selection: PartitionSelection
+) -> None:
+    partitioned = [d for d in ordered_defs if d.partitions_def is not None]
+    if selection.names_partitions and not partitioned:
+        raise UsageError(
+            f"{selection.describe()} was given, but none of the selected assets is partitioned: "
+            "drop the partition options, or select partitioned assets."
         )
-    return ExecutionPlan(steps=tuple(steps), selected_keys=tuple(selected_keys))
+    if partitioned and selection.is_empty:
+        names = ", ".join(f"'{d.step_name}'" for d in partitioned[:5])
+        more = f" and {len(partitioned) - 5} more" if len(partitioned) > 5 else ""
+        raise UsageError(
+            f"The selection includes partitioned assets ({names}{more}): say which partitions "
+            "with --partition KEY, --partition-range FIRST...LAST, --all-partitions or --missing."
+        )
+
+
+class _Planner:
+    """State of one planning pass: the steps planned so far, by asset and partition index."""
+
+    def __init__(
+        self,
+        graph: AssetGraph,
+        selection: PartitionSelection,
+        now: datetime,
+        store: DynamicPartitionsStore | None,
+        materialized: MaterializedPartitions,
+        ordered_defs: Sequence[AssetsDefinition],
+    ) -> None:
+        self.graph = graph
+        self.selection = selection
+        self.now = now
+        self.store = store
+        self.materialized = materialized
+        self.time_defs = _time_defs_of(graph.assets_defs)
+        # Upstream key -> its step (unpartitioned), or partition index -> step.
+        self.single_step: dict[AssetKey, str] = {}
+        self.step_by_index: dict[AssetKey, dict[int, str]] = {}
+
+    def steps_for(self, assets_def: AssetsDefinition) -> list[Step]:
+        pdef = assets_def.partitions_def
+        if pdef is None:
+            if self.selection.missing and all(
+                None in self.materialized.get(key, ()) for key in assets_def.keys
+            ):
+                return []
+            step = self._step(assets_def, assets_def.step_name, None)
+            for key in assets_def.keys:
+                self.single_step[key] = step.key
+            return [step]
+        target = self._target_subset(assets_def, pdef)
+        steps: list[Step] = []
+        index_maps = [self.step_by_index.setdefault(key, {}) for key in assets_def.keys]
+        for chunk in _chunks(target, assets_def):
+            keys = tuple(pdef.keys_between(chunk.start, chunk.stop, self.now, self.store))
+            name = assets_def.step_name
+            step_key = f"{name}[{keys[0]}]" if len(keys) == 1 else f"{name}[{keys[0]}...{keys[-1]}]"
+            subset = target.with_ranges([chunk])
+            steps.append(self._step(assets_def, step_key, subset, keys))
+            for index in chunk:
+                for index_map in index_maps:
+                    index_map[index] = step_key
+        return steps
+
+    def _step(
+        self,
+        assets_def: AssetsDefinition,
+        step_key: str,
+        subset: PartitionsSubset | None,
+        keys: tuple[str, ...] = (),
+    ) -> Step:
+        upstream_steps: dict[str, None] = {}
+        inputs: dict[AssetKey, tuple[str, ...]] = {}
+        for key in assets_def.keys:
+            for parent in self.graph.parents(key):
+                parent_def = self.graph.partitions_def(parent)
+                if parent_def is None:
+                    found = self.single_step.get(parent)
+                    if found is not None and found != step_key:
+                        upstream_steps[found] = None
+                    continue
+                up_subset = self._upstream_subset(key, parent, parent_def, assets_def, subset)
+                planned = self.step_by_index.get(parent)
+                if planned:
+                    for index in _indices_within(up_subset, planned):
+                        found = planned[index]
+                        if found != step_key:
+                            upstream_steps[found] = None
+                if parent not in inputs:
+                    inputs[parent] = tuple(up_subset.keys())
+        return Step(
+            key=step_key,
+            assets_def=assets_def,
+            asset_keys=assets_def.keys,
+            upstream_steps=tuple(upstream_steps),
+            partition_keys=keys,
+            input_partitions=inputs,
+        )
+
+    def _upstream_subset(
+        self,
+        key: AssetKey,
+        parent: AssetKey,
+        parent_def: PartitionsDefinition,
+        assets_def: AssetsDefinition,
+        subset: PartitionsSubset | None,
+    ) -> PartitionsSubset:
+        from assetgraph.partitions.mappings import IdentityPartitionMapping
+        from assetgraph.partitions.subset import PartitionsSubset
+
+        mapping = self.graph.partition_mapping(key, parent)
+        if subset is None or assets_def.partitions_def is None or mapping is None:
+            return PartitionsSubset.all(parent_def, self.now, self.store)
+        if isinstance(mapping, IdentityPartitionMapping) and parent_def == subset.partitions_def:
+            return subset
+        try:
+            return mapping.upstream_subset(
+                assets_def.partitions_def, subset, parent_def, self.now, self.store
+            )
+        except UsageError as exc:
+            raise UsageError(f"Asset '{key}' reads asset '{parent}': {exc}") from None
+
+    def _target_subset(
+        self, assets_def: AssetsDefinition, pdef: PartitionsDefinition
+    ) -> PartitionsSubset:
+        from assetgraph.partitions.subset import PartitionsSubset
+
+        selection = self.selection
+        name = assets_def.step_name
+        if selection.all_partitions or not selection.names_partitions:
+            target = PartitionsSubset.all(pdef, self.now, self.store)
+        else:
+            target = PartitionsSubset.empty(pdef)
+            for key in selection.keys:
+                target = target | self._named(name, pdef, PartitionKeyRange(key, key))
+            for key_range in selection.ranges:
+                target = target | self._named(name, pdef, key_range)
+        if selection.missing:
+            target = target - self._materialized_subset(assets_def, pdef)
+        return target
+
+    def _named(
+        self, name: str, pdef: PartitionsDefinition, key_range: PartitionKeyRange
+    ) -> PartitionsSubset:
+        """The partitions of ``pdef`` a key or range names, read in another time definition
+        of the selection when ``pdef`` does not know the keys (hourly assets for a day)."""
+        from assetgraph.partitions.mappings import TimeWindowPartitionMapping
+        from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
+
+        try:
+            return pdef.subset_for_range(key_range, self.now, self.store)
+        except UsageError as exc:
+            error = exc
+        if isinstance(pdef, TimeWindowPartitionsDefinition):
+            for other in [*self.time_defs, _daily_like(pdef)]:
+                if other == pdef:
+                    continue
+                try:
+                    other_subset = other.subset_for_range(key_range, self.now, self.store)
+                except UsageError:
+                    continue
+                return TimeWindowPartitionMapping().downstream_subset(
+                    other, other_subset, pdef, self.now, self.store
+                )
+        raise UsageError(f"Asset '{name}': {error}") from None
+
+    def _materialized_subset(
+        self, assets_def: AssetsDefinition, pdef: PartitionsDefinition
+    ) -> PartitionsSubset:
+        """Partitions materialized for every key of the definition (known keys only)."""
+        from assetgraph.partitions.subset import PartitionsSubset
+
+        result: PartitionsSubset | None = None
+        for key in assets_def.keys:
+            done = [k for k in self.materialized.get(key, ()) if k is not None]
+            indices = _known_indices(pdef, done, self.now, self.store)
+            subset = PartitionsSubset.from_indices(pdef, indices, self.now, self.store)
+            result = subset if result is None else result & subset
+        return result if result is not None else PartitionsSubset.empty(pdef)
+
+
+def _time_defs_of(defs: Sequence[AssetsDefinition]) -> list[PartitionsDefinition]:
+    from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
+
+    found: list[PartitionsDefinition] = []
+    for assets_def in defs:
+        pdef = assets_def.partitions_def
+        if isinstance(pdef, TimeWindowPartitionsDefinition) and pdef not in found:
+            found.append(pdef)
+    return found
+
+
+def _daily_like(pdef: TimeWindowPartitionsDefinition) -> PartitionsDefinition:
+    """Days in ``pdef``'s time zone, so that a date names the windows of that day."""
+    from assetgraph.partitions.time_window import DailyPartitionsDefinition
+
+    return DailyPartitionsDefinition(
+        start_date=pdef.start.strftime("%Y-%m-%d"), timezone=pdef.timezone
+    )
+
+
+def _chunks(target: PartitionsSubset, assets_def: AssetsDefinition) -> Iterable[range]:
+    """The index ranges that become one step each."""
+    policy = assets_def.backfill_policy
+    limit = 1 if policy is None else policy.max_partitions_per_run
+    for key_range in target.key_ranges:
+        if limit is None:
+            yield key_range
+        elif limit == 1:
+            for index in key_range:
+                yield range(index, index + 1)
+        else:
+            for start in range(key_range.start, key_range.stop, limit):
+                yield range(start, min(start + limit, key_range.stop))
+
+
+def _indices_within(subset: PartitionsSubset, planned: Mapping[int, str]) -> Iterable[int]:
+    """Indices of ``subset`` that have a planned step, visiting the smaller side."""
+    size = len(subset)
+    if size <= len(planned):
+        return (i for i in subset.indices() if i in planned)
+    return (i for i in planned if subset.contains_index(i))
+
+
+def _known_indices(
+    pdef: PartitionsDefinition,
+    keys: Sequence[str],
+    now: datetime,
+    store: DynamicPartitionsStore | None,
+) -> list[int]:
+    """Indices of the keys that still exist in ``pdef`` (stored keys may have gone)."""
+    if not keys:
+        return []
+    try:
+        return pdef.indices_of(keys, now, store)
+    except UsageError:
+        return [i for k in keys if (i := _index_or_none(pdef, k, now, store)) is not None]
+
+
+def _index_or_none(
+    pdef: PartitionsDefinition, key: str, now: datetime, store: DynamicPartitionsStore | None
+) -> int | None:
+    try:
+        return pdef.index_of(key, now, store)
+    except UsageError:
+        return None

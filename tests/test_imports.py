@@ -30,3 +30,10 @@ def test_public_names_resolve() -> None:
 
     for name in assetgraph.__all__:
         assert getattr(assetgraph, name) is not None, name
+
+
+def test_all_is_a_literal_list_matching_the_exports() -> None:
+    import assetgraph
+
+    assert sorted(assetgraph.__all__) == sorted(assetgraph._EXPORTS)
+    assert len(set(assetgraph.__all__)) == len(assetgraph.__all__)

@@ -24,7 +24,11 @@ app = typer.Typer(
 )
 runs_app = typer.Typer(help="Inspect past runs.", no_args_is_help=True)
 storage_app = typer.Typer(help="Manage the metadata database.", no_args_is_help=True)
+partitions_app = typer.Typer(
+    help="Dynamic partition keys, and the partition status of an asset.", no_args_is_help=True
+)
 app.add_typer(runs_app, name="runs")
+app.add_typer(partitions_app, name="partitions")
 app.add_typer(storage_app, name="storage")
 
 FileOption = Annotated[

@@ -52,11 +52,18 @@ def list_assets(
     defs = load(file, module)
     graph = defs.graph
     keys = select_assets(graph, select) if select else list(graph.all_keys)
-    latest = Instance.from_env().storage.latest_materializations([k.to_string() for k in keys])
+    storage = Instance.from_env().storage
+    latest = storage.latest_materializations(
+        [k.to_string() for k in keys if graph.partitions_def(k) is None]
+    )
+    counts = storage.partition_counts(
+        [k.to_string() for k in keys if graph.partitions_def(k) is not None]
+    )
     rows: list[dict[str, Any]] = []
     for key in keys:
         spec = graph.spec(key)
         record = latest.get((key.to_string(), None))
+        pdef = graph.partitions_def(key)
         rows.append(
             {
                 "key": key.to_string(),
@@ -66,6 +73,9 @@ def list_assets(
                 "owners": list(spec.owners),
                 "description": spec.description,
                 "code_version": graph.assets_def(key).code_version(key),
+                "partitions": None
+                if pdef is None
+                else _partition_counts(pdef, counts.get(key.to_string(), (0, 0)), storage),
                 "last_materialization": None
                 if record is None
                 else {
@@ -81,19 +91,34 @@ def list_assets(
     render.print_table(
         f"{len(rows)} assets",
         ["asset", "group", "upstream", "last materialized"],
-        [
-            [
-                row["key"],
-                row["group"],
-                ", ".join(row["upstream"]) or "-",
-                "never"
-                if row["last_materialization"] is None
-                else f"{render.ago(row['last_materialization']['timestamp'])} "
-                f"(run {row['last_materialization']['run_id'][:8]})",
-            ]
-            for row in rows
-        ],
+        [[row["key"], row["group"], ", ".join(row["upstream"]) or "-", _last(row)] for row in rows],
     )
+
+
+def _partition_counts(pdef: Any, counts: tuple[int, int], storage: Any) -> dict[str, Any]:
+    """Materialized / failed / missing partitions out of those that exist now."""
+    total = pdef.count(dynamic_partitions_store=storage)
+    materialized, failed = counts
+    return {
+        "definition": repr(pdef),
+        "total": total,
+        "materialized": materialized,
+        "failed": failed,
+        "missing": max(0, total - materialized),
+    }
+
+
+def _last(row: dict[str, Any]) -> str:
+    parts = row["partitions"]
+    if parts is not None:
+        text = f"{parts['materialized']}/{parts['total']} partitions"
+        if parts["failed"]:
+            text += f", {parts['failed']} failed"
+        return text
+    last = row["last_materialization"]
+    if last is None:
+        return "never"
+    return f"{render.ago(last['timestamp'])} (run {last['run_id'][:8]})"
 
 
 @app.command("check")
@@ -130,22 +155,62 @@ def materialize_cmd(
         list[str] | None,
         typer.Option("--tag", help="Run tag KEY=VALUE (repeatable).", show_default=False),
     ] = None,
+    partition: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--partition",
+            "-p",
+            help="Materialize this partition of the partitioned assets (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    partition_range: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--partition-range",
+            help="Materialize partitions FIRST...LAST, both included (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    all_partitions: Annotated[
+        bool, typer.Option("--all-partitions", help="Materialize every partition that exists.")
+    ] = False,
+    missing: Annotated[
+        bool,
+        typer.Option(
+            "--missing",
+            help="Only partitions (and unpartitioned assets) never materialized; alone, or "
+            "within --partition / --partition-range.",
+        ),
+    ] = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Materialize the selected assets (all by default) in one run."""
+    """Materialize the selected assets (all by default) in one run.
+
+    Partitioned assets need their partitions named: --partition, --partition-range,
+    --all-partitions or --missing. Unpartitioned assets downstream of them run once.
+    """
     from assetgraph.execution.materialize import execute_plan, plan_for_selection
     from assetgraph.execution.run_config import load_run_config_file
+    from assetgraph.planner import PartitionSelection, parse_partition_range
     from assetgraph.storage.instance import Instance
 
     defs = load(file, module)
-    plan = plan_for_selection(defs, select, exclude)
+    instance = Instance.from_env()
+    partitions = PartitionSelection(
+        keys=tuple(partition or ()),
+        ranges=tuple(parse_partition_range(text) for text in partition_range or ()),
+        all_partitions=all_partitions,
+        missing=missing,
+    )
+    plan = plan_for_selection(defs, select, exclude, partitions, instance=instance)
     run_config = load_run_config_file(config) if config else None
     tags = parse_tags(tag)
     if dry_run:
-        typer.echo(f"Plan: {len(plan)} step(s)")
-        for number, step in enumerate(plan.steps, start=1):
-            after = f"  (after {', '.join(step.upstream_steps)})" if step.upstream_steps else ""
-            typer.echo(f"  {number:>4}. {step.key}{after}")
+        render.print_plan(plan)
+        return
+    if not plan.steps:
+        typer.echo("Nothing to do: every selected asset and partition is already materialized.")
         return
     from assetgraph.cli.progress import RunProgress
 
@@ -153,7 +218,7 @@ def materialize_cmd(
         result = execute_plan(
             defs,
             plan,
-            instance=Instance.from_env(),
+            instance=instance,
             run_config=run_config,
             tags=tags,
             selection_text=select or "*",

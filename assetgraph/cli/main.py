@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from assetgraph.cli import assets_cmd, runs_cmd, storage_cmd  # noqa: F401  (registers commands)
+from assetgraph.cli import (  # noqa: F401  (registers commands)
+    assets_cmd,
+    partitions_cmd,
+    runs_cmd,
+    storage_cmd,
+)
 from assetgraph.cli.app import app
 
 

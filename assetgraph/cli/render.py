@@ -56,3 +56,29 @@ def _terminal_width() -> int:
     import shutil
 
     return shutil.get_terminal_size((120, 24)).columns
+
+
+def print_plan(plan: Any) -> None:
+    """The plan of ``--dry-run``: counts per asset with first and last partition, then steps."""
+    print(f"Plan: {len(plan)} step(s)")
+    summary = plan.summary()
+    if any(row.partitions for row in summary):
+        print_table(
+            None,
+            ["asset", "steps", "partitions", "first", "last"],
+            [
+                [row.name, str(row.steps), str(row.partitions), row.first or "-", row.last or "-"]
+                for row in summary
+            ],
+        )
+    shown = plan.steps[:_MAX_PLAN_LINES]
+    for number, step in enumerate(shown, start=1):
+        after = f"  (after {', '.join(step.upstream_steps[:3])}" if step.upstream_steps else ""
+        if len(step.upstream_steps) > 3:
+            after += f" and {len(step.upstream_steps) - 3} more"
+        print(f"  {number:>4}. {step.key}{after}{')' if after else ''}")
+    if len(plan.steps) > len(shown):
+        print(f"  ... and {len(plan.steps) - len(shown)} more step(s)")
+
+
+_MAX_PLAN_LINES = 50

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from assetgraph.assets import AssetsDefinition
@@ -16,10 +17,19 @@ from assetgraph.execution.result import MaterializeResult
 from assetgraph.execution.run_config import resolve_run_config
 from assetgraph.execution.step import StepEnvironment, StepOutcome
 from assetgraph.keys import AssetKey
-from assetgraph.planner import ExecutionPlan, build_plan
+from assetgraph.partitions.key_range import PartitionKeyRange
+from assetgraph.planner import (
+    ExecutionPlan,
+    PartitionSelection,
+    build_plan,
+    parse_partition_range,
+)
 from assetgraph.selection import select_assets
 from assetgraph.storage.instance import Instance
 from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
+
+PARTITIONS_TAG = "assetgraph/partitions"
+"""Run tag holding the partition options a run was started with."""
 
 SelectionArg = str | Sequence[str | AssetKey | AssetsDefinition] | None
 
@@ -35,20 +45,38 @@ def materialize(
     tags: Mapping[str, str] | None = None,
     raise_on_error: bool = False,
     on_event: Callable[[EventRecord], None] | None = None,
+    partition_key: str | None = None,
+    partition_keys: Sequence[str] | None = None,
+    partition_range: str | PartitionKeyRange | Sequence[str] | None = None,
+    all_partitions: bool = False,
+    missing: bool = False,
+    current_time: datetime | None = None,
 ) -> MaterializeResult:
     """Materialize the selected assets (all by default) in one run, in this process.
 
     ``selection`` is a selection string (``"+revenue"``), or a list of keys, key strings or
-    asset definitions. Without ``instance``, an ephemeral instance is used (nothing
-    persists), as with Dagster's ``materialize``. Returns a result with ``success``,
-    ``run_id`` and ``output_for(key)``; with ``raise_on_error=True`` a failed step raises.
+    asset definitions. Partitioned assets need their partitions named: ``partition_key``,
+    ``partition_keys``, ``partition_range`` (``"2025-01-01...2025-01-31"``),
+    ``all_partitions=True``, and/or ``missing=True`` (only those never materialized).
+    Without ``instance``, an ephemeral instance is used (nothing persists), as with
+    Dagster's ``materialize``. Returns a result with ``success``, ``run_id`` and
+    ``output_for(key, partition)``; with ``raise_on_error=True`` a failed step raises.
     """
     defs = as_definitions(assets_or_defs, resources)
-    plan = plan_for_selection(defs, selection, exclude)
+    instance = instance or Instance.ephemeral()
+    partitions = PartitionSelection(
+        keys=tuple([partition_key] if partition_key else []) + tuple(partition_keys or ()),
+        ranges=(parse_partition_range(partition_range),) if partition_range else (),
+        all_partitions=all_partitions,
+        missing=missing,
+    )
+    plan = plan_for_selection(
+        defs, selection, exclude, partitions, instance=instance, current_time=current_time
+    )
     result = execute_plan(
         defs,
         plan,
-        instance=instance or Instance.ephemeral(),
+        instance=instance,
         run_config=run_config,
         tags=tags,
         selection_text=_selection_text(selection),
@@ -78,9 +106,19 @@ def as_definitions(
 
 
 def plan_for_selection(
-    defs: Definitions, selection: SelectionArg, exclude: SelectionArg
+    defs: Definitions,
+    selection: SelectionArg,
+    exclude: SelectionArg,
+    partitions: PartitionSelection | None = None,
+    *,
+    instance: Instance | None = None,
+    current_time: datetime | None = None,
 ) -> ExecutionPlan:
-    """The plan for the assets a selection names (an error when it names none)."""
+    """The plan for the assets a selection names (an error when it names none).
+
+    ``instance`` supplies dynamic partition keys and, for ``missing``, what is already
+    materialized.
+    """
     keys = select_assets(defs.graph, _selection_strings(selection), _selection_strings(exclude))
     if not keys:
         raise UsageError(
@@ -88,7 +126,20 @@ def plan_for_selection(
             + (f" after excluding '{_selection_text(exclude)}'" if exclude else "")
             + "."
         )
-    return build_plan(defs.graph, keys)
+    partitions = partitions or PartitionSelection()
+    storage = instance.storage if instance is not None else None
+    materialized = None
+    if partitions.missing and storage is not None:
+        found = storage.materialized_partitions([key.to_string() for key in keys])
+        materialized = {AssetKey.from_user(k): v for k, v in found.items()}
+    return build_plan(
+        defs.graph,
+        keys,
+        partitions,
+        current_time=current_time,
+        dynamic_partitions_store=storage,
+        materialized=materialized,
+    )
 
 
 def execute_plan(
@@ -115,7 +166,7 @@ def execute_plan(
             started_at=started,
             selection=selection_text,
             asset_keys=tuple(key.to_string() for key in plan.selected_keys),
-            tags=dict(tags or {}),
+            tags=_run_tags(plan, tags),
             run_config=dict(run_config or {}),
         )
     )
@@ -159,6 +210,13 @@ def execute_plan(
         graph=defs.graph,
         io_managers=io_managers,
     )
+
+
+def _run_tags(plan: ExecutionPlan, tags: Mapping[str, str] | None) -> dict[str, str]:
+    run_tags = dict(tags or {})
+    if plan.partitions is not None and not plan.partitions.is_empty:
+        run_tags.setdefault(PARTITIONS_TAG, plan.partitions.describe())
+    return run_tags
 
 
 def _finish(

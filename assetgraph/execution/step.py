@@ -103,7 +103,12 @@ def execute_step(
             resources=env.resources,
             log=StepLog(step.key, sink),
             run_config=env.run_config,
-            partition_key=step.partition_key,
+            partition_keys=step.partition_keys,
+            partitions_def=step.assets_def.partitions_def,
+            input_partitions={
+                param: step.input_partitions.get(upstream, ())
+                for param, upstream in env.graph.input_keys(step.assets_def).items()
+            },
         )
         if assets_def.context_param is not None:
             kwargs[assets_def.context_param] = context
@@ -114,8 +119,9 @@ def execute_step(
         result = _call_user_code(step, kwargs)
         values = _split_outputs(step, result)
         materializations = [
-            _store_output(step, env, spec, values[spec.key], context, started)
+            event
             for spec in assets_def.specs
+            for event in _store_output(step, env, spec, values[spec.key], context, started)
         ]
     except _StepError as exc:
         ended = time.time()
@@ -131,6 +137,8 @@ def execute_step(
                 message=exc.error.summary(),
                 error=exc.error.to_payload(),
                 duration=outcome.duration,
+                asset_keys=[key.to_string() for key in step.asset_keys],
+                partition_keys=list(step.partition_keys),
             )
         )
         return outcome
@@ -167,7 +175,7 @@ def _load_inputs(step: Step, env: StepEnvironment) -> dict[str, Any]:
             downstream_key=step.asset_keys[0],
             resources=env.resources,
             metadata=spec.metadata,
-            partition_key=None,
+            partition_keys=step.input_partitions.get(upstream, ()),
         )
         try:
             kwargs[param] = manager.load_input(context)
@@ -241,7 +249,8 @@ def _store_output(
     value: Any,
     context: AssetExecutionContext,
     started: float,
-) -> EventRecord:
+) -> list[EventRecord]:
+    """Hand one output to its IO manager; one materialization event per partition stored."""
     metadata: dict[str, Any] = {}
     if isinstance(value, Output):
         metadata.update(value.metadata)
@@ -255,7 +264,7 @@ def _store_output(
         step_key=step.key,
         resources=env.resources,
         metadata=spec.metadata,
-        partition_key=step.partition_key,
+        partition_keys=step.partition_keys,
     )
     try:
         manager.handle_output(output_context, value)
@@ -269,20 +278,24 @@ def _store_output(
         ) from exc
     metadata.update(output_context.output_metadata)
     now = time.time()
-    return EventRecord(
-        run_id=env.run_id,
-        event_type=EventType.ASSET_MATERIALIZATION,
-        timestamp=now,
-        step_key=step.key,
-        asset_key=spec.key.to_string(),
-        partition_key=step.partition_key,
-        payload={
-            "code_version": step.assets_def.code_version(spec.key),
-            "data_version": None,
-            "duration": now - started,
-            "metadata": metadata,
-        },
-    )
+    payload = {
+        "code_version": step.assets_def.code_version(spec.key),
+        "data_version": None,
+        "duration": now - started,
+        "metadata": metadata,
+    }
+    return [
+        EventRecord(
+            run_id=env.run_id,
+            event_type=EventType.ASSET_MATERIALIZATION,
+            timestamp=now,
+            step_key=step.key,
+            asset_key=spec.key.to_string(),
+            partition_key=partition,
+            payload=payload,
+        )
+        for partition in (step.partition_keys or (None,))
+    ]
 
 
 def value_metadata(value: Any) -> dict[str, Any]:

@@ -219,6 +219,41 @@ class SqlStorage:
             records[(record.asset_key, record.partition_key)] = record
         return records
 
+    def materialized_partitions(self, asset_keys: Iterable[str]) -> dict[str, list[str | None]]:
+        """Asset key -> every partition key with a materialization (None: unpartitioned)."""
+        table = schema.asset_partitions
+        query = select(table.c.asset_key, table.c.partition_key).where(
+            table.c.materialization_event_id.is_not(None)
+        )
+
+        def work(conn: Connection) -> list[Any]:
+            return [
+                row
+                for chunk in _chunks(list(dict.fromkeys(asset_keys)))
+                for row in conn.execute(query.where(table.c.asset_key.in_(chunk))).all()
+            ]
+
+        found: dict[str, list[str | None]] = {}
+        for asset_key, partition in self._read(work):
+            found.setdefault(asset_key, []).append(
+                None if partition == schema.NO_PARTITION else partition
+            )
+        return found
+
+    def partition_states(self, asset_key: str) -> dict[str | None, str]:
+        """Partition key -> ``materialized`` or ``failed`` (its latest attempt) for one asset."""
+        table = schema.asset_partitions
+        query = select(
+            table.c.partition_key, table.c.materialization_event_id, table.c.failure_event_id
+        ).where(table.c.asset_key == asset_key)
+        states: dict[str | None, str] = {}
+        for partition, done, failed in self._read(lambda conn: conn.execute(query).all()):
+            key = None if partition == schema.NO_PARTITION else partition
+            states[key] = (
+                "failed" if failed is not None and (done or -1) < failed else "materialized"
+            )
+        return states
+
     def partition_counts(self, asset_keys: Iterable[str]) -> dict[str, tuple[int, int]]:
         """Asset key -> (partitions materialized, partitions whose latest attempt failed)."""
         table = schema.asset_partitions

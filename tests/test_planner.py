@@ -1,0 +1,242 @@
+"""The planner: steps per (asset, partition), in dependency order, for every partition mode."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assetgraph import (
+    AssetGraph,
+    AssetIn,
+    BackfillPolicy,
+    DailyPartitionsDefinition,
+    DefinitionError,
+    DynamicPartitionsDefinition,
+    HourlyPartitionsDefinition,
+    PartitionSelection,
+    StaticPartitionsDefinition,
+    TimeWindowPartitionMapping,
+    UsageError,
+    asset,
+)
+from assetgraph.keys import AssetKey
+from assetgraph.partitions import InMemoryDynamicPartitionsStore, PartitionKeyRange
+from assetgraph.planner import build_plan, parse_partition_range
+
+NOW = datetime(2025, 3, 1, tzinfo=UTC)
+daily = DailyPartitionsDefinition(start_date="2025-01-01")
+hourly = HourlyPartitionsDefinition(start_date="2025-01-01-00:00")
+
+
+@asset(partitions_def=hourly)
+def clicks() -> int:
+    return 1
+
+
+@asset(partitions_def=daily)
+def raw(clicks: int) -> int:
+    return clicks
+
+
+@asset(partitions_def=daily)
+def cleaned(raw: int) -> int:
+    return raw
+
+
+@asset(
+    partitions_def=daily,
+    ins={"cleaned": AssetIn(partition_mapping=TimeWindowPartitionMapping(start_offset=-6))},
+)
+def rolling(cleaned: int) -> int:
+    return cleaned
+
+
+@asset
+def summary(cleaned: int) -> int:
+    return cleaned
+
+
+@asset(partitions_def=daily, backfill_policy=BackfillPolicy.single_run())
+def bulk(raw: int) -> int:
+    return raw
+
+
+GRAPH = AssetGraph([clicks, raw, cleaned, rolling, summary, bulk])
+
+
+def plan(selection: str, partitions: PartitionSelection, **kwargs: object):  # type: ignore[no-untyped-def]
+    from assetgraph.selection import select_assets
+
+    keys = select_assets(GRAPH, selection)
+    return build_plan(GRAPH, keys, partitions, current_time=NOW, **kwargs)  # type: ignore[arg-type]
+
+
+def keys(text: str) -> PartitionSelection:
+    return PartitionSelection(keys=tuple(text.split()))
+
+
+def test_one_step_per_partition_in_dependency_order() -> None:
+    result = plan("raw cleaned", keys("2025-01-03 2025-01-04"))
+    assert result.step_keys == [
+        "raw[2025-01-03]",
+        "raw[2025-01-04]",
+        "cleaned[2025-01-03]",
+        "cleaned[2025-01-04]",
+    ]
+    step = result.steps[2]
+    assert step.upstream_steps == ("raw[2025-01-03]",)
+    assert step.partition_key == "2025-01-03"
+    assert step.input_partitions == {AssetKey("raw"): ("2025-01-03",)}
+
+
+def test_a_day_reads_its_24_hours_and_a_rolling_window_its_seven_days() -> None:
+    result = plan("clicks raw rolling cleaned", keys("2025-01-10"))
+    by_key = {step.key: step for step in result.steps}
+    raw_step = by_key["raw[2025-01-10]"]
+    assert len(raw_step.upstream_steps) == 24
+    assert raw_step.input_partitions[AssetKey("clicks")][0] == "2025-01-10-00:00"
+    rolling_step = by_key["rolling[2025-01-10]"]
+    assert rolling_step.input_partitions[AssetKey("cleaned")] == tuple(
+        f"2025-01-{day:02d}" for day in range(4, 11)
+    )
+    # Only the planned cleaned partition is a step dependency; the others are read as stored.
+    assert rolling_step.upstream_steps == ("cleaned[2025-01-10]",)
+
+
+def test_a_day_key_selects_the_hours_of_an_hourly_asset() -> None:
+    result = plan("clicks", keys("2025-01-10"))
+    assert len(result) == 24 and result.steps[0].key == "clicks[2025-01-10-00:00]"
+
+
+def test_unpartitioned_downstream_runs_once_after_every_upstream_step() -> None:
+    result = plan(
+        "cleaned summary",
+        PartitionSelection(ranges=(PartitionKeyRange("2025-01-01", "2025-01-05"),)),
+    )
+    last = result.steps[-1]
+    assert last.key == "summary" and len(last.upstream_steps) == 5
+    # It reads every partition that exists now.
+    assert len(last.input_partitions[AssetKey("cleaned")]) == daily.count(NOW)
+
+
+def test_single_run_backfill_policy_makes_one_step_per_range() -> None:
+    result = plan(
+        "bulk",
+        PartitionSelection(
+            ranges=(PartitionKeyRange("2025-01-01", "2025-01-10"),), keys=("2025-01-20",)
+        ),
+    )
+    assert result.step_keys == ["bulk[2025-01-01...2025-01-10]", "bulk[2025-01-20]"]
+    assert len(result.steps[0].partition_keys) == 10
+
+
+def test_all_partitions_and_missing() -> None:
+    assert len(plan("cleaned", PartitionSelection(all_partitions=True))) == 59
+    done = {AssetKey("cleaned"): [f"2025-01-{d:02d}" for d in range(1, 32)] + ["gone-key"]}
+    result = plan("cleaned", PartitionSelection(missing=True), materialized=done)
+    assert len(result) == 28 and result.steps[0].key == "cleaned[2025-02-01]"
+    within = PartitionSelection(
+        ranges=(PartitionKeyRange("2025-01-30", "2025-02-02"),), missing=True
+    )
+    assert plan("cleaned", within, materialized=done).step_keys == [
+        "cleaned[2025-02-01]",
+        "cleaned[2025-02-02]",
+    ]
+    assert (
+        plan(
+            "summary", PartitionSelection(missing=True), materialized={AssetKey("summary"): [None]}
+        ).steps
+        == ()
+    )
+
+
+def test_partition_errors_are_clear() -> None:
+    with pytest.raises(UsageError, match="reversed"):
+        plan("cleaned", PartitionSelection(ranges=(PartitionKeyRange("2025-01-05", "2025-01-01"),)))
+    with pytest.raises(UsageError, match=r"Asset 'cleaned'.*'2025-13-01'.*format '%Y-%m-%d'"):
+        plan("cleaned", keys("2025-13-01"))
+    with pytest.raises(UsageError, match="none of the selected assets is partitioned"):
+        plan("summary", keys("2025-01-01"))
+    with pytest.raises(UsageError, match=r"partitioned assets \('cleaned'\).*--partition KEY"):
+        plan("cleaned", PartitionSelection())
+    with pytest.raises(UsageError, match="FIRST...LAST"):
+        parse_partition_range("2025-01-01..2025-01-02")
+
+
+def test_a_mapping_before_the_upstream_start_names_both_assets() -> None:
+    with pytest.raises(
+        UsageError, match=r"Asset 'rolling' reads asset 'cleaned'.*allow_nonexistent"
+    ):
+        plan("rolling", keys("2025-01-02"))
+
+
+def test_incompatible_definitions_fail_at_load_time_naming_both_assets() -> None:
+    regions = StaticPartitionsDefinition(["eu", "us"])
+
+    @asset(partitions_def=regions)
+    def by_region() -> int:
+        return 1
+
+    @asset(partitions_def=daily)
+    def by_day(by_region: int) -> int:
+        return by_region
+
+    with pytest.raises(DefinitionError, match=r"'by_day'.*reads asset 'by_region'"):
+        AssetGraph([by_region, by_day])
+
+
+def test_static_ranges_follow_definition_order() -> None:
+    regions = StaticPartitionsDefinition(["us", "eu", "apac"])
+
+    @asset(partitions_def=regions)
+    def sales() -> int:
+        return 1
+
+    graph = AssetGraph([sales])
+    ranged = PartitionSelection(ranges=(PartitionKeyRange("us", "eu"),))
+    assert build_plan(graph, graph.all_keys, ranged).step_keys == ["sales[us]", "sales[eu]"]
+    wrong = PartitionSelection(ranges=(PartitionKeyRange("apac", "us"),))
+    with pytest.raises(UsageError, match="reversed"):
+        build_plan(graph, graph.all_keys, wrong)
+
+
+def test_dynamic_partitions_plan_from_the_store() -> None:
+    customers = DynamicPartitionsDefinition("customers")
+
+    @asset(partitions_def=customers)
+    def invoices() -> int:
+        return 1
+
+    store = InMemoryDynamicPartitionsStore()
+    store.add_dynamic_partitions("customers", [f"c{i}" for i in range(1000)])
+    graph = AssetGraph([invoices])
+    done = {AssetKey("invoices"): [f"c{i}" for i in range(0, 1000, 2)]}
+    result = build_plan(
+        graph,
+        graph.all_keys,
+        PartitionSelection(missing=True),
+        dynamic_partitions_store=store,
+        materialized=done,
+    )
+    assert len(result) == 500 and result.steps[0].key == "invoices[c1]"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(6, 58), st.integers(0, 10))
+def test_every_step_comes_after_the_steps_it_depends_on(start: int, length: int) -> None:
+    first = daily.key_at(start, NOW)
+    last = daily.key_at(min(start + length, 58), NOW)
+    result = plan(
+        "raw cleaned rolling summary bulk",
+        PartitionSelection(ranges=(PartitionKeyRange(first, last),)),
+    )
+    position = {key: i for i, key in enumerate(result.step_keys)}
+    for step in result.steps:
+        assert all(position[up] < position[step.key] for up in step.upstream_steps)
+    assert (
+        sum(1 for s in result.steps if s.assets_def is cleaned)
+        == min(start + length, 58) - start + 1
+    )
