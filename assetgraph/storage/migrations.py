@@ -10,17 +10,23 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Connection, func, inspect, select
+from sqlalchemy import Connection, func, inspect, select, text
 
 from assetgraph.errors import StorageError
 from assetgraph.storage import schema
 
 Migration = Callable[[Connection], None]
 
-MIGRATIONS: dict[int, Migration] = {}
-"""Version N -> the step that moves a database from version N-1 to N (none yet after 1)."""
+def _v2_data_version_event_id(conn: Connection) -> None:
+    """Track when each (asset, partition) last changed its data version (early cut-off)."""
+    conn.execute(text("ALTER TABLE asset_partitions ADD COLUMN data_version_event_id BIGINT"))
+    conn.execute(text("UPDATE asset_partitions SET data_version_event_id = materialization_event_id"))
 
-CURRENT_VERSION = 1
+
+MIGRATIONS: dict[int, Migration] = {2: _v2_data_version_event_id}
+"""Version N -> the step that moves a database from version N-1 to N."""
+
+CURRENT_VERSION = 2
 
 
 def stored_version(conn: Connection) -> int | None:

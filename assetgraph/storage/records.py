@@ -89,7 +89,9 @@ class MaterializationRecord:
     """The latest materialization of one (asset, partition), from the index table.
 
     ``payload`` of the materialization event holds ``code_version``, ``data_version``,
-    ``duration`` (seconds) and ``metadata`` (a JSON-serializable dict).
+    ``input_versions`` (upstream key -> partition key, "" when unpartitioned -> the data
+    version read), ``duration`` (seconds) and ``metadata`` (a JSON-serializable dict).
+    ``data_version_event_id`` is the event that last changed the data version.
     """
 
     asset_key: str
@@ -101,3 +103,4 @@ class MaterializationRecord:
     data_version: str | None
     duration: float | None
     metadata: dict[str, Any]
+    data_version_event_id: int | None = None

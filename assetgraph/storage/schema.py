@@ -90,6 +90,9 @@ asset_partitions = Table(
     Column("materialized_at", Float),
     Column("code_version", Text),
     Column("data_version", Text),
+    # The materialization that last changed data_version: a rebuild with the same data
+    # version keeps it, so downstream assets can tell "rebuilt" from "changed".
+    Column("data_version_event_id", BigInteger),
     Column("duration", Float),
     Column("metadata", Text),  # JSON object
     Column("failure_event_id", BigInteger),

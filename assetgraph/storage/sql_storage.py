@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, exists, func, insert, select, update
+from sqlalchemy import Connection, and_, case, delete, exists, func, insert, select, update
 
 from assetgraph.errors import StorageError, UsageError
 from assetgraph.storage import migrations, schema
@@ -355,8 +355,6 @@ def _count_dynamic(conn: Connection, name: str) -> int:
 
 
 def _case_int(condition: Any) -> Any:
-    from sqlalchemy import case
-
     return case((condition, 1), else_=0)
 
 
@@ -439,6 +437,7 @@ def _materialization_record(row: Any) -> MaterializationRecord:
         timestamp=row["materialized_at"],
         code_version=row["code_version"],
         data_version=row["data_version"],
+        data_version_event_id=row["data_version_event_id"],
         duration=row["duration"],
         metadata=json.loads(row["metadata"] or "{}"),
     )
@@ -456,6 +455,7 @@ def _index_events(conn: Connection, events: Sequence[EventRecord], ids: Sequence
                 materialized_at=event.timestamp,
                 code_version=event.payload.get("code_version"),
                 data_version=event.payload.get("data_version"),
+                data_version_event_id=event_id,
                 duration=event.payload.get("duration"),
                 metadata=_dumps(event.payload.get("metadata", {})),
             )
@@ -487,9 +487,21 @@ def _index_upsert(dialect: str, columns: tuple[str, ...]) -> Any:
     if cached is None:
         table = schema.asset_partitions
         stmt = _dialect_insert(dialect, table)
+        updates: dict[str, Any] = {column: stmt.excluded[column] for column in columns}
+        if "data_version_event_id" in updates:
+            # Early cut-off: a rebuild with an unchanged data version keeps the old event id.
+            updates["data_version_event_id"] = case(
+                (
+                    and_(
+                        table.c.data_version == stmt.excluded.data_version,
+                        table.c.data_version_event_id.is_not(None),
+                    ),
+                    table.c.data_version_event_id,
+                ),
+                else_=stmt.excluded.data_version_event_id,
+            )
         cached = stmt.on_conflict_do_update(
-            index_elements=[table.c.asset_key, table.c.partition_key],
-            set_={column: stmt.excluded[column] for column in columns},
+            index_elements=[table.c.asset_key, table.c.partition_key], set_=updates
         )
         _UPSERTS[(dialect, columns)] = cached
     return cached

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from assetgraph import Instance
 from assetgraph.cli.main import app
+from assetgraph.storage import migrations
 
 
 def test_from_env_defaults_to_sqlite_under_home(
@@ -44,4 +45,4 @@ def test_storage_upgrade_command(storage_url: str, monkeypatch: pytest.MonkeyPat
     result = CliRunner().invoke(app, ["storage", "upgrade"])
     assert result.exit_code == 0, result.output
     assert "is up to date" in result.stdout
-    assert Instance.from_env().storage.schema_version() == 1
+    assert Instance.from_env().storage.schema_version() == migrations.CURRENT_VERSION

@@ -205,3 +205,41 @@ def test_sqlite_databases_live_in_wal_mode(tmp_path: Path) -> None:
     with storage.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert (tmp_path / "deep" / "folder" / "meta.db").is_file()
+
+
+def test_a_version_1_database_is_upgraded_to_track_data_version_changes(storage_url: str) -> None:
+    storage = SqlStorage(storage_url)
+    storage.store_events([_materialization("r1", "orders", "d1")])
+    with storage.engine.begin() as conn:  # make it look like a version 1 database
+        conn.execute(sa.text("ALTER TABLE asset_partitions DROP COLUMN data_version_event_id"))
+        conn.execute(sa.delete(schema.schema_version))
+        conn.execute(schema.schema_version.insert(), [{"version": 1, "applied_at": 0.0}])
+    old = SqlStorage(storage_url)
+    with pytest.raises(StorageError, match="schema version 1"):
+        old.list_runs()
+    assert old.upgrade() == [2]
+    record = old.latest_materializations(["orders"])[("orders", "d1")]
+    assert record.data_version_event_id == record.event_id
+
+
+def _versioned(run_id: str, version: str) -> EventRecord:
+    event = _materialization(run_id, "orders")
+    return EventRecord(
+        event.run_id,
+        event.event_type,
+        event.timestamp,
+        step_key=event.step_key,
+        asset_key=event.asset_key,
+        payload={**event.payload, "data_version": version},
+    )
+
+
+def test_a_rebuild_with_the_same_data_version_keeps_its_change_event(storage_url: str) -> None:
+    storage = SqlStorage(storage_url)
+    [first] = storage.store_events([_versioned("r1", "aaa")])
+    [second] = storage.store_events([_versioned("r2", "aaa")])
+    record = storage.latest_materializations(["orders"])[("orders", None)]
+    assert record.event_id == second and record.data_version_event_id == first
+    [third] = storage.store_events([_versioned("r3", "bbb")])
+    record = storage.latest_materializations(["orders"])[("orders", None)]
+    assert record.data_version == "bbb" and record.data_version_event_id == third
