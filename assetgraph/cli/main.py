@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assetgraph.cli import (  # noqa: F401  (registers commands)
     assets_cmd,
+    lineage_cmd,
     partitions_cmd,
     runs_cmd,
     storage_cmd,
