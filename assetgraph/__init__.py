@@ -13,12 +13,20 @@ __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
     "AssetKey": "assetgraph.keys",
+    "stale_status": "assetgraph.staleness",
+    "StaleCause": "assetgraph.staleness",
+    "AssetStaleness": "assetgraph.staleness",
+    "StalenessReport": "assetgraph.staleness",
     "asset": "assetgraph.assets",
     "multi_asset": "assetgraph.assets",
     "AssetIn": "assetgraph.assets",
     "AssetOut": "assetgraph.assets",
     "AssetSpec": "assetgraph.assets",
     "AssetsDefinition": "assetgraph.assets",
+    "asset_check": "assetgraph.checks",
+    "AssetCheckResult": "assetgraph.checks",
+    "AssetCheckSeverity": "assetgraph.checks",
+    "AssetChecksDefinition": "assetgraph.checks",
     "BackfillPolicy": "assetgraph.backfill",
     "Definitions": "assetgraph.definitions",
     "AssetGraph": "assetgraph.graph",
@@ -72,12 +80,16 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [
     "AllPartitionMapping",
+    "AssetCheckResult",
+    "AssetCheckSeverity",
+    "AssetChecksDefinition",
     "AssetExecutionContext",
     "AssetGraph",
     "AssetIn",
     "AssetKey",
     "AssetOut",
     "AssetSpec",
+    "AssetStaleness",
     "AssetgraphError",
     "AssetsDefinition",
     "BackfillPolicy",
@@ -113,6 +125,8 @@ __all__ = [
     "RunFailure",
     "RunStatus",
     "SelectionError",
+    "StaleCause",
+    "StalenessReport",
     "StaticPartitionMapping",
     "StaticPartitionsDefinition",
     "StepFailure",
@@ -123,10 +137,12 @@ __all__ = [
     "UsageError",
     "WeeklyPartitionsDefinition",
     "asset",
+    "asset_check",
     "load_definitions",
     "materialize",
     "multi_asset",
     "select_assets",
+    "stale_status",
 ]
 
 
@@ -154,6 +170,12 @@ if TYPE_CHECKING:
     )
     from assetgraph.backfill import (
         BackfillPolicy as BackfillPolicy,
+    )
+    from assetgraph.checks import (
+        AssetCheckResult as AssetCheckResult,
+        AssetChecksDefinition as AssetChecksDefinition,
+        AssetCheckSeverity as AssetCheckSeverity,
+        asset_check as asset_check,
     )
     from assetgraph.code_location import (
         load_definitions as load_definitions,

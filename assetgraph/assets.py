@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import inspect
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -66,6 +67,7 @@ class AssetOut:
     owners: Sequence[str] | None = None
     code_version: str | None = None
     io_manager_key: str | None = None
+    schema: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,8 @@ class AssetSpec:
     owners: tuple[str, ...] = ()
     code_version: str | None = None
     io_manager_key: str = DEFAULT_IO_MANAGER_KEY
+    schema: Any = field(default=None, compare=False)
+    """A pandera schema or model the value must satisfy before it is stored."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +201,7 @@ def asset(
     deps: Iterable[CoercibleToAssetKey | AssetsDefinition] | None = None,
     partitions_def: PartitionsDefinition | None = None,
     backfill_policy: BackfillPolicy | None = None,
+    schema: Any = None,
 ) -> Callable[[Callable[..., Any]], AssetsDefinition]: ...
 
 
@@ -218,6 +223,7 @@ def asset(
     deps: Iterable[CoercibleToAssetKey | AssetsDefinition] | None = None,
     partitions_def: PartitionsDefinition | None = None,
     backfill_policy: BackfillPolicy | None = None,
+    schema: Any = None,
 ) -> AssetsDefinition | Callable[[Callable[..., Any]], AssetsDefinition]:
     """Declare a function as the definition of one asset.
 
@@ -226,6 +232,9 @@ def asset(
     adds upstreams that are only ordered before this one, not loaded. ``group_name`` is
     accepted as Dagster's spelling of ``group``. ``partitions_def`` splits the asset into
     partitions; ``backfill_policy`` says how many of them one step materializes.
+    ``schema`` (a pandera ``DataFrameSchema`` or ``DataFrameModel``; by default the model
+    of a ``pandera.typing.DataFrame[Model]`` return annotation) is validated before the
+    value is stored.
     """
 
     def decorate(func: Callable[..., Any]) -> AssetsDefinition:
@@ -241,6 +250,9 @@ def asset(
             owners=tuple(owners or ()),
             code_version=code_version,
             io_manager_key=io_manager_key or DEFAULT_IO_MANAGER_KEY,
+            schema=(
+                _check_schema(schema, asset_name) if schema is not None else _annotated_schema(func)
+            ),
         )
         return _build(func, asset_name, [spec], ins, deps, partitions_def, backfill_policy)
 
@@ -298,6 +310,7 @@ def multi_asset(
                     owners=tuple(out.owners or ()),
                     code_version=out.code_version or code_version,
                     io_manager_key=out.io_manager_key or io_manager_key or DEFAULT_IO_MANAGER_KEY,
+                    schema=_check_schema(out.schema, key.to_string()),
                 )
             )
         return _build(func, op_name, specs, ins, deps, partitions_def, backfill_policy)
@@ -465,6 +478,34 @@ def _check_callable(func: object, decorator: str) -> None:
         raise DefinitionError(
             f"{decorator} must decorate a function, got {type(func).__name__} {func!r}."
         )
+
+
+def _check_schema(schema: Any, asset_name: str) -> Any:
+    if schema is None:
+        return None
+    from assetgraph.checks import is_pandera_schema
+
+    if not is_pandera_schema(schema):
+        raise DefinitionError(
+            f"Asset '{asset_name}': schema= must be a pandera DataFrameSchema or a "
+            f"DataFrameModel class, got {type(schema).__name__} {schema!r}."
+        )
+    return schema
+
+
+def _annotated_schema(func: Callable[..., Any]) -> Any:
+    """The model of a ``pandera.typing.DataFrame[Model]`` return annotation, else None."""
+    annotation = getattr(inspect.unwrap(func), "__annotations__", {}).get("return")
+    if annotation is None or "pandera" not in sys.modules:
+        return None  # a pandera annotation means the user's module imported pandera
+    if isinstance(annotation, str):
+        if "DataFrame[" not in annotation:
+            return None
+        namespace = getattr(inspect.unwrap(func), "__globals__", {})
+        annotation = _resolve_annotation(annotation, namespace)
+    from assetgraph.checks import schema_from_annotation
+
+    return schema_from_annotation(annotation)
 
 
 def _check_group(group: str | None, asset_name: str) -> str:

@@ -1,7 +1,8 @@
 """Loading a code location: a module (``-m``), a file (``-f``) or ``[tool.assetgraph]``.
 
 A code location exposes one ``Definitions`` object at top level; a module without one but
-with ``@asset`` functions at top level is loaded as ``Definitions(assets=[...])``.
+with ``@asset`` functions at top level is loaded as ``Definitions(assets=[...])``, with
+its top-level ``@asset_check`` functions as ``asset_checks``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
+from assetgraph.checks import AssetChecksDefinition
 from assetgraph.definitions import Definitions
 from assetgraph.errors import AssetgraphError, CodeLocationLoadError, UsageError
 from assetgraph.graph import assets_defs_in
@@ -63,7 +65,8 @@ def definitions_in_module(module: ModuleType, origin: str) -> Definitions:
         raise CodeLocationLoadError(
             f"Code location '{origin}' defines no Definitions and no @asset functions at top level."
         )
-    return Definitions(assets=assets)
+    checks = [obj for obj in vars(module).values() if isinstance(obj, AssetChecksDefinition)]
+    return Definitions(assets=assets, asset_checks=checks)
 
 
 def _from_pyproject(cwd: Path) -> tuple[str | None, str | None]:

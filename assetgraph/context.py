@@ -80,6 +80,7 @@ class AssetExecutionContext:
         self.partitions_def = partitions_def
         self._input_partitions = {k: tuple(v) for k, v in (input_partitions or {}).items()}
         self.output_metadata: dict[AssetKey, dict[str, Any]] = {key: {} for key in asset_keys}
+        self.data_versions: dict[AssetKey, str] = {}
 
     @property
     def asset_key(self) -> AssetKey:
@@ -165,6 +166,22 @@ class AssetExecutionContext:
         """
         target = self._target_key(output_name, asset_key)
         self.output_metadata[target].update(metadata)
+
+    def set_data_version(
+        self, data_version: Any, output_name: str | None = None, *, asset_key: Any = None
+    ) -> None:
+        """Declare the data version of what this step returns (a ``DataVersion`` or a string).
+
+        Equal versions mean equal data: a rebuild that keeps its version leaves downstream
+        assets fresh. For a multi-asset, name the asset with ``asset_key`` or ``output_name``.
+        """
+        value = getattr(data_version, "value", data_version)
+        if not isinstance(value, str) or not value:
+            raise AssetgraphError(
+                f"Step '{self.step_key}': a data version must be a non-empty string or "
+                f"DataVersion, got {data_version!r}."
+            )
+        self.data_versions[self._target_key(output_name, asset_key)] = value
 
     def _target_key(self, output_name: str | None, asset_key: Any) -> AssetKey:
         if asset_key is not None:

@@ -6,8 +6,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from assetgraph.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefinition
+from assetgraph.checks import SCHEMA_CHECK_NAME, AssetChecksDefinition
 from assetgraph.errors import DefinitionError, ResourceError, did_you_mean
 from assetgraph.graph import AssetGraph
+from assetgraph.keys import AssetKey
 
 
 class Definitions:
@@ -16,7 +18,8 @@ class Definitions:
     ``resources`` maps names to resource objects, injected into asset parameters annotated
     with a resource class. ``io_managers`` maps IO manager keys to IO managers; the default
     key ``"io_manager"`` falls back to the pickle IO manager under ``$ASSETGRAPH_HOME``. An
-    IO manager may also be given in ``resources``, as in Dagster.
+    IO manager may also be given in ``resources``, as in Dagster. ``asset_checks`` are
+    ``@asset_check`` functions; each must check an asset of ``assets``.
     """
 
     def __init__(
@@ -25,8 +28,12 @@ class Definitions:
         *,
         resources: Mapping[str, Any] | None = None,
         io_managers: Mapping[str, Any] | None = None,
+        asset_checks: Iterable[AssetChecksDefinition] = (),
     ) -> None:
         self.assets: tuple[AssetsDefinition, ...] = tuple(_check_assets(assets))
+        self.asset_checks: tuple[AssetChecksDefinition, ...] = tuple(
+            _check_asset_checks(asset_checks)
+        )
         self.resources: dict[str, Any] = dict(resources or {})
         self.io_managers: dict[str, Any] = dict(io_managers or {})
         for name, value in self.resources.items():
@@ -34,6 +41,9 @@ class Definitions:
                 self.io_managers.setdefault(name, value)
         self.graph = AssetGraph(self.assets)
         self._check_resources()
+        self.checks_by_asset: dict[AssetKey, tuple[AssetChecksDefinition, ...]] = _checks_by_asset(
+            self.asset_checks, self.graph
+        )
 
     def get_asset_graph(self) -> AssetGraph:
         """The validated asset graph."""
@@ -82,6 +92,52 @@ def _check_assets(assets: Iterable[Any]) -> list[AssetsDefinition]:
             seen.add(id(obj))
             checked.append(obj)
     return checked
+
+
+def _check_asset_checks(checks: Iterable[Any]) -> list[AssetChecksDefinition]:
+    if isinstance(checks, AssetChecksDefinition):
+        checks = [checks]
+    found: list[AssetChecksDefinition] = []
+    for obj in checks:
+        if not isinstance(obj, AssetChecksDefinition):
+            name = getattr(obj, "__qualname__", repr(obj))
+            hint = " Decorate it with @asset_check(asset=...)." if callable(obj) else ""
+            raise DefinitionError(
+                f"Definitions(asset_checks=[...]) got {name!r} ({type(obj).__name__}), which is "
+                f"not an asset check.{hint}"
+            )
+        if all(obj is not seen for seen in found):
+            found.append(obj)
+    return found
+
+
+def _checks_by_asset(
+    checks: Iterable[AssetChecksDefinition], graph: AssetGraph
+) -> dict[AssetKey, tuple[AssetChecksDefinition, ...]]:
+    """Each asset's checks in declaration order; unknown assets and duplicate names refused."""
+    known = {key.to_string() for key in graph.all_keys}
+    by_asset: dict[AssetKey, list[AssetChecksDefinition]] = {}
+    for check in checks:
+        key = check.asset_key
+        if key.to_string() not in known:
+            raise DefinitionError(
+                f"Asset check '{check.name}' ({check.source_location}) checks asset '{key}', "
+                "which Definitions does not have." + did_you_mean(key.to_string(), known)
+            )
+        if check.name == SCHEMA_CHECK_NAME and graph.spec(key).schema is not None:
+            raise DefinitionError(
+                f"Asset check '{check.name}' ({check.source_location}): asset '{key}' has a "
+                f"schema, whose validation is recorded as '{SCHEMA_CHECK_NAME}'; rename the check."
+            )
+        siblings = by_asset.setdefault(key, [])
+        same = next((c for c in siblings if c.name == check.name), None)
+        if same is not None:
+            raise DefinitionError(
+                f"Asset '{key}' has two checks named '{check.name}': at {same.source_location} "
+                f"and at {check.source_location}. Give one a different name=."
+            )
+        siblings.append(check)
+    return {key: tuple(found) for key, found in by_asset.items()}
 
 
 def _is_io_manager(value: object) -> bool:

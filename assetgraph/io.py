@@ -44,9 +44,19 @@ class OutputContext:
     output_metadata: dict[str, Any] = field(default_factory=dict)
     partition_keys: tuple[str, ...] = ()
     partition_key_range: PartitionKeyRange | None = None
+    data_versions: dict[str | None, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _partition_fields(self)
+
+    def set_data_version(self, version: str, partition_key: str | None = None) -> None:
+        """Report a content version of what was stored (for one partition, or for all).
+
+        A digest of the bytes written (``assetgraph.versions.HashingWriter``) or of the
+        frame (``assetgraph.versions.frame_data_version``) lets downstream assets stay
+        fresh when a rebuild stores the same data.
+        """
+        self.data_versions[partition_key] = version
 
     @property
     def has_partition_key(self) -> bool:

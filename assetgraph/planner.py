@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from assetgraph.assets import AssetsDefinition
@@ -25,14 +26,16 @@ if TYPE_CHECKING:
     from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
 
 RANGE_SEPARATOR = "..."
+_NO_INPUTS: Mapping[AssetKey, tuple[str, ...]] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Step:
     """One unit of work: run one asset function, for its partitions (if partitioned).
 
     ``input_partitions`` holds, for each partitioned upstream asset, the partition keys
-    this step reads from it.
+    this step reads from it. Read-only by convention rather than ``frozen``: a frozen
+    dataclass's ``__init__`` costs four times more, a second per million steps.
     """
 
     key: str
@@ -60,15 +63,17 @@ class PartitionSelection:
     """Which partitions of the selected partitioned assets to materialize.
 
     ``keys`` and ``ranges`` name partitions explicitly; ``all_partitions`` takes every
-    partition that exists; ``missing`` keeps only those never materialized (of the named
-    ones, or of all). Unpartitioned assets in the selection run once (with ``missing``:
-    only if never materialized).
+    partition that exists; ``missing`` keeps only those never materialized, ``stale``
+    only those that are stale, and both together either (of the named ones, or of all).
+    Unpartitioned assets in the selection run once (with ``missing`` / ``stale``: only if
+    missing / stale).
     """
 
     keys: tuple[str, ...] = ()
     ranges: tuple[PartitionKeyRange, ...] = ()
     all_partitions: bool = False
     missing: bool = False
+    stale: bool = False
 
     @property
     def names_partitions(self) -> bool:
@@ -77,7 +82,12 @@ class PartitionSelection:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.names_partitions or self.missing)
+        return not (self.names_partitions or self.missing or self.stale)
+
+    @property
+    def filters(self) -> bool:
+        """True when only missing and/or stale partitions are kept."""
+        return self.missing or self.stale
 
     def describe(self) -> str:
         """The options that made this selection, as a user would type them."""
@@ -87,6 +97,8 @@ class PartitionSelection:
             parts.append("--all-partitions")
         if self.missing:
             parts.append("--missing")
+        if self.stale:
+            parts.append("--stale")
         return " ".join(parts)
 
 
@@ -163,6 +175,7 @@ def build_plan(
     current_time: datetime | None = None,
     dynamic_partitions_store: DynamicPartitionsStore | None = None,
     materialized: MaterializedPartitions | None = None,
+    stale: Mapping[AssetKey, PartitionsSubset] | None = None,
 ) -> ExecutionPlan:
     """The steps that materialize ``selected`` for ``partitions``, each after its upstreams.
 
@@ -179,7 +192,7 @@ def build_plan(
     selected_keys = graph.toposort(selected)
     ordered_defs = _defs_in_order(graph, selected_keys)
     _check_partition_options(graph, ordered_defs, selection)
-    planner = _Planner(graph, selection, now, store, materialized or {}, ordered_defs)
+    planner = _Planner(graph, selection, now, store, materialized or {}, stale or {})
     steps: list[Step] = []
     for assets_def in ordered_defs:
         steps.extend(planner.steps_for(assets_def))
@@ -206,7 +219,7 @@ def _check_partition_options(
     graph: AssetGraph, ordered_defs: Sequence[AssetsDefinition], selection: PartitionSelection
 ) -> None:
     partitioned = [d for d in ordered_defs if d.partitions_def is not None]
-    if selection.names_partitions and not partitioned:
+    if (selection.keys or selection.ranges) and not partitioned:
         raise UsageError(
             f"{selection.describe()} was given, but none of the selected assets is partitioned: "
             "drop the partition options, or select partitioned assets."
@@ -230,13 +243,14 @@ class _Planner:
         now: datetime,
         store: DynamicPartitionsStore | None,
         materialized: MaterializedPartitions,
-        ordered_defs: Sequence[AssetsDefinition],
+        stale: Mapping[AssetKey, PartitionsSubset],
     ) -> None:
         self.graph = graph
         self.selection = selection
         self.now = now
         self.store = store
         self.materialized = materialized
+        self.stale = stale
         self.time_defs = _time_defs_of(graph.assets_defs)
         # Upstream key -> its step (unpartitioned), or partition index -> step.
         self.single_step: dict[AssetKey, str] = {}
@@ -245,26 +259,32 @@ class _Planner:
     def steps_for(self, assets_def: AssetsDefinition) -> list[Step]:
         pdef = assets_def.partitions_def
         if pdef is None:
-            if self.selection.missing and all(
-                None in self.materialized.get(key, ()) for key in assets_def.keys
-            ):
+            if self.selection.filters and not self._unpartitioned_wanted(assets_def):
                 return []
             step = self._step(assets_def, assets_def.step_name, None)
             for key in assets_def.keys:
                 self.single_step[key] = step.key
             return [step]
         target = self._target_subset(assets_def, pdef)
+        name = assets_def.step_name
+        asset_keys = assets_def.keys
+        index_maps = [self.step_by_index.setdefault(key, {}) for key in asset_keys]
+        has_parents = any(True for key in asset_keys for _ in self.graph.parents(key))
         steps: list[Step] = []
-        index_maps = [self.step_by_index.setdefault(key, {}) for key in assets_def.keys]
-        for chunk in _chunks(target, assets_def):
-            keys = tuple(pdef.keys_between(chunk.start, chunk.stop, self.now, self.store))
-            name = assets_def.step_name
+        step_keys: list[str] = []
+        indices: list[int] = []
+        for chunk, keys in _chunks_with_keys(target, assets_def, pdef, self.now, self.store):
             step_key = f"{name}[{keys[0]}]" if len(keys) == 1 else f"{name}[{keys[0]}...{keys[-1]}]"
-            subset = target.with_ranges([chunk])
-            steps.append(self._step(assets_def, step_key, subset, keys))
+            if has_parents:
+                subset = target.with_ranges([chunk])
+                steps.append(self._step(assets_def, step_key, subset, keys))
+            else:  # a root: nothing to map, so skip the per-step work
+                steps.append(Step(step_key, assets_def, asset_keys, (), keys, _NO_INPUTS))
             for index in chunk:
-                for index_map in index_maps:
-                    index_map[index] = step_key
+                indices.append(index)
+                step_keys.append(step_key)
+        for index_map in index_maps:
+            index_map.update(zip(indices, step_keys, strict=True))
         return steps
 
     def _step(
@@ -340,9 +360,26 @@ class _Planner:
                 target = target | self._named(name, pdef, PartitionKeyRange(key, key))
             for key_range in selection.ranges:
                 target = target | self._named(name, pdef, key_range)
-        if selection.missing:
-            target = target - self._materialized_subset(assets_def, pdef)
+        if selection.filters:
+            kept = PartitionsSubset.empty(pdef)
+            if selection.missing:
+                kept = kept | (target - self._materialized_subset(assets_def, pdef))
+            if selection.stale:
+                for asset_key in assets_def.keys:
+                    found = self.stale.get(asset_key)
+                    if found is not None:
+                        kept = kept | (target & found)
+            target = kept
         return target
+
+    def _unpartitioned_wanted(self, assets_def: AssetsDefinition) -> bool:
+        """Whether ``--missing`` / ``--stale`` keep an unpartitioned asset definition."""
+        for key in assets_def.keys:
+            if self.selection.missing and None not in self.materialized.get(key, ()):
+                return True
+            if self.selection.stale and self.stale.get(key):
+                return True
+        return False
 
     def _named(
         self, name: str, pdef: PartitionsDefinition, key_range: PartitionKeyRange
@@ -384,6 +421,25 @@ class _Planner:
         return result if result is not None else PartitionsSubset.empty(pdef)
 
 
+def target_subsets(
+    graph: AssetGraph,
+    keys: Iterable[AssetKey],
+    selection: PartitionSelection,
+    current_time: datetime,
+    dynamic_partitions_store: DynamicPartitionsStore | None = None,
+) -> dict[AssetKey, PartitionsSubset]:
+    """For each partitioned key, the partitions ``selection`` names (all when it names none)."""
+    named = PartitionSelection(selection.keys, selection.ranges, selection.all_partitions)
+    store = snapshot_store(dynamic_partitions_store)
+    planner = _Planner(graph, named, current_time, store, {}, {})
+    found: dict[AssetKey, PartitionsSubset] = {}
+    for key in keys:
+        assets_def = graph.assets_def(key)
+        if assets_def.partitions_def is not None:
+            found[key] = planner._target_subset(assets_def, assets_def.partitions_def)
+    return found
+
+
 def _time_defs_of(defs: Sequence[AssetsDefinition]) -> list[PartitionsDefinition]:
     from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
 
@@ -417,6 +473,25 @@ def _chunks(target: PartitionsSubset, assets_def: AssetsDefinition) -> Iterable[
         else:
             for start in range(key_range.start, key_range.stop, limit):
                 yield range(start, min(start + limit, key_range.stop))
+
+
+def _chunks_with_keys(
+    target: PartitionsSubset,
+    assets_def: AssetsDefinition,
+    pdef: PartitionsDefinition,
+    now: datetime,
+    store: DynamicPartitionsStore | None,
+) -> Iterable[tuple[range, tuple[str, ...]]]:
+    """Each chunk of ``_chunks`` with its keys, reading keys once per range of the target."""
+    policy = assets_def.backfill_policy
+    if policy is not None and policy.max_partitions_per_run != 1:
+        for chunk in _chunks(target, assets_def):
+            yield chunk, tuple(pdef.keys_between(chunk.start, chunk.stop, now, store))
+        return
+    for key_range in target.key_ranges:
+        keys = pdef.keys_between(key_range.start, key_range.stop, now, store)
+        for index, key in zip(key_range, keys, strict=True):
+            yield range(index, index + 1), (key,)
 
 
 def _indices_within(subset: PartitionsSubset, planned: Mapping[int, str]) -> Iterable[int]:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from assetgraph.errors import StorageError
 from assetgraph.io import InputContext, IOManager, OutputContext
-from io_managers.parquet import require_frame
+from io_managers.parquet import report_frame_versions, require_frame
 from io_managers.pickle import missing_value_error
 from io_managers.sql import (
     in_key_order,
@@ -100,6 +100,7 @@ class DuckDBIOManager(IOManager):
         frame = require_frame(context.asset_key, obj, "DuckDBIOManager")
         name = table_name_for(context.asset_key)
         metadata: dict[str, Any] = {"row_count": len(frame)}
+        report_frame_versions(context, frame, "DuckDBIOManager")
         column: str | None = None
         if context.partition_keys:
             column, frame = partition_column_to_write(context, frame, "DuckDBIOManager")

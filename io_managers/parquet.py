@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from assetgraph.errors import StorageError
 from assetgraph.io import InputContext, IOManager, OutputContext
 from assetgraph.keys import AssetKey
+from assetgraph.versions import frame_data_version
 from io_managers.files import open_temp_beside
 from io_managers.pickle import missing_value_error, partition_file_name
 
@@ -126,6 +127,16 @@ def split_by_partition(
         return {keys[0]: frame}
     parts = {str(key): part for key, part in frame.groupby(row_keys.to_numpy(), sort=False)}
     return {key: parts.get(key, frame.iloc[0:0]) for key in keys}
+
+
+def report_frame_versions(context: OutputContext, frame: pd.DataFrame, manager: str) -> None:
+    """Tell ``context`` the content version of ``frame`` (of each partition's rows)."""
+    keys = context.partition_keys
+    if len(keys) <= 1:
+        context.set_data_version(frame_data_version(frame), keys[0] if keys else None)
+        return
+    for key, part in split_by_partition(context, frame, manager).items():
+        context.set_data_version(frame_data_version(part), key)
 
 
 def concat_in_key_order(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -236,6 +247,8 @@ class ParquetIOManager(IOManager):
         else:
             frames = {None: frame}
         paths = {key: self.path_for(context.asset_key, key) for key in frames}
+        for key, part in frames.items():
+            context.set_data_version(frame_data_version(part), key)
         if self.is_local:
             self._write_local(frames, paths)
         else:

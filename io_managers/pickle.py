@@ -25,6 +25,7 @@ from urllib.parse import quote
 from assetgraph.errors import StorageError
 from assetgraph.io import InputContext, IOManager, OutputContext
 from assetgraph.keys import AssetKey
+from assetgraph.versions import HashingWriter
 from io_managers.files import open_temp_beside
 
 
@@ -116,7 +117,9 @@ class PickleIOManager(IOManager):
         staged: list[tuple[str, Path]] = []
         try:
             for key, value in values.items():
-                staged.append((self._write_temp(paths[key], value), paths[key]))
+                tmp_name, version = self._write_temp(paths[key], value)
+                staged.append((tmp_name, paths[key]))
+                context.set_data_version(version, key)
             for tmp_name, path in staged:
                 os.replace(tmp_name, path)
         except BaseException:
@@ -129,19 +132,21 @@ class PickleIOManager(IOManager):
             folder = self.base_dir.joinpath(*context.asset_key.path)
             context.add_output_metadata({"path": str(folder), "partitions": len(paths)})
 
-    def _write_temp(self, path: Path, value: Any) -> str:
+    def _write_temp(self, path: Path, value: Any) -> tuple[str, str]:
+        """Write ``value`` beside ``path``; returns the temp file and a digest of its bytes."""
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = open_temp_beside(path)
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                writer = HashingWriter(handle)
+                pickle.dump(value, writer, protocol=pickle.HIGHEST_PROTOCOL)
                 if self.fsync:
                     handle.flush()
                     os.fsync(handle.fileno())
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
             raise
-        return tmp_name
+        return tmp_name, writer.digest()
 
     def load_input(self, context: InputContext) -> Any:
         keys = context.partition_keys

@@ -40,6 +40,7 @@ from io_managers.parquet import (
     check_partition_values,
     partition_column_for,
     partition_key_strings,
+    report_frame_versions,
     require_frame,
 )
 
@@ -292,6 +293,7 @@ class SQLTableIOManager(IOManager):
         frame = require_frame(context.asset_key, obj, "SQLTableIOManager")
         name = self.table_name(context.asset_key)
         metadata: dict[str, Any] = {"row_count": len(frame)}
+        report_frame_versions(context, frame, "SQLTableIOManager")
         if context.partition_keys:
             column, frame = partition_column_to_write(context, frame, "SQLTableIOManager")
             self._write_partitions(name, column, frame, context.partition_keys)

@@ -88,3 +88,44 @@ def parse_tags(tags: list[str] | None) -> dict[str, str]:
             raise UsageError(f"Invalid --tag '{tag}': write it as KEY=VALUE.")
         parsed[key] = value
     return parsed
+
+
+PartitionOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--partition",
+        "-p",
+        help="This partition of the partitioned assets (repeatable).",
+        show_default=False,
+    ),
+]
+PartitionRangeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--partition-range",
+        help="Partitions FIRST...LAST, both included (repeatable).",
+        show_default=False,
+    ),
+]
+AllPartitionsOption = Annotated[
+    bool, typer.Option("--all-partitions", help="Every partition that exists.")
+]
+
+
+def partition_selection(
+    keys: list[str] | None,
+    ranges: list[str] | None,
+    all_partitions: bool = False,
+    missing: bool = False,
+    stale: bool = False,
+) -> Any:
+    """The ``PartitionSelection`` the partition options describe."""
+    from assetgraph.planner import PartitionSelection, parse_partition_range
+
+    return PartitionSelection(
+        keys=tuple(keys or ()),
+        ranges=tuple(parse_partition_range(text) for text in ranges or ()),
+        all_partitions=all_partitions,
+        missing=missing,
+        stale=stale,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,14 +11,18 @@ import typer
 
 from assetgraph.cli import render
 from assetgraph.cli.app import (
+    AllPartitionsOption,
     FileOption,
     JsonOption,
     ModuleOption,
+    PartitionOption,
+    PartitionRangeOption,
     VerboseOption,
     app,
     handle_errors,
     load,
     parse_tags,
+    partition_selection,
 )
 
 SelectOption = Annotated[
@@ -53,6 +58,9 @@ def list_assets(
     graph = defs.graph
     keys = select_assets(graph, select) if select else list(graph.all_keys)
     storage = Instance.from_env().storage
+    from assetgraph.staleness import compute_staleness
+
+    statuses = compute_staleness(graph, keys, storage, datetime.now(UTC))
     latest = storage.latest_materializations(
         [k.to_string() for k in keys if graph.partitions_def(k) is None]
     )
@@ -73,6 +81,7 @@ def list_assets(
                 "owners": list(spec.owners),
                 "description": spec.description,
                 "code_version": graph.assets_def(key).code_version(key),
+                "status": statuses[key].status,
                 "partitions": None
                 if pdef is None
                 else _partition_counts(pdef, counts.get(key.to_string(), (0, 0)), storage),
@@ -90,8 +99,11 @@ def list_assets(
         return
     render.print_table(
         f"{len(rows)} assets",
-        ["asset", "group", "upstream", "last materialized"],
-        [[row["key"], row["group"], ", ".join(row["upstream"]) or "-", _last(row)] for row in rows],
+        ["asset", "group", "upstream", "status", "last materialized"],
+        [
+            [row["key"], row["group"], ", ".join(row["upstream"]) or "-", row["status"], _last(row)]
+            for row in rows
+        ],
     )
 
 
@@ -155,26 +167,9 @@ def materialize_cmd(
         list[str] | None,
         typer.Option("--tag", help="Run tag KEY=VALUE (repeatable).", show_default=False),
     ] = None,
-    partition: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--partition",
-            "-p",
-            help="Materialize this partition of the partitioned assets (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
-    partition_range: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--partition-range",
-            help="Materialize partitions FIRST...LAST, both included (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
-    all_partitions: Annotated[
-        bool, typer.Option("--all-partitions", help="Materialize every partition that exists.")
-    ] = False,
+    partition: PartitionOption = None,
+    partition_range: PartitionRangeOption = None,
+    all_partitions: AllPartitionsOption = False,
     missing: Annotated[
         bool,
         typer.Option(
@@ -183,26 +178,29 @@ def materialize_cmd(
             "within --partition / --partition-range.",
         ),
     ] = False,
+    stale: Annotated[
+        bool,
+        typer.Option(
+            "--stale",
+            help="Only stale partitions (see 'assetgraph status'); with --missing, missing "
+            "ones too.",
+        ),
+    ] = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Materialize the selected assets (all by default) in one run.
 
     Partitioned assets need their partitions named: --partition, --partition-range,
-    --all-partitions or --missing. Unpartitioned assets downstream of them run once.
+    --all-partitions, --missing or --stale. Unpartitioned assets downstream of them run
+    once.
     """
     from assetgraph.execution.materialize import execute_plan, plan_for_selection
     from assetgraph.execution.run_config import load_run_config_file
-    from assetgraph.planner import PartitionSelection, parse_partition_range
     from assetgraph.storage.instance import Instance
 
     defs = load(file, module)
     instance = Instance.from_env()
-    partitions = PartitionSelection(
-        keys=tuple(partition or ()),
-        ranges=tuple(parse_partition_range(text) for text in partition_range or ()),
-        all_partitions=all_partitions,
-        missing=missing,
-    )
+    partitions = partition_selection(partition, partition_range, all_partitions, missing, stale)
     plan = plan_for_selection(defs, select, exclude, partitions, instance=instance)
     run_config = load_run_config_file(config) if config else None
     tags = parse_tags(tag)

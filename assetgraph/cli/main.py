@@ -7,6 +7,7 @@ from assetgraph.cli import (  # noqa: F401  (registers commands)
     lineage_cmd,
     partitions_cmd,
     runs_cmd,
+    status_cmd,
     storage_cmd,
 )
 from assetgraph.cli.app import app

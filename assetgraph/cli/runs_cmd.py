@@ -72,7 +72,7 @@ def show_run(
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Show a run: its steps, materializations, logs and full error tracebacks."""
+    """Show a run: its steps, materializations, asset checks, logs and error tracebacks."""
     from assetgraph.errors import RunNotFoundError
     from assetgraph.storage.instance import Instance
     from assetgraph.storage.records import EventType
@@ -124,6 +124,7 @@ def show_run(
             for key, step in steps.items()
         ],
     )
+    _print_checks([e for e in events if e.event_type is EventType.ASSET_CHECK_EVALUATION])
     for event in events:
         if event.event_type is EventType.LOG:
             typer.echo(f"[{event.step_key}] {event.payload.get('level', 'INFO')}: {event.message}")
@@ -132,6 +133,44 @@ def show_run(
             error = event.payload.get("error", {})
             typer.echo(f"\nStep '{event.step_key}' failed: {event.message}")
             typer.echo(error.get("traceback", "").rstrip())
+
+
+def _print_checks(events: list[Any]) -> None:
+    """One line per check evaluation, then pandera's failure cases under a failed schema."""
+    if not events:
+        return
+    typer.echo("\nAsset checks:")
+    for event in events:
+        payload = event.payload
+        if payload.get("passed"):
+            result = "passed"
+        elif payload.get("blocking") and payload.get("severity", "ERROR") == "ERROR":
+            result = "FAILED"
+        else:
+            result = "WARNING"
+        partitions = payload.get("partition_keys") or []
+        where = ""
+        if len(partitions) == 1:
+            where = f"[{partitions[0]}]"
+        elif partitions:
+            where = f"[{partitions[0]}...{partitions[-1]}]"
+        mode = "blocking" if payload.get("blocking") else "non-blocking"
+        name = payload.get("check_name")
+        if name == "pandera_schema":
+            name = f"schema {payload.get('metadata', {}).get('schema', '')}".rstrip()
+        text = f"  {result:<8} {event.asset_key}{where} {name} ({mode})"
+        if not payload.get("passed") and payload.get("description"):
+            text += f": {payload['description']}"
+        typer.echo(text)
+        metadata = {k: v for k, v in payload.get("metadata", {}).items() if k != "schema"}
+        if metadata:
+            typer.echo("           metadata: " + ", ".join(f"{k}={v}" for k, v in metadata.items()))
+        for case in (payload.get("failure_cases") or {}).get("cases", []):
+            values = ", ".join(repr(v) for v in case.get("values", []))
+            typer.echo(
+                f"           column {case.get('column') or '-'}: {case.get('check')}: "
+                f"{case.get('count')} failing, e.g. {values}"
+            )
 
 
 def _materialization_text(event: Any) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from assetgraph.execution.data_versions import RunDataVersions
 from assetgraph.execution.step import StepEnvironment, StepOutcome, execute_step, skipped_outcome
 from assetgraph.planner import ExecutionPlan
 from assetgraph.storage.records import EventRecord
@@ -13,6 +14,7 @@ def execute_in_process(
     plan: ExecutionPlan,
     env: StepEnvironment,
     record: Callable[[list[EventRecord]], None],
+    versions: RunDataVersions | None = None,
 ) -> dict[str, StepOutcome]:
     """Run every step of ``plan``, in plan order, and return the outcome of each.
 
@@ -45,7 +47,10 @@ def execute_in_process(
             if blocked is not None:
                 outcome = skipped_outcome(step, env.run_id, blocked)
             else:
-                outcome = execute_step(step, env, record_start)
+                inputs = versions.for_step(step) if versions is not None else None
+                outcome = execute_step(step, env, record_start, inputs)
+                if versions is not None:
+                    versions.record(outcome.events)
             pending.extend(outcome.events)
             outcomes[step.key] = outcome
     finally:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from assetgraph.assets import AssetsDefinition
+from assetgraph.checks import AssetChecksDefinition
 from assetgraph.definitions import Definitions
 from assetgraph.errors import RunFailure, UsageError
+from assetgraph.execution.data_versions import RunDataVersions
 from assetgraph.execution.in_process import execute_in_process
 from assetgraph.execution.resources import io_managers_for, resources_for_run
 from assetgraph.execution.result import MaterializeResult
@@ -25,6 +27,7 @@ from assetgraph.planner import (
     parse_partition_range,
 )
 from assetgraph.selection import select_assets
+from assetgraph.staleness import compute_staleness
 from assetgraph.storage.instance import Instance
 from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
 
@@ -35,7 +38,7 @@ SelectionArg = str | Sequence[str | AssetKey | AssetsDefinition] | None
 
 
 def materialize(
-    assets_or_defs: Definitions | Sequence[AssetsDefinition],
+    assets_or_defs: Definitions | Sequence[AssetsDefinition | AssetChecksDefinition],
     *,
     selection: SelectionArg = None,
     exclude: SelectionArg = None,
@@ -50,6 +53,7 @@ def materialize(
     partition_range: str | PartitionKeyRange | Sequence[str] | None = None,
     all_partitions: bool = False,
     missing: bool = False,
+    stale: bool = False,
     current_time: datetime | None = None,
 ) -> MaterializeResult:
     """Materialize the selected assets (all by default) in one run, in this process.
@@ -57,7 +61,8 @@ def materialize(
     ``selection`` is a selection string (``"+revenue"``), or a list of keys, key strings or
     asset definitions. Partitioned assets need their partitions named: ``partition_key``,
     ``partition_keys``, ``partition_range`` (``"2025-01-01...2025-01-31"``),
-    ``all_partitions=True``, and/or ``missing=True`` (only those never materialized).
+    ``all_partitions=True``; ``missing=True`` keeps only those never materialized and
+    ``stale=True`` only the stale ones (both: either), for every selected asset.
     Without ``instance``, an ephemeral instance is used (nothing persists), as with
     Dagster's ``materialize``. Returns a result with ``success``, ``run_id`` and
     ``output_for(key, partition)``; with ``raise_on_error=True`` a failed step raises.
@@ -69,6 +74,7 @@ def materialize(
         ranges=(parse_partition_range(partition_range),) if partition_range else (),
         all_partitions=all_partitions,
         missing=missing,
+        stale=stale,
     )
     plan = plan_for_selection(
         defs, selection, exclude, partitions, instance=instance, current_time=current_time
@@ -91,9 +97,10 @@ def materialize(
 
 
 def as_definitions(
-    assets_or_defs: Definitions | Sequence[AssetsDefinition], resources: Mapping[str, Any] | None
+    assets_or_defs: Definitions | Sequence[AssetsDefinition | AssetChecksDefinition],
+    resources: Mapping[str, Any] | None,
 ) -> Definitions:
-    """``Definitions`` from either itself or a list of assets, with extra resources."""
+    """``Definitions`` from itself or a list of assets and asset checks, with extra resources."""
     if isinstance(assets_or_defs, Definitions):
         if not resources:
             return assets_or_defs
@@ -101,8 +108,12 @@ def as_definitions(
             assets_or_defs.assets,
             resources={**assets_or_defs.resources, **resources},
             io_managers=assets_or_defs.io_managers,
+            asset_checks=assets_or_defs.asset_checks,
         )
-    return Definitions(assets_or_defs, resources=resources)
+    objects = [assets_or_defs] if isinstance(assets_or_defs, AssetsDefinition) else assets_or_defs
+    checks = [obj for obj in objects if isinstance(obj, AssetChecksDefinition)]
+    assets = [obj for obj in objects if not isinstance(obj, AssetChecksDefinition)]
+    return Definitions(assets, resources=resources, asset_checks=checks)
 
 
 def plan_for_selection(
@@ -127,18 +138,24 @@ def plan_for_selection(
             + "."
         )
     partitions = partitions or PartitionSelection()
+    now = current_time or datetime.now(UTC)
     storage = instance.storage if instance is not None else None
     materialized = None
     if partitions.missing and storage is not None:
         found = storage.materialized_partitions([key.to_string() for key in keys])
         materialized = {AssetKey.from_user(k): v for k, v in found.items()}
+    stale = None
+    if partitions.stale and storage is not None:
+        report = compute_staleness(defs.graph, keys, storage, now)
+        stale = {status.key: status.stale for status in report}
     return build_plan(
         defs.graph,
         keys,
         partitions,
-        current_time=current_time,
+        current_time=now,
         dynamic_partitions_store=storage,
         materialized=materialized,
+        stale=stale,
     )
 
 
@@ -191,8 +208,10 @@ def execute_plan(
                 resources=resources,
                 configs=configs,
                 run_config=dict(run_config or {}),
+                checks=defs.checks_by_asset,
             )
-            outcomes = execute_in_process(plan, env, record)
+            versions = RunDataVersions(defs.graph, plan, storage)
+            outcomes = execute_in_process(plan, env, record, versions)
             failed = [o.step_key for o in outcomes.values() if o.status == "failure"]
             if failed:
                 error = f"{len(failed)} step(s) failed: {', '.join(failed)}"

@@ -10,21 +10,29 @@ import inspect
 import sys
 import time
 import traceback
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from assetgraph.assets import AssetSpec
+from assetgraph.checks import (
+    AssetChecksDefinition,
+    CheckEvaluation,
+    evaluate_check,
+    evaluate_schema,
+)
 from assetgraph.context import AssetExecutionContext, StepLog
 from assetgraph.errors import StepFailure
+from assetgraph.execution.data_versions import InputVersions
 from assetgraph.graph import AssetGraph
 from assetgraph.io import InputContext, OutputContext
 from assetgraph.keys import AssetKey
 from assetgraph.outputs import Output
 from assetgraph.planner import Step
 from assetgraph.storage.records import EventRecord, EventType
+from assetgraph.versions import derived_data_version
 
 _PACKAGE_DIRS = (
     str(Path(__file__).resolve().parents[1]),
@@ -36,7 +44,7 @@ _PACKAGE_DIRS = (
 class StepError:
     """Why a step failed: the exception, where it was raised, and the traceback."""
 
-    kind: str  # "user_code", "load_input", "handle_output", "output"
+    kind: str  # "user_code", "load_input", "asset_check", "handle_output", "output"
     type_name: str
     message: str
     location: str | None
@@ -77,12 +85,20 @@ class StepEnvironment:
     resources: SimpleNamespace
     configs: Mapping[Any, Any]
     run_config: Mapping[str, Any]
+    checks: Mapping[AssetKey, Sequence[AssetChecksDefinition]] = field(default_factory=dict)
 
 
 def execute_step(
-    step: Step, env: StepEnvironment, emit: Callable[[EventRecord], None]
+    step: Step,
+    env: StepEnvironment,
+    emit: Callable[[EventRecord], None],
+    input_versions: InputVersions | None = None,
 ) -> StepOutcome:
-    """Run ``step``; ``emit`` receives the step-start event as soon as it happens."""
+    """Run ``step``; ``emit`` receives the step-start event as soon as it happens.
+
+    ``input_versions`` (from the run coordinator) are the data versions of what the step
+    reads; they are recorded with each materialization.
+    """
     started = time.time()
     emit(_event(env.run_id, EventType.STEP_START, step, started))
     outcome = StepOutcome(step_key=step.key, status="success")
@@ -118,10 +134,13 @@ def execute_step(
             kwargs[assets_def.config_param[0]] = env.configs[assets_def]
         result = _call_user_code(step, kwargs)
         values = _split_outputs(step, result)
+        values = _validate_outputs(step, env, values, context, outcome.events)
         materializations = [
             event
             for spec in assets_def.specs
-            for event in _store_output(step, env, spec, values[spec.key], context, started)
+            for event in _store_output(
+                step, env, spec, values[spec.key], context, started, input_versions or {}
+            )
         ]
     except _StepError as exc:
         ended = time.time()
@@ -236,6 +255,100 @@ def _split_outputs(step: Step, result: Any) -> dict[AssetKey, Any]:
     return values
 
 
+def _validate_outputs(
+    step: Step,
+    env: StepEnvironment,
+    values: dict[AssetKey, Any],
+    context: AssetExecutionContext,
+    events: list[EventRecord],
+) -> dict[AssetKey, Any]:
+    """Validate each output before anything is stored: its schema, then its checks in order.
+
+    Every evaluation is appended to ``events`` (the step's, so it is recorded whether the
+    step succeeds or fails); a failed non-blocking check also logs a warning. If any
+    blocking check or schema failed, this raises once all have run, and nothing is stored.
+    A single-run backfill's value is validated once, for all its partitions.
+    """
+    validated = dict(values)
+    blocking: list[CheckEvaluation] = []
+    for spec in step.assets_def.specs:
+        checks = env.checks.get(spec.key, ())
+        if spec.schema is None and not checks:
+            continue
+        output = values[spec.key]
+        value = output.value if isinstance(output, Output) else output
+        evaluations: list[CheckEvaluation] = []
+        if spec.schema is not None:
+            value, evaluation = evaluate_schema(spec.schema, value, spec.key)
+            evaluations.append(evaluation)
+            validated[spec.key] = (
+                replace(output, value=value) if isinstance(output, Output) else value
+            )
+        evaluations.extend(evaluate_check(check, value, context) for check in checks)
+        for evaluation in evaluations:
+            events.append(_check_event(env.run_id, step, evaluation))
+            if not evaluation.passed and not evaluation.blocks:
+                context.log.warning(
+                    f"asset '{spec.key}'{_partitions_text(step)}: {evaluation.summary()} "
+                    "(a warning: the check does not block)"
+                )
+        blocking.extend(evaluation for evaluation in evaluations if evaluation.blocks)
+    if blocking:
+        raise _StepError(_check_error(step, blocking))
+    return validated
+
+
+def _check_event(run_id: str, step: Step, evaluation: CheckEvaluation) -> EventRecord:
+    payload = evaluation.to_payload(step.partition_keys)
+    payload["partition_key"] = step.partition_key
+    return EventRecord(
+        run_id=run_id,
+        event_type=EventType.ASSET_CHECK_EVALUATION,
+        timestamp=time.time(),
+        step_key=step.key,
+        asset_key=evaluation.asset_key.to_string(),
+        partition_key=step.partition_key,
+        message=evaluation.summary(),
+        payload=payload,
+    )
+
+
+def _check_error(step: Step, failed: list[CheckEvaluation]) -> StepError:
+    """The step error for blocking failures; the first raising check gives the location."""
+    keys = {evaluation.asset_key for evaluation in failed}
+    parts = [
+        (f"asset '{e.asset_key}': " if len(keys) > 1 else "") + f"blocking {e.summary()}"
+        for e in failed
+    ]
+    head = f"asset '{failed[0].asset_key}'" if len(keys) == 1 else f"step '{step.key}'"
+    message = f"{head}{_partitions_text(step)}: " + "; ".join(parts) + "; nothing was stored"
+    raised = next((e for e in failed if e.exception is not None), None)
+    if raised is not None and raised.exception is not None:
+        error = _error_from(raised.exception, "asset_check", message)
+        error.location = _location_in(raised.exception, raised.location) or error.location
+        return error
+    location = failed[0].location or step.assets_def.source_location
+    return StepError("asset_check", "AssetCheckFailure", message, location, "")
+
+
+def _location_in(exc: BaseException, defined_at: str | None) -> str | None:
+    """The deepest traceback line in the file a check is defined in (not a library's)."""
+    if defined_at is None:
+        return None
+    filename = defined_at.rsplit(":", 1)[0]
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
+    return f"{filename}:{lines[-1]}" if lines else None
+
+
+def _partitions_text(step: Step) -> str:
+    keys = step.partition_keys
+    if not keys:
+        return ""
+    if len(keys) == 1:
+        return f" partition '{keys[0]}'"
+    return f" partitions '{keys[0]}...{keys[-1]}' ({len(keys)})"
+
+
 def _output_error(step: Step, message: str) -> _StepError:
     return _StepError(
         StepError("output", "OutputError", f"multi-asset '{step.key}' {message}.", None, "")
@@ -249,11 +362,19 @@ def _store_output(
     value: Any,
     context: AssetExecutionContext,
     started: float,
+    input_versions: InputVersions,
 ) -> list[EventRecord]:
-    """Hand one output to its IO manager; one materialization event per partition stored."""
+    """Hand one output to its IO manager; one materialization event per partition stored.
+
+    The data version of each partition: the user's, else the IO manager's content hash,
+    else a digest of the code version and the input versions.
+    """
     metadata: dict[str, Any] = {}
+    user_version = context.data_versions.get(spec.key)
     if isinstance(value, Output):
         metadata.update(value.metadata)
+        if value.data_version is not None:
+            user_version = value.data_version.value
         value = value.value
     metadata.update(value_metadata(value))
     metadata.update(context.output_metadata.get(spec.key, {}))
@@ -278,24 +399,33 @@ def _store_output(
         ) from exc
     metadata.update(output_context.output_metadata)
     now = time.time()
-    payload = {
-        "code_version": step.assets_def.code_version(spec.key),
-        "data_version": None,
-        "duration": now - started,
-        "metadata": metadata,
-    }
-    return [
-        EventRecord(
-            run_id=env.run_id,
-            event_type=EventType.ASSET_MATERIALIZATION,
-            timestamp=now,
-            step_key=step.key,
-            asset_key=spec.key.to_string(),
-            partition_key=partition,
-            payload=payload,
+    code_version = step.assets_def.code_version(spec.key)
+    derived = None
+    events = []
+    for partition in step.partition_keys or (None,):
+        version = user_version or output_context.data_versions.get(partition)
+        version = version or output_context.data_versions.get(None)
+        if version is None:
+            derived = derived or derived_data_version(code_version, input_versions)
+            version = derived
+        events.append(
+            EventRecord(
+                run_id=env.run_id,
+                event_type=EventType.ASSET_MATERIALIZATION,
+                timestamp=now,
+                step_key=step.key,
+                asset_key=spec.key.to_string(),
+                partition_key=partition,
+                payload={
+                    "code_version": code_version,
+                    "data_version": version,
+                    "input_versions": input_versions,
+                    "duration": now - started,
+                    "metadata": metadata,
+                },
+            )
         )
-        for partition in (step.partition_keys or (None,))
-    ]
+    return events
 
 
 def value_metadata(value: Any) -> dict[str, Any]:

@@ -42,8 +42,14 @@ class DynamicPartitionsStore(Protocol):
         ...
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_\-:|@+=,;~ ]{1,200}(?:\.[A-Za-z0-9_\-:|@+=,;~ ]{1,50})*")
+"""Keys made of these characters, with no '..', cannot break a rule: no need to check."""
+
+
 def partition_key_problem(key: object) -> str | None:
     """Why ``key`` cannot be a partition key, or None when it can."""
+    if type(key) is str and _PLAIN_KEY.fullmatch(key) and len(key) <= MAX_KEY_BYTES:
+        return None
     if not isinstance(key, str):
         return f"a partition key must be a string, not {type(key).__name__}"
     if not key:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import weakref
+from collections.abc import Iterable
 from pathlib import Path
 
 from assetgraph.storage.sql_storage import SqlStorage
@@ -42,6 +43,22 @@ class Instance:
         instance = cls(storage_url="sqlite://", home=folder.name)
         weakref.finalize(instance, folder.cleanup)
         return instance
+
+    def add_dynamic_partitions(self, name: str, keys: Iterable[str]) -> int:
+        """Add keys to the ``DynamicPartitionsDefinition`` called ``name``; returns how many
+        were new. Keys are validated; a bad one refuses the whole call."""
+        return self.storage.add_dynamic_partitions(name, keys)
+
+    def delete_dynamic_partitions(self, name: str, keys: Iterable[str]) -> int:
+        """Remove keys from ``name`` (stored values are kept); returns how many existed."""
+        return self.storage.delete_dynamic_partitions(name, keys)
+
+    def get_dynamic_partitions(self, name: str) -> list[str]:
+        """The keys of ``name``, in the order they were added."""
+        return self.storage.get_dynamic_partitions(name)
+
+    def has_dynamic_partition(self, name: str, key: str) -> bool:
+        return self.storage.has_dynamic_partition(name, key)
 
     @property
     def storage_dir(self) -> Path:

@@ -17,10 +17,13 @@ from assetgraph.storage import schema
 
 Migration = Callable[[Connection], None]
 
+
 def _v2_data_version_event_id(conn: Connection) -> None:
     """Track when each (asset, partition) last changed its data version (early cut-off)."""
     conn.execute(text("ALTER TABLE asset_partitions ADD COLUMN data_version_event_id BIGINT"))
-    conn.execute(text("UPDATE asset_partitions SET data_version_event_id = materialization_event_id"))
+    conn.execute(
+        text("UPDATE asset_partitions SET data_version_event_id = materialization_event_id")
+    )
 
 
 MIGRATIONS: dict[int, Migration] = {2: _v2_data_version_event_id}

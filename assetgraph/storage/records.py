@@ -39,6 +39,7 @@ class EventType(StrEnum):
     STEP_FAILURE = "step_failure"
     STEP_SKIPPED = "step_skipped"
     ASSET_MATERIALIZATION = "asset_materialization"
+    ASSET_CHECK_EVALUATION = "asset_check_evaluation"
     LOG = "log"
 
 
@@ -104,3 +105,25 @@ class MaterializationRecord:
     duration: float | None
     metadata: dict[str, Any]
     data_version_event_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VersionSummary:
+    """The versions of one asset's materialized partitions, summed up in one row."""
+
+    materialized: int
+    first_event_id: int | None
+    last_change_event_id: int | None
+    code_version_count: int
+    a_code_version: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRow:
+    """The versions of one materialized (asset, partition)."""
+
+    partition_key: str | None
+    event_id: int
+    code_version: str | None
+    data_version: str | None
+    data_version_event_id: int | None

@@ -23,6 +23,8 @@ from assetgraph.storage.records import (
     MaterializationRecord,
     RunRecord,
     RunStatus,
+    VersionRow,
+    VersionSummary,
 )
 
 IN_CHUNK = 900
@@ -240,6 +242,82 @@ class SqlStorage:
             )
         return found
 
+    def version_summaries(self, asset_keys: Iterable[str]) -> dict[str, VersionSummary]:
+        """Per asset, in one query: how many partitions are materialized, the oldest
+        materialization, the newest data version change, and its code versions."""
+        table = schema.asset_partitions
+        query = (
+            select(
+                table.c.asset_key,
+                func.count(table.c.materialization_event_id),
+                func.min(table.c.materialization_event_id),
+                func.max(table.c.data_version_event_id),
+                func.count(func.distinct(table.c.code_version)),
+                func.min(table.c.code_version),
+            )
+            .where(table.c.materialization_event_id.is_not(None))
+            .group_by(table.c.asset_key)
+        )
+
+        def work(conn: Connection) -> list[Any]:
+            return [
+                row
+                for chunk in _chunks(list(dict.fromkeys(asset_keys)))
+                for row in conn.execute(query.where(table.c.asset_key.in_(chunk))).all()
+            ]
+
+        return {
+            row[0]: VersionSummary(int(row[1]), row[2], row[3], int(row[4]), row[5])
+            for row in self._read(work)
+        }
+
+    def version_rows(
+        self, asset_keys: Iterable[str], changed_after: int | None = None
+    ) -> dict[str, list[VersionRow]]:
+        """Per asset, the version columns of each materialized partition.
+
+        ``changed_after`` keeps only partitions whose data version changed after that
+        event id (what a downstream asset may not have read yet).
+        """
+        table = schema.asset_partitions
+        query = select(
+            table.c.asset_key,
+            table.c.partition_key,
+            table.c.materialization_event_id,
+            table.c.code_version,
+            table.c.data_version,
+            table.c.data_version_event_id,
+        ).where(table.c.materialization_event_id.is_not(None))
+        if changed_after is not None:
+            query = query.where(table.c.data_version_event_id > changed_after)
+
+        def work(conn: Connection) -> list[Any]:
+            return [
+                row
+                for chunk in _chunks(list(dict.fromkeys(asset_keys)))
+                for row in conn.execute(query.where(table.c.asset_key.in_(chunk))).all()
+            ]
+
+        found: dict[str, list[VersionRow]] = {}
+        for asset_key, partition, event_id, code, data, changed in self._read(work):
+            key = None if partition == schema.NO_PARTITION else partition
+            found.setdefault(asset_key, []).append(VersionRow(key, event_id, code, data, changed))
+        return found
+
+    def event_payloads(self, event_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """The payloads of the given events (e.g. the input versions a materialization read)."""
+        table = schema.events
+        query = select(table.c.id, table.c.payload)
+
+        def work(conn: Connection) -> list[Any]:
+            return [
+                row
+                for chunk in _chunks(sorted(set(event_ids)))
+                for row in conn.execute(query.where(table.c.id.in_(chunk))).all()
+            ]
+
+        return {int(event_id): json.loads(payload) for event_id, payload in self._read(work)}
+
     def partition_states(self, asset_key: str) -> dict[str | None, str]:
         """Partition key -> ``materialized`` or ``failed`` (its latest attempt) for one asset."""
         table = schema.asset_partitions
@@ -279,18 +357,28 @@ class SqlStorage:
     # -- dynamic partitions ---------------------------------------------------------------
 
     def add_dynamic_partitions(self, name: str, keys: Iterable[str]) -> int:
-        """Add keys to a dynamic partitions definition (existing ones are kept); bulk."""
-        table = schema.dynamic_partitions
-        dialect = self.engine.dialect.name
+        """Add keys to a dynamic partitions definition (existing ones are kept); bulk.
+
+        Every key is checked first (``validate_partition_key``): one bad key refuses the
+        whole call, so nothing is half-added. Returns how many keys were new.
+        """
+        from assetgraph.partitions.definitions import validate_partition_key
+
+        keys = list(dict.fromkeys(keys))
+        for key in keys:
+            validate_partition_key(key)
+        marker = "%s" if self.engine.dialect.name == "postgresql" else "?"
+        # Straight to the driver's executemany: a million keys spend no time in SQL building.
+        sql = (
+            f"INSERT INTO {schema.dynamic_partitions.name} (partitions_def_name, partition_key) "
+            f"VALUES ({marker}, {marker}) ON CONFLICT DO NOTHING"
+        )
 
         def work(conn: Connection) -> int:
             # Drivers disagree on rowcount for executemany; count the keys instead.
             before = _count_dynamic(conn, name)
-            stmt = _dialect_insert(dialect, table).on_conflict_do_nothing()
-            for chunk in _chunks(list(dict.fromkeys(keys)), 10_000):
-                conn.execute(
-                    stmt, [{"partitions_def_name": name, "partition_key": k} for k in chunk]
-                )
+            for chunk in _chunks(keys, 50_000):
+                conn.exec_driver_sql(sql, [(name, key) for key in chunk])
             return _count_dynamic(conn, name) - before
 
         added: int = self._write(work)
@@ -316,14 +404,14 @@ class SqlStorage:
 
     def get_dynamic_partitions(self, name: str) -> list[str]:
         """Every key of a dynamic partitions definition, in the order they were added."""
-        table = schema.dynamic_partitions
-        query = (
-            select(table.c.partition_key)
-            .where(table.c.partitions_def_name == name)
-            .order_by(table.c.id)
+        marker = "%s" if self.engine.dialect.name == "postgresql" else "?"
+        sql = (
+            f"SELECT partition_key FROM {schema.dynamic_partitions.name} "
+            f"WHERE partitions_def_name = {marker} ORDER BY id"
         )
-        keys: list[str] = self._read(lambda conn: list(conn.execute(query).scalars()))
-        return keys
+        # Through the driver: a million keys come back without a result object per row.
+        rows = self._read(lambda conn: conn.exec_driver_sql(sql, (name,)).fetchall())
+        return [row[0] for row in rows]
 
     def has_dynamic_partition(self, name: str, key: str) -> bool:
         table = schema.dynamic_partitions

@@ -46,3 +46,16 @@ def test_storage_upgrade_command(storage_url: str, monkeypatch: pytest.MonkeyPat
     assert result.exit_code == 0, result.output
     assert "is up to date" in result.stdout
     assert Instance.from_env().storage.schema_version() == migrations.CURRENT_VERSION
+
+
+def test_dynamic_partitions_through_the_instance(tmp_path: Path) -> None:
+    from assetgraph import UsageError
+
+    instance = Instance(storage_url=f"sqlite:///{tmp_path}/m.db", home=tmp_path)
+    assert instance.add_dynamic_partitions("customers", ["acme", "globex"]) == 2
+    with pytest.raises(UsageError, match=r"Invalid partition key '\.\.'"):
+        instance.add_dynamic_partitions("customers", ["initech", ".."])
+    assert instance.get_dynamic_partitions("customers") == ["acme", "globex"]
+    assert instance.has_dynamic_partition("customers", "acme")
+    assert instance.delete_dynamic_partitions("customers", ["acme"]) == 1
+    assert instance.get_dynamic_partitions("customers") == ["globex"]

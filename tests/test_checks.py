@@ -1,0 +1,323 @@
+"""``@asset_check``, ``Definitions(asset_checks=...)``, schemas on assets, and check statuses."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from assetgraph import (
+    AssetCheckResult,
+    AssetChecksDefinition,
+    AssetCheckSeverity,
+    AssetKey,
+    AssetOut,
+    DefinitionError,
+    Definitions,
+    asset,
+    asset_check,
+    load_definitions,
+    multi_asset,
+)
+from assetgraph.checks import (
+    SCHEMA_CHECK_NAME,
+    evaluate_check,
+    evaluate_schema,
+    latest_check_statuses,
+)
+from assetgraph.storage.records import EventRecord, EventType
+
+pa = pytest.importorskip("pandera.pandas")
+from pandera.typing import DataFrame, Series  # noqa: E402
+
+
+@asset
+def orders() -> pd.DataFrame:
+    return pd.DataFrame({"amount": [1, 2]})
+
+
+@asset(key_prefix="sales")
+def revenue(orders: pd.DataFrame) -> int:
+    return int(orders["amount"].sum())
+
+
+def test_a_check_knows_its_asset_name_and_parameters() -> None:
+    @asset_check(asset=orders, blocking=True, description="amounts are positive")
+    def positive(context: object, orders: pd.DataFrame) -> bool:
+        return bool((orders["amount"] > 0).all())
+
+    assert isinstance(positive, AssetChecksDefinition)
+    assert (positive.name, positive.asset_key, positive.blocking) == (
+        "positive",
+        AssetKey(("orders",)),
+        True,
+    )
+    assert (positive.value_param, positive.context_param) == ("orders", "context")
+    assert positive.check_key == "orders:positive"
+    assert positive(None, pd.DataFrame({"amount": [1]})) is True, "callable like the function"
+
+
+def test_the_asset_may_be_a_key_string_and_the_value_any_parameter_name() -> None:
+    @asset_check(asset="sales/revenue", name="not_zero")
+    def check(value: int) -> bool:
+        """Revenue is never zero."""
+        return value != 0
+
+    assert check.asset_key == AssetKey(("sales", "revenue"))
+    assert (check.name, check.value_param, check.blocking) == ("not_zero", "value", False)
+    assert check.description == "Revenue is never zero."
+
+
+def test_the_parameter_named_like_the_asset_gets_the_value_others_need_defaults() -> None:
+    @asset_check(asset=orders)
+    def within(limit: int = 10, orders: pd.DataFrame | None = None) -> bool:
+        return orders is not None and len(orders) <= limit
+
+    assert within.value_param == "orders"
+    assert evaluate_check(within, pd.DataFrame({"amount": [1]})).passed
+
+
+def test_asset_check_needs_the_asset() -> None:
+    with pytest.raises(DefinitionError, match=r"@asset_check\(asset=\.\.\.\)"):
+
+        @asset_check  # type: ignore[arg-type]
+        def bare(orders: pd.DataFrame) -> bool:
+            return True
+
+
+def test_a_check_takes_one_value_parameter_besides_context() -> None:
+    with pytest.raises(DefinitionError, match=r"Asset check 'two'.*'a', 'b'.*asset 'orders'"):
+
+        @asset_check(asset=orders)
+        def two(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+            return True
+
+
+def test_a_check_on_a_multi_asset_must_name_the_key() -> None:
+    @multi_asset(outs={"left": AssetOut(), "right": AssetOut()})
+    def both() -> tuple[int, int]:
+        return 1, 2
+
+    with pytest.raises(DefinitionError, match=r"several assets \(left, right\).*asset='left'"):
+        asset_check(asset=both)
+
+    check = asset_check(asset="right", name="positive")(lambda right: right > 0)
+    assert Definitions(assets=[both], asset_checks=[check]).checks_by_asset == {
+        AssetKey(("right",)): (check,)
+    }
+
+
+def test_an_unknown_asset_names_the_check_and_the_closest_keys() -> None:
+    @asset_check(asset="order")
+    def non_empty(order: pd.DataFrame) -> bool:
+        return not order.empty
+
+    with pytest.raises(DefinitionError) as info:
+        Definitions(assets=[orders, revenue], asset_checks=[non_empty])
+
+    message = str(info.value)
+    assert "Asset check 'non_empty'" in message and "asset 'order'" in message, message
+    assert "Did you mean 'orders'?" in message, message
+    assert "test_checks.py" in message, "the check's location"
+
+
+def test_duplicate_check_names_on_one_asset_are_refused() -> None:
+    @asset_check(asset=orders, name="positive")
+    def first(orders: pd.DataFrame) -> bool:
+        return True
+
+    @asset_check(asset=orders, name="positive")
+    def second(orders: pd.DataFrame) -> bool:
+        return True
+
+    with pytest.raises(DefinitionError, match=r"Asset 'orders' has two checks named 'positive'"):
+        Definitions(assets=[orders], asset_checks=[first, second])
+    same_name_elsewhere = asset_check(asset="sales/revenue", name="positive")(lambda r: True)
+    defs = Definitions(assets=[orders, revenue], asset_checks=[first, same_name_elsewhere, first])
+    assert defs.asset_checks == (first, same_name_elsewhere), "repeats are dropped"
+
+
+def test_definitions_refuse_what_is_not_a_check() -> None:
+    def plain(orders: pd.DataFrame) -> bool:
+        return True
+
+    with pytest.raises(DefinitionError, match=r"'.*plain'.*not an asset check.*@asset_check"):
+        Definitions(assets=[orders], asset_checks=[plain])  # type: ignore[list-item]
+
+
+def test_a_lambda_check_needs_a_name() -> None:
+    with pytest.raises(DefinitionError, match=r"Asset check '<lambda>': invalid name"):
+        asset_check(asset=orders)(lambda orders: True)
+
+
+def test_results_bare_bools_and_raising_checks() -> None:
+    value = pd.DataFrame({"amount": [1, -1]})
+    passing = evaluate_check(asset_check(asset=orders, name="yes")(lambda orders: True), value)
+    failing = evaluate_check(
+        asset_check(asset=orders, name="no", blocking=True)(lambda o: False), value
+    )
+
+    def boom(orders: pd.DataFrame) -> bool:
+        raise ValueError("no amounts today")
+
+    raised = evaluate_check(asset_check(asset=orders, blocking=True)(boom), value)
+    nonsense = evaluate_check(asset_check(asset=orders, name="odd")(lambda orders: "yes"), value)
+
+    assert (passing.passed, passing.blocks) == (True, False)
+    assert (failing.passed, failing.blocks) == (False, True)
+    assert (raised.passed, raised.blocks) == (False, True)
+    assert raised.summary() == "check 'boom' raised ValueError: no amounts today"
+    assert raised.to_payload([])["error"] == {"type": "ValueError", "message": "no amounts today"}
+    assert not nonsense.passed and "return an AssetCheckResult" in (nonsense.description or "")
+
+
+def test_a_warn_result_of_a_blocking_check_does_not_block() -> None:
+    @asset_check(asset=orders, blocking=True)
+    def soft(orders: pd.DataFrame) -> AssetCheckResult:
+        return AssetCheckResult(False, {"rows": 2}, "too few", AssetCheckSeverity.WARN)
+
+    evaluation = evaluate_check(soft, None)
+
+    assert (evaluation.passed, evaluation.blocks) == (False, False)
+    payload = evaluation.to_payload(["2025-01-01"])
+    assert payload["severity"] == "WARN" and payload["metadata"] == {"rows": 2}
+    assert payload["partition_keys"] == ["2025-01-01"]
+
+
+class Amounts(pa.DataFrameModel):
+    amount: Series[int] = pa.Field(ge=0)
+
+
+def test_a_pandera_return_annotation_becomes_the_schema() -> None:
+    @asset
+    def typed() -> DataFrame[Amounts]:
+        return pd.DataFrame({"amount": [1]})  # type: ignore[return-value]
+
+    @asset
+    def untyped() -> pd.DataFrame:
+        return pd.DataFrame({"amount": [1]})
+
+    assert typed.specs[0].schema is Amounts
+    assert untyped.specs[0].schema is None
+
+
+def test_schema_option_takes_a_schema_or_a_model_and_refuses_anything_else() -> None:
+    schema = pa.DataFrameSchema({"amount": pa.Column(int)})
+
+    @asset(schema=schema)
+    def with_schema() -> pd.DataFrame:
+        return pd.DataFrame({"amount": [1]})
+
+    @multi_asset(outs={"a": AssetOut(schema=Amounts), "b": AssetOut()})
+    def pair() -> tuple[pd.DataFrame, int]:
+        return pd.DataFrame({"amount": [1]}), 2
+
+    assert with_schema.specs[0].schema is schema
+    assert [spec.schema for spec in pair.specs] == [Amounts, None]
+    with pytest.raises(DefinitionError, match=r"Asset 'bad': schema= must be a pandera"):
+
+        @asset(schema={"amount": int})
+        def bad() -> pd.DataFrame:
+            return pd.DataFrame()
+
+
+def test_a_check_may_not_take_the_schema_checks_name() -> None:
+    @asset(schema=Amounts)
+    def checked() -> pd.DataFrame:
+        return pd.DataFrame({"amount": [1]})
+
+    clash = asset_check(asset=checked, name=SCHEMA_CHECK_NAME)(lambda checked: True)
+    with pytest.raises(DefinitionError, match=r"has a schema.*rename the check"):
+        Definitions(assets=[checked], asset_checks=[clash])
+
+
+def test_schema_failures_are_summarised_per_column_and_check() -> None:
+    frame = pd.DataFrame({"amount": [-1, 2, -3, -4, -5, -6, -7]})
+
+    value, evaluation = evaluate_schema(Amounts, frame, AssetKey(("orders",)))
+
+    assert value is frame and not evaluation.passed and evaluation.blocks
+    assert evaluation.failure_cases == {
+        "total": 6,
+        "cases": [
+            {
+                "column": "amount",
+                "check": "greater_than_or_equal_to(0)",
+                "count": 6,
+                "values": [-1, -3, -4, -5, -6],
+                "index": [0, 2, 3, 4, 5],
+            }
+        ],
+    }
+    assert evaluation.summary().startswith("schema 'Amounts' failed: 6 failure case(s): amount")
+    _, not_a_frame = evaluate_schema(Amounts, 42, AssetKey(("orders",)))
+    assert not not_a_frame.passed
+
+
+def test_a_code_location_without_definitions_finds_its_top_level_checks(tmp_path: Path) -> None:
+    (tmp_path / "defs.py").write_text(
+        textwrap.dedent(
+            """
+            from assetgraph import asset, asset_check
+
+            @asset
+            def numbers():
+                return [1, 2]
+
+            @asset_check(asset=numbers, blocking=True)
+            def not_empty(numbers):
+                return bool(numbers)
+            """
+        )
+    )
+
+    defs = load_definitions(file="defs.py", cwd=tmp_path)
+
+    assert [check.name for check in defs.asset_checks] == ["not_empty"]
+    assert list(defs.checks_by_asset) == [AssetKey(("numbers",))]
+
+
+def _evaluation(
+    asset_key: str, check: str, partition: str | None, passed: bool, at: float, run: str = "r1"
+) -> EventRecord:
+    return EventRecord(
+        run_id=run,
+        event_type=EventType.ASSET_CHECK_EVALUATION,
+        timestamp=at,
+        asset_key=asset_key,
+        partition_key=partition,
+        payload={
+            "check_name": check,
+            "partition_keys": [partition] if partition else [],
+            "passed": passed,
+            "blocking": True,
+            "description": f"{check} at {at}",
+        },
+    )
+
+
+def test_latest_check_statuses_per_asset_and_partition() -> None:
+    events = [
+        _evaluation("daily", "positive", "2025-01-01", False, 1.0),
+        _evaluation("daily", "positive", "2025-01-02", False, 2.0),
+        _evaluation("daily", "positive", "2025-01-01", True, 3.0, run="r2"),
+        _evaluation("orders", "positive", None, True, 1.0),
+        _evaluation("orders", "non_empty", None, False, 2.0),
+        _evaluation("orders", "non_empty", None, True, 4.0, run="r3"),
+        EventRecord("r1", EventType.LOG, 5.0, asset_key="orders", payload={"passed": False}),
+    ]
+
+    statuses = latest_check_statuses(reversed(events))
+
+    [daily] = statuses["daily"]
+    assert (daily.passed, daily.failing_partitions, daily.run_id) == (
+        False,
+        ("2025-01-02",),
+        "r1",
+    )
+    assert daily.description == "positive at 2.0", "the failing evaluation is the one shown"
+    by_name = {status.check_name: status for status in statuses["orders"]}
+    assert by_name["positive"].passed and by_name["non_empty"].passed
+    assert by_name["non_empty"].run_id == "r3"
