@@ -15,7 +15,10 @@ from bench.spec import Scenario
 REGISTRY: dict[str, str] = {
     "S1": "bench.scenarios.s1_startup",
     "S2": "bench.scenarios.s2_materialize",
+    "S3": "bench.scenarios.s3_backfill",
+    "S4": "bench.scenarios.s4_staleness",
     "S5": "bench.scenarios.s5_definitions",
+    "S10": "bench.scenarios.s10_dynamic",
 }
 
 

@@ -61,20 +61,33 @@ def _inner_fn() -> Any:
 
 
 def build_assets(
-    layers: int, width: int, *, code_version: str | None = None
+    layers: int,
+    width: int,
+    *,
+    code_version: str | None = None,
+    code_versions: dict[str, str] | None = None,
+    partitions_def: Any = None,
 ) -> list[AssetsDefinition]:
-    """The graph as assetgraph asset definitions, built with the public API only."""
+    """The graph as assetgraph asset definitions, built with the public API only.
+
+    ``code_versions`` overrides the code version of some assets by name; ``partitions_def``
+    partitions every asset the same way (identity mappings between them).
+    """
     from assetgraph import AssetIn, asset
 
     assets: list[AssetsDefinition] = []
     for layer, index in positions(layers, width):
         name = asset_name(layer, index)
         parents = parent_names(layer, index, width)
+        version = (code_versions or {}).get(name, code_version)
+        options: dict[str, Any] = {"name": name, "code_version": version}
+        if partitions_def is not None:
+            options["partitions_def"] = partitions_def
         if not parents:
-            assets.append(asset(name=name, code_version=code_version)(_root_fn(index)))
+            assets.append(asset(**options)(_root_fn(index)))
             continue
         ins = {"x": AssetIn(key=parents[0]), "y": AssetIn(key=parents[1])}
-        assets.append(asset(name=name, ins=ins, code_version=code_version)(_inner_fn()))
+        assets.append(asset(ins=ins, **options)(_inner_fn()))
     return assets
 
 

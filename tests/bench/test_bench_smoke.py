@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = ("S1", "S2", "S5")
+SCENARIOS = ("S1", "S2", "S3", "S5", "S10")
 CORE_PHASE = {"S2", "S5"}  # scenarios whose processes time their own core phase
 
 
