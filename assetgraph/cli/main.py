@@ -9,6 +9,7 @@ from assetgraph.cli import (  # noqa: F401  (registers commands)
     runs_cmd,
     status_cmd,
     storage_cmd,
+    ui_cmd,
 )
 from assetgraph.cli.app import app
 

@@ -1,0 +1,171 @@
+"""The JSON API under ``/api/`` that the pages call (documented at ``/openapi.json``).
+
+Routes are plain ``def``: FastAPI runs them in its worker threads, so a slow database read
+or the wait for a launched run never stalls the event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+
+from assetgraph.errors import AssetgraphError
+from assetgraph.keys import AssetKey
+from assetgraph.ui import catalog, runs
+from assetgraph.ui.automation import list_automation_ticks
+from assetgraph.ui.launcher import (
+    CodeLocation,
+    LaunchError,
+    launch_materialization,
+    materialize_args,
+    wait_for_run,
+)
+from assetgraph.ui.models import (
+    AssetDetail,
+    AssetSummary,
+    CatalogOut,
+    EventOut,
+    LineageOut,
+    MaterializationOut,
+    MaterializeIn,
+    MaterializeOut,
+    PartitionsOut,
+    RunDetail,
+    RunSummary,
+    StatusStyle,
+    TickOut,
+)
+
+if TYPE_CHECKING:
+    from assetgraph.definitions import Definitions
+    from assetgraph.storage.instance import Instance
+
+
+@dataclass(frozen=True)
+class UiState:
+    """What every route reads: the loaded code location, the instance, and the clock."""
+
+    defs: Definitions
+    instance: Instance
+    location: CodeLocation
+    clock: Callable[[], datetime]
+    launch_timeout: float = 60.0
+
+    @property
+    def launch_logs(self) -> Path:
+        """Where the output of runs started from the UI goes."""
+        return self.instance.home / "ui" / "launches"
+
+
+def build_api_router(state: UiState) -> APIRouter:
+    """Every ``/api/`` route, bound to ``state``."""
+    router = APIRouter(prefix="/api")
+    graph = state.defs.graph
+    storage = state.instance.storage
+
+    def find(key: str) -> AssetKey:
+        try:
+            return graph.find(key)
+        except AssetgraphError as exc:
+            raise HTTPException(status_code=404, detail=str(exc)) from None
+
+    @router.get("/statuses", tags=["assets"])
+    def statuses() -> list[StatusStyle]:
+        """Every asset status with its fill and stroke colours, in legend order."""
+        return catalog.status_styles()
+
+    @router.get("/assets", tags=["assets"])
+    def list_assets(
+        search: str | None = None,
+        group: str | None = None,
+        tag: Annotated[str | None, Query(description="KEY=VALUE, or KEY for any value")] = None,
+        status: str | None = None,
+    ) -> CatalogOut:
+        """The catalog: every asset (filtered) with its status and last materialization."""
+        found = catalog.catalog(graph, storage, state.clock())
+        found.assets = catalog.filter_catalog(found.assets, search, group, tag, status)
+        return found
+
+    @router.get("/assets/{key:path}", tags=["assets"])
+    def get_asset(key: str) -> AssetDetail:
+        """One asset: definition, code version, status, upstream and downstream."""
+        return catalog.asset_detail(graph, find(key), storage, state.clock())
+
+    @router.get("/partitions/{key:path}", tags=["assets"])
+    def get_partitions(key: str) -> PartitionsOut:
+        """The partitions health of one asset: runs of equal status, ranges collapsed."""
+        return catalog.partitions(graph, find(key), storage, state.clock())
+
+    @router.get("/materializations/{key:path}", tags=["assets"])
+    def get_materializations(
+        key: str, limit: Annotated[int, Query(ge=1, le=500)] = 100
+    ) -> list[MaterializationOut]:
+        """The latest materializations of one asset with their metadata, newest first."""
+        return catalog.materializations(storage, find(key), limit)
+
+    @router.get("/lineage", tags=["assets"])
+    def get_lineage() -> LineageOut:
+        """The asset graph: nodes with group and status, and edges with partition mappings."""
+        return catalog.lineage(graph, storage, state.clock())
+
+    @router.get("/runs", tags=["runs"])
+    def list_runs(
+        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+        status: Annotated[str | None, Query(pattern="^[a-z]+$")] = None,
+    ) -> list[RunSummary]:
+        """The newest runs, optionally of one status."""
+        try:
+            return runs.list_runs(storage, limit, status)
+        except ValueError:
+            raise HTTPException(status_code=422, detail=f"Unknown run status '{status}'.") from None
+
+    @router.get("/runs/{run_id}", tags=["runs"])
+    def get_run(run_id: str) -> RunDetail:
+        """One run (id or unique prefix) with its step timeline."""
+        try:
+            run = storage.get_run(run_id)
+        except AssetgraphError as exc:
+            raise HTTPException(status_code=404, detail=str(exc)) from None
+        if run is None:
+            raise HTTPException(status_code=404, detail=f"No run '{run_id}'.")
+        return runs.run_detail(storage, run)
+
+    @router.get("/runs/{run_id}/events", tags=["runs"])
+    def get_run_events(run_id: str, after_id: int | None = None) -> list[EventOut]:
+        """A run's events after ``after_id`` (for live pages), in the order stored."""
+        return runs.run_events(storage, run_id, after_id)
+
+    @router.post("/materialize", tags=["runs"], status_code=201)
+    def materialize(request: MaterializeIn) -> MaterializeOut:
+        """Start a run of one asset (a partition, a range, or its missing partitions).
+
+        The run executes in a child process; this returns as soon as it is recorded.
+        """
+        find(request.asset_key)
+        try:
+            args = materialize_args(graph, request, state.clock())
+        except AssetgraphError as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from None
+        launch = launch_materialization(state.location, state.instance, args, state.launch_logs)
+        try:
+            run_id = wait_for_run(state.instance, launch, state.launch_timeout)
+        except LaunchError as exc:
+            raise HTTPException(status_code=500, detail=str(exc)) from None
+        return MaterializeOut(run_id=run_id, request_id=launch.request_id)
+
+    @router.get("/automation/ticks", tags=["automation"])
+    def automation_ticks(limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> list[TickOut]:
+        """Automation ticks, newest first, with the runs they launched and the reasons."""
+        return list_automation_ticks(storage, limit)
+
+    return router
+
+
+def all_assets(state: UiState) -> list[AssetSummary]:
+    """Every asset's summary (for ``/metrics``)."""
+    return catalog.catalog(state.defs.graph, state.instance.storage, state.clock()).assets

@@ -1,0 +1,233 @@
+"""What the catalog, asset and lineage pages show, assembled from the graph and storage.
+
+Every function answers for the whole graph (or one asset) with a fixed number of bulk
+queries: statuses come from ``assetgraph.lineage.status.asset_statuses`` (the same ones
+the lineage export shows), last materializations from one grouped query.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from assetgraph.keys import AssetKey
+from assetgraph.lineage.colors import FILL, STROKE
+from assetgraph.lineage.model import describe_mapping, describe_partitions
+from assetgraph.lineage.status import STATUSES, AssetStatus, asset_statuses
+from assetgraph.partition_status import partition_status_ranges
+from assetgraph.ui import history
+from assetgraph.ui.models import (
+    AssetDetail,
+    AssetSummary,
+    CatalogOut,
+    LineageEdge,
+    LineageNode,
+    LineageOut,
+    MaterializationOut,
+    PartitionCountsOut,
+    PartitionsOut,
+    StatusRangeOut,
+    StatusStyle,
+    UpstreamOut,
+)
+
+if TYPE_CHECKING:
+    from assetgraph.graph import AssetGraph
+    from assetgraph.storage.sql_storage import SqlStorage
+
+
+def status_styles() -> list[StatusStyle]:
+    """Every asset status with its colours, in legend order.
+
+    The single source is ``assetgraph.lineage.status.STATUSES`` with ``lineage.colors``:
+    adding ``stale`` there adds it to every page, the legend and the CSS.
+    """
+    return [StatusStyle(status=s, fill=FILL[s], stroke=STROKE[s]) for s in STATUSES]
+
+
+def status_css() -> str:
+    """The ``.st-<status>`` classes every page uses to colour badges, nodes and strips.
+
+    Badges take the pale fill, partition strip segments the strong stroke colour, but
+    for ``missing``: the absence of data is drawn pale, so what exists stands out.
+    """
+    rules = []
+    for style in status_styles():
+        rules.append(
+            f".st-{style.status}{{background:{style.fill};border-color:{style.stroke};color:#222}}"
+        )
+        strip = style.fill if style.status == "missing" else style.stroke
+        rules.append(f".strip .seg.st-{style.status}{{background:{strip}}}")
+    return "\n".join(rules) + "\n"
+
+
+def summarize_asset(
+    graph: AssetGraph, key: AssetKey, status: AssetStatus, last_at: float | None
+) -> AssetSummary:
+    spec = graph.spec(key)
+    counts = status.partitions
+    return AssetSummary(
+        key=key.to_string(),
+        group=spec.group,
+        description=spec.description,
+        tags=dict(spec.tags),
+        owners=list(spec.owners),
+        partitioned=graph.partitions_def(key) is not None,
+        status=status.status,
+        last_materialized_at=status.last_materialized_at or last_at,
+        last_run_id=status.last_run_id,
+        partitions=None
+        if counts is None
+        else PartitionCountsOut(
+            total=counts.total,
+            materialized=counts.materialized,
+            failed=counts.failed,
+            missing=counts.missing,
+        ),
+    )
+
+
+def catalog(graph: AssetGraph, storage: SqlStorage, now: datetime) -> CatalogOut:
+    """Every asset with its status and last materialization, in topological order."""
+    keys = list(graph.all_keys)
+    statuses = asset_statuses(graph, keys, storage, now)
+    last = history.last_materialized_at(storage, [key.to_string() for key in keys])
+    assets = [summarize_asset(graph, key, statuses[key], last.get(key.to_string())) for key in keys]
+    tags = sorted({f"{name}={value}" for asset in assets for name, value in asset.tags.items()})
+    return CatalogOut(assets=assets, groups=graph.groups(), tags=tags, statuses=status_styles())
+
+
+def filter_catalog(
+    assets: list[AssetSummary],
+    search: str | None = None,
+    group: str | None = None,
+    tag: str | None = None,
+    status: str | None = None,
+) -> list[AssetSummary]:
+    """The assets matching every given filter.
+
+    ``search`` is a case-insensitive substring of the key or description; ``tag`` is
+    ``KEY=VALUE`` (or ``KEY`` for any value).
+    """
+    needle = (search or "").strip().lower()
+    tag_name, has_value, tag_value = (tag or "").partition("=")
+    kept = []
+    for asset in assets:
+        if (
+            needle
+            and needle not in asset.key.lower()
+            and (needle not in (asset.description or "").lower())
+        ):
+            continue
+        if group and asset.group != group:
+            continue
+        if status and asset.status != status:
+            continue
+        if tag_name and (
+            tag_name not in asset.tags or (has_value and asset.tags[tag_name] != tag_value)
+        ):
+            continue
+        kept.append(asset)
+    return kept
+
+
+def asset_detail(
+    graph: AssetGraph, key: AssetKey, storage: SqlStorage, now: datetime
+) -> AssetDetail:
+    """Everything the asset page shows but its history and partitions."""
+    spec = graph.spec(key)
+    status = asset_statuses(graph, [key], storage, now)[key]
+    last = history.last_materialized_at(storage, [key.to_string()]).get(key.to_string())
+    partitions_def = graph.partitions_def(key)
+    upstream = []
+    for parent in graph.parents(key):
+        mapping = describe_mapping(graph.partition_mapping(key, parent))
+        upstream.append(
+            UpstreamOut(
+                key=parent.to_string(), partition_mapping=None if mapping is None else mapping.text
+            )
+        )
+    return AssetDetail(
+        summary=summarize_asset(graph, key, status, last),
+        code_version=graph.assets_def(key).code_version(key),
+        io_manager_key=spec.io_manager_key,
+        metadata={name: _jsonable(value) for name, value in spec.metadata.items()},
+        partitions_def=None if partitions_def is None else describe_partitions(partitions_def),
+        upstream=upstream,
+        downstream=[child.to_string() for child in graph.children(key)],
+        checks=[],
+    )
+
+
+def partitions(
+    graph: AssetGraph, key: AssetKey, storage: SqlStorage, now: datetime
+) -> PartitionsOut:
+    """The partitions health strip: runs of equal status, ranges collapsed."""
+    partitions_def = graph.partitions_def(key)
+    if partitions_def is None:
+        return PartitionsOut(key=key.to_string(), partitioned=False, total=1, ranges=[])
+    ranges = partition_status_ranges(key, partitions_def, storage, current_time=now)
+    return PartitionsOut(
+        key=key.to_string(),
+        partitioned=True,
+        total=sum(r.count for r in ranges),
+        ranges=[
+            StatusRangeOut(status=r.status, first=r.first, last=r.last, count=r.count)
+            for r in ranges
+        ],
+    )
+
+
+def materializations(storage: SqlStorage, key: AssetKey, limit: int) -> list[MaterializationOut]:
+    """The latest materializations of ``key``, newest first."""
+    return [
+        MaterializationOut(
+            event_id=event.event_id,
+            run_id=event.run_id,
+            timestamp=event.timestamp,
+            partition_key=event.partition_key,
+            code_version=event.code_version,
+            data_version=event.data_version,
+            duration=event.duration,
+            metadata=event.metadata,
+        )
+        for event in history.recent_materializations(storage, key.to_string(), limit)
+    ]
+
+
+def lineage(graph: AssetGraph, storage: SqlStorage, now: datetime) -> LineageOut:
+    """Nodes (with group and status) and edges of the whole graph."""
+    keys = list(graph.all_keys)
+    statuses = asset_statuses(graph, keys, storage, now)
+    nodes = [
+        LineageNode(
+            key=key.to_string(),
+            group=graph.group_of(key),
+            status=statuses[key].status,
+            partitioned=graph.partitions_def(key) is not None,
+        )
+        for key in keys
+    ]
+    edges = []
+    for key in keys:
+        for parent in graph.parents(key):
+            mapping = describe_mapping(graph.partition_mapping(key, parent))
+            edges.append(
+                LineageEdge(
+                    source=parent.to_string(),
+                    target=key.to_string(),
+                    partition_mapping=None if mapping is None else mapping.text,
+                )
+            )
+    return LineageOut(nodes=nodes, edges=edges, groups=graph.groups(), statuses=status_styles())
+
+
+def _jsonable(value: object) -> object:
+    """Definition metadata as JSON: plain values pass, anything else becomes its repr."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(name): _jsonable(item) for name, item in value.items()}
+    return repr(value)

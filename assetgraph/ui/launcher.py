@@ -1,0 +1,165 @@
+"""Start a materialization from the UI without blocking the server.
+
+``launch_materialization`` checks the request against the graph, starts
+``python -m assetgraph.cli.main materialize ...`` as a child process tagged with a fresh
+``assetgraph/ui_request`` id, and ``wait_for_run`` polls the run list for that tag until
+the child has recorded its run (or has exited without one, whose output then says why).
+The child reads the same metadata database: its environment names this server's instance.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assetgraph.errors import AssetgraphError, UsageError
+from assetgraph.storage.instance import HOME_ENV, STORAGE_URL_ENV
+
+if TYPE_CHECKING:
+    from assetgraph.graph import AssetGraph
+    from assetgraph.storage.instance import Instance
+    from assetgraph.ui.models import MaterializeIn
+
+REQUEST_TAG = "assetgraph/ui_request"
+OUTPUT_TAIL = 2000
+"""How many characters of a failed launch's output the error shows."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeLocation:
+    """How the child process finds the code location: a file, a module, or pyproject."""
+
+    file: Path | None = None
+    module: str | None = None
+    cwd: Path | None = None
+
+    def cli_args(self) -> list[str]:
+        if self.file is not None:
+            return ["-f", str(self.file)]
+        if self.module is not None:
+            return ["-m", self.module]
+        return []
+
+
+@dataclass
+class Launch:
+    """A started child process and where its output goes."""
+
+    request_id: str
+    process: subprocess.Popen[bytes]
+    output: Path
+
+    def output_tail(self) -> str:
+        try:
+            text = self.output.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return text[-OUTPUT_TAIL:].strip()
+
+
+class LaunchError(AssetgraphError):
+    """The child process exited, or took too long, before it recorded a run."""
+
+    exit_code = 1
+
+
+def materialize_args(graph: AssetGraph, request: MaterializeIn, now: datetime) -> list[str]:
+    """The ``materialize`` options for ``request``; a ``UsageError`` if it does not fit.
+
+    A partitioned asset needs a partition, a range, or ``missing``; an unpartitioned one
+    takes none of them. Partition keys are checked against the definition here, so a
+    mistake is answered at once rather than by a failed child process.
+    """
+    key = graph.find(request.asset_key)
+    partitions_def = graph.partitions_def(key)
+    args = ["--select", key.to_string()]
+    wants = [request.partition is not None, request.partition_range is not None, request.missing]
+    if partitions_def is None:
+        if any(wants):
+            raise UsageError(f"Asset '{key.to_string()}' is not partitioned: name no partition.")
+        return args
+    if sum(wants) != 1:
+        raise UsageError(
+            f"Asset '{key.to_string()}' is partitioned: give exactly one of partition, "
+            "partition_range or missing."
+        )
+    if request.partition is not None:
+        partitions_def.index_of(request.partition, now)
+        return [*args, "--partition", request.partition]
+    if request.partition_range is not None:
+        first, last = request.partition_range.first, request.partition_range.last
+        if partitions_def.index_of(first, now) > partitions_def.index_of(last, now):
+            raise UsageError(f"Partition range {first}...{last} is reversed: put {last} last.")
+        return [*args, "--partition-range", f"{first}...{last}"]
+    return [*args, "--missing"]
+
+
+def launch_materialization(
+    location: CodeLocation, instance: Instance, args: list[str], logs_dir: Path
+) -> Launch:
+    """Start the child process; it runs on after this returns (reaped by a thread)."""
+    request_id = uuid.uuid4().hex
+    logs_dir.mkdir(parents=True, exist_ok=True)
+    output = logs_dir / f"{request_id}.log"
+    command = [
+        sys.executable,
+        "-m",
+        "assetgraph.cli.main",
+        "materialize",
+        *location.cli_args(),
+        *args,
+        "--tag",
+        f"{REQUEST_TAG}={request_id}",
+    ]
+    env = dict(os.environ)
+    env[HOME_ENV] = str(instance.home)
+    env[STORAGE_URL_ENV] = instance.storage_url
+    with output.open("wb") as stream:
+        process = subprocess.Popen(
+            command,
+            cwd=location.cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a Ctrl-C of the server does not kill a run midway
+        )
+    threading.Thread(target=process.wait, name=f"reap-{request_id[:8]}", daemon=True).start()
+    return Launch(request_id=request_id, process=process, output=output)
+
+
+def find_launched_run(instance: Instance, launch: Launch) -> str | None:
+    """The id of the run the child recorded, if it has; a ``LaunchError`` if it exited without."""
+    runs = instance.storage.list_runs(limit=1, tags={REQUEST_TAG: launch.request_id})
+    if runs:
+        return runs[0].run_id
+    if launch.process.poll() is not None:
+        # Look once more: the run may have been recorded just before the exit.
+        runs = instance.storage.list_runs(limit=1, tags={REQUEST_TAG: launch.request_id})
+        if runs:
+            return runs[0].run_id
+        tail = launch.output_tail() or f"exit code {launch.process.returncode}"
+        raise LaunchError(f"The materialization did not start: {tail}")
+    return None
+
+
+def wait_for_run(instance: Instance, launch: Launch, timeout: float, poll: float = 0.1) -> str:
+    """Poll until the child records its run; blocking, so call it from a worker thread."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run_id = find_launched_run(instance, launch)
+        if run_id is not None:
+            return run_id
+        time.sleep(poll)
+    raise LaunchError(
+        f"The materialization recorded no run within {timeout:.0f} s; its output so far: "
+        f"{launch.output_tail() or '(none)'}"
+    )
