@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test bench lint install install-dev clean
+.PHONY: demo test bench lint install install-dev system-deps clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -26,8 +26,20 @@ demo: install
 	$(VENV)/bin/assetgraph materialize -f examples/quickstart/defs.py
 	$(VENV)/bin/assetgraph list -f examples/quickstart/defs.py
 
+## system-deps: Debian packages the tests drive (Graphviz's dot, Chromium for the UI tests);
+## each is installed when missing, and its tests skip with a reason if that fails
+system-deps:
+	@for pair in dot:graphviz chromium:chromium; do \
+		tool=$${pair%%:*}; package=$${pair#*:}; \
+		command -v $$tool >/dev/null 2>&1 && continue; \
+		command -v apt-get >/dev/null 2>&1 || { echo "note: no apt-get to install $$package"; continue; }; \
+		apt-get install -y -q $$package >/dev/null 2>&1 || \
+			(apt-get update -q >/dev/null 2>&1 && apt-get install -y -q $$package >/dev/null 2>&1) || \
+			echo "note: could not install $$package; its tests will skip"; \
+	done
+
 ## test: the whole suite; PostgreSQL tests run when a server answers on 127.0.0.1:5432
-test: install-dev
+test: install-dev system-deps
 	@if [ -z "$$ASSETGRAPH_TEST_POSTGRES_URL" ] && $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
 		export ASSETGRAPH_TEST_POSTGRES_URL="$(PG_URL)"; \
 	fi; \
@@ -46,3 +58,4 @@ lint: install-dev
 
 clean:
 	rm -rf $(VENV) .assetgraph .pytest_cache .mypy_cache .ruff_cache
+
