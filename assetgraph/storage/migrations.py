@@ -26,10 +26,29 @@ def _v2_data_version_event_id(conn: Connection) -> None:
     )
 
 
-MIGRATIONS: dict[int, Migration] = {2: _v2_data_version_event_id}
+def _v3_execution_and_automation(conn: Connection) -> None:
+    """Run cancellation, concurrency slots, asset leases, automation ticks, cursors and the
+    daemon lease."""
+    conn.execute(
+        text("ALTER TABLE runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0")
+    )
+    tables = [
+        schema.concurrency_slots,
+        schema.asset_leases,
+        schema.automation_ticks,
+        schema.cursors,
+        schema.daemon_leases,
+    ]
+    schema.metadata.create_all(conn, tables=tables)
+
+
+MIGRATIONS: dict[int, Migration] = {
+    2: _v2_data_version_event_id,
+    3: _v3_execution_and_automation,
+}
 """Version N -> the step that moves a database from version N-1 to N."""
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 
 
 def stored_version(conn: Connection) -> int | None:

@@ -39,6 +39,7 @@ class EventType(StrEnum):
     STEP_FAILURE = "step_failure"
     STEP_SKIPPED = "step_skipped"
     ASSET_MATERIALIZATION = "asset_materialization"
+    ASSET_OBSERVATION = "asset_observation"
     ASSET_CHECK_EVALUATION = "asset_check_evaluation"
     LOG = "log"
 

@@ -50,6 +50,7 @@ runs = Table(
     Column("error", Text),
     Column("pid", Integer),
     Column("hostname", String(255)),
+    Column("cancel_requested", Integer, nullable=False, server_default="0"),
     Index("ix_runs_created_at", "created_at"),
     Index("ix_runs_status", "status"),
 )
@@ -108,4 +109,56 @@ dynamic_partitions = Table(
     Column("partitions_def_name", String(255), nullable=False),
     Column("partition_key", Text, nullable=False),
     UniqueConstraint("partitions_def_name", "partition_key", name="uq_dynamic_partitions_name_key"),
+)
+
+concurrency_slots = Table(
+    "concurrency_slots",
+    metadata,
+    Column("id", EventId, primary_key=True, autoincrement=True),
+    Column("pool", String(255), nullable=False),
+    Column("run_id", String(64), nullable=False),
+    Column("step_key", Text, nullable=False),
+    Column("acquired_at", Float, nullable=False),
+    Index("ix_concurrency_slots_pool", "pool"),
+    Index("ix_concurrency_slots_run", "run_id"),
+)
+
+asset_leases = Table(
+    "asset_leases",
+    metadata,
+    Column("asset_key", Text, nullable=False),
+    Column("partition_key", Text, nullable=False),  # NO_PARTITION when unpartitioned
+    Column("run_id", String(64), nullable=False),
+    Column("step_key", Text, nullable=False),
+    Column("acquired_at", Float, nullable=False),
+    UniqueConstraint("asset_key", "partition_key", name="uq_asset_leases_key"),
+    Index("ix_asset_leases_run", "run_id"),
+)
+
+automation_ticks = Table(
+    "automation_ticks",
+    metadata,
+    Column("id", EventId, primary_key=True, autoincrement=True),
+    Column("evaluated_at", Float, nullable=False),  # the tick's "now" (injectable)
+    Column("started_at", Float, nullable=False),
+    Column("ended_at", Float),
+    Column("status", String(16), nullable=False),  # started | success | failure | skipped
+    Column("payload", Text, nullable=False),  # JSON: runs launched, reasons per asset, errors
+    Index("ix_automation_ticks_evaluated_at", "evaluated_at"),
+)
+
+cursors = Table(
+    "cursors",
+    metadata,
+    Column("name", String(255), primary_key=True),  # e.g. "automation", "sensor:my_sensor"
+    Column("value", Text, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+daemon_leases = Table(
+    "daemon_leases",
+    metadata,
+    Column("name", String(255), primary_key=True),  # e.g. "automation"
+    Column("holder", String(255), nullable=False),
+    Column("expires_at", Float, nullable=False),
 )

@@ -535,7 +535,9 @@ def _index_events(conn: Connection, events: Sequence[EventRecord], ids: Sequence
     """Upsert the latest materialization / failure of each (asset, partition) touched."""
     latest: dict[tuple[str, str], dict[str, Any]] = {}
     for event, event_id in zip(events, ids, strict=True):
-        if event.event_type is EventType.ASSET_MATERIALIZATION and event.asset_key:
+        # An observation of a source asset stands for its materialization: it carries the
+        # data version its downstream assets read.
+        if event.event_type in _VERSIONED_EVENTS and event.asset_key:
             row = latest.setdefault(_index_key(event.asset_key, event.partition_key), {})
             row.update(
                 materialization_event_id=event_id,
@@ -565,6 +567,8 @@ def _index_events(conn: Connection, events: Sequence[EventRecord], ids: Sequence
     for columns, rows in by_columns.items():
         conn.execute(_index_upsert(conn.dialect.name, columns), rows)
 
+
+_VERSIONED_EVENTS = (EventType.ASSET_MATERIALIZATION, EventType.ASSET_OBSERVATION)
 
 _UPSERTS: dict[tuple[str, tuple[str, ...]], Any] = {}
 

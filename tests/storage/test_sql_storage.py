@@ -207,17 +207,29 @@ def test_sqlite_databases_live_in_wal_mode(tmp_path: Path) -> None:
     assert (tmp_path / "deep" / "folder" / "meta.db").is_file()
 
 
-def test_a_version_1_database_is_upgraded_to_track_data_version_changes(storage_url: str) -> None:
+def test_a_version_1_database_is_upgraded_step_by_step(storage_url: str) -> None:
     storage = SqlStorage(storage_url)
     storage.store_events([_materialization("r1", "orders", "d1")])
     with storage.engine.begin() as conn:  # make it look like a version 1 database
         conn.execute(sa.text("ALTER TABLE asset_partitions DROP COLUMN data_version_event_id"))
+        conn.execute(sa.text("ALTER TABLE runs DROP COLUMN cancel_requested"))
+        for table in (
+            "concurrency_slots",
+            "asset_leases",
+            "automation_ticks",
+            "cursors",
+            "daemon_leases",
+        ):
+            conn.execute(sa.text(f"DROP TABLE {table}"))
         conn.execute(sa.delete(schema.schema_version))
         conn.execute(schema.schema_version.insert(), [{"version": 1, "applied_at": 0.0}])
     old = SqlStorage(storage_url)
     with pytest.raises(StorageError, match="schema version 1"):
         old.list_runs()
-    assert old.upgrade() == [2]
+    assert old.upgrade() == [2, 3]
+    assert {"concurrency_slots", "asset_leases", "cursors"} <= set(
+        sa.inspect(old.engine).get_table_names()
+    )
     record = old.latest_materializations(["orders"])[("orders", "d1")]
     assert record.data_version_event_id == record.event_id
 
