@@ -59,3 +59,15 @@ lint: install-dev
 clean:
 	rm -rf $(VENV) .assetgraph .pytest_cache .mypy_cache .ruff_cache
 
+## bench-peers: the scenarios side by side with Dagster (in its own .venv-peers, pinned in
+## bench/peers/requirements.txt; never an assetgraph dependency) and hand-written Python
+PEERS_VENV ?= .venv-peers
+.PHONY: bench-peers
+
+$(PEERS_VENV)/.installed: bench/peers/requirements.txt
+	python3 -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -m pip --disable-pip-version-check -q install -r bench/peers/requirements.txt
+	touch $@
+
+bench-peers: install-dev $(PEERS_VENV)/.installed
+	$(PY) bench/peers/run.py --peers-python $(PEERS_VENV)/bin/python $(BENCH_PEERS_ARGS)
