@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test bench lint install install-dev system-deps clean
+.PHONY: demo test bench docs lint install install-dev system-deps clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -48,6 +48,10 @@ test: install-dev system-deps
 ## bench: benchmark scenarios of shared/BENCH.md, results under bench/results/
 bench: install-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+## docs: the documentation site under site/; warnings are errors
+docs: install-dev
+	$(VENV)/bin/mkdocs build --strict
 
 ## lint: ruff, mypy --strict, and the import contracts
 lint: install-dev

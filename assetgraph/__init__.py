@@ -13,6 +13,8 @@ __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
     "AssetKey": "assetgraph.keys",
+    "RetryPolicy": "assetgraph.retry",
+    "ExecutionOptions": "assetgraph.execution.materialize",
     "stale_status": "assetgraph.staleness",
     "StaleCause": "assetgraph.staleness",
     "AssetStaleness": "assetgraph.staleness",
@@ -23,11 +25,24 @@ _EXPORTS: dict[str, str] = {
     "AssetOut": "assetgraph.assets",
     "AssetSpec": "assetgraph.assets",
     "AssetsDefinition": "assetgraph.assets",
+    "SourceAsset": "assetgraph.source_assets",
+    "observable_source_asset": "assetgraph.source_assets",
+    "ObserveResult": "assetgraph.source_assets",
+    "observe": "assetgraph.observe",
+    "ObservationRun": "assetgraph.observe",
     "asset_check": "assetgraph.checks",
     "AssetCheckResult": "assetgraph.checks",
     "AssetCheckSeverity": "assetgraph.checks",
     "AssetChecksDefinition": "assetgraph.checks",
     "BackfillPolicy": "assetgraph.backfill",
+    "FreshnessPolicy": "assetgraph.automation.policies",
+    "AutomationPolicy": "assetgraph.automation.policies",
+    "ScheduleDefinition": "assetgraph.automation.schedules",
+    "sensor": "assetgraph.automation.sensors",
+    "SensorDefinition": "assetgraph.automation.sensors",
+    "RunRequest": "assetgraph.automation.sensors",
+    "SkipReason": "assetgraph.automation.sensors",
+    "SensorEvaluationContext": "assetgraph.automation.sensors",
     "Definitions": "assetgraph.definitions",
     "AssetGraph": "assetgraph.graph",
     "load_definitions": "assetgraph.code_location",
@@ -92,6 +107,7 @@ __all__ = [
     "AssetStaleness",
     "AssetgraphError",
     "AssetsDefinition",
+    "AutomationPolicy",
     "BackfillPolicy",
     "CodeLocationLoadError",
     "Config",
@@ -101,7 +117,9 @@ __all__ = [
     "DefinitionError",
     "Definitions",
     "DynamicPartitionsDefinition",
+    "ExecutionOptions",
     "ExecutionPlan",
+    "FreshnessPolicy",
     "HourlyPartitionsDefinition",
     "IOManager",
     "IdentityPartitionMapping",
@@ -113,6 +131,8 @@ __all__ = [
     "MultiPartitionKey",
     "MultiPartitionsDefinition",
     "MultiToSingleDimensionPartitionMapping",
+    "ObservationRun",
+    "ObserveResult",
     "Output",
     "OutputContext",
     "PartitionKeyRange",
@@ -121,10 +141,17 @@ __all__ = [
     "PartitionsDefinition",
     "PartitionsSubset",
     "ResourceError",
+    "RetryPolicy",
     "RunConfigError",
     "RunFailure",
+    "RunRequest",
     "RunStatus",
+    "ScheduleDefinition",
     "SelectionError",
+    "SensorDefinition",
+    "SensorEvaluationContext",
+    "SkipReason",
+    "SourceAsset",
     "StaleCause",
     "StalenessReport",
     "StaticPartitionMapping",
@@ -141,7 +168,10 @@ __all__ = [
     "load_definitions",
     "materialize",
     "multi_asset",
+    "observable_source_asset",
+    "observe",
     "select_assets",
+    "sensor",
     "stale_status",
 ]
 
@@ -167,6 +197,20 @@ if TYPE_CHECKING:
         AssetSpec as AssetSpec,
         asset as asset,
         multi_asset as multi_asset,
+    )
+    from assetgraph.automation.policies import (
+        AutomationPolicy as AutomationPolicy,
+        FreshnessPolicy as FreshnessPolicy,
+    )
+    from assetgraph.automation.schedules import (
+        ScheduleDefinition as ScheduleDefinition,
+    )
+    from assetgraph.automation.sensors import (
+        RunRequest as RunRequest,
+        SensorDefinition as SensorDefinition,
+        SensorEvaluationContext as SensorEvaluationContext,
+        SkipReason as SkipReason,
+        sensor as sensor,
     )
     from assetgraph.backfill import (
         BackfillPolicy as BackfillPolicy,
@@ -203,6 +247,7 @@ if TYPE_CHECKING:
         UsageError as UsageError,
     )
     from assetgraph.execution.materialize import (
+        ExecutionOptions as ExecutionOptions,
         materialize as materialize,
     )
     from assetgraph.execution.result import (
@@ -218,6 +263,10 @@ if TYPE_CHECKING:
     )
     from assetgraph.keys import (
         AssetKey as AssetKey,
+    )
+    from assetgraph.observe import (
+        ObservationRun as ObservationRun,
+        observe as observe,
     )
     from assetgraph.outputs import (
         DataVersion as DataVersion,
@@ -259,8 +308,14 @@ if TYPE_CHECKING:
         ExecutionPlan as ExecutionPlan,
         PartitionSelection as PartitionSelection,
     )
+    from assetgraph.retry import RetryPolicy as RetryPolicy
     from assetgraph.selection import (
         select_assets as select_assets,
+    )
+    from assetgraph.source_assets import (
+        ObserveResult as ObserveResult,
+        SourceAsset as SourceAsset,
+        observable_source_asset as observable_source_asset,
     )
     from assetgraph.storage.instance import (
         Instance as Instance,

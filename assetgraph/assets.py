@@ -22,7 +22,9 @@ from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 
 if TYPE_CHECKING:
+    from assetgraph.automation.policies import AutomationPolicy, FreshnessPolicy
     from assetgraph.partitions.definitions import PartitionsDefinition
+    from assetgraph.retry import RetryPolicy
 
 DEFAULT_GROUP = "default"
 DEFAULT_IO_MANAGER_KEY = "io_manager"
@@ -68,6 +70,8 @@ class AssetOut:
     code_version: str | None = None
     io_manager_key: str | None = None
     schema: Any = None
+    freshness_policy: FreshnessPolicy | None = None
+    automation_policy: AutomationPolicy | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +89,8 @@ class AssetSpec:
     io_manager_key: str = DEFAULT_IO_MANAGER_KEY
     schema: Any = field(default=None, compare=False)
     """A pandera schema or model the value must satisfy before it is stored."""
+    freshness_policy: FreshnessPolicy | None = None
+    automation_policy: AutomationPolicy | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +136,8 @@ class AssetsDefinition:
         self.config_param = config_param
         self.partitions_def = partitions_def
         self.backfill_policy = backfill_policy
+        self.retry_policy: RetryPolicy | None = None
+        self.pool: str | None = None
         self._spec_by_key = {spec.key: spec for spec in self.specs}
         self.__doc__ = fn.__doc__
         self.__wrapped__ = fn
@@ -173,6 +181,12 @@ class AssetsDefinition:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.fn(*args, **kwargs)
 
+    def __reduce__(self) -> Any:
+        """By reference when it is a module attribute (see ``assetgraph.pickling``)."""
+        from assetgraph.pickling import reduce_by_reference, reduce_by_value
+
+        return reduce_by_reference(self, self.fn) or reduce_by_value(self)
+
     def __repr__(self) -> str:
         keys = ", ".join(key.to_string() for key in self.keys)
         return f"<AssetsDefinition {self.name}: {keys}>"
@@ -202,6 +216,10 @@ def asset(
     partitions_def: PartitionsDefinition | None = None,
     backfill_policy: BackfillPolicy | None = None,
     schema: Any = None,
+    retry_policy: RetryPolicy | None = None,
+    pool: str | None = None,
+    freshness_policy: FreshnessPolicy | None = None,
+    automation_policy: AutomationPolicy | None = None,
 ) -> Callable[[Callable[..., Any]], AssetsDefinition]: ...
 
 
@@ -224,6 +242,10 @@ def asset(
     partitions_def: PartitionsDefinition | None = None,
     backfill_policy: BackfillPolicy | None = None,
     schema: Any = None,
+    retry_policy: RetryPolicy | None = None,
+    pool: str | None = None,
+    freshness_policy: FreshnessPolicy | None = None,
+    automation_policy: AutomationPolicy | None = None,
 ) -> AssetsDefinition | Callable[[Callable[..., Any]], AssetsDefinition]:
     """Declare a function as the definition of one asset.
 
@@ -234,12 +256,16 @@ def asset(
     partitions; ``backfill_policy`` says how many of them one step materializes.
     ``schema`` (a pandera ``DataFrameSchema`` or ``DataFrameModel``; by default the model
     of a ``pandera.typing.DataFrame[Model]`` return annotation) is validated before the
-    value is stored.
+    value is stored. ``retry_policy`` retries a failed step; ``pool`` names a concurrency
+    pool whose limit (``Definitions(pools={...})``) caps how many of its steps run at
+    once, across runs. ``freshness_policy`` bounds how old the asset's data may be and
+    ``automation_policy`` says when ``assetgraph automate`` builds it.
     """
 
     def decorate(func: Callable[..., Any]) -> AssetsDefinition:
         _check_callable(func, "@asset")
         asset_name = name or func.__name__
+        _check_policies(asset_name, freshness_policy, automation_policy)
         spec = AssetSpec(
             key=AssetKey((*_as_prefix(key_prefix), asset_name)),
             output_name="result",
@@ -253,8 +279,11 @@ def asset(
             schema=(
                 _check_schema(schema, asset_name) if schema is not None else _annotated_schema(func)
             ),
+            freshness_policy=freshness_policy,
+            automation_policy=automation_policy,
         )
-        return _build(func, asset_name, [spec], ins, deps, partitions_def, backfill_policy)
+        built = _build(func, asset_name, [spec], ins, deps, partitions_def, backfill_policy)
+        return _with_step_options(built, retry_policy, pool)
 
     if fn is not None:
         return decorate(fn)
@@ -275,12 +304,17 @@ def multi_asset(
     deps: Iterable[CoercibleToAssetKey | AssetsDefinition] | None = None,
     partitions_def: PartitionsDefinition | None = None,
     backfill_policy: BackfillPolicy | None = None,
+    retry_policy: RetryPolicy | None = None,
+    pool: str | None = None,
+    freshness_policy: FreshnessPolicy | None = None,
+    automation_policy: AutomationPolicy | None = None,
 ) -> Callable[[Callable[..., Any]], AssetsDefinition]:
     """Declare a function that materializes several assets in one step.
 
     The function returns one value per output, as a tuple in the order of ``outs``, or
     ``Output(value, output_name=...)`` objects. An output's key is ``AssetOut.key``, else
-    ``key_prefix + (output name,)``.
+    ``key_prefix + (output name,)``. ``freshness_policy`` and ``automation_policy`` apply
+    to every output that does not set its own.
     """
     if not outs:
         raise DefinitionError("@multi_asset needs at least one entry in outs={...}.")
@@ -299,6 +333,9 @@ def multi_asset(
                 key = AssetKey.from_user(out.key)
             else:
                 key = AssetKey((*_as_prefix(out.key_prefix or key_prefix), output_name))
+            out_freshness = out.freshness_policy or freshness_policy
+            out_automation = out.automation_policy or automation_policy
+            _check_policies(key.to_string(), out_freshness, out_automation)
             specs.append(
                 AssetSpec(
                     key=key,
@@ -311,9 +348,12 @@ def multi_asset(
                     code_version=out.code_version or code_version,
                     io_manager_key=out.io_manager_key or io_manager_key or DEFAULT_IO_MANAGER_KEY,
                     schema=_check_schema(out.schema, key.to_string()),
+                    freshness_policy=out_freshness,
+                    automation_policy=out_automation,
                 )
             )
-        return _build(func, op_name, specs, ins, deps, partitions_def, backfill_policy)
+        built = _build(func, op_name, specs, ins, deps, partitions_def, backfill_policy)
+        return _with_step_options(built, retry_policy, pool)
 
     return decorate
 
@@ -400,6 +440,32 @@ def _build(
         partitions_def=partitions_def,
         backfill_policy=backfill_policy,
     )
+
+
+def _with_step_options(
+    built: AssetsDefinition, retry_policy: object, pool: object
+) -> AssetsDefinition:
+    """Attach how the step runs: its retry policy and its concurrency pool."""
+    from assetgraph.retry import RetryPolicy
+
+    if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
+        raise DefinitionError(
+            f"Asset '{built.name}': retry_policy must be a RetryPolicy, got "
+            f"{type(retry_policy).__name__}."
+        )
+    if pool is not None and (not isinstance(pool, str) or not pool.strip()):
+        raise DefinitionError(f"Asset '{built.name}': pool must be a non-empty name, got {pool!r}.")
+    built.retry_policy = retry_policy
+    built.pool = pool
+    return built
+
+
+def _check_policies(name: str, freshness: object, automation: object) -> None:
+    if freshness is None and automation is None:
+        return
+    from assetgraph.automation.policies import check_policies
+
+    check_policies(name, freshness, automation)
 
 
 def _check_partitioning(

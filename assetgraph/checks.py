@@ -94,6 +94,12 @@ class AssetChecksDefinition:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.fn(*args, **kwargs)
 
+    def __reduce__(self) -> Any:
+        """By reference when it is a module attribute (see ``assetgraph.pickling``)."""
+        from assetgraph.pickling import reduce_by_reference, reduce_by_value
+
+        return reduce_by_reference(self, self.fn) or reduce_by_value(self)
+
     def __repr__(self) -> str:
         mode = "blocking" if self.blocking else "non-blocking"
         return f"<AssetChecksDefinition {self.check_key} ({mode})>"

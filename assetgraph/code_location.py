@@ -7,6 +7,7 @@ its top-level ``@asset_check`` functions as ``asset_checks``.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 import os
@@ -39,13 +40,43 @@ def load_definitions(
     if not module and not file:
         module, file = _from_pyproject(cwd)
     if file:
-        loaded = _import_file(Path(file) if Path(file).is_absolute() else cwd / file)
-        origin = str(file)
-    else:
-        assert module is not None
-        loaded = _import_module(module, cwd)
-        origin = module
-    return definitions_in_module(loaded, origin)
+        path = Path(file) if Path(file).is_absolute() else cwd / file
+        loaded = _import_file(path)
+        defs = definitions_in_module(loaded, str(file))
+        defs.origin = ("file", str(path.resolve()))
+        return defs
+    assert module is not None
+    loaded = _import_module(module, cwd)
+    defs = definitions_in_module(loaded, module)
+    defs.origin = ("module", module)
+    return defs
+
+
+def import_origin(origin: tuple[str, str]) -> ModuleType:
+    """Import the code location of ``Definitions.origin`` in this process (a worker), under
+    the same module name as where it was first loaded, so pickled references resolve."""
+    kind, value = origin
+    if kind == "file":
+        path = Path(value)
+        return sys.modules.get(_module_name(path)) or _import_file(path)
+    return _import_module(value, Path.cwd())
+
+
+def pools_from_pyproject(cwd: Path | None = None) -> dict[str, int]:
+    """``[tool.assetgraph.pools]`` of the working directory's pyproject.toml, if any."""
+    pyproject = (cwd or Path.cwd()) / "pyproject.toml"
+    if not pyproject.is_file():
+        return {}
+    try:
+        config = tomllib.loads(pyproject.read_text()).get("tool", {}).get("assetgraph", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"Cannot read {pyproject}: {exc}.") from exc
+    pools = config.get("pools", {})
+    if not isinstance(pools, dict) or not all(isinstance(v, int) and v > 0 for v in pools.values()):
+        raise UsageError(
+            f"{pyproject}: [tool.assetgraph.pools] must map pool names to positive integers."
+        )
+    return {str(k): int(v) for k, v in pools.items()}
 
 
 def definitions_in_module(module: ModuleType, origin: str) -> Definitions:
@@ -87,10 +118,15 @@ def _from_pyproject(cwd: Path) -> tuple[str | None, str | None]:
     return module, file
 
 
+def _module_name(path: Path) -> str:
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:16]
+    return f"assetgraph_code_location_{digest}"
+
+
 def _import_file(path: Path) -> ModuleType:
     if not path.is_file():
         raise UsageError(f"Code location file '{path}' does not exist.")
-    name = f"assetgraph_code_location_{abs(hash(str(path.resolve())))}"
+    name = _module_name(path)
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise UsageError(f"Code location '{path}' is not a Python file.")

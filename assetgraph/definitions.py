@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assetgraph.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefinition
 from assetgraph.checks import SCHEMA_CHECK_NAME, AssetChecksDefinition
 from assetgraph.errors import DefinitionError, ResourceError, did_you_mean
 from assetgraph.graph import AssetGraph
 from assetgraph.keys import AssetKey
+
+if TYPE_CHECKING:
+    from assetgraph.automation.schedules import ScheduleDefinition
+    from assetgraph.automation.sensors import SensorDefinition
+    from assetgraph.retry import RetryPolicy
 
 
 class Definitions:
@@ -19,7 +25,12 @@ class Definitions:
     with a resource class. ``io_managers`` maps IO manager keys to IO managers; the default
     key ``"io_manager"`` falls back to the pickle IO manager under ``$ASSETGRAPH_HOME``. An
     IO manager may also be given in ``resources``, as in Dagster. ``asset_checks`` are
-    ``@asset_check`` functions; each must check an asset of ``assets``.
+    ``@asset_check`` functions; each must check an asset of ``assets``. ``pools`` limits how
+    many steps of each concurrency pool (``@asset(pool=...)``) run at once, across runs
+    (also read from ``[tool.assetgraph.pools]``); ``retry_policy`` is the default for
+    assets without their own. ``assets`` may hold source assets (``SourceAsset``,
+    ``@observable_source_asset``) beside ``@asset`` definitions. ``schedules`` and
+    ``sensors`` are run by ``assetgraph automate``.
     """
 
     def __init__(
@@ -29,7 +40,14 @@ class Definitions:
         resources: Mapping[str, Any] | None = None,
         io_managers: Mapping[str, Any] | None = None,
         asset_checks: Iterable[AssetChecksDefinition] = (),
+        pools: Mapping[str, int] | None = None,
+        retry_policy: RetryPolicy | None = None,
+        schedules: Iterable[ScheduleDefinition] = (),
+        sensors: Iterable[SensorDefinition] = (),
     ) -> None:
+        self.pools: dict[str, int] = _check_pools(pools)
+        self.origin: tuple[str, str] | None = None  # where load_definitions found it
+        self.retry_policy = _check_retry_policy(retry_policy)
         self.assets: tuple[AssetsDefinition, ...] = tuple(_check_assets(assets))
         self.asset_checks: tuple[AssetChecksDefinition, ...] = tuple(
             _check_asset_checks(asset_checks)
@@ -44,6 +62,20 @@ class Definitions:
         self.checks_by_asset: dict[AssetKey, tuple[AssetChecksDefinition, ...]] = _checks_by_asset(
             self.asset_checks, self.graph
         )
+        # Automation (schedules and sensors): see assetgraph.automation.
+        self.schedules: tuple[ScheduleDefinition, ...] = _check_automation(schedules, "schedules")
+        self.sensors: tuple[SensorDefinition, ...] = _check_automation(sensors, "sensors")
+
+    def with_resources(self, resources: Mapping[str, Any]) -> Definitions:
+        """A copy with ``resources`` added (replacing those of the same name)."""
+        merged = copy.copy(self)
+        merged.resources = {**self.resources, **resources}
+        merged.io_managers = dict(self.io_managers)
+        for name, value in resources.items():
+            if _is_io_manager(value):
+                merged.io_managers[name] = value
+        merged._check_resources()
+        return merged
 
     def get_asset_graph(self) -> AssetGraph:
         """The validated asset graph."""
@@ -75,6 +107,28 @@ class Definitions:
                     )
 
 
+def _check_pools(pools: Mapping[str, int] | None) -> dict[str, int]:
+    checked: dict[str, int] = {}
+    for name, limit in (pools or {}).items():
+        if not isinstance(name, str) or not name or not isinstance(limit, int) or limit < 1:
+            raise DefinitionError(
+                f"Definitions(pools=...): pool {name!r} needs a positive integer limit, got "
+                f"{limit!r}."
+            )
+        checked[name] = limit
+    return checked
+
+
+def _check_retry_policy(policy: object) -> RetryPolicy | None:
+    from assetgraph.retry import RetryPolicy
+
+    if policy is not None and not isinstance(policy, RetryPolicy):
+        raise DefinitionError(
+            f"Definitions(retry_policy=...) must be a RetryPolicy, got {type(policy).__name__}."
+        )
+    return policy
+
+
 def _check_assets(assets: Iterable[Any]) -> list[AssetsDefinition]:
     if isinstance(assets, AssetsDefinition):
         assets = [assets]
@@ -83,7 +137,13 @@ def _check_assets(assets: Iterable[Any]) -> list[AssetsDefinition]:
     for obj in assets:
         if not isinstance(obj, AssetsDefinition):
             name = getattr(obj, "__qualname__", repr(obj))
-            hint = " Decorate it with @asset." if callable(obj) else ""
+            hint = (
+                " Decorate it with @asset (or @observable_source_asset)."
+                if callable(obj)
+                else " For data written elsewhere, use SourceAsset(key)."
+                if isinstance(obj, str | AssetKey)
+                else ""
+            )
             raise DefinitionError(
                 f"Definitions(assets=[...]) got {name!r} ({type(obj).__name__}), which is not "
                 f"an asset.{hint}"
@@ -144,3 +204,22 @@ def _is_io_manager(value: object) -> bool:
     return callable(getattr(value, "handle_output", None)) and callable(
         getattr(value, "load_input", None)
     )
+
+
+def _check_automation(objects: Iterable[Any], what: str) -> tuple[Any, ...]:
+    """Schedules or sensors, type-checked, with unique names."""
+    from assetgraph.automation.schedules import ScheduleDefinition
+    from assetgraph.automation.sensors import SensorDefinition
+
+    expected = ScheduleDefinition if what == "schedules" else SensorDefinition
+    found: dict[str, Any] = {}
+    for obj in objects:
+        if not isinstance(obj, expected):
+            hint = "ScheduleDefinition(...)" if what == "schedules" else "an @sensor function"
+            raise DefinitionError(
+                f"Definitions({what}=[...]) got {type(obj).__name__}; expected {hint}."
+            )
+        if obj.name in found:
+            raise DefinitionError(f"Definitions({what}=[...]) has two named '{obj.name}'.")
+        found[obj.name] = obj
+    return tuple(found.values())

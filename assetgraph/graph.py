@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from assetgraph.assets import AssetsDefinition, AssetSpec, InputSpec
 from assetgraph.errors import DefinitionError, did_you_mean
 from assetgraph.keys import AssetKey
+from assetgraph.source_assets import SourceAsset
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -91,6 +92,20 @@ class AssetGraph:
 
     def has(self, key: AssetKey) -> bool:
         return key in self._defs_by_key
+
+    def is_source(self, key: AssetKey) -> bool:
+        """True when ``key`` is a source asset: read, observed perhaps, never materialized."""
+        return isinstance(self._defs_by_key[key], SourceAsset)
+
+    def is_observable_source(self, key: AssetKey) -> bool:
+        """True when ``key`` is a source asset with an observation function."""
+        assets_def = self._defs_by_key[key]
+        return isinstance(assets_def, SourceAsset) and assets_def.is_observable
+
+    @property
+    def source_keys(self) -> tuple[AssetKey, ...]:
+        """The keys of the source assets, in topological order."""
+        return tuple(key for key in self.all_keys if self.is_source(key))
 
     def assets_def(self, key: AssetKey) -> AssetsDefinition:
         """The definition that materializes ``key``."""

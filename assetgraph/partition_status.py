@@ -17,7 +17,7 @@ from assetgraph.partitions.subset import PartitionsSubset
 class StatusRange:
     """Partitions ``first`` to ``last`` (both included, ``count`` of them) share ``status``."""
 
-    status: str  # "materialized" | "failed" | "missing"
+    status: str  # "materialized" | "stale" | "failed" | "missing"
     first: str
     last: str
     count: int
@@ -28,11 +28,13 @@ def partition_status_ranges(
     pdef: PartitionsDefinition,
     storage: Any,
     current_time: datetime | None = None,
+    stale: PartitionsSubset | None = None,
 ) -> list[StatusRange]:
     """Materialized / failed / missing runs of partitions of ``key``, in definition order.
 
     ``storage`` answers ``partition_states(asset_key)`` and holds dynamic partition keys.
-    Stored partitions that no longer exist in the definition are left out.
+    Stored partitions that no longer exist in the definition are left out. ``stale``
+    (from ``assetgraph.staleness``) turns those materialized partitions into ``stale``.
     """
     states = storage.partition_states(key.to_string())
     store = snapshot_store(storage)
@@ -50,6 +52,9 @@ def partition_status_ranges(
     }
     everything = PartitionsSubset.all(pdef, current_time, store)
     subsets["missing"] = everything - subsets["materialized"] - subsets["failed"]
+    if stale is not None:
+        subsets["stale"] = subsets["materialized"] & stale
+        subsets["materialized"] = subsets["materialized"] - stale
     runs: list[tuple[int, int, str]] = [
         (r.start, r.stop, status) for status, subset in subsets.items() for r in subset.key_ranges
     ]

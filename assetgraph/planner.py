@@ -7,6 +7,7 @@ before anything runs, from partition sets held as index ranges, and can be print
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -88,6 +89,29 @@ class PartitionSelection:
     def filters(self) -> bool:
         """True when only missing and/or stale partitions are kept."""
         return self.missing or self.stale
+
+    def to_json(self) -> str:
+        """This selection as JSON (kept with a run, so it can be re-executed exactly)."""
+        return json.dumps(
+            {
+                "keys": list(self.keys),
+                "ranges": [[r.start, r.end] for r in self.ranges],
+                "all_partitions": self.all_partitions,
+                "missing": self.missing,
+                "stale": self.stale,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> PartitionSelection:
+        data = json.loads(text)
+        return cls(
+            tuple(data.get("keys", ())),
+            tuple(PartitionKeyRange(a, b) for a, b in data.get("ranges", ())),
+            bool(data.get("all_partitions")),
+            bool(data.get("missing")),
+            bool(data.get("stale")),
+        )
 
     def describe(self) -> str:
         """The options that made this selection, as a user would type them."""
@@ -179,6 +203,9 @@ def build_plan(
 ) -> ExecutionPlan:
     """The steps that materialize ``selected`` for ``partitions``, each after its upstreams.
 
+    Source assets in the selection have nothing to do: they get no steps (their
+    downstream steps read them as they are); a selection of only source assets is an error.
+
     The algorithm: walk the selected asset definitions in topological order. For each,
     work out its target partitions as a subset (the named keys and ranges, or all; minus
     what is materialized when ``missing``), cut the subset into steps (one per key, or one
@@ -191,6 +218,7 @@ def build_plan(
     selection = partitions or PartitionSelection()
     selected_keys = graph.toposort(selected)
     ordered_defs = _defs_in_order(graph, selected_keys)
+    _check_not_only_sources(graph, selected_keys, ordered_defs)
     _check_partition_options(graph, ordered_defs, selection)
     planner = _Planner(graph, selection, now, store, materialized or {}, stale or {})
     steps: list[Step] = []
@@ -205,14 +233,32 @@ def build_plan(
 
 
 def _defs_in_order(graph: AssetGraph, keys: Sequence[AssetKey]) -> list[AssetsDefinition]:
+    """The definitions that materialize ``keys`` (source assets have none), in order."""
     ordered: list[AssetsDefinition] = []
     seen: set[int] = set()
     for key in keys:
+        if graph.is_source(key):
+            continue
         assets_def = graph.assets_def(key)
         if id(assets_def) not in seen:
             seen.add(id(assets_def))
             ordered.append(assets_def)
     return ordered
+
+
+def _check_not_only_sources(
+    graph: AssetGraph, keys: Sequence[AssetKey], ordered_defs: Sequence[AssetsDefinition]
+) -> None:
+    if ordered_defs or not keys:
+        return
+    names = ", ".join(f"'{key}'" for key in keys[:5])
+    more = f" and {len(keys) - 5} more" if len(keys) > 5 else ""
+    observable = any(graph.is_observable_source(key) for key in keys)
+    raise UsageError(
+        f"The selection names only source assets ({names}{more}), which assetgraph reads but "
+        "never materializes: select the assets downstream of them (e.g. 'KEY+')"
+        + (", or record their current versions with 'assetgraph observe'." if observable else ".")
+    )
 
 
 def _check_partition_options(

@@ -1,6 +1,7 @@
 """Stale status: which (asset, partition) pairs are missing, stale (and why), or fresh.
 
-An (asset, partition) is *missing* when it was never materialized; *stale* when its code
+An (asset, partition) is *missing* when it was never materialized (a source asset: never
+observed; one without an observation function is always present); *stale* when its code
 version changed since (``code_changed``), when a partition it reads changed its data
 version since (``upstream_changed``), or when a partition it reads is itself stale or
 missing (``upstream_stale`` / ``upstream_missing``); *fresh* otherwise. A rebuild that
@@ -301,9 +302,13 @@ class _Walk:
         return mapping
 
     def _needs_rows(self, key: AssetKey, summary: VersionSummary) -> bool:
-        current = self.graph.assets_def(key).code_version(key)
-        if summary.code_version_count != 1 or summary.a_code_version != current:
-            return True
+        if self.graph.is_source(key):
+            if not self.graph.is_observable_source(key):
+                return False  # always present, whatever was observed
+        else:
+            current = self.graph.assets_def(key).code_version(key)
+            if summary.code_version_count != 1 or summary.a_code_version != current:
+                return True
         total = self.pdef(key).count(self.now, self.store)
         return summary.materialized != total
 
@@ -313,6 +318,9 @@ class _Walk:
         summary = self.summaries.get(key.to_string())
         empty = PartitionsSubset.empty(pdef)
         shown_def = self.graph.partitions_def(key)
+        if self.graph.is_source(key) and not self.graph.is_observable_source(key):
+            # A source nobody observes is taken as present: never missing, never stale.
+            return AssetStaleness(key, shown_def, everything, empty, empty)
         if summary is None:
             return AssetStaleness(key, shown_def, empty, everything, empty)
         rows = self.rows.get(key.to_string())
@@ -321,7 +329,7 @@ class _Walk:
             everything if indexed is None else self._subset(pdef, indexed.keys()) & everything
         )
         causes: list[CauseRange] = []
-        if indexed is not None:
+        if indexed is not None and not self.graph.is_source(key):
             causes.extend(self._code_changes(key, pdef, indexed, rows or []))
         for parent in self.graph.parents(key):
             upstream = done[parent]

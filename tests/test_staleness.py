@@ -373,3 +373,44 @@ def _build(
         step_index = int(step.assets_def.name[1:])
         for key in step.partition_keys or ("",):
             model.build(step_index, key, source, codes.get(step_index, 0))
+
+
+def test_a_changed_observation_of_a_source_reaches_through_a_window_mapping(
+    instance: Instance,
+) -> None:
+    from assetgraph import observable_source_asset, observe
+    from io_managers.memory import InMemoryIOManager
+
+    seen = {day: "v1" for day in DAYS.get_partition_keys()}
+
+    @observable_source_asset(partitions_def=DAYS, io_manager_key="feed")
+    def feed() -> dict[str, str]:
+        return dict(seen)
+
+    @asset(
+        partitions_def=DAYS,
+        code_version="1",
+        ins={
+            "feed": AssetIn(
+                partition_mapping=TimeWindowPartitionMapping(
+                    start_offset=-6, allow_nonexistent_upstream_partitions=True
+                )
+            )
+        },
+    )
+    def week(context: Any, feed: list[str]) -> str:
+        return f"{context.partition_key}: {len(feed)} days"
+
+    class Feed(InMemoryIOManager):
+        def load_input(self, context: Any) -> Any:
+            return list(context.partition_keys)
+
+    defs = Definitions([feed, week], io_managers={"feed": Feed()})
+    observe(defs, instance=instance)
+    assert materialize(defs, all_partitions=True, instance=instance).success
+    assert stale_map(defs, instance) == {}
+    seen["2025-01-05"] = "v2"
+    observe(defs, instance=instance)
+    assert stale_map(defs, instance) == {
+        "week": [f"2025-01-{d:02d}" for d in range(5, 12)]  # the 7 windows holding that day
+    }

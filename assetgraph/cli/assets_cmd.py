@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,6 +22,15 @@ from assetgraph.cli.app import (
     load,
     parse_tags,
     partition_selection,
+)
+from assetgraph.cli.execution_options import (
+    DaskAddressOption,
+    ExecutorOption,
+    NoWaitOption,
+    WorkersOption,
+    execution_options,
+    run_and_report,
+    run_origin_tags,
 )
 
 SelectOption = Annotated[
@@ -186,6 +194,10 @@ def materialize_cmd(
             "ones too.",
         ),
     ] = False,
+    executor: ExecutorOption = "in_process",
+    workers: WorkersOption = None,
+    dask_address: DaskAddressOption = None,
+    no_wait: NoWaitOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Materialize the selected assets (all by default) in one run.
@@ -194,47 +206,21 @@ def materialize_cmd(
     --all-partitions, --missing or --stale. Unpartitioned assets downstream of them run
     once.
     """
-    from assetgraph.execution.materialize import execute_plan, plan_for_selection
+    from assetgraph.execution.materialize import plan_for_selection
     from assetgraph.execution.run_config import load_run_config_file
     from assetgraph.storage.instance import Instance
 
     defs = load(file, module)
     instance = Instance.from_env()
+    execution = execution_options(executor, workers, dask_address, no_wait)
     partitions = partition_selection(partition, partition_range, all_partitions, missing, stale)
     plan = plan_for_selection(defs, select, exclude, partitions, instance=instance)
     run_config = load_run_config_file(config) if config else None
-    tags = parse_tags(tag)
+    tags = {**run_origin_tags(defs, exclude), **parse_tags(tag)}
     if dry_run:
         render.print_plan(plan)
         return
     if not plan.steps:
         typer.echo("Nothing to do: every selected asset and partition is already materialized.")
         return
-    from assetgraph.cli.progress import RunProgress
-
-    with RunProgress(len(plan)) as progress:
-        result = execute_plan(
-            defs,
-            plan,
-            instance=instance,
-            run_config=run_config,
-            tags=tags,
-            selection_text=select or "*",
-            on_event=progress.on_event,
-        )
-    outcomes = result.step_outcomes.values()
-    succeeded = sum(o.status == "success" for o in outcomes)
-    failed = [o for o in outcomes if o.status == "failure"]
-    skipped = sum(o.status == "skipped" for o in outcomes)
-    if result.success:
-        typer.echo(f"Run {result.run_id} succeeded: {succeeded} step(s) materialized.")
-        return
-    for outcome in failed:
-        assert outcome.error is not None
-        print(f"Step '{outcome.step_key}' failed: {outcome.error.summary()}", file=sys.stderr)
-    print(
-        f"Run {result.run_id} failed: {len(failed)} failed, {skipped} skipped, {succeeded} "
-        f"succeeded. Full tracebacks: assetgraph runs show {result.run_id[:8]}",
-        file=sys.stderr,
-    )
-    raise typer.Exit(1)
+    run_and_report(defs, plan, instance, run_config, tags, select or "*", execution)

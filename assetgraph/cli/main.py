@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from assetgraph.cli import (  # noqa: F401  (registers commands)
     assets_cmd,
+    automate_cmd,
+    init_cmd,
     lineage_cmd,
+    observe_cmd,
     partitions_cmd,
+    run_control_cmd,
     runs_cmd,
     status_cmd,
     storage_cmd,

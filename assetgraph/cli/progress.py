@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from types import TracebackType
 
 from rich.console import Console
@@ -22,7 +23,8 @@ class RunProgress:
     """A progress bar over the steps, with one line per finished step."""
 
     def __init__(self, total: int) -> None:
-        self.console = Console(highlight=False)
+        # Bound to today's stdout: output captured from steps must not swallow the display.
+        self.console = Console(file=sys.stdout, highlight=False)
         self.progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),

@@ -40,9 +40,11 @@ def list_runs(
         raise UsageError(
             f"Unknown --status {status}; use one of: {', '.join(s.value for s in RunStatus)}."
         ) from None
-    runs = Instance.from_env().storage.list_runs(
-        limit=limit, statuses=statuses, tags=parse_tags(tag)
-    )
+    from assetgraph.storage.coordination import reconcile_runs
+
+    storage = Instance.from_env().storage
+    reconcile_runs(storage)  # a run whose process died shows as failed, with the reason
+    runs = storage.list_runs(limit=limit, statuses=statuses, tags=parse_tags(tag))
     if as_json:
         render.print_json([_run_json(run) for run in runs])
         return
@@ -74,10 +76,12 @@ def show_run(
 ) -> None:
     """Show a run: its steps, materializations, asset checks, logs and error tracebacks."""
     from assetgraph.errors import RunNotFoundError
+    from assetgraph.storage.coordination import reconcile_runs
     from assetgraph.storage.instance import Instance
     from assetgraph.storage.records import EventType
 
     storage = Instance.from_env().storage
+    reconcile_runs(storage)
     run = storage.get_run(run_id)
     if run is None:
         raise RunNotFoundError(f"No run '{run_id}': see 'assetgraph runs list'.")

@@ -47,17 +47,23 @@ def status(
     defs = load(file, module)
     keys = select_assets(defs.graph, select, exclude)
     partitions = partition_selection(partition, partition_range)
+    instance = Instance.from_env()
     report = stale_status(
         defs,
         [key.to_string() for key in keys],
         partitions=partitions,
-        instance=Instance.from_env(),
+        instance=instance,
     )
     rows = [_asset_json(report, status) for status in report]
+    failed_checks = _add_checks(rows, instance.storage)
+    freshness = _add_freshness(rows, defs, keys, instance)
     if as_json:
         render.print_json(rows)
         return
     _print_report(rows)
+    for line in failed_checks:
+        typer.echo(line)
+    _print_freshness(freshness)
 
 
 def _asset_json(report: Any, status: Any) -> dict[str, Any]:
@@ -89,6 +95,44 @@ def _asset_json(report: Any, status: Any) -> dict[str, Any]:
         ],
         "root_causes": report.root_causes(status.key) if status.stale else [],
     }
+
+
+def _add_checks(rows: list[dict[str, Any]], storage: Any) -> list[str]:
+    """Give each row the latest result of each of its asset checks (``checks``); return one
+    line per failing check, with pandera's failure cases, for the text report."""
+    from assetgraph.check_status import check_statuses
+
+    statuses = check_statuses(storage, [row["key"] for row in rows])
+    lines: list[str] = []
+    for row in rows:
+        row["checks"] = []
+        for check in statuses.get(row["key"], []):
+            cases = (check.failure_cases or {}).get("cases", [])
+            row["checks"].append(
+                {
+                    "name": check.check_name,
+                    "passed": check.passed,
+                    "blocking": check.blocking,
+                    "run_id": check.run_id,
+                    "failing_partitions": list(check.failing_partitions),
+                    "description": check.description,
+                    "failure_cases": check.failure_cases,
+                }
+            )
+            if check.passed:
+                continue
+            where = _shorten(list(check.failing_partitions))
+            lines.append(
+                f"{row['key']}{f'[{where}]' if where else ''}: check {check.check_name} failed "
+                f"({'blocking' if check.blocking else 'non-blocking'}, run {check.run_id[:8]})"
+                + (f": {check.description}" if check.description and not cases else "")
+            )
+            lines.extend(
+                f"  {case['column'] or '<frame>'}: {case['check']}, {case['count']} failing, "
+                f"e.g. {', '.join(repr(v) for v in case['values'])}"
+                for case in cases
+            )
+    return lines
 
 
 def _ranges(subset: Any) -> list[str]:
@@ -130,3 +174,31 @@ def _print_report(rows: list[dict[str, Any]]) -> None:
 def _shorten(ranges: list[str], shown: int = 4) -> str:
     text = ", ".join(ranges[:shown])
     return text + (f", +{len(ranges) - shown} more" if len(ranges) > shown else "")
+
+
+def _add_freshness(
+    rows: list[dict[str, Any]], defs: Any, keys: Any, instance: Any
+) -> dict[str, Any]:
+    """Give each row its freshness policy's current lag and whether it is violated
+    (``freshness``, None without a policy); return the statuses by asset key."""
+    from datetime import UTC, datetime
+
+    from assetgraph.automation.data_time import freshness_statuses
+
+    found = freshness_statuses(defs.graph, instance.storage, keys, datetime.now(UTC))
+    statuses = {status.key.to_string(): status for status in found}
+    for row in rows:
+        status = statuses.get(row["key"])
+        row["freshness"] = None if status is None else status.to_json()
+    return statuses
+
+
+def _print_freshness(statuses: dict[str, Any]) -> None:
+    if not statuses:
+        return
+    violated = sum(1 for status in statuses.values() if status.violated)
+    plural = "policy" if len(statuses) == 1 else "policies"
+    typer.echo(f"freshness: {violated} of {len(statuses)} {plural} violated")
+    for name, status in statuses.items():
+        flag = "VIOLATED" if status.violated else "ok"
+        typer.echo(f"  {flag:8} {name}: {status.describe()}")

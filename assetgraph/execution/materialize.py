@@ -5,19 +5,24 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from assetgraph.assets import AssetsDefinition
 from assetgraph.checks import AssetChecksDefinition
+from assetgraph.code_location import pools_from_pyproject
 from assetgraph.definitions import Definitions
 from assetgraph.errors import RunFailure, UsageError
+from assetgraph.execution.coordinator import Coordinator, CoordinatorSettings
 from assetgraph.execution.data_versions import RunDataVersions
-from assetgraph.execution.in_process import execute_in_process
+from assetgraph.execution.launchers import EXECUTORS, make_launcher
+from assetgraph.execution.lifecycle import RunHeartbeat
 from assetgraph.execution.resources import io_managers_for, resources_for_run
 from assetgraph.execution.result import MaterializeResult
 from assetgraph.execution.run_config import resolve_run_config
 from assetgraph.execution.step import StepEnvironment, StepOutcome
+from assetgraph.execution.worker import make_payload
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.key_range import PartitionKeyRange
 from assetgraph.planner import (
@@ -28,10 +33,13 @@ from assetgraph.planner import (
 )
 from assetgraph.selection import select_assets
 from assetgraph.staleness import compute_staleness
+from assetgraph.storage.coordination import reconcile_runs
 from assetgraph.storage.instance import Instance
 from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
 
+EXECUTOR_TAG = "assetgraph/executor"
 PARTITIONS_TAG = "assetgraph/partitions"
+PARTITION_SELECTION_TAG = "assetgraph/partition_selection"
 """Run tag holding the partition options a run was started with."""
 
 SelectionArg = str | Sequence[str | AssetKey | AssetsDefinition] | None
@@ -55,6 +63,10 @@ def materialize(
     missing: bool = False,
     stale: bool = False,
     current_time: datetime | None = None,
+    executor: str = "in_process",
+    workers: int | None = None,
+    dask_address: str | None = None,
+    no_wait: bool = False,
 ) -> MaterializeResult:
     """Materialize the selected assets (all by default) in one run, in this process.
 
@@ -63,11 +75,14 @@ def materialize(
     ``partition_keys``, ``partition_range`` (``"2025-01-01...2025-01-31"``),
     ``all_partitions=True``; ``missing=True`` keeps only those never materialized and
     ``stale=True`` only the stale ones (both: either), for every selected asset.
+    ``executor`` runs the steps ``in_process`` (default), in ``workers`` processes
+    (``multiprocess``) or on a Dask cluster (``dask``, at ``dask_address`` or local).
     Without ``instance``, an ephemeral instance is used (nothing persists), as with
     Dagster's ``materialize``. Returns a result with ``success``, ``run_id`` and
     ``output_for(key, partition)``; with ``raise_on_error=True`` a failed step raises.
     """
     defs = as_definitions(assets_or_defs, resources)
+    execution = ExecutionOptions(executor, workers, dask_address, no_wait)
     instance = instance or Instance.ephemeral()
     partitions = PartitionSelection(
         keys=tuple([partition_key] if partition_key else []) + tuple(partition_keys or ()),
@@ -87,6 +102,7 @@ def materialize(
         tags=tags,
         selection_text=_selection_text(selection),
         on_event=on_event,
+        execution=execution,
     )
     if raise_on_error and not result.success:
         failures = "; ".join(
@@ -104,12 +120,7 @@ def as_definitions(
     if isinstance(assets_or_defs, Definitions):
         if not resources:
             return assets_or_defs
-        return Definitions(
-            assets_or_defs.assets,
-            resources={**assets_or_defs.resources, **resources},
-            io_managers=assets_or_defs.io_managers,
-            asset_checks=assets_or_defs.asset_checks,
-        )
+        return assets_or_defs.with_resources(resources)
     objects = [assets_or_defs] if isinstance(assets_or_defs, AssetsDefinition) else assets_or_defs
     checks = [obj for obj in objects if isinstance(obj, AssetChecksDefinition)]
     assets = [obj for obj in objects if not isinstance(obj, AssetChecksDefinition)]
@@ -168,10 +179,13 @@ def execute_plan(
     tags: Mapping[str, str] | None = None,
     selection_text: str = "*",
     on_event: Callable[[EventRecord], None] | None = None,
+    execution: ExecutionOptions | None = None,
 ) -> MaterializeResult:
     """Run ``plan`` as a new run: validate config, record the run, execute, record the end."""
+    execution = execution or ExecutionOptions()
     configs = resolve_run_config(defs.graph, [s.assets_def for s in plan.steps], run_config)
     storage = instance.storage
+    reconcile_runs(storage)  # frees leases and slots of runs that died
     io_managers = io_managers_for(defs, instance.storage_dir)
     run_id = uuid.uuid4().hex
     started = time.time()
@@ -183,24 +197,39 @@ def execute_plan(
             started_at=started,
             selection=selection_text,
             asset_keys=tuple(key.to_string() for key in plan.selected_keys),
-            tags=_run_tags(plan, tags),
+            tags=_run_tags(plan, tags, execution),
             run_config=dict(run_config or {}),
         )
     )
 
-    def record(events: list[EventRecord]) -> None:
-        if not events:
-            return
-        storage.store_events(events)
+    def notify(events: list[EventRecord]) -> None:
         if on_event is not None:
             for event in events:
                 on_event(event)
 
+    def record(events: list[EventRecord]) -> None:
+        storage.store_events(events)
+        notify(events)
+
     record([EventRecord(run_id, EventType.RUN_START, started, message=f"{len(plan)} steps")])
     outcomes: dict[str, StepOutcome] = {}
+    settings = CoordinatorSettings(
+        pools={**pools_from_pyproject(), **defs.pools},
+        default_retry=defs.retry_policy,
+        no_wait=execution.no_wait,
+    )
+    status = RunStatus.SUCCESS
     error: str | None = None
     try:
-        with resources_for_run(defs.resources, run_id) as resources:
+        with (
+            RunHeartbeat(
+                storage,
+                run_id,
+                settings.cancel,
+                interrupt_main=execution.executor == "in_process",
+            ),
+            resources_for_run(defs.resources, run_id) as resources,
+        ):
             env = StepEnvironment(
                 run_id=run_id,
                 graph=defs.graph,
@@ -210,31 +239,80 @@ def execute_plan(
                 run_config=dict(run_config or {}),
                 checks=defs.checks_by_asset,
             )
-            versions = RunDataVersions(defs.graph, plan, storage)
-            outcomes = execute_in_process(plan, env, record, versions)
+            launcher = make_launcher(
+                execution.executor,
+                env,
+                lambda: make_payload(defs, run_id, instance.storage_dir, run_config or {}),
+                workers=execution.workers,
+                dask_address=execution.dask_address,
+            )
+            try:
+                versions = RunDataVersions(defs.graph, plan, storage)
+                coordinator = Coordinator(
+                    plan, run_id, storage, launcher, versions, notify, settings
+                )
+                outcomes = coordinator.run()
+            finally:
+                launcher.close()
+        if settings.cancel.is_set():
+            status, error = RunStatus.CANCELED, "canceled on request"
+        else:
             failed = [o.step_key for o in outcomes.values() if o.status == "failure"]
             if failed:
-                error = f"{len(failed)} step(s) failed: {', '.join(failed)}"
+                status = RunStatus.FAILURE
+                error = f"{len(failed)} step(s) failed: {', '.join(failed[:20])}"
+                if len(failed) > 20:
+                    error += f" and {len(failed) - 20} more"
     except BaseException as exc:
         error = f"run aborted: {type(exc).__name__}: {exc}"
         _finish(storage, run_id, RunStatus.FAILURE, error, record)
         raise
-    status = RunStatus.FAILURE if error else RunStatus.SUCCESS
     _finish(storage, run_id, status, error, record)
     return MaterializeResult(
         run_id=run_id,
-        success=error is None,
+        success=status is RunStatus.SUCCESS,
         plan=plan,
         outcomes=outcomes,
         graph=defs.graph,
         io_managers=io_managers,
+        status=status.value,
+        instance=instance,
     )
 
 
-def _run_tags(plan: ExecutionPlan, tags: Mapping[str, str] | None) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class ExecutionOptions:
+    """Where and how a run's steps execute.
+
+    ``executor``: ``in_process`` (default), ``multiprocess`` (``workers`` processes) or
+    ``dask`` (the cluster at ``dask_address``, else a local one with ``workers`` workers).
+    ``no_wait``: fail a step at once when another run is materializing one of its
+    partitions, instead of waiting for it.
+    """
+
+    executor: str = "in_process"
+    workers: int | None = None
+    dask_address: str | None = None
+    no_wait: bool = False
+
+    def __post_init__(self) -> None:
+        if self.executor not in EXECUTORS:
+            raise UsageError(
+                f"Unknown executor '{self.executor}': use one of {', '.join(EXECUTORS)}."
+            )
+        if self.workers is not None and self.workers < 1:
+            raise UsageError(f"--workers must be at least 1, got {self.workers}.")
+
+
+def _run_tags(
+    plan: ExecutionPlan, tags: Mapping[str, str] | None, execution: ExecutionOptions
+) -> dict[str, str]:
     run_tags = dict(tags or {})
+    if execution.executor != "in_process":
+        run_tags.setdefault(EXECUTOR_TAG, execution.executor)
     if plan.partitions is not None and not plan.partitions.is_empty:
         run_tags.setdefault(PARTITIONS_TAG, plan.partitions.describe())
+        run_tags.setdefault(PARTITION_SELECTION_TAG, plan.partitions.to_json())
     return run_tags
 
 
@@ -246,7 +324,10 @@ def _finish(
     record: Callable[[list[EventRecord]], None],
 ) -> None:
     ended = time.time()
-    event_type = EventType.RUN_SUCCESS if status is RunStatus.SUCCESS else EventType.RUN_FAILURE
+    event_type = {
+        RunStatus.SUCCESS: EventType.RUN_SUCCESS,
+        RunStatus.CANCELED: EventType.RUN_CANCELED,
+    }.get(status, EventType.RUN_FAILURE)
     record([EventRecord(run_id, event_type, ended, message=error)])
     storage.update_run(run_id, status=status, ended_at=ended, error=error)
 

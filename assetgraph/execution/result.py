@@ -26,9 +26,14 @@ class MaterializeResult:
         outcomes: Mapping[str, StepOutcome],
         graph: AssetGraph,
         io_managers: Mapping[str, Any],
+        status: str | None = None,
+        instance: Any = None,
     ) -> None:
         self.run_id = run_id
         self.success = success
+        self.status = status or ("success" if success else "failure")
+        # Held so that an ephemeral instance (and its stored values) lives as long as this.
+        self.instance = instance
         self.plan = plan
         self.step_outcomes = dict(outcomes)
         self._graph = graph

@@ -88,8 +88,10 @@ def _status_text(asset: LineageAsset) -> str:
     counts = asset.status.partitions
     if counts is None:
         return asset.status.status
-    return f"{asset.status.status} {counts.materialized}/{counts.total}" + (
-        f", {counts.failed} failed" if counts.failed else ""
+    return (
+        f"{asset.status.status} {counts.materialized}/{counts.total}"
+        + (f", {counts.stale} stale" if counts.stale else "")
+        + (f", {counts.failed} failed" if counts.failed else "")
     )
 
 

@@ -25,9 +25,10 @@ Each asset:
   ``TimeWindowPartitionMapping(start_offset=-6, end_offset=0)``);
 - ``downstream``: list of keys. Both lists hold every direct neighbour, including those
   outside ``--select``;
-- ``status``: ``status`` (``materialized``, ``partial``, ``missing`` or ``failed``),
-  ``last_materialization`` (``{run_id, timestamp}`` or null; unpartitioned assets only) and
-  ``partitions`` (``{total, materialized, failed, missing}`` or null when unpartitioned).
+- ``status``: ``status`` (``materialized``, ``partial``, ``stale``, ``missing`` or
+  ``failed``), ``last_materialization`` (``{run_id, timestamp}`` or null; unpartitioned
+  assets only) and ``partitions`` (``{total, materialized, failed, missing, stale}`` or
+  null when unpartitioned; ``stale`` counts materialized partitions that are out of date).
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ def _asset(asset: LineageAsset) -> dict[str, Any]:
                 "materialized": counts.materialized,
                 "failed": counts.failed,
                 "missing": counts.missing,
+                "stale": counts.stale,
             },
         },
     }

@@ -29,9 +29,7 @@ def _v2_data_version_event_id(conn: Connection) -> None:
 def _v3_execution_and_automation(conn: Connection) -> None:
     """Run cancellation, concurrency slots, asset leases, automation ticks, cursors and the
     daemon lease."""
-    conn.execute(
-        text("ALTER TABLE runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0")
-    )
+    conn.execute(text("ALTER TABLE runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0"))
     tables = [
         schema.concurrency_slots,
         schema.asset_leases,

@@ -58,6 +58,10 @@ class RunRecord:
     started_at: float | None = None
     ended_at: float | None = None
     error: str | None = None
+    pid: int | None = None
+    hostname: str | None = None
+    heartbeat_at: float | None = None
+    cancel_requested: bool = False
 
     @property
     def duration(self) -> float | None:

@@ -66,13 +66,18 @@ class SqlStorage:
     def _where(self) -> str:
         return self.display_url
 
-    def _write(self, work: Any) -> Any:
+    def write(self, work: Any) -> Any:
+        """Run ``work(connection)`` in one write transaction (retried while SQLite is locked)."""
         self._ensure_schema()
         return run_write(self.engine, work, self._where)
 
-    def _read(self, work: Any) -> Any:
+    def read(self, work: Any) -> Any:
+        """Run ``work(connection)`` on a connection; database errors become StorageError."""
         self._ensure_schema()
         return run_read(self.engine, work, self._where)
+
+    _write = write
+    _read = read
 
     def dispose(self) -> None:
         """Close every pooled connection (the storage stays usable)."""
@@ -160,18 +165,17 @@ class SqlStorage:
         """
         if not events:
             return []
-        rows = [_event_row(event) for event in events]
+        ids: list[int] = self._write(lambda conn: self.write_events(conn, events))
+        return ids
 
-        def work(conn: Connection) -> list[int]:
-            result = conn.execute(
-                insert(schema.events).returning(schema.events.c.id, sort_by_parameter_order=True),
-                rows,
-            )
-            ids = [int(row[0]) for row in result]
-            _index_events(conn, events, ids)
-            return ids
-
-        ids: list[int] = self._write(work)
+    def write_events(self, conn: Connection, events: Sequence[EventRecord]) -> list[int]:
+        """Append ``events`` and update the index inside the caller's transaction."""
+        result = conn.execute(
+            insert(schema.events).returning(schema.events.c.id, sort_by_parameter_order=True),
+            [_event_row(event) for event in events],
+        )
+        ids = [int(row[0]) for row in result]
+        _index_events(conn, events, ids)
         return ids
 
     def events_for_run(
@@ -478,6 +482,10 @@ def _run_record(row: Any) -> RunRecord:
         started_at=row["started_at"],
         ended_at=row["ended_at"],
         error=row["error"],
+        pid=row["pid"],
+        hostname=row["hostname"],
+        heartbeat_at=row["heartbeat_at"],
+        cancel_requested=bool(row["cancel_requested"]),
     )
 
 

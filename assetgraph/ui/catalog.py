@@ -83,7 +83,9 @@ def summarize_asset(
             materialized=counts.materialized,
             failed=counts.failed,
             missing=counts.missing,
+            stale=counts.stale,
         ),
+        source=graph.is_source(key),
     )
 
 
@@ -163,10 +165,13 @@ def partitions(
     graph: AssetGraph, key: AssetKey, storage: SqlStorage, now: datetime
 ) -> PartitionsOut:
     """The partitions health strip: runs of equal status, ranges collapsed."""
+    from assetgraph.staleness import compute_staleness
+
     partitions_def = graph.partitions_def(key)
     if partitions_def is None:
         return PartitionsOut(key=key.to_string(), partitioned=False, total=1, ranges=[])
-    ranges = partition_status_ranges(key, partitions_def, storage, current_time=now)
+    stale = compute_staleness(graph, [key], storage, now)[key].stale
+    ranges = partition_status_ranges(key, partitions_def, storage, current_time=now, stale=stale)
     return PartitionsOut(
         key=key.to_string(),
         partitioned=True,

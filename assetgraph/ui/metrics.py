@@ -89,7 +89,13 @@ def render_metrics(storage: SqlStorage, assets: list[AssetSummary]) -> str:
     lines += _family(
         "assetgraph_stale_assets",
         "gauge",
-        "Assets whose materialization is stale. Always 0 for now: staleness is not computed yet.",
-        [f"assetgraph_stale_assets {by_status.get('stale', 0)}"],
+        "Assets with at least one stale partition (materialized, but its code or an upstream "
+        "changed since; 'assetgraph status' says why).",
+        [f"assetgraph_stale_assets {sum(1 for asset in assets if _has_stale(asset))}"],
     )
     return "\n".join(lines) + "\n"
+
+
+def _has_stale(asset: AssetSummary) -> bool:
+    """Stale by summary, or with stale partitions behind a summary that wins (failed)."""
+    return asset.status == "stale" or bool(asset.partitions and asset.partitions.stale)

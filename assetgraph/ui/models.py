@@ -16,6 +16,7 @@ class PartitionCountsOut(BaseModel):
     materialized: int
     failed: int
     missing: int
+    stale: int = Field(0, description="Materialized partitions that are out of date.")
 
 
 class AssetSummary(BaseModel):
@@ -31,6 +32,9 @@ class AssetSummary(BaseModel):
     last_materialized_at: float | None = Field(description="Unix seconds, any partition.")
     last_run_id: str | None
     partitions: PartitionCountsOut | None
+    source: bool = Field(
+        False, description="A source asset: read by its downstream, never materialized here."
+    )
 
 
 class StatusStyle(BaseModel):

@@ -18,6 +18,9 @@ REGISTRY: dict[str, str] = {
     "S3": "bench.scenarios.s3_backfill",
     "S4": "bench.scenarios.s4_staleness",
     "S5": "bench.scenarios.s5_definitions",
+    "S8": "bench.scenarios.s8_automation",
+    "S6": "bench.scenarios.s6_parallel",
+    "S7": "bench.scenarios.s7_overhead",
     "S10": "bench.scenarios.s10_dynamic",
 }
 

@@ -6,9 +6,9 @@ key: one step per key under the default backfill policy, one step for the whole 
 under ``BackfillPolicy.single_run()`` (the third case, which isolates planning over ranges
 from building a million steps).
 
-assetgraph, case ``add``: the core phase is ``instance.add_dynamic_partitions``, which validates every key (as ``assetgraph partitions
-add`` does; its share is reported in ``extra``) and stores them with
-``instance.storage.add_dynamic_partitions(name, keys)`` into SQLite on disk.
+assetgraph, case ``add``: the core phase is ``instance.add_dynamic_partitions(name,
+keys)``, which validates every key (as ``assetgraph partitions add`` does) and stores them
+into SQLite on disk.
 Cases ``plan`` / ``plan single-run``: the keys are added first (untimed); the core phase
 is ``plan_for_selection(defs, "items", None, PartitionSelection(missing=True),
 instance=instance)``, which reads the keys and what is materialized from the database.

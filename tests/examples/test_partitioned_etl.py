@@ -8,6 +8,7 @@ by the re-run.
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import math
 import sqlite3
@@ -34,9 +35,8 @@ PARTITIONED = ("raw_events", "cleaned_events", "rolling_7d")
 
 
 def cli(*args: str) -> str:
-    done = subprocess.run(
-        [*CLI, *args, "-f", str(DEFS)], capture_output=True, text=True, timeout=120
-    )
+    location = [] if args[0] == "runs" else ["-f", str(DEFS)]  # runs commands read no code
+    done = subprocess.run([*CLI, *args, *location], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, f"assetgraph {' '.join(args)} failed:\n{done.stderr}"
     return done.stdout
 
@@ -169,3 +169,93 @@ def test_partitions_status_and_list_after_a_backfill(isolated_home: Path) -> Non
 
     planned = cli("materialize", "--select", "*", "--missing", "--dry-run")
     assert "Plan: 87 step(s)" in planned  # 29 days x 3 assets; summary already exists
+
+
+def cli_failing(*args: str) -> str:
+    done = subprocess.run(
+        [*CLI, *args, "-f", str(DEFS)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1, f"assetgraph {' '.join(args)} should fail:\n{done.stdout}"
+    return done.stdout + done.stderr
+
+
+def test_a_bad_day_is_stopped_by_the_schema_and_the_check(
+    isolated_home: Path, example: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad, next_day = "2025-01-08", "2025-01-09"
+    cli("materialize", "--select", "*", "--partition-range", "2025-01-01...2025-01-09")
+    stored = isolated_home / "parquet" / "cleaned_events" / f"{bad}.parquet"
+    before = stored.read_bytes()
+    warehouse = isolated_home / "warehouse.db"
+
+    def rolling_rows(day: str) -> list[Any]:
+        with sqlite3.connect(warehouse) as conn:
+            return conn.execute(
+                "SELECT user_id, events, amount FROM rolling_7d WHERE day = ? ORDER BY user_id",
+                (day,),
+            ).fetchall()
+
+    rolling_before = {day: rolling_rows(day) for day in (bad, next_day)}
+
+    # The source delivers the day broken: amounts in cents, timestamps 12 hours late.
+    monkeypatch.setenv(example.BAD_DAYS_ENV, bad)
+    output = cli_failing(
+        "materialize", "--select", "*", "--partition", bad, "--partition", next_day
+    )
+    assert "1 failed, 3 skipped" in output, output
+    run_id = json.loads(cli("runs", "list", "--json", "--limit", "1"))[0]["run_id"]
+    events = json.loads(cli("runs", "show", run_id, "--json"))["events"]
+    outcome = {"step_success": "success", "step_failure": "failure", "step_skipped": "skipped"}
+    steps = {e["step_key"]: outcome[e["event_type"]] for e in events if e["event_type"] in outcome}
+    assert steps == {
+        f"raw_events[{bad}]": "success",
+        f"raw_events[{next_day}]": "success",
+        f"cleaned_events[{bad}]": "failure",
+        f"cleaned_events[{next_day}]": "success",
+        f"rolling_7d[{bad}]": "skipped",
+        f"rolling_7d[{next_day}]": "skipped",  # it reads the 7 days up to it, the bad one too
+        "summary": "skipped",
+    }
+
+    # Nothing of the bad day was stored past the checks: the file and the tables are intact.
+    assert stored.read_bytes() == before, "the previous cleaned_events file was overwritten"
+    assert {day: rolling_rows(day) for day in (bad, next_day)} == rolling_before
+
+    # The check results, with pandera's failure cases, in the event log ...
+    checks = {
+        (e["asset_key"], e["payload"]["check_name"], e["partition_key"]): e["payload"]
+        for e in events
+        if e["event_type"] == "asset_check_evaluation"
+    }
+    schema = checks[("cleaned_events", "pandera_schema", bad)]
+    assert schema["passed"] is False and schema["blocking"] is True
+    (case,) = schema["failure_cases"]["cases"]
+    assert case["column"] == "amount" and case["check"] == "less_than_or_equal_to(1000.0)"
+    assert case["count"] > 200 and all(value > 1000 for value in case["values"])
+    custom = checks[("cleaned_events", "events_on_their_day", bad)]
+    assert custom["passed"] is False and custom["metadata"]["events_outside_day"] > 0
+    assert checks[("cleaned_events", "events_on_their_day", next_day)]["passed"] is True
+
+    # ... in 'runs show' ...
+    shown = cli("runs", "show", run_id)
+    assert f"FAILED   cleaned_events[{bad}] schema CleanedEvents (blocking)" in shown
+    assert "column amount: less_than_or_equal_to(1000.0):" in shown
+    assert f"FAILED   cleaned_events[{bad}] events_on_their_day (blocking)" in shown
+
+    # ... and in 'status'.
+    status = cli("status")
+    assert f"cleaned_events[{bad}]: check pandera_schema failed (blocking, run {run_id[:8]})" in (
+        status
+    )
+    assert "  amount: less_than_or_equal_to(1000.0), " in status
+    assert f"cleaned_events[{bad}]: check events_on_their_day failed (blocking" in status
+    rows = {row["key"]: row for row in json.loads(cli("status", "--json"))}
+    failing = [c["name"] for c in rows["cleaned_events"]["checks"] if not c["passed"]]
+    assert failing == ["pandera_schema", "events_on_their_day"]
+
+    # The source fixed, the day goes through and its checks pass again.
+    monkeypatch.delenv(example.BAD_DAYS_ENV)
+    cli("materialize", "--select", "*", "--partition", bad, "--partition", next_day)
+    assert pd.read_parquet(stored).equals(pd.read_parquet(io.BytesIO(before)))
+    rows = {row["key"]: row for row in json.loads(cli("status", "--json"))}
+    assert all(c["passed"] for c in rows["cleaned_events"]["checks"])

@@ -258,3 +258,11 @@ def test_default_instance_is_ephemeral(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.chdir(tmp_path)
     assert materialize([numbers]).success
     assert not (tmp_path / ".assetgraph").exists()
+
+
+def test_an_ephemeral_instance_lives_as_long_as_the_result() -> None:
+    import gc
+
+    result = materialize([numbers, doubled])
+    gc.collect()
+    assert result.output_for("doubled") == [2, 4, 6]

@@ -75,7 +75,7 @@ def test_partitioned_document_validates(
     assert assets["raw_events"]["status"] == {
         "status": "partial",
         "last_materialization": None,
-        "partitions": {"total": 10, "materialized": 3, "failed": 0, "missing": 7},
+        "partitions": {"total": 10, "materialized": 3, "failed": 0, "missing": 7, "stale": 0},
     }
     (upstream,) = assets["weekly"]["upstream"]
     assert upstream["partition_mapping"] == {

@@ -24,6 +24,7 @@ def test_catalog_lists_every_asset_with_status_and_last_materialization(
         "materialized": 3,
         "failed": 0,
         "missing": 7,
+        "stale": 0,
     }
     assert by_key["raw_orders"]["last_materialized_at"] is not None
     assert by_key["revenue"]["status"] == "missing"
@@ -199,7 +200,7 @@ def test_metrics_are_prometheus_text(client: TestClient) -> None:
     assert 'assetgraph_step_duration_seconds_count{status="success"} 6' in text
     assert 'assetgraph_step_duration_seconds_bucket{status="failure",le="+Inf"} 1' in text
     assert "assetgraph_stale_assets 0" in text
-    assert "staleness is not computed yet" in text
+    assert "# HELP assetgraph_stale_assets Assets with at least one stale partition" in text
 
 
 def test_openapi_documents_the_api(client: TestClient) -> None:

@@ -237,3 +237,31 @@ def test_lineage_of_1000_assets_lays_out_and_stays_usable(
 
 def test_many_assets_source_is_valid_python() -> None:
     compile(textwrap.dedent(many_assets_source(20, 3)), "defs.py", "exec")
+
+
+def test_stale_assets_in_the_catalog_the_health_strip_and_a_source_page(
+    page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.ui.test_stale import build_stale_site
+
+    site = build_stale_site(tmp_path / "stale", monkeypatch)
+    live = start_live_server(create_app(site.state))
+    try:
+        open_page(page, live.url + "/")
+        page.select_option("#status", "stale")
+        rows = page.locator("#catalog tbody tr")
+        assert [r.get_attribute("data-key") for r in rows.all()] == ["cleaned_orders", "revenue"]
+        assert "2 stale" in page.locator("tr[data-key=cleaned_orders]").inner_text()
+        page.click("tr[data-key=cleaned_orders] a")
+        page.wait_for_url("**/assets/cleaned_orders")
+        page.wait_for_selector("body[data-ready=true]")
+        assert page.locator("#asset-status").inner_text() == "stale"
+        segment = page.locator('#strip .seg[data-first="2025-01-02"][data-last="2025-01-03"]')
+        segment.wait_for()
+        assert segment.get_attribute("data-status") == "stale"
+        shot(page, tmp_path, "asset-stale")
+        open_page(page, live.url + "/assets/price_list")
+        assert "never materializes it" in page.locator("#source-note").inner_text()
+        assert page.locator("#materialize button").count() == 0
+    finally:
+        stop_live_server(live)

@@ -32,7 +32,7 @@
         el("dt", { text: "Code version" }), el("dd", { class: "mono", id: "code-version", text: d.code_version }),
         el("dt", { text: "IO manager" }), el("dd", { class: "mono", text: d.io_manager_key }),
         el("dt", { text: "Last materialized" }), el("dd", { title: ag.fmtTime(s.last_materialized_at), text: ag.fmtAgo(s.last_materialized_at) }),
-        s.partitions ? [el("dt", { text: "Partitions" }), el("dd", { text: `${s.partitions.materialized} of ${s.partitions.total} materialized, ${s.partitions.failed} failed, ${s.partitions.missing} missing` })] : [],
+        s.partitions ? [el("dt", { text: "Partitions" }), el("dd", { text: `${s.partitions.materialized} of ${s.partitions.total} materialized, ${s.partitions.stale} stale, ${s.partitions.failed} failed, ${s.partitions.missing} missing` })] : [],
         d.partitions_def ? [el("dt", { text: "Partitions definition" }), el("dd", { class: "mono", text: describePartitions(d.partitions_def) })] : [],
         el("dt", { text: "Tags" }), el("dd", {}, tags.length ? tags : "—"),
         el("dt", { text: "Owners" }), el("dd", { text: s.owners.join(", ") || "—" }),
@@ -64,7 +64,9 @@
     return b;
   }
   launchPanel.append(el("h2", { text: "Materialize" }));
-  if (partitioned) {
+  if (detail.summary.source) {
+    launchPanel.append(el("p", { id: "source-note", class: "muted", text: "A source asset: its assets downstream read it, but assetgraph never materializes it. 'assetgraph observe' records its current version." }));
+  } else if (partitioned) {
     launchPanel.append(
       el("div", { class: "controls" }, partitionInput, button("materialize-partition", "Materialize partition", () => ({ partition: partitionInput.value.trim() }))),
       el("div", { class: "controls" }, rangeFirst, el("span", { text: "…" }), rangeLast, button("materialize-range", "Materialize range", () => ({ partition_range: { first: rangeFirst.value.trim(), last: rangeLast.value.trim() } }))),

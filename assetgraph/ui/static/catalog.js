@@ -46,7 +46,7 @@
       el("td", {}, el("a", { href: ag.assetHref(asset.key), class: "key", text: asset.key })),
       el("td", { text: asset.group }),
       el("td", {}, ag.badge(asset.status)),
-      el("td", { text: parts ? `${parts.materialized} / ${parts.total}` + (parts.failed ? ` (${parts.failed} failed)` : "") : "—" }),
+      el("td", { text: parts ? `${parts.materialized} / ${parts.total}` + (parts.stale ? ` (${parts.stale} stale)` : "") + (parts.failed ? ` (${parts.failed} failed)` : "") : "—" }),
       el("td", { title: ag.fmtTime(asset.last_materialized_at), text: ag.fmtAgo(asset.last_materialized_at, now) }),
       el("td", { class: "desc", text: asset.description || "" })
     );

@@ -1,0 +1,317 @@
+"""One automation tick, end to end, and the daemon that runs ticks under a lease.
+
+A tick: read the cursors and what runs in flight cover; evaluate the policies, the
+schedules and the sensors; cut the requests into runs; record the tick with its runs
+*before* launching them (so their coverage is known even if this process dies); launch;
+store the cursors; mark the tick done. The daemon takes the ``automation`` lease before
+each tick, so two daemons on one database never both evaluate; a failing run, sensor or
+tick is recorded and the loop goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from assetgraph.automation.data_time import DATA_TIMES_CURSOR
+from assetgraph.automation.evaluator import (
+    CURSOR,
+    CursorState,
+    Evaluation,
+    EvaluationSettings,
+    evaluate,
+)
+from assetgraph.automation.runs import (
+    PlannedRun,
+    RunLauncher,
+    group_requests,
+    in_flight,
+    run_tags,
+)
+from assetgraph.automation.state import AssetState
+from assetgraph.automation.triggers import TriggerResults, evaluate_triggers
+from assetgraph.definitions import Definitions
+from assetgraph.storage.automation_store import AutomationStore
+
+LEASE = "automation"
+
+
+@dataclass(slots=True)
+class TickOutcome:
+    """What one tick did (also what ``--dry-run`` prints)."""
+
+    tick_id: int | None
+    now: datetime
+    status: str
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    payload: dict[str, Any] = field(default_factory=dict)
+    evaluation: Evaluation | None = None
+    errors: list[str] = field(default_factory=list)
+    evaluation_ms: float = 0.0
+
+    @property
+    def launched(self) -> list[dict[str, Any]]:
+        return [run for run in self.runs if not run.get("error")]
+
+
+def run_tick(
+    defs: Definitions,
+    instance: Any,
+    *,
+    now: datetime,
+    launcher: RunLauncher | None,
+    settings: EvaluationSettings | None = None,
+    dry_run: bool = False,
+    wall_clock: Callable[[], float] = time.time,
+) -> TickOutcome:
+    """Evaluate and launch one tick at ``now``; never raises for a failing tick (the
+    failure is recorded and returned), only for a broken database."""
+    settings = settings or EvaluationSettings()
+    store = AutomationStore(instance.storage)
+    started = wall_clock()
+    tick_id = None if dry_run else store.start_tick(now.timestamp(), started)
+    outcome = TickOutcome(tick_id, now, "started")
+    try:
+        clock = time.perf_counter()
+        evaluation, triggers = _evaluate(defs, store, instance, now, settings, wall_clock)
+        planned = _plan_runs(evaluation, triggers, settings, tick_id)
+        outcome.evaluation_ms = (time.perf_counter() - clock) * 1000.0
+        outcome.evaluation = evaluation
+        outcome.errors.extend(triggers.errors)
+        outcome.runs = [
+            {**run.to_json(now), "tags": run_tags(run, tick_id, now)} for run in planned
+        ]
+        outcome.payload = _payload(outcome, evaluation, triggers, dry_run)
+        if dry_run:
+            outcome.status = "dry_run"
+            return outcome
+        assert tick_id is not None
+        store.finish_tick(tick_id, "started", outcome.payload, None)
+        for request in outcome.runs:
+            _launch(launcher, request, outcome)
+        cursors = {
+            CURSOR: evaluation.cursor.to_text(),
+            DATA_TIMES_CURSOR: evaluation.data_times.to_cursor(),
+            **triggers.cursors,
+        }
+        store.set_cursors(cursors, wall_clock())
+        outcome.status = (
+            "success" if outcome.runs or triggers.notes or evaluation.decisions else "skipped"
+        )
+        outcome.payload = _payload(outcome, evaluation, triggers, dry_run)
+        store.finish_tick(tick_id, outcome.status, outcome.payload, wall_clock())
+    except Exception as exc:
+        outcome.status = "failure"
+        outcome.errors.append(f"tick failed: {type(exc).__name__}: {exc}")
+        outcome.payload = {
+            **outcome.payload,
+            "now": now.isoformat(),
+            "errors": outcome.errors,
+            "traceback": traceback.format_exc(limit=20),
+        }
+        if tick_id is not None:
+            store.finish_tick(tick_id, "failure", outcome.payload, wall_clock())
+    return outcome
+
+
+def _evaluate(
+    defs: Definitions,
+    store: AutomationStore,
+    instance: Any,
+    now: datetime,
+    settings: EvaluationSettings,
+    wall_clock: Callable[[], float],
+) -> tuple[Evaluation, TriggerResults]:
+    cursor = CursorState.from_text(store.get_cursor(CURSOR))
+    flying = in_flight(defs, store, now, wall_clock())
+    evaluation = evaluate(
+        defs,
+        store,
+        now,
+        in_flight=flying,
+        settings=settings,
+        cursor=cursor,
+        data_times_text=store.get_cursor(DATA_TIMES_CURSOR),
+    )
+    triggers = (
+        evaluate_triggers(defs, store, AssetState(defs.graph, store, now), instance)
+        if defs.schedules or defs.sensors
+        else TriggerResults()
+    )
+    return evaluation, triggers
+
+
+def _plan_runs(
+    evaluation: Evaluation,
+    triggers: TriggerResults,
+    settings: EvaluationSettings,
+    tick_id: int | None,
+) -> list[PlannedRun]:
+    prefix = "dry" if tick_id is None else str(tick_id)
+    planned: list[PlannedRun] = []
+    for targets in group_requests(evaluation.state, evaluation.requested, settings.run_grouping):
+        planned.append(PlannedRun(f"{prefix}-{len(planned) + 1}", "automation", targets))
+    for request in triggers.requests:
+        planned.append(
+            PlannedRun(
+                f"{prefix}-{len(planned) + 1}",
+                request.origin,
+                request.targets,
+                request.tags,
+                request.run_config,
+            )
+        )
+    return planned
+
+
+def _launch(launcher: RunLauncher | None, request: dict[str, Any], outcome: TickOutcome) -> None:
+    if launcher is None:
+        request["error"] = "no launcher"
+        return
+    try:
+        request["run_id"] = launcher.launch(request)
+    except Exception as exc:  # the run could not start: record it, go on with the others
+        request["error"] = f"{type(exc).__name__}: {exc}"
+        outcome.errors.append(f"request {request['request_id']} failed to launch: {exc}")
+
+
+def _payload(
+    outcome: TickOutcome, evaluation: Evaluation, triggers: TriggerResults, dry_run: bool
+) -> dict[str, Any]:
+    return {
+        "now": outcome.now.isoformat(),
+        "dry_run": dry_run,
+        "full": evaluation.full,
+        "runs": [
+            {key: run.get(key) for key in ("request_id", "origin", "targets", "run_id", "error")}
+            for run in outcome.runs
+        ],
+        "assets": {
+            key.to_string(): decision.to_json()
+            for key, decision in sorted(
+                evaluation.decisions.items(), key=lambda kv: kv[0].to_string()
+            )
+        },
+        "schedules": {k: v for k, v in triggers.notes.items() if k.startswith("schedule:")},
+        "sensors": {k: v for k, v in triggers.notes.items() if k.startswith("sensor:")},
+        "errors": outcome.errors,
+        "evaluation_ms": round(outcome.evaluation_ms, 2),
+    }
+
+
+# -- the daemon ----------------------------------------------------------------------------
+
+
+class AutomationDaemon:
+    """Runs ticks every ``interval`` seconds while it holds the ``automation`` lease.
+
+    ``clock`` gives each tick's ``now`` (injectable for tests); ``wall_clock`` times the
+    lease, which is about processes, not about the simulated time of ticks.
+    """
+
+    def __init__(
+        self,
+        defs: Definitions,
+        instance: Any,
+        *,
+        launcher: RunLauncher | None,
+        settings: EvaluationSettings | None = None,
+        interval: float = 30.0,
+        clock: Callable[[], datetime] | None = None,
+        wall_clock: Callable[[], float] = time.time,
+        holder: str | None = None,
+        lease_seconds: float | None = None,
+    ) -> None:
+        self.defs = defs
+        self.instance = instance
+        self.store = AutomationStore(instance.storage)
+        self.launcher = launcher
+        self.settings = settings or EvaluationSettings()
+        self.interval = interval
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.wall_clock = wall_clock
+        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.lease_seconds = lease_seconds or max(60.0, 3 * interval)
+        self.other_holder: str | None = None
+
+    def acquire(self) -> bool:
+        """Take or renew the lease; False when another live daemon holds it."""
+        now = self.wall_clock()
+        holder = self.store.acquire_lease(LEASE, self.holder, now, self.lease_seconds)
+        if holder != self.holder and holder_is_dead(holder):
+            holder = self.store.acquire_lease(
+                LEASE, self.holder, now, self.lease_seconds, take_from=holder
+            )
+        self.other_holder = None if holder == self.holder else holder
+        return holder == self.holder
+
+    def release(self) -> None:
+        self.store.release_lease(LEASE, self.holder)
+
+    def tick(self, now: datetime | None = None, *, dry_run: bool = False) -> TickOutcome | None:
+        """One tick if this daemon holds the lease (None otherwise)."""
+        if not dry_run and not self.acquire():
+            return None
+        return run_tick(
+            self.defs,
+            self.instance,
+            now=now or self.clock(),
+            launcher=self.launcher,
+            settings=self.settings,
+            dry_run=dry_run,
+            wall_clock=self.wall_clock,
+        )
+
+    def run(
+        self,
+        stop: threading.Event | None = None,
+        *,
+        max_ticks: int | None = None,
+        on_tick: Callable[[TickOutcome | None], None] | None = None,
+    ) -> None:
+        """Tick every ``interval`` seconds until ``stop`` is set (or ``max_ticks`` ran)."""
+        stop = stop or threading.Event()
+        count = 0
+        try:
+            while not stop.is_set():
+                try:
+                    outcome = self.tick()
+                except Exception as exc:  # the database is away: wait and retry
+                    outcome = None
+                    self.other_holder = f"(error: {exc})"
+                if on_tick is not None:
+                    on_tick(outcome)
+                count += 1
+                if max_ticks is not None and count >= max_ticks:
+                    break
+                stop.wait(self.interval)
+        finally:
+            with contextlib.suppress(Exception):
+                self.release()
+
+
+def holder_is_dead(holder: str) -> bool:
+    """True when ``holder`` names a process on this host that no longer runs."""
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False

@@ -1,0 +1,523 @@
+"""The tick evaluator: which (asset, partition) pairs to build now, and why.
+
+The algorithm, for one tick at ``now`` (all reads are a few bulk queries):
+
+1. Read the event log after the cursor: the assets materialized, observed or failed since
+   the last tick. Read which partitions runs in flight (or just launched) will build.
+2. Pick the candidates: assets downstream of a change, assets left unresolved by the last
+   tick, time-partitioned assets with a new window, freshness policies whose deadline came
+   (or whose asset changed), on_cron assets whose tick passed — every asset on the first
+   tick or after the definitions changed. Nothing else is looked at.
+3. Freshness first: for each candidate policy that needs newer data than the asset has,
+   walk upstream and mark what must be built (the asset, and lazy or eager upstreams too
+   old or missing) — ``freshness_needs``.
+4. Walk the candidates in topological order (adding the eager children of whatever gets
+   requested): eager assets want their missing partitions (within the catch-up horizon,
+   capped per tick), partitions whose upstream has newer data, and partitions reading
+   something requested this tick; on_cron assets want their latest partition when a tick
+   passed and it is missing or behind; add what freshness marked. Then drop what runs in
+   flight cover, what waits on missing or in-flight upstream partitions, and what failed
+   last time with nothing new upstream. What is left is requested.
+5. Record, for every asset looked at, the conditions that held and why it was or was not
+   requested; the next cursor remembers the unresolved assets and the next deadlines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from assetgraph.automation import conditions
+from assetgraph.automation.conditions import Covered, Finding
+from assetgraph.automation.data_time import DataTimes
+from assetgraph.automation.freshness_needs import FreshnessNeeds
+from assetgraph.automation.policies import (
+    AutomationPolicy,
+    FreshnessPolicy,
+    next_tick,
+    previous_tick,
+)
+from assetgraph.automation.state import AssetState, ranges_text, subset_from_json, subset_to_json
+from assetgraph.definitions import Definitions
+from assetgraph.keys import AssetKey
+from assetgraph.partitions.subset import PartitionsSubset
+from assetgraph.storage.automation_store import AutomationStore
+
+CURSOR = "automation"
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationSettings:
+    """How the evaluator behaves.
+
+    ``catch_up``: how far back missing partitions are filled when automation starts (or
+    resumes after a pause longer than ``pause_after``); None means the latest window only.
+    ``run_grouping``: ``"partitions_set"`` (one run per set of partitions, runs that depend
+    on each other merged) or ``"tick"`` (one run for everything a tick requests).
+    """
+
+    catch_up: timedelta | None = None
+    pause_after: timedelta = timedelta(hours=2)
+    run_grouping: str = "partitions_set"
+
+
+@dataclass(slots=True)
+class AssetDecision:
+    """What the tick concluded for one asset: what it requested, and why (not)."""
+
+    key: AssetKey
+    requested: PartitionsSubset | None = None
+    reasons: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "requested": None if not self.requested else subset_to_json(self.requested),
+            "reasons": self.reasons,
+            "skipped": self.skipped,
+        }
+
+
+@dataclass(slots=True)
+class CursorState:
+    """What one tick leaves for the next (stored as JSON in the ``automation`` cursor)."""
+
+    event_id: int = 0
+    evaluated_at: float | None = None
+    horizon: float = 0.0
+    digest: str = ""
+    pending: list[str] = field(default_factory=list)
+    checks: dict[str, float] = field(default_factory=dict)
+    cron: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_text(cls, text: str | None) -> CursorState | None:
+        if not text:
+            return None
+        try:
+            data = json.loads(text)
+            return cls(
+                event_id=int(data["event_id"]),
+                evaluated_at=data.get("evaluated_at"),
+                horizon=float(data.get("horizon", 0.0)),
+                digest=str(data.get("digest", "")),
+                pending=list(data.get("pending", [])),
+                checks={str(k): float(v) for k, v in data.get("checks", {}).items()},
+                cron={str(k): float(v) for k, v in data.get("cron", {}).items()},
+            )
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def to_text(self) -> str:
+        return json.dumps(
+            {
+                "v": 1,
+                "event_id": self.event_id,
+                "evaluated_at": self.evaluated_at,
+                "horizon": self.horizon,
+                "digest": self.digest,
+                "pending": self.pending,
+                "checks": self.checks,
+                "cron": self.cron,
+            },
+            separators=(",", ":"),
+        )
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """The outcome of evaluating the policies at one tick."""
+
+    now: datetime
+    decisions: dict[AssetKey, AssetDecision]
+    requested: dict[AssetKey, PartitionsSubset]
+    cursor: CursorState
+    data_times: DataTimes
+    state: AssetState
+    full: bool = False
+
+    def requested_json(self) -> dict[str, list[str]]:
+        return {key.to_string(): subset_to_json(subset) for key, subset in self.requested.items()}
+
+
+InFlight = Sequence[tuple[str, Mapping[str, list[str] | None]]]
+"""Runs in flight: (label, asset key -> partition ranges, or None for every partition)."""
+
+
+def evaluate(
+    defs: Definitions,
+    store: AutomationStore,
+    now: datetime,
+    *,
+    in_flight: InFlight = (),
+    settings: EvaluationSettings | None = None,
+    cursor: CursorState | None = None,
+    data_times_text: str | None = None,
+) -> Evaluation:
+    """Evaluate every automation and freshness policy of ``defs`` at ``now``."""
+    return _Tick(
+        defs, store, now, in_flight, settings or EvaluationSettings(), cursor, data_times_text
+    ).run()
+
+
+class _Tick:
+    def __init__(
+        self,
+        defs: Definitions,
+        store: AutomationStore,
+        now: datetime,
+        in_flight: InFlight,
+        settings: EvaluationSettings,
+        cursor: CursorState | None,
+        data_times_text: str | None,
+    ) -> None:
+        self.graph = defs.graph
+        self.store = store
+        self.now = now
+        self.now_ts = now.timestamp()
+        self.settings = settings
+        self.cursor = cursor
+        self.state = AssetState(self.graph, store, now)
+        self.data_times = DataTimes.from_cursor(self.state, data_times_text)
+        self.automation: dict[AssetKey, AutomationPolicy] = {}
+        self.freshness: dict[AssetKey, FreshnessPolicy] = {}
+        for key in self.graph.all_keys:
+            if self.graph.is_source(key):
+                continue
+            spec = self.graph.spec(key)
+            if spec.automation_policy is not None:
+                self.automation[key] = spec.automation_policy
+            if spec.freshness_policy is not None:
+                self.freshness[key] = spec.freshness_policy
+        self.order = {key: i for i, key in enumerate(self.graph.all_keys)}
+        self.in_flight = in_flight
+        self.covered: dict[AssetKey, list[Covered]] = {}
+        self.decisions: dict[AssetKey, AssetDecision] = {}
+        self.requested: dict[AssetKey, PartitionsSubset] = {}
+        self.forced: dict[AssetKey, list[Finding]] = {}
+        self.pending: set[AssetKey] = set()
+
+    # -- the tick -------------------------------------------------------------------------
+
+    def run(self) -> Evaluation:
+        last_event = self.store.last_event_id()
+        digest = self._digest()
+        previous = self.cursor
+        full = previous is None or previous.digest != digest
+        resumed = (
+            previous is None
+            or previous.evaluated_at is None
+            or self.now_ts < previous.evaluated_at
+            or self.now_ts - previous.evaluated_at > self.settings.pause_after.total_seconds()
+        )
+        horizon = self.now_ts if resumed or previous is None else previous.horizon
+        changed: set[AssetKey] = set()
+        if previous is not None and not full:
+            for name, _partition, _type in self.store.changes_after(previous.event_id, last_event):
+                key = AssetKey.from_user(name)
+                if self.graph.has(key):
+                    changed.add(key)
+        self._read_in_flight()
+        self.cron = self._cron_state(previous)
+        candidates = self._candidates(previous, full, changed)
+        checks = self._freshness_pass(candidates, previous, full, changed)
+        cron = self._walk(candidates, horizon)
+        cursor = CursorState(
+            event_id=last_event,
+            evaluated_at=self.now_ts,
+            horizon=horizon,
+            digest=digest,
+            pending=sorted(key.to_string() for key in self.pending),
+            checks=checks,
+            cron=cron,
+        )
+        return Evaluation(
+            self.now, self.decisions, self.requested, cursor, self.data_times, self.state, full
+        )
+
+    def _digest(self) -> str:
+        parts = [
+            f"{key}|{self.automation.get(key)!r}|{self.freshness.get(key)!r}"
+            for key in self.graph.all_keys
+            if key in self.automation or key in self.freshness
+        ]
+        return hashlib.sha1("\n".join(parts).encode()).hexdigest()
+
+    def _read_in_flight(self) -> None:
+        for label, covers in self.in_flight:
+            for name, ranges in covers.items():
+                key = AssetKey.from_user(name)
+                if not self.graph.has(key):
+                    continue
+                subset = (
+                    self.state.all(key)
+                    if ranges is None
+                    else subset_from_json(self.state, key, ranges)
+                )
+                if subset:
+                    self.covered.setdefault(key, []).append(Covered(subset, label))
+
+    def _decision(self, key: AssetKey) -> AssetDecision:
+        found = self.decisions.get(key)
+        if found is None:
+            found = self.decisions[key] = AssetDecision(key)
+        return found
+
+    # -- candidates -----------------------------------------------------------------------
+
+    def _candidates(
+        self, previous: CursorState | None, full: bool, changed: set[AssetKey]
+    ) -> set[AssetKey]:
+        managed = set(self.automation) | set(self.freshness)
+        if full or previous is None:
+            return managed
+        found: set[AssetKey] = set()
+        for key in changed:
+            if key in managed:
+                found.add(key)
+            found.update(child for child in self.graph.children(key) if child in managed)
+        for name in previous.pending:
+            key = AssetKey.from_user(name)
+            if self.graph.has(key) and key in managed:
+                found.add(key)
+        found.update(self._new_windows(previous))
+        for key in self.freshness:
+            if previous.checks.get(key.to_string(), 0.0) <= self.now_ts:
+                found.add(key)
+        for key, policy in self.automation.items():
+            if policy.kind == "on_cron" and self._cron_due(key, policy) is not None:
+                found.add(key)
+        return found
+
+    def _new_windows(self, previous: CursorState) -> set[AssetKey]:
+        """Eager time-partitioned assets with a window that ended since the last tick."""
+        if previous.evaluated_at is None:
+            return set()
+        before = datetime.fromtimestamp(previous.evaluated_at, tz=self.now.tzinfo)
+        counts: dict[Any, bool] = {}
+        found: set[AssetKey] = set()
+        for key, policy in self.automation.items():
+            tdef = self.state.time_def(key)
+            if tdef is None or policy.kind != "eager":
+                continue
+            grew = counts.get(tdef)
+            if grew is None:
+                grew = counts[tdef] = tdef.count(self.now) > tdef.count(before)
+            if grew:
+                found.add(key)
+        return found
+
+    def _cron_state(self, previous: CursorState | None) -> dict[str, float]:
+        """The last cron tick handled per on_cron asset; one seen for the first time starts
+        from now (a tick at this very moment is due, earlier ones are not)."""
+        cron = dict(previous.cron) if previous is not None else {}
+        for key, policy in self.automation.items():
+            if policy.kind != "on_cron" or key.to_string() in cron:
+                continue
+            assert policy.cron_schedule is not None
+            tick = previous_tick(policy.cron_schedule, policy.cron_timezone, self.now_ts)
+            cron[key.to_string()] = tick - 1.0 if tick >= self.now_ts else float(tick)
+        return cron
+
+    def _cron_due(self, key: AssetKey, policy: AutomationPolicy) -> float | None:
+        assert policy.cron_schedule is not None
+        tick = previous_tick(policy.cron_schedule, policy.cron_timezone, self.now_ts)
+        last = self.cron.get(key.to_string(), float(tick))
+        return float(tick) if tick > last else None
+
+    # -- freshness ------------------------------------------------------------------------
+
+    def _freshness_pass(
+        self,
+        candidates: set[AssetKey],
+        previous: CursorState | None,
+        full: bool,
+        changed: set[AssetKey],
+    ) -> dict[str, float]:
+        checks = dict(previous.checks) if previous is not None and not full else {}
+        keys = [key for key in self.graph.all_keys if key in self.freshness and key in candidates]
+        self.state.load(keys)
+        for key in keys:
+            policy = self.freshness[key]
+            target, tick = policy.target_data_time(self.now_ts)
+            data_time = self.data_times.current(key)
+            if data_time is not None and data_time >= target:
+                checks[key.to_string()] = policy.next_check(data_time, self.now_ts)
+                status = self.data_times.freshness(key, policy)
+                self._decision(key).reasons.append(f"freshness: {status.describe()}")
+                continue
+            checks[key.to_string()] = self.now_ts  # look again next tick
+            reason = _freshness_words(policy, data_time, target, tick, self.now_ts)
+            needs = FreshnessNeeds(self.state, self.data_times, self.automation, key, target)
+            needs.run()
+            decision = self._decision(key)
+            if not needs.wanted:
+                decision.reasons.append(reason)
+            decision.skipped.extend(needs.notes)
+            for up, subset in needs.wanted.items():
+                words = (
+                    reason if up == key else f"needed by the freshness policy of {key} ({reason})"
+                )
+                self.forced.setdefault(up, []).append(Finding(subset, words))
+        return {
+            name: when for name, when in checks.items() if self.graph.has(AssetKey.from_user(name))
+        }
+
+    # -- the walk -------------------------------------------------------------------------
+
+    def _walk(self, candidates: set[AssetKey], horizon: float) -> dict[str, float]:
+        cron = self.cron
+        queue = [(self.order[key], key) for key in candidates | set(self.forced)]
+        heapq.heapify(queue)
+        queued = {key for _, key in queue}
+        while queue:
+            _, key = heapq.heappop(queue)
+            if not self.state.is_loaded(key):
+                batch = [k for _, k in queue] + [key]
+                parents = [p for k in batch for p in self.graph.parents(k)]
+                self.state.load([*batch, *parents])
+            requested = self._decide(key, horizon, cron)
+            if not requested:
+                continue
+            for child in self.graph.children(key):
+                policy = self.automation.get(child)
+                if child not in queued and policy is not None and policy.kind != "lazy":
+                    queued.add(child)
+                    heapq.heappush(queue, (self.order[child], child))
+        return {
+            name: when for name, when in cron.items() if self.graph.has(AssetKey.from_user(name))
+        }
+
+    def _decide(self, key: AssetKey, horizon: float, cron: dict[str, float]) -> bool:
+        state = self.state
+        policy = self.automation.get(key)
+        decision = self._decision(key)
+        findings: list[Finding] = list(self.forced.get(key, ()))
+        backlog = False
+        due_tick: float | None = None
+        if policy is not None and policy.kind == "eager":
+            found, todo = conditions.missing(state, key, self._first_eligible(key, horizon), policy)
+            if found is not None:
+                findings.append(found)
+                backlog = len(todo) > len(found.partitions)
+            findings.extend(conditions.updated_upstream(state, key))
+            findings.extend(conditions.upstream_requested(state, key, self.requested))
+            if not findings:
+                decision.reasons.append(
+                    "eager: up to date (nothing missing, no newer upstream data)"
+                )
+        elif policy is not None and policy.kind == "on_cron":
+            due_tick = self._cron_due(key, policy)
+            if due_tick is not None:
+                findings.extend(self._cron_findings(key, policy, due_tick))
+                if not findings:
+                    decision.reasons.append(
+                        f"cron tick {_when(due_tick)} passed; already up to date with its upstreams"
+                    )
+                    cron[key.to_string()] = due_tick
+            elif not findings:
+                assert policy.cron_schedule is not None
+                upcoming = next_tick(policy.cron_schedule, policy.cron_timezone, self.now_ts)
+                decision.reasons.append(f"on_cron: next tick {_when(upcoming)}")
+        elif not findings and key not in self.freshness:
+            decision.reasons.append("lazy: no freshness policy needs it now")
+        if not findings:
+            return False
+        wanted = state.empty(key)
+        for finding in findings:
+            wanted = wanted | finding.partitions
+            if finding.reason not in decision.reasons:
+                decision.reasons.append(finding.reason)
+        wanted, notes = conditions.drop_covered(state, wanted, self.covered.get(key, ()))
+        decision.skipped.extend(notes)
+        wanted, notes = conditions.drop_failed(state, key, wanted)
+        decision.skipped.extend(notes)
+        wanted, notes = conditions.drop_waiting(state, key, wanted, self.requested, self.covered)
+        decision.skipped.extend(notes)
+        if decision.skipped or backlog:
+            self.pending.add(key)
+        if due_tick is not None and (wanted or not decision.skipped):
+            cron[key.to_string()] = due_tick
+        if not wanted:
+            return False
+        decision.requested = wanted
+        self.requested[key] = wanted
+        return True
+
+    def _first_eligible(self, key: AssetKey, horizon: float) -> int:
+        """The first partition index missing-partition fill may request (catch-up)."""
+        tdef = self.state.time_def(key)
+        if tdef is None:
+            return 0
+        start = horizon
+        if self.settings.catch_up is not None:
+            start -= self.settings.catch_up.total_seconds()
+            return tdef.count(datetime.fromtimestamp(start, tz=self.now.tzinfo))
+        return max(0, tdef.count(datetime.fromtimestamp(start, tz=self.now.tzinfo)) - 1)
+
+    def _cron_findings(self, key: AssetKey, policy: AutomationPolicy, tick: float) -> list[Finding]:
+        state = self.state
+        everything = state.all(key)
+        if state.time_def(key) is not None:
+            if not everything:
+                return []
+            last = everything.key_ranges[-1].stop - 1
+            target = state.ranges_subset(key, [range(last, last + 1)])
+        else:
+            target = everything
+        passed = f"cron tick {_when(tick)} passed"
+        found: list[Finding] = []
+        absent = target - state.materialized(key)
+        if absent:
+            found.append(
+                Finding(absent, f"{passed}; {conditions._missing_words(state, key, absent)}")
+            )
+        for item in conditions.updated_upstream(state, key):
+            hit = item.partitions & target
+            if hit:
+                found.append(Finding(hit, f"{passed}; {item.reason}"))
+        for item in conditions.upstream_requested(state, key, self.requested):
+            hit = item.partitions & target
+            if hit:
+                found.append(Finding(hit, f"{passed}; {item.reason}"))
+        return found
+
+
+def _freshness_words(
+    policy: FreshnessPolicy, data_time: float | None, target: float, tick: float | None, now: float
+) -> str:
+    limit = _num(policy.maximum_lag_minutes)
+    if data_time is None:
+        return f"freshness: no data yet (policy: at most {limit} min old)"
+    lag = _num(max(0.0, now - data_time) / 60.0)
+    if tick is None:
+        return f"freshness: lag {lag} min > {limit} min"
+    return (
+        f"freshness: the cron tick {_when(tick)} needs data from {_when(target)} or later, "
+        f"has data from {_when(data_time)} (lag {lag} min, max {limit} min)"
+    )
+
+
+def _when(ts: float) -> str:
+    from datetime import UTC
+
+    return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _num(value: float) -> str:
+    return str(round(value)) if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+
+
+__all__ = [
+    "AssetDecision",
+    "CursorState",
+    "Evaluation",
+    "EvaluationSettings",
+    "evaluate",
+    "ranges_text",
+]

@@ -1,0 +1,60 @@
+"""The latest result of every asset check, read from the event log in bulk (for ``status``).
+
+``latest_check_statuses`` (in ``assetgraph.checks``) folds check evaluation events into
+one status per (asset, check); this module answers which events those are, with one
+chunked query over the events index on (asset key, event type).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, select
+
+from assetgraph.checks import AssetCheckStatus, latest_check_statuses
+from assetgraph.storage import schema
+from assetgraph.storage.records import EventRecord, EventType
+
+if TYPE_CHECKING:
+    from assetgraph.storage.sql_storage import SqlStorage
+
+IN_CHUNK = 500
+
+
+def check_statuses(
+    storage: SqlStorage, asset_keys: Iterable[str]
+) -> dict[str, list[AssetCheckStatus]]:
+    """Asset key -> the latest status of each of its checks (assets never checked: absent)."""
+    table = schema.events
+    keys = list(dict.fromkeys(asset_keys))
+    query = select(
+        table.c.run_id,
+        table.c.timestamp,
+        table.c.asset_key,
+        table.c.partition_key,
+        table.c.payload,
+    ).where(table.c.event_type == EventType.ASSET_CHECK_EVALUATION.value)
+
+    def work(conn: Connection) -> list[Any]:
+        return [
+            row
+            for start in range(0, len(keys), IN_CHUNK)
+            for row in conn.execute(
+                query.where(table.c.asset_key.in_(keys[start : start + IN_CHUNK]))
+            ).all()
+        ]
+
+    events = [
+        EventRecord(
+            run_id=run_id,
+            event_type=EventType.ASSET_CHECK_EVALUATION,
+            timestamp=timestamp,
+            asset_key=asset_key,
+            partition_key=partition_key,
+            payload=json.loads(payload),
+        )
+        for run_id, timestamp, asset_key, partition_key, payload in storage.read(work)
+    ]
+    return latest_check_statuses(events)

@@ -1,0 +1,35 @@
+"""``assetgraph init NAME``: scaffold a new code location."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from assetgraph.cli.app import VerboseOption, app, handle_errors
+
+
+@app.command("init")
+@handle_errors
+def init(
+    name: Annotated[
+        str, typer.Argument(help="Project name; also the folder created, e.g. 'sales_pipeline'.")
+    ],
+    verbose: VerboseOption = False,
+) -> None:
+    """Scaffold a new code location in ./NAME: a pyproject, a defs module of two assets, a test.
+
+    Inside the new folder, 'assetgraph materialize' runs at once (the pyproject's
+    [tool.assetgraph] names the module). An existing non-empty folder is never touched.
+    """
+    from assetgraph.scaffold import package_name, scaffold_code_location
+
+    written = scaffold_code_location(name, Path.cwd())
+    root = Path.cwd() / name
+    for path in written:
+        typer.echo(f"  created {path.relative_to(Path.cwd())}")
+    typer.echo(
+        f"Code location '{name}' created (module {package_name(name)}.defs). Next:\n"
+        f"  cd {root.name}\n  assetgraph materialize\n  python -m pytest"
+    )

@@ -1,0 +1,155 @@
+"""``assetgraph runs cancel``, ``runs reexecute`` and ``assetgraph logs``."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assetgraph.cli.app import (
+    FileOption,
+    ModuleOption,
+    VerboseOption,
+    app,
+    handle_errors,
+    load,
+    runs_app,
+)
+from assetgraph.cli.execution_options import (
+    ORIGIN_TAG,
+    DaskAddressOption,
+    ExecutorOption,
+    NoWaitOption,
+    WorkersOption,
+    execution_options,
+    run_and_report,
+)
+
+RunIdArgument = Annotated[
+    str, typer.Argument(help="Run id, or a unique prefix of at least 4 characters.")
+]
+
+
+def _run(storage: Any, run_id: str) -> Any:
+    from assetgraph.errors import RunNotFoundError
+    from assetgraph.storage.coordination import reconcile_runs
+
+    reconcile_runs(storage)
+    run = storage.get_run(run_id)
+    if run is None:
+        raise RunNotFoundError(f"No run '{run_id}': see 'assetgraph runs list'.")
+    return run
+
+
+@runs_app.command("cancel")
+@handle_errors
+def cancel(
+    run_id: RunIdArgument,
+    wait: Annotated[
+        float, typer.Option("--wait", help="Seconds to wait for the run to stop.")
+    ] = 30.0,
+    verbose: VerboseOption = False,
+) -> None:
+    """Cancel a run: launch nothing more, stop running steps, mark it canceled."""
+    from assetgraph.errors import UsageError
+    from assetgraph.storage.coordination import request_cancel
+    from assetgraph.storage.instance import Instance
+    from assetgraph.storage.records import RunStatus
+
+    storage = Instance.from_env().storage
+    run = _run(storage, run_id)
+    if run.status.is_finished:
+        raise UsageError(f"Run {run.run_id} already finished ({run.status.value}).")
+    request_cancel(storage, run.run_id)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        current = _run(storage, run.run_id)
+        if current.status.is_finished:
+            typer.echo(f"Run {run.run_id} is {current.status.value}.")
+            return
+        time.sleep(0.2)
+    if run.pid is None:  # nobody runs it (still queued): cancel it directly
+        storage.update_run(run.run_id, status=RunStatus.CANCELED, ended_at=time.time())
+        typer.echo(f"Run {run.run_id} is canceled.")
+        return
+    typer.echo(
+        f"Cancel requested for run {run.run_id}; it stops at its next heartbeat "
+        f"(check with 'assetgraph runs show {run.run_id[:8]}')."
+    )
+
+
+@runs_app.command("reexecute")
+@handle_errors
+def reexecute(
+    run_id: RunIdArgument,
+    from_failure: Annotated[
+        bool,
+        typer.Option(
+            "--from-failure",
+            help="Only the steps that failed, were skipped or never ran (default: all).",
+        ),
+    ] = False,
+    file: FileOption = None,
+    module: ModuleOption = None,
+    executor: ExecutorOption = "in_process",
+    workers: WorkersOption = None,
+    dask_address: DaskAddressOption = None,
+    no_wait: NoWaitOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Run a past run again: its selection, partitions and run config (as a new run).
+
+    The code location is the one the run used, unless -f / -m says otherwise.
+    """
+    from assetgraph.execution.reexecution import plan_reexecution
+    from assetgraph.storage.instance import Instance
+
+    instance = Instance.from_env()
+    run = _run(instance.storage, run_id)
+    if file is None and module is None and ORIGIN_TAG in run.tags:
+        kind, _, value = run.tags[ORIGIN_TAG].partition(":")
+        file, module = (Path(value), None) if kind == "file" else (None, value)
+    defs = load(file, module)
+    plan = plan_reexecution(defs, run, instance, from_failure=from_failure)
+    if not plan.steps:
+        typer.echo(f"Nothing to re-execute: every step of run {run.run_id[:8]} succeeded.")
+        return
+    tags = {**run.tags, "assetgraph/parent_run": run.run_id}
+    execution = execution_options(executor, workers, dask_address, no_wait)
+    run_and_report(defs, plan, instance, run.run_config, tags, run.selection, execution)
+
+
+@app.command("logs")
+@handle_errors
+def logs(
+    run_id: RunIdArgument,
+    step: Annotated[
+        str | None,
+        typer.Option("--step", help="Only this step's logs (its key).", show_default=False),
+    ] = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Print a run's logs: context.log messages and what steps printed (stdout, stderr)."""
+    from assetgraph.errors import UsageError
+    from assetgraph.storage.instance import Instance
+    from assetgraph.storage.records import EventType
+
+    storage = Instance.from_env().storage
+    run = _run(storage, run_id)
+    events = storage.events_for_run(run.run_id, event_types=[EventType.LOG])
+    if step is not None:
+        steps = {e.step_key for e in events}
+        events = [e for e in events if e.step_key == step]
+        if not events and step not in steps:
+            from assetgraph.errors import did_you_mean
+
+            raise UsageError(
+                f"Run {run.run_id[:8]} has no logs for step '{step}'."
+                + did_you_mean(step, [s for s in steps if s])
+            )
+    for event in events:
+        level = event.payload.get("level", "INFO")
+        for line in (event.message or "").splitlines() or [""]:
+            typer.echo(f"[{event.step_key}] {level}: {line}")

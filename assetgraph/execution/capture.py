@@ -1,0 +1,82 @@
+"""What user code prints while a step runs, kept as LOG events of that step."""
+
+from __future__ import annotations
+
+import io
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from assetgraph.planner import Step
+from assetgraph.storage.records import EventRecord, EventType
+
+MAX_CAPTURED_CHARS = 1_000_000
+"""Past this many characters per stream, the rest is cut (and the cut noted)."""
+
+
+@dataclass(slots=True)
+class Captured:
+    """The text written to stdout and stderr inside ``capture_output``."""
+
+    stdout: io.StringIO = field(default_factory=io.StringIO)
+    stderr: io.StringIO = field(default_factory=io.StringIO)
+
+    def events(self, run_id: str, step: Step) -> list[EventRecord]:
+        """One LOG event per stream that received anything (level STDOUT / STDERR)."""
+        found = []
+        for level, stream in (("STDOUT", self.stdout), ("STDERR", self.stderr)):
+            text = stream.getvalue()
+            if not text:
+                continue
+            if len(text) > MAX_CAPTURED_CHARS:
+                cut = len(text) - MAX_CAPTURED_CHARS
+                text = text[:MAX_CAPTURED_CHARS] + f"\n[... {cut} more characters cut]"
+            found.append(
+                EventRecord(
+                    run_id,
+                    EventType.LOG,
+                    time.time(),
+                    step_key=step.key,
+                    partition_key=step.partition_key,
+                    message=text.rstrip("\n"),
+                    payload={"level": level},
+                )
+            )
+        return found
+
+
+class _Tee(io.TextIOBase):
+    """Writes to a buffer and to the stream it stands in for."""
+
+    def __init__(self, buffer: io.StringIO, stream: Any) -> None:
+        self._buffer = buffer
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._buffer.write(text)
+        return int(self._stream.write(text) or len(text))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
+@contextmanager
+def capture_output(*, tee: bool = False) -> Iterator[Captured]:
+    """Send ``sys.stdout`` / ``sys.stderr`` to buffers for the length of the block.
+
+    With ``tee``, the text also goes where it would have gone (a run in this process).
+    """
+    captured = Captured()
+    saved = sys.stdout, sys.stderr
+    if tee:
+        sys.stdout = _Tee(captured.stdout, saved[0])
+        sys.stderr = _Tee(captured.stderr, saved[1])
+    else:
+        sys.stdout, sys.stderr = captured.stdout, captured.stderr
+    try:
+        yield captured
+    finally:
+        sys.stdout, sys.stderr = saved

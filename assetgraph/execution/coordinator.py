@@ -1,0 +1,340 @@
+"""The run coordinator: launches steps as their upstream steps succeed, and records it all.
+
+The algorithm:
+
+1. A step waits until every upstream step succeeded; when an upstream step fails for good
+   (or is skipped), the step and everything downstream of it are skipped, the failing
+   upstream named. Independent branches go on.
+2. A ready step is launched when the launcher has room and its claim is granted: the
+   leases of its (asset, partition) pairs (no other run is materializing them) and a slot
+   of its concurrency pool. The claim is taken in the same transaction that records the
+   step's start; a refused claim leaves the step waiting (or, with ``no_wait``, fails it
+   naming the run that holds the lease).
+3. A finished step's events are recorded, and its claim given back, in one transaction
+   (together with the next step's start, when one is launched right away). A failed step
+   with retries left goes back to the ready list after its retry policy's wait.
+4. Between launches the coordinator checks for a cancel request: then it launches nothing
+   more, stops the running steps, and skips the rest.
+
+Only the coordinator writes to the metadata database; launchers and workers only run steps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from assetgraph.execution.data_versions import RunDataVersions
+from assetgraph.execution.launchers import Launcher
+from assetgraph.execution.step import StepOutcome, skipped_outcome
+from assetgraph.execution.worker import StepTask
+from assetgraph.planner import ExecutionPlan, Step
+from assetgraph.retry import RetryPolicy
+from assetgraph.storage.coordination import (
+    ClaimRefused,
+    StepClaim,
+    StepRecorder,
+    free_run,
+    run_is_live,
+)
+from assetgraph.storage.records import EventRecord, EventType
+from assetgraph.storage.schema import NO_PARTITION
+
+CLAIM_RETRY_SECONDS = 0.2
+"""How soon a step whose claim was refused asks again."""
+
+
+@dataclass(slots=True)
+class CoordinatorSettings:
+    """How a run treats retries, pools and leases."""
+
+    pools: Mapping[str, int] = field(default_factory=dict)
+    default_retry: RetryPolicy | None = None
+    no_wait: bool = False
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+
+class Coordinator:
+    """Runs one plan through one launcher; see the module docstring for the algorithm."""
+
+    def __init__(
+        self,
+        plan: ExecutionPlan,
+        run_id: str,
+        storage: Any,
+        launcher: Launcher,
+        versions: RunDataVersions,
+        on_events: Callable[[list[EventRecord]], None],
+        settings: CoordinatorSettings,
+    ) -> None:
+        self.plan = plan
+        self.run_id = run_id
+        self.storage = storage
+        self.launcher = launcher
+        self.versions = versions
+        self.on_events = on_events
+        self.settings = settings
+        self.recorder = StepRecorder(storage)
+        self.steps = {step.key: step for step in plan.steps}
+        self.order = {step.key: index for index, step in enumerate(plan.steps)}
+        self.downstream: dict[str, list[str]] = {key: [] for key in self.steps}
+        for step in plan.steps:
+            for up in step.upstream_steps:
+                self.downstream[up].append(step.key)
+        self.waiting_on = {key: len(step.upstream_steps) for key, step in self.steps.items()}
+        self.outcomes: dict[str, StepOutcome] = {}
+        self.attempts: dict[str, int] = {}
+        self.running: set[str] = set()
+        self.ready: list[tuple[float, int, str]] = []  # (not before, plan order, step key)
+        self.pending: list[EventRecord] = []
+        self.releases: list[tuple[str, str]] = []
+        for key, count in self.waiting_on.items():
+            if count == 0:
+                self._make_ready(key, 0.0)
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def run(self) -> dict[str, StepOutcome]:
+        """Run every step; returns the final outcome of each."""
+        try:
+            while len(self.outcomes) < len(self.steps):
+                if self.settings.cancel.is_set():
+                    self._cancel()
+                    break
+                launched = self._launch_ready()
+                wait = 0.0 if launched else self._idle_wait()
+                for outcome in self.launcher.collect(wait):
+                    self._finish(outcome)
+                if not self.running and not launched and not self.ready:
+                    self._flush()
+        except KeyboardInterrupt:
+            if not self.settings.cancel.is_set():
+                raise
+            self._cancel()
+        finally:
+            self._flush()
+        return self.outcomes
+
+    def _launch_ready(self) -> bool:
+        """Launch what is ready and claimable, while the launcher has room."""
+        launched = False
+        deferred: list[tuple[float, int, str]] = []
+        now = time.monotonic()
+        while self.ready and len(self.running) < self.launcher.capacity:
+            not_before, order, key = self.ready[0]
+            if not_before > now:
+                break
+            heapq.heappop(self.ready)
+            if self._launch(self.steps[key]):
+                launched = True
+            elif key not in self.outcomes:
+                deferred.append((now + CLAIM_RETRY_SECONDS, order, key))
+        for item in deferred:
+            heapq.heappush(self.ready, item)
+        return launched
+
+    def _launch(self, step: Step) -> bool:
+        attempt = self.attempts.get(step.key, 0) + 1
+        start = EventRecord(
+            self.run_id,
+            EventType.STEP_START,
+            time.time(),
+            step_key=step.key,
+            partition_key=step.partition_key,
+            payload={"attempt": attempt} if attempt > 1 else {},
+        )
+        refused = self._record([start], self._claim(step))
+        if refused is not None:
+            return self._refused(step, refused)
+        self.attempts[step.key] = attempt
+        self.running.add(step.key)
+        self.launcher.launch(step, StepTask.of(step, self.versions.for_step(step), attempt))
+        return True
+
+    def _refused(self, step: Step, refused: ClaimRefused) -> bool:
+        """Handle a refused claim: free a dead holder's leases, fail (no-wait), or wait."""
+        holder = refused.holder_run_id
+        if holder is not None and not run_is_live(self.storage, holder):
+            free_run(self.storage, holder)
+            return self._launch(step)
+        if holder is not None and self.settings.no_wait:
+            self._finish_for_good(_claim_failure(self.run_id, step, refused.reason))
+        return False
+
+    def _finish(self, outcome: StepOutcome) -> None:
+        key = outcome.step_key
+        step = self.steps[key]
+        self.running.discard(key)
+        self.releases.append((self.run_id, key))
+        outcome = _complete(outcome, self.run_id, step, self.attempts.get(key, 1))
+        policy = step.assets_def.retry_policy or self.settings.default_retry
+        attempt = self.attempts.get(key, 1)
+        if outcome.status == "failure" and policy is not None and attempt <= policy.max_retries:
+            wait = policy.wait_before(attempt + 1)
+            _mark_retry(outcome, wait)
+            self.pending.extend(outcome.events)
+            self._make_ready(key, time.monotonic() + wait)
+            return
+        self.versions.record(outcome.events)
+        self._finish_for_good(outcome)
+
+    def _finish_for_good(self, outcome: StepOutcome) -> None:
+        self.outcomes[outcome.step_key] = outcome
+        self.pending.extend(outcome.events)
+        if outcome.status == "success":
+            for child in self.downstream[outcome.step_key]:
+                self.waiting_on[child] -= 1
+                if self.waiting_on[child] == 0:
+                    self._make_ready(child, 0.0)
+            return
+        for child in self.downstream[outcome.step_key]:
+            if child not in self.outcomes:
+                self._finish_for_good(
+                    skipped_outcome(self.steps[child], self.run_id, outcome.step_key)
+                )
+
+    def _cancel(self) -> None:
+        """Stop running steps, and skip everything not finished."""
+        self.launcher.stop_running()
+        now = time.time()
+        for key in list(self.running):
+            step = self.steps[key]
+            self.releases.append((self.run_id, key))
+            self.outcomes[key] = _canceled(self.run_id, step, now, "canceled while running")
+            self.pending.extend(self.outcomes[key].events)
+        self.running.clear()
+        for step in self.plan.steps:
+            if step.key not in self.outcomes:
+                self.outcomes[step.key] = _canceled(self.run_id, step, now, "run canceled")
+                self.pending.extend(self.outcomes[step.key].events)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _make_ready(self, key: str, not_before: float) -> None:
+        heapq.heappush(self.ready, (not_before, self.order[key], key))
+
+    def _idle_wait(self) -> float:
+        if self.running:
+            return 0.5 if not self.ready else CLAIM_RETRY_SECONDS
+        if self.ready:
+            self._flush()
+            return max(0.0, min(self.ready[0][0] - time.monotonic(), 0.5))
+        return 0.0
+
+    def _claim(self, step: Step) -> StepClaim:
+        leases = tuple(
+            (key.to_string(), partition)
+            for key in step.asset_keys
+            for partition in (step.partition_keys or (NO_PARTITION,))
+        )
+        pool = step.assets_def.pool
+        limit = self.settings.pools.get(pool) if pool is not None else None
+        return StepClaim(self.run_id, step.key, leases, pool, limit)
+
+    def _record(self, events: list[EventRecord], claim: StepClaim | None) -> ClaimRefused | None:
+        """Write pending events and releases with ``events`` and ``claim`` in one go."""
+        batch = [*self.pending, *events]
+        refused = self.recorder.record(batch, release=self.releases, claim=claim)
+        if refused is not None:
+            self._flush()
+            return refused
+        self.pending.clear()
+        self.releases.clear()
+        self.on_events(batch)
+        return None
+
+    def _flush(self) -> None:
+        if not self.pending and not self.releases:
+            return
+        batch = list(self.pending)
+        self.recorder.record(batch, release=self.releases)
+        self.pending.clear()
+        self.releases.clear()
+        self.on_events(batch)
+
+
+def _complete(outcome: StepOutcome, run_id: str, step: Step, attempt: int) -> StepOutcome:
+    """Fill in what a worker could not know (the run id of a lost step) and the attempt."""
+    events = []
+    for event in outcome.events:
+        if event.event_type is EventType.STEP_FAILURE:
+            payload = {
+                **event.payload,
+                "attempt": attempt,
+                "asset_keys": [key.to_string() for key in step.asset_keys],
+                "partition_keys": list(step.partition_keys),
+            }
+            event = dataclasses.replace(
+                event,
+                run_id=event.run_id or run_id,
+                partition_key=step.partition_key,
+                payload=payload,
+            )
+        events.append(event)
+    outcome.events = events
+    return outcome
+
+
+def _mark_retry(outcome: StepOutcome, wait: float) -> None:
+    for index, event in enumerate(outcome.events):
+        if event.event_type is EventType.STEP_FAILURE:
+            payload = {**event.payload, "retry_in": round(wait, 3)}
+            message = f"{event.message} (retrying in {wait:.1f} s)"
+            outcome.events[index] = dataclasses.replace(event, payload=payload, message=message)
+
+
+def _claim_failure(run_id: str, step: Step, reason: str) -> StepOutcome:
+    from assetgraph.execution.step import StepError
+
+    message = f"not started: {reason} (--no-wait)"
+    error = StepError("claim", "LeaseHeld", message, None, "")
+    event = EventRecord(
+        run_id,
+        EventType.STEP_FAILURE,
+        time.time(),
+        step_key=step.key,
+        partition_key=step.partition_key,
+        message=error.summary(),
+        payload={
+            "error": error.to_payload(),
+            "asset_keys": [key.to_string() for key in step.asset_keys],
+            "partition_keys": list(step.partition_keys),
+        },
+    )
+    return StepOutcome(step_key=step.key, status="failure", events=[event], error=error)
+
+
+def _canceled(run_id: str, step: Step, now: float, reason: str) -> StepOutcome:
+    event = EventRecord(
+        run_id,
+        EventType.STEP_SKIPPED,
+        now,
+        step_key=step.key,
+        partition_key=step.partition_key,
+        message=reason,
+        payload={"canceled": True},
+    )
+    return StepOutcome(step_key=step.key, status="skipped", events=[event])
+
+
+def step_statuses(events: Iterable[EventRecord]) -> dict[str, str]:
+    """The last status of each step in a run's events (``success``, ``failure``, ...)."""
+    statuses: dict[str, str] = {}
+    names = {
+        EventType.STEP_START: "started",
+        EventType.STEP_SUCCESS: "success",
+        EventType.STEP_FAILURE: "failure",
+        EventType.STEP_SKIPPED: "skipped",
+    }
+    for event in events:
+        status = names.get(event.event_type)
+        if status is not None and event.step_key is not None:
+            if status == "failure" and "retry_in" in event.payload:
+                continue
+            statuses[event.step_key] = status
+    return statuses

@@ -1,0 +1,188 @@
+"""The worker side of out-of-process executors: set up once per run, then run step tasks.
+
+A worker never touches the metadata database: it gets a ``StepTask`` (which step, which
+partitions, the data versions of its inputs), runs the step, and sends the outcome and
+its events back to the run coordinator, which records them.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assetgraph.definitions import Definitions
+from assetgraph.errors import ResourceError
+from assetgraph.execution.capture import capture_output
+from assetgraph.execution.data_versions import InputVersions
+from assetgraph.execution.step import StepEnvironment, StepOutcome, execute_step
+from assetgraph.keys import AssetKey
+from assetgraph.planner import Step
+
+
+@dataclass(frozen=True, slots=True)
+class StepTask:
+    """A step as a worker receives it: names and keys only, no functions."""
+
+    step_key: str
+    step_name: str
+    partition_keys: tuple[str, ...]
+    input_partitions: Mapping[AssetKey, tuple[str, ...]]
+    input_versions: InputVersions
+    attempt: int = 1
+
+    @classmethod
+    def of(cls, step: Step, input_versions: InputVersions, attempt: int) -> StepTask:
+        return cls(
+            step.key,
+            step.assets_def.step_name,
+            step.partition_keys,
+            dict(step.input_partitions),
+            input_versions,
+            attempt,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RunPayload:
+    """What every worker of a run needs, pickled once and sent to each worker."""
+
+    run_id: str
+    origin: tuple[str, str] | None
+    definitions: bytes | None  # None: import ``origin`` and take its Definitions
+    storage_dir: str
+    run_config: Mapping[str, Any]
+
+
+def make_payload(
+    defs: Definitions, run_id: str, storage_dir: Path, run_config: Mapping[str, Any]
+) -> bytes:
+    """The run payload, pickled.
+
+    Definitions travel pickled; when they cannot be (assets made by a factory function,
+    say) but came from a code location, workers import that code location instead.
+    Otherwise a clear error names the IO manager or resource that cannot be sent.
+    """
+    try:
+        definitions: bytes | None = pickle.dumps(defs)
+    except Exception as exc:
+        if defs.origin is None:
+            _check_picklable(defs, storage_dir)
+            raise ResourceError(
+                f"The assets cannot be pickled for worker processes ({type(exc).__name__}: "
+                f"{exc}). Define them at the top level of an importable module, load them "
+                "with load_definitions(file=...) / -f, or use the in_process executor."
+            ) from exc
+        definitions = None
+    payload = RunPayload(run_id, defs.origin, definitions, str(storage_dir), dict(run_config))
+    return pickle.dumps(payload)
+
+
+def _check_picklable(defs: Definitions, storage_dir: Path) -> None:
+    from assetgraph.execution.resources import io_managers_for
+
+    for kind, objects in (
+        ("IO manager", io_managers_for(defs, storage_dir)),
+        ("resource", defs.resources),
+    ):
+        for name, obj in objects.items():
+            try:
+                pickle.dumps(obj)
+            except Exception as exc:
+                raise ResourceError(
+                    f"The {kind} '{name}' ({type(obj).__name__}) cannot be pickled, so it "
+                    f"cannot be sent to worker processes ({type(exc).__name__}: {exc}). Make "
+                    "it picklable (keep connections out of its state, create them lazily), or "
+                    "run with the in_process executor."
+                ) from exc
+
+
+class _WorkerRun:
+    """One run's state inside a worker process."""
+
+    def __init__(self, payload: RunPayload) -> None:
+        from assetgraph.code_location import definitions_in_module, import_origin
+        from assetgraph.execution.resources import io_managers_for, resources_for_run
+        from assetgraph.execution.run_config import resolve_run_config
+
+        module = import_origin(payload.origin) if payload.origin is not None else None
+        if payload.definitions is not None:
+            defs: Definitions = pickle.loads(payload.definitions)
+        else:
+            assert module is not None and payload.origin is not None
+            defs = definitions_in_module(module, payload.origin[1])
+        self.by_name = {d.step_name: d for d in defs.graph.assets_defs}
+        configs = resolve_run_config(defs.graph, list(defs.graph.assets_defs), payload.run_config)
+        self._resources = resources_for_run(defs.resources, payload.run_id)
+        self.env = StepEnvironment(
+            run_id=payload.run_id,
+            graph=defs.graph,
+            io_managers=io_managers_for(defs, Path(payload.storage_dir)),
+            resources=self._resources.__enter__(),
+            configs=configs,
+            run_config=dict(payload.run_config),
+            checks=defs.checks_by_asset,
+        )
+
+    def close(self) -> None:
+        self._resources.__exit__(None, None, None)
+
+
+_RUNS: dict[bytes, _WorkerRun] = {}
+
+
+def run_task(payload: bytes, task: StepTask) -> StepOutcome:
+    """Run ``task`` in this process (set up for its run on first use)."""
+    state = _RUNS.get(payload)
+    if state is None:
+        for old in _RUNS.values():
+            old.close()
+        _RUNS.clear()
+        state = _RUNS[payload] = _WorkerRun(pickle.loads(payload))
+    return run_step(state.env, state.by_name, task)
+
+
+def run_step(
+    env: StepEnvironment, by_name: Mapping[str, Any], task: StepTask, *, tee: bool = False
+) -> StepOutcome:
+    """Run one task's step with its output captured; the outcome carries every event.
+
+    ``tee`` also lets the output through (a step in the run's own process).
+    """
+    assets_def = by_name[task.step_name]
+    step = Step(
+        task.step_key,
+        assets_def,
+        assets_def.keys,
+        (),
+        task.partition_keys,
+        task.input_partitions,
+    )
+    with capture_output(tee=tee) as captured:
+        outcome = execute_step(step, env, _drop, task.input_versions)
+    logs = captured.events(env.run_id, step)
+    if logs:  # before the step's final event, as they happened before it ended
+        outcome.events[-1:-1] = logs
+    return outcome
+
+
+_PAYLOAD: bytes | None = None
+
+
+def initialize_pool_worker(payload: bytes) -> None:
+    """``ProcessPoolExecutor`` initializer: keep the payload and set the run up now."""
+    global _PAYLOAD
+    _PAYLOAD = payload
+    _RUNS[payload] = _WorkerRun(pickle.loads(payload))
+
+
+def run_pool_task(task: StepTask) -> StepOutcome:
+    """A task in a pool worker set up by ``initialize_pool_worker``."""
+    assert _PAYLOAD is not None, "the worker was not initialized"
+    return run_task(_PAYLOAD, task)
+
+
+def _drop(_event: object) -> None:
+    """The coordinator records a step's start itself, when it launches the step."""

@@ -1,0 +1,391 @@
+"""What automation reads and writes in the metadata database: ticks, cursors, the daemon
+lease, and the narrow reads of the event log, runs and the materialization index that a
+tick needs.
+
+``AutomationStore`` wraps a ``SqlStorage`` and uses its engine with SQLAlchemy Core; each
+method answers one question in one query (``IN`` lists chunked), so a tick costs a few
+queries whatever the size of the graph.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from assetgraph.errors import StorageError
+from assetgraph.storage import schema
+from assetgraph.storage.engine import run_read, run_write
+from assetgraph.storage.records import EventType, RunRecord, RunStatus
+from assetgraph.storage.sql_storage import IN_CHUNK, SqlStorage
+
+TICK_PAYLOAD_VERSION = 1
+
+_CHANGE_EVENTS = (
+    EventType.ASSET_MATERIALIZATION.value,
+    EventType.ASSET_OBSERVATION.value,
+    EventType.STEP_FAILURE.value,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexRow:
+    """The index entry of one (asset, partition): its latest materialization and failure."""
+
+    asset_key: str
+    partition_key: str | None
+    event_id: int | None
+    run_id: str | None
+    timestamp: float | None
+    data_version: str | None
+    data_version_event_id: int | None
+    failure_event_id: int | None
+    failure_run_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MaterializationEvent:
+    """One materialization (or observation) event from the log."""
+
+    event_id: int
+    asset_key: str
+    partition_key: str | None
+    run_id: str
+    timestamp: float
+
+
+@dataclass(frozen=True, slots=True)
+class TickRow:
+    """One stored automation tick."""
+
+    tick_id: int
+    evaluated_at: float
+    started_at: float
+    ended_at: float | None
+    status: str
+    payload: dict[str, Any]
+
+
+class AutomationStore:
+    """Automation's reads and writes on one metadata database."""
+
+    def __init__(self, storage: SqlStorage) -> None:
+        self.storage = storage
+        self.engine = storage.engine
+
+    def _where(self) -> str:
+        return self.storage.display_url
+
+    def _read(self, work: Any) -> Any:
+        self.storage._ensure_schema()
+        return run_read(self.engine, work, self._where)
+
+    def _write(self, work: Any) -> Any:
+        self.storage._ensure_schema()
+        return run_write(self.engine, work, self._where)
+
+    # -- cursors --------------------------------------------------------------------------
+
+    def get_cursor(self, name: str) -> str | None:
+        """The stored value of cursor ``name`` (None when never set)."""
+        table = schema.cursors
+        query = select(table.c.value).where(table.c.name == name)
+        value: str | None = self._read(lambda conn: conn.execute(query).scalar_one_or_none())
+        return value
+
+    def set_cursor(self, name: str, value: str, now: float) -> None:
+        """Store ``value`` under ``name`` (insert or replace)."""
+        self._write(lambda conn: _upsert_cursor(conn, name, value, now))
+
+    def set_cursors(self, values: dict[str, str], now: float) -> None:
+        """Store several cursors in one transaction."""
+
+        def work(conn: Connection) -> None:
+            for name, value in values.items():
+                _upsert_cursor(conn, name, value, now)
+
+        self._write(work)
+
+    # -- the daemon lease -----------------------------------------------------------------
+
+    def acquire_lease(
+        self, name: str, holder: str, now: float, ttl: float, take_from: str | None = None
+    ) -> str:
+        """Take or renew lease ``name`` for ``holder`` until ``now + ttl``.
+
+        Returns the holder after the call: ``holder`` when it got the lease, otherwise the
+        other holder whose lease has not expired. The check and the write are one
+        transaction (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: a row lock), so two daemons
+        never both hold it. ``take_from`` takes over a lease whose holder is known dead.
+        """
+        table = schema.daemon_leases
+
+        def work(conn: Connection) -> str:
+            query = select(table.c.holder, table.c.expires_at).where(table.c.name == name)
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update()
+            row = conn.execute(query).first()
+            if row is None:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(
+                            insert(table).values(name=name, holder=holder, expires_at=now + ttl)
+                        )
+                except IntegrityError:  # a concurrent insert won on PostgreSQL
+                    again = conn.execute(
+                        select(table.c.holder).where(table.c.name == name)
+                    ).scalar_one()
+                    return str(again)
+                return holder
+            current, expires_at = row
+            if current != holder and expires_at > now and current != take_from:
+                return str(current)
+            conn.execute(
+                update(table)
+                .where(table.c.name == name)
+                .values(holder=holder, expires_at=now + ttl)
+            )
+            return holder
+
+        found: str = self._write(work)
+        return found
+
+    def release_lease(self, name: str, holder: str) -> None:
+        """Give the lease up (only if ``holder`` holds it)."""
+        table = schema.daemon_leases
+        self._write(
+            lambda conn: conn.execute(
+                update(table)
+                .where(and_(table.c.name == name, table.c.holder == holder))
+                .values(expires_at=0.0)
+            )
+        )
+
+    def lease_holder(self, name: str) -> tuple[str, float] | None:
+        """Who holds lease ``name`` and until when (expired leases included)."""
+        table = schema.daemon_leases
+        query = select(table.c.holder, table.c.expires_at).where(table.c.name == name)
+        row = self._read(lambda conn: conn.execute(query).first())
+        return None if row is None else (str(row[0]), float(row[1]))
+
+    # -- ticks ----------------------------------------------------------------------------
+
+    def start_tick(self, evaluated_at: float, started_at: float) -> int:
+        """Record a tick that has started; returns its id."""
+        table = schema.automation_ticks
+        payload = json.dumps({"v": TICK_PAYLOAD_VERSION})
+
+        def work(conn: Connection) -> int:
+            result = conn.execute(
+                insert(table)
+                .values(
+                    evaluated_at=evaluated_at,
+                    started_at=started_at,
+                    status="started",
+                    payload=payload,
+                )
+                .returning(table.c.id)
+            )
+            return int(result.scalar_one())
+
+        tick_id: int = self._write(work)
+        return tick_id
+
+    def finish_tick(
+        self, tick_id: int, status: str, payload: dict[str, Any], ended_at: float | None
+    ) -> None:
+        """Store a tick's outcome: its status and its payload (runs, reasons, errors)."""
+        table = schema.automation_ticks
+        text = json.dumps({"v": TICK_PAYLOAD_VERSION, **payload}, default=str)
+        self._write(
+            lambda conn: conn.execute(
+                update(table)
+                .where(table.c.id == tick_id)
+                .values(status=status, payload=text, ended_at=ended_at)
+            )
+        )
+
+    def list_ticks(self, limit: int | None = 20) -> list[TickRow]:
+        """Ticks, newest first."""
+        table = schema.automation_ticks
+        query = select(table).order_by(table.c.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        rows = self._read(lambda conn: conn.execute(query).all())
+        return [_tick_row(row._mapping) for row in rows]
+
+    def get_ticks(self, tick_ids: Iterable[int]) -> dict[int, TickRow]:
+        """The ticks with these ids."""
+        table = schema.automation_ticks
+        ids = sorted(set(tick_ids))
+
+        def work(conn: Connection) -> list[Any]:
+            return [
+                row
+                for chunk in _chunks(ids)
+                for row in conn.execute(select(table).where(table.c.id.in_(chunk))).all()
+            ]
+
+        return {t.tick_id: t for t in (_tick_row(row._mapping) for row in self._read(work))}
+
+    # -- the event log --------------------------------------------------------------------
+
+    def last_event_id(self) -> int:
+        """The id of the newest event (0 when the log is empty)."""
+        query = select(func.max(schema.events.c.id))
+        value = self._read(lambda conn: conn.execute(query).scalar_one_or_none())
+        return int(value or 0)
+
+    def changes_after(self, after_id: int, up_to_id: int) -> list[tuple[str, str | None, str]]:
+        """Distinct (asset key, partition key, event type) of materializations, observations
+        and step failures with ``after_id < id <= up_to_id``."""
+        table = schema.events
+        query = (
+            select(table.c.asset_key, table.c.partition_key, table.c.event_type, table.c.payload)
+            .where(table.c.id > after_id, table.c.id <= up_to_id)
+            .where(table.c.event_type.in_(_CHANGE_EVENTS))
+        )
+        found: dict[tuple[str, str | None, str], None] = {}
+        for asset_key, partition, event_type, payload in self._read(
+            lambda conn: conn.execute(query).all()
+        ):
+            if event_type == EventType.STEP_FAILURE.value:
+                for key in json.loads(payload).get("asset_keys", []):
+                    found[(key, partition, event_type)] = None
+            elif asset_key:
+                found[(asset_key, partition, event_type)] = None
+        return list(found)
+
+    def materialization_before(self, asset_key: str, before_id: int) -> MaterializationEvent | None:
+        """The latest materialization (or observation) of an asset stored before an event."""
+        table = schema.events
+        query = (
+            select(table.c.id, table.c.partition_key, table.c.run_id, table.c.timestamp)
+            .where(table.c.asset_key == asset_key, table.c.id < before_id)
+            .where(
+                table.c.event_type.in_(
+                    [EventType.ASSET_MATERIALIZATION.value, EventType.ASSET_OBSERVATION.value]
+                )
+            )
+            .order_by(table.c.id.desc())
+            .limit(1)
+        )
+        row = self._read(lambda conn: conn.execute(query).first())
+        if row is None:
+            return None
+        return MaterializationEvent(int(row[0]), asset_key, row[1], str(row[2]), float(row[3]))
+
+    def event_payloads(self, event_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        return self.storage.event_payloads(event_ids)
+
+    # -- the materialization index --------------------------------------------------------
+
+    def index_rows(self, asset_keys: Iterable[str]) -> dict[str, list[IndexRow]]:
+        """Per asset, every (partition) row of the index, materialized or failed."""
+        table = schema.asset_partitions
+        query = select(
+            table.c.asset_key,
+            table.c.partition_key,
+            table.c.materialization_event_id,
+            table.c.materialization_run_id,
+            table.c.materialized_at,
+            table.c.data_version,
+            table.c.data_version_event_id,
+            table.c.failure_event_id,
+            table.c.failure_run_id,
+        )
+        keys = list(dict.fromkeys(asset_keys))
+
+        def work(conn: Connection) -> list[Any]:
+            return [
+                row
+                for chunk in _chunks(keys)
+                for row in conn.execute(query.where(table.c.asset_key.in_(chunk))).all()
+            ]
+
+        found: dict[str, list[IndexRow]] = {}
+        for row in self._read(work):
+            partition = None if row[1] == schema.NO_PARTITION else row[1]
+            found.setdefault(row[0], []).append(
+                IndexRow(row[0], partition, row[2], row[3], row[4], row[5], row[6], row[7], row[8])
+            )
+        return found
+
+    # -- runs -----------------------------------------------------------------------------
+
+    def in_flight_runs(self) -> list[RunRecord]:
+        """Runs queued or started (their coverage is read from their tags)."""
+        return self.storage.list_runs(limit=None, statuses=[RunStatus.QUEUED, RunStatus.STARTED])
+
+    def tag_values(self, run_ids: Iterable[str], key: str) -> dict[str, str]:
+        """Run id -> the value of tag ``key``, for the runs that have it."""
+        table = schema.run_tags
+        query = select(table.c.run_id, table.c.value).where(table.c.key == key)
+        ids = list(dict.fromkeys(run_ids))
+
+        def work(conn: Connection) -> list[Any]:
+            return [
+                row
+                for chunk in _chunks(ids)
+                for row in conn.execute(query.where(table.c.run_id.in_(chunk))).all()
+            ]
+
+        return {str(run_id): str(value) for run_id, value in self._read(work)}
+
+    def runs_with_tag(self, key: str, values: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Tag value -> (run id, status) of the runs carrying ``key=value``."""
+        tags = schema.run_tags
+        runs = schema.runs
+        query = (
+            select(tags.c.value, runs.c.run_id, runs.c.status)
+            .join(runs, runs.c.run_id == tags.c.run_id)
+            .where(tags.c.key == key)
+        )
+        wanted = list(dict.fromkeys(values))
+
+        def work(conn: Connection) -> list[Any]:
+            return [
+                row
+                for chunk in _chunks(wanted)
+                for row in conn.execute(query.where(tags.c.value.in_(chunk))).all()
+            ]
+
+        return {
+            str(value): (str(run_id), str(status)) for value, run_id, status in self._read(work)
+        }
+
+
+def _upsert_cursor(conn: Connection, name: str, value: str, now: float) -> None:
+    table = schema.cursors
+    result = conn.execute(
+        update(table).where(table.c.name == name).values(value=value, updated_at=now)
+    )
+    if not result.rowcount:
+        conn.execute(insert(table).values(name=name, value=value, updated_at=now))
+
+
+def _chunks(values: list[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _tick_row(row: Any) -> TickRow:
+    payload = json.loads(row["payload"])
+    version = payload.pop("v", TICK_PAYLOAD_VERSION)
+    if version > TICK_PAYLOAD_VERSION:
+        raise StorageError(
+            f"Automation tick {row['id']} was written by a newer assetgraph (payload version "
+            f"{version}); upgrade assetgraph to read it."
+        )
+    return TickRow(
+        tick_id=int(row["id"]),
+        evaluated_at=float(row["evaluated_at"]),
+        started_at=float(row["started_at"]),
+        ended_at=None if row["ended_at"] is None else float(row["ended_at"]),
+        status=str(row["status"]),
+        payload=payload,
+    )

@@ -1,0 +1,280 @@
+"""What runs coordinate through the metadata database: step claims, heartbeats, cancellation.
+
+A step *claims* its (asset, partition) leases and, if it belongs to a concurrency pool, a
+slot of that pool, in the same transaction that records its start; it gives them back in
+the transaction that records its end. So two runs never materialize one (asset,
+partition) at once, a pool never runs more steps than its limit, and a claim never
+outlives the record of its step. Claims of runs that died are freed by
+``reconcile_runs``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from assetgraph.storage import schema
+from assetgraph.storage.records import EventRecord, EventType, RunStatus
+
+STALE_HEARTBEAT_SECONDS = 120.0
+"""A started run whose heartbeat is older than this is taken for dead."""
+
+HOSTNAME = socket.gethostname()
+
+
+@dataclass(frozen=True, slots=True)
+class StepClaim:
+    """The leases (and pool slot) a step needs before it may start."""
+
+    run_id: str
+    step_key: str
+    leases: tuple[tuple[str, str], ...]  # (asset key, partition key or NO_PARTITION)
+    pool: str | None = None
+    pool_limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRefused:
+    """Why a claim was refused: a pool at its limit, or a lease another run holds."""
+
+    reason: str
+    holder_run_id: str | None = None
+    pool: str | None = None
+
+
+@dataclass(slots=True)
+class StepRecorder:
+    """Writes step boundaries: events, plus claims taken and given back, in one transaction."""
+
+    storage: Any
+    released: list[tuple[str, str]] = field(default_factory=list)
+
+    def record(
+        self,
+        events: Sequence[EventRecord],
+        *,
+        release: Iterable[tuple[str, str]] = (),
+        claim: StepClaim | None = None,
+    ) -> ClaimRefused | None:
+        """Store ``events``, free the claims of the (run, step) pairs in ``release``, and take
+        ``claim``. If the claim is refused, nothing is written and the refusal returned."""
+        release = list(release)
+        refused: list[ClaimRefused] = []
+
+        def work(conn: Connection) -> None:
+            if claim is not None:
+                problem = _take(conn, claim)
+                if problem is not None:
+                    refused.append(problem)
+                    raise _Refused
+            for run_id, step_key in release:
+                _free(conn, run_id, step_key)
+            if events:
+                self.storage.write_events(conn, events)
+
+        try:
+            self.storage.write(work)
+        except _Refused:
+            return refused[0]
+        except IntegrityError:  # another run inserted the same lease a moment before us
+            return ClaimRefused("a lease was taken by another run at the same moment")
+        return None
+
+
+class _Refused(Exception):
+    """Rolls the transaction back when a claim cannot be taken."""
+
+
+def _take(conn: Connection, claim: StepClaim) -> ClaimRefused | None:
+    now = time.time()
+    if claim.pool is not None and claim.pool_limit is not None:
+        slots = schema.concurrency_slots
+        if conn.dialect.name == "postgresql":
+            # Serialize claims on one pool; SQLite's BEGIN IMMEDIATE already does.
+            conn.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:pool))"), {"pool": claim.pool}
+            )
+        used = conn.execute(
+            select(func.count()).select_from(slots).where(slots.c.pool == claim.pool)
+        ).scalar_one()
+        if used >= claim.pool_limit:
+            return ClaimRefused(
+                f"pool '{claim.pool}' is at its limit of {claim.pool_limit}", pool=claim.pool
+            )
+    if claim.leases:
+        leases = schema.asset_leases
+        held = _holders(conn, claim.leases)
+        others = {run for run in held.values() if run != claim.run_id}
+        if others:
+            holder = sorted(others)[0]
+            (asset, partition), _ = next((k, r) for k, r in held.items() if r == holder)
+            where = asset if not partition else f"{asset}[{partition}]"
+            return ClaimRefused(f"{where} is being materialized by run {holder}", holder)
+        new = [
+            {
+                "asset_key": asset,
+                "partition_key": partition,
+                "run_id": claim.run_id,
+                "step_key": claim.step_key,
+                "acquired_at": now,
+            }
+            for asset, partition in claim.leases
+            if (asset, partition) not in held
+        ]
+        if new:
+            conn.execute(insert(leases), new)
+    if claim.pool is not None and claim.pool_limit is not None:
+        conn.execute(
+            insert(schema.concurrency_slots),
+            [
+                {
+                    "pool": claim.pool,
+                    "run_id": claim.run_id,
+                    "step_key": claim.step_key,
+                    "acquired_at": now,
+                }
+            ],
+        )
+    return None
+
+
+def _holders(conn: Connection, leases: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    table = schema.asset_leases
+    found: dict[tuple[str, str], str] = {}
+    for start in range(0, len(leases), 400):
+        chunk = leases[start : start + 400]
+        condition = or_(
+            *(and_(table.c.asset_key == a, table.c.partition_key == p) for a, p in chunk)
+        )
+        for asset, partition, run_id in conn.execute(
+            select(table.c.asset_key, table.c.partition_key, table.c.run_id).where(condition)
+        ):
+            found[(asset, partition)] = run_id
+    return found
+
+
+def _free(conn: Connection, run_id: str, step_key: str) -> None:
+    for table in (schema.asset_leases, schema.concurrency_slots):
+        conn.execute(delete(table).where(table.c.run_id == run_id, table.c.step_key == step_key))
+
+
+def free_run(storage: Any, run_id: str) -> None:
+    """Give back every lease and slot a run holds (it ended, or died)."""
+
+    def work(conn: Connection) -> None:
+        for table in (schema.asset_leases, schema.concurrency_slots):
+            conn.execute(delete(table).where(table.c.run_id == run_id))
+
+    storage.write(work)
+
+
+def claims_of(storage: Any, run_id: str) -> tuple[int, int]:
+    """(leases, slots) a run holds now."""
+
+    def work(conn: Connection) -> tuple[int, int]:
+        counts = []
+        for table in (schema.asset_leases, schema.concurrency_slots):
+            query = select(func.count()).select_from(table).where(table.c.run_id == run_id)
+            counts.append(int(conn.execute(query).scalar_one()))
+        return counts[0], counts[1]
+
+    result: tuple[int, int] = storage.read(work)
+    return result
+
+
+# -- run lifecycle ------------------------------------------------------------------------
+
+
+def mark_run_process(storage: Any, run_id: str) -> None:
+    """Record this process (pid, host) as the one running ``run_id``, with a heartbeat."""
+    storage.update_run(run_id, pid=os.getpid(), hostname=HOSTNAME, heartbeat_at=time.time())
+
+
+def heartbeat(storage: Any, run_id: str) -> bool:
+    """Refresh the heartbeat of ``run_id``; returns True when a cancel was requested."""
+    runs = schema.runs
+
+    def work(conn: Connection) -> bool:
+        conn.execute(update(runs).where(runs.c.run_id == run_id).values(heartbeat_at=time.time()))
+        flag = conn.execute(select(runs.c.cancel_requested).where(runs.c.run_id == run_id))
+        return bool(flag.scalar())
+
+    requested: bool = storage.write(work)
+    return requested
+
+
+def request_cancel(storage: Any, run_id: str) -> None:
+    runs = schema.runs
+    storage.write(
+        lambda conn: conn.execute(
+            update(runs).where(runs.c.run_id == run_id).values(cancel_requested=1)
+        )
+    )
+
+
+def cancel_requested(storage: Any, run_id: str) -> bool:
+    runs = schema.runs
+    query = select(runs.c.cancel_requested).where(runs.c.run_id == run_id)
+    flag: bool = storage.read(lambda conn: bool(conn.execute(query).scalar()))
+    return flag
+
+
+def reconcile_runs(storage: Any, now: float | None = None) -> list[str]:
+    """Mark runs whose process died as failed (with the reason) and free their claims.
+
+    A run is dead when its process ran on this host and no longer exists, or when its
+    heartbeat is older than ``STALE_HEARTBEAT_SECONDS``. Returns the run ids marked.
+    """
+    now = now or time.time()
+    runs = schema.runs
+    query = select(runs.c.run_id, runs.c.pid, runs.c.hostname, runs.c.heartbeat_at).where(
+        runs.c.status.in_([RunStatus.STARTED.value, RunStatus.QUEUED.value])
+    )
+    rows = storage.read(lambda conn: conn.execute(query).all())
+    dead: list[str] = []
+    for run_id, pid, hostname, beat in rows:
+        reason = _death(pid, hostname, beat, now)
+        if reason is None:
+            continue
+        storage.update_run(run_id, status=RunStatus.FAILURE, ended_at=now, error=reason)
+        storage.store_events([EventRecord(run_id, EventType.RUN_FAILURE, now, message=reason)])
+        free_run(storage, run_id)
+        dead.append(run_id)
+    return dead
+
+
+def _death(pid: int | None, hostname: str | None, beat: float | None, now: float) -> str | None:
+    if pid is not None and hostname == HOSTNAME and not _alive(pid):
+        return f"the run's process (pid {pid} on {hostname}) died without finishing the run"
+    if beat is not None and now - beat > STALE_HEARTBEAT_SECONDS:
+        return f"no heartbeat for {int(now - beat)} s (process {pid} on {hostname}): taken for dead"
+    return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie (exited, not yet reaped) is dead too
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split(") ", 1)[1][0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def run_is_live(storage: Any, run_id: str) -> bool:
+    """True while ``run_id`` is queued or started (and not found dead)."""
+    run = storage.get_run(run_id)
+    if run is None or run.status.is_finished:
+        return False
+    return run_id not in reconcile_runs(storage)
