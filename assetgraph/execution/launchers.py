@@ -6,6 +6,7 @@ never records anything. ``capacity`` is how many steps it runs at once.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import queue
@@ -81,6 +82,7 @@ class ProcessPoolLauncher:
 
         self.capacity = workers
         self._needs_main = needs_main
+        self._stopped = False
         self._finished: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
@@ -101,14 +103,17 @@ class ProcessPoolLauncher:
 
     def stop_running(self) -> None:
         # The executor cannot stop a running task; its worker processes can be killed.
+        self._stopped = True
         processes = list(getattr(self._pool, "_processes", {}).values())
         self._pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             if process.pid is not None and process.is_alive():
-                os.kill(process.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):  # it may exit meanwhile
+                    os.kill(process.pid, signal.SIGKILL)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        # After stop_running the workers are dead: waiting for them could hang on a broken pool.
+        self._pool.shutdown(wait=not self._stopped, cancel_futures=True)
 
 
 class DaskLauncher:

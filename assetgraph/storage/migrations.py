@@ -80,8 +80,19 @@ def check_version(version: int, url: str) -> None:
         )
 
 
+SCHEMA_LOCK_ID = 7_330_001
+"""PostgreSQL advisory lock held while the schema is created or upgraded."""
+
+
 def upgrade(conn: Connection) -> list[int]:
-    """Apply every pending migration in order; returns the versions applied."""
+    """Apply every pending migration in order; returns the versions applied.
+
+    Two processes that find an empty database at once must not both create it: on
+    PostgreSQL an advisory lock serializes them (SQLite's ``BEGIN IMMEDIATE`` already does),
+    and the second then finds the schema in place.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": SCHEMA_LOCK_ID})
     version = stored_version(conn)
     if version is None:
         create_current(conn)

@@ -1,14 +1,8 @@
-"""Automation ticks for the automation page.
-
-No automation evaluator records ticks yet, so ``list_automation_ticks`` returns none and
-the page says so. When the evaluator lands, read its stored ticks here (newest first,
-with the runs each launched and the per-asset reasons) and map them to ``TickOut``: the
-API route and the page already show whatever this returns.
-"""
+"""Automation ticks for the automation page, read from the automation tick log."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from assetgraph.storage.sql_storage import SqlStorage
@@ -16,6 +10,28 @@ if TYPE_CHECKING:
 
 
 def list_automation_ticks(storage: SqlStorage, limit: int) -> list[TickOut]:
-    """The latest ``limit`` automation ticks, newest first (none are recorded yet)."""
-    del storage, limit
-    return []
+    """The latest ``limit`` automation ticks, newest first, with the runs each launched and,
+    per asset, what was requested and why (or why not)."""
+    from assetgraph.storage.automation_store import AutomationStore
+    from assetgraph.ui.models import TickOut
+
+    ticks = AutomationStore(storage).list_ticks(limit)
+    return [
+        TickOut(
+            tick_id=str(tick.tick_id),
+            timestamp=tick.evaluated_at,
+            status=tick.status,
+            run_ids=[run["run_id"] for run in tick.payload.get("runs", []) if run.get("run_id")],
+            reasons={
+                key: _reason_text(entry) for key, entry in tick.payload.get("assets", {}).items()
+            },
+        )
+        for tick in ticks
+    ]
+
+
+def _reason_text(entry: dict[str, Any]) -> str:
+    requested = entry.get("requested")
+    head = "requested " + ", ".join(requested) if requested else "not requested"
+    reasons = [*entry.get("reasons", []), *entry.get("skipped", [])]
+    return head + (": " + "; ".join(str(r) for r in reasons) if reasons else "")

@@ -170,7 +170,7 @@ class MaterializeOut(BaseModel):
 
 
 class TickOut(BaseModel):
-    """One evaluation of the automation policies (none are recorded yet)."""
+    """One evaluation of the automation policies: its time, runs launched and reasons."""
 
     tick_id: str
     timestamp: float

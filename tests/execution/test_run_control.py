@@ -38,7 +38,9 @@ def wait_for(condition: Any, timeout: float = 60.0, what: str = "condition") -> 
 # -- retries ------------------------------------------------------------------------------
 
 
-def test_a_flaky_step_is_retried_with_backoff_and_every_attempt_recorded(tmp_path: Path) -> None:
+def test_a_flaky_step_is_retried_with_backoff_and_every_attempt_recorded(
+    tmp_path: Path, storage_url: str
+) -> None:
     counter = tmp_path / "attempts"
 
     @asset(retry_policy=RetryPolicy(max_retries=3, delay=0.05, backoff="exponential"))
@@ -49,7 +51,7 @@ def test_a_flaky_step_is_retried_with_backoff_and_every_attempt_recorded(tmp_pat
             raise ConnectionError(f"warehouse busy (attempt {attempts})")
         return attempts
 
-    instance = Instance(storage_url=f"sqlite:///{tmp_path}/m.db", home=tmp_path)
+    instance = Instance(storage_url=storage_url, home=tmp_path)
     started = time.monotonic()
     result = materialize([flaky], instance=instance)
     assert result.success and result.output_for("flaky") == 3
@@ -110,7 +112,14 @@ def _intervals(instance: Instance) -> list[tuple[float, float, str]]:
     return sorted(intervals)
 
 
-def test_a_pool_limit_holds_across_concurrent_runs(tmp_path: Path, isolated_home: Path) -> None:
+@pytest.fixture
+def shared_storage(storage_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The metadata database (SQLite, then PostgreSQL) every CLI subprocess of a test uses."""
+    monkeypatch.setenv("ASSETGRAPH_STORAGE_URL", storage_url)
+    return storage_url
+
+
+def test_a_pool_limit_holds_across_concurrent_runs(tmp_path: Path, shared_storage: str) -> None:
     for prefix in ("a", "b"):
         (tmp_path / f"{prefix}.py").write_text(POOLED.format(prefix=prefix))
     runs = [
@@ -138,7 +147,7 @@ def orders(context):
 """
 
 
-def test_the_same_partition_never_runs_twice_at_once(tmp_path: Path) -> None:
+def test_the_same_partition_never_runs_twice_at_once(tmp_path: Path, shared_storage: str) -> None:
     path = tmp_path / "defs.py"
     path.write_text(SLOW_PARTITIONS.format(sleep=0.5))
     runs = [
@@ -152,7 +161,9 @@ def test_the_same_partition_never_runs_twice_at_once(tmp_path: Path) -> None:
     assert second_start >= first_end
 
 
-def test_no_wait_fails_the_step_naming_the_run_that_holds_the_lease(tmp_path: Path) -> None:
+def test_no_wait_fails_the_step_naming_the_run_that_holds_the_lease(
+    tmp_path: Path, shared_storage: str
+) -> None:
     path = tmp_path / "defs.py"
     path.write_text(SLOW_PARTITIONS.format(sleep=3))
     first = subprocess.Popen([*CLI, "materialize", "-f", str(path), "-p", "eu"], text=True)
@@ -209,7 +220,8 @@ def test_cancel_stops_a_running_run(
     )
     cancel = cli("runs", "cancel", run_id[:8])
     assert cancel.returncode == 0, cancel.stderr
-    assert f"Run {run_id} is canceled." in cancel.stdout
+    run = storage.get_run(run_id)
+    assert f"Run {run_id} is canceled." in cancel.stdout, (run.error if run else None)
     _, err = running.communicate(timeout=60)
     assert running.returncode == 1 and "was canceled" in err
     events = storage.events_for_run(run_id)
@@ -247,7 +259,9 @@ def clean(raw):
 """
 
 
-def test_a_killed_run_is_reported_failed_and_missing_finishes_the_work(tmp_path: Path) -> None:
+def test_a_killed_run_is_reported_failed_and_missing_finishes_the_work(
+    tmp_path: Path, shared_storage: str
+) -> None:
     path = tmp_path / "defs.py"
     path.write_text(CRASHY)
     running = subprocess.Popen(

@@ -226,6 +226,31 @@ def test_automation_ticks_are_empty_until_ticks_are_recorded(client: TestClient)
     assert "automation.js" in client.get("/automation").text
 
 
+def test_automation_ticks_show_runs_and_reasons(client: TestClient, site: Site) -> None:
+    from assetgraph.storage.automation_store import AutomationStore
+
+    store = AutomationStore(site.instance.storage)
+    tick = store.start_tick(evaluated_at=1_735_700_000.0, started_at=1_735_700_001.0)
+    payload = {
+        "runs": [{"request_id": "1-1", "run_id": "feedbeef" * 4}],
+        "assets": {
+            "cleaned_orders": {
+                "requested": ["2025-01-04"],
+                "reasons": ["missing partition 2025-01-04 whose window ended"],
+                "skipped": [],
+            },
+            "revenue": {"requested": None, "reasons": ["lazy: nothing needs it"], "skipped": []},
+        },
+    }
+    store.finish_tick(tick, "success", payload, ended_at=1_735_700_002.0)
+    [shown] = client.get("/api/automation/ticks").json()
+    assert shown["status"] == "success" and shown["run_ids"] == ["feedbeef" * 4]
+    assert shown["reasons"] == {
+        "cleaned_orders": "requested 2025-01-04: missing partition 2025-01-04 whose window ended",
+        "revenue": "not requested: lazy: nothing needs it",
+    }
+
+
 def test_pages_are_shells_with_escaped_values_and_a_strict_csp(client: TestClient) -> None:
     for path in ("/", "/lineage", "/runs", "/automation", "/assets/raw_orders", "/runs/abc"):
         response = client.get(path)
