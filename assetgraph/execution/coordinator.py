@@ -110,7 +110,10 @@ class Coordinator:
                 wait = 0.0 if launched else self._idle_wait()
                 for outcome in self.launcher.collect(wait):
                     self._finish(outcome)
-                if not self.running and not launched and not self.ready:
+                if not self._launchable():
+                    # No start to batch them with: record finished steps now, so a stored
+                    # value does not wait for its record (nor hold its leases) while
+                    # other steps run.
                     self._flush()
         except KeyboardInterrupt:
             if not self.settings.cancel.is_set():
@@ -217,6 +220,14 @@ class Coordinator:
 
     def _make_ready(self, key: str, not_before: float) -> None:
         heapq.heappush(self.ready, (not_before, self.order[key], key))
+
+    def _launchable(self) -> bool:
+        """True when the next loop will launch (or try to claim) a ready step at once."""
+        return (
+            bool(self.ready)
+            and self.ready[0][0] <= time.monotonic()
+            and len(self.running) < self.launcher.capacity
+        )
 
     def _idle_wait(self) -> float:
         if self.running:

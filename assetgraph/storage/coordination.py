@@ -74,8 +74,8 @@ class StepRecorder:
                 if problem is not None:
                     refused.append(problem)
                     raise _Refused
-            for run_id, step_key in release:
-                _free(conn, run_id, step_key)
+            if release:
+                _free(conn, release)
             if events:
                 self.storage.write_events(conn, events)
 
@@ -109,7 +109,6 @@ def _take(conn: Connection, claim: StepClaim) -> ClaimRefused | None:
                 f"pool '{claim.pool}' is at its limit of {claim.pool_limit}", pool=claim.pool
             )
     if claim.leases:
-        leases = schema.asset_leases
         held = _holders(conn, claim.leases)
         others = {run for run in held.values() if run != claim.run_id}
         if others:
@@ -118,18 +117,12 @@ def _take(conn: Connection, claim: StepClaim) -> ClaimRefused | None:
             where = asset if not partition else f"{asset}[{partition}]"
             return ClaimRefused(f"{where} is being materialized by run {holder}", holder)
         new = [
-            {
-                "asset_key": asset,
-                "partition_key": partition,
-                "run_id": claim.run_id,
-                "step_key": claim.step_key,
-                "acquired_at": now,
-            }
+            (asset, partition, claim.run_id, claim.step_key, now)
             for asset, partition in claim.leases
             if (asset, partition) not in held
         ]
         if new:
-            conn.execute(insert(leases), new)
+            conn.exec_driver_sql(_sql(conn, _INSERT_LEASE), new)
     if claim.pool is not None and claim.pool_limit is not None:
         conn.execute(
             insert(schema.concurrency_slots),
@@ -145,7 +138,27 @@ def _take(conn: Connection, claim: StepClaim) -> ClaimRefused | None:
     return None
 
 
+# The statements every step runs, written out for the driver: building them with SQLAlchemy
+# expressions cost more than running them. "?" becomes "%s" on PostgreSQL.
+_INSERT_LEASE = (
+    "INSERT INTO asset_leases (asset_key, partition_key, run_id, step_key, acquired_at) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
+_HOLDER = "SELECT run_id FROM asset_leases WHERE asset_key = ? AND partition_key = ?"
+_FREE = (
+    "DELETE FROM asset_leases WHERE run_id = ? AND step_key = ?",
+    "DELETE FROM concurrency_slots WHERE run_id = ? AND step_key = ?",
+)
+
+
+def _sql(conn: Connection, statement: str) -> str:
+    return statement.replace("?", "%s") if conn.dialect.name == "postgresql" else statement
+
+
 def _holders(conn: Connection, leases: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    if len(leases) == 1:
+        row = conn.exec_driver_sql(_sql(conn, _HOLDER), leases[0]).first()
+        return {} if row is None else {leases[0]: row[0]}
     table = schema.asset_leases
     found: dict[tuple[str, str], str] = {}
     for start in range(0, len(leases), 400):
@@ -160,9 +173,10 @@ def _holders(conn: Connection, leases: Sequence[tuple[str, str]]) -> dict[tuple[
     return found
 
 
-def _free(conn: Connection, run_id: str, step_key: str) -> None:
-    for table in (schema.asset_leases, schema.concurrency_slots):
-        conn.execute(delete(table).where(table.c.run_id == run_id, table.c.step_key == step_key))
+def _free(conn: Connection, pairs: Sequence[tuple[str, str]]) -> None:
+    """Give back the leases and slots of these (run, step) pairs."""
+    for statement in _FREE:
+        conn.exec_driver_sql(_sql(conn, statement), list(pairs))
 
 
 def free_run(storage: Any, run_id: str) -> None:

@@ -4,10 +4,16 @@ SQLite runs in WAL mode with a busy timeout, and every write transaction starts 
 ``BEGIN IMMEDIATE`` so that two writers queue on the lock instead of one failing with
 "database is locked" when it upgrades a read lock. What still cannot get the lock in time
 is retried by ``run_write`` with backoff before it reaches the user.
+
+Both waits can be shortened (tests that hold a lock on purpose, or an operator who
+prefers a quick failure to a long wait): ``ASSETGRAPH_SQLITE_BUSY_TIMEOUT_MS`` (default
+30000) is SQLite's busy timeout per statement, and ``ASSETGRAPH_SQLITE_LOCK_RETRY_SECONDS``
+(default 120) how long ``run_write`` keeps retrying a locked write.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable
@@ -26,6 +32,31 @@ T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "assetgraph_write"
 _LOCK_RETRY_SECONDS = 120.0
+BUSY_TIMEOUT_ENV = "ASSETGRAPH_SQLITE_BUSY_TIMEOUT_MS"
+LOCK_RETRY_ENV = "ASSETGRAPH_SQLITE_LOCK_RETRY_SECONDS"
+
+
+def _busy_timeout_ms() -> int:
+    """SQLite's busy timeout: ``ASSETGRAPH_SQLITE_BUSY_TIMEOUT_MS``, else 30 s."""
+    return int(_env_number(BUSY_TIMEOUT_ENV, SQLITE_BUSY_TIMEOUT_MS))
+
+
+def _lock_retry_seconds() -> float:
+    """How long a locked write is retried: ``ASSETGRAPH_SQLITE_LOCK_RETRY_SECONDS``, else 120."""
+    return _env_number(LOCK_RETRY_ENV, _LOCK_RETRY_SECONDS)
+
+
+def _env_number(name: str, default: float) -> float:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise StorageError(f"{name}={text!r} is not a number.") from None
+    if value < 0:
+        raise StorageError(f"{name}={text!r} must not be negative.")
+    return value
 
 
 def make_engine(url: str) -> Engine:
@@ -36,7 +67,7 @@ def make_engine(url: str) -> Engine:
     database = parsed.database
     if database and database != ":memory:":
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, connect_args={"timeout": _busy_timeout_ms() / 1000})
     else:
         engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
     _set_up_sqlite(engine, in_memory=not database or database == ":memory:")
@@ -44,15 +75,17 @@ def make_engine(url: str) -> Engine:
 
 
 def _set_up_sqlite(engine: Engine, *, in_memory: bool) -> None:
+    busy_timeout_ms = _busy_timeout_ms()
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event below decide how transactions start.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         if not in_memory:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _use_wal(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -60,6 +93,24 @@ def _set_up_sqlite(engine: Engine, *, in_memory: bool) -> None:
     def on_begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get(WRITE_OPTION, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _use_wal(cursor: Any) -> None:
+    """Put the database in WAL mode (it stays so); the switch needs a moment alone with
+    the file, which SQLite refuses at once, without waiting, while another process uses
+    a new database: retry it."""
+    deadline = time.monotonic() + _lock_retry_seconds()
+    delay = 0.01
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as exc:  # sqlite3.OperationalError; sqlite3 is not imported here
+            if not is_lock_error(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay * (1 + random.random()))
+            delay = min(delay * 2, 0.5)
 
 
 def is_lock_error(exc: BaseException) -> bool:
@@ -73,7 +124,7 @@ def run_write(engine: Engine, work: Callable[[Connection], T], describe: Callabl
 
     Any other database error becomes a ``StorageError`` naming the database.
     """
-    deadline = time.monotonic() + _LOCK_RETRY_SECONDS
+    deadline = time.monotonic() + _lock_retry_seconds()
     delay = 0.01
     while True:
         try:
@@ -91,12 +142,20 @@ def run_write(engine: Engine, work: Callable[[Connection], T], describe: Callabl
 
 
 def run_read(engine: Engine, work: Callable[[Connection], T], describe: Callable[[], str]) -> T:
-    """Run ``work`` on a connection; database errors become a ``StorageError``."""
-    try:
-        with engine.connect() as conn:
-            return work(conn)
-    except OperationalError as exc:
-        raise storage_error(exc, describe()) from exc
+    """Run ``work`` on a connection, retrying while SQLite is locked (a reader can meet a
+    lock while another process creates the database); other errors become StorageError."""
+    deadline = time.monotonic() + _lock_retry_seconds()
+    delay = 0.01
+    while True:
+        try:
+            with engine.connect() as conn:
+                return work(conn)
+        except OperationalError as exc:
+            if is_lock_error(exc) and time.monotonic() < deadline:
+                time.sleep(delay * (1 + random.random()))
+                delay = min(delay * 2, 1.0)
+                continue
+            raise storage_error(exc, describe()) from exc
 
 
 def storage_error(exc: DBAPIError, where: str) -> StorageError:

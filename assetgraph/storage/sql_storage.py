@@ -170,11 +170,21 @@ class SqlStorage:
 
     def write_events(self, conn: Connection, events: Sequence[EventRecord]) -> list[int]:
         """Append ``events`` and update the index inside the caller's transaction."""
-        result = conn.execute(
-            insert(schema.events).returning(schema.events.c.id, sort_by_parameter_order=True),
-            [_event_row(event) for event in events],
-        )
-        ids = [int(row[0]) for row in result]
+        rows = [_event_row(event) for event in events]
+        if len(rows) <= _DRIVER_BATCH:
+            # A step's few events: straight to the driver, skipping statement building.
+            sql = (
+                _INSERT_EVENT.replace("?", "%s")
+                if conn.dialect.name == "postgresql"
+                else _INSERT_EVENT
+            )
+            ids = [
+                int(conn.exec_driver_sql(sql, tuple(row[c] for c in _EVENT_COLUMNS)).scalar_one())
+                for row in rows
+            ]
+        else:
+            result = conn.execute(_INSERT_EVENTS, rows)
+            ids = [int(row[0]) for row in result]
         _index_events(conn, events, ids)
         return ids
 
@@ -575,6 +585,23 @@ def _index_events(conn: Connection, events: Sequence[EventRecord], ids: Sequence
     for columns, rows in by_columns.items():
         conn.execute(_index_upsert(conn.dialect.name, columns), rows)
 
+
+_EVENT_COLUMNS = (
+    "run_id",
+    "event_type",
+    "timestamp",
+    "step_key",
+    "asset_key",
+    "partition_key",
+    "message",
+    "payload",
+)
+_INSERT_EVENT = (
+    f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _EVENT_COLUMNS)}) RETURNING id"
+)
+_INSERT_EVENTS = insert(schema.events).returning(schema.events.c.id, sort_by_parameter_order=True)
+_DRIVER_BATCH = 20
 
 _VERSIONED_EVENTS = (EventType.ASSET_MATERIALIZATION, EventType.ASSET_OBSERVATION)
 

@@ -1,0 +1,1 @@
+"""Fault tests: what assetgraph promises when processes die, writes fail, runs collide."""
