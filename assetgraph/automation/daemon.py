@@ -261,7 +261,7 @@ class AutomationDaemon:
         """One tick if this daemon holds the lease (None otherwise)."""
         if not dry_run and not self.acquire():
             return None
-        return run_tick(
+        outcome = run_tick(
             self.defs,
             self.instance,
             now=now or self.clock(),
@@ -270,6 +270,11 @@ class AutomationDaemon:
             dry_run=dry_run,
             wall_clock=self.wall_clock,
         )
+        if not dry_run:
+            from assetgraph.storage.retention import auto_prune
+
+            auto_prune(self.instance.storage)  # at most once a day, when retention is set
+        return outcome
 
     def run(
         self,

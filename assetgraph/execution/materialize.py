@@ -36,6 +36,7 @@ from assetgraph.staleness import compute_staleness
 from assetgraph.storage.coordination import reconcile_runs
 from assetgraph.storage.instance import Instance
 from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
+from assetgraph.storage.retention import auto_prune
 
 EXECUTOR_TAG = "assetgraph/executor"
 PARTITIONS_TAG = "assetgraph/partitions"
@@ -268,6 +269,7 @@ def execute_plan(
         _finish(storage, run_id, RunStatus.FAILURE, error, record)
         raise
     _finish(storage, run_id, status, error, record)
+    auto_prune(storage)  # at most once a day, when ASSETGRAPH_RETENTION_DAYS is set
     return MaterializeResult(
         run_id=run_id,
         success=status is RunStatus.SUCCESS,

@@ -225,8 +225,11 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
                 moment = datetime.strptime(key, self.fmt + "%z")
             except ValueError:
                 return None
-        index = self.ceil_index(to_ts(moment))
-        return index if self.key_for_index(index) == key else None
+        try:
+            index = self.ceil_index(to_ts(moment))
+            return index if self.key_for_index(index) == key else None
+        except (ValueError, OverflowError, OSError):
+            return None  # at the edge of datetime's range (year 9999): no window starts there
 
     def time_window_for_index(self, index: int) -> TimeWindow:
         """The window of partition ``index``."""

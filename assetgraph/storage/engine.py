@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 from assetgraph.errors import StorageError
@@ -61,9 +61,16 @@ def _env_number(name: str, default: float) -> float:
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite files get their folder created and their pragmas set."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, future=True)
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() != "sqlite":
+            return create_engine(url, pool_pre_ping=True, future=True)
+    except ArgumentError as exc:  # also NoSuchModuleError: an unknown scheme or driver
+        shown = url if "@" not in url else "<url with credentials>"
+        raise StorageError(
+            f"Invalid metadata database URL {shown!r} (ASSETGRAPH_STORAGE_URL): {exc}. "
+            "Use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB."
+        ) from None
     database = parsed.database
     if database and database != ":memory:":
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ REGISTRY: dict[str, str] = {
     "S8": "bench.scenarios.s8_automation",
     "S6": "bench.scenarios.s6_parallel",
     "S7": "bench.scenarios.s7_overhead",
+    "S9": "bench.scenarios.s9_soak",
     "S10": "bench.scenarios.s10_dynamic",
 }
 
