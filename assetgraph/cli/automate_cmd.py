@@ -228,10 +228,10 @@ def why(
             typer.echo(head + "not evaluated (nothing it depends on changed)")
             continue
         if row["requested"] is not None:
-            parts = ", ".join(row["requested"]) or "requested"
+            parts = ", ".join(row["requested"])  # empty for an unpartitioned asset
             typer.echo(
                 head
-                + f"requested {parts}"
+                + ("requested " + parts if parts else "requested")
                 + (f" in {', '.join(row['runs'])}" if row["runs"] else "")
             )
         else:
