@@ -461,7 +461,7 @@ class _Planner:
         result: PartitionsSubset | None = None
         for key in assets_def.keys:
             done = [k for k in self.materialized.get(key, ()) if k is not None]
-            indices = _known_indices(pdef, done, self.now, self.store)
+            indices = pdef.known_indices(done, self.now, self.store).values()
             subset = PartitionsSubset.from_indices(pdef, indices, self.now, self.store)
             result = subset if result is None else result & subset
         return result if result is not None else PartitionsSubset.empty(pdef)
@@ -546,27 +546,3 @@ def _indices_within(subset: PartitionsSubset, planned: Mapping[int, str]) -> Ite
     if size <= len(planned):
         return (i for i in subset.indices() if i in planned)
     return (i for i in planned if subset.contains_index(i))
-
-
-def _known_indices(
-    pdef: PartitionsDefinition,
-    keys: Sequence[str],
-    now: datetime,
-    store: DynamicPartitionsStore | None,
-) -> list[int]:
-    """Indices of the keys that still exist in ``pdef`` (stored keys may have gone)."""
-    if not keys:
-        return []
-    try:
-        return pdef.indices_of(keys, now, store)
-    except UsageError:
-        return [i for k in keys if (i := _index_or_none(pdef, k, now, store)) is not None]
-
-
-def _index_or_none(
-    pdef: PartitionsDefinition, key: str, now: datetime, store: DynamicPartitionsStore | None
-) -> int | None:
-    try:
-        return pdef.index_of(key, now, store)
-    except UsageError:
-        return None

@@ -28,7 +28,6 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from assetgraph.errors import UsageError
 from assetgraph.graph import AssetGraph
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.definitions import PartitionsDefinition, StaticPartitionsDefinition
@@ -364,7 +363,7 @@ class _Walk:
             whole = [row for row in rows if row.partition_key is None]
             return {0: whole[0]} if whole else {}
         keys = [row.partition_key for row in rows if row.partition_key is not None]
-        indices = _known_indices(pdef, keys, self.now, self.store)
+        indices = pdef.known_indices(keys, self.now, self.store)
         by_key = {row.partition_key: row for row in rows}
         return {index: by_key[key] for key, index in indices.items()}
 
@@ -465,21 +464,6 @@ class _Walk:
 
 def _partition_name(row: VersionRow) -> str:
     return "" if row.partition_key is None else row.partition_key
-
-
-def _known_indices(
-    pdef: PartitionsDefinition, keys: Sequence[str], now: datetime, store: Any
-) -> dict[str, int]:
-    try:
-        return dict(zip(keys, pdef.indices_of(keys, now, store), strict=True))
-    except UsageError:
-        found: dict[str, int] = {}
-        for key in keys:
-            try:
-                found[key] = pdef.index_of(key, now, store)
-            except UsageError:
-                continue
-        return found
 
 
 def _short(version: str | None) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from assetgraph.errors import UsageError
 from assetgraph.graph import AssetGraph
@@ -141,9 +140,9 @@ class AssetState:
         if pdef is UNPARTITIONED:
             whole = [row for row in rows if row.partition_key is None]
             return {0: whole[0]} if whole else {}
-        keyed = [row for row in rows if row.partition_key is not None]
-        indices = _known_indices(pdef, [row.partition_key for row in keyed], self.now, self.dynamic)
-        return {indices[row.partition_key]: row for row in keyed if row.partition_key in indices}
+        keyed = {row.partition_key: row for row in rows if row.partition_key is not None}
+        indices = pdef.known_indices(list(keyed), self.now, self.dynamic)
+        return {index: keyed[key] for key, index in indices.items()}
 
     def describe(self, key: AssetKey, subset: PartitionsSubset | None = None) -> str:
         """``key`` or ``key[first...last, ...]`` for messages."""
@@ -185,20 +184,3 @@ def subset_from_json(state: AssetState, key: AssetKey, ranges: list[str]) -> Par
         except UsageError:
             continue
     return found
-
-
-def _known_indices(
-    pdef: PartitionsDefinition, keys: list[Any], now: datetime, store: Any
-) -> dict[str, int]:
-    if not keys:
-        return {}
-    try:
-        return dict(zip(keys, pdef.indices_of(keys, now, store), strict=True))
-    except UsageError:
-        found: dict[str, int] = {}
-        for key in keys:
-            try:
-                found[key] = pdef.index_of(key, now, store)
-            except UsageError:
-                continue
-        return found

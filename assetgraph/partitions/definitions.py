@@ -224,6 +224,28 @@ class PartitionsDefinition(ABC):
         current_time = current_time or now_utc()
         return [self.index_of(k, current_time, dynamic_partitions_store) for k in keys]
 
+    def known_indices(
+        self,
+        keys: Sequence[str],
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> dict[str, int]:
+        """Key -> index for the keys that exist; others (stored keys the definition no longer
+        has, say) are left out rather than refused."""
+        if not keys:
+            return {}
+        try:
+            indices = self.indices_of(keys, current_time, dynamic_partitions_store)
+            return dict(zip(keys, indices, strict=True))
+        except UsageError:
+            found: dict[str, int] = {}
+            for key in keys:
+                try:
+                    found[key] = self.index_of(key, current_time, dynamic_partitions_store)
+                except UsageError:
+                    continue
+            return found
+
     def all_subset(
         self,
         current_time: datetime | None = None,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from bench.scenarios.s1_startup import GENERATED_DEFS
 from bench.spec import REPO_ROOT
 
 PeerImpl = Literal["assetgraph", "dagster", "baseline"]
@@ -92,48 +93,13 @@ def _module(
 
 # --- S1: start-up ------------------------------------------------------------------------
 
-DAGSTER_DEFS = '''\
-"""The five-asset code location of bench/scenarios/s1_startup.py, in Dagster."""
-
-from dagster import Definitions, asset
-
-
-@asset(group_name="sales")
-def raw_orders() -> list[dict[str, object]]:
-    return [{"id": i, "customer": i % 3, "amount": 10.0 * i} for i in range(10)]
-
-
-@asset(group_name="sales")
-def raw_customers() -> list[dict[str, object]]:
-    return [{"id": i, "region": ["eu", "us", "apac"][i]} for i in range(3)]
-
-
-@asset(group_name="sales")
-def cleaned_orders(raw_orders: list[dict[str, object]]) -> list[dict[str, object]]:
-    return [order for order in raw_orders if order["amount"]]
-
-
-@asset(group_name="reporting")
-def orders_by_region(
-    cleaned_orders: list[dict[str, object]], raw_customers: list[dict[str, object]]
-) -> dict[str, int]:
-    regions = {c["id"]: c["region"] for c in raw_customers}
-    counts: dict[str, int] = {}
-    for order in cleaned_orders:
-        region = str(regions[order["customer"]])
-        counts[region] = counts.get(region, 0) + 1
-    return counts
-
-
-@asset(group_name="reporting")
-def revenue(cleaned_orders: list[dict[str, object]]) -> float:
-    return sum(float(str(order["amount"])) for order in cleaned_orders)
-
-
-defs = Definitions(
-    assets=[raw_orders, raw_customers, cleaned_orders, orders_by_region, revenue]
+# The same five assets as S1's generated code location, written for Dagster: the code is
+# identical but for the import and Dagster's spelling of the group option.
+DAGSTER_DEFS = (
+    GENERATED_DEFS.replace("from assetgraph import", "from dagster import")
+    .replace("@asset(group=", "@asset(group_name=")
+    .replace("A quickstart-like code location", "S1's code location, in Dagster")
 )
-'''
 
 
 def _assetgraph_cli(ctx: PeerContext) -> list[str]:
