@@ -489,7 +489,40 @@ def _check_partitioning(
         )
 
 
+_SIGNATURES: dict[object, inspect.Signature] = {}
+"""Signatures by what determines them, so assets made by one factory read theirs once."""
+
+
 def _signature(func: Callable[..., Any], name: str) -> inspect.Signature:
+    key = _signature_key(func)
+    cached = _SIGNATURES.get(key) if key is not None else None
+    if cached is None:
+        cached = _read_signature(func, name)
+        if key is not None:
+            _SIGNATURES[key] = cached
+    return cached
+
+
+def _signature_key(func: Callable[..., Any]) -> object | None:
+    """What a plain function's signature depends on, or None (not cached) if unhashable."""
+    code = getattr(func, "__code__", None)
+    if code is None or inspect.unwrap(func) is not func:
+        return None
+    try:
+        key = (
+            code,
+            func.__defaults__,
+            tuple(sorted((func.__kwdefaults__ or {}).items())),
+            tuple(sorted(func.__annotations__.items())),
+            id(func.__globals__),
+        )
+        hash(key)
+    except (TypeError, AttributeError):
+        return None
+    return key
+
+
+def _read_signature(func: Callable[..., Any], name: str) -> inspect.Signature:
     try:
         signature = inspect.signature(func)
     except (TypeError, ValueError) as exc:

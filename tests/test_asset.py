@@ -188,3 +188,29 @@ def test_two_config_parameters_are_an_error() -> None:
         @asset
         def f(a: ReportConfig, b: OtherConfig) -> None:
             return None
+
+
+def test_assets_made_by_one_factory_keep_their_own_signatures() -> None:
+    from assetgraph import AssetIn, ConfigurableResource
+
+    class Warehouse(ConfigurableResource):
+        url: str = "x"
+
+    def make(name: str, upstream: str | None):
+        if upstream is None:
+
+            def root(warehouse: Warehouse) -> int:
+                return 1
+
+            return asset(name=name)(root)
+
+        def child(x: int, context) -> int:  # type: ignore[no-untyped-def]
+            return x
+
+        return asset(name=name, ins={"x": AssetIn(key=upstream)})(child)
+
+    first, second, third = make("a", None), make("b", "a"), make("c", "b")
+    assert list(first.resource_params) == ["warehouse"] and not first.inputs
+    assert second.context_param == "context" and third.context_param == "context"
+    assert [i.key.to_string() for i in second.inputs] == ["a"]
+    assert [i.key.to_string() for i in third.inputs] == ["b"]
