@@ -24,7 +24,6 @@ from assetgraph.checks import (
     evaluate_schema,
 )
 from assetgraph.context import AssetExecutionContext, StepLog
-from assetgraph.errors import StepFailure
 from assetgraph.execution.data_versions import InputVersions
 from assetgraph.graph import AssetGraph
 from assetgraph.io import InputContext, OutputContext
@@ -467,9 +466,3 @@ def _event(
         message=message,
         payload=payload,
     )
-
-
-def raise_for_failure(outcome: StepOutcome) -> None:
-    """Raise ``StepFailure`` for a failed outcome (used by ``raise_on_error``)."""
-    if outcome.error is not None:
-        raise StepFailure(f"Step '{outcome.step_key}' failed: {outcome.error.summary()}")

@@ -233,13 +233,6 @@ def request_cancel(storage: Any, run_id: str) -> None:
     )
 
 
-def cancel_requested(storage: Any, run_id: str) -> bool:
-    runs = schema.runs
-    query = select(runs.c.cancel_requested).where(runs.c.run_id == run_id)
-    flag: bool = storage.read(lambda conn: bool(conn.execute(query).scalar()))
-    return flag
-
-
 def reconcile_runs(storage: Any, now: float | None = None) -> list[str]:
     """Mark runs whose process died as failed (with the reason) and free their claims.
 
