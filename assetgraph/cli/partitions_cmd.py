@@ -57,13 +57,13 @@ def add(
     from_file: FromFileOption = None,
     verbose: VerboseOption = False,
 ) -> None:
-    """Add keys to a dynamic partitions definition (keys already there are kept)."""
-    from assetgraph.partitions.definitions import validate_partition_key
+    """Add keys to a dynamic partitions definition (keys already there are kept).
+
+    Every key is checked first; one bad key refuses the whole call.
+    """
     from assetgraph.storage.instance import Instance
 
     new = _keys(keys, from_file)
-    for key in new:
-        validate_partition_key(key)
     added = Instance.from_env().storage.add_dynamic_partitions(name, new)
     typer.echo(f"Added {added} key(s) to '{name}' ({len(new) - added} already there).")
 

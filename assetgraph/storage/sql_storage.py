@@ -76,9 +76,6 @@ class SqlStorage:
         self._ensure_schema()
         return run_read(self.engine, work, self._where)
 
-    _write = write
-    _read = read
-
     def dispose(self) -> None:
         """Close every pooled connection (the storage stays usable)."""
         self.engine.dispose()
@@ -96,7 +93,7 @@ class SqlStorage:
                     [{"run_id": run.run_id, "key": k, "value": v} for k, v in run.tags.items()],
                 )
 
-        self._write(work)
+        self.write(work)
 
     def update_run(self, run_id: str, **fields: Any) -> None:
         """Set some of a run's fields: status, started_at, ended_at, heartbeat_at, error."""
@@ -105,7 +102,7 @@ class SqlStorage:
             raise ValueError(f"update_run: unknown field(s) {sorted(unknown)}")
         if isinstance(fields.get("status"), RunStatus):
             fields["status"] = fields["status"].value
-        self._write(
+        self.write(
             lambda conn: conn.execute(
                 update(schema.runs).where(schema.runs.c.run_id == run_id).values(**fields)
             )
@@ -128,7 +125,7 @@ class SqlStorage:
                 row = rows[0] if rows else None
             return None if row is None else _run_record(row._mapping)
 
-        result: RunRecord | None = self._read(work)
+        result: RunRecord | None = self.read(work)
         return result
 
     def list_runs(
@@ -153,7 +150,7 @@ class SqlStorage:
             )
         if limit is not None:
             query = query.limit(limit)
-        rows = self._read(lambda conn: conn.execute(query).all())
+        rows = self.read(lambda conn: conn.execute(query).all())
         return [_run_record(row._mapping) for row in rows]
 
     # -- events ---------------------------------------------------------------------------
@@ -165,7 +162,7 @@ class SqlStorage:
         """
         if not events:
             return []
-        ids: list[int] = self._write(lambda conn: self.write_events(conn, events))
+        ids: list[int] = self.write(lambda conn: self.write_events(conn, events))
         return ids
 
     def write_events(self, conn: Connection, events: Sequence[EventRecord]) -> list[int]:
@@ -200,7 +197,7 @@ class SqlStorage:
             query = query.where(schema.events.c.event_type.in_([t.value for t in event_types]))
         if after_id is not None:
             query = query.where(schema.events.c.id > after_id)
-        rows = self._read(lambda conn: conn.execute(query.order_by(schema.events.c.id)).all())
+        rows = self.read(lambda conn: conn.execute(query.order_by(schema.events.c.id)).all())
         return [_event_record(row._mapping) for row in rows]
 
     def count_events(self, event_type: EventType | None = None) -> int:
@@ -208,7 +205,7 @@ class SqlStorage:
         query = select(func.count()).select_from(schema.events)
         if event_type is not None:
             query = query.where(schema.events.c.event_type == event_type.value)
-        count: int = self._read(lambda conn: conn.execute(query).scalar_one())
+        count: int = self.read(lambda conn: conn.execute(query).scalar_one())
         return count
 
     # -- the materialization index --------------------------------------------------------
@@ -230,7 +227,7 @@ class SqlStorage:
             ]
 
         records: dict[tuple[str, str | None], MaterializationRecord] = {}
-        for row in self._read(work):
+        for row in self.read(work):
             record = _materialization_record(row._mapping)
             records[(record.asset_key, record.partition_key)] = record
         return records
@@ -250,7 +247,7 @@ class SqlStorage:
             ]
 
         found: dict[str, list[str | None]] = {}
-        for asset_key, partition in self._read(work):
+        for asset_key, partition in self.read(work):
             found.setdefault(asset_key, []).append(
                 None if partition == schema.NO_PARTITION else partition
             )
@@ -282,7 +279,7 @@ class SqlStorage:
 
         return {
             row[0]: VersionSummary(int(row[1]), row[2], row[3], int(row[4]), row[5])
-            for row in self._read(work)
+            for row in self.read(work)
         }
 
     def version_rows(
@@ -313,7 +310,7 @@ class SqlStorage:
             ]
 
         found: dict[str, list[VersionRow]] = {}
-        for asset_key, partition, event_id, code, data, changed in self._read(work):
+        for asset_key, partition, event_id, code, data, changed in self.read(work):
             key = None if partition == schema.NO_PARTITION else partition
             found.setdefault(asset_key, []).append(VersionRow(key, event_id, code, data, changed))
         return found
@@ -330,7 +327,7 @@ class SqlStorage:
                 for row in conn.execute(query.where(table.c.id.in_(chunk))).all()
             ]
 
-        return {int(event_id): json.loads(payload) for event_id, payload in self._read(work)}
+        return {int(event_id): json.loads(payload) for event_id, payload in self.read(work)}
 
     def partition_states(self, asset_key: str) -> dict[str | None, str]:
         """Partition key -> ``materialized`` or ``failed`` (its latest attempt) for one asset."""
@@ -339,7 +336,7 @@ class SqlStorage:
             table.c.partition_key, table.c.materialization_event_id, table.c.failure_event_id
         ).where(table.c.asset_key == asset_key)
         states: dict[str | None, str] = {}
-        for partition, done, failed in self._read(lambda conn: conn.execute(query).all()):
+        for partition, done, failed in self.read(lambda conn: conn.execute(query).all()):
             key = None if partition == schema.NO_PARTITION else partition
             states[key] = (
                 "failed" if failed is not None and (done or -1) < failed else "materialized"
@@ -366,7 +363,7 @@ class SqlStorage:
                 for row in conn.execute(query.where(table.c.asset_key.in_(chunk))).all()
             ]
 
-        return {row[0]: (int(row[1] or 0), int(row[2] or 0)) for row in self._read(work)}
+        return {row[0]: (int(row[1] or 0), int(row[2] or 0)) for row in self.read(work)}
 
     # -- dynamic partitions ---------------------------------------------------------------
 
@@ -395,7 +392,7 @@ class SqlStorage:
                 conn.exec_driver_sql(sql, [(name, key) for key in chunk])
             return _count_dynamic(conn, name) - before
 
-        added: int = self._write(work)
+        added: int = self.write(work)
         return added
 
     def delete_dynamic_partitions(self, name: str, keys: Iterable[str]) -> int:
@@ -413,7 +410,7 @@ class SqlStorage:
                 removed += int(result.rowcount or 0)
             return removed
 
-        removed: int = self._write(work)
+        removed: int = self.write(work)
         return removed
 
     def get_dynamic_partitions(self, name: str) -> list[str]:
@@ -424,7 +421,7 @@ class SqlStorage:
             f"WHERE partitions_def_name = {marker} ORDER BY id"
         )
         # Through the driver: a million keys come back without a result object per row.
-        rows = self._read(lambda conn: conn.exec_driver_sql(sql, (name,)).fetchall())
+        rows = self.read(lambda conn: conn.exec_driver_sql(sql, (name,)).fetchall())
         return [row[0] for row in rows]
 
     def has_dynamic_partition(self, name: str, key: str) -> bool:
@@ -432,13 +429,13 @@ class SqlStorage:
         query = select(table.c.id).where(
             table.c.partitions_def_name == name, table.c.partition_key == key
         )
-        found: bool = self._read(lambda conn: conn.execute(query.limit(1)).first() is not None)
+        found: bool = self.read(lambda conn: conn.execute(query.limit(1)).first() is not None)
         return found
 
     def dynamic_partitions_names(self) -> list[str]:
         table = schema.dynamic_partitions
         query = select(table.c.partitions_def_name).distinct().order_by(table.c.partitions_def_name)
-        names: list[str] = self._read(lambda conn: list(conn.execute(query).scalars()))
+        names: list[str] = self.read(lambda conn: list(conn.execute(query).scalars()))
         return names
 
 
