@@ -4,43 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
 
-from assetgraph import AssetKey, StorageError
-from assetgraph.io import InputContext, OutputContext
+from assetgraph import StorageError
 
 duckdb = pytest.importorskip(
     "duckdb", reason="the duckdb package is not installed (extra 'duckdb')"
 )
 
 from io_managers.duckdb import DuckDBIOManager  # noqa: E402
+from tests.io_managers.contexts import input_context as _in, output_context as _out  # noqa: E402
 
 DAY = {"partition_expr": "day"}
-
-
-def _out(
-    key: str, partitions: tuple[str, ...] = (), metadata: Mapping[str, Any] | None = None
-) -> OutputContext:
-    return OutputContext(
-        AssetKey.from_user(key),
-        run_id="r",
-        step_key=key,
-        partition_keys=partitions,
-        metadata=metadata or {},
-    )
-
-
-def _in(
-    key: str, partitions: tuple[str, ...] = (), metadata: Mapping[str, Any] | None = None
-) -> InputContext:
-    return InputContext(
-        AssetKey.from_user(key), run_id="r", partition_keys=partitions, metadata=metadata or {}
-    )
 
 
 @pytest.fixture(params=[None, 'we"ird schema'])

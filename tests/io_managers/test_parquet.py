@@ -5,38 +5,18 @@ from __future__ import annotations
 import os
 import pickle
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 
-from assetgraph import AssetKey, StorageError
-from assetgraph.io import InputContext, OutputContext
+from assetgraph import StorageError
 from io_managers.parquet import ParquetIOManager
+from tests.io_managers.contexts import input_context as _in, output_context as _out
 
 DAY = {"partition_expr": "day"}
-
-
-def _out(
-    key: str, partitions: tuple[str, ...] = (), metadata: Mapping[str, Any] | None = None
-) -> OutputContext:
-    return OutputContext(
-        AssetKey.from_user(key),
-        run_id="r",
-        step_key=key,
-        partition_keys=partitions,
-        metadata=metadata or {},
-    )
-
-
-def _in(
-    key: str, partitions: tuple[str, ...] = (), metadata: Mapping[str, Any] | None = None
-) -> InputContext:
-    return InputContext(
-        AssetKey.from_user(key), run_id="r", partition_keys=partitions, metadata=metadata or {}
-    )
 
 
 @pytest.fixture(params=["local", "memory"])

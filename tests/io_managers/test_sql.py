@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,28 +14,9 @@ import sqlalchemy as sa
 from assetgraph import AssetKey, StorageError
 from assetgraph.io import InputContext, OutputContext
 from io_managers.sql import SQLTableIOManager
+from tests.io_managers.contexts import input_context as _in, output_context as _out
 
 DAY = {"partition_expr": "day"}
-
-
-def _out(
-    key: str, partitions: tuple[str, ...] = (), metadata: Mapping[str, Any] | None = None
-) -> OutputContext:
-    return OutputContext(
-        AssetKey.from_user(key),
-        run_id="r",
-        step_key=key,
-        partition_keys=partitions,
-        metadata=metadata or {},
-    )
-
-
-def _in(
-    key: str, partitions: tuple[str, ...] = (), metadata: Mapping[str, Any] | None = None
-) -> InputContext:
-    return InputContext(
-        AssetKey.from_user(key), run_id="r", partition_keys=partitions, metadata=metadata or {}
-    )
 
 
 def _count(manager: SQLTableIOManager, table: str) -> int:
