@@ -42,6 +42,27 @@ class DynamicPartitionsStore(Protocol):
         ...
 
 
+@runtime_checkable
+class IndexedDynamicPartitionsStore(DynamicPartitionsStore, Protocol):
+    """A store that answers by index, so that no question reads every key.
+
+    The metadata database, the in-memory store and their snapshots are all indexed; a
+    store with only the two methods above still works, by reading its keys.
+    """
+
+    def dynamic_partitions_count(self, name: str) -> int:
+        """How many keys ``name`` has."""
+        ...
+
+    def dynamic_partition_keys_between(self, name: str, start: int, stop: int) -> Sequence[str]:
+        """The keys of ``name`` at indices ``start`` to ``stop`` (excluded)."""
+        ...
+
+    def dynamic_partition_indices(self, name: str, keys: Iterable[str]) -> dict[str, int]:
+        """Key -> index for those of ``keys`` that ``name`` has."""
+        ...
+
+
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_\-:|@+=,;~ ]{1,200}(?:\.[A-Za-z0-9_\-:|@+=,;~ ]{1,50})*")
 """Keys made of these characters, with no '..', cannot break a rule: no need to check."""
 
@@ -384,14 +405,17 @@ class DynamicPartitionsDefinition(PartitionsDefinition):
     def __repr__(self) -> str:
         return f"DynamicPartitionsDefinition(name={self.name!r})"
 
-    def _keys(self, store: DynamicPartitionsStore | None) -> Sequence[str]:
+    def _store(self, store: DynamicPartitionsStore | None) -> DynamicPartitionsStore:
         if store is None:
             raise UsageError(
                 f"{self!r} keeps its keys in the metadata database: pass "
                 "dynamic_partitions_store= (an Instance's storage, or "
                 "InMemoryDynamicPartitionsStore in tests)."
             )
-        return store.get_dynamic_partitions(self.name)
+        return store
+
+    def _keys(self, store: DynamicPartitionsStore | None) -> Sequence[str]:
+        return self._store(store).get_dynamic_partitions(self.name)
 
     def count(
         self,
@@ -399,7 +423,10 @@ class DynamicPartitionsDefinition(PartitionsDefinition):
         dynamic_partitions_store: DynamicPartitionsStore | None = None,
     ) -> int:
         """How many keys have been added."""
-        return len(self._keys(dynamic_partitions_store))
+        store = self._store(dynamic_partitions_store)
+        if isinstance(store, IndexedDynamicPartitionsStore):
+            return store.dynamic_partitions_count(self.name)
+        return len(self._keys(store))
 
     def key_at(
         self,
@@ -408,7 +435,13 @@ class DynamicPartitionsDefinition(PartitionsDefinition):
         dynamic_partitions_store: DynamicPartitionsStore | None = None,
     ) -> str:
         """The ``index``-th key added."""
-        keys = self._keys(dynamic_partitions_store)
+        store = self._store(dynamic_partitions_store)
+        if isinstance(store, IndexedDynamicPartitionsStore):
+            found = store.dynamic_partition_keys_between(self.name, index, index + 1)
+            if index < 0 or not found:
+                self._check_index(index, store.dynamic_partitions_count(self.name))
+            return found[0]
+        keys = self._keys(store)
         self._check_index(index, len(keys))
         return keys[index]
 
@@ -419,21 +452,7 @@ class DynamicPartitionsDefinition(PartitionsDefinition):
         dynamic_partitions_store: DynamicPartitionsStore | None = None,
     ) -> int:
         """The position of ``key`` in the order keys were added."""
-        keys = self._keys(dynamic_partitions_store)
-        # A store may offer a key -> position lookup; without one, scan the keys.
-        finder = getattr(dynamic_partitions_store, "dynamic_partition_index", None)
-        if callable(finder):
-            found = finder(self.name, key)
-            if isinstance(found, int):
-                return found
-        else:
-            try:
-                return keys.index(key)
-            except ValueError:
-                pass
-        raise UsageError(
-            f"Partition key {key!r} has not been added to {self!r}." + _suggest(str(key), keys)
-        )
+        return self.indices_of([key], current_time, dynamic_partitions_store)[0]
 
     def indices_of(
         self,
@@ -441,19 +460,29 @@ class DynamicPartitionsDefinition(PartitionsDefinition):
         current_time: datetime | None = None,
         dynamic_partitions_store: DynamicPartitionsStore | None = None,
     ) -> list[int]:
-        """The index of each key, looked up through one mapping built once."""
-        all_keys = self._keys(dynamic_partitions_store)
-        position = {k: i for i, k in enumerate(all_keys)}
+        """The index of each key, looked up in bulk."""
+        store = self._store(dynamic_partitions_store)
+        wanted = list(keys)
+        if isinstance(store, IndexedDynamicPartitionsStore):
+            position = store.dynamic_partition_indices(self.name, wanted)
+        else:
+            position = {k: i for i, k in enumerate(self._keys(store))}
         result = []
-        for key in keys:
+        for key in wanted:
             found = position.get(key)
             if found is None:
                 raise UsageError(
                     f"Partition key {key!r} has not been added to {self!r}."
-                    + _suggest(str(key), all_keys)
+                    + self._suggestion(key, store)
                 )
             result.append(found)
         return result
+
+    def _suggestion(self, key: str, store: DynamicPartitionsStore) -> str:
+        """The nearest key, when there are few enough keys to look."""
+        if self.count(None, store) > _MAX_SUGGESTION_CANDIDATES:
+            return ""
+        return _suggest(str(key), self._keys(store))
 
     def keys_between(
         self,
@@ -462,8 +491,11 @@ class DynamicPartitionsDefinition(PartitionsDefinition):
         current_time: datetime | None = None,
         dynamic_partitions_store: DynamicPartitionsStore | None = None,
     ) -> Iterator[str]:
-        """The keys at indices ``start`` to ``stop`` (excluded), read from the store once."""
-        keys = self._keys(dynamic_partitions_store)
+        """The keys at indices ``start`` to ``stop`` (excluded), read in one query."""
+        store = self._store(dynamic_partitions_store)
+        if isinstance(store, IndexedDynamicPartitionsStore):
+            return iter(store.dynamic_partition_keys_between(self.name, max(start, 0), stop))
+        keys = self._keys(store)
         return (keys[i] for i in range(max(start, 0), min(stop, len(keys))))
 
 
@@ -501,6 +533,12 @@ class InMemoryDynamicPartitionsStore:
         """Whether ``key`` was added to ``name``."""
         return key in self._index.get(name, {})
 
-    def dynamic_partition_index(self, name: str, key: str) -> int | None:
-        """The position of ``key`` in ``name`` (optional fast path used by the definition)."""
-        return self._index.get(name, {}).get(key)
+    def dynamic_partitions_count(self, name: str) -> int:
+        return len(self._keys.get(name, ()))
+
+    def dynamic_partition_keys_between(self, name: str, start: int, stop: int) -> Sequence[str]:
+        return self._keys.get(name, [])[max(start, 0) : max(stop, 0)]
+
+    def dynamic_partition_indices(self, name: str, keys: Iterable[str]) -> dict[str, int]:
+        index = self._index.get(name, {})
+        return {key: index[key] for key in keys if key in index}

@@ -1,23 +1,29 @@
-"""A read-once snapshot of a dynamic partitions store."""
+"""A per-task view of a dynamic partitions store that asks each question once."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from assetgraph.partitions.definitions import DynamicPartitionsStore
+from assetgraph.partitions.definitions import (
+    DynamicPartitionsStore,
+    IndexedDynamicPartitionsStore,
+)
 
 
 class DynamicPartitionsSnapshot:
-    """The keys of each dynamic definition, read once, with a key -> index map.
+    """Counts and key positions of dynamic definitions, remembered for one task.
 
     Wrap a store (the metadata database) in one for the length of one task — a plan, a
-    status report — so that asking for many keys' positions costs one read, not one each.
+    status report — so that asking for the same count or key position again costs nothing.
+    Over an indexed store nothing reads every key; over a plain store the keys are read
+    once per definition.
     """
 
     def __init__(self, store: DynamicPartitionsStore) -> None:
         self._store = store
         self._keys: dict[str, Sequence[str]] = {}
-        self._index: dict[str, dict[str, int]] = {}
+        self._counts: dict[str, int] = {}
+        self._positions: dict[str, dict[str, int | None]] = {}
 
     def get_dynamic_partitions(self, name: str) -> Sequence[str]:
         keys = self._keys.get(name)
@@ -26,15 +32,42 @@ class DynamicPartitionsSnapshot:
         return keys
 
     def has_dynamic_partition(self, name: str, key: str) -> bool:
-        return self.dynamic_partition_index(name, key) is not None
+        return key in self.dynamic_partition_indices(name, [key])
 
-    def dynamic_partition_index(self, name: str, key: str) -> int | None:
-        index = self._index.get(name)
-        if index is None:
-            index = self._index[name] = {
-                k: i for i, k in enumerate(self.get_dynamic_partitions(name))
-            }
-        return index.get(key)
+    def dynamic_partitions_count(self, name: str) -> int:
+        found = self._counts.get(name)
+        if found is None:
+            if isinstance(self._store, IndexedDynamicPartitionsStore):
+                found = self._store.dynamic_partitions_count(name)
+            else:
+                found = len(self.get_dynamic_partitions(name))
+            self._counts[name] = found
+        return found
+
+    def dynamic_partition_keys_between(self, name: str, start: int, stop: int) -> Sequence[str]:
+        if isinstance(self._store, IndexedDynamicPartitionsStore):
+            return self._store.dynamic_partition_keys_between(name, start, stop)
+        return self.get_dynamic_partitions(name)[max(start, 0) : max(stop, 0)]
+
+    def dynamic_partition_indices(self, name: str, keys: Iterable[str]) -> dict[str, int]:
+        known = self._positions.setdefault(name, {})
+        wanted = list(keys)
+        unknown = [key for key in dict.fromkeys(wanted) if key not in known]
+        if unknown:
+            if isinstance(self._store, IndexedDynamicPartitionsStore):
+                found = self._store.dynamic_partition_indices(name, unknown)
+                known.update((key, found.get(key)) for key in unknown)
+            else:
+                everything = self.get_dynamic_partitions(name)
+                if len(known) < len(everything):
+                    known.update((key, i) for i, key in enumerate(everything))
+                known.update((key, None) for key in unknown if key not in known)
+        result: dict[str, int] = {}
+        for key in wanted:
+            position = known[key]
+            if position is not None:
+                result[key] = position
+        return result
 
 
 def snapshot_store(store: DynamicPartitionsStore | None) -> DynamicPartitionsStore | None:

@@ -10,7 +10,7 @@ queries whatever the size of the graph.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,9 +19,10 @@ from sqlalchemy.exc import IntegrityError
 
 from assetgraph.errors import StorageError
 from assetgraph.storage import schema
+from assetgraph.storage.chunking import chunked
 from assetgraph.storage.engine import run_read, run_write
 from assetgraph.storage.records import EventType, RunRecord, RunStatus
-from assetgraph.storage.sql_storage import IN_CHUNK, SqlStorage
+from assetgraph.storage.sql_storage import SqlStorage
 
 TICK_PAYLOAD_VERSION = 1
 
@@ -226,7 +227,7 @@ class AutomationStore:
         def work(conn: Connection) -> list[Any]:
             return [
                 row
-                for chunk in _chunks(ids)
+                for chunk in chunked(ids)
                 for row in conn.execute(select(table).where(table.c.id.in_(chunk))).all()
             ]
 
@@ -303,7 +304,7 @@ class AutomationStore:
         def work(conn: Connection) -> list[Any]:
             return [
                 row
-                for chunk in _chunks(keys)
+                for chunk in chunked(keys)
                 for row in conn.execute(query.where(table.c.asset_key.in_(chunk))).all()
             ]
 
@@ -330,7 +331,7 @@ class AutomationStore:
         def work(conn: Connection) -> list[Any]:
             return [
                 row
-                for chunk in _chunks(ids)
+                for chunk in chunked(ids)
                 for row in conn.execute(query.where(table.c.run_id.in_(chunk))).all()
             ]
 
@@ -350,7 +351,7 @@ class AutomationStore:
         def work(conn: Connection) -> list[Any]:
             return [
                 row
-                for chunk in _chunks(wanted)
+                for chunk in chunked(wanted)
                 for row in conn.execute(query.where(tags.c.value.in_(chunk))).all()
             ]
 
@@ -366,11 +367,6 @@ def _upsert_cursor(conn: Connection, name: str, value: str, now: float) -> None:
     )
     if not result.rowcount:
         conn.execute(insert(table).values(name=name, value=value, updated_at=now))
-
-
-def _chunks(values: list[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def _tick_row(row: Any) -> TickRow:

@@ -60,6 +60,15 @@ class Instance:
     def has_dynamic_partition(self, name: str, key: str) -> bool:
         return self.storage.has_dynamic_partition(name, key)
 
+    def dynamic_partitions_count(self, name: str) -> int:
+        return self.storage.dynamic_partitions_count(name)
+
+    def dynamic_partition_keys_between(self, name: str, start: int, stop: int) -> list[str]:
+        return self.storage.dynamic_partition_keys_between(name, start, stop)
+
+    def dynamic_partition_indices(self, name: str, keys: Iterable[str]) -> dict[str, int]:
+        return self.storage.dynamic_partition_indices(name, keys)
+
     @property
     def storage_dir(self) -> Path:
         """Where the default pickle IO manager stores values: ``<home>/storage``."""

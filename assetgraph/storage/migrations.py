@@ -40,13 +40,41 @@ def _v3_execution_and_automation(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=tables)
 
 
+def _v4_partition_ranges(conn: Connection) -> None:
+    """Dense positions for dynamic partition keys, and partition status kept as ranges."""
+    conn.execute(text("ALTER TABLE dynamic_partitions ADD COLUMN position BIGINT"))
+    conn.execute(
+        text(
+            "UPDATE dynamic_partitions SET position = ranked.position FROM ("
+            " SELECT id, ROW_NUMBER() OVER (PARTITION BY partitions_def_name ORDER BY id) - 1"
+            " AS position FROM dynamic_partitions) AS ranked"
+            " WHERE dynamic_partitions.id = ranked.id"
+        )
+    )
+    if conn.dialect.name == "postgresql":  # SQLite cannot add NOT NULL to a column in place
+        conn.execute(text("ALTER TABLE dynamic_partitions ALTER COLUMN position SET NOT NULL"))
+    for table in (schema.dynamic_partitions, schema.asset_partitions):
+        for index in table.indexes:
+            if index.name in _V4_INDEXES:
+                index.create(conn)
+    schema.metadata.create_all(conn, tables=[schema.asset_partition_status])
+
+
+_V4_INDEXES = {
+    "ix_dynamic_partitions_position",
+    "ix_asset_partitions_materialization",
+    "ix_asset_partitions_failure",
+}
+
+
 MIGRATIONS: dict[int, Migration] = {
     2: _v2_data_version_event_id,
     3: _v3_execution_and_automation,
+    4: _v4_partition_ranges,
 }
 """Version N -> the step that moves a database from version N-1 to N."""
 
-CURRENT_VERSION = 3
+CURRENT_VERSION = 4
 
 
 def stored_version(conn: Connection) -> int | None:

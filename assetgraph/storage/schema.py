@@ -100,6 +100,23 @@ asset_partitions = Table(
     Column("failure_run_id", String(64)),
     Column("failed_at", Float),
     UniqueConstraint("asset_key", "partition_key", name="uq_asset_partitions_key"),
+    # What changed since a cursor: the status ranges below are brought up to date from these.
+    Index("ix_asset_partitions_materialization", "asset_key", "materialization_event_id"),
+    Index("ix_asset_partitions_failure", "asset_key", "failure_event_id"),
+)
+
+asset_partition_status = Table(
+    "asset_partition_status",
+    metadata,
+    # The status of every partition of one asset, kept as index ranges of its definition.
+    Column("asset_key", Text, primary_key=True),
+    # Which definition the indices belong to: another fingerprint means "recompute".
+    Column("fingerprint", String(64), nullable=False),
+    # Every asset_partitions row with an event id up to here is counted in the ranges.
+    Column("cursor", BigInteger, nullable=False),
+    Column("materialized", Text, nullable=False),  # JSON [[start, stop], ...]: ever materialized
+    Column("failed", Text, nullable=False),  # JSON [[start, stop], ...]: latest attempt failed
+    Column("updated_at", Float, nullable=False),
 )
 
 dynamic_partitions = Table(
@@ -108,7 +125,11 @@ dynamic_partitions = Table(
     Column("id", EventId, primary_key=True, autoincrement=True),
     Column("partitions_def_name", String(255), nullable=False),
     Column("partition_key", Text, nullable=False),
+    # The key's index in the definition: 0, 1, 2 ... in the order keys were added, kept
+    # dense (a delete moves later keys down), so an index is found without reading keys.
+    Column("position", BigInteger, nullable=False),
     UniqueConstraint("partitions_def_name", "partition_key", name="uq_dynamic_partitions_name_key"),
+    Index("ix_dynamic_partitions_position", "partitions_def_name", "position"),
 )
 
 concurrency_slots = Table(

@@ -8,13 +8,14 @@ question or makes one write, in one transaction; reads for many assets are one q
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, delete, exists, func, insert, select, update
+from sqlalchemy import Connection, and_, case, exists, func, insert, select, update
 
 from assetgraph.errors import StorageError, UsageError
-from assetgraph.storage import migrations, schema
+from assetgraph.storage import dynamic_partitions, migrations, schema
+from assetgraph.storage.chunking import chunked
 from assetgraph.storage.engine import make_engine, run_read, run_write
 from assetgraph.storage.records import (
     PAYLOAD_VERSION,
@@ -26,9 +27,6 @@ from assetgraph.storage.records import (
     VersionRow,
     VersionSummary,
 )
-
-IN_CHUNK = 900
-"""Most values bound in one ``IN`` list (SQLite allows 999 variables in older builds)."""
 
 _RUN_FIELDS = {"status", "started_at", "ended_at", "heartbeat_at", "error", "pid", "hostname"}
 
@@ -222,7 +220,7 @@ class SqlStorage:
                 return list(conn.execute(base).all())
             return [
                 row
-                for chunk in _chunks(list(dict.fromkeys(asset_keys)))
+                for chunk in chunked(list(dict.fromkeys(asset_keys)))
                 for row in conn.execute(base.where(table.c.asset_key.in_(chunk))).all()
             ]
 
@@ -242,7 +240,7 @@ class SqlStorage:
         def work(conn: Connection) -> list[Any]:
             return [
                 row
-                for chunk in _chunks(list(dict.fromkeys(asset_keys)))
+                for chunk in chunked(list(dict.fromkeys(asset_keys)))
                 for row in conn.execute(query.where(table.c.asset_key.in_(chunk))).all()
             ]
 
@@ -273,7 +271,7 @@ class SqlStorage:
         def work(conn: Connection) -> list[Any]:
             return [
                 row
-                for chunk in _chunks(list(dict.fromkeys(asset_keys)))
+                for chunk in chunked(list(dict.fromkeys(asset_keys)))
                 for row in conn.execute(query.where(table.c.asset_key.in_(chunk))).all()
             ]
 
@@ -305,7 +303,7 @@ class SqlStorage:
         def work(conn: Connection) -> list[Any]:
             return [
                 row
-                for chunk in _chunks(list(dict.fromkeys(asset_keys)))
+                for chunk in chunked(list(dict.fromkeys(asset_keys)))
                 for row in conn.execute(query.where(table.c.asset_key.in_(chunk))).all()
             ]
 
@@ -323,7 +321,7 @@ class SqlStorage:
         def work(conn: Connection) -> list[Any]:
             return [
                 row
-                for chunk in _chunks(sorted(set(event_ids)))
+                for chunk in chunked(sorted(set(event_ids)))
                 for row in conn.execute(query.where(table.c.id.in_(chunk))).all()
             ]
 
@@ -359,7 +357,7 @@ class SqlStorage:
         def work(conn: Connection) -> list[Any]:
             return [
                 row
-                for chunk in _chunks(list(dict.fromkeys(asset_keys)))
+                for chunk in chunked(list(dict.fromkeys(asset_keys)))
                 for row in conn.execute(query.where(table.c.asset_key.in_(chunk))).all()
             ]
 
@@ -375,82 +373,56 @@ class SqlStorage:
         """
         from assetgraph.partitions.definitions import validate_partition_key
 
-        keys = list(dict.fromkeys(keys))
-        for key in keys:
+        unique = list(dict.fromkeys(keys))
+        for key in unique:
             validate_partition_key(key)
-        marker = "%s" if self.engine.dialect.name == "postgresql" else "?"
-        # Straight to the driver's executemany: a million keys spend no time in SQL building.
-        sql = (
-            f"INSERT INTO {schema.dynamic_partitions.name} (partitions_def_name, partition_key) "
-            f"VALUES ({marker}, {marker}) ON CONFLICT DO NOTHING"
-        )
-
-        def work(conn: Connection) -> int:
-            # Drivers disagree on rowcount for executemany; count the keys instead.
-            before = _count_dynamic(conn, name)
-            for chunk in _chunks(keys, 50_000):
-                conn.exec_driver_sql(sql, [(name, key) for key in chunk])
-            return _count_dynamic(conn, name) - before
-
-        added: int = self.write(work)
+        added: int = self.write(lambda conn: dynamic_partitions.add(conn, name, unique))
         return added
 
     def delete_dynamic_partitions(self, name: str, keys: Iterable[str]) -> int:
         """Remove keys from a dynamic partitions definition; returns how many existed."""
-        table = schema.dynamic_partitions
-
-        def work(conn: Connection) -> int:
-            removed = 0
-            for chunk in _chunks(list(dict.fromkeys(keys))):
-                result = conn.execute(
-                    delete(table).where(
-                        table.c.partitions_def_name == name, table.c.partition_key.in_(chunk)
-                    )
-                )
-                removed += int(result.rowcount or 0)
-            return removed
-
-        removed: int = self.write(work)
+        wanted = list(keys)
+        removed: int = self.write(lambda conn: dynamic_partitions.delete_keys(conn, name, wanted))
         return removed
 
     def get_dynamic_partitions(self, name: str) -> list[str]:
         """Every key of a dynamic partitions definition, in the order they were added."""
-        marker = "%s" if self.engine.dialect.name == "postgresql" else "?"
-        sql = (
-            f"SELECT partition_key FROM {schema.dynamic_partitions.name} "
-            f"WHERE partitions_def_name = {marker} ORDER BY id"
-        )
-        # Through the driver: a million keys come back without a result object per row.
-        rows = self.read(lambda conn: conn.exec_driver_sql(sql, (name,)).fetchall())
-        return [row[0] for row in rows]
+        keys: list[str] = self.read(lambda conn: dynamic_partitions.all_keys(conn, name))
+        return keys
 
     def has_dynamic_partition(self, name: str, key: str) -> bool:
-        table = schema.dynamic_partitions
-        query = select(table.c.id).where(
-            table.c.partitions_def_name == name, table.c.partition_key == key
-        )
-        found: bool = self.read(lambda conn: conn.execute(query.limit(1)).first() is not None)
+        return self.dynamic_partition_index(name, key) is not None
+
+    def dynamic_partitions_count(self, name: str) -> int:
+        """How many keys the dynamic definition ``name`` has, without reading them."""
+        found: int = self.read(lambda conn: dynamic_partitions.count(conn, name))
         return found
 
+    def dynamic_partition_keys_between(self, name: str, start: int, stop: int) -> list[str]:
+        """The keys of ``name`` at indices ``start`` to ``stop`` (excluded)."""
+        keys: list[str] = self.read(
+            lambda conn: dynamic_partitions.keys_between(conn, name, start, stop)
+        )
+        return keys
+
+    def dynamic_partition_indices(self, name: str, keys: Iterable[str]) -> dict[str, int]:
+        """Key -> index for those of ``keys`` that ``name`` has."""
+        wanted = list(keys)
+        found: dict[str, int] = self.read(
+            lambda conn: dynamic_partitions.positions(conn, name, wanted)
+        )
+        return found
+
+    def dynamic_partition_index(self, name: str, key: str) -> int | None:
+        """The index of ``key`` in ``name``, or None when it was never added."""
+        return self.dynamic_partition_indices(name, [key]).get(key)
+
     def dynamic_partitions_names(self) -> list[str]:
-        table = schema.dynamic_partitions
-        query = select(table.c.partitions_def_name).distinct().order_by(table.c.partitions_def_name)
-        names: list[str] = self.read(lambda conn: list(conn.execute(query).scalars()))
-        return names
+        found: list[str] = self.read(dynamic_partitions.names)
+        return found
 
 
 # -- rows <-> records ---------------------------------------------------------------------
-
-
-def _chunks(values: list[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def _count_dynamic(conn: Connection, name: str) -> int:
-    table = schema.dynamic_partitions
-    query = select(func.count()).where(table.c.partitions_def_name == name)
-    return int(conn.execute(query).scalar_one())
 
 
 def _case_int(condition: Any) -> Any:

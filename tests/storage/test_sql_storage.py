@@ -210,7 +210,18 @@ def test_sqlite_databases_live_in_wal_mode(tmp_path: Path) -> None:
 def test_a_version_1_database_is_upgraded_step_by_step(storage_url: str) -> None:
     storage = SqlStorage(storage_url)
     storage.store_events([_materialization("r1", "orders", "d1")])
+    storage.add_dynamic_partitions("regions", ["eu", "us"])
+    storage.add_dynamic_partitions("stores", ["s1"])
+    storage.add_dynamic_partitions("regions", ["apac"])
     with storage.engine.begin() as conn:  # make it look like a version 1 database
+        for index in (
+            "ix_dynamic_partitions_position",
+            "ix_asset_partitions_materialization",
+            "ix_asset_partitions_failure",
+        ):
+            conn.execute(sa.text(f"DROP INDEX {index}"))
+        conn.execute(sa.text("DROP TABLE asset_partition_status"))
+        conn.execute(sa.text("ALTER TABLE dynamic_partitions DROP COLUMN position"))
         conn.execute(sa.text("ALTER TABLE asset_partitions DROP COLUMN data_version_event_id"))
         conn.execute(sa.text("ALTER TABLE runs DROP COLUMN cancel_requested"))
         for table in (
@@ -226,12 +237,25 @@ def test_a_version_1_database_is_upgraded_step_by_step(storage_url: str) -> None
     old = SqlStorage(storage_url)
     with pytest.raises(StorageError, match="schema version 1"):
         old.list_runs()
-    assert old.upgrade() == [2, 3]
-    assert {"concurrency_slots", "asset_leases", "cursors"} <= set(
+    assert old.upgrade() == [2, 3, 4]
+    assert {"concurrency_slots", "asset_leases", "cursors", "asset_partition_status"} <= set(
         sa.inspect(old.engine).get_table_names()
     )
     record = old.latest_materializations(["orders"])[("orders", "d1")]
     assert record.data_version_event_id == record.event_id
+    with old.engine.connect() as conn:  # positions count from 0 per definition, in added order
+        rows = conn.execute(
+            sa.text(
+                "SELECT partitions_def_name, partition_key, position FROM dynamic_partitions "
+                "ORDER BY partitions_def_name, position"
+            )
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        ("regions", "eu", 0),
+        ("regions", "us", 1),
+        ("regions", "apac", 2),
+        ("stores", "s1", 0),
+    ]
 
 
 def _versioned(run_id: str, version: str) -> EventRecord:
