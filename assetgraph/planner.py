@@ -7,8 +7,9 @@ before anything runs, from partition sets held as index ranges, and can be print
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -144,26 +145,74 @@ def parse_partition_range(text: str | PartitionKeyRange | Sequence[str]) -> Part
     return PartitionKeyRange(start, end)
 
 
-@dataclass(frozen=True, slots=True)
 class ExecutionPlan:
-    """The steps of a run, topologically ordered; computed before anything runs."""
+    """The steps of a run, topologically ordered; computed before anything runs.
 
-    steps: tuple[Step, ...]
-    selected_keys: tuple[AssetKey, ...]
-    current_time: datetime | None = None
-    partitions: PartitionSelection | None = None
+    A plan from ``build_plan`` keeps, for each asset definition, its target partitions as
+    index ranges (``assets``) and makes its steps when they are first asked for: counting,
+    summarizing and printing the head of a plan over a million partitions costs its
+    ranges, not a million steps. ``steps`` makes (and keeps) them all, as a run does.
+    """
+
+    __slots__ = ("_planner", "_steps", "assets", "current_time", "partitions", "selected_keys")
+
+    def __init__(
+        self,
+        steps: Sequence[Step] | None = None,
+        selected_keys: Sequence[AssetKey] = (),
+        current_time: datetime | None = None,
+        partitions: PartitionSelection | None = None,
+        *,
+        assets: Sequence[PlannedAsset] = (),
+        planner: _Planner | None = None,
+    ) -> None:
+        if steps is None and planner is None:
+            raise ValueError("an ExecutionPlan needs its steps, or planned assets and a planner")
+        self._steps = None if steps is None else tuple(steps)
+        self._planner = planner
+        self.assets = tuple(assets)
+        self.selected_keys = tuple(selected_keys)
+        self.current_time = current_time
+        self.partitions = partitions
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """Every step, in order (made on first use)."""
+        if self._steps is None:
+            self._steps = tuple(self.iter_steps())
+        return self._steps
+
+    def iter_steps(self) -> Iterator[Step]:
+        """The steps in order, made one at a time."""
+        if self._steps is not None:
+            yield from self._steps
+            return
+        assert self._planner is not None
+        for planned in self.assets:
+            yield from self._planner.steps_of(planned)
+
+    def head(self, count: int) -> list[Step]:
+        """The first ``count`` steps, without making the others."""
+        return list(itertools.islice(self.iter_steps(), count))
 
     @property
     def step_keys(self) -> list[str]:
-        return [step.key for step in self.steps]
+        return [step.key for step in self.iter_steps()]
 
     def __len__(self) -> int:
-        return len(self.steps)
+        if self._steps is not None:
+            return len(self._steps)
+        return sum(planned.step_count for planned in self.assets)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
 
     def summary(self) -> list[PlanSummaryRow]:
         """One row per asset definition: how many steps and partitions, first and last key."""
+        if self._steps is None:
+            return [planned.summary() for planned in self.assets if planned.step_count]
         rows: dict[str, PlanSummaryRow] = {}
-        for step in self.steps:
+        for step in self._steps:
             name = step.assets_def.step_name
             row = rows.get(name)
             if row is None:
@@ -174,6 +223,66 @@ class ExecutionPlan:
                 row.first = row.first or step.partition_keys[0]
                 row.last = step.partition_keys[-1]
         return list(rows.values())
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedAsset:
+    """One asset definition of a plan: the partitions it builds and how they make steps.
+
+    ``target`` is None for an unpartitioned definition (one step). Otherwise each step
+    takes ``per_step`` partitions of a contiguous run of ``target`` (None: the whole run).
+    """
+
+    assets_def: AssetsDefinition
+    target: PartitionsSubset | None
+    per_step: int | None = 1
+
+    @property
+    def step_count(self) -> int:
+        if self.target is None:
+            return 1
+        if self.per_step is None:
+            return len(self.target.key_ranges)
+        return sum(-(-len(r) // self.per_step) for r in self.target.key_ranges)
+
+    def chunks(self) -> Iterator[range]:
+        """The index ranges that become one step each, in order."""
+        assert self.target is not None
+        for run in self.target.key_ranges:
+            yield from self._chunks_of(run, run)
+
+    def chunks_within(self, wanted: PartitionsSubset) -> Iterator[range]:
+        """The chunks that hold at least one partition of ``wanted``, in order."""
+        assert self.target is not None
+        overlap = self.target & wanted
+        runs = self.target.key_ranges
+        position = 0
+        last: range | None = None
+        for part in overlap.key_ranges:
+            while runs[position].stop <= part.start:
+                position += 1
+            for chunk in self._chunks_of(runs[position], part):
+                if chunk != last:
+                    last = chunk
+                    yield chunk
+
+    def _chunks_of(self, run: range, part: range) -> Iterator[range]:
+        """The chunks of target run ``run`` that overlap ``part`` (a sub-range of it)."""
+        size = self.per_step
+        if size is None:
+            yield run
+            return
+        first = run.start + (part.start - run.start) // size * size
+        for start in range(first, part.stop, size):
+            yield range(start, min(start + size, run.stop))
+
+    def summary(self) -> PlanSummaryRow:
+        row = PlanSummaryRow(self.assets_def.step_name, self.step_count)
+        if self.target is not None:
+            row.partitions = len(self.target)
+            row.first = self.target.first_key
+            row.last = self.target.last_key
+        return row
 
 
 @dataclass(slots=True)
@@ -187,8 +296,9 @@ class PlanSummaryRow:
     last: str | None = None
 
 
-MaterializedPartitions = Mapping[AssetKey, Collection[str | None]]
-"""Asset key -> the partition keys materialized so far (None for an unpartitioned asset)."""
+MaterializedPartitions = Mapping[AssetKey, "Collection[str | None] | PartitionsSubset"]
+"""Asset key -> the partitions materialized so far: a ``PartitionsSubset`` of its definition,
+or keys (None for an unpartitioned asset)."""
 
 
 def build_plan(
@@ -221,15 +331,7 @@ def build_plan(
     _check_not_only_sources(graph, selected_keys, ordered_defs)
     _check_partition_options(graph, ordered_defs, selection)
     planner = _Planner(graph, selection, now, store, materialized or {}, stale or {})
-    steps: list[Step] = []
-    for assets_def in ordered_defs:
-        steps.extend(planner.steps_for(assets_def))
-    return ExecutionPlan(
-        steps=tuple(steps),
-        selected_keys=tuple(selected_keys),
-        current_time=now,
-        partitions=selection,
-    )
+    return planner.plan(ordered_defs, selected_keys)
 
 
 def _defs_in_order(graph: AssetGraph, keys: Sequence[AssetKey]) -> list[AssetsDefinition]:
@@ -298,40 +400,71 @@ class _Planner:
         self.materialized = materialized
         self.stale = stale
         self.time_defs = _time_defs_of(graph.assets_defs)
-        # Upstream key -> its step (unpartitioned), or partition index -> step.
-        self.single_step: dict[AssetKey, str] = {}
-        self.step_by_index: dict[AssetKey, dict[int, str]] = {}
+        # Asset key -> the planned definition that builds it (None: not in this plan).
+        self.planned: dict[AssetKey, PlannedAsset] = {}
 
-    def steps_for(self, assets_def: AssetsDefinition) -> list[Step]:
+    def plan(
+        self, ordered_defs: Sequence[AssetsDefinition], selected_keys: Sequence[AssetKey]
+    ) -> ExecutionPlan:
+        """The plan of ``ordered_defs`` (in dependency order); its steps are made lazily."""
+        assets = [self.plan_asset(assets_def) for assets_def in ordered_defs]
+        return ExecutionPlan(
+            None,
+            selected_keys,
+            self.now,
+            self.selection,
+            assets=[planned for planned in assets if planned is not None],
+            planner=self,
+        )
+
+    def plan_asset(self, assets_def: AssetsDefinition) -> PlannedAsset | None:
+        """What ``assets_def`` builds (None: nothing), checked against its inputs' mappings."""
         pdef = assets_def.partitions_def
         if pdef is None:
             if self.selection.filters and not self._unpartitioned_wanted(assets_def):
-                return []
-            step = self._step(assets_def, assets_def.step_name, None)
+                return None
+            planned = PlannedAsset(assets_def, None)
             for key in assets_def.keys:
-                self.single_step[key] = step.key
-            return [step]
+                self.planned[key] = planned
+            return planned
         target = self._target_subset(assets_def, pdef)
+        policy = assets_def.backfill_policy
+        per_step = 1 if policy is None else policy.max_partitions_per_run
+        if not target:
+            return None
+        planned = PlannedAsset(assets_def, target, per_step)
+        # Mapping errors (upstream partitions before the upstream's start) show now, for
+        # the whole target, rather than when the step is made.
+        for key in assets_def.keys:
+            for parent in self.graph.parents(key):
+                parent_def = self.graph.partitions_def(parent)
+                if parent_def is not None:
+                    self._upstream_subset(key, parent, parent_def, assets_def, target)
+            self.planned[key] = planned
+        return planned
+
+    def steps_of(self, planned: PlannedAsset) -> Iterator[Step]:
+        """The steps of one planned definition, made one at a time."""
+        assets_def = planned.assets_def
         name = assets_def.step_name
+        if planned.target is None:
+            yield self._step(assets_def, name, None)
+            return
+        target = planned.target
         asset_keys = assets_def.keys
-        index_maps = [self.step_by_index.setdefault(key, {}) for key in asset_keys]
         has_parents = any(True for key in asset_keys for _ in self.graph.parents(key))
-        steps: list[Step] = []
-        step_keys: list[str] = []
-        indices: list[int] = []
-        for chunk, keys in _chunks_with_keys(target, assets_def, pdef, self.now, self.store):
-            step_key = f"{name}[{keys[0]}]" if len(keys) == 1 else f"{name}[{keys[0]}...{keys[-1]}]"
+        for chunk, keys in _chunks_with_keys(planned, self.now, self.store):
+            step_key = _step_key(name, keys[0], keys[-1])
             if has_parents:
                 subset = target.with_ranges([chunk])
-                steps.append(self._step(assets_def, step_key, subset, keys))
+                yield self._step(assets_def, step_key, subset, keys)
             else:  # a root: nothing to map, so skip the per-step work
-                steps.append(Step(step_key, assets_def, asset_keys, (), keys, _NO_INPUTS))
-            for index in chunk:
-                indices.append(index)
-                step_keys.append(step_key)
-        for index_map in index_maps:
-            index_map.update(zip(indices, step_keys, strict=True))
-        return steps
+                yield Step(step_key, assets_def, asset_keys, (), keys, _NO_INPUTS)
+
+    def steps_for(self, assets_def: AssetsDefinition) -> list[Step]:
+        """Plan ``assets_def`` and make all its steps at once."""
+        planned = self.plan_asset(assets_def)
+        return [] if planned is None else list(self.steps_of(planned))
 
     def _step(
         self,
@@ -345,18 +478,16 @@ class _Planner:
         for key in assets_def.keys:
             for parent in self.graph.parents(key):
                 parent_def = self.graph.partitions_def(parent)
+                planned = self.planned.get(parent)
+                same_def = planned is not None and planned.assets_def is assets_def
                 if parent_def is None:
-                    found = self.single_step.get(parent)
-                    if found is not None and found != step_key:
-                        upstream_steps[found] = None
+                    if planned is not None and not same_def:
+                        upstream_steps[planned.assets_def.step_name] = None
                     continue
                 up_subset = self._upstream_subset(key, parent, parent_def, assets_def, subset)
-                planned = self.step_by_index.get(parent)
-                if planned:
-                    for index in _indices_within(up_subset, planned):
-                        found = planned[index]
-                        if found != step_key:
-                            upstream_steps[found] = None
+                if planned is not None and not same_def and planned.target is not None:
+                    for found in self._step_keys_within(planned, up_subset):
+                        upstream_steps[found] = None
                 if parent not in inputs:
                     inputs[parent] = tuple(up_subset.keys())
         return Step(
@@ -367,6 +498,21 @@ class _Planner:
             partition_keys=keys,
             input_partitions=inputs,
         )
+
+    def _step_keys_within(self, planned: PlannedAsset, wanted: PartitionsSubset) -> Iterator[str]:
+        """The keys of the steps of ``planned`` that build a partition of ``wanted``."""
+        assert planned.target is not None
+        pdef = planned.target.partitions_def
+        name = planned.assets_def.step_name
+        if planned.per_step == 1:
+            for part in (planned.target & wanted).key_ranges:
+                for key in pdef.keys_between(part.start, part.stop, self.now, self.store):
+                    yield f"{name}[{key}]"
+            return
+        for chunk in planned.chunks_within(wanted):
+            first = pdef.key_at(chunk.start, self.now, self.store)
+            last = first if len(chunk) == 1 else pdef.key_at(chunk.stop - 1, self.now, self.store)
+            yield _step_key(name, first, last)
 
     def _upstream_subset(
         self,
@@ -460,9 +606,13 @@ class _Planner:
 
         result: PartitionsSubset | None = None
         for key in assets_def.keys:
-            done = [k for k in self.materialized.get(key, ()) if k is not None]
-            indices = pdef.known_indices(done, self.now, self.store).values()
-            subset = PartitionsSubset.from_indices(pdef, indices, self.now, self.store)
+            done = self.materialized.get(key, ())
+            if isinstance(done, PartitionsSubset) and done.partitions_def == pdef:
+                subset = done
+            else:
+                found = [k for k in done if k is not None]
+                indices = pdef.known_indices(found, self.now, self.store).values()
+                subset = PartitionsSubset.from_indices(pdef, indices, self.now, self.store)
             result = subset if result is None else result & subset
         return result if result is not None else PartitionsSubset.empty(pdef)
 
@@ -506,43 +656,27 @@ def _daily_like(pdef: TimeWindowPartitionsDefinition) -> PartitionsDefinition:
     )
 
 
-def _chunks(target: PartitionsSubset, assets_def: AssetsDefinition) -> Iterable[range]:
-    """The index ranges that become one step each."""
-    policy = assets_def.backfill_policy
-    limit = 1 if policy is None else policy.max_partitions_per_run
-    for key_range in target.key_ranges:
-        if limit is None:
-            yield key_range
-        elif limit == 1:
-            for index in key_range:
-                yield range(index, index + 1)
-        else:
-            for start in range(key_range.start, key_range.stop, limit):
-                yield range(start, min(start + limit, key_range.stop))
+_KEY_PAGE = 10_000
+"""Keys read at a time while one-partition steps are made."""
+
+
+def _step_key(name: str, first: str, last: str) -> str:
+    return f"{name}[{first}]" if first == last else f"{name}[{first}{RANGE_SEPARATOR}{last}]"
 
 
 def _chunks_with_keys(
-    target: PartitionsSubset,
-    assets_def: AssetsDefinition,
-    pdef: PartitionsDefinition,
-    now: datetime,
-    store: DynamicPartitionsStore | None,
-) -> Iterable[tuple[range, tuple[str, ...]]]:
-    """Each chunk of ``_chunks`` with its keys, reading keys once per range of the target."""
-    policy = assets_def.backfill_policy
-    if policy is not None and policy.max_partitions_per_run != 1:
-        for chunk in _chunks(target, assets_def):
+    planned: PlannedAsset, now: datetime, store: DynamicPartitionsStore | None
+) -> Iterator[tuple[range, tuple[str, ...]]]:
+    """Each chunk of ``planned`` with its keys, reading keys once per run of the target."""
+    assert planned.target is not None
+    pdef = planned.target.partitions_def
+    if planned.per_step != 1:
+        for chunk in planned.chunks():
             yield chunk, tuple(pdef.keys_between(chunk.start, chunk.stop, now, store))
         return
-    for key_range in target.key_ranges:
-        keys = pdef.keys_between(key_range.start, key_range.stop, now, store)
-        for index, key in zip(key_range, keys, strict=True):
-            yield range(index, index + 1), (key,)
-
-
-def _indices_within(subset: PartitionsSubset, planned: Mapping[int, str]) -> Iterable[int]:
-    """Indices of ``subset`` that have a planned step, visiting the smaller side."""
-    size = len(subset)
-    if size <= len(planned):
-        return (i for i in subset.indices() if i in planned)
-    return (i for i in planned if subset.contains_index(i))
+    for run in planned.target.key_ranges:
+        for start in range(run.start, run.stop, _KEY_PAGE):
+            page = range(start, min(start + _KEY_PAGE, run.stop))
+            keys = pdef.keys_between(page.start, page.stop, now, store)
+            for index, key in zip(page, keys, strict=True):
+                yield range(index, index + 1), (key,)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 
 import pytest
@@ -23,7 +24,8 @@ from assetgraph import (
 )
 from assetgraph.keys import AssetKey
 from assetgraph.partitions import InMemoryDynamicPartitionsStore, PartitionKeyRange
-from assetgraph.planner import build_plan, parse_partition_range
+from assetgraph.partitions.subset import PartitionsSubset
+from assetgraph.planner import PlannedAsset, build_plan, parse_partition_range
 
 NOW = datetime(2025, 3, 1, tzinfo=UTC)
 daily = DailyPartitionsDefinition(start_date="2025-01-01")
@@ -239,3 +241,126 @@ def test_every_step_comes_after_the_steps_it_depends_on(start: int, length: int)
         sum(1 for s in result.steps if s.assets_def is cleaned)
         == min(start + length, 58) - start + 1
     )
+
+
+class _CountingStore(InMemoryDynamicPartitionsStore):
+    """Counts the keys it hands out, to show what a plan reads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys_read = 0
+
+    def get_dynamic_partitions(self, name: str):  # type: ignore[no-untyped-def]
+        keys = super().get_dynamic_partitions(name)
+        self.keys_read += len(keys)
+        return keys
+
+    def dynamic_partition_keys_between(self, name: str, start: int, stop: int):  # type: ignore[no-untyped-def]
+        keys = super().dynamic_partition_keys_between(name, start, stop)
+        self.keys_read += len(keys)
+        return keys
+
+
+def test_a_plan_over_a_million_partitions_is_counted_and_shown_without_its_steps() -> None:
+    items = DynamicPartitionsDefinition("items")
+
+    @asset(partitions_def=items)
+    def parsed() -> int:
+        return 1
+
+    @asset(partitions_def=items)
+    def scored(parsed: int) -> int:
+        return parsed
+
+    store = _CountingStore()
+    store.add_dynamic_partitions("items", [f"item-{i:07d}" for i in range(1_000_000)])
+    graph = AssetGraph([parsed, scored])
+    done = {AssetKey("parsed"): [f"item-{i:07d}" for i in range(10)]}
+    store.keys_read = 0
+    result = build_plan(
+        graph,
+        graph.all_keys,
+        PartitionSelection(missing=True),
+        dynamic_partitions_store=store,
+        materialized=done,
+    )
+    assert len(result) == 999_990 + 1_000_000
+    rows = {row.name: row for row in result.summary()}
+    assert (rows["parsed"].steps, rows["parsed"].first, rows["parsed"].last) == (
+        999_990,
+        "item-0000010",
+        "item-0999999",
+    )
+    assert rows["scored"].partitions == 1_000_000
+    head = result.head(3)
+    assert [step.key for step in head] == [
+        "parsed[item-0000010]",
+        "parsed[item-0000011]",
+        "parsed[item-0000012]",
+    ]
+    # The summary read two keys per run, the head one page of keys: far from a million.
+    assert store.keys_read < 20_000
+    scored_steps = [s for s in itertools.islice(result.iter_steps(), 999_990, 999_993)]
+    assert [s.key for s in scored_steps] == [
+        "scored[item-0000000]",
+        "scored[item-0000001]",
+        "scored[item-0000002]",
+    ]
+    assert scored_steps[0].upstream_steps == ()  # parsed[item-0000000] is materialized
+    assert scored_steps[0].input_partitions == {AssetKey("parsed"): ("item-0000000",)}
+
+
+def test_a_materialized_subset_can_stand_for_the_materialized_keys() -> None:
+    done = PartitionsSubset.from_ranges(daily, [range(0, 31)], NOW)
+    result = plan("cleaned", PartitionSelection(missing=True), materialized={cleaned.key: done})
+    assert len(result) == 28 and result.step_keys[0] == "cleaned[2025-02-01]"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 58), st.integers(1, 12)), min_size=1, max_size=5),
+    st.lists(st.tuples(st.integers(0, 58), st.integers(1, 12)), min_size=1, max_size=5),
+    st.sampled_from([1, 2, 3, 7, None]),
+)
+def test_steps_of_a_multi_run_upstream_are_found_from_ranges(
+    targets: list[tuple[int, int]], wanted: list[tuple[int, int]], per_step: int | None
+) -> None:
+    target = PartitionsSubset.from_ranges(daily, [range(a, min(a + n, 59)) for a, n in targets])
+    reads = PartitionsSubset.from_ranges(daily, [range(a, min(a + n, 59)) for a, n in wanted])
+    planned = PlannedAsset(cleaned, target, per_step)
+    chunks = list(planned.chunks())
+    assert planned.step_count == len(chunks)
+    assert [i for chunk in chunks for i in chunk] == list(target.indices())
+    expected = [c for c in chunks if any(reads.contains_index(i) for i in c)]
+    assert list(planned.chunks_within(reads)) == expected
+
+
+def test_a_downstream_step_waits_for_the_multi_run_steps_it_reads() -> None:
+    @asset(partitions_def=daily, backfill_policy=BackfillPolicy.multi_run(5))
+    def batches() -> int:
+        return 1
+
+    @asset(
+        partitions_def=daily,
+        ins={"batches": AssetIn(partition_mapping=TimeWindowPartitionMapping(start_offset=-2))},
+    )
+    def windows(batches: int) -> int:
+        return batches
+
+    graph = AssetGraph([batches, windows])
+    selected = PartitionSelection(ranges=(PartitionKeyRange("2025-01-01", "2025-01-12"),))
+    with pytest.raises(UsageError, match="'windows' reads asset 'batches'"):
+        build_plan(graph, graph.all_keys, selected, current_time=NOW)
+    selected = PartitionSelection(ranges=(PartitionKeyRange("2025-01-03", "2025-01-14"),))
+    result = build_plan(graph, graph.all_keys, selected, current_time=NOW)
+    assert result.step_keys[:3] == [
+        "batches[2025-01-03...2025-01-07]",
+        "batches[2025-01-08...2025-01-12]",
+        "batches[2025-01-13...2025-01-14]",
+    ]
+    by_key = {step.key: step for step in result.steps}
+    assert by_key["windows[2025-01-09]"].upstream_steps == (
+        "batches[2025-01-03...2025-01-07]",
+        "batches[2025-01-08...2025-01-12]",
+    )
+    assert by_key["windows[2025-01-03]"].upstream_steps == ("batches[2025-01-03...2025-01-07]",)

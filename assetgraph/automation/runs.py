@@ -27,7 +27,7 @@ from assetgraph.definitions import Definitions
 from assetgraph.errors import UsageError
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.subset import PartitionsSubset
-from assetgraph.planner import ExecutionPlan, PartitionSelection, Step, _defs_in_order, _Planner
+from assetgraph.planner import ExecutionPlan, PartitionSelection, _defs_in_order, _Planner
 from assetgraph.staleness import UNPARTITIONED
 from assetgraph.storage.automation_store import AutomationStore
 from assetgraph.storage.records import RunStatus
@@ -164,10 +164,7 @@ def plan_for_targets(
         materialized={},
         stale={},
     )
-    steps: list[Step] = []
-    for assets_def in _defs_in_order(defs.graph, keys):
-        steps.extend(planner.steps_for(assets_def))
-    return ExecutionPlan(steps=tuple(steps), selected_keys=tuple(keys), current_time=now)
+    return planner.plan(_defs_in_order(defs.graph, keys), keys)
 
 
 def run_tags(run: PlannedRun, tick_id: int | None, now: datetime) -> dict[str, str]:

@@ -71,14 +71,14 @@ def print_plan(plan: Any) -> None:
                 for row in summary
             ],
         )
-    shown = plan.steps[:_MAX_PLAN_LINES]
+    shown = plan.head(_MAX_PLAN_LINES)
     for number, step in enumerate(shown, start=1):
         after = f"  (after {', '.join(step.upstream_steps[:3])}" if step.upstream_steps else ""
         if len(step.upstream_steps) > 3:
             after += f" and {len(step.upstream_steps) - 3} more"
         print(f"  {number:>4}. {step.key}{after}{')' if after else ''}")
-    if len(plan.steps) > len(shown):
-        print(f"  ... and {len(plan.steps) - len(shown)} more step(s)")
+    if len(plan) > len(shown):
+        print(f"  ... and {len(plan) - len(shown)} more step(s)")
 
 
 _MAX_PLAN_LINES = 50

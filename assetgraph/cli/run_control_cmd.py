@@ -113,7 +113,7 @@ def reexecute(
         file, module = (Path(value), None) if kind == "file" else (None, value)
     defs = load(file, module)
     plan = plan_reexecution(defs, run, instance, from_failure=from_failure)
-    if not plan.steps:
+    if not plan:
         typer.echo(f"Nothing to re-execute: every step of run {run.run_id[:8]} succeeded.")
         return
     tags = {**run.tags, "assetgraph/parent_run": run.run_id}
