@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from assetgraph.assets import AssetsDefinition
 from assetgraph.errors import UsageError
@@ -44,7 +44,7 @@ class Step:
     assets_def: AssetsDefinition
     asset_keys: tuple[AssetKey, ...]
     upstream_steps: tuple[str, ...]
-    partition_keys: tuple[str, ...] = ()
+    partition_keys: Sequence[str] = ()
     input_partitions: Mapping[AssetKey, tuple[str, ...]] = field(default_factory=dict)
 
     @property
@@ -58,6 +58,63 @@ class Step:
         if not self.partition_keys:
             return None
         return PartitionKeyRange(self.partition_keys[0], self.partition_keys[-1])
+
+
+class ChunkKeys(Sequence[str]):
+    """The keys of one multi-partition step, read from the definition when first needed.
+
+    Its length, first and last key are known without reading the others, so a plan can
+    name and count a step over a million partitions at once. Pickles as a plain tuple.
+    """
+
+    __slots__ = ("_chunk", "_first", "_keys", "_last", "_read")
+
+    def __init__(
+        self, chunk: range, first: str, last: str, read: Callable[[range], Iterable[str]]
+    ) -> None:
+        self._chunk = chunk
+        self._first = first
+        self._last = last
+        self._read = read
+        self._keys: tuple[str, ...] | None = None
+
+    def _all(self) -> tuple[str, ...]:
+        if self._keys is None:
+            self._keys = tuple(self._read(self._chunk))
+        return self._keys
+
+    def __len__(self) -> int:
+        return len(self._chunk)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, int) and self._keys is None:
+            if index in (0, -len(self._chunk)):
+                return self._first
+            if index in (-1, len(self._chunk) - 1):
+                return self._last
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return self._all() == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type[tuple[str, ...]], tuple[tuple[str, ...]]]:
+        return tuple, (self._all(),)
+
+    def __repr__(self) -> str:
+        return f"ChunkKeys({self._first!r}...{self._last!r}, {len(self)} keys)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,7 +528,7 @@ class _Planner:
         assets_def: AssetsDefinition,
         step_key: str,
         subset: PartitionsSubset | None,
-        keys: tuple[str, ...] = (),
+        keys: Sequence[str] = (),
     ) -> Step:
         upstream_steps: dict[str, None] = {}
         inputs: dict[AssetKey, tuple[str, ...]] = {}
@@ -666,13 +723,19 @@ def _step_key(name: str, first: str, last: str) -> str:
 
 def _chunks_with_keys(
     planned: PlannedAsset, now: datetime, store: DynamicPartitionsStore | None
-) -> Iterator[tuple[range, tuple[str, ...]]]:
+) -> Iterator[tuple[range, Sequence[str]]]:
     """Each chunk of ``planned`` with its keys, reading keys once per run of the target."""
     assert planned.target is not None
     pdef = planned.target.partitions_def
     if planned.per_step != 1:
+
+        def read(chunk: range) -> Iterable[str]:
+            return pdef.keys_between(chunk.start, chunk.stop, now, store)
+
         for chunk in planned.chunks():
-            yield chunk, tuple(pdef.keys_between(chunk.start, chunk.stop, now, store))
+            first = pdef.key_at(chunk.start, now, store)
+            last = first if len(chunk) == 1 else pdef.key_at(chunk.stop - 1, now, store)
+            yield chunk, ChunkKeys(chunk, first, last, read)
         return
     for run in planned.target.key_ranges:
         for start in range(run.start, run.stop, _KEY_PAGE):

@@ -364,3 +364,37 @@ def test_a_downstream_step_waits_for_the_multi_run_steps_it_reads() -> None:
         "batches[2025-01-08...2025-01-12]",
     )
     assert by_key["windows[2025-01-03]"].upstream_steps == ("batches[2025-01-03...2025-01-07]",)
+
+
+def test_a_single_run_step_reads_its_keys_only_when_they_are_used() -> None:
+    import pickle
+
+    items = DynamicPartitionsDefinition("items")
+
+    @asset(partitions_def=items, backfill_policy=BackfillPolicy.single_run())
+    def loaded() -> int:
+        return 1
+
+    store = _CountingStore()
+    store.add_dynamic_partitions("items", [f"i{n}" for n in range(100_000)])
+    graph = AssetGraph([loaded])
+    store.keys_read = 0
+    result = build_plan(
+        graph,
+        graph.all_keys,
+        PartitionSelection(all_partitions=True),
+        dynamic_partitions_store=store,
+    )
+    [step] = result.head(5)
+    assert step.key == "loaded[i0...i99999]"
+    keys = step.partition_keys
+    assert (len(keys), keys[0], keys[-1], step.partition_key_range) == (
+        100_000,
+        "i0",
+        "i99999",
+        PartitionKeyRange("i0", "i99999"),
+    )
+    assert store.keys_read == 2
+    assert list(keys[:3]) == ["i0", "i1", "i2"] and keys[500] == "i500"
+    assert pickle.loads(pickle.dumps(keys)) == tuple(f"i{n}" for n in range(100_000))
+    assert keys == tuple(f"i{n}" for n in range(100_000))

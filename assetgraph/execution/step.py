@@ -384,7 +384,7 @@ def _store_output(
         step_key=step.key,
         resources=env.resources,
         metadata=spec.metadata,
-        partition_keys=step.partition_keys,
+        partition_keys=tuple(step.partition_keys),
     )
     try:
         manager.handle_output(output_context, value)

@@ -38,7 +38,7 @@ class StepTask:
         return cls(
             step.key,
             step.assets_def.step_name,
-            step.partition_keys,
+            tuple(step.partition_keys),
             dict(step.input_partitions),
             input_versions,
             attempt,
