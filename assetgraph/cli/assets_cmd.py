@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -33,6 +33,9 @@ from assetgraph.cli.execution_options import (
     run_origin_tags,
 )
 
+if TYPE_CHECKING:
+    from assetgraph.partition_status import PartitionStatusSubsets
+
 SelectOption = Annotated[
     str | None,
     typer.Option(
@@ -59,22 +62,22 @@ def list_assets(
     verbose: VerboseOption = False,
 ) -> None:
     """List the assets of a code location with their group, upstreams and last run."""
+    from assetgraph.partition_status import partition_statuses
     from assetgraph.selection import select_assets
+    from assetgraph.staleness import compute_staleness
     from assetgraph.storage.instance import Instance
 
     defs = load(file, module)
     graph = defs.graph
     keys = select_assets(graph, select) if select else list(graph.all_keys)
     storage = Instance.from_env().storage
-    from assetgraph.staleness import compute_staleness
-
-    statuses = compute_staleness(graph, keys, storage, datetime.now(UTC))
+    now = datetime.now(UTC)
+    statuses = compute_staleness(graph, keys, storage, now)
     latest = storage.latest_materializations(
         [k.to_string() for k in keys if graph.partitions_def(k) is None]
     )
-    counts = storage.partition_counts(
-        [k.to_string() for k in keys if graph.partitions_def(k) is not None]
-    )
+    partitioned = {k: pdef for k in keys if (pdef := graph.partitions_def(k)) is not None}
+    partition_status = partition_statuses(partitioned, storage, now)
     rows: list[dict[str, Any]] = []
     for key in keys:
         spec = graph.spec(key)
@@ -92,7 +95,7 @@ def list_assets(
                 "status": statuses[key].status,
                 "partitions": None
                 if pdef is None
-                else _partition_counts(pdef, counts.get(key.to_string(), (0, 0)), storage),
+                else _partition_counts(pdef, partition_status[key]),
                 "last_materialization": None
                 if record is None
                 else {
@@ -115,16 +118,15 @@ def list_assets(
     )
 
 
-def _partition_counts(pdef: Any, counts: tuple[int, int], storage: Any) -> dict[str, Any]:
-    """Materialized / failed / missing partitions out of those that exist now."""
-    total = pdef.count(dynamic_partitions_store=storage)
-    materialized, failed = counts
+def _partition_counts(pdef: Any, status: PartitionStatusSubsets) -> dict[str, Any]:
+    """Materialized (ever) / failed (latest attempt) / missing (never materialized)
+    partitions, out of those that exist now."""
     return {
         "definition": repr(pdef),
-        "total": total,
-        "materialized": materialized,
-        "failed": failed,
-        "missing": max(0, total - materialized),
+        "total": len(status.existing),
+        "materialized": len(status.materialized),
+        "failed": len(status.failed),
+        "missing": len(status.unmaterialized),
     }
 
 
@@ -220,7 +222,7 @@ def materialize_cmd(
     if dry_run:
         render.print_plan(plan)
         return
-    if not plan.steps:
+    if not plan:
         typer.echo("Nothing to do: every selected asset and partition is already materialized.")
         return
     run_and_report(defs, plan, instance, run_config, tags, select or "*", execution)

@@ -1,9 +1,11 @@
 """The current status of assets, computed in bulk from the metadata database.
 
-One function, ``asset_statuses``, answers for every asset of a lineage export with two
-queries (``partition_counts`` for all keys, ``latest_materializations`` for unpartitioned
-keys) and one bulk staleness computation (``assetgraph.staleness.compute_staleness``, a
-few queries for the whole selection), never one per asset.
+One function, ``asset_statuses``, answers for every asset of a lineage export from a few
+bulk reads, never one per asset: ``partition_counts`` and ``latest_materializations`` for
+unpartitioned keys, the status kept as ranges for partitioned ones
+(``assetgraph.partition_status.partition_statuses``, so partitions the definition no
+longer has are not counted), and one bulk staleness computation
+(``assetgraph.staleness.compute_staleness``).
 
 A source asset counts as materialized where it was observed; one without an observation
 function is always present (``materialized``).
@@ -86,24 +88,33 @@ def asset_statuses(
     """The status of each of ``keys``, from a few bulk queries of ``storage``.
 
     ``now`` fixes the current count of time-window partitions; dynamic partitions are
-    counted from ``storage`` once per definition.
+    counted from one snapshot of ``storage``.
     """
+    from assetgraph.partition_status import partition_statuses
+    from assetgraph.partitions.snapshot import snapshot_store
     from assetgraph.staleness import compute_staleness
 
     keys = list(keys)
-    counts = storage.partition_counts([key.to_string() for key in keys])
-    unpartitioned = [key.to_string() for key in keys if graph.partitions_def(key) is None]
-    latest = storage.latest_materializations(unpartitioned) if unpartitioned else {}
-    staleness = compute_staleness(graph, keys, storage, now).assets
-    totals: dict[PartitionsDefinition, int] = {}
-    statuses: dict[AssetKey, AssetStatus] = {}
+    partitioned: dict[AssetKey, PartitionsDefinition] = {}
+    unpartitioned: list[str] = []
     for key in keys:
-        materialized, failed = counts.get(key.to_string(), (0, 0))
-        stale = staleness[key].stale
-        if graph.is_source(key) and not graph.is_observable_source(key):
-            materialized = len(staleness[key].materialized)  # always present
         partitions_def = graph.partitions_def(key)
         if partitions_def is None:
+            unpartitioned.append(key.to_string())
+        else:
+            partitioned[key] = partitions_def
+    counts = storage.partition_counts(unpartitioned) if unpartitioned else {}
+    latest = storage.latest_materializations(unpartitioned) if unpartitioned else {}
+    ranges = partition_statuses(partitioned, storage, now, snapshot_store(storage))
+    staleness = compute_staleness(graph, keys, storage, now).assets
+    statuses: dict[AssetKey, AssetStatus] = {}
+    for key in keys:
+        stale = staleness[key].stale
+        always_present = graph.is_source(key) and not graph.is_observable_source(key)
+        if key not in partitioned:
+            materialized, failed = counts.get(key.to_string(), (0, 0))
+            if always_present:
+                materialized = len(staleness[key].materialized)
             record = latest.get((key.to_string(), None))
             statuses[key] = AssetStatus(
                 status=summarize(min(materialized, 1), failed, 1, len(stale)),
@@ -111,12 +122,13 @@ def asset_statuses(
                 last_materialized_at=None if record is None else record.timestamp,
             )
             continue
-        total = totals.get(partitions_def)
-        if total is None:
-            total = partitions_def.count(current_time=now, dynamic_partitions_store=storage)
-            totals[partitions_def] = total
+        status = ranges[key]
+        total = len(status.existing)
+        materialized = (
+            len(staleness[key].materialized) if always_present else len(status.materialized)
+        )
         partition_counts = PartitionCounts(
-            total, min(materialized, total), min(failed, total), min(len(stale), total)
+            total, min(materialized, total), len(status.failed), min(len(stale), total)
         )
         statuses[key] = AssetStatus(
             status=summarize(

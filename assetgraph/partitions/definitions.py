@@ -62,6 +62,14 @@ class IndexedDynamicPartitionsStore(DynamicPartitionsStore, Protocol):
         """Key -> index for those of ``keys`` that ``name`` has."""
         ...
 
+    def dynamic_partition_keys_at(self, name: str, indices: Iterable[int]) -> dict[int, str]:
+        """Index -> key for those of ``indices`` that ``name`` has."""
+        ...
+
+    def dynamic_partitions_generation(self, name: str) -> int:
+        """A number that changes whenever keys of ``name`` move (a delete), never on add."""
+        ...
+
 
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_\-:|@+=,;~ ]{1,200}(?:\.[A-Za-z0-9_\-:|@+=,;~ ]{1,50})*")
 """Keys made of these characters, with no '..', cannot break a rule: no need to check."""
@@ -151,6 +159,16 @@ class PartitionsDefinition(ABC):
         """The keys at indices ``start`` (included) to ``stop`` (excluded), lazily."""
         for index in range(start, stop):
             yield self.key_at(index, current_time, dynamic_partitions_store)
+
+    def keys_at(
+        self,
+        indices: Iterable[int],
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> list[str]:
+        """The key at each of ``indices`` (each must exist), looked up in bulk where the
+        definition can."""
+        return [self.key_at(i, current_time, dynamic_partitions_store) for i in indices]
 
     # Names as in Dagster -------------------------------------------------------------------
 
@@ -484,6 +502,23 @@ class DynamicPartitionsDefinition(PartitionsDefinition):
             return ""
         return _suggest(str(key), self._keys(store))
 
+    def keys_at(
+        self,
+        indices: Iterable[int],
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> list[str]:
+        """The key at each of ``indices``, read in bulk."""
+        store = self._store(dynamic_partitions_store)
+        wanted = list(indices)
+        if not isinstance(store, IndexedDynamicPartitionsStore):
+            return [self.key_at(i, current_time, store) for i in wanted]
+        found = store.dynamic_partition_keys_at(self.name, wanted)
+        for index in wanted:
+            if index not in found:
+                self._check_index(index, store.dynamic_partitions_count(self.name))
+        return [found[index] for index in wanted]
+
     def keys_between(
         self,
         start: int,
@@ -505,6 +540,7 @@ class InMemoryDynamicPartitionsStore:
     def __init__(self) -> None:
         self._keys: dict[str, list[str]] = {}
         self._index: dict[str, dict[str, int]] = {}
+        self._deletions: dict[str, int] = {}
 
     def add_dynamic_partitions(self, name: str, keys: Iterable[str]) -> None:
         """Add ``keys`` (validated) to definition ``name``; keys already there are skipped."""
@@ -524,6 +560,7 @@ class InMemoryDynamicPartitionsStore:
         if key in self._index.get(name, {}):
             stored.remove(key)
             self._index[name] = {k: i for i, k in enumerate(stored)}
+            self._deletions[name] = self._deletions.get(name, 0) + 1
 
     def get_dynamic_partitions(self, name: str) -> Sequence[str]:
         """The keys of ``name`` in insertion order."""
@@ -542,3 +579,10 @@ class InMemoryDynamicPartitionsStore:
     def dynamic_partition_indices(self, name: str, keys: Iterable[str]) -> dict[str, int]:
         index = self._index.get(name, {})
         return {key: index[key] for key in keys if key in index}
+
+    def dynamic_partition_keys_at(self, name: str, indices: Iterable[int]) -> dict[int, str]:
+        stored = self._keys.get(name, [])
+        return {i: stored[i] for i in indices if 0 <= i < len(stored)}
+
+    def dynamic_partitions_generation(self, name: str) -> int:
+        return self._deletions.get(name, 0)

@@ -24,6 +24,8 @@ class DynamicPartitionsSnapshot:
         self._keys: dict[str, Sequence[str]] = {}
         self._counts: dict[str, int] = {}
         self._positions: dict[str, dict[str, int | None]] = {}
+        self._at: dict[str, dict[int, str]] = {}
+        self._generations: dict[str, int] = {}
 
     def get_dynamic_partitions(self, name: str) -> Sequence[str]:
         keys = self._keys.get(name)
@@ -45,9 +47,31 @@ class DynamicPartitionsSnapshot:
         return found
 
     def dynamic_partition_keys_between(self, name: str, start: int, stop: int) -> Sequence[str]:
+        if stop - start == 1:  # one key (a run's end, a dimension's key): remember it
+            found = self.dynamic_partition_keys_at(name, [start])
+            return [found[start]] if start in found else []
         if isinstance(self._store, IndexedDynamicPartitionsStore):
             return self._store.dynamic_partition_keys_between(name, start, stop)
         return self.get_dynamic_partitions(name)[max(start, 0) : max(stop, 0)]
+
+    def dynamic_partition_keys_at(self, name: str, indices: Iterable[int]) -> dict[int, str]:
+        known = self._at.setdefault(name, {})
+        wanted = list(indices)
+        unknown = [i for i in dict.fromkeys(wanted) if i not in known]
+        if unknown:
+            if isinstance(self._store, IndexedDynamicPartitionsStore):
+                known.update(self._store.dynamic_partition_keys_at(name, unknown))
+            else:
+                keys = self.get_dynamic_partitions(name)
+                known.update((i, keys[i]) for i in unknown if 0 <= i < len(keys))
+        return {i: known[i] for i in wanted if i in known}
+
+    def dynamic_partitions_generation(self, name: str) -> int:
+        found = self._generations.get(name)
+        if found is None:
+            getter = getattr(self._store, "dynamic_partitions_generation", None)
+            found = self._generations[name] = int(getter(name)) if callable(getter) else 0
+        return found
 
     def dynamic_partition_indices(self, name: str, keys: Iterable[str]) -> dict[str, int]:
         known = self._positions.setdefault(name, {})

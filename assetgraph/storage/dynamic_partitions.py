@@ -4,14 +4,16 @@ A key's position is its index in the definition (0, 1, 2, ... in the order keys 
 added), so counting, finding a key's index and reading the keys between two indices are
 each one indexed query: nothing reads every key to answer one question. Positions stay
 dense: adding skips keys that exist without leaving a gap, and deleting moves the later
-keys down (and clears the status kept as ranges, whose indices have moved).
+keys down and bumps the definition's generation, which is part of the fingerprint of
+the status kept as ranges: status over the old positions is recomputed.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, delete, func, select, text
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from assetgraph.storage import schema
 from assetgraph.storage.chunking import chunked
@@ -49,7 +51,8 @@ def add(conn: Connection, name: str, keys: Sequence[str]) -> int:
 
 
 def delete_keys(conn: Connection, name: str, keys: Sequence[str]) -> int:
-    """Remove ``keys`` from ``name``; later keys move down. Returns how many existed."""
+    """Remove ``keys`` from ``name``; later keys move down and the generation goes up.
+    Returns how many existed."""
     _lock(conn, name)
     removed = 0
     lowest: int | None = None
@@ -62,8 +65,7 @@ def delete_keys(conn: Connection, name: str, keys: Sequence[str]) -> int:
         removed += int(conn.execute(delete(_table).where(where)).rowcount or 0)
     if lowest is not None:
         _renumber_from(conn, name, lowest)
-        # Indices of this definition have moved: status kept as ranges must be recomputed.
-        conn.execute(delete(schema.asset_partition_status))
+        _bump_generation(conn, name)
     return removed
 
 
@@ -105,6 +107,27 @@ def positions(conn: Connection, name: str, keys: Iterable[str]) -> dict[str, int
     return found
 
 
+def keys_at(conn: Connection, name: str, indices: Iterable[int]) -> dict[int, str]:
+    """Position -> key for those of ``indices`` that ``name`` has; IN lists are chunked."""
+    found: dict[int, str] = {}
+    query = select(_table.c.position, _table.c.partition_key)
+    for chunk in chunked(sorted(set(indices))):
+        rows = conn.execute(
+            query.where(_table.c.partitions_def_name == name, _table.c.position.in_(chunk))
+        )
+        found.update((int(position), key) for position, key in rows)
+    return found
+
+
+def generation(conn: Connection, name: str) -> int:
+    """How many deletes have moved keys of ``name``: part of its status fingerprint, so
+    status kept as ranges over the old positions is recomputed."""
+    cursors = schema.cursors
+    query = select(cursors.c.value).where(cursors.c.name == _generation_cursor(name))
+    value = conn.execute(query).scalar()
+    return 0 if value is None else int(value)
+
+
 def names(conn: Connection) -> list[str]:
     """The names of the definitions that have keys, sorted."""
     query = select(_table.c.partitions_def_name).distinct().order_by(_table.c.partitions_def_name)
@@ -117,6 +140,22 @@ def _lock(conn: Connection, name: str) -> None:
         conn.execute(
             text("SELECT pg_advisory_xact_lock(:cls, hashtext(:name))"),
             {"cls": _LOCK_CLASS, "name": name},
+        )
+
+
+def _generation_cursor(name: str) -> str:
+    return f"dynamic_partitions:{name}:generation"
+
+
+def _bump_generation(conn: Connection, name: str) -> None:
+    cursors = schema.cursors
+    bumped = str(generation(conn, name) + 1)
+    where = cursors.c.name == _generation_cursor(name)
+    if conn.execute(update(cursors).where(where).values(value=bumped)).rowcount == 0:
+        conn.execute(
+            insert(cursors).values(
+                name=_generation_cursor(name), value=bumped, updated_at=time.time()
+            )
         )
 
 

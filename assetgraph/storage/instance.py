@@ -69,6 +69,12 @@ class Instance:
     def dynamic_partition_indices(self, name: str, keys: Iterable[str]) -> dict[str, int]:
         return self.storage.dynamic_partition_indices(name, keys)
 
+    def dynamic_partition_keys_at(self, name: str, indices: Iterable[int]) -> dict[int, str]:
+        return self.storage.dynamic_partition_keys_at(name, indices)
+
+    def dynamic_partitions_generation(self, name: str) -> int:
+        return self.storage.dynamic_partitions_generation(name)
+
     @property
     def storage_dir(self) -> Path:
         """Where the default pickle IO manager stores values: ``<home>/storage``."""

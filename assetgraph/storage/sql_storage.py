@@ -413,6 +413,19 @@ class SqlStorage:
         )
         return found
 
+    def dynamic_partition_keys_at(self, name: str, indices: Iterable[int]) -> dict[int, str]:
+        """Index -> key for those of ``indices`` that ``name`` has."""
+        wanted = list(indices)
+        found: dict[int, str] = self.read(
+            lambda conn: dynamic_partitions.keys_at(conn, name, wanted)
+        )
+        return found
+
+    def dynamic_partitions_generation(self, name: str) -> int:
+        """How many deletes have moved keys of ``name`` (adds never do)."""
+        found: int = self.read(lambda conn: dynamic_partitions.generation(conn, name))
+        return found
+
     def dynamic_partition_index(self, name: str, key: str) -> int | None:
         """The index of ``key`` in ``name``, or None when it was never added."""
         return self.dynamic_partition_indices(name, [key]).get(key)

@@ -167,3 +167,26 @@ def test_bad_partition_input_is_one_clear_line(
     assert code == 2, err
     assert all(word in err for word in words), err
     assert "Traceback" not in err
+
+
+def test_list_counts_only_partitions_the_definition_still_has(defs_file: Path) -> None:
+    invoke(
+        "materialize",
+        "-f",
+        str(defs_file),
+        "-s",
+        "raw",
+        "--partition-range",
+        "2025-01-01...2025-01-10",
+    )
+    code, _, _ = invoke("materialize", "-f", str(defs_file), "-s", "raw", "-p", "2025-01-13")
+    assert code == 1
+    defs_file.write_text(DEFS.replace('start_date="2025-01-01"', 'start_date="2025-01-06"'))
+    _, out, _ = invoke("list", "-f", str(defs_file), "--json")
+    partitions = {row["key"]: row for row in json.loads(out)}["raw"]["partitions"]
+    assert {k: partitions[k] for k in ("total", "materialized", "failed", "missing")} == {
+        "total": 54,
+        "materialized": 5,
+        "failed": 1,
+        "missing": 49,
+    }, "2025-01-01...2025-01-05 are no longer partitions of raw"

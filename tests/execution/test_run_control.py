@@ -221,7 +221,7 @@ def test_cancel_stops_a_running_run(
     cancel = cli("runs", "cancel", run_id[:8])
     assert cancel.returncode == 0, cancel.stderr
     run = storage.get_run(run_id)
-    assert f"Run {run_id} is canceled." in cancel.stdout, (run.error if run else None)
+    assert f"Run {run_id} is canceled." in cancel.stdout, run.error if run else None
     _, err = running.communicate(timeout=60)
     assert running.returncode == 1 and "was canceled" in err
     events = storage.events_for_run(run_id)

@@ -111,6 +111,46 @@ def test_status_reads_storage_in_bulk_not_per_asset(
     assert sorted(calls) == ["latest_materializations", "partition_counts"]
 
 
+def test_partitioned_statuses_come_from_the_stored_ranges_in_bulk(
+    partitioned: Definitions, instance: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assetgraph.storage import status_store
+
+    defs = partitioned
+    materialize(
+        defs, selection="raw_events", partition_range="2025-01-01...2025-01-04", instance=instance
+    )
+    instance.storage.add_dynamic_partitions("customers", ["acme"])
+    calls: list[str] = []
+    counted: list[list[str]] = []
+    for name in ("status_rows", "partition_rows", "partitions_changed_after", "upsert_status_rows"):
+        original = getattr(status_store, name)
+
+        def spy(*args: Any, _name: str = name, _original: Any = original, **kwargs: Any) -> Any:
+            calls.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(status_store, name, spy)
+    partition_counts = instance.storage.partition_counts
+
+    def counts_spy(keys: Any) -> Any:
+        counted.append(sorted(keys))
+        return partition_counts(keys)
+
+    monkeypatch.setattr(instance.storage, "partition_counts", counts_spy)
+    first = asset_statuses(defs.graph, defs.graph.all_keys, instance.storage, NOW)
+    assert calls == ["status_rows", "partition_rows", "upsert_status_rows"], (
+        "six partitioned assets: one read of stored rows, one of the index, one write"
+    )
+    calls.clear()
+    second = asset_statuses(defs.graph, defs.graph.all_keys, instance.storage, NOW)
+    assert calls == ["status_rows", "partitions_changed_after"], "nothing changed: no write"
+    assert counted == [["summary"], ["summary"]], "counted rows only for unpartitioned assets"
+    assert first == second
+    raw = second[key("raw_events")].partitions
+    assert raw is not None and (raw.total, raw.materialized, raw.failed) == (10, 4, 0)
+
+
 def _store_failure(instance: Instance, asset_key: str, partition: str) -> None:
     instance.storage.store_events(
         [

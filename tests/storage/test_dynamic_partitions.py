@@ -44,31 +44,22 @@ def test_positions_stay_dense_when_added_keys_already_exist(storage_url: str) ->
     assert storage.dynamic_partitions_count("c") == 6
 
 
-def test_deleting_moves_later_keys_down_and_clears_range_status(storage_url: str) -> None:
+def test_deleting_moves_later_keys_down_and_bumps_the_generation(storage_url: str) -> None:
     storage = SqlStorage(storage_url)
     storage.add_dynamic_partitions("c", [f"k{i}" for i in range(10)])
-    with storage.engine.begin() as conn:
-        conn.execute(
-            schema.asset_partition_status.insert(),
-            [
-                {
-                    "asset_key": "orders",
-                    "fingerprint": "f",
-                    "cursor": 1,
-                    "materialized": "[[0, 10]]",
-                    "failed": "[]",
-                    "updated_at": 0.0,
-                }
-            ],
-        )
+    assert storage.dynamic_partitions_generation("c") == 0
     assert storage.delete_dynamic_partitions("c", ["k2", "k7", "nope", "k2"]) == 2
     assert _positions(storage, "c") == [
         (f"k{i}", position) for position, i in enumerate([0, 1, 3, 4, 5, 6, 8, 9])
     ]
-    with storage.engine.connect() as conn:
-        left = conn.execute(sa.select(sa.func.count()).select_from(schema.asset_partition_status))
-        assert left.scalar_one() == 0
+    assert storage.dynamic_partitions_generation("c") == 1
     assert storage.delete_dynamic_partitions("c", ["nope"]) == 0
+    storage.add_dynamic_partitions("c", ["k2"])  # adding never moves a key
+    assert storage.dynamic_partitions_generation("c") == 1
+    assert storage.delete_dynamic_partitions("c", ["k0"]) == 1
+    assert storage.dynamic_partitions_generation("c") == 2
+    assert storage.dynamic_partitions_generation("other") == 0
+    assert storage.dynamic_partition_keys_at("c", [0, 7, 8, -1]) == {0: "k1", 7: "k2"}
 
 
 def test_lookups_by_index_answer_without_reading_every_key(storage_url: str) -> None:
