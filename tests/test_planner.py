@@ -260,6 +260,11 @@ class _CountingStore(InMemoryDynamicPartitionsStore):
         self.keys_read += len(keys)
         return keys
 
+    def dynamic_partition_keys_at(self, name: str, indices):  # type: ignore[no-untyped-def]
+        keys = super().dynamic_partition_keys_at(name, indices)
+        self.keys_read += len(keys)
+        return keys
+
 
 def test_a_plan_over_a_million_partitions_is_counted_and_shown_without_its_steps() -> None:
     items = DynamicPartitionsDefinition("items")

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assetgraph.assets import AssetsDefinition
 from assetgraph.checks import AssetChecksDefinition
@@ -27,6 +27,7 @@ from assetgraph.keys import AssetKey
 from assetgraph.partitions.key_range import PartitionKeyRange
 from assetgraph.planner import (
     ExecutionPlan,
+    MaterializedPartitions,
     PartitionSelection,
     build_plan,
     parse_partition_range,
@@ -37,6 +38,9 @@ from assetgraph.storage.coordination import reconcile_runs
 from assetgraph.storage.instance import Instance
 from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
 from assetgraph.storage.retention import auto_prune
+
+if TYPE_CHECKING:
+    from assetgraph.storage.sql_storage import SqlStorage
 
 EXECUTOR_TAG = "assetgraph/executor"
 PARTITIONS_TAG = "assetgraph/partitions"
@@ -154,8 +158,7 @@ def plan_for_selection(
     storage = instance.storage if instance is not None else None
     materialized = None
     if partitions.missing and storage is not None:
-        found = storage.materialized_partitions([key.to_string() for key in keys])
-        materialized = {AssetKey.from_user(k): v for k, v in found.items()}
+        materialized = _materialized(defs, keys, storage, now)
     stale = None
     if partitions.stale and storage is not None:
         report = compute_staleness(defs.graph, keys, storage, now)
@@ -169,6 +172,27 @@ def plan_for_selection(
         materialized=materialized,
         stale=stale,
     )
+
+
+def _materialized(
+    defs: Definitions, keys: Sequence[AssetKey], storage: SqlStorage, now: datetime
+) -> MaterializedPartitions:
+    """What is materialized of ``keys``: partitions as ranges (from the status kept as
+    ranges), unpartitioned assets as ``[None]`` when materialized."""
+    from assetgraph.partition_status import partition_statuses
+
+    partitioned = {
+        key: pdef for key in keys if (pdef := defs.graph.partitions_def(key)) is not None
+    }
+    found: dict[AssetKey, Any] = {
+        key: status.materialized
+        for key, status in partition_statuses(partitioned, storage, now).items()
+    }
+    plain = [key.to_string() for key in keys if key not in partitioned]
+    if plain:
+        for name, done in storage.materialized_partitions(plain).items():
+            found[AssetKey.from_user(name)] = done
+    return found
 
 
 def execute_plan(

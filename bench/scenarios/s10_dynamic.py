@@ -11,7 +11,11 @@ keys)``, which validates every key (as ``assetgraph partitions add`` does) and s
 into SQLite on disk.
 Cases ``plan`` / ``plan single-run``: the keys are added first (untimed); the core phase
 is ``plan_for_selection(defs, "items", None, PartitionSelection(missing=True),
-instance=instance)``, which reads the keys and what is materialized from the database.
+instance=instance)``, which reads the key count and the partition status (kept as ranges)
+from the database, then what ``--dry-run`` prints: the step count, the summary (first and
+last key per asset) and the first 50 steps. Steps are made when a run asks for them; the
+case ``make every step`` times the plan plus making all of its million steps, as a run
+does when it starts (no aim: the aim is for planning).
 
 baseline, case ``add``: plain ``sqlite3`` ``executemany`` of the keys in one transaction
 into a table of the same shape (id, name, key, unique (name, key)). Plan cases: read the
@@ -61,6 +65,17 @@ SCENARIO = Scenario(
         _case("add keys", "add", "add ms", 10_000.0),
         _case("plan missing", "plan", "plan ms", 2_000.0),
         _case("plan missing, single-run", "plan-single-run", "plan ms", 2_000.0),
+        Case(
+            name="make every step",
+            command=module_command(
+                MODULE, (*FULL, "--phase", "plan-steps"), (*QUICK, "--phase", "plan-steps")
+            ),
+            unit="key",
+            figures=(
+                Figure("core_ms", "plan + steps ms"),
+                Figure("ratio_core", "core ratio to baseline"),
+            ),
+        ),
     ),
     notes=("nothing is materialized: --missing plans every key",),
 )
@@ -118,7 +133,15 @@ def run_assetgraph(args: argparse.Namespace) -> Report:
         plan = plan_for_selection(
             defs, NAME, None, PartitionSelection(missing=True), instance=instance
         )
-    planned = sum(len(step.partition_keys) for step in plan.steps)
+        count, summary, head = len(plan), plan.summary(), plan.head(50)
+        if args.phase == "plan-steps":
+            steps = plan.steps
+    _check("counted steps", count, 1 if single_run else args.size)
+    _check("summarized partitions", summary[0].partitions, args.size)
+    _check("first steps", len(head), min(50, count))
+    if args.phase != "plan-steps":
+        return Report(args.size, core.ms, {"steps": count})
+    planned = sum(len(step.partition_keys) for step in steps)
     _check("planned partitions", planned, args.size)
     _check("steps", len(plan), 1 if single_run else args.size)
     return Report(args.size, core.ms, {"steps": len(plan)})
@@ -184,7 +207,7 @@ def run_baseline(args: argparse.Namespace) -> Report:
             return Report(args.size, core.ms)
         _baseline_add(db, keys)
         single_run = args.phase == "plan-single-run"
-        with timed() as core:
+        with timed() as core:  # the baseline makes every (step, key) pair in all plan cases
             steps = _baseline_plan(db, single_run)
         _check("steps", len(steps), 1 if single_run else args.size)
         return Report(args.size, core.ms, {"steps": len(steps)})
@@ -198,7 +221,9 @@ def _check(what: str, got: int, expected: int) -> None:
 
 
 def _phase_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--phase", choices=("add", "plan", "plan-single-run"), default="add")
+    parser.add_argument(
+        "--phase", choices=("add", "plan", "plan-single-run", "plan-steps"), default="add"
+    )
 
 
 VARIANTS: dict[str, Callable[[argparse.Namespace], Report]] = {
