@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assetgraph.errors import StorageError
 from assetgraph.storage import schema
-from assetgraph.storage.chunking import chunked
+from assetgraph.storage.chunking import rows_in
 from assetgraph.storage.engine import run_read, run_write
 from assetgraph.storage.records import EventType, RunRecord, RunStatus
 from assetgraph.storage.sql_storage import SqlStorage
@@ -225,11 +225,7 @@ class AutomationStore:
         ids = sorted(set(tick_ids))
 
         def work(conn: Connection) -> list[Any]:
-            return [
-                row
-                for chunk in chunked(ids)
-                for row in conn.execute(select(table).where(table.c.id.in_(chunk))).all()
-            ]
+            return rows_in(conn, select(table), table.c.id, ids)
 
         return {t.tick_id: t for t in (_tick_row(row._mapping) for row in self._read(work))}
 
@@ -302,11 +298,7 @@ class AutomationStore:
         keys = list(dict.fromkeys(asset_keys))
 
         def work(conn: Connection) -> list[Any]:
-            return [
-                row
-                for chunk in chunked(keys)
-                for row in conn.execute(query.where(table.c.asset_key.in_(chunk))).all()
-            ]
+            return rows_in(conn, query, table.c.asset_key, keys)
 
         found: dict[str, list[IndexRow]] = {}
         for row in self._read(work):
@@ -329,11 +321,7 @@ class AutomationStore:
         ids = list(dict.fromkeys(run_ids))
 
         def work(conn: Connection) -> list[Any]:
-            return [
-                row
-                for chunk in chunked(ids)
-                for row in conn.execute(query.where(table.c.run_id.in_(chunk))).all()
-            ]
+            return rows_in(conn, query, table.c.run_id, ids)
 
         return {str(run_id): str(value) for run_id, value in self._read(work)}
 
@@ -349,11 +337,7 @@ class AutomationStore:
         wanted = list(dict.fromkeys(values))
 
         def work(conn: Connection) -> list[Any]:
-            return [
-                row
-                for chunk in chunked(wanted)
-                for row in conn.execute(query.where(tags.c.value.in_(chunk))).all()
-            ]
+            return rows_in(conn, query, tags.c.value, wanted)
 
         return {
             str(value): (str(run_id), str(status)) for value, run_id, status in self._read(work)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Select
 
 IN_CHUNK = 900
 """Most values bound in one ``IN`` list (SQLite allows 999 variables in older builds)."""
@@ -15,3 +17,12 @@ def chunked(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
     """``values`` in consecutive slices of at most ``size``."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def rows_in(conn: Connection, query: Select[Any], column: Any, values: Iterable[Any]) -> list[Any]:
+    """The rows of ``query`` whose ``column`` is one of ``values`` (deduplicated), read with
+    one ``IN`` list per chunk."""
+    wanted = list(dict.fromkeys(values))
+    return [
+        row for chunk in chunked(wanted) for row in conn.execute(query.where(column.in_(chunk)))
+    ]

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, and_, case, exists, func, insert, select, upd
 
 from assetgraph.errors import StorageError, UsageError
 from assetgraph.storage import dynamic_partitions, migrations, schema
-from assetgraph.storage.chunking import chunked
+from assetgraph.storage.chunking import rows_in
 from assetgraph.storage.engine import make_engine, run_read, run_write
 from assetgraph.storage.records import (
     PAYLOAD_VERSION,
@@ -218,11 +218,7 @@ class SqlStorage:
         def work(conn: Connection) -> list[Any]:
             if asset_keys is None:
                 return list(conn.execute(base).all())
-            return [
-                row
-                for chunk in chunked(list(dict.fromkeys(asset_keys)))
-                for row in conn.execute(base.where(table.c.asset_key.in_(chunk))).all()
-            ]
+            return rows_in(conn, base, table.c.asset_key, asset_keys)
 
         records: dict[tuple[str, str | None], MaterializationRecord] = {}
         for row in self.read(work):
@@ -238,11 +234,7 @@ class SqlStorage:
         )
 
         def work(conn: Connection) -> list[Any]:
-            return [
-                row
-                for chunk in chunked(list(dict.fromkeys(asset_keys)))
-                for row in conn.execute(query.where(table.c.asset_key.in_(chunk))).all()
-            ]
+            return rows_in(conn, query, table.c.asset_key, asset_keys)
 
         found: dict[str, list[str | None]] = {}
         for asset_key, partition in self.read(work):
@@ -269,11 +261,7 @@ class SqlStorage:
         )
 
         def work(conn: Connection) -> list[Any]:
-            return [
-                row
-                for chunk in chunked(list(dict.fromkeys(asset_keys)))
-                for row in conn.execute(query.where(table.c.asset_key.in_(chunk))).all()
-            ]
+            return rows_in(conn, query, table.c.asset_key, asset_keys)
 
         return {
             row[0]: VersionSummary(int(row[1]), row[2], row[3], int(row[4]), row[5])
@@ -301,11 +289,7 @@ class SqlStorage:
             query = query.where(table.c.data_version_event_id > changed_after)
 
         def work(conn: Connection) -> list[Any]:
-            return [
-                row
-                for chunk in chunked(list(dict.fromkeys(asset_keys)))
-                for row in conn.execute(query.where(table.c.asset_key.in_(chunk))).all()
-            ]
+            return rows_in(conn, query, table.c.asset_key, asset_keys)
 
         found: dict[str, list[VersionRow]] = {}
         for asset_key, partition, event_id, code, data, changed in self.read(work):
@@ -319,11 +303,7 @@ class SqlStorage:
         query = select(table.c.id, table.c.payload)
 
         def work(conn: Connection) -> list[Any]:
-            return [
-                row
-                for chunk in chunked(sorted(set(event_ids)))
-                for row in conn.execute(query.where(table.c.id.in_(chunk))).all()
-            ]
+            return rows_in(conn, query, table.c.id, sorted(set(event_ids)))
 
         return {int(event_id): json.loads(payload) for event_id, payload in self.read(work)}
 
@@ -355,11 +335,7 @@ class SqlStorage:
         ).group_by(table.c.asset_key)
 
         def work(conn: Connection) -> list[Any]:
-            return [
-                row
-                for chunk in chunked(list(dict.fromkeys(asset_keys)))
-                for row in conn.execute(query.where(table.c.asset_key.in_(chunk))).all()
-            ]
+            return rows_in(conn, query, table.c.asset_key, asset_keys)
 
         return {row[0]: (int(row[1] or 0), int(row[2] or 0)) for row in self.read(work)}
 

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, and_, or_, select
 from sqlalchemy.exc import DBAPIError
 
 from assetgraph.storage import schema
-from assetgraph.storage.chunking import IN_CHUNK, chunked
+from assetgraph.storage.chunking import IN_CHUNK, chunked, rows_in
 from assetgraph.storage.engine import WRITE_OPTION, storage_error
 from assetgraph.storage.sql_storage import SqlStorage
 
@@ -86,11 +86,7 @@ def status_rows(storage: SqlStorage, asset_keys: Iterable[str]) -> dict[str, Sta
     keys = list(dict.fromkeys(asset_keys))
 
     def work(conn: Connection) -> list[Any]:
-        return [
-            row
-            for chunk in chunked(keys)
-            for row in conn.execute(select(table).where(table.c.asset_key.in_(chunk))).all()
-        ]
+        return rows_in(conn, select(table), table.c.asset_key, keys)
 
     found: dict[str, StatusRow] = {}
     for row in storage.read(work):
@@ -199,11 +195,7 @@ def partition_rows(storage: SqlStorage, asset_keys: Iterable[str]) -> dict[str, 
     keys = list(dict.fromkeys(asset_keys))
 
     def work(conn: Connection) -> list[Any]:
-        return [
-            row
-            for chunk in chunked(keys)
-            for row in conn.execute(query.where(table.c.asset_key.in_(chunk))).all()
-        ]
+        return rows_in(conn, query, table.c.asset_key, keys)
 
     return _by_asset(storage.read(work))
 
