@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -13,7 +14,7 @@ from assetgraph.assets import AssetsDefinition
 from assetgraph.checks import AssetChecksDefinition
 from assetgraph.code_location import pools_from_pyproject
 from assetgraph.definitions import Definitions
-from assetgraph.errors import RunFailure, UsageError
+from assetgraph.errors import AssetgraphError, RunFailure, UsageError
 from assetgraph.execution.coordinator import Coordinator, CoordinatorSettings
 from assetgraph.execution.data_versions import RunDataVersions
 from assetgraph.execution.launchers import EXECUTORS, make_launcher
@@ -41,6 +42,8 @@ from assetgraph.storage.retention import auto_prune
 
 if TYPE_CHECKING:
     from assetgraph.storage.sql_storage import SqlStorage
+
+logger = logging.getLogger(__name__)
 
 EXECUTOR_TAG = "assetgraph/executor"
 PARTITIONS_TAG = "assetgraph/partitions"
@@ -195,6 +198,20 @@ def _materialized(
     return found
 
 
+def _refresh_partition_status(defs: Definitions, plan: ExecutionPlan, storage: SqlStorage) -> None:
+    """Bring the range status of the run's partitioned assets up to date, so the next
+    ``list`` or ``partitions status`` applies only what changed after this run. Never
+    fails the run: status is brought up to date on the next read anyway."""
+    from assetgraph.partition_status import partition_statuses
+
+    touched = {key for step in plan.steps if step.partition_keys for key in step.asset_keys}
+    assets = {key: pdef for key in touched if (pdef := defs.graph.partitions_def(key))}
+    try:
+        partition_statuses(assets, storage, plan.current_time)
+    except AssetgraphError as exc:
+        logger.warning("Partition status not brought up to date after the run: %s", exc)
+
+
 def execute_plan(
     defs: Definitions,
     plan: ExecutionPlan,
@@ -293,6 +310,7 @@ def execute_plan(
         _finish(storage, run_id, RunStatus.FAILURE, error, record)
         raise
     _finish(storage, run_id, status, error, record)
+    _refresh_partition_status(defs, plan, storage)
     auto_prune(storage)  # at most once a day, when ASSETGRAPH_RETENTION_DAYS is set
     return MaterializeResult(
         run_id=run_id,

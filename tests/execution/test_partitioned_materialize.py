@@ -180,6 +180,31 @@ def test_a_failed_partition_is_recorded_and_skips_only_its_downstream(instance: 
     assert instance.storage.partition_counts(["sales"]) == {"sales": (2, 1)}
 
 
+def test_a_run_leaves_the_range_status_of_its_assets_up_to_date(instance: Instance) -> None:
+    import json
+
+    import sqlalchemy as sa
+
+    from assetgraph.storage import schema
+
+    regions = StaticPartitionsDefinition(["eu", "us", "apac"])
+
+    @asset(partitions_def=regions)
+    def shipments(context: AssetExecutionContext) -> int:
+        if context.partition_key == "apac":
+            raise ValueError("APAC feed is late")
+        return 1
+
+    materialize([shipments], all_partitions=True, instance=instance)
+    table = schema.asset_partition_status
+    with instance.storage.engine.connect() as conn:
+        row = conn.execute(sa.select(table).where(table.c.asset_key == "shipments")).one()
+        newest = conn.execute(sa.select(sa.func.max(schema.events.c.id))).scalar_one()
+    assert json.loads(row.materialized) == [[0, 2]]
+    assert json.loads(row.failed) == [[2, 3]]
+    assert 0 < row.cursor <= newest
+
+
 def test_multi_and_dynamic_partitions(instance: Instance) -> None:
     customers = DynamicPartitionsDefinition("customers")
     grid = MultiPartitionsDefinition(
