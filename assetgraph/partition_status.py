@@ -30,9 +30,7 @@ from assetgraph.keys import AssetKey
 from assetgraph.partitions.definitions import (
     DynamicPartitionsDefinition,
     DynamicPartitionsStore,
-    IndexedDynamicPartitionsStore,
     PartitionsDefinition,
-    StaticPartitionsDefinition,
     now_utc,
 )
 from assetgraph.partitions.fingerprint import status_fingerprint
@@ -293,21 +291,12 @@ def _key_indices(
 ) -> dict[str, int]:
     """Key -> index for the keys the definition has; the others are left out.
 
-    Where it can, each kind is asked directly rather than through ``known_indices``, whose
-    error for an unknown key searches the definition's keys for the nearest one.
+    A time window that has not ended (or lies past ``end``) keeps its index: the ranges
+    are clipped on every read, and a later clock or end date shows it.
     """
     if isinstance(pdef, TimeWindowPartitionsDefinition):
-        # A window that has not ended (or lies past ``end``) keeps its index: the ranges are
-        # clipped on every read, and a later clock or end date shows it.
         found = {key: pdef.index_for_key(key) for key in keys}
         return {key: index for key, index in found.items() if index is not None and index >= 0}
-    if isinstance(pdef, StaticPartitionsDefinition):
-        position = {key: index for index, key in enumerate(pdef.keys)}
-        return {key: position[key] for key in keys if key in position}
-    if isinstance(pdef, DynamicPartitionsDefinition) and isinstance(
-        store, IndexedDynamicPartitionsStore
-    ):
-        return store.dynamic_partition_indices(pdef.name, keys)
     return pdef.known_indices(keys, current_time, store)
 
 

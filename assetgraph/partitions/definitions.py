@@ -402,6 +402,15 @@ class StaticPartitionsDefinition(PartitionsDefinition):
         """Every key, in the order given."""
         return list(self.keys)
 
+    def known_indices(
+        self,
+        keys: Sequence[str],
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> dict[str, int]:
+        """Key -> index for the keys the definition lists; others are left out."""
+        return {key: self._index[key] for key in keys if key in self._index}
+
 
 @dataclass(frozen=True, slots=True, repr=False)
 class DynamicPartitionsDefinition(PartitionsDefinition):
@@ -495,6 +504,19 @@ class DynamicPartitionsDefinition(PartitionsDefinition):
                 )
             result.append(found)
         return result
+
+    def known_indices(
+        self,
+        keys: Sequence[str],
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> dict[str, int]:
+        """Key -> index for the keys that were added; others are left out (in bulk)."""
+        store = self._store(dynamic_partitions_store)
+        if isinstance(store, IndexedDynamicPartitionsStore):
+            return store.dynamic_partition_indices(self.name, keys)
+        position = {k: i for i, k in enumerate(self._keys(store))}
+        return {key: position[key] for key in keys if key in position}
 
     def _suggestion(self, key: str, store: DynamicPartitionsStore) -> str:
         """The nearest key, when there are few enough keys to look."""

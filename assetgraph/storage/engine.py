@@ -126,12 +126,18 @@ def is_lock_error(exc: BaseException) -> bool:
     return "database is locked" in text or "database is busy" in text
 
 
-def run_write(engine: Engine, work: Callable[[Connection], T], describe: Callable[[], str]) -> T:
-    """Run ``work`` in one write transaction, retrying while SQLite is locked.
+def run_write(
+    engine: Engine,
+    work: Callable[[Connection], T],
+    describe: Callable[[], str],
+    retry_locks: bool = True,
+) -> T:
+    """Run ``work`` in one write transaction, retrying while SQLite is locked (unless
+    ``retry_locks`` is false: one attempt, for writes that may be skipped).
 
     Any other database error becomes a ``StorageError`` naming the database.
     """
-    deadline = time.monotonic() + _lock_retry_seconds()
+    deadline = time.monotonic() + (_lock_retry_seconds() if retry_locks else 0.0)
     delay = 0.01
     while True:
         try:

@@ -305,10 +305,10 @@ def auto_prune(storage: SqlStorage) -> PruneResult | None:
 
 def _claim(conn: Connection, now: float) -> bool:
     """Take the day's prune: set the cursor unless it was set less than a day ago."""
-    from assetgraph.storage.sql_storage import _dialect_insert
+    from assetgraph.storage.sql_storage import dialect_insert
 
     cursors = schema.cursors
-    stmt = _dialect_insert(conn.dialect.name, cursors).values(
+    stmt = dialect_insert(conn.dialect.name, cursors).values(
         name=CURSOR_NAME, value=str(now), updated_at=now
     )
     stmt = stmt.on_conflict_do_update(

@@ -64,10 +64,11 @@ class SqlStorage:
     def _where(self) -> str:
         return self.display_url
 
-    def write(self, work: Any) -> Any:
-        """Run ``work(connection)`` in one write transaction (retried while SQLite is locked)."""
+    def write(self, work: Any, retry_locks: bool = True) -> Any:
+        """Run ``work(connection)`` in one write transaction (retried while SQLite is locked,
+        unless ``retry_locks`` is false)."""
         self._ensure_schema()
-        return run_write(self.engine, work, self._where)
+        return run_write(self.engine, work, self._where, retry_locks)
 
     def read(self, work: Any) -> Any:
         """Run ``work(connection)`` on a connection; database errors become StorageError."""
@@ -571,7 +572,7 @@ def _index_upsert(dialect: str, columns: tuple[str, ...]) -> Any:
     cached = _UPSERTS.get((dialect, columns))
     if cached is None:
         table = schema.asset_partitions
-        stmt = _dialect_insert(dialect, table)
+        stmt = dialect_insert(dialect, table)
         updates: dict[str, Any] = {column: stmt.excluded[column] for column in columns}
         if "data_version_event_id" in updates:
             # Early cut-off: a rebuild with an unchanged data version keeps the old event id.
@@ -592,7 +593,7 @@ def _index_upsert(dialect: str, columns: tuple[str, ...]) -> Any:
     return cached
 
 
-def _dialect_insert(dialect: str, table: Any) -> Any:
+def dialect_insert(dialect: str, table: Any) -> Any:
     """An INSERT that knows ON CONFLICT (SQLite and PostgreSQL both have it)."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert

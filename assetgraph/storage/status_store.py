@@ -22,8 +22,8 @@ from sqlalchemy.exc import DBAPIError
 
 from assetgraph.storage import schema
 from assetgraph.storage.chunking import IN_CHUNK, chunked, rows_in
-from assetgraph.storage.engine import WRITE_OPTION, storage_error
-from assetgraph.storage.sql_storage import SqlStorage
+from assetgraph.storage.engine import storage_error
+from assetgraph.storage.sql_storage import SqlStorage, dialect_insert
 
 Ranges = tuple[tuple[int, int], ...]
 """Half-open index intervals ``(start, stop)``, sorted and disjoint."""
@@ -127,7 +127,7 @@ def upsert_status_rows(
     ]
 
     def work(conn: Connection) -> None:
-        stmt = _dialect_insert(conn.dialect.name, table)
+        stmt = dialect_insert(conn.dialect.name, table)
         stmt = stmt.on_conflict_do_update(
             index_elements=[table.c.asset_key],
             set_={
@@ -141,14 +141,9 @@ def upsert_status_rows(
         )
         conn.execute(stmt, values)
 
-    storage.read(lambda conn: None)  # creates or checks the schema, as every storage call does
     try:
-        with (
-            storage.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn,
-            conn.begin(),
-        ):
-            work(conn)
-    except DBAPIError as exc:
+        storage.write(work, retry_locks=False)
+    except DBAPIError as exc:  # a read-only PostgreSQL transaction, say
         raise storage_error(exc, storage.display_url) from exc
 
 
@@ -257,14 +252,3 @@ def _dump_ranges(ranges: Ranges) -> str:
 
 def _load_ranges(text: str) -> Ranges:
     return tuple((int(start), int(stop)) for start, stop in json.loads(text))
-
-
-def _dialect_insert(dialect: str, table: Any) -> Any:
-    """An INSERT that knows ON CONFLICT (SQLite and PostgreSQL both have it)."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(table)
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert(table)
