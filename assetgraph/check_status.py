@@ -15,12 +15,11 @@ from sqlalchemy import Connection, select
 
 from assetgraph.checks import AssetCheckStatus, latest_check_statuses
 from assetgraph.storage import schema
+from assetgraph.storage.chunking import rows_in
 from assetgraph.storage.records import EventRecord, EventType
 
 if TYPE_CHECKING:
     from assetgraph.storage.sql_storage import SqlStorage
-
-IN_CHUNK = 500
 
 
 def check_statuses(
@@ -38,13 +37,7 @@ def check_statuses(
     ).where(table.c.event_type == EventType.ASSET_CHECK_EVALUATION.value)
 
     def work(conn: Connection) -> list[Any]:
-        return [
-            row
-            for start in range(0, len(keys), IN_CHUNK)
-            for row in conn.execute(
-                query.where(table.c.asset_key.in_(keys[start : start + IN_CHUNK]))
-            ).all()
-        ]
+        return rows_in(conn, query, table.c.asset_key, keys)
 
     events = [
         EventRecord(

@@ -518,11 +518,6 @@ class _Planner:
             else:  # a root: nothing to map, so skip the per-step work
                 yield Step(step_key, assets_def, asset_keys, (), keys, _NO_INPUTS)
 
-    def steps_for(self, assets_def: AssetsDefinition) -> list[Step]:
-        """Plan ``assets_def`` and make all its steps at once."""
-        planned = self.plan_asset(assets_def)
-        return [] if planned is None else list(self.steps_of(planned))
-
     def _step(
         self,
         assets_def: AssetsDefinition,

@@ -308,20 +308,6 @@ class SqlStorage:
 
         return {int(event_id): json.loads(payload) for event_id, payload in self.read(work)}
 
-    def partition_states(self, asset_key: str) -> dict[str | None, str]:
-        """Partition key -> ``materialized`` or ``failed`` (its latest attempt) for one asset."""
-        table = schema.asset_partitions
-        query = select(
-            table.c.partition_key, table.c.materialization_event_id, table.c.failure_event_id
-        ).where(table.c.asset_key == asset_key)
-        states: dict[str | None, str] = {}
-        for partition, done, failed in self.read(lambda conn: conn.execute(query).all()):
-            key = None if partition == schema.NO_PARTITION else partition
-            states[key] = (
-                "failed" if failed is not None and (done or -1) < failed else "materialized"
-            )
-        return states
-
     def partition_counts(self, asset_keys: Iterable[str]) -> dict[str, tuple[int, int]]:
         """Asset key -> (partitions materialized, partitions whose latest attempt failed)."""
         table = schema.asset_partitions

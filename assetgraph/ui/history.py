@@ -8,19 +8,19 @@ costs a few queries whatever the number of assets, partitions or events.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
 from assetgraph.storage import schema
+from assetgraph.storage.chunking import rows_in
 from assetgraph.storage.records import EventType
 
 if TYPE_CHECKING:
     from assetgraph.storage.sql_storage import SqlStorage
 
-IN_CHUNK = 500
 MAX_HISTORY = 500
 """The most materializations of one asset a page can ask for."""
 
@@ -39,11 +39,6 @@ class MaterializationEvent:
     metadata: dict[str, Any]
 
 
-def _chunks(values: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(values), IN_CHUNK):
-        yield values[start : start + IN_CHUNK]
-
-
 def last_materialized_at(storage: SqlStorage, asset_keys: Iterable[str]) -> dict[str, float]:
     """Asset key -> when any of its partitions was last materialized (one grouped query)."""
     table = schema.asset_partitions
@@ -54,10 +49,9 @@ def last_materialized_at(storage: SqlStorage, asset_keys: Iterable[str]) -> dict
     )
     found: dict[str, float] = {}
     with storage.engine.connect() as conn:
-        for chunk in _chunks(list(dict.fromkeys(asset_keys))):
-            for asset_key, at in conn.execute(query.where(table.c.asset_key.in_(chunk))):
-                if at is not None:
-                    found[asset_key] = float(at)
+        for asset_key, at in rows_in(conn, query, table.c.asset_key, asset_keys):
+            if at is not None:
+                found[asset_key] = float(at)
     return found
 
 
