@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from assetgraph.assets import CONTEXT_PARAM, AssetsDefinition, source_location
-from assetgraph.errors import DefinitionError
+from assetgraph.errors import USER_CODE_FAILURES, DefinitionError
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 
 SCHEMA_CHECK_NAME = "pandera_schema"
@@ -291,7 +291,7 @@ def evaluate_check(
     }
     try:
         result = check.fn(**kwargs)
-    except Exception as exc:
+    except USER_CODE_FAILURES as exc:
         return CheckEvaluation(passed=False, exception=exc, description=str(exc), **base)
     if isinstance(result, bool):
         return CheckEvaluation(passed=result, description=check.description, **base)

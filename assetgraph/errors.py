@@ -77,3 +77,34 @@ def did_you_mean(name: str, candidates: Iterable[str], n: int = 3) -> str:
     if not close:
         return ""
     return " Did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+USER_CODE_FAILURES: tuple[type[BaseException], ...] = (Exception, SystemExit)
+"""What user code (an asset, a check, an IO manager) may raise that fails its step rather
+than the run: any exception, ``sys.exit()`` included; only Ctrl-C interrupts the run."""
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """A run stopped by Ctrl-C or SIGTERM, raised once the run is recorded as canceled.
+
+    Deliberately not an ``AssetgraphError``: like any ``KeyboardInterrupt`` it passes
+    through ``except Exception``. ``exit_code`` is the shell's for the signal (130, 143).
+    """
+
+    def __init__(
+        self, run_id: str, signal_name: str, done: int, canceled: int, not_started: int
+    ) -> None:
+        self.run_id = run_id
+        self.signal_name = signal_name
+        self.done = done
+        self.canceled = canceled
+        self.not_started = not_started
+        self.exit_code = 143 if signal_name == "SIGTERM" else 130
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        steps = "step" if self.done == 1 else "steps"
+        return (
+            f"Interrupted: run {self.run_id} canceled; {self.done} {steps} done, "
+            f"{self.canceled} canceled, {self.not_started} not started"
+        )

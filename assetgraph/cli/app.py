@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -12,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from assetgraph.errors import AssetgraphError, CodeLocationLoadError
+from assetgraph.errors import AssetgraphError, CodeLocationLoadError, RunInterrupted
 
 app = typer.Typer(
     name="assetgraph",
@@ -48,7 +47,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def handle_errors(fn: F) -> F:
-    """Turn assetgraph errors into one clear line and the right exit code.
+    """Turn assetgraph errors, and Ctrl-C, into one clear line and the right exit code.
 
     A traceback is shown only with ``--verbose`` (or ASSETGRAPH_VERBOSE=1); a code
     location that failed to import shows the user's own frames.
@@ -56,8 +55,12 @@ def handle_errors(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        verbose = bool(kwargs.get("verbose")) or os.environ.get("ASSETGRAPH_VERBOSE") == "1"
+        from assetgraph import settings
+
+        verbose = bool(kwargs.get("verbose"))
         try:
+            verbose = verbose or settings.verbose()
+            settings.check_environment()  # a bad ASSETGRAPH_* value stops every command at once
             return fn(*args, **kwargs)
         except AssetgraphError as exc:
             if verbose:
@@ -66,6 +69,14 @@ def handle_errors(fn: F) -> F:
                 print(exc.user_traceback, file=sys.stderr)
             print(f"Error: {exc}", file=sys.stderr)
             raise typer.Exit(exc.exit_code) from None
+        except RunInterrupted as exc:  # the run is recorded as canceled already
+            print(exc.summary(), file=sys.stderr)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            if verbose:
+                traceback.print_exc()
+            print("Interrupted.", file=sys.stderr)
+            raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
 

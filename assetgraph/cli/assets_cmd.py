@@ -223,6 +223,9 @@ def materialize_cmd(
         render.print_plan(plan)
         return
     if not plan:
+        from assetgraph.storage.coordination import reconcile_runs
+
+        reconcile_runs(instance.storage)  # as a run would: report runs that died
         typer.echo("Nothing to do: every selected asset and partition is already materialized.")
         return
     run_and_report(defs, plan, instance, run_config, tags, select or "*", execution)

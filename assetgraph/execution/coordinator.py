@@ -13,8 +13,10 @@ The algorithm:
 3. A finished step's events are recorded, and its claim given back, in one transaction
    (together with the next step's start, when one is launched right away). A failed step
    with retries left goes back to the ready list after its retry policy's wait.
-4. Between launches the coordinator checks for a cancel request: then it launches nothing
-   more, stops the running steps, and skips the rest.
+4. Between launches the coordinator checks for a cancel request; Ctrl-C or SIGTERM
+   (a ``KeyboardInterrupt``) stops it at any moment. Either way it launches nothing more,
+   stops the running steps (their processes are gone before their leases are given
+   back), and marks them and the rest canceled.
 
 Only the coordinator writes to the metadata database; launchers and workers only run steps.
 """
@@ -93,6 +95,9 @@ class Coordinator:
         self.ready: list[tuple[float, int, str]] = []  # (not before, plan order, step key)
         self.pending: list[EventRecord] = []
         self.releases: list[tuple[str, str]] = []
+        self.interrupted: KeyboardInterrupt | None = None
+        self.canceled_running = 0
+        self.canceled_waiting = 0
         for key, count in self.waiting_on.items():
             if count == 0:
                 self._make_ready(key, 0.0)
@@ -115,9 +120,9 @@ class Coordinator:
                     # value does not wait for its record (nor hold its leases) while
                     # other steps run.
                     self._flush()
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # a cancel request, Ctrl-C or SIGTERM
             if not self.settings.cancel.is_set():
-                raise
+                self.interrupted = exc
             self._cancel()
         finally:
             self._flush()
@@ -187,6 +192,8 @@ class Coordinator:
         self._finish_for_good(outcome)
 
     def _finish_for_good(self, outcome: StepOutcome) -> None:
+        """Record a final outcome: a success readies its children, anything else skips
+        everything downstream (iteratively: a chain may be any number of steps long)."""
         self.outcomes[outcome.step_key] = outcome
         self.pending.extend(outcome.events)
         if outcome.status == "success":
@@ -195,26 +202,34 @@ class Coordinator:
                 if self.waiting_on[child] == 0:
                     self._make_ready(child, 0.0)
             return
-        for child in self.downstream[outcome.step_key]:
-            if child not in self.outcomes:
-                self._finish_for_good(
-                    skipped_outcome(self.steps[child], self.run_id, outcome.step_key)
-                )
+        stack = [outcome.step_key]
+        while stack:
+            parent = stack.pop()
+            for child in self.downstream[parent]:
+                if child not in self.outcomes:
+                    skipped = skipped_outcome(self.steps[child], self.run_id, parent)
+                    self.outcomes[child] = skipped
+                    self.pending.extend(skipped.events)
+                    stack.append(child)
 
     def _cancel(self) -> None:
-        """Stop running steps, and skip everything not finished."""
+        """Stop running steps (their processes are gone when this returns), and mark them
+        and everything not finished canceled."""
         self.launcher.stop_running()
         now = time.time()
+        why = "interrupted" if self.interrupted is not None else "canceled"
         for key in list(self.running):
             step = self.steps[key]
             self.releases.append((self.run_id, key))
-            self.outcomes[key] = _canceled(self.run_id, step, now, "canceled while running")
+            self.outcomes[key] = _canceled(self.run_id, step, now, f"{why} while running")
             self.pending.extend(self.outcomes[key].events)
+        self.canceled_running = len(self.running)
         self.running.clear()
         for step in self.plan.steps:
             if step.key not in self.outcomes:
-                self.outcomes[step.key] = _canceled(self.run_id, step, now, "run canceled")
+                self.outcomes[step.key] = _canceled(self.run_id, step, now, f"run {why}")
                 self.pending.extend(self.outcomes[step.key].events)
+                self.canceled_waiting += 1
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -334,7 +349,8 @@ def _canceled(run_id: str, step: Step, now: float, reason: str) -> StepOutcome:
 
 
 def step_statuses(events: Iterable[EventRecord]) -> dict[str, str]:
-    """The last status of each step in a run's events (``success``, ``failure``, ...)."""
+    """The last status of each step in a run's events (``success``, ``failure``,
+    ``skipped``, ``canceled``, or ``started`` while it runs)."""
     statuses: dict[str, str] = {}
     names = {
         EventType.STEP_START: "started",
@@ -347,5 +363,7 @@ def step_statuses(events: Iterable[EventRecord]) -> dict[str, str]:
         if status is not None and event.step_key is not None:
             if status == "failure" and "retry_in" in event.payload:
                 continue
+            if status == "skipped" and event.payload.get("canceled"):
+                status = "canceled"
             statuses[event.step_key] = status
     return statuses

@@ -25,6 +25,8 @@ from assetgraph.planner import Step
 from assetgraph.storage.records import EventRecord, EventType
 
 EXECUTORS = ("in_process", "multiprocess", "dask")
+STOP_TIMEOUT_SECONDS = 10.0
+"""How long stopping a run waits for each killed worker process to be gone."""
 
 
 class Launcher(Protocol):
@@ -88,7 +90,7 @@ class ProcessPoolLauncher:
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=initialize_pool_worker,
-            initargs=(payload,),
+            initargs=(payload, os.getpid()),
         )
 
     def launch(self, step: Step, task: StepTask) -> None:
@@ -110,6 +112,8 @@ class ProcessPoolLauncher:
             if process.pid is not None and process.is_alive():
                 with contextlib.suppress(ProcessLookupError):  # it may exit meanwhile
                     os.kill(process.pid, signal.SIGKILL)
+        for process in processes:  # gone for sure before the run gives its leases back
+            process.join(STOP_TIMEOUT_SECONDS)
 
     def close(self) -> None:
         # After stop_running the workers are dead: waiting for them could hang on a broken pool.
@@ -168,7 +172,10 @@ class DaskLauncher:
 
     def stop_running(self) -> None:
         self._client.cancel(list(self._futures.values()), force=True)
-        if self._cluster is not None:  # our own cluster: stop its workers for real
+        if self._cluster is not None:  # our own cluster: stop its workers for real, now
+            for pid in self._client.run(os.getpid).values():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
             self._cluster.close()
 
     def close(self) -> None:

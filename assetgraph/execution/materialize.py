@@ -14,9 +14,10 @@ from assetgraph.assets import AssetsDefinition
 from assetgraph.checks import AssetChecksDefinition
 from assetgraph.code_location import pools_from_pyproject
 from assetgraph.definitions import Definitions
-from assetgraph.errors import AssetgraphError, RunFailure, UsageError
+from assetgraph.errors import AssetgraphError, RunFailure, RunInterrupted, UsageError
 from assetgraph.execution.coordinator import Coordinator, CoordinatorSettings
 from assetgraph.execution.data_versions import RunDataVersions
+from assetgraph.execution.interrupts import signal_name, sigterm_interrupts
 from assetgraph.execution.launchers import EXECUTORS, make_launcher
 from assetgraph.execution.lifecycle import RunHeartbeat
 from assetgraph.execution.resources import io_managers_for, resources_for_run
@@ -35,7 +36,7 @@ from assetgraph.planner import (
 )
 from assetgraph.selection import select_assets
 from assetgraph.staleness import compute_staleness
-from assetgraph.storage.coordination import reconcile_runs
+from assetgraph.storage.coordination import free_run, reconcile_runs
 from assetgraph.storage.instance import Instance
 from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
 from assetgraph.storage.retention import auto_prune
@@ -47,8 +48,10 @@ logger = logging.getLogger(__name__)
 
 EXECUTOR_TAG = "assetgraph/executor"
 PARTITIONS_TAG = "assetgraph/partitions"
+"""Run tag holding the partition options a run was started with, as typed."""
 PARTITION_SELECTION_TAG = "assetgraph/partition_selection"
-"""Run tag holding the partition options a run was started with."""
+"""Run tag holding the partition options a run was started with, as JSON. What the run
+builds is in ``assetgraph/targets`` (``assetgraph.run_targets``)."""
 
 SelectionArg = str | Sequence[str | AssetKey | AssetsDefinition] | None
 
@@ -260,10 +263,11 @@ def execute_plan(
         default_retry=defs.retry_policy,
         no_wait=execution.no_wait,
     )
-    status = RunStatus.SUCCESS
-    error: str | None = None
+    coordinator: Coordinator | None = None
+    interrupted: KeyboardInterrupt | None = None
     try:
         with (
+            sigterm_interrupts(),
             RunHeartbeat(
                 storage,
                 run_id,
@@ -294,22 +298,21 @@ def execute_plan(
                     plan, run_id, storage, launcher, versions, notify, settings
                 )
                 outcomes = coordinator.run()
+                interrupted = coordinator.interrupted
             finally:
                 launcher.close()
-        if settings.cancel.is_set():
-            status, error = RunStatus.CANCELED, "canceled on request"
-        else:
-            failed = [o.step_key for o in outcomes.values() if o.status == "failure"]
-            if failed:
-                status = RunStatus.FAILURE
-                error = f"{len(failed)} step(s) failed: {', '.join(failed[:20])}"
-                if len(failed) > 20:
-                    error += f" and {len(failed) - 20} more"
+    except KeyboardInterrupt as exc:  # before or after the steps (the coordinator has its own)
+        if not settings.cancel.is_set():
+            interrupted = exc
     except BaseException as exc:
-        error = f"run aborted: {type(exc).__name__}: {exc}"
-        _finish(storage, run_id, RunStatus.FAILURE, error, record)
+        aborted = f"run aborted: {type(exc).__name__}: {exc}"
+        _finish(storage, run_id, RunStatus.FAILURE, aborted, record)
         raise
+    status, error = _run_status(outcomes, settings, interrupted)
     _finish(storage, run_id, status, error, record)
+    if interrupted is not None:
+        free_run(storage, run_id)  # a step interrupted while it was being launched
+        raise _interruption(run_id, plan, coordinator, interrupted)
     _refresh_partition_status(defs, plan, storage)
     auto_prune(storage)  # at most once a day, when ASSETGRAPH_RETENTION_DAYS is set
     return MaterializeResult(
@@ -324,6 +327,38 @@ def execute_plan(
     )
 
 
+def _run_status(
+    outcomes: Mapping[str, StepOutcome],
+    settings: CoordinatorSettings,
+    interrupted: KeyboardInterrupt | None,
+) -> tuple[RunStatus, str | None]:
+    """How a run that was not aborted ended, and why when not a success."""
+    if interrupted is not None:
+        return RunStatus.CANCELED, f"interrupted by {signal_name(interrupted)}"
+    if settings.cancel.is_set():
+        return RunStatus.CANCELED, "canceled on request"
+    failed = [o.step_key for o in outcomes.values() if o.status == "failure"]
+    if not failed:
+        return RunStatus.SUCCESS, None
+    error = f"{len(failed)} step(s) failed: {', '.join(failed[:20])}"
+    if len(failed) > 20:
+        error += f" and {len(failed) - 20} more"
+    return RunStatus.FAILURE, error
+
+
+def _interruption(
+    run_id: str,
+    plan: ExecutionPlan,
+    coordinator: Coordinator | None,
+    interrupted: KeyboardInterrupt,
+) -> RunInterrupted:
+    canceled = coordinator.canceled_running if coordinator is not None else 0
+    waiting = coordinator.canceled_waiting if coordinator is not None else 0
+    done = len(coordinator.outcomes) - canceled - waiting if coordinator is not None else 0
+    not_started = len(plan) - done - canceled
+    return RunInterrupted(run_id, signal_name(interrupted), done, canceled, not_started)
+
+
 @dataclass(frozen=True, slots=True)
 class ExecutionOptions:
     """Where and how a run's steps execute.
@@ -332,6 +367,10 @@ class ExecutionOptions:
     ``dask`` (the cluster at ``dask_address``, else a local one with ``workers`` workers).
     ``no_wait``: fail a step at once when another run is materializing one of its
     partitions, instead of waiting for it.
+
+    Made before a run is recorded, so it also checks the environment settings a run reads
+    only later (the heartbeat interval in its heartbeat thread, retention when it ends):
+    a bad one is a ``UsageError`` before anything is stored.
     """
 
     executor: str = "in_process"
@@ -340,23 +379,53 @@ class ExecutionOptions:
     no_wait: bool = False
 
     def __post_init__(self) -> None:
+        from assetgraph import settings
+
         if self.executor not in EXECUTORS:
             raise UsageError(
                 f"Unknown executor '{self.executor}': use one of {', '.join(EXECUTORS)}."
             )
         if self.workers is not None and self.workers < 1:
             raise UsageError(f"--workers must be at least 1, got {self.workers}.")
+        if self.dask_address is not None:
+            self._check_dask_address(self.dask_address)
+        settings.check_run_environment()
+
+    @staticmethod
+    def _check_dask_address(address: str) -> None:
+        """Refuse what names no Dask scheduler, without importing Dask: ``[SCHEME://]HOST:PORT``."""
+        import re
+
+        form = r"(?:(?:tcp|tls|ws|wss|ucx)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})/?"
+        match = re.fullmatch(form, address)
+        if match is None or not 1 <= int(match.group(2)) <= 65535:
+            raise UsageError(
+                f"Invalid --dask-address {address!r}: expected [SCHEME://]HOST:PORT of a Dask "
+                "scheduler, e.g. tcp://scheduler:8786 (SCHEME: tcp, tls, ws, wss or ucx)."
+            )
 
 
 def _run_tags(
     plan: ExecutionPlan, tags: Mapping[str, str] | None, execution: ExecutionOptions
 ) -> dict[str, str]:
+    """The tags of a new run of ``plan``: the caller's, the executor, and what the run
+    builds (its targets, and the partition options that chose them, if options did).
+
+    The partition tags are always this plan's, never copied ones: a re-execution carries
+    its parent's tags, and a plan made for given targets (automation, re-execution) was
+    chosen by no options.
+    """
+    from assetgraph.run_targets import TARGETS_TAG, RunTargets
+
     run_tags = dict(tags or {})
     if execution.executor != "in_process":
         run_tags.setdefault(EXECUTOR_TAG, execution.executor)
+    run_tags.pop(PARTITIONS_TAG, None)
+    run_tags.pop(PARTITION_SELECTION_TAG, None)
     if plan.partitions is not None and not plan.partitions.is_empty:
-        run_tags.setdefault(PARTITIONS_TAG, plan.partitions.describe())
-        run_tags.setdefault(PARTITION_SELECTION_TAG, plan.partitions.to_json())
+        run_tags[PARTITIONS_TAG] = plan.partitions.describe()
+        run_tags[PARTITION_SELECTION_TAG] = plan.partitions.to_json()
+    run_tags[TARGETS_TAG] = RunTargets.from_plan(plan).to_json()
     return run_tags
 
 

@@ -24,6 +24,7 @@ from assetgraph.checks import (
     evaluate_schema,
 )
 from assetgraph.context import AssetExecutionContext, StepLog
+from assetgraph.errors import USER_CODE_FAILURES
 from assetgraph.execution.data_versions import InputVersions
 from assetgraph.graph import AssetGraph
 from assetgraph.io import InputContext, OutputContext
@@ -197,7 +198,7 @@ def _load_inputs(step: Step, env: StepEnvironment) -> dict[str, Any]:
         )
         try:
             kwargs[param] = manager.load_input(context)
-        except Exception as exc:
+        except USER_CODE_FAILURES as exc:
             raise _StepError(
                 _error_from(
                     exc,
@@ -216,7 +217,7 @@ def _call_user_code(step: Step, kwargs: dict[str, Any]) -> Any:
         if inspect.isgenerator(result):
             result = list(result)
         return result
-    except Exception as exc:
+    except USER_CODE_FAILURES as exc:
         raise _StepError(_error_from(exc, "user_code", str(exc))) from exc
 
 
@@ -388,7 +389,7 @@ def _store_output(
     )
     try:
         manager.handle_output(output_context, value)
-    except Exception as exc:
+    except USER_CODE_FAILURES as exc:
         raise _StepError(
             _error_from(
                 exc,

@@ -8,6 +8,7 @@ its events back to the run coordinator, which records them.
 from __future__ import annotations
 
 import pickle
+import signal
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from assetgraph.definitions import Definitions
 from assetgraph.errors import ResourceError
 from assetgraph.execution.capture import capture_output
 from assetgraph.execution.data_versions import InputVersions
+from assetgraph.execution.parent_death import die_with_parent
 from assetgraph.execution.step import StepEnvironment, StepOutcome, execute_step
 from assetgraph.keys import AssetKey
 from assetgraph.planner import Step
@@ -171,9 +173,12 @@ def run_step(
 _PAYLOAD: bytes | None = None
 
 
-def initialize_pool_worker(payload: bytes) -> None:
-    """``ProcessPoolExecutor`` initializer: keep the payload and set the run up now."""
+def initialize_pool_worker(payload: bytes, coordinator_pid: int) -> None:
+    """``ProcessPoolExecutor`` initializer: die with the coordinator, leave Ctrl-C to it,
+    keep the payload and set the run up now."""
     global _PAYLOAD
+    die_with_parent(coordinator_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator stops its workers itself
     _PAYLOAD = payload
     _RUNS[payload] = _WorkerRun(pickle.loads(payload))
 

@@ -10,6 +10,7 @@ outlives the record of its step. Claims of runs that died are freed by
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import time
@@ -58,13 +59,18 @@ class StepRecorder:
 
     def record(
         self,
-        events: Sequence[EventRecord],
+        events: list[EventRecord],
         *,
         release: Iterable[tuple[str, str]] = (),
         claim: StepClaim | None = None,
     ) -> ClaimRefused | None:
         """Store ``events``, free the claims of the (run, step) pairs in ``release``, and take
-        ``claim``. If the claim is refused, nothing is written and the refusal returned."""
+        ``claim``. If the claim is refused, nothing is written and the refusal returned.
+
+        A granted claim's ``STEP_START`` in ``events`` is stamped, in place, with the moment
+        the claim was granted (inside the transaction, after any wait for the database's
+        write lock), so a step's recorded start never comes before its leases were its own.
+        """
         release = list(release)
         refused: list[ClaimRefused] = []
 
@@ -74,6 +80,7 @@ class StepRecorder:
                 if problem is not None:
                     refused.append(problem)
                     raise _Refused
+                _stamp_start(events, claim.step_key, time.time())
             if release:
                 _free(conn, release)
             if events:
@@ -90,6 +97,12 @@ class StepRecorder:
 
 class _Refused(Exception):
     """Rolls the transaction back when a claim cannot be taken."""
+
+
+def _stamp_start(events: list[EventRecord], step_key: str, granted_at: float) -> None:
+    for index, event in enumerate(events):
+        if event.event_type is EventType.STEP_START and event.step_key == step_key:
+            events[index] = dataclasses.replace(event, timestamp=granted_at)
 
 
 def _take(conn: Connection, claim: StepClaim) -> ClaimRefused | None:

@@ -10,6 +10,7 @@ import pytest
 
 from assetgraph import (
     AssetExecutionContext,
+    AssetIn,
     AssetKey,
     AssetOut,
     Config,
@@ -112,6 +113,31 @@ def test_a_failed_step_skips_its_downstream_but_not_independent_branches(
     assert run is not None and run.status is RunStatus.FAILURE and "doubled" in (run.error or "")
     with pytest.raises(RunFailure, match="bad numbers: 42"):
         materialize([numbers, broken], instance=instance, raise_on_error=True)
+
+
+def test_a_failing_root_skips_a_chain_of_ten_thousand_without_recursion(
+    instance: Instance,
+) -> None:
+    @asset(name="a0")
+    def root() -> int:
+        raise ValueError("the root fails")
+
+    def link(index: int) -> Any:
+        @asset(name=f"a{index}", ins={"up": AssetIn(f"a{index - 1}")})
+        def node(up: int) -> int:
+            return up + 1
+
+        return node
+
+    chain = [root, *(link(index) for index in range(1, 10_000))]
+    result = materialize(chain, instance=instance)
+    assert not result.success
+    assert result.status_for("a0") == "failure"
+    assert result.status_for("a9999") == "skipped"
+    skipped = instance.storage.events_for_run(result.run_id, [EventType.STEP_SKIPPED])
+    assert len(skipped) == 9_999
+    last = next(event for event in skipped if event.step_key == "a9999")
+    assert last.message == "upstream step 'a9998' did not succeed"
 
 
 def test_context_logs_and_output_metadata_are_recorded(instance: Instance) -> None:

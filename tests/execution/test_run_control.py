@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from assetgraph import Instance, RetryPolicy, asset, materialize
-from assetgraph.storage.coordination import claims_of
-from assetgraph.storage.records import EventType
+from assetgraph.storage.coordination import HOSTNAME, claims_of
+from assetgraph.storage.records import EventType, RunRecord, RunStatus
 
 CLI = [sys.executable, "-m", "assetgraph.cli.main"]
 
@@ -296,6 +296,28 @@ def test_a_killed_run_is_reported_failed_and_missing_finishes_the_work(
     assert counts == {"raw": (30, 0), "clean": (30, 0)}
     done = storage.latest_materializations(["raw", "clean"])
     assert all(done[key].run_id == recorded[key].run_id for key in recorded)  # not redone
+
+
+def test_materialize_with_nothing_to_do_still_reports_a_dead_run(
+    tmp_path: Path, shared_storage: str
+) -> None:
+    path = tmp_path / "defs.py"
+    path.write_text("from assetgraph import asset\n\n@asset\ndef one():\n    return 1\n")
+    assert cli("materialize", "-f", str(path)).returncode == 0
+    storage = Instance.from_env().storage
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    storage.create_run(
+        RunRecord(run_id="deadbeef" * 4, status=RunStatus.STARTED, created_at=time.time())
+    )
+    storage.update_run("deadbeef" * 4, pid=gone.pid, hostname=HOSTNAME, heartbeat_at=time.time())
+
+    again = cli("materialize", "-f", str(path), "--missing")
+    assert again.returncode == 0, again.stderr
+    assert "Nothing to do" in again.stdout
+    dead = storage.get_run("deadbeef" * 4)
+    assert dead is not None and dead.status is RunStatus.FAILURE
+    assert "died without finishing the run" in (dead.error or "")
 
 
 # -- re-execution -------------------------------------------------------------------------
