@@ -113,6 +113,12 @@ def _from_pyproject(cwd: Path) -> tuple[str | None, str | None]:
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"Cannot read {pyproject}: {exc}.") from exc
     module, file = config.get("module"), config.get("file")
+    for name, value, example in (("module", module, "my_project.defs"), ("file", file, "defs.py")):
+        if value is not None and not (isinstance(value, str) and value.strip()):
+            raise UsageError(
+                f"{pyproject}: [tool.assetgraph] {name} = {value!r} is not a {name} name: "
+                f'write it as a non-empty string, e.g. {name} = "{example}".'
+            )
     if not module and not file:
         raise UsageError(f"{hint} ({pyproject} has no [tool.assetgraph] module).")
     return module, file

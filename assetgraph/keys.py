@@ -9,6 +9,11 @@ from dataclasses import dataclass
 from assetgraph.errors import DefinitionError
 
 _PART = re.compile(r"^[A-Za-z0-9_\-.]+$")
+MAX_PART_LENGTH = 200
+"""The longest part of a key. IO managers store an asset under a file or folder named by
+each part, and write through a temporary file named ``.<part>.<pid>-<thread>-<n>.tmp`` (the
+parquet IO manager adds ``.parquet``): up to 53 characters more, which must stay under the
+255-byte name limit of common file systems."""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -29,6 +34,12 @@ class AssetKey:
                 raise DefinitionError(
                     f"Invalid asset key part {part!r} in {'/'.join(map(str, self.path))!r}: "
                     "use letters, digits, '_', '-' and '.' only (and not '.' or '..' alone)."
+                )
+            if len(part) > MAX_PART_LENGTH:
+                raise DefinitionError(
+                    f"Invalid asset key part '{part[:40]}...' ({len(part)} characters): use at "
+                    f"most {MAX_PART_LENGTH} characters per part, so that the files IO managers "
+                    "store it in stay within the 255-byte file name limit; choose a shorter name."
                 )
 
     @staticmethod

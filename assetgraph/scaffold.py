@@ -8,8 +8,10 @@ that materializes them in memory.
 
 from __future__ import annotations
 
+import importlib.util
 import keyword
 import re
+import sys
 from pathlib import Path
 
 from assetgraph.errors import UsageError
@@ -105,7 +107,41 @@ def package_name(name: str) -> str:
             f"Invalid project name {name!r}: its package '{package}' would shadow "
             "a Python keyword or module; choose another name."
         )
+    shadowed = shadowed_module(package)
+    if shadowed is not None:
+        raise UsageError(
+            f"Invalid project name {name!r}: its package '{package}' would shadow the "
+            f"{shadowed}, so inside the project 'import {package}' (by your code, a library or "
+            f"assetgraph) would load the wrong one; choose another name, e.g. "
+            f"'{package}_pipeline'."
+        )
     return package
+
+
+def shadowed_module(package: str) -> str | None:
+    """What an importable top-level module called ``package`` is ("the standard-library
+    module 'json'", "the installed module 'pandas' (PATH)"), or None when there is none.
+
+    A module found only in the working directory does not count (``python -m`` puts it on
+    the path; the empty folder ``init`` may fill is one): inside the new project, the
+    working directory is the project's own folder.
+    """
+    if package in sys.stdlib_module_names:
+        return f"standard-library module '{package}'"
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    places = [spec.origin] if spec.origin and spec.has_location else []
+    places += list(spec.submodule_search_locations or [])
+    here = Path.cwd().resolve()
+    found = [Path(place).resolve() for place in places]
+    if found and all(here in (place.parent, place.parent.parent) for place in found):
+        return None
+    where = f" ({found[0]})" if found else ""
+    return f"installed module '{package}'{where}"
 
 
 def scaffold_code_location(name: str, parent: Path) -> list[Path]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from assetgraph import settings
 from assetgraph.errors import StorageError
 from assetgraph.io import InputContext, IOManager, OutputContext
 from assetgraph.keys import AssetKey
@@ -75,8 +76,7 @@ class PickleIOManager(IOManager):
 
     def __init__(self, base_dir: str | os.PathLike[str] | None = None, *, fsync: bool = False):
         if base_dir is None:
-            home = os.environ.get("ASSETGRAPH_HOME") or ".assetgraph"
-            base_dir = Path(home) / "storage"
+            base_dir = settings.home() / "storage"
         self.base_dir = Path(base_dir).absolute()
         self.fsync = fsync
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from assetgraph import (
@@ -14,7 +16,9 @@ from assetgraph import (
     ConfigurableResource,
     DefinitionError,
     Definitions,
+    Instance,
     asset,
+    materialize,
     multi_asset,
 )
 
@@ -180,6 +184,34 @@ def test_invalid_key_characters_are_refused() -> None:
         asset(name="bad key")(lambda: 1)
     with pytest.raises(DefinitionError, match="'..'"):
         AssetKey(("..",))
+
+
+def test_a_key_part_longer_than_file_names_allow_is_refused_at_definition_time() -> None:
+    with pytest.raises(DefinitionError, match=r"\(300 characters\): use at most 200"):
+        asset(name="a" * 300)(lambda: 1)
+    with pytest.raises(DefinitionError, match="at most 200"):
+        AssetKey(("ok", "b" * 201))
+
+
+def test_the_longest_key_part_is_stored_by_the_file_io_managers(tmp_path: Path) -> None:
+    """200 characters per part keeps every file name (temporary ones too) under 255 bytes."""
+    from io_managers.parquet import ParquetIOManager
+
+    name = "a" * 200
+
+    def frame() -> pd.DataFrame:
+        return pd.DataFrame({"n": [1]})
+
+    pickled = asset(name=name)(frame)
+    table = asset(name=name, key_prefix=["tables"], io_manager_key="parquet")(frame)
+    defs = Definitions(
+        [pickled, table], io_managers={"parquet": ParquetIOManager(tmp_path / "parquet")}
+    )
+    instance = Instance(storage_url=f"sqlite:///{tmp_path}/meta.db", home=tmp_path / "home")
+    result = materialize(defs, instance=instance)
+    assert result.success, [o.error.summary() for o in result.failures if o.error]
+    assert (tmp_path / "home" / "storage" / name).is_file()
+    assert (tmp_path / "parquet" / "tables" / f"{name}.parquet").is_file()
 
 
 def test_two_config_parameters_are_an_error() -> None:

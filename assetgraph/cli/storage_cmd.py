@@ -14,10 +14,11 @@ from assetgraph.cli.app import JsonOption, VerboseOption, handle_errors, storage
 @storage_app.command("upgrade")
 @handle_errors
 def upgrade(verbose: VerboseOption = False) -> None:
-    """Apply pending schema migrations to the metadata database."""
+    """Check the metadata database, then apply pending schema migrations to it."""
     from assetgraph.storage.instance import Instance
 
     instance = Instance.from_env()
+    instance.storage.check_integrity()  # never migrate, or call sound, a corrupt file
     instance.storage.upgrade()
     typer.echo(f"Metadata database at {instance.storage_url} is up to date.")
 

@@ -13,8 +13,7 @@ from typing import Annotated
 import typer
 
 from assetgraph.cli.app import FileOption, ModuleOption, VerboseOption, app, handle_errors, load
-
-TOKEN_ENV = "ASSETGRAPH_UI_TOKEN"
+from assetgraph.settings import UI_TOKEN_ENV as TOKEN_ENV
 
 
 @app.command("ui")
@@ -42,10 +41,15 @@ def ui(
     verbose: VerboseOption = False,
 ) -> None:
     """Serve the web UI of a code location (http://127.0.0.1:3000 by default)."""
+    from assetgraph import settings
     from assetgraph.errors import UsageError
     from assetgraph.ui.security import check_bind
 
+    if not 1 <= port <= 65535:
+        raise UsageError(f"Invalid --port {port}: use a port from 1 to 65535 (e.g. 3000).")
     token = token or None  # an empty ASSETGRAPH_UI_TOKEN is no token
+    if token is not None:
+        settings.check_ui_token(token, "--token")
     check_bind(host, token)
     try:
         import uvicorn

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import _thread
-import os
 import threading
 from types import TracebackType
 from typing import Any
@@ -12,8 +11,12 @@ from assetgraph.storage.coordination import heartbeat, mark_run_process
 
 
 def heartbeat_seconds() -> float:
-    """Seconds between heartbeats (``ASSETGRAPH_HEARTBEAT_SECONDS``, default 5)."""
-    return float(os.environ.get("ASSETGRAPH_HEARTBEAT_SECONDS") or 5.0)
+    """Seconds between heartbeats (``ASSETGRAPH_HEARTBEAT_SECONDS``, default 5), validated by
+    ``assetgraph.settings``; runs check it before they are recorded, so the heartbeat
+    thread never meets a bad value."""
+    from assetgraph import settings
+
+    return settings.heartbeat_seconds()
 
 
 class RunHeartbeat:

@@ -14,24 +14,96 @@ from assetgraph.assets import AssetsDefinition
 from assetgraph.errors import RunConfigError, UsageError, did_you_mean
 from assetgraph.graph import AssetGraph
 
+MAX_RUN_CONFIG_BYTES = 10 * 1024 * 1024
+"""The largest run config file read: run config holds settings, not data."""
+MAX_RUN_CONFIG_VALUES = 1_000_000
+"""The most values a run config file may hold once its YAML aliases are expanded, so that a
+"billion laughs" file (a few lines of aliases of aliases) is refused instead of expanded."""
+
 
 def load_run_config_file(path: str | Path) -> dict[str, Any]:
-    """Read a YAML or JSON run config file."""
+    """Read a YAML or JSON run config file (at most 10 MB and 1,000,000 values)."""
     import yaml
 
     file = Path(path)
     if not file.is_file():
         raise UsageError(f"Run config file '{file}' does not exist.")
+    if file.stat().st_size > MAX_RUN_CONFIG_BYTES:
+        raise RunConfigError(
+            f"Run config file '{file}' is larger than {MAX_RUN_CONFIG_BYTES // 2**20} MB: run "
+            "config holds settings, not data; read large inputs from an asset or a resource."
+        )
     try:
-        loaded = yaml.safe_load(file.read_text()) or {}
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RunConfigError(
+            f"Run config file '{file}' is not a text file (byte {exc.start} is not UTF-8): "
+            "give a YAML or JSON file."
+        ) from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            _check_expanded_size(node, file)
+        loaded = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        raise RunConfigError(f"Run config file '{file}' is not valid YAML/JSON: {exc}") from exc
+        reason = " ".join(str(exc).split())
+        raise RunConfigError(f"Run config file '{file}' is not valid YAML/JSON: {reason}") from exc
+    except RecursionError:
+        raise RunConfigError(
+            f"Run config file '{file}' is nested too deeply to read: flatten it."
+        ) from None
+    finally:
+        loader.dispose()
+    loaded = loaded or {}
     if not isinstance(loaded, dict):
         raise RunConfigError(
             f"Run config file '{file}' must hold a mapping of asset key -> config fields, "
             f"got {type(loaded).__name__}."
         )
     return loaded
+
+
+def _check_expanded_size(root: Any, file: Path) -> None:
+    """Count the values of a composed YAML document as if every alias were written out
+    (each node once, sizes memoized, so the count costs no more than the file), and refuse
+    a document over ``MAX_RUN_CONFIG_VALUES`` or one whose alias sits inside its own anchor."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        children = _yaml_children(node)
+        if finished:
+            on_path.discard(id(node))
+            sizes[id(node)] = size = 1 + sum(sizes[id(child)] for child in children)
+            if size > MAX_RUN_CONFIG_VALUES:
+                raise RunConfigError(
+                    f"Run config file '{file}' holds more than {MAX_RUN_CONFIG_VALUES:,} values "
+                    "once its YAML aliases (*name) are expanded: refusing to expand it; write "
+                    "the config out with fewer aliases."
+                )
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in on_path:
+            raise RunConfigError(
+                f"Run config file '{file}' uses a YAML alias inside its own anchor (a structure "
+                "that contains itself): write the config out without it."
+            )
+        on_path.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+
+
+def _yaml_children(node: Any) -> list[Any]:
+    import yaml
+
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def resolve_run_config(

@@ -286,27 +286,54 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         current_time: datetime | None = None,
         dynamic_partitions_store: DynamicPartitionsStore | None = None,
     ) -> int:
-        """The index of ``key``; ``UsageError`` naming the format and nearest existing key."""
+        """The index of ``key``; ``UsageError`` naming the format, the first and last keys and
+        the nearest existing key."""
         n = self.count(current_time)
         index = self.index_for_key(key)
         if index is not None and 0 <= index < n:
             return index
-        if n == 0:
-            where = f"{self!r} has no partitions yet at that time."
-        elif index is None:
-            where = (
-                f"Partitions run from {self.key_for_index(0)!r} to {self.key_for_index(n - 1)!r}."
-            )
-        else:
-            nearest = self.key_for_index(min(max(index, 0), n - 1))
-            where = f"The nearest existing key is {nearest!r}."
+        raise self._missing_key_error(key, index, n)
+
+    def check_span(
+        self,
+        key_range: PartitionKeyRange,
+        start_ts: int,
+        end_ts: int,
+        current_time: datetime | None = None,
+    ) -> None:
+        """Refuse a key or range of another definition (a day for hourly partitions) whose
+        time, ``start_ts`` to ``end_ts``, is not all inside this definition's partitions.
+
+        The ``UsageError`` names the end that lies outside, and the first and last keys.
+        """
+        n = self.count(current_time)
+        if n and self.start_ts(0) <= start_ts and end_ts <= self.start_ts(n):
+            return
+        if n == 0 or start_ts < self.start_ts(0):
+            raise self._missing_key_error(key_range.start, self.floor_index(start_ts), n)
+        raise self._missing_key_error(key_range.end, self.floor_index(end_ts - 1), n)
+
+    def _missing_key_error(self, key: str, index: int | None, n: int) -> UsageError:
+        """Why ``key`` (window ``index``, None: not a key of this schedule) is no partition
+        when ``n`` partitions exist."""
+        extent = (
+            f"Partitions run from {self.key_for_index(0)!r} to {self.key_for_index(n - 1)!r}"
+            if n
+            else f"{self!r} has no partitions yet at that time"
+        )
         if index is None:
             problem = f"is not a partition key of {self!r}: expected the format {self.fmt!r}"
-            problem += " of a window start."
+            return UsageError(f"Partition key {key!r} {problem} of a window start. {extent}.")
+        if index < 0:
+            problem = f"is before the first partition of {self!r}."
+        elif self._end_n is not None and self._n0 + index >= self._end_n:
+            problem = f"is after the last partition of {self!r}."
         else:
-            problem = f"is not a partition of {self!r} at that time (before the start, or its"
-            problem += " window has not ended)."
-        raise UsageError(f"Partition key {key!r} {problem} {where}")
+            problem = f"is not a partition of {self!r} yet at that time: its window has not ended."
+        if n:
+            nearest = self.key_for_index(min(max(index, 0), n - 1))
+            extent += f"; the nearest existing key is {nearest!r}"
+        return UsageError(f"Partition key {key!r} {problem} {extent}.")
 
     # Names as in Dagster -----------------------------------------------------------------
 

@@ -8,12 +8,12 @@ is retried by ``run_write`` with backoff before it reaches the user.
 Both waits can be shortened (tests that hold a lock on purpose, or an operator who
 prefers a quick failure to a long wait): ``ASSETGRAPH_SQLITE_BUSY_TIMEOUT_MS`` (default
 30000) is SQLite's busy timeout per statement, and ``ASSETGRAPH_SQLITE_LOCK_RETRY_SECONDS``
-(default 120) how long ``run_write`` keeps retrying a locked write.
+(default 120) how long ``run_write`` keeps retrying a locked write (both read and checked
+by ``assetgraph.settings``).
 """
 
 from __future__ import annotations
 
-import os
 import random
 import time
 from collections.abc import Callable
@@ -22,59 +22,56 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 
-from assetgraph.errors import StorageError
+from assetgraph import settings
+from assetgraph.errors import StorageError, UsageError
 
 T = TypeVar("T")
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "assetgraph_write"
-_LOCK_RETRY_SECONDS = 120.0
-BUSY_TIMEOUT_ENV = "ASSETGRAPH_SQLITE_BUSY_TIMEOUT_MS"
-LOCK_RETRY_ENV = "ASSETGRAPH_SQLITE_LOCK_RETRY_SECONDS"
-
-
-def _busy_timeout_ms() -> int:
-    """SQLite's busy timeout: ``ASSETGRAPH_SQLITE_BUSY_TIMEOUT_MS``, else 30 s."""
-    return int(_env_number(BUSY_TIMEOUT_ENV, SQLITE_BUSY_TIMEOUT_MS))
-
-
-def _lock_retry_seconds() -> float:
-    """How long a locked write is retried: ``ASSETGRAPH_SQLITE_LOCK_RETRY_SECONDS``, else 120."""
-    return _env_number(LOCK_RETRY_ENV, _LOCK_RETRY_SECONDS)
-
-
-def _env_number(name: str, default: float) -> float:
-    text = os.environ.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        raise StorageError(f"{name}={text!r} is not a number.") from None
-    if value < 0:
-        raise StorageError(f"{name}={text!r} must not be negative.")
-    return value
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get their folder created and their pragmas set."""
+    """An engine for ``url``; SQLite files get their folder created and their pragmas set.
+
+    A URL that names no SQLite or PostgreSQL database, or whose driver is not installed,
+    is a ``UsageError``.
+    """
+    settings.check_storage_url(url, "storage_url")
+    shown = settings.shown_url(url)
     try:
-        parsed = make_url(url)
-        if parsed.get_backend_name() != "sqlite":
-            return create_engine(url, pool_pre_ping=True, future=True)
+        return _engine(url, shown)
     except ArgumentError as exc:  # also NoSuchModuleError: an unknown scheme or driver
-        shown = url if "@" not in url else "<url with credentials>"
-        raise StorageError(
-            f"Invalid metadata database URL {shown!r} (ASSETGRAPH_STORAGE_URL): {exc}. "
-            "Use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB."
+        raise UsageError(
+            f"Invalid metadata database URL {shown!r}: {exc}. Use {settings.STORAGE_URL_FORMS}."
         ) from None
+    except ImportError as exc:  # the dialect's driver module is not installed
+        raise UsageError(
+            f"The metadata database URL {shown!r} needs the Python module '{exc.name}', which "
+            "is not installed: install it, or use postgresql+psycopg://... "
+            "(pip install 'assetgraph[postgres]')."
+        ) from None
+
+
+def _engine(url: str, shown: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, future=True)
     database = parsed.database
     if database and database != ":memory:":
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": _busy_timeout_ms() / 1000})
+        folder = Path(database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(
+                f"Cannot create the folder {folder} of the metadata database {shown}: "
+                f"{exc.strerror or exc}. Point ASSETGRAPH_HOME or ASSETGRAPH_STORAGE_URL at a "
+                "folder you can write."
+            ) from None
+        timeout = settings.sqlite_busy_timeout_ms() / 1000
+        engine = create_engine(url, connect_args={"timeout": timeout})
     else:
         engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
     _set_up_sqlite(engine, in_memory=not database or database == ":memory:")
@@ -82,7 +79,7 @@ def make_engine(url: str) -> Engine:
 
 
 def _set_up_sqlite(engine: Engine, *, in_memory: bool) -> None:
-    busy_timeout_ms = _busy_timeout_ms()
+    busy_timeout_ms = settings.sqlite_busy_timeout_ms()
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -106,7 +103,7 @@ def _use_wal(cursor: Any) -> None:
     """Put the database in WAL mode (it stays so); the switch needs a moment alone with
     the file, which SQLite refuses at once, without waiting, while another process uses
     a new database: retry it."""
-    deadline = time.monotonic() + _lock_retry_seconds()
+    deadline = time.monotonic() + settings.sqlite_lock_retry_seconds()
     delay = 0.01
     while True:
         try:
@@ -137,7 +134,7 @@ def run_write(
 
     Any other database error becomes a ``StorageError`` naming the database.
     """
-    deadline = time.monotonic() + (_lock_retry_seconds() if retry_locks else 0.0)
+    deadline = time.monotonic() + (settings.sqlite_lock_retry_seconds() if retry_locks else 0.0)
     delay = 0.01
     while True:
         try:
@@ -152,12 +149,16 @@ def run_write(
                 delay = min(delay * 2, 1.0)
                 continue
             raise storage_error(exc, describe()) from exc
+        except DatabaseError as exc:
+            if is_corrupt_error(exc):
+                raise storage_error(exc, describe()) from exc
+            raise
 
 
 def run_read(engine: Engine, work: Callable[[Connection], T], describe: Callable[[], str]) -> T:
     """Run ``work`` on a connection, retrying while SQLite is locked (a reader can meet a
     lock while another process creates the database); other errors become StorageError."""
-    deadline = time.monotonic() + _lock_retry_seconds()
+    deadline = time.monotonic() + settings.sqlite_lock_retry_seconds()
     delay = 0.01
     while True:
         try:
@@ -169,11 +170,49 @@ def run_read(engine: Engine, work: Callable[[Connection], T], describe: Callable
                 delay = min(delay * 2, 1.0)
                 continue
             raise storage_error(exc, describe()) from exc
+        except DatabaseError as exc:
+            if is_corrupt_error(exc):
+                raise storage_error(exc, describe()) from exc
+            raise
+
+
+def is_corrupt_error(exc: BaseException) -> bool:
+    """True for SQLite's "not a database" / "malformed" errors: the file is not sound."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "file is not a database" in text or "database disk image is malformed" in text
+
+
+def corrupt_error(where: str, reason: str) -> StorageError:
+    """The error for a metadata database file that SQLite cannot read: names the file."""
+    file = where.removeprefix("sqlite:///")
+    return StorageError(
+        f"The metadata database file {file} is not a SQLite database or is corrupt "
+        f"({reason}): restore it from a backup, or move it aside to start a new one, and "
+        "check that ASSETGRAPH_HOME / ASSETGRAPH_STORAGE_URL name the right file."
+    )
+
+
+def integrity_problem(conn: Connection) -> str | None:
+    """SQLite's ``PRAGMA quick_check`` verdict (a full read of the file): None when sound.
+
+    Other databases check their own pages; for them this is always None.
+    """
+    if conn.dialect.name != "sqlite":
+        return None
+    rows = conn.exec_driver_sql("PRAGMA quick_check").fetchall()
+    lines = [line.strip() for row in rows for line in str(row[0]).splitlines()]
+    problems = [line for line in lines if line and line != "ok" and not line.startswith("***")]
+    if not problems:
+        return None
+    more = f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""
+    return problems[0] + more
 
 
 def storage_error(exc: DBAPIError, where: str) -> StorageError:
     """A one-line error naming the database and the driver's reason."""
     reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+    if is_corrupt_error(exc):
+        return corrupt_error(where, reason)
     return StorageError(
         f"The metadata database at {where} is unavailable: {reason}. Check that it is "
         "running and reachable (ASSETGRAPH_STORAGE_URL), then retry."

@@ -8,11 +8,13 @@ import weakref
 from collections.abc import Iterable
 from pathlib import Path
 
+from assetgraph import settings
+from assetgraph.settings import (  # re-exported: where callers have found them
+    DEFAULT_HOME as DEFAULT_HOME,
+    HOME_ENV as HOME_ENV,
+    STORAGE_URL_ENV as STORAGE_URL_ENV,
+)
 from assetgraph.storage.sql_storage import SqlStorage
-
-HOME_ENV = "ASSETGRAPH_HOME"
-STORAGE_URL_ENV = "ASSETGRAPH_STORAGE_URL"
-DEFAULT_HOME = ".assetgraph"
 
 
 class Instance:
@@ -27,14 +29,14 @@ class Instance:
         self, storage_url: str | None = None, home: str | os.PathLike[str] | None = None
     ) -> None:
         self.home = Path(home if home is not None else DEFAULT_HOME).absolute()
+        settings.check_home(self.home, "home")
         self.storage_url = storage_url or f"sqlite:///{self.home / 'assetgraph.db'}"
         self.storage = SqlStorage(self.storage_url)
 
     @classmethod
     def from_env(cls) -> Instance:
         """The instance named by ``ASSETGRAPH_HOME`` and ``ASSETGRAPH_STORAGE_URL``."""
-        home = os.environ.get(HOME_ENV) or DEFAULT_HOME
-        return cls(storage_url=os.environ.get(STORAGE_URL_ENV) or None, home=home)
+        return cls(storage_url=settings.storage_url(), home=settings.home())
 
     @classmethod
     def ephemeral(cls) -> Instance:

@@ -36,7 +36,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, delete, exists, func, or_, select
 
+from assetgraph import settings
 from assetgraph.errors import AssetgraphError, UsageError
+from assetgraph.settings import MAX_RETENTION_DAYS, RETENTION_ENV as RETENTION_ENV
 from assetgraph.storage import schema
 from assetgraph.storage.records import EventType, RunStatus
 
@@ -45,7 +47,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-RETENTION_ENV = "ASSETGRAPH_RETENTION_DAYS"
 CURSOR_NAME = "retention"
 AUTO_INTERVAL_SECONDS = 86_400.0
 SCAN_CHUNK = 5_000
@@ -60,14 +61,19 @@ _FINISHED = (RunStatus.SUCCESS.value, RunStatus.FAILURE.value, RunStatus.CANCELE
 
 
 def parse_age(text: str) -> float:
-    """Seconds in ``30d``, ``12h`` or ``90m``; anything else is a UsageError."""
+    """Seconds in ``30d``, ``12h`` or ``90m``, at most 100 years; else a UsageError."""
     match = _AGE.match(text or "")
     if match is None:
         raise UsageError(
             f"Invalid age '{text}': use a whole number of days, hours or minutes, "
             "e.g. 30d, 12h or 90m."
         )
-    return int(match.group(1)) * _UNITS[match.group(2).lower()]
+    seconds = int(match.group(1)) * _UNITS[match.group(2).lower()]
+    if seconds > MAX_RETENTION_DAYS * _UNITS["d"]:
+        raise UsageError(
+            f"Invalid age '{text}': at most {MAX_RETENTION_DAYS}d (100 years), e.g. 30d."
+        )
+    return seconds
 
 
 @dataclass(slots=True)
@@ -247,27 +253,28 @@ def _delete_runs(storage: SqlStorage, cutoff: float, chunk: int) -> int:
 
 def retention_days(cwd: str | os.PathLike[str] | None = None) -> float | None:
     """``ASSETGRAPH_RETENTION_DAYS``, else ``[tool.assetgraph] retention_days``, else None."""
-    text = os.environ.get(RETENTION_ENV, "").strip()
-    source = RETENTION_ENV
-    value: Any = text or None
+    from_env = settings.retention_days()
+    if from_env is not None:
+        return from_env
+    pyproject = Path(cwd or ".") / "pyproject.toml"
+    if not pyproject.is_file():
+        return None
+    try:
+        config = tomllib.loads(pyproject.read_text()).get("tool", {}).get("assetgraph", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    value: Any = config.get("retention_days")
     if value is None:
-        pyproject = Path(cwd or ".") / "pyproject.toml"
-        if not pyproject.is_file():
-            return None
-        try:
-            config = tomllib.loads(pyproject.read_text()).get("tool", {}).get("assetgraph", {})
-        except (OSError, tomllib.TOMLDecodeError):
-            return None
-        value = config.get("retention_days")
-        source = f"{pyproject}: [tool.assetgraph] retention_days"
-        if value is None:
-            return None
+        return None
+    source = f"{pyproject}: [tool.assetgraph] retention_days"
     try:
         days = float(value)
     except (TypeError, ValueError):
         raise UsageError(f"{source}={value!r} is not a number of days.") from None
-    if days <= 0:
-        raise UsageError(f"{source}={value!r} must be a positive number of days.")
+    if not 0 < days <= MAX_RETENTION_DAYS:
+        raise UsageError(
+            f"{source}={value!r} must be a positive number of days, at most {MAX_RETENTION_DAYS}."
+        )
     return days
 
 

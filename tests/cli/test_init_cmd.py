@@ -8,6 +8,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 CLI = [sys.executable, "-m", "assetgraph.cli.main"]
 
 
@@ -68,3 +70,24 @@ def test_init_rejects_a_name_that_is_not_a_package_name(tmp_path: Path) -> None:
     assert refused.returncode == 2
     assert "Invalid project name '9lives'" in refused.stderr
     assert not (tmp_path / "9lives").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("json", "standard-library module 'json'"),
+        ("Sys", "standard-library module 'sys'"),
+        ("pandas", "installed module 'pandas'"),
+        ("typer", "installed module 'typer'"),
+    ],
+)
+def test_init_refuses_a_package_that_would_shadow_an_importable_module(
+    tmp_path: Path, name: str, kind: str
+) -> None:
+    refused = run("init", name, cwd=tmp_path)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert f"Invalid project name '{name}'" in refused.stderr
+    assert kind in refused.stderr and "shadow" in refused.stderr, refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    assert not (tmp_path / name).exists(), "nothing is written"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -17,6 +18,7 @@ from assetgraph import (
     DynamicPartitionsDefinition,
     HourlyPartitionsDefinition,
     Instance,
+    MonthlyPartitionsDefinition,
     MultiPartitionsDefinition,
     StaticPartitionsDefinition,
     TimeWindowPartitionMapping,
@@ -245,3 +247,57 @@ def test_the_clock_is_injectable() -> None:
         [days], all_partitions=True, current_time=datetime(2025, 1, 4, 12, tzinfo=UTC)
     )
     assert result.plan.step_keys == ["days[2025-01-01]", "days[2025-01-02]", "days[2025-01-03]"]
+
+
+monthly = MonthlyPartitionsDefinition(start_date="2025-01-01", end_date="2025-04-01")
+
+
+@asset(partitions_def=monthly)
+def month_totals(context: AssetExecutionContext) -> str:
+    return context.partition_key
+
+
+@pytest.mark.parametrize(
+    ("assets", "options", "words"),
+    [
+        (
+            [daily_clicks, clicks],
+            {"selection": "daily_clicks", "partition_key": "2025-02-05"},
+            ("'daily_clicks'", "'2025-02-05' is after", "'2025-01-01' to '2025-01-31'"),
+        ),
+        (
+            [daily_clicks, clicks],
+            {"selection": "daily_clicks", "partition_range": "2025-01-30...2025-02-03"},
+            ("'daily_clicks'", "'2025-02-03' is after", "'2025-01-01' to '2025-01-31'"),
+        ),
+        (
+            [daily_clicks, clicks],
+            {"selection": "daily_clicks", "partition_key": "2024-12-31"},
+            ("'daily_clicks'", "'2024-12-31' is before", "'2025-01-01' to '2025-01-31'"),
+        ),
+        (  # a day names the hours of that day: not past the hourly asset's end either
+            [clicks],
+            {"partition_key": "2025-02-03"},
+            ("'clicks'", "'2025-02-03' is after", "'2025-01-01-00:00' to '2025-01-31-23:00'"),
+        ),
+        (  # a day names its month: a day in a month after the end is refused too
+            [month_totals],
+            {"partition_key": "2025-05-03"},
+            ("'month_totals'", "'2025-05-03' is after", "'2025-01-01' to '2025-03-01'"),
+        ),
+    ],
+)
+def test_a_partition_outside_the_definition_names_its_first_and_last_keys(
+    assets: list[Any], options: dict[str, Any], words: tuple[str, ...], instance: Instance
+) -> None:
+    with pytest.raises(UsageError) as refused:
+        materialize(assets, instance=instance, **options)
+    for word in words:
+        assert word in str(refused.value), str(refused.value)
+    assert instance.storage.list_runs() == [], "nothing is recorded"
+
+
+def test_a_day_still_names_the_hours_inside_the_hourly_definition(instance: Instance) -> None:
+    result = materialize([clicks], partition_key="2025-01-31", instance=instance)
+    assert result.success
+    assert len(result.plan) == 24

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,6 +169,29 @@ def orders():
 """
 
 
+LONG_NAME = """
+from assetgraph import asset
+
+@asset
+def {name}():
+    return 1
+""".format(name="a" * 300)
+
+BILLION_LAUGHS = """\
+scaled:
+  factor: 2
+  a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+  f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+  g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+  h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+  i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+
+
 @dataclass
 class Case:
     args: list[str]
@@ -199,6 +223,32 @@ def _newer_schema(tmp: Path) -> None:
         conn.execute(
             "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (99, time.time())
         )
+
+
+def _write_bytes(name: str, data: bytes) -> Callable[[Path], None]:
+    def setup(tmp: Path) -> None:
+        (tmp / name).write_bytes(data)
+
+    return setup
+
+
+def _not_a_database(tmp: Path) -> None:
+    (tmp / "ag-home").mkdir()
+    (tmp / "ag-home" / "assetgraph.db").write_text("these are my notes, not a database\n" * 50)
+
+
+def _corrupt_events_pages(tmp: Path) -> None:
+    """A sound schema (so the version reads fine) over corrupt pages of the event log."""
+    _materialize_all(tmp)
+    db = tmp / "ag-home" / "assetgraph.db"
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'events'").fetchone()
+    data = bytearray(db.read_bytes())
+    start = (root[0] - 1) * page_size
+    data[start : start + page_size] = b"\xab" * page_size
+    db.write_bytes(bytes(data))
 
 
 def _write(name: str, text: str) -> Callable[[Path], None]:
@@ -309,7 +359,24 @@ CASES: dict[str, Case] = {
         [*MAT, "-s", "daily", "-p", "2025/01/05"], 2, ("2025/01/05", "daily")
     ),
     "partition-before-start": Case(
-        [*MAT, "-s", "daily", "-p", "2024-12-31"], 2, ("2024-12-31", "daily")
+        [*MAT, "-s", "daily", "-p", "2024-12-31"],
+        2,
+        ("2024-12-31", "daily", "before", "'2025-01-01' to '2025-01-31'"),
+    ),
+    "partition-after-end": Case(
+        [*MAT, "-s", "daily", "-p", "2025-02-05"],
+        2,
+        ("2025-02-05", "daily", "after", "'2025-01-01' to '2025-01-31'"),
+    ),
+    "range-past-end": Case(
+        [*MAT, "-s", "daily", "--partition-range", "2025-01-30...2025-02-03"],
+        2,
+        ("2025-02-03", "daily", "after", "'2025-01-01' to '2025-01-31'"),
+    ),
+    "range-before-start": Case(
+        [*MAT, "-s", "daily", "--partition-range", "2024-12-30...2025-01-02"],
+        2,
+        ("2024-12-30", "daily", "before", "'2025-01-01' to '2025-01-31'"),
     ),
     "reversed-range": Case(
         [*MAT, "-s", "daily", "--partition-range", "2025-01-10...2025-01-02"],
@@ -371,6 +438,62 @@ CASES: dict[str, Case] = {
     "run-config-file-missing": Case(
         [*MAT, "-s", "source", "--config", "nope.yaml"], 2, ("nope.yaml", "does not exist")
     ),
+    "run-config-alias-bomb": Case(
+        [*MAT, "-s", "source scaled", "--config", "run.yaml"],
+        2,
+        ("run.yaml", "aliases", "1,000,000"),
+        setup=_write("run.yaml", BILLION_LAUGHS),
+    ),
+    "run-config-binary-file": Case(
+        [*MAT, "-s", "source", "--config", "run.yaml"],
+        2,
+        ("run.yaml", "not a text file"),
+        setup=_write_bytes("run.yaml", bytes(range(256)) * 8),
+    ),
+    "run-config-too-large": Case(
+        [*MAT, "-s", "source", "--config", "run.yaml"],
+        2,
+        ("run.yaml", "larger than 10 MB"),
+        setup=_write("run.yaml", "scaled:\n  factor: 2\n" + "# padding\n" * 1_100_000),
+    ),
+    "dask-address-garbage": Case(
+        [*MAT, "-s", "source", "--dask-address", "garbage"],
+        2,
+        ("--dask-address", "'garbage'", "tcp://scheduler:8786"),
+    ),
+    "ui-port-out-of-range": Case(
+        ["ui", "-f", "defs.py", "--port", "99999"], 2, ("--port", "99999", "1 to 65535")
+    ),
+    "runs-list-negative-limit": Case(
+        ["runs", "list", "-n", "-1"], 2, ("--limit", "-1", "at least 1")
+    ),
+    "prune-age-too-large": Case(
+        ["storage", "prune", "--older-than", "99999999999d"],
+        2,
+        ("99999999999d", "at most 36500d"),
+    ),
+    "home-is-a-file": Case(
+        ["runs", "list"],
+        2,
+        ("ASSETGRAPH_HOME", "home.txt", "is a file", "folder"),
+        env={"ASSETGRAPH_HOME": "home.txt"},
+        setup=_write("home.txt", "not a folder"),
+    ),
+    "pyproject-module-not-a-string": Case(
+        ["check"],
+        2,
+        ("pyproject.toml", "[tool.assetgraph] module", "5", "string"),
+        setup=_write("pyproject.toml", "[tool.assetgraph]\nmodule = 5\n"),
+    ),
+    "asset-name-too-long": Case(
+        ["check", "-f", "defs.py"],
+        2,
+        ("Invalid asset key part", "300 characters", "at most 200"),
+        files={"defs.py": LONG_NAME},
+    ),
+    "init-shadows-stdlib-module": Case(
+        ["init", "json"], 2, ("'json'", "standard-library module", "shadow")
+    ),
     "workers-zero": Case([*MAT, "-s", "source", "--workers", "0"], 2, ("--workers", "0")),
     "unknown-executor": Case(
         [*MAT, "-s", "source", "--executor", "threads"], 2, ("threads", "executor")
@@ -397,16 +520,40 @@ CASES: dict[str, Case] = {
     "stored-schema-newer": Case(
         ["runs", "list"], 1, ("schema version 99", "newer"), setup=_newer_schema
     ),
-    "storage-url-bad-scheme": Case(
+    "metadata-file-not-sqlite": Case(
         ["runs", "list"],
         1,
-        ("nosuchdb", "ASSETGRAPH_STORAGE_URL"),
+        ("ag-home/assetgraph.db", "not a SQLite database", "backup"),
+        setup=_not_a_database,
+    ),
+    "metadata-file-not-sqlite-upgrade": Case(
+        ["storage", "upgrade"],
+        1,
+        ("ag-home/assetgraph.db", "not a SQLite database", "backup"),
+        setup=_not_a_database,
+    ),
+    "metadata-file-corrupt-upgrade": Case(
+        ["storage", "upgrade"],
+        1,
+        ("ag-home/assetgraph.db", "corrupt", "backup"),
+        setup=_corrupt_events_pages,
+    ),
+    "storage-url-bad-scheme": Case(
+        ["runs", "list"],
+        2,
+        ("nosuchdb", "ASSETGRAPH_STORAGE_URL", "SQLite or PostgreSQL"),
         env={"ASSETGRAPH_STORAGE_URL": "nosuchdb://x"},
+    ),
+    "storage-url-unsupported-scheme": Case(
+        ["runs", "list"],
+        2,
+        ("'mongodb://x/y'", "ASSETGRAPH_STORAGE_URL", "postgresql+psycopg://"),
+        env={"ASSETGRAPH_STORAGE_URL": "mongodb://x/y"},
     ),
     "storage-url-garbage": Case(
         ["runs", "list"],
-        1,
-        ("not a url", "ASSETGRAPH_STORAGE_URL"),
+        2,
+        ("not a url", "ASSETGRAPH_STORAGE_URL", "sqlite:///"),
         env={"ASSETGRAPH_STORAGE_URL": "not a url"},
     ),
 }
@@ -432,6 +579,7 @@ def test_bad_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         case.setup(tmp_path)
     for key, value in case.env.items():
         monkeypatch.setenv(key, value)
+    stored_before = _stored(tmp_path)
     result = CliRunner().invoke(app, case.args, input=case.stdin)
     output = result.stdout + result.stderr
     assert not isinstance(result.exception, Exception) or isinstance(
@@ -449,6 +597,22 @@ def test_bad_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     if case.exit_code == 2 or "Error:" in output:
         error_lines = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
         assert len(error_lines) <= 1, output
+    if case.exit_code == 2:
+        assert _stored(tmp_path) == stored_before, "bad input must store nothing"
+
+
+def _stored(tmp: Path) -> tuple[int, int]:
+    """How many runs and events the test's metadata database holds (none: 0 and 0)."""
+    db = tmp / "ag-home" / "assetgraph.db"
+    if not db.is_file():
+        return 0, 0
+    try:
+        with closing(sqlite3.connect(db)) as conn:
+            runs = conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+            events = conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    except sqlite3.DatabaseError:  # no schema yet, or corrupt on purpose
+        return 0, 0
+    return runs, events
 
 
 def test_there_are_at_least_30_cases() -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import gc
+import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from assetgraph import Instance
+from assetgraph import Instance, StorageError, UsageError
 from assetgraph.cli.main import app
 from assetgraph.storage import migrations
 
@@ -59,3 +60,39 @@ def test_dynamic_partitions_through_the_instance(tmp_path: Path) -> None:
     assert instance.has_dynamic_partition("customers", "acme")
     assert instance.delete_dynamic_partitions("customers", ["acme"]) == 1
     assert instance.get_dynamic_partitions("customers") == ["globex"]
+
+
+def test_a_home_that_is_a_file_is_refused_from_python(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.write_text("a file")
+    with pytest.raises(UsageError, match=r"home='.*home' is a file, not a folder"):
+        Instance(storage_url=f"sqlite:///{tmp_path}/meta.db", home=home)
+    assert home.read_text() == "a file"
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("mongodb://x/y", "names a 'mongodb' database"),
+        ("meta.db", "has no scheme"),
+        ("sqlite+nodriver:///x.db", "Invalid metadata database URL"),
+        ("postgresql://u:secret@h/db?x", None),  # accepted: only opening it may fail
+    ],
+)
+def test_storage_urls_name_sqlite_or_postgresql(url: str, words: str | None) -> None:
+    if words is None:
+        Instance(storage_url=url).storage.dispose()
+        return
+    with pytest.raises(UsageError, match=re.escape(words)):
+        Instance(storage_url=url)
+
+
+def test_a_metadata_file_that_is_not_sqlite_is_named_from_python(tmp_path: Path) -> None:
+    db = tmp_path / "meta.db"
+    db.write_text("my notes\n" * 100)
+    instance = Instance(storage_url=f"sqlite:///{db}", home=tmp_path / "home")
+    with pytest.raises(StorageError, match=f"file {re.escape(str(db))} is not a SQLite database"):
+        instance.storage.list_runs()
+    with pytest.raises(StorageError, match="not a SQLite database"):
+        instance.storage.check_integrity()
+    assert db.read_text() == "my notes\n" * 100, "the file is left as it was"
