@@ -449,9 +449,12 @@ class _Planner:
         store: DynamicPartitionsStore | None,
         materialized: MaterializedPartitions,
         stale: Mapping[AssetKey, PartitionsSubset],
+        targets: Mapping[AssetKey, PartitionsSubset] | None = None,
     ) -> None:
         self.graph = graph
         self.selection = selection
+        # Asset key -> its partitions, given rather than selected (build_plan_for_targets).
+        self.targets = targets
         self.now = now
         self.store = store
         self.materialized = materialized
@@ -469,7 +472,7 @@ class _Planner:
             None,
             selected_keys,
             self.now,
-            self.selection,
+            None if self.targets is not None else self.selection,
             assets=[planned for planned in assets if planned is not None],
             planner=self,
         )
@@ -594,6 +597,13 @@ class _Planner:
     ) -> PartitionsSubset:
         from assetgraph.partitions.subset import PartitionsSubset
 
+        if self.targets is not None:
+            union = PartitionsSubset.empty(pdef)
+            for asset_key in assets_def.keys:
+                given = self.targets.get(asset_key)
+                if given is not None:
+                    union = union | given
+            return union
         selection = self.selection
         name = assets_def.step_name
         if selection.all_partitions or not selection.names_partitions:
@@ -645,6 +655,15 @@ class _Planner:
                     other_subset = other.subset_for_range(key_range, self.now, self.store)
                 except UsageError:
                     continue
+                assert isinstance(other, TimeWindowPartitionsDefinition)
+                # Time outside pdef's partitions is an error, as a key of pdef's own would
+                # be, never a silent cut (a day after pdef's end, a range running past it).
+                first, stop = other_subset.key_ranges[0].start, other_subset.key_ranges[-1].stop
+                try:
+                    span = other.start_ts(first), other.start_ts(stop)
+                    pdef.check_span(key_range, *span, self.now)
+                except UsageError as exc:
+                    raise UsageError(f"Asset '{name}': {exc}") from None
                 return TimeWindowPartitionMapping().downstream_subset(
                     other, other_subset, pdef, self.now, self.store
                 )
@@ -667,6 +686,24 @@ class _Planner:
                 subset = PartitionsSubset.from_indices(pdef, indices, self.now, self.store)
             result = subset if result is None else result & subset
         return result if result is not None else PartitionsSubset.empty(pdef)
+
+
+def build_plan_for_targets(
+    graph: AssetGraph,
+    targets: Mapping[AssetKey, PartitionsSubset | None],
+    *,
+    current_time: datetime | None = None,
+    dynamic_partitions_store: DynamicPartitionsStore | None = None,
+) -> ExecutionPlan:
+    """The steps that build exactly ``targets`` (asset key -> its partitions; None for an
+    unpartitioned asset), each after its upstreams: the plan of an automation request or
+    of a re-execution. A multi-asset builds the partitions given for any of its keys."""
+    now = current_time or datetime.now(UTC)
+    store = snapshot_store(dynamic_partitions_store)
+    keys = graph.toposort(targets)
+    given = {key: subset for key, subset in targets.items() if subset is not None}
+    planner = _Planner(graph, PartitionSelection(), now, store, {}, {}, targets=given)
+    return planner.plan(_defs_in_order(graph, keys), keys)
 
 
 def target_subsets(

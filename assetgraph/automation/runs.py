@@ -1,10 +1,12 @@
 """From requested (asset, partition) pairs to runs: grouping, planning, launching, and
 reading back which partitions the runs in flight cover.
 
-A run launched by automation carries the tags of ``tags.py``; its request id
-(``<tick id>-<n>``) points at the tick whose record lists exactly which partitions of
-which assets it builds. Runs started by hand are read as their selected assets over the
-partitions their ``--partition`` options name (every partition when they name none).
+A run covers the targets it recorded (``assetgraph.run_targets``). A run recorded before
+runs kept targets is read, when automation launched it (the tags of ``tags.py``), from
+the tick its request id (``<tick id>-<n>``) points at, whose record lists exactly which
+partitions of which assets it builds; else as its selected assets over the partitions
+its ``--partition`` options name (every partition when they name none). A request
+launched but not yet recorded as a run is read from its tick.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from typing import Any, Protocol
 from assetgraph.automation.state import AssetState, subset_from_json
 from assetgraph.automation.tags import ORIGIN_TAG, REQUEST_TAG, TICK_TAG, TIME_TAG
 from assetgraph.definitions import Definitions
-from assetgraph.errors import UsageError
+from assetgraph.errors import StorageError, UsageError
 from assetgraph.keys import AssetKey
+from assetgraph.partitions.key_range import PartitionKeyRange
 from assetgraph.partitions.subset import PartitionsSubset
-from assetgraph.planner import ExecutionPlan, PartitionSelection, _defs_in_order, _Planner
+from assetgraph.planner import ExecutionPlan, build_plan_for_targets
+from assetgraph.run_targets import TARGETS_TAG, recorded_targets
 from assetgraph.staleness import UNPARTITIONED
 from assetgraph.storage.automation_store import AutomationStore
 from assetgraph.storage.records import RunStatus
@@ -127,44 +131,22 @@ def group_requests(
 # -- planning ----------------------------------------------------------------------------
 
 
-class _TargetedPlanner(_Planner):
-    """The planner, with each asset's partitions given rather than selected."""
-
-    def __init__(self, targets: Mapping[AssetKey, PartitionsSubset], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.targets = targets
-
-    def _target_subset(self, assets_def: Any, pdef: Any) -> PartitionsSubset:
-        found: PartitionsSubset | None = None
-        for key in assets_def.keys:
-            subset = self.targets.get(key)
-            if subset is not None:
-                found = subset if found is None else found | subset
-        return found if found is not None else PartitionsSubset.empty(pdef)
-
-
 def plan_for_targets(
     defs: Definitions, store: AutomationStore, targets: Targets, now: datetime
 ) -> ExecutionPlan:
-    """The plan that builds exactly ``targets`` (upstream first), at ``now``."""
+    """The plan that builds exactly ``targets`` (upstream first), at ``now``; the run
+    records these targets, so that re-executing it builds them again."""
     state = AssetState(defs.graph, store, now)
-    subsets: dict[AssetKey, PartitionsSubset] = {}
+    subsets: dict[AssetKey, PartitionsSubset | None] = {}
     for name, ranges in targets.items():
         key = AssetKey.from_user(name)
         if not defs.graph.has(key):
             raise UsageError(f"The request names asset '{name}', which the definitions lack.")
-        subsets[key] = subset_from_json(state, key, ranges)
-    keys = defs.graph.toposort(subsets)
-    planner = _TargetedPlanner(
-        subsets,
-        graph=defs.graph,
-        selection=PartitionSelection(all_partitions=True),
-        now=now,
-        store=state.dynamic,
-        materialized={},
-        stale={},
+        partitioned = defs.graph.partitions_def(key) is not None
+        subsets[key] = subset_from_json(state, key, ranges) if partitioned else None
+    return build_plan_for_targets(
+        defs.graph, subsets, current_time=now, dynamic_partitions_store=state.dynamic
     )
-    return planner.plan(_defs_in_order(defs.graph, keys), keys)
 
 
 def run_tags(run: PlannedRun, tick_id: int | None, now: datetime) -> dict[str, str]:
@@ -278,10 +260,10 @@ def in_flight(
     by_request: dict[str, str] = {}
     for run in runs:
         request = run.tags.get(REQUEST_TAG)
-        if request:
+        if request and TARGETS_TAG not in run.tags:  # recorded before runs kept targets
             by_request[request] = run.run_id
         else:
-            found.append((f"run {run.run_id[:8]}", _manual_coverage(defs, run, now)))
+            found.append((f"run {run.run_id[:8]}", _run_coverage(defs, run, now)))
     recent = [
         t for t in store.list_ticks(limit=50) if t.started_at >= wall_now - LAUNCH_GRACE_SECONDS
     ]
@@ -300,7 +282,7 @@ def in_flight(
         label = f"run {run_id[:8]}"
         if targets is None:
             run = next(r for r in runs if r.run_id == run_id)
-            found.append((label, _manual_coverage(defs, run, now)))
+            found.append((label, _run_coverage(defs, run, now)))
         else:
             found.append((label, dict(targets)))
     launched = [
@@ -317,9 +299,17 @@ def in_flight(
     return found
 
 
-def _manual_coverage(defs: Definitions, run: Any, now: datetime) -> dict[str, list[str] | None]:
+def _run_coverage(defs: Definitions, run: Any, now: datetime) -> dict[str, list[str] | None]:
+    """What a run covers: its recorded targets; for an older run, its selected assets over
+    the partitions its ``--partition`` options name (every partition when none)."""
     from assetgraph.execution.materialize import PARTITIONS_TAG
 
+    try:
+        targets = recorded_targets(run)
+    except StorageError:  # written by a newer assetgraph: read it as an older run
+        targets = None
+    if targets is not None:
+        return {name: _range_texts(ranges) for name, ranges in targets.assets.items()}
     text = run.tags.get(PARTITIONS_TAG, "")
     names: list[str] = []
     words = text.split()
@@ -327,6 +317,11 @@ def _manual_coverage(defs: Definitions, run: Any, now: datetime) -> dict[str, li
         if flag in ("--partition", "--partition-range"):
             names.append(value)
     return {key: (names or None) for key in run.asset_keys}
+
+
+def _range_texts(ranges: tuple[PartitionKeyRange, ...] | None) -> list[str]:
+    """Key ranges as a tick's record writes them: ``key`` or ``first...last``."""
+    return [] if ranges is None else [r.start if r.start == r.end else str(r) for r in ranges]
 
 
 def run_is_active(status: str) -> bool:

@@ -51,7 +51,8 @@ def lineage(
         str | None,
         typer.Option(
             "--run",
-            help="Run id or prefix for openlineage (default: the latest run).",
+            help="Run id or prefix for openlineage (default: the latest run of this code "
+            "location).",
             show_default=False,
         ),
     ] = None,

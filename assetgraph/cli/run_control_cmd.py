@@ -99,11 +99,12 @@ def reexecute(
     no_wait: NoWaitOption = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Run a past run again: its selection, partitions and run config (as a new run).
+    """Run a past run again: exactly the partitions it built, with its run config (as a
+    new run).
 
     The code location is the one the run used, unless -f / -m says otherwise.
     """
-    from assetgraph.execution.reexecution import plan_reexecution
+    from assetgraph.execution.reexecution import plan_reexecution, reexecution_tags
     from assetgraph.storage.instance import Instance
 
     instance = Instance.from_env()
@@ -116,8 +117,8 @@ def reexecute(
     if not plan:
         typer.echo(f"Nothing to re-execute: every step of run {run.run_id[:8]} succeeded.")
         return
-    tags = {**run.tags, "assetgraph/parent_run": run.run_id}
     execution = execution_options(executor, workers, dask_address, no_wait)
+    tags = reexecution_tags(run)
     run_and_report(defs, plan, instance, run.run_config, tags, run.selection, execution)
 
 

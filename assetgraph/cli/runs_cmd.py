@@ -8,6 +8,7 @@ import typer
 
 from assetgraph.cli import render
 from assetgraph.cli.app import JsonOption, VerboseOption, handle_errors, parse_tags, runs_app
+from assetgraph.run_targets import TARGETS_TAG, describe_run_partitions, plain_run_targets
 
 
 @runs_app.command("list")
@@ -34,6 +35,8 @@ def list_runs(
     from assetgraph.storage.instance import Instance
     from assetgraph.storage.records import RunStatus
 
+    if limit < 1:
+        raise UsageError(f"Invalid --limit {limit}: show at least 1 run (e.g. -n 20).")
     try:
         statuses = [RunStatus(s) for s in status] if status else None
     except ValueError:
@@ -50,7 +53,7 @@ def list_runs(
         return
     render.print_table(
         f"{len(runs)} run(s)",
-        ["run", "status", "started", "duration", "selection", "tags"],
+        ["run", "status", "started", "duration", "selection", "partitions", "tags"],
         [
             [
                 run.run_id[:8],
@@ -58,7 +61,8 @@ def list_runs(
                 render.timestamp_text(run.started_at or run.created_at),
                 render.duration(run.duration),
                 run.selection,
-                " ".join(f"{k}={v}" for k, v in run.tags.items()) or "-",
+                describe_run_partitions(run) or "-",
+                _tags_text(run.tags) or "-",
             ]
             for run in runs
         ],
@@ -95,8 +99,11 @@ def show_run(
         f"  started:   {render.timestamp_text(run.started_at)}"
         f"   duration: {render.duration(run.duration)}"
     )
-    if run.tags:
-        typer.echo("  tags:      " + " ".join(f"{k}={v}" for k, v in run.tags.items()))
+    partitions = describe_run_partitions(run)
+    if partitions:
+        typer.echo(f"  partitions: {partitions}")
+    if _tags_text(run.tags):
+        typer.echo("  tags:      " + _tags_text(run.tags))
     if run.error:
         typer.echo(f"  error:     {run.error}")
     steps: dict[str, dict[str, Any]] = {}
@@ -183,6 +190,11 @@ def _materialization_text(event: Any) -> str:
     return f"{event.asset_key}{rows}"
 
 
+def _tags_text(tags: dict[str, str]) -> str:
+    """The tags as ``k=v`` words, but for the targets (shown as partitions)."""
+    return " ".join(f"{k}={v}" for k, v in tags.items() if k != TARGETS_TAG)
+
+
 def _run_json(run: Any) -> dict[str, Any]:
     return {
         "run_id": run.run_id,
@@ -193,6 +205,8 @@ def _run_json(run: Any) -> dict[str, Any]:
         "duration": run.duration,
         "selection": run.selection,
         "asset_keys": list(run.asset_keys),
+        "partitions": describe_run_partitions(run),
+        "targets": plain_run_targets(run),
         "tags": run.tags,
         "error": run.error,
     }

@@ -10,8 +10,11 @@ from assetgraph.keys import AssetKey
 
 if TYPE_CHECKING:
     from assetgraph.definitions import Definitions
+    from assetgraph.graph import AssetGraph
     from assetgraph.lineage.model import LineageDocument
     from assetgraph.storage.instance import Instance
+    from assetgraph.storage.records import RunRecord
+    from assetgraph.storage.sql_storage import SqlStorage
 
 FORMATS = ("json", "dot", "mermaid", "openlineage")
 
@@ -27,6 +30,31 @@ def lineage_document(
     return build_lineage(defs.graph, keys, statuses, now)
 
 
+def latest_run_of(graph: AssetGraph, storage: SqlStorage) -> RunRecord:
+    """The newest run that built an asset of ``graph``: an instance may hold the runs of
+    several code locations. Reads runs newest first, a page at a time."""
+    from assetgraph.errors import RunNotFoundError
+
+    limit: int | None = 50
+    while True:
+        runs = storage.list_runs(limit=limit)
+        found = next((run for run in runs if _builds_any(graph, run)), None)
+        if found is not None:
+            return found
+        if limit is None or len(runs) < limit:
+            break
+        limit = limit * 20 if limit < 20_000 else None
+    what = "yet" if not runs else "of the assets of this code location"
+    raise RunNotFoundError(
+        f"No runs {what} in {storage.display_url}: materialize something first, "
+        "or point ASSETGRAPH_HOME / ASSETGRAPH_STORAGE_URL at your instance."
+    )
+
+
+def _builds_any(graph: AssetGraph, run: RunRecord) -> bool:
+    return any(graph.has(AssetKey.from_user(key)) for key in run.asset_keys)
+
+
 def render_lineage(
     defs: Definitions,
     instance: Instance,
@@ -40,7 +68,8 @@ def render_lineage(
     """The text of ``fmt`` for ``keys`` (all assets when None).
 
     ``openlineage`` describes run ``run_id`` (an id or a unique prefix; default the
-    latest run) limited to the steps of ``keys``; the other formats describe the graph.
+    latest run of this code location) limited to the steps of ``keys`` (default: of every
+    asset of the code location); the other formats describe the graph.
     """
     from assetgraph.errors import RunNotFoundError, UsageError
 
@@ -54,18 +83,18 @@ def render_lineage(
 
         storage = instance.storage
         if run_id is None:
-            latest = storage.list_runs(limit=1)
-            if not latest:
-                raise RunNotFoundError(
-                    f"No runs in {storage.display_url} yet: materialize something first, "
-                    "or point ASSETGRAPH_HOME / ASSETGRAPH_STORAGE_URL at your instance."
-                )
-            run = latest[0]
+            run = latest_run_of(graph, storage)
         else:
             found = storage.get_run(run_id)
             if found is None:
                 raise RunNotFoundError(f"No run '{run_id}': see 'assetgraph runs list'.")
             run = found
+            if not _builds_any(graph, run):
+                built = ", ".join(run.asset_keys[:5]) or "nothing"
+                raise UsageError(
+                    f"Run {run.run_id[:8]} built no asset of this code location (it built "
+                    f"{built}): pass the -f / -m of the code location it ran."
+                )
         events = export_run_events(
             graph,
             defs.io_managers,

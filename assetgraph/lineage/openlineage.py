@@ -81,13 +81,15 @@ def export_run_events(
     selected: Iterable[AssetKey] | None = None,
     namespace: str = DEFAULT_NAMESPACE,
 ) -> list[dict[str, Any]]:
-    """The OpenLineage events of run ``run_id`` (full id), limited to steps of ``selected``."""
+    """The OpenLineage events of run ``run_id`` (full id), limited to the steps of
+    ``selected`` (default: of every asset of ``graph``; the instance may hold steps of
+    other code locations, or of assets this one no longer has, which are left out)."""
     events = storage.events_for_run(run_id)
     steps = steps_of(graph)
     if selected is not None:
         wanted = {key.to_string() for key in selected}
         steps = {name: s for name, s in steps.items() if wanted.intersection(s.outputs)}
-        events = [e for e in events if e.step_key is None or step_name(e.step_key) in steps]
+    events = [e for e in events if e.step_key is None or step_name(e.step_key) in steps]
     datasets = locate_datasets(graph, io_managers, storage, events, steps.values())
     return run_events(run_id, events, steps, datasets, namespace)
 
@@ -191,7 +193,8 @@ def run_events(
     datasets: Mapping[str, Dataset],
     namespace: str = DEFAULT_NAMESPACE,
 ) -> list[dict[str, Any]]:
-    """START, then COMPLETE or FAIL, for each step of the run's ``events`` that started.
+    """START, then COMPLETE or FAIL, for each step of ``steps`` in the run's ``events``
+    that started.
 
     Events come in the order of the steps' starts; a step's pair is together.
     """
@@ -209,7 +212,9 @@ def run_events(
     out: list[dict[str, Any]] = []
     for step_key, step_events in by_step.items():
         name = step_name(step_key)
-        assets = steps.get(name) or _assets_from_events(step_events)
+        assets = steps.get(name)
+        if assets is None:  # not an asset of this code location
+            continue
         base = {
             "job": {"namespace": namespace, "name": name},
             "inputs": [_dataset(datasets, key) for key in assets.inputs],
@@ -261,17 +266,6 @@ def _step_pair(
 
 def _dataset(datasets: Mapping[str, Dataset], key: str) -> dict[str, str]:
     return datasets.get(key, Dataset(FALLBACK_NAMESPACE, key)).to_json()
-
-
-def _assets_from_events(events: Sequence[EventRecord]) -> StepAssets:
-    """What a step wrote, from its events alone (a step the code location no longer has)."""
-    keys: dict[str, None] = {}
-    for event in events:
-        if event.asset_key:
-            keys[event.asset_key] = None
-        for key in event.payload.get("asset_keys") or ():
-            keys[str(key)] = None
-    return StepAssets(tuple(keys), ())
 
 
 def run_uuid(run_id: str) -> uuid.UUID:

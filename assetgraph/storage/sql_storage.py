@@ -16,7 +16,13 @@ from sqlalchemy import Connection, and_, case, exists, func, insert, select, upd
 from assetgraph.errors import StorageError, UsageError
 from assetgraph.storage import dynamic_partitions, migrations, schema
 from assetgraph.storage.chunking import rows_in
-from assetgraph.storage.engine import make_engine, run_read, run_write
+from assetgraph.storage.engine import (
+    corrupt_error,
+    integrity_problem,
+    make_engine,
+    run_read,
+    run_write,
+)
 from assetgraph.storage.records import (
     PAYLOAD_VERSION,
     EventRecord,
@@ -29,6 +35,10 @@ from assetgraph.storage.records import (
 )
 
 _RUN_FIELDS = {"status", "started_at", "ended_at", "heartbeat_at", "error", "pid", "hostname"}
+MAX_INDEXED_TAG_LENGTH = 500
+"""Tag values up to this many characters are indexed for filtering; a longer one (a big
+backfill's targets) is kept with its run only, since an index row is limited to a few KB
+on PostgreSQL."""
 
 
 class SqlStorage:
@@ -47,6 +57,15 @@ class SqlStorage:
         applied = run_write(self.engine, migrations.upgrade, self._where)
         self._checked = True
         return applied
+
+    def check_integrity(self) -> None:
+        """Raise ``StorageError`` naming the file when SQLite finds the database corrupt.
+
+        Reads the whole file (``PRAGMA quick_check``); PostgreSQL is taken as sound.
+        """
+        problem = run_read(self.engine, integrity_problem, self._where)
+        if problem is not None:
+            raise corrupt_error(self.display_url, problem)
 
     def schema_version(self) -> int | None:
         return run_read(self.engine, migrations.stored_version, self._where)
@@ -84,13 +103,16 @@ class SqlStorage:
     def create_run(self, run: RunRecord) -> None:
         """Record a new run and its tags."""
 
+        indexed = [
+            {"run_id": run.run_id, "key": k, "value": v}
+            for k, v in run.tags.items()
+            if len(v) <= MAX_INDEXED_TAG_LENGTH
+        ]
+
         def work(conn: Connection) -> None:
             conn.execute(insert(schema.runs), [_run_row(run)])
-            if run.tags:
-                conn.execute(
-                    insert(schema.run_tags),
-                    [{"run_id": run.run_id, "key": k, "value": v} for k, v in run.tags.items()],
-                )
+            if indexed:
+                conn.execute(insert(schema.run_tags), indexed)
 
         self.write(work)
 
@@ -133,7 +155,14 @@ class SqlStorage:
         statuses: Sequence[RunStatus] | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> list[RunRecord]:
-        """Runs, newest first, filtered by status and by tags (all must match)."""
+        """Runs, newest first, filtered by status and by tags (all must match; a value
+        longer than ``MAX_INDEXED_TAG_LENGTH`` cannot be filtered on)."""
+        for key, value in (tags or {}).items():
+            if len(value) > MAX_INDEXED_TAG_LENGTH:
+                raise UsageError(
+                    f"Cannot filter runs by tag '{key}': its value is longer than "
+                    f"{MAX_INDEXED_TAG_LENGTH} characters, and such values are not indexed."
+                )
         query = select(schema.runs).order_by(schema.runs.c.created_at.desc())
         if statuses:
             query = query.where(schema.runs.c.status.in_([s.value for s in statuses]))

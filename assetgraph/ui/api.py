@@ -148,7 +148,7 @@ def build_api_router(state: UiState) -> APIRouter:
         """
         find(request.asset_key)
         try:
-            args = materialize_args(graph, request, state.clock())
+            args = materialize_args(graph, request, state.clock(), storage)
         except AssetgraphError as exc:
             raise HTTPException(status_code=422, detail=str(exc)) from None
         launch = launch_materialization(state.location, state.instance, args, state.launch_logs)

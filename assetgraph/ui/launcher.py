@@ -25,6 +25,7 @@ from assetgraph.storage.instance import HOME_ENV, STORAGE_URL_ENV
 
 if TYPE_CHECKING:
     from assetgraph.graph import AssetGraph
+    from assetgraph.partitions.definitions import DynamicPartitionsStore
     from assetgraph.storage.instance import Instance
     from assetgraph.ui.models import MaterializeIn
 
@@ -71,11 +72,17 @@ class LaunchError(AssetgraphError):
     exit_code = 1
 
 
-def materialize_args(graph: AssetGraph, request: MaterializeIn, now: datetime) -> list[str]:
+def materialize_args(
+    graph: AssetGraph,
+    request: MaterializeIn,
+    now: datetime,
+    dynamic_partitions_store: DynamicPartitionsStore | None = None,
+) -> list[str]:
     """The ``materialize`` options for ``request``; a ``UsageError`` if it does not fit.
 
     A partitioned asset needs a partition, a range, or ``missing``; an unpartitioned one
-    takes none of them. Partition keys are checked against the definition here, so a
+    takes none of them. Partition keys are checked against the definition here (dynamic
+    ones against the keys in ``dynamic_partitions_store``, the instance's storage), so a
     mistake is answered at once rather than by a failed child process.
     """
     key = graph.find(request.asset_key)
@@ -91,14 +98,20 @@ def materialize_args(graph: AssetGraph, request: MaterializeIn, now: datetime) -
             f"Asset '{key.to_string()}' is partitioned: give exactly one of partition, "
             "partition_range or missing."
         )
-    if request.partition is not None:
-        partitions_def.index_of(request.partition, now)
-        return [*args, "--partition", request.partition]
-    if request.partition_range is not None:
-        first, last = request.partition_range.first, request.partition_range.last
-        if partitions_def.index_of(first, now) > partitions_def.index_of(last, now):
-            raise UsageError(f"Partition range {first}...{last} is reversed: put {last} last.")
-        return [*args, "--partition-range", f"{first}...{last}"]
+    store = dynamic_partitions_store
+    try:
+        if request.partition is not None:
+            partitions_def.index_of(request.partition, now, store)
+            return [*args, "--partition", request.partition]
+        if request.partition_range is not None:
+            first, last = request.partition_range.first, request.partition_range.last
+            if partitions_def.index_of(first, now, store) > partitions_def.index_of(
+                last, now, store
+            ):
+                raise UsageError(f"Partition range {first}...{last} is reversed: put {last} last.")
+            return [*args, "--partition-range", f"{first}...{last}"]
+    except UsageError as exc:
+        raise UsageError(f"Asset '{key.to_string()}': {exc}") from None
     return [*args, "--missing"]
 
 

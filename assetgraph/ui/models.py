@@ -116,6 +116,13 @@ class RunSummary(BaseModel):
     status: str
     selection: str
     asset_keys: list[str]
+    partitions: str = Field(
+        description="The partitions the run builds, short ('' when none is partitioned)."
+    )
+    targets: dict[str, list[str | list[str]] | None] | None = Field(
+        description="Asset -> the partitions the run builds: keys and [first, last] ranges "
+        "(null: unpartitioned); null for a run recorded before targets were kept."
+    )
     tags: dict[str, str]
     created_at: float
     started_at: float | None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from assetgraph.run_targets import describe_run_partitions, plain_run_targets
 from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
 from assetgraph.ui.models import EventOut, RunDetail, RunSummary, StepOut
 
@@ -23,6 +24,8 @@ def run_summary(run: RunRecord) -> RunSummary:
         status=run.status.value,
         selection=run.selection,
         asset_keys=list(run.asset_keys),
+        partitions=describe_run_partitions(run),
+        targets=plain_run_targets(run),
         tags=dict(run.tags),
         created_at=run.created_at,
         started_at=run.started_at,

@@ -84,6 +84,26 @@ def test_a_run_started_by_hand_counts_as_in_flight(instance: Instance) -> None:
     ]
 
 
+def test_a_run_in_flight_covers_exactly_the_partitions_it_recorded(instance: Instance) -> None:
+    """A ``--missing`` run names no partition: its recorded targets say what it builds."""
+    defs = daily_pair()
+    instance.storage.create_run(
+        RunRecord(
+            run_id="handmade0002",
+            status=RunStatus.STARTED,
+            created_at=0.0,
+            asset_keys=("raw",),
+            tags={
+                "assetgraph/partitions": "--missing",
+                "assetgraph/targets": '{"version": 1, "assets": {"raw": ["2025-01-01"]}}',
+            },
+        )
+    )
+    outcome = tick(defs, instance, at(days=2), launcher=RecordingLauncher(instance))
+    assert targets(outcome) == [{"raw": ["2025-01-02"], "clean": ["2025-01-02"]}]
+    assert entry(outcome, "raw")["skipped"] == []
+
+
 def test_two_daemons_racing_never_both_evaluate(sqlite_instance: Instance) -> None:
     defs = daily_pair()
     daemons = [

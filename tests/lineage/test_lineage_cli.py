@@ -103,3 +103,54 @@ def test_run_option_with_a_graph_format_and_empty_selection_are_usage_errors(
     assert code == 2 and "--run" in err
     code, _, err = invoke("lineage", "-f", str(unpartitioned_file), "--select", "tag:none=x")
     assert code == 2 and "matched no assets" in err
+
+
+OTHER_LOCATION = """
+from assetgraph import asset, Definitions
+
+@asset
+def invoices():
+    return [1]
+
+@asset
+def dunning(invoices):
+    return invoices
+
+defs = Definitions(assets=[invoices, dunning])
+"""
+
+
+def test_openlineage_describes_only_the_code_locations_assets(
+    unpartitioned_file: Path, tmp_path: Path
+) -> None:
+    """Two code locations share the instance: each one's export names only its assets."""
+    other = tmp_path / "billing" / "defs.py"
+    other.parent.mkdir()
+    other.write_text(OTHER_LOCATION)
+    code, _, err = invoke("materialize", "-f", str(unpartitioned_file), "-s", "+report")
+    assert code == 0, err
+    code, _, err = invoke("materialize", "-f", str(other))
+    assert code == 0, err
+
+    # The latest run is the other location's: the export is of this location's latest.
+    code, out, err = invoke("lineage", "-f", str(unpartitioned_file), "--format", "openlineage")
+    assert code == 0, err
+    events = [json.loads(line) for line in out.splitlines()]
+    assert {e["job"]["name"] for e in events} == {"wh-1/orders", "report"}
+    report = next(e for e in events if e["job"]["name"] == "report")
+    assert report["inputs"], "report reads wh-1/orders"
+
+    code, out, err = invoke("lineage", "-f", str(other), "--format", "openlineage")
+    assert code == 0, err
+    assert {json.loads(line)["job"]["name"] for line in out.splitlines()} == {
+        "invoices",
+        "dunning",
+    }
+
+    code, out, _ = invoke("runs", "list", "--json")
+    billing_run = json.loads(out)[0]["run_id"]
+    code, out, err = invoke(
+        "lineage", "-f", str(unpartitioned_file), "--format", "openlineage", "--run", billing_run
+    )
+    assert code == 2 and out == ""
+    assert f"Run {billing_run[:8]}" in err and "invoices" in err

@@ -78,6 +78,20 @@ def test_runs_are_stored_found_by_prefix_and_filtered(storage_url: str) -> None:
     assert [r.run_id for r in storage.list_runs(statuses=[RunStatus.SUCCESS])] == ["aaaa1111"]
 
 
+def test_a_tag_too_long_to_index_is_kept_with_its_run(storage_url: str) -> None:
+    """A big backfill's targets: incompressible and longer than a PostgreSQL index row."""
+    import secrets
+
+    storage = SqlStorage(storage_url)
+    long_value = secrets.token_hex(10_000)
+    storage.create_run(_run("cccc1111", 1.0, targets=long_value, team="sales"))
+    run = storage.get_run("cccc1111")
+    assert run is not None and run.tags == {"targets": long_value, "team": "sales"}
+    assert [r.run_id for r in storage.list_runs(tags={"team": "sales"})] == ["cccc1111"]
+    with pytest.raises(UsageError, match="Cannot filter runs by tag 'targets'"):
+        storage.list_runs(tags={"targets": long_value})
+
+
 def test_events_keep_their_order_ids_and_payloads(storage_url: str) -> None:
     storage = SqlStorage(storage_url)
     storage.create_run(_run("r1", 1.0))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.ui.conftest import ORIGIN, Site
@@ -272,3 +275,91 @@ def test_the_token_login_redirect_stays_on_this_site(site: Site) -> None:
         response = client.get(f"{ORIGIN}//evil.test/x?token=s3cret", follow_redirects=False)
         assert response.status_code == 303
         assert response.headers["location"] == "/evil.test/x"
+
+
+def test_runs_show_the_partitions_they_built_whatever_planned_them(
+    client: TestClient, site: Site
+) -> None:
+    from datetime import UTC, datetime
+
+    from assetgraph.automation.runs import execute_request
+
+    request = {
+        "request_id": "7-1",
+        "origin": "automation",
+        "now": datetime(2025, 1, 6, 1, tzinfo=UTC).isoformat(),
+        "targets": {"raw_orders": ["2025-01-04...2025-01-05"], "cleaned_orders": ["2025-01-05"]},
+        "tags": {},
+    }
+    run_id = execute_request(site.defs(), site.instance, request)
+    runs = {r["run_id"]: r for r in client.get("/api/runs").json()}
+    automation_run = runs[run_id]
+    assert automation_run["partitions"] == (
+        "raw_orders: 2025-01-04...2025-01-05; cleaned_orders: 2025-01-05"
+    )
+    assert automation_run["targets"] == {
+        "raw_orders": [["2025-01-04", "2025-01-05"]],
+        "cleaned_orders": ["2025-01-05"],
+    }
+    assert "assetgraph/partitions" not in automation_run["tags"]
+    by_hand = sorted(r["partitions"] for r in runs.values() if r["selection"] != "broken")
+    assert by_hand[:3] == ["2025-01-01", "2025-01-02", "2025-01-03"]
+    shown = client.get(f"/api/runs/{run_id}").json()["run"]
+    assert shown["partitions"] == automation_run["partitions"]
+
+
+DYNAMIC_DEFS = """
+from assetgraph import Definitions, DynamicPartitionsDefinition, asset
+
+customers = DynamicPartitionsDefinition(name="customers")
+
+
+@asset(partitions_def=customers)
+def per_customer(context) -> str:
+    return context.partition_key
+
+
+defs = Definitions(assets=[per_customer])
+"""
+
+
+def test_materialize_of_a_dynamic_partition_checks_the_stored_keys_and_launches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assetgraph.ui.app import create_app
+    from tests.ui.conftest import write_site
+
+    site = write_site(tmp_path / "dynamic", DYNAMIC_DEFS, monkeypatch)
+    site.instance.add_dynamic_partitions("customers", ["acme", "globex", "initech"])
+    with TestClient(create_app(site.state), base_url=ORIGIN) as client:
+
+        def post(payload: dict[str, object]) -> Any:
+            body = {"asset_key": "per_customer", **payload}
+            return client.post("/api/materialize", json=body, headers=POST_HEADERS)
+
+        unknown = post({"partition": "acne"})
+        assert unknown.status_code == 422, unknown.text
+        detail = unknown.json()["detail"]
+        assert "'acne'" in detail and "customers" in detail and "acme" in detail
+        assert "dynamic_partitions_store" not in detail
+        reversed_range = post({"partition_range": {"first": "initech", "last": "acme"}})
+        assert reversed_range.status_code == 422 and "reversed" in reversed_range.json()["detail"]
+
+        one = post({"partition": "globex"})
+        assert one.status_code == 201, one.text
+        some = post({"partition_range": {"first": "acme", "last": "globex"}})
+        assert some.status_code == 201, some.text
+        for response in (one, some):
+            run_id = response.json()["run_id"]
+            deadline = time.monotonic() + 60
+            run = client.get(f"/api/runs/{run_id}").json()["run"]
+            while run["ended_at"] is None and time.monotonic() < deadline:
+                time.sleep(0.2)
+                run = client.get(f"/api/runs/{run_id}").json()["run"]
+            assert run["status"] == "success", run
+        assert client.get(f"/api/runs/{one.json()['run_id']}").json()["run"]["partitions"] == (
+            "globex"
+        )
+        assert client.get(f"/api/runs/{some.json()['run_id']}").json()["run"]["partitions"] == (
+            "acme...globex"
+        )

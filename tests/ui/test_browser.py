@@ -154,11 +154,13 @@ def test_materialize_a_partition_and_watch_it_turn_materialized(
     step = page.locator('.step[data-step="raw_orders[2025-01-08]"]')
     assert step.get_attribute("data-status") == "success"
     page.locator("#events td", has_text="fetching orders of 2025-01-08").wait_for()
+    assert page.locator("#run-partitions").inner_text() == "2025-01-08"
     shot(page, tmp_path, "run")
 
     open_page(page, live.url + "/runs")
     assert page.locator("#runs tbody tr").first.get_attribute("data-status") == "success"
     assert page.locator("#runs tbody tr").count() == 5
+    assert page.locator("#runs tbody tr").first.locator("td").nth(3).inner_text() == "2025-01-08"
     shot(page, tmp_path, "runs")
 
     open_page(page, live.url + "/automation")

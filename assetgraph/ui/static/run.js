@@ -23,12 +23,15 @@
   function renderHeader(run) {
     const now = Date.now() / 1000;
     const duration = run.duration !== null ? run.duration : run.started_at ? now - run.started_at : null;
-    const tags = Object.entries(run.tags).map(([k, v]) => el("span", { class: "tag", text: `${k}=${v}` }));
+    // The targets tag is shown as the partitions, not as a tag.
+    const tags = Object.entries(run.tags).filter(([k]) => k !== "assetgraph/targets")
+      .map(([k, v]) => el("span", { class: "tag", text: `${k}=${v}` }));
     ag.clear(header).append(
       el("dl", { class: "facts" },
         el("dt", { text: "Status" }), el("dd", {}, el("span", { id: "run-status" }, ag.badge(run.status, "run"))),
         el("dt", { text: "Selection" }), el("dd", { class: "mono", text: run.selection }),
         el("dt", { text: "Assets" }), el("dd", {}, run.asset_keys.map((k) => el("a", { href: ag.assetHref(k), class: "key chip", text: k }))),
+        el("dt", { text: "Partitions" }), el("dd", { id: "run-partitions", class: "mono", text: run.partitions || "—" }),
         el("dt", { text: "Started" }), el("dd", { text: ag.fmtTime(run.started_at) }),
         el("dt", { text: "Duration" }), el("dd", { text: ag.fmtDuration(duration) + (run.ended_at === null ? " (running)" : "") }),
         el("dt", { text: "Tags" }), el("dd", {}, tags)

@@ -37,7 +37,7 @@
         el("td", {}, el("a", { href: ag.runHref(run.run_id), class: "mono", text: run.run_id.slice(0, 8) })),
         el("td", {}, ag.badge(run.status, "run")),
         el("td", { class: "mono", text: run.selection }),
-        el("td", { class: "mono", text: run.tags["assetgraph/partitions"] || "" }),
+        el("td", { class: "mono", text: run.partitions }),
         el("td", { title: ag.fmtTime(run.started_at), text: ag.fmtAgo(run.started_at || run.created_at, now) }),
         el("td", { text: ag.fmtDuration(duration) + (running ? " (running)" : "") })
       ));
