@@ -13,28 +13,28 @@ __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
     "AssetKey": "assetgraph.keys",
-    "RetryPolicy": "assetgraph.retry",
+    "RetryPolicy": "assetgraph.definitions.retry",
     "ExecutionOptions": "assetgraph.execution.materialize",
-    "stale_status": "assetgraph.staleness",
-    "StaleCause": "assetgraph.staleness",
-    "AssetStaleness": "assetgraph.staleness",
-    "StalenessReport": "assetgraph.staleness",
-    "asset": "assetgraph.assets",
-    "multi_asset": "assetgraph.assets",
-    "AssetIn": "assetgraph.assets",
-    "AssetOut": "assetgraph.assets",
-    "AssetSpec": "assetgraph.assets",
-    "AssetsDefinition": "assetgraph.assets",
-    "SourceAsset": "assetgraph.source_assets",
-    "observable_source_asset": "assetgraph.source_assets",
-    "ObserveResult": "assetgraph.source_assets",
-    "observe": "assetgraph.observe",
-    "ObservationRun": "assetgraph.observe",
-    "asset_check": "assetgraph.checks",
-    "AssetCheckResult": "assetgraph.checks",
-    "AssetCheckSeverity": "assetgraph.checks",
-    "AssetChecksDefinition": "assetgraph.checks",
-    "BackfillPolicy": "assetgraph.backfill",
+    "stale_status": "assetgraph.status.staleness",
+    "StaleCause": "assetgraph.status.staleness",
+    "AssetStaleness": "assetgraph.status.staleness",
+    "StalenessReport": "assetgraph.status.staleness",
+    "asset": "assetgraph.definitions.assets",
+    "multi_asset": "assetgraph.definitions.assets",
+    "AssetIn": "assetgraph.definitions.assets",
+    "AssetOut": "assetgraph.definitions.assets",
+    "AssetSpec": "assetgraph.definitions.assets",
+    "AssetsDefinition": "assetgraph.definitions.assets",
+    "SourceAsset": "assetgraph.definitions.source_assets",
+    "observable_source_asset": "assetgraph.definitions.source_assets",
+    "ObserveResult": "assetgraph.definitions.source_assets",
+    "observe": "assetgraph.execution.observe",
+    "ObservationRun": "assetgraph.execution.observe",
+    "asset_check": "assetgraph.definitions.checks",
+    "AssetCheckResult": "assetgraph.definitions.checks",
+    "AssetCheckSeverity": "assetgraph.definitions.checks",
+    "AssetChecksDefinition": "assetgraph.definitions.checks",
+    "BackfillPolicy": "assetgraph.definitions.backfill",
     "FreshnessPolicy": "assetgraph.automation.policies",
     "AutomationPolicy": "assetgraph.automation.policies",
     "ScheduleDefinition": "assetgraph.automation.schedules",
@@ -43,13 +43,13 @@ _EXPORTS: dict[str, str] = {
     "RunRequest": "assetgraph.automation.sensors",
     "SkipReason": "assetgraph.automation.sensors",
     "SensorEvaluationContext": "assetgraph.automation.sensors",
-    "Definitions": "assetgraph.definitions",
+    "Definitions": "assetgraph.definitions.definitions",
     "AssetGraph": "assetgraph.graph",
-    "load_definitions": "assetgraph.code_location",
-    "Config": "assetgraph.config",
-    "ConfigurableResource": "assetgraph.config",
-    "Output": "assetgraph.outputs",
-    "DataVersion": "assetgraph.outputs",
+    "load_definitions": "assetgraph.definitions.code_location",
+    "Config": "assetgraph.definitions.config",
+    "ConfigurableResource": "assetgraph.definitions.config",
+    "Output": "assetgraph.definitions.outputs",
+    "DataVersion": "assetgraph.definitions.outputs",
     "AssetExecutionContext": "assetgraph.context",
     "IOManager": "assetgraph.io",
     "InputContext": "assetgraph.io",
@@ -75,8 +75,8 @@ _EXPORTS: dict[str, str] = {
     "StaticPartitionMapping": "assetgraph.partitions.mappings",
     "MultiToSingleDimensionPartitionMapping": "assetgraph.partitions.mappings",
     "select_assets": "assetgraph.selection",
-    "ExecutionPlan": "assetgraph.planner",
-    "PartitionSelection": "assetgraph.planner",
+    "ExecutionPlan": "assetgraph.planning.planner",
+    "PartitionSelection": "assetgraph.planning.planner",
     "materialize": "assetgraph.execution.materialize",
     "MaterializeResult": "assetgraph.execution.result",
     "Instance": "assetgraph.storage.instance",
@@ -190,14 +190,6 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from assetgraph.assets import (
-        AssetIn as AssetIn,
-        AssetOut as AssetOut,
-        AssetsDefinition as AssetsDefinition,
-        AssetSpec as AssetSpec,
-        asset as asset,
-        multi_asset as multi_asset,
-    )
     from assetgraph.automation.policies import (
         AutomationPolicy as AutomationPolicy,
         FreshnessPolicy as FreshnessPolicy,
@@ -212,27 +204,45 @@ if TYPE_CHECKING:
         SkipReason as SkipReason,
         sensor as sensor,
     )
-    from assetgraph.backfill import (
+    from assetgraph.context import (
+        AssetExecutionContext as AssetExecutionContext,
+    )
+    from assetgraph.definitions.assets import (
+        AssetIn as AssetIn,
+        AssetOut as AssetOut,
+        AssetsDefinition as AssetsDefinition,
+        AssetSpec as AssetSpec,
+        asset as asset,
+        multi_asset as multi_asset,
+    )
+    from assetgraph.definitions.backfill import (
         BackfillPolicy as BackfillPolicy,
     )
-    from assetgraph.checks import (
+    from assetgraph.definitions.checks import (
         AssetCheckResult as AssetCheckResult,
         AssetChecksDefinition as AssetChecksDefinition,
         AssetCheckSeverity as AssetCheckSeverity,
         asset_check as asset_check,
     )
-    from assetgraph.code_location import (
+    from assetgraph.definitions.code_location import (
         load_definitions as load_definitions,
     )
-    from assetgraph.config import (
+    from assetgraph.definitions.config import (
         Config as Config,
         ConfigurableResource as ConfigurableResource,
     )
-    from assetgraph.context import (
-        AssetExecutionContext as AssetExecutionContext,
-    )
-    from assetgraph.definitions import (
+    from assetgraph.definitions.definitions import (
         Definitions as Definitions,
+    )
+    from assetgraph.definitions.outputs import (
+        DataVersion as DataVersion,
+        Output as Output,
+    )
+    from assetgraph.definitions.retry import RetryPolicy as RetryPolicy
+    from assetgraph.definitions.source_assets import (
+        ObserveResult as ObserveResult,
+        SourceAsset as SourceAsset,
+        observable_source_asset as observable_source_asset,
     )
     from assetgraph.errors import (
         AssetgraphError as AssetgraphError,
@@ -250,6 +260,10 @@ if TYPE_CHECKING:
         ExecutionOptions as ExecutionOptions,
         materialize as materialize,
     )
+    from assetgraph.execution.observe import (
+        ObservationRun as ObservationRun,
+        observe as observe,
+    )
     from assetgraph.execution.result import (
         MaterializeResult as MaterializeResult,
     )
@@ -263,14 +277,6 @@ if TYPE_CHECKING:
     )
     from assetgraph.keys import (
         AssetKey as AssetKey,
-    )
-    from assetgraph.observe import (
-        ObservationRun as ObservationRun,
-        observe as observe,
-    )
-    from assetgraph.outputs import (
-        DataVersion as DataVersion,
-        Output as Output,
     )
     from assetgraph.partitions.definitions import (
         DynamicPartitionsDefinition as DynamicPartitionsDefinition,
@@ -304,18 +310,12 @@ if TYPE_CHECKING:
         TimeWindowPartitionsDefinition as TimeWindowPartitionsDefinition,
         WeeklyPartitionsDefinition as WeeklyPartitionsDefinition,
     )
-    from assetgraph.planner import (
+    from assetgraph.planning.planner import (
         ExecutionPlan as ExecutionPlan,
         PartitionSelection as PartitionSelection,
     )
-    from assetgraph.retry import RetryPolicy as RetryPolicy
     from assetgraph.selection import (
         select_assets as select_assets,
-    )
-    from assetgraph.source_assets import (
-        ObserveResult as ObserveResult,
-        SourceAsset as SourceAsset,
-        observable_source_asset as observable_source_asset,
     )
     from assetgraph.storage.instance import (
         Instance as Instance,

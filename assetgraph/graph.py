@@ -13,10 +13,10 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from assetgraph.assets import AssetsDefinition, AssetSpec, InputSpec
+from assetgraph.definitions.assets import AssetsDefinition, AssetSpec, InputSpec
+from assetgraph.definitions.source_assets import SourceAsset
 from assetgraph.errors import DefinitionError, did_you_mean
 from assetgraph.keys import AssetKey
-from assetgraph.source_assets import SourceAsset
 
 if TYPE_CHECKING:
     import networkx as nx

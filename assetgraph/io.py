@@ -52,8 +52,8 @@ class OutputContext:
     def set_data_version(self, version: str, partition_key: str | None = None) -> None:
         """Report a content version of what was stored (for one partition, or for all).
 
-        A digest of the bytes written (``assetgraph.versions.HashingWriter``) or of the
-        frame (``assetgraph.versions.frame_data_version``) lets downstream assets stay
+        A digest of the bytes written (``assetgraph.versions.digests.HashingWriter``) or of the
+        frame (``assetgraph.versions.digests.frame_data_version``) lets downstream assets stay
         fresh when a rebuild stores the same data.
         """
         self.data_versions[partition_key] = version

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from assetgraph.errors import StorageError
 from assetgraph.io import InputContext, IOManager, OutputContext
 from assetgraph.keys import AssetKey
-from assetgraph.versions import frame_data_version
+from assetgraph.versions.digests import frame_data_version
 from io_managers.files import open_temp_beside
 from io_managers.pickle import missing_value_error, partition_file_name
 

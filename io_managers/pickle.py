@@ -26,7 +26,7 @@ from assetgraph import settings
 from assetgraph.errors import StorageError
 from assetgraph.io import InputContext, IOManager, OutputContext
 from assetgraph.keys import AssetKey
-from assetgraph.versions import HashingWriter
+from assetgraph.versions.digests import HashingWriter
 from io_managers.files import open_temp_beside
 
 

@@ -15,7 +15,7 @@ from assetgraph.automation.policies import AutomationPolicy
 from assetgraph.automation.state import AssetState, ranges_text
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.subset import PartitionsSubset
-from assetgraph.staleness import UNPARTITIONED
+from assetgraph.status.staleness import UNPARTITIONED
 
 
 @dataclass(frozen=True, slots=True)

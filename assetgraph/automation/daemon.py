@@ -39,7 +39,7 @@ from assetgraph.automation.runs import (
 )
 from assetgraph.automation.state import AssetState
 from assetgraph.automation.triggers import TriggerResults, evaluate_triggers
-from assetgraph.definitions import Definitions
+from assetgraph.definitions.definitions import Definitions
 from assetgraph.storage.automation_store import AutomationStore
 
 LEASE = "automation"

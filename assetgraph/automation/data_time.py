@@ -30,7 +30,7 @@ from assetgraph.automation.state import AssetState
 from assetgraph.automation.tags import TIME_TAG
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
-from assetgraph.staleness import UNPARTITIONED
+from assetgraph.status.staleness import UNPARTITIONED
 
 DATA_TIMES_CURSOR = "automation/data_times"
 

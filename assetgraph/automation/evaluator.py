@@ -43,7 +43,7 @@ from assetgraph.automation.policies import (
     previous_tick,
 )
 from assetgraph.automation.state import AssetState, ranges_text, subset_from_json, subset_to_json
-from assetgraph.definitions import Definitions
+from assetgraph.definitions.definitions import Definitions
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.storage.automation_store import AutomationStore

@@ -1,7 +1,7 @@
 """From requested (asset, partition) pairs to runs: grouping, planning, launching, and
 reading back which partitions the runs in flight cover.
 
-A run covers the targets it recorded (``assetgraph.run_targets``). A run recorded before
+A run covers the targets it recorded (``assetgraph.planning.targets``). A run recorded before
 runs kept targets is read, when automation launched it (the tags of ``tags.py``), from
 the tick its request id (``<tick id>-<n>``) points at, whose record lists exactly which
 partitions of which assets it builds; else as its selected assets over the partitions
@@ -25,14 +25,14 @@ from typing import Any, Protocol
 
 from assetgraph.automation.state import AssetState, subset_from_json
 from assetgraph.automation.tags import ORIGIN_TAG, REQUEST_TAG, TICK_TAG, TIME_TAG
-from assetgraph.definitions import Definitions
+from assetgraph.definitions.definitions import Definitions
 from assetgraph.errors import StorageError, UsageError
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.key_range import PartitionKeyRange
 from assetgraph.partitions.subset import PartitionsSubset
-from assetgraph.planner import ExecutionPlan, build_plan_for_targets
-from assetgraph.run_targets import TARGETS_TAG, recorded_targets
-from assetgraph.staleness import UNPARTITIONED
+from assetgraph.planning.planner import ExecutionPlan, build_plan_for_targets
+from assetgraph.planning.targets import TARGETS_TAG, recorded_targets
+from assetgraph.status.staleness import UNPARTITIONED
 from assetgraph.storage.automation_store import AutomationStore
 from assetgraph.storage.records import RunStatus
 

@@ -18,7 +18,7 @@ from assetgraph.partitions.mappings import IdentityPartitionMapping, PartitionMa
 from assetgraph.partitions.snapshot import snapshot_store
 from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
-from assetgraph.staleness import UNPARTITIONED
+from assetgraph.status.staleness import UNPARTITIONED
 from assetgraph.storage.automation_store import AutomationStore, IndexRow
 
 _IDENTITY = IdentityPartitionMapping()

@@ -18,10 +18,10 @@ from assetgraph.automation.runs import Targets
 from assetgraph.automation.schedules import ScheduleDefinition
 from assetgraph.automation.sensors import RunRequest, SensorEvaluationContext, SkipReason
 from assetgraph.automation.state import AssetState
-from assetgraph.definitions import Definitions
+from assetgraph.definitions.definitions import Definitions
 from assetgraph.errors import UsageError
 from assetgraph.keys import AssetKey
-from assetgraph.staleness import UNPARTITIONED
+from assetgraph.status.staleness import UNPARTITIONED
 from assetgraph.storage.automation_store import AutomationStore
 
 RUN_KEYS_KEPT = 1000

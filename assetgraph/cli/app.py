@@ -83,7 +83,7 @@ def handle_errors(fn: F) -> F:
 
 def load(file: Path | None, module: str | None) -> Any:
     """Load the code location named by ``-f`` / ``-m`` / pyproject.toml."""
-    from assetgraph.code_location import load_definitions
+    from assetgraph.definitions.code_location import load_definitions
 
     return load_definitions(module=module, file=file)
 
@@ -131,7 +131,7 @@ def partition_selection(
     stale: bool = False,
 ) -> Any:
     """The ``PartitionSelection`` the partition options describe."""
-    from assetgraph.planner import PartitionSelection, parse_partition_range
+    from assetgraph.planning.planner import PartitionSelection, parse_partition_range
 
     return PartitionSelection(
         keys=tuple(keys or ()),

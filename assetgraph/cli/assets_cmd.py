@@ -34,7 +34,7 @@ from assetgraph.cli.execution_options import (
 )
 
 if TYPE_CHECKING:
-    from assetgraph.partition_status import PartitionStatusSubsets
+    from assetgraph.status.partitions import PartitionStatusSubsets
 
 SelectOption = Annotated[
     str | None,
@@ -62,9 +62,9 @@ def list_assets(
     verbose: VerboseOption = False,
 ) -> None:
     """List the assets of a code location with their group, upstreams and last run."""
-    from assetgraph.partition_status import partition_statuses
     from assetgraph.selection import select_assets
-    from assetgraph.staleness import compute_staleness
+    from assetgraph.status.partitions import partition_statuses
+    from assetgraph.status.staleness import compute_staleness
     from assetgraph.storage.instance import Instance
 
     defs = load(file, module)

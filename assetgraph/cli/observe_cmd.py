@@ -34,7 +34,7 @@ def observe_sources(
     A changed version makes the assets downstream stale ('assetgraph status'); an
     unchanged one leaves them fresh. Exit code 1 when an observation failed.
     """
-    from assetgraph.observe import observe
+    from assetgraph.execution.observe import observe
     from assetgraph.storage.instance import Instance
 
     defs = load(file, module)

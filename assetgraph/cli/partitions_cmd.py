@@ -120,7 +120,7 @@ def status(
 ) -> None:
     """Per-partition status of an asset: materialized, failed or missing, as key ranges."""
     from assetgraph.errors import UsageError
-    from assetgraph.partition_status import partition_status_ranges
+    from assetgraph.status.partitions import partition_status_ranges
     from assetgraph.storage.instance import Instance
 
     defs = load(file, module)

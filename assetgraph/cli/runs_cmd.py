@@ -8,7 +8,7 @@ import typer
 
 from assetgraph.cli import render
 from assetgraph.cli.app import JsonOption, VerboseOption, handle_errors, parse_tags, runs_app
-from assetgraph.run_targets import TARGETS_TAG, describe_run_partitions, plain_run_targets
+from assetgraph.planning.targets import TARGETS_TAG, describe_run_partitions, plain_run_targets
 
 
 @runs_app.command("list")

@@ -41,7 +41,7 @@ def status(
     exactly these, upstream first.
     """
     from assetgraph.selection import select_assets
-    from assetgraph.staleness import stale_status
+    from assetgraph.status.staleness import stale_status
     from assetgraph.storage.instance import Instance
 
     defs = load(file, module)
@@ -100,7 +100,7 @@ def _asset_json(report: Any, status: Any) -> dict[str, Any]:
 def _add_checks(rows: list[dict[str, Any]], storage: Any) -> list[str]:
     """Give each row the latest result of each of its asset checks (``checks``); return one
     line per failing check, with pandera's failure cases, for the text report."""
-    from assetgraph.check_status import check_statuses
+    from assetgraph.status.checks import check_statuses
 
     statuses = check_statuses(storage, [row["key"] for row in rows])
     lines: list[str] = []
@@ -136,7 +136,7 @@ def _add_checks(rows: list[dict[str, Any]], storage: Any) -> list[str]:
 
 
 def _ranges(subset: Any) -> list[str]:
-    from assetgraph.staleness import UNPARTITIONED
+    from assetgraph.status.staleness import UNPARTITIONED
 
     if subset.partitions_def is UNPARTITIONED:
         return []

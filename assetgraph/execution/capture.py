@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from assetgraph.planner import Step
+from assetgraph.planning.planner import Step
 from assetgraph.storage.records import EventRecord, EventType
 
 MAX_CAPTURED_CHARS = 1_000_000

@@ -31,12 +31,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from assetgraph.definitions.retry import RetryPolicy
 from assetgraph.execution.data_versions import RunDataVersions
 from assetgraph.execution.launchers import Launcher
 from assetgraph.execution.step import StepOutcome, skipped_outcome
 from assetgraph.execution.worker import StepTask
-from assetgraph.planner import ExecutionPlan, Step
-from assetgraph.retry import RetryPolicy
+from assetgraph.planning.planner import ExecutionPlan, Step
 from assetgraph.storage.coordination import (
     ClaimRefused,
     StepClaim,

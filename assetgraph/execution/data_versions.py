@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from assetgraph.graph import AssetGraph
-from assetgraph.planner import ExecutionPlan, Step
+from assetgraph.planning.planner import ExecutionPlan, Step
 from assetgraph.storage.records import EventRecord, EventType
-from assetgraph.versions import digest_text
+from assetgraph.versions.digests import digest_text
 
 NO_PARTITION = ""
 """The partition key under which an unpartitioned asset's version is kept."""

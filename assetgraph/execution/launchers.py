@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from assetgraph.errors import UsageError
 from assetgraph.execution.step import StepEnvironment, StepError, StepOutcome
 from assetgraph.execution.worker import StepTask, run_step
-from assetgraph.planner import Step
+from assetgraph.planning.planner import Step
 from assetgraph.storage.records import EventRecord, EventType
 
 EXECUTORS = ("in_process", "multiprocess", "dask")

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from assetgraph.assets import AssetsDefinition
-from assetgraph.checks import AssetChecksDefinition
-from assetgraph.code_location import pools_from_pyproject
-from assetgraph.definitions import Definitions
+from assetgraph.definitions.assets import AssetsDefinition
+from assetgraph.definitions.checks import AssetChecksDefinition
+from assetgraph.definitions.code_location import pools_from_pyproject
+from assetgraph.definitions.definitions import Definitions
 from assetgraph.errors import AssetgraphError, RunFailure, RunInterrupted, UsageError
 from assetgraph.execution.coordinator import Coordinator, CoordinatorSettings
 from assetgraph.execution.data_versions import RunDataVersions
@@ -27,7 +27,7 @@ from assetgraph.execution.step import StepEnvironment, StepOutcome
 from assetgraph.execution.worker import make_payload
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.key_range import PartitionKeyRange
-from assetgraph.planner import (
+from assetgraph.planning.planner import (
     ExecutionPlan,
     MaterializedPartitions,
     PartitionSelection,
@@ -35,7 +35,7 @@ from assetgraph.planner import (
     parse_partition_range,
 )
 from assetgraph.selection import select_assets
-from assetgraph.staleness import compute_staleness
+from assetgraph.status.staleness import compute_staleness
 from assetgraph.storage.coordination import free_run, reconcile_runs
 from assetgraph.storage.instance import Instance
 from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
@@ -51,7 +51,7 @@ PARTITIONS_TAG = "assetgraph/partitions"
 """Run tag holding the partition options a run was started with, as typed."""
 PARTITION_SELECTION_TAG = "assetgraph/partition_selection"
 """Run tag holding the partition options a run was started with, as JSON. What the run
-builds is in ``assetgraph/targets`` (``assetgraph.run_targets``)."""
+builds is in ``assetgraph/targets`` (``assetgraph.planning.targets``)."""
 
 SelectionArg = str | Sequence[str | AssetKey | AssetsDefinition] | None
 
@@ -185,7 +185,7 @@ def _materialized(
 ) -> MaterializedPartitions:
     """What is materialized of ``keys``: partitions as ranges (from the status kept as
     ranges), unpartitioned assets as ``[None]`` when materialized."""
-    from assetgraph.partition_status import partition_statuses
+    from assetgraph.status.partitions import partition_statuses
 
     partitioned = {
         key: pdef for key in keys if (pdef := defs.graph.partitions_def(key)) is not None
@@ -205,7 +205,7 @@ def _refresh_partition_status(defs: Definitions, plan: ExecutionPlan, storage: S
     """Bring the range status of the run's partitioned assets up to date, so the next
     ``list`` or ``partitions status`` applies only what changed after this run. Never
     fails the run: status is brought up to date on the next read anyway."""
-    from assetgraph.partition_status import partition_statuses
+    from assetgraph.status.partitions import partition_statuses
 
     touched = {key for step in plan.steps if step.partition_keys for key in step.asset_keys}
     assets = {key: pdef for key in touched if (pdef := defs.graph.partitions_def(key))}
@@ -415,7 +415,7 @@ def _run_tags(
     its parent's tags, and a plan made for given targets (automation, re-execution) was
     chosen by no options.
     """
-    from assetgraph.run_targets import TARGETS_TAG, RunTargets
+    from assetgraph.planning.targets import TARGETS_TAG, RunTargets
 
     run_tags = dict(tags or {})
     if execution.executor != "in_process":

@@ -7,12 +7,17 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from assetgraph.definitions import Definitions
+from assetgraph.definitions.definitions import Definitions
 from assetgraph.execution.coordinator import step_statuses
 from assetgraph.execution.materialize import PARTITION_SELECTION_TAG
 from assetgraph.keys import AssetKey
-from assetgraph.planner import ExecutionPlan, PartitionSelection, Step, build_plan_for_targets
-from assetgraph.run_targets import recorded_targets
+from assetgraph.planning.planner import (
+    ExecutionPlan,
+    PartitionSelection,
+    Step,
+    build_plan_for_targets,
+)
+from assetgraph.planning.targets import recorded_targets
 from assetgraph.storage.records import RunRecord
 
 if TYPE_CHECKING:

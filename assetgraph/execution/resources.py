@@ -8,8 +8,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from assetgraph.assets import DEFAULT_IO_MANAGER_KEY
-from assetgraph.definitions import Definitions
+from assetgraph.definitions.assets import DEFAULT_IO_MANAGER_KEY
+from assetgraph.definitions.definitions import Definitions
 from assetgraph.errors import ResourceError
 
 

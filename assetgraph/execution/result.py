@@ -11,7 +11,7 @@ from assetgraph.execution.step import StepOutcome
 from assetgraph.graph import AssetGraph
 from assetgraph.io import InputContext
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
-from assetgraph.planner import ExecutionPlan
+from assetgraph.planning.planner import ExecutionPlan
 
 
 class MaterializeResult:

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from assetgraph.assets import AssetsDefinition
+from assetgraph.definitions.assets import AssetsDefinition
 from assetgraph.errors import RunConfigError, UsageError, did_you_mean
 from assetgraph.graph import AssetGraph
 

@@ -16,23 +16,23 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from assetgraph.assets import AssetSpec
-from assetgraph.checks import (
+from assetgraph.context import AssetExecutionContext, StepLog
+from assetgraph.definitions.assets import AssetSpec
+from assetgraph.definitions.checks import (
     AssetChecksDefinition,
     CheckEvaluation,
     evaluate_check,
     evaluate_schema,
 )
-from assetgraph.context import AssetExecutionContext, StepLog
+from assetgraph.definitions.outputs import Output
 from assetgraph.errors import USER_CODE_FAILURES
 from assetgraph.execution.data_versions import InputVersions
 from assetgraph.graph import AssetGraph
 from assetgraph.io import InputContext, OutputContext
 from assetgraph.keys import AssetKey
-from assetgraph.outputs import Output
-from assetgraph.planner import Step
+from assetgraph.planning.planner import Step
 from assetgraph.storage.records import EventRecord, EventType
-from assetgraph.versions import derived_data_version
+from assetgraph.versions.digests import derived_data_version
 
 _PACKAGE_DIRS = (
     str(Path(__file__).resolve().parents[1]),

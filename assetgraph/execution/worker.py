@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assetgraph.definitions import Definitions
+from assetgraph.definitions.definitions import Definitions
 from assetgraph.errors import ResourceError
 from assetgraph.execution.capture import capture_output
 from assetgraph.execution.data_versions import InputVersions
 from assetgraph.execution.parent_death import die_with_parent
 from assetgraph.execution.step import StepEnvironment, StepOutcome, execute_step
 from assetgraph.keys import AssetKey
-from assetgraph.planner import Step
+from assetgraph.planning.planner import Step
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +105,7 @@ class _WorkerRun:
     """One run's state inside a worker process."""
 
     def __init__(self, payload: RunPayload) -> None:
-        from assetgraph.code_location import definitions_in_module, import_origin
+        from assetgraph.definitions.code_location import definitions_in_module, import_origin
         from assetgraph.execution.resources import io_managers_for, resources_for_run
         from assetgraph.execution.run_config import resolve_run_config
 

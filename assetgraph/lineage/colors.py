@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assetgraph.lineage.status import Status
+from assetgraph.status.assets import Status
 
 FILL: dict[Status, str] = {
     "materialized": "#c8e6c9",

@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from assetgraph.lineage.colors import FILL, STROKE
 from assetgraph.lineage.model import LineageAsset, LineageDocument
-from assetgraph.lineage.status import STATUSES
+from assetgraph.status.assets import STATUSES
 
 _CLUSTER_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 LEGEND_CLUSTER = "cluster_legend"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from assetgraph.keys import AssetKey
 
 if TYPE_CHECKING:
-    from assetgraph.definitions import Definitions
+    from assetgraph.definitions.definitions import Definitions
     from assetgraph.graph import AssetGraph
     from assetgraph.lineage.model import LineageDocument
     from assetgraph.storage.instance import Instance
@@ -24,7 +24,7 @@ def lineage_document(
 ) -> LineageDocument:
     """The lineage document of ``keys`` with their current status."""
     from assetgraph.lineage.model import build_lineage
-    from assetgraph.lineage.status import asset_statuses
+    from assetgraph.status.assets import asset_statuses
 
     statuses = asset_statuses(defs.graph, keys, instance.storage, now)
     return build_lineage(defs.graph, keys, statuses, now)

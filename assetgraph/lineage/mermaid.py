@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from assetgraph.keys import AssetKey
 from assetgraph.lineage.colors import FILL, STROKE
 from assetgraph.lineage.model import LineageAsset, LineageDocument
-from assetgraph.lineage.status import STATUSES
+from assetgraph.status.assets import STATUSES
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 # '#' first, so the entity codes added for the others are not escaped again.

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from assetgraph.keys import AssetKey
-from assetgraph.lineage.status import AssetStatus
+from assetgraph.status.assets import AssetStatus
 
 if TYPE_CHECKING:
     from assetgraph.graph import AssetGraph

@@ -42,7 +42,7 @@ from assetgraph.ui.models import (
 )
 
 if TYPE_CHECKING:
-    from assetgraph.definitions import Definitions
+    from assetgraph.definitions.definitions import Definitions
     from assetgraph.storage.instance import Instance
 
 

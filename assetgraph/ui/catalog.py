@@ -1,7 +1,7 @@
 """What the catalog, asset and lineage pages show, assembled from the graph and storage.
 
 Every function answers for the whole graph (or one asset) with a fixed number of bulk
-queries: statuses come from ``assetgraph.lineage.status.asset_statuses`` (the same ones
+queries: statuses come from ``assetgraph.status.assets.asset_statuses`` (the same ones
 the lineage export shows), last materializations from one grouped query.
 """
 
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from assetgraph.keys import AssetKey
 from assetgraph.lineage.colors import FILL, STROKE
 from assetgraph.lineage.model import describe_mapping, describe_partitions
-from assetgraph.lineage.status import STATUSES, AssetStatus, asset_statuses
-from assetgraph.partition_status import partition_status_ranges
+from assetgraph.status.assets import STATUSES, AssetStatus, asset_statuses
+from assetgraph.status.partitions import partition_status_ranges
 from assetgraph.ui import history
 from assetgraph.ui.models import (
     AssetDetail,
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 def status_styles() -> list[StatusStyle]:
     """Every asset status with its colours, in legend order.
 
-    The single source is ``assetgraph.lineage.status.STATUSES`` with ``lineage.colors``:
+    The single source is ``assetgraph.status.assets.STATUSES`` with ``lineage.colors``:
     adding ``stale`` there adds it to every page, the legend and the CSS.
     """
     return [StatusStyle(status=s, fill=FILL[s], stroke=STROKE[s]) for s in STATUSES]
@@ -165,7 +165,7 @@ def partitions(
     graph: AssetGraph, key: AssetKey, storage: SqlStorage, now: datetime
 ) -> PartitionsOut:
     """The partitions health strip: runs of equal status, ranges collapsed."""
-    from assetgraph.staleness import compute_staleness
+    from assetgraph.status.staleness import compute_staleness
 
     partitions_def = graph.partitions_def(key)
     if partitions_def is None:

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from assetgraph.lineage.status import STATUSES
+from assetgraph.status.assets import STATUSES
 from assetgraph.storage.records import RunStatus
 from assetgraph.ui import history
 

@@ -1,6 +1,6 @@
 """The JSON the UI's API returns and accepts: pydantic models, so OpenAPI documents them.
 
-Statuses are plain strings drawn from ``assetgraph.lineage.status.STATUSES`` (assets) and
+Statuses are plain strings drawn from ``assetgraph.status.assets.STATUSES`` (assets) and
 ``RunStatus`` (runs), so a new status (``stale``) needs no change here.
 """
 

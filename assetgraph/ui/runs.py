@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assetgraph.run_targets import describe_run_partitions, plain_run_targets
+from assetgraph.planning.targets import describe_run_partitions, plain_run_targets
 from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
 from assetgraph.ui.models import EventOut, RunDetail, RunSummary, StepOut
 

@@ -114,7 +114,7 @@ def run_assetgraph(args: argparse.Namespace) -> Report:
         return Report(args.size, core.ms)
 
     from assetgraph.execution.materialize import plan_for_selection
-    from assetgraph.planner import PartitionSelection
+    from assetgraph.planning.planner import PartitionSelection
 
     single_run = args.phase == "plan-single-run"
     defs = _definitions(single_run)

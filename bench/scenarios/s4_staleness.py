@@ -2,7 +2,7 @@
 
 graph case: S2's 1,000-asset layered graph is materialized (setup), one layer-0 asset's
 code version changes, and the core phase computes the status of all 1,000 assets with
-``assetgraph.staleness.compute_staleness``.
+``assetgraph.status.staleness.compute_staleness``.
 
 partitions case: the same graph, every asset daily-partitioned over 2025 (365,000 asset
 partitions). Setup writes the history straight into the metadata tables (every partition
@@ -71,7 +71,7 @@ def _days(count: int) -> list[str]:
 
 def run_assetgraph(args: argparse.Namespace) -> Report:
     from assetgraph import DailyPartitionsDefinition, Definitions, Instance, materialize
-    from assetgraph.staleness import compute_staleness
+    from assetgraph.status.staleness import compute_staleness
 
     layers = layered.layers_for(args.size, args.width)
     folder = home()

@@ -19,20 +19,20 @@ CLI_MARKER = "<!-- cli-reference -->"
 API_MARKER = "<!-- api-reference -->"
 
 API_SECTIONS: list[tuple[str, tuple[str, ...]]] = [
-    ("Assets and lineage", ("assetgraph.keys", "assetgraph.assets", "assetgraph.backfill")),
-    ("Asset checks", ("assetgraph.checks",)),
-    ("Definitions and code locations", ("assetgraph.definitions", "assetgraph.code_location",
+    ("Assets and lineage", ("assetgraph.keys", "assetgraph.definitions.assets", "assetgraph.definitions.backfill")),
+    ("Asset checks", ("assetgraph.definitions.checks",)),
+    ("Definitions and code locations", ("assetgraph.definitions.definitions", "assetgraph.definitions.code_location",
                                         "assetgraph.graph", "assetgraph.selection")),
-    ("Config and resources", ("assetgraph.config",)),
-    ("Execution", ("assetgraph.context", "assetgraph.outputs", "assetgraph.planner",
+    ("Config and resources", ("assetgraph.definitions.config",)),
+    ("Execution", ("assetgraph.context", "assetgraph.definitions.outputs", "assetgraph.planning.planner",
                    "assetgraph.execution.materialize", "assetgraph.execution.result")),
     ("IO managers", ("assetgraph.io",)),
     ("Partitions", ("assetgraph.partitions.definitions", "assetgraph.partitions.time_window",
                     "assetgraph.partitions.multi", "assetgraph.partitions.key_range",
                     "assetgraph.partitions.subset")),
     ("Partition mappings", ("assetgraph.partitions.mappings",)),
-    ("Source assets", ("assetgraph.source_assets", "assetgraph.observe")),
-    ("Staleness", ("assetgraph.staleness",)),
+    ("Source assets", ("assetgraph.definitions.source_assets", "assetgraph.execution.observe")),
+    ("Staleness", ("assetgraph.status.staleness",)),
     ("Storage", ("assetgraph.storage.instance", "assetgraph.storage.records")),
     ("Errors", ("assetgraph.errors",)),
 ]  # fmt: skip
@@ -124,7 +124,7 @@ def api_names() -> dict[str, list[str]]:
 def render_api_reference() -> str:
     """mkdocstrings blocks for every public name, one section per topic.
 
-    Each block names the defining module (``assetgraph.staleness.StaleCause``), which
+    Each block names the defining module (``assetgraph.status.staleness.StaleCause``), which
     always resolves, whether or not ``__init__`` re-imports the name for type checkers.
     """
     import assetgraph

@@ -193,7 +193,7 @@ def test_import_failure_shows_the_users_traceback_only(tmp_path: Path) -> None:
     code, _, err = invoke("list", "-f", str(broken))
     assert code == 2
     assert 'broken.py", line 3' in err and "no warehouse driver" in err
-    assert "assetgraph/code_location.py" not in err
+    assert "assetgraph/definitions/code_location.py" not in err
 
 
 def test_console_script_help_and_exit_codes(defs_file: Path) -> None:

@@ -21,8 +21,8 @@ from assetgraph import (
     asset_check,
     materialize,
 )
-from assetgraph.checks import latest_check_statuses
 from assetgraph.cli.main import app
+from assetgraph.definitions.checks import latest_check_statuses
 from assetgraph.storage.records import EventRecord, EventType
 
 pandera = pytest.importorskip("pandera")

@@ -26,7 +26,7 @@ from assetgraph import (
     asset,
     materialize,
 )
-from assetgraph.partition_status import partition_status_ranges
+from assetgraph.status.partitions import partition_status_ranges
 from io_managers.parquet import ParquetIOManager
 
 daily = DailyPartitionsDefinition(start_date="2025-01-01", end_date="2025-02-01")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assetgraph import Definitions, Instance
-from assetgraph.code_location import load_definitions
+from assetgraph.definitions.code_location import load_definitions
 
 UNPARTITIONED = """
 from assetgraph import asset, AssetIn, Definitions

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from assetgraph import Definitions
 from assetgraph.keys import AssetKey
 from assetgraph.lineage.model import build_lineage, describe_mapping
-from assetgraph.lineage.status import AssetStatus
 from assetgraph.partitions import StaticPartitionMapping, TimeWindowPartitionMapping
+from assetgraph.status.assets import AssetStatus
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 

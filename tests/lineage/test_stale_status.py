@@ -12,11 +12,11 @@ import jsonschema
 import pytest
 
 from assetgraph import Instance, materialize
-from assetgraph.code_location import load_definitions
+from assetgraph.definitions.code_location import load_definitions
 from assetgraph.lineage.colors import FILL, STROKE
 from assetgraph.lineage.export import render_lineage
 from assetgraph.lineage.json_format import lineage_schema
-from assetgraph.lineage.status import STATUSES
+from assetgraph.status.assets import STATUSES
 
 NOW = datetime(2025, 1, 20, tzinfo=UTC)
 

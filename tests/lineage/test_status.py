@@ -9,7 +9,7 @@ import pytest
 
 from assetgraph import Definitions, Instance, materialize
 from assetgraph.keys import AssetKey
-from assetgraph.lineage.status import asset_statuses, summarize
+from assetgraph.status.assets import asset_statuses, summarize
 from assetgraph.storage.records import EventRecord, EventType
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)

@@ -590,7 +590,7 @@ def test_bad_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         assert word in output, f"{word!r} not in:\n{output}"
     if case.traceback_allowed:
         # The user's frames only: none of assetgraph's own files.
-        assert "assetgraph/code_location.py" not in output, output
+        assert "assetgraph/definitions/code_location.py" not in output, output
         assert "/assetgraph/cli/" not in output, output
     else:
         assert "Traceback" not in output, output

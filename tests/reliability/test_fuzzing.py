@@ -29,7 +29,7 @@ from assetgraph import (
     asset,
 )
 from assetgraph.partitions.definitions import partition_key_problem, validate_partition_key
-from assetgraph.planner import parse_partition_range
+from assetgraph.planning.planner import parse_partition_range
 from assetgraph.selection import select_assets
 
 FUZZ = settings(

@@ -263,7 +263,7 @@ def test_a_wrong_cookie_or_scheme_is_refused(tmp_path: Path) -> None:
     pytest.importorskip("httpx")
     from fastapi.testclient import TestClient
 
-    from assetgraph.code_location import load_definitions
+    from assetgraph.definitions.code_location import load_definitions
     from assetgraph.ui.api import UiState
     from assetgraph.ui.app import create_app
     from assetgraph.ui.launcher import CodeLocation

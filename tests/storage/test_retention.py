@@ -14,12 +14,12 @@ from typer.testing import CliRunner
 
 import assetgraph.cli.main  # noqa: F401  (registers the commands)
 from assetgraph import Definitions, Instance, StaticPartitionsDefinition, asset, materialize
-from assetgraph.check_status import check_statuses
-from assetgraph.checks import asset_check
 from assetgraph.cli.app import app
+from assetgraph.definitions.checks import asset_check
 from assetgraph.errors import UsageError
 from assetgraph.lineage.export import render_lineage
-from assetgraph.staleness import compute_staleness
+from assetgraph.status.checks import check_statuses
+from assetgraph.status.staleness import compute_staleness
 from assetgraph.storage import schema
 from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
 from assetgraph.storage.retention import (

@@ -20,7 +20,7 @@ pytest.importorskip("httpx", reason="the API tests need httpx (the 'dev' extra)"
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from assetgraph.code_location import load_definitions
+from assetgraph.definitions.code_location import load_definitions
 from assetgraph.storage.instance import HOME_ENV, STORAGE_URL_ENV, Instance
 from assetgraph.ui.api import UiState
 from assetgraph.ui.app import create_app

@@ -15,15 +15,8 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from assetgraph import StorageError, partition_status as status_module
+from assetgraph import StorageError
 from assetgraph.keys import AssetKey
-from assetgraph.partition_status import (
-    StatusRange,
-    lookback,
-    partition_status_ranges,
-    partition_status_subsets,
-    partition_statuses,
-)
 from assetgraph.partitions.definitions import (
     DynamicPartitionsDefinition,
     PartitionsDefinition,
@@ -32,6 +25,14 @@ from assetgraph.partitions.definitions import (
 from assetgraph.partitions.multi import MultiPartitionsDefinition
 from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.partitions.time_window import DailyPartitionsDefinition
+from assetgraph.status import partitions as status_module
+from assetgraph.status.partitions import (
+    StatusRange,
+    lookback,
+    partition_status_ranges,
+    partition_status_subsets,
+    partition_statuses,
+)
 from assetgraph.storage import schema, status_store
 from assetgraph.storage.records import EventRecord, EventType
 from assetgraph.storage.sql_storage import SqlStorage

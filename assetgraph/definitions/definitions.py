@@ -6,8 +6,8 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from assetgraph.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefinition
-from assetgraph.checks import SCHEMA_CHECK_NAME, AssetChecksDefinition
+from assetgraph.definitions.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefinition
+from assetgraph.definitions.checks import SCHEMA_CHECK_NAME, AssetChecksDefinition
 from assetgraph.errors import DefinitionError, ResourceError, did_you_mean
 from assetgraph.graph import AssetGraph
 from assetgraph.keys import AssetKey
@@ -15,7 +15,7 @@ from assetgraph.keys import AssetKey
 if TYPE_CHECKING:
     from assetgraph.automation.schedules import ScheduleDefinition
     from assetgraph.automation.sensors import SensorDefinition
-    from assetgraph.retry import RetryPolicy
+    from assetgraph.definitions.retry import RetryPolicy
 
 
 class Definitions:
@@ -120,7 +120,7 @@ def _check_pools(pools: Mapping[str, int] | None) -> dict[str, int]:
 
 
 def _check_retry_policy(policy: object) -> RetryPolicy | None:
-    from assetgraph.retry import RetryPolicy
+    from assetgraph.definitions.retry import RetryPolicy
 
     if policy is not None and not isinstance(policy, RetryPolicy):
         raise DefinitionError(

@@ -1,6 +1,6 @@
 """The latest result of every asset check, read from the event log in bulk (for ``status``).
 
-``latest_check_statuses`` (in ``assetgraph.checks``) folds check evaluation events into
+``latest_check_statuses`` (in ``assetgraph.definitions.checks``) folds check evaluation events into
 one status per (asset, check); this module answers which events those are, with one
 chunked query over the events index on (asset key, event type).
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
-from assetgraph.checks import AssetCheckStatus, latest_check_statuses
+from assetgraph.definitions.checks import AssetCheckStatus, latest_check_statuses
 from assetgraph.storage import schema
 from assetgraph.storage.chunking import rows_in
 from assetgraph.storage.records import EventRecord, EventType

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from assetgraph.graph import AssetGraph
     from assetgraph.partitions.definitions import DynamicPartitionsStore
     from assetgraph.partitions.subset import PartitionsSubset
-    from assetgraph.planner import ExecutionPlan
+    from assetgraph.planning.planner import ExecutionPlan
     from assetgraph.storage.records import RunRecord
 
 TARGETS_TAG = "assetgraph/targets"

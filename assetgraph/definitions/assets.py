@@ -16,15 +16,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from assetgraph.backfill import BackfillPolicy
-from assetgraph.code_version import source_code_version
+from assetgraph.definitions.backfill import BackfillPolicy
 from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
+from assetgraph.versions.code import source_code_version
 
 if TYPE_CHECKING:
     from assetgraph.automation.policies import AutomationPolicy, FreshnessPolicy
+    from assetgraph.definitions.retry import RetryPolicy
     from assetgraph.partitions.definitions import PartitionsDefinition
-    from assetgraph.retry import RetryPolicy
 
 DEFAULT_GROUP = "default"
 DEFAULT_IO_MANAGER_KEY = "io_manager"
@@ -182,8 +182,8 @@ class AssetsDefinition:
         return self.fn(*args, **kwargs)
 
     def __reduce__(self) -> Any:
-        """By reference when it is a module attribute (see ``assetgraph.pickling``)."""
-        from assetgraph.pickling import reduce_by_reference, reduce_by_value
+        """By reference when it is a module attribute (see ``assetgraph.definitions.pickling``)."""
+        from assetgraph.definitions.pickling import reduce_by_reference, reduce_by_value
 
         return reduce_by_reference(self, self.fn) or reduce_by_value(self)
 
@@ -446,7 +446,7 @@ def _with_step_options(
     built: AssetsDefinition, retry_policy: object, pool: object
 ) -> AssetsDefinition:
     """Attach how the step runs: its retry policy and its concurrency pool."""
-    from assetgraph.retry import RetryPolicy
+    from assetgraph.definitions.retry import RetryPolicy
 
     if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
         raise DefinitionError(
@@ -582,7 +582,7 @@ def _check_callable(func: object, decorator: str) -> None:
 def _check_schema(schema: Any, asset_name: str) -> Any:
     if schema is None:
         return None
-    from assetgraph.checks import is_pandera_schema
+    from assetgraph.definitions.checks import is_pandera_schema
 
     if not is_pandera_schema(schema):
         raise DefinitionError(
@@ -602,7 +602,7 @@ def _annotated_schema(func: Callable[..., Any]) -> Any:
             return None
         namespace = getattr(inspect.unwrap(func), "__globals__", {})
         annotation = _resolve_annotation(annotation, namespace)
-    from assetgraph.checks import schema_from_annotation
+    from assetgraph.definitions.checks import schema_from_annotation
 
     return schema_from_annotation(annotation)
 

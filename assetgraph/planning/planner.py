@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, overload
 
-from assetgraph.assets import AssetsDefinition
+from assetgraph.definitions.assets import AssetsDefinition
 from assetgraph.errors import UsageError
 from assetgraph.graph import AssetGraph
 from assetgraph.keys import AssetKey

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assetgraph import CodeLocationLoadError, DefinitionError, Definitions, UsageError
-from assetgraph.code_location import load_definitions
+from assetgraph.definitions.code_location import load_definitions
 
 TWO_ASSETS = """
 from assetgraph import asset

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
-from assetgraph.assets import CONTEXT_PARAM, AssetsDefinition, source_location
+from assetgraph.definitions.assets import CONTEXT_PARAM, AssetsDefinition, source_location
 from assetgraph.errors import USER_CODE_FAILURES, DefinitionError
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 
@@ -95,8 +95,8 @@ class AssetChecksDefinition:
         return self.fn(*args, **kwargs)
 
     def __reduce__(self) -> Any:
-        """By reference when it is a module attribute (see ``assetgraph.pickling``)."""
-        from assetgraph.pickling import reduce_by_reference, reduce_by_value
+        """By reference when it is a module attribute (see ``assetgraph.definitions.pickling``)."""
+        from assetgraph.definitions.pickling import reduce_by_reference, reduce_by_value
 
         return reduce_by_reference(self, self.fn) or reduce_by_value(self)
 

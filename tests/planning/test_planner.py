@@ -25,7 +25,7 @@ from assetgraph import (
 from assetgraph.keys import AssetKey
 from assetgraph.partitions import InMemoryDynamicPartitionsStore, PartitionKeyRange
 from assetgraph.partitions.subset import PartitionsSubset
-from assetgraph.planner import PlannedAsset, build_plan, parse_partition_range
+from assetgraph.planning.planner import PlannedAsset, build_plan, parse_partition_range
 
 NOW = datetime(2025, 3, 1, tzinfo=UTC)
 daily = DailyPartitionsDefinition(start_date="2025-01-01")

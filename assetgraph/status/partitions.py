@@ -209,7 +209,7 @@ def partition_status_ranges(
 
     ``storage`` is the metadata database, which also holds dynamic partition keys.
     Stored partitions that no longer exist in the definition are left out. ``stale``
-    (from ``assetgraph.staleness``) turns those materialized partitions into ``stale``.
+    (from ``assetgraph.status.staleness``) turns those materialized partitions into ``stale``.
     """
     current_time = current_time or now_utc()
     store = snapshot_store(storage)

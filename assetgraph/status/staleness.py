@@ -37,8 +37,8 @@ from assetgraph.partitions.snapshot import snapshot_store
 from assetgraph.partitions.subset import PartitionsSubset
 
 if TYPE_CHECKING:
-    from assetgraph.definitions import Definitions
-    from assetgraph.planner import PartitionSelection
+    from assetgraph.definitions.definitions import Definitions
+    from assetgraph.planning.planner import PartitionSelection
     from assetgraph.storage.instance import Instance
     from assetgraph.storage.records import VersionRow, VersionSummary
 
@@ -203,7 +203,7 @@ def stale_status(
     report = compute_staleness(defs.graph, keys, instance.storage, now)
     if partitions is None or not partitions.names_partitions:
         return report
-    from assetgraph.planner import target_subsets
+    from assetgraph.planning.planner import target_subsets
 
     targets = target_subsets(defs.graph, keys, partitions, now, instance.storage)
     return StalenessReport(

@@ -3,9 +3,9 @@
 One function, ``asset_statuses``, answers for every asset of a lineage export from a few
 bulk reads, never one per asset: ``partition_counts`` and ``latest_materializations`` for
 unpartitioned keys, the status kept as ranges for partitioned ones
-(``assetgraph.partition_status.partition_statuses``, so partitions the definition no
+(``assetgraph.status.partitions.partition_statuses``, so partitions the definition no
 longer has are not counted), and one bulk staleness computation
-(``assetgraph.staleness.compute_staleness``).
+(``assetgraph.status.staleness.compute_staleness``).
 
 A source asset counts as materialized where it was observed; one without an observation
 function is always present (``materialized``).
@@ -90,9 +90,9 @@ def asset_statuses(
     ``now`` fixes the current count of time-window partitions; dynamic partitions are
     counted from one snapshot of ``storage``.
     """
-    from assetgraph.partition_status import partition_statuses
     from assetgraph.partitions.snapshot import snapshot_store
-    from assetgraph.staleness import compute_staleness
+    from assetgraph.status.partitions import partition_statuses
+    from assetgraph.status.staleness import compute_staleness
 
     keys = list(keys)
     partitioned: dict[AssetKey, PartitionsDefinition] = {}

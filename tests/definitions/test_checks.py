@@ -21,7 +21,7 @@ from assetgraph import (
     load_definitions,
     multi_asset,
 )
-from assetgraph.checks import (
+from assetgraph.definitions.checks import (
     SCHEMA_CHECK_NAME,
     evaluate_check,
     evaluate_schema,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assetgraph import asset
-from assetgraph.code_location import load_definitions
+from assetgraph.definitions.code_location import load_definitions
 
 
 def _version_of(tmp_path: Path, name: str, body: str) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, overload
 
-from assetgraph.assets import (
+from assetgraph.definitions.assets import (
     CONTEXT_PARAM,
     DEFAULT_IO_MANAGER_KEY,
     AssetsDefinition,
@@ -27,9 +27,9 @@ from assetgraph.assets import (
     _check_tags,
     source_location,
 )
+from assetgraph.definitions.outputs import DataVersion
 from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
-from assetgraph.outputs import DataVersion
 
 if TYPE_CHECKING:
     from assetgraph.partitions.definitions import PartitionsDefinition

@@ -23,15 +23,15 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from assetgraph.context import AssetExecutionContext, StepLog
+from assetgraph.definitions.source_assets import ObservedVersion, SourceAsset, normalize_observation
 from assetgraph.errors import AssetgraphError, RunFailure, UsageError
 from assetgraph.keys import AssetKey
-from assetgraph.source_assets import ObservedVersion, SourceAsset, normalize_observation
 from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
 
 if TYPE_CHECKING:
     from types import SimpleNamespace
 
-    from assetgraph.definitions import Definitions
+    from assetgraph.definitions.definitions import Definitions
     from assetgraph.storage.instance import Instance
 
 KIND_TAG = "assetgraph/kind"

@@ -17,8 +17,8 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
-from assetgraph.checks import AssetChecksDefinition
-from assetgraph.definitions import Definitions
+from assetgraph.definitions.checks import AssetChecksDefinition
+from assetgraph.definitions.definitions import Definitions
 from assetgraph.errors import AssetgraphError, CodeLocationLoadError, UsageError
 from assetgraph.graph import assets_defs_in
 

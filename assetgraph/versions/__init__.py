@@ -1,0 +1,1 @@
+"""Versions: code versions from source, and the digests behind data versions."""
