@@ -2,7 +2,8 @@
 lease, and the narrow reads of the event log, runs and the materialization index that a
 tick needs.
 
-``AutomationStore`` wraps a ``SqlStorage`` and uses its engine with SQLAlchemy Core; each
+``AutomationStore`` wraps a storage (``AutomationBackend``: ``SqlStorage``) and runs
+SQLAlchemy Core on its connections; each
 method answers one question in one query (``IN`` lists chunked), so a tick costs a few
 queries whatever the size of the graph.
 """
@@ -10,9 +11,9 @@ queries whatever the size of the graph.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -20,11 +21,13 @@ from sqlalchemy.exc import IntegrityError
 from assetgraph.errors import StorageError
 from assetgraph.storage import schema
 from assetgraph.storage.chunking import rows_in
-from assetgraph.storage.engine import run_read, run_write
+from assetgraph.storage.events import StepFailed
+from assetgraph.storage.interface import AutomationBackend
 from assetgraph.storage.records import EventType, RunRecord, RunStatus
-from assetgraph.storage.sql_storage import SqlStorage
 
 TICK_PAYLOAD_VERSION = 1
+
+T = TypeVar("T")
 
 _CHANGE_EVENTS = (
     EventType.ASSET_MATERIALIZATION.value,
@@ -74,20 +77,14 @@ class TickRow:
 class AutomationStore:
     """Automation's reads and writes on one metadata database."""
 
-    def __init__(self, storage: SqlStorage) -> None:
+    def __init__(self, storage: AutomationBackend) -> None:
         self.storage = storage
-        self.engine = storage.engine
 
-    def _where(self) -> str:
-        return self.storage.display_url
+    def _read(self, work: Callable[[Connection], T]) -> T:
+        return self.storage.read(work)
 
-    def _read(self, work: Any) -> Any:
-        self.storage._ensure_schema()
-        return run_read(self.engine, work, self._where)
-
-    def _write(self, work: Any) -> Any:
-        self.storage._ensure_schema()
-        return run_write(self.engine, work, self._where)
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        return self.storage.write(work)
 
     # -- cursors --------------------------------------------------------------------------
 
@@ -251,7 +248,7 @@ class AutomationStore:
             lambda conn: conn.execute(query).all()
         ):
             if event_type == EventType.STEP_FAILURE.value:
-                for key in json.loads(payload).get("asset_keys", []):
+                for key in StepFailed.from_payload(json.loads(payload)).asset_keys or ():
                     found[(key, partition, event_type)] = None
             elif asset_key:
                 found[(asset_key, partition, event_type)] = None

@@ -16,12 +16,17 @@ import socket
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from assetgraph.storage import schema
+from assetgraph.storage.interface import (
+    CoordinationStore,
+    RunStore,
+    StepRecording,
+    Transactions,
+)
 from assetgraph.storage.records import EventRecord, EventType, RunStatus
 
 STALE_HEARTBEAT_SECONDS = 120.0
@@ -54,7 +59,7 @@ class ClaimRefused:
 class StepRecorder:
     """Writes step boundaries: events, plus claims taken and given back, in one transaction."""
 
-    storage: Any
+    storage: StepRecording
     released: list[tuple[str, str]] = field(default_factory=list)
 
     def record(
@@ -192,7 +197,7 @@ def _free(conn: Connection, pairs: Sequence[tuple[str, str]]) -> None:
         conn.exec_driver_sql(_sql(conn, statement), list(pairs))
 
 
-def free_run(storage: Any, run_id: str) -> None:
+def free_run(storage: Transactions, run_id: str) -> None:
     """Give back every lease and slot a run holds (it ended, or died)."""
 
     def work(conn: Connection) -> None:
@@ -202,7 +207,7 @@ def free_run(storage: Any, run_id: str) -> None:
     storage.write(work)
 
 
-def claims_of(storage: Any, run_id: str) -> tuple[int, int]:
+def claims_of(storage: Transactions, run_id: str) -> tuple[int, int]:
     """(leases, slots) a run holds now."""
 
     def work(conn: Connection) -> tuple[int, int]:
@@ -219,12 +224,12 @@ def claims_of(storage: Any, run_id: str) -> tuple[int, int]:
 # -- run lifecycle ------------------------------------------------------------------------
 
 
-def mark_run_process(storage: Any, run_id: str) -> None:
+def mark_run_process(storage: RunStore, run_id: str) -> None:
     """Record this process (pid, host) as the one running ``run_id``, with a heartbeat."""
     storage.update_run(run_id, pid=os.getpid(), hostname=HOSTNAME, heartbeat_at=time.time())
 
 
-def heartbeat(storage: Any, run_id: str) -> bool:
+def heartbeat(storage: Transactions, run_id: str) -> bool:
     """Refresh the heartbeat of ``run_id``; returns True when a cancel was requested."""
     runs = schema.runs
 
@@ -237,7 +242,7 @@ def heartbeat(storage: Any, run_id: str) -> bool:
     return requested
 
 
-def request_cancel(storage: Any, run_id: str) -> None:
+def request_cancel(storage: Transactions, run_id: str) -> None:
     runs = schema.runs
     storage.write(
         lambda conn: conn.execute(
@@ -246,7 +251,7 @@ def request_cancel(storage: Any, run_id: str) -> None:
     )
 
 
-def reconcile_runs(storage: Any, now: float | None = None) -> list[str]:
+def reconcile_runs(storage: CoordinationStore, now: float | None = None) -> list[str]:
     """Mark runs whose process died as failed (with the reason) and free their claims.
 
     A run is dead when its process ran on this host and no longer exists, or when its
@@ -292,7 +297,7 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def run_is_live(storage: Any, run_id: str) -> bool:
+def run_is_live(storage: CoordinationStore, run_id: str) -> bool:
     """True while ``run_id`` is queued or started (and not found dead)."""
     run = storage.get_run(run_id)
     if run is None or run.status.is_finished:

@@ -7,6 +7,7 @@ import tempfile
 import weakref
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from assetgraph import settings
 from assetgraph.settings import (  # re-exported: where callers have found them
@@ -15,6 +16,9 @@ from assetgraph.settings import (  # re-exported: where callers have found them
     STORAGE_URL_ENV as STORAGE_URL_ENV,
 )
 from assetgraph.storage.sql_storage import SqlStorage
+
+if TYPE_CHECKING:
+    from assetgraph.storage.event_entries import EventLogEntry
 
 
 class Instance:
@@ -55,12 +59,29 @@ class Instance:
         """Remove keys from ``name`` (stored values are kept); returns how many existed."""
         return self.storage.delete_dynamic_partitions(name, keys)
 
+    def delete_dynamic_partition(self, name: str, key: str) -> None:
+        """Remove one key from ``name`` (Dagster's name; stored values are kept)."""
+        self.storage.delete_dynamic_partitions(name, [key])
+
     def get_dynamic_partitions(self, name: str) -> list[str]:
         """The keys of ``name``, in the order they were added."""
         return self.storage.get_dynamic_partitions(name)
 
     def has_dynamic_partition(self, name: str, key: str) -> bool:
         return self.storage.has_dynamic_partition(name, key)
+
+    def get_latest_materialization_event(self, asset_key: Any) -> EventLogEntry | None:
+        """The latest materialization of ``asset_key`` (of any partition), or None (Dagster's)."""
+        from assetgraph.keys import AssetKey
+        from assetgraph.storage.event_entries import AssetMaterialization, EventLogEntry
+
+        key = AssetKey.from_user(asset_key)
+        records = self.storage.latest_materializations([key.to_string()]).values()
+        latest = max(records, key=lambda record: record.event_id, default=None)
+        if latest is None:
+            return None
+        materialization = AssetMaterialization(key, latest.partition_key, dict(latest.metadata))
+        return EventLogEntry(latest.run_id, latest.timestamp, latest.event_id, materialization)
 
     def dynamic_partitions_count(self, name: str) -> int:
         return self.storage.dynamic_partitions_count(name)

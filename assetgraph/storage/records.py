@@ -27,6 +27,15 @@ class RunStatus(StrEnum):
         return self in (RunStatus.SUCCESS, RunStatus.FAILURE, RunStatus.CANCELED)
 
 
+class StepStatus(StrEnum):
+    """How a step of a run ended (``StepOutcome.status``); the values are the strings
+    stored, printed and returned as JSON."""
+
+    SUCCESS = "success"
+    FAILURE = "failure"
+    SKIPPED = "skipped"
+
+
 class EventType(StrEnum):
     """The kinds of entries in the append-only event log."""
 

@@ -31,6 +31,7 @@ import re
 import time
 import tomllib
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,7 @@ from assetgraph import settings
 from assetgraph.errors import AssetgraphError, UsageError
 from assetgraph.settings import MAX_RETENTION_DAYS, RETENTION_ENV as RETENTION_ENV
 from assetgraph.storage import schema
+from assetgraph.storage.events import CheckEvaluated
 from assetgraph.storage.records import EventType, RunStatus
 
 if TYPE_CHECKING:
@@ -130,7 +132,7 @@ def prune(
     )
     after = 0
     while True:
-        rows = storage.read(lambda conn, a=after: conn.execute(scan.where(events.c.id > a)).all())
+        rows = storage.read(partial(_rows_of, scan.where(events.c.id > after)))
         if not rows:
             break
         after = int(rows[-1][0])
@@ -146,7 +148,7 @@ def prune(
                 doomed.append(int(event_id))
                 result.events_by_type[event_type] = result.events_by_type.get(event_type, 0) + 1
         if doomed and not dry_run:
-            storage.write(lambda conn, ids=doomed: _delete_events(conn, ids))
+            storage.write(partial(_delete_events, ids=doomed))
         if len(rows) < chunk:
             break
     if dry_run:
@@ -178,9 +180,9 @@ def _kept_event_ids(conn: Connection) -> set[int]:
     ).where(events.c.event_type == EventType.ASSET_CHECK_EVALUATION.value)
     latest: dict[tuple[str, str, str | None], tuple[float, int]] = {}
     for event_id, timestamp, asset_key, partition_key, payload in conn.execute(checks):
-        body = json.loads(payload)
-        for partition in body.get("partition_keys") or [partition_key]:
-            key = (str(asset_key), str(body.get("check_name")), partition)
+        body = CheckEvaluated.from_payload(json.loads(payload))
+        for partition in body.partition_keys or (partition_key,):
+            key = (str(asset_key), body.check_name, partition)
             stamp = (float(timestamp), int(event_id))
             if key not in latest or latest[key] < stamp:
                 latest[key] = stamp
@@ -192,6 +194,10 @@ def _active_run_ids(conn: Connection) -> set[str]:
     runs = schema.runs
     query = select(runs.c.run_id).where(runs.c.status.in_(_ACTIVE))
     return {str(run_id) for run_id in conn.execute(query).scalars()}
+
+
+def _rows_of(query: Any, conn: Connection) -> list[Any]:
+    return list(conn.execute(query).all())
 
 
 def _delete_events(conn: Connection, ids: list[int]) -> None:

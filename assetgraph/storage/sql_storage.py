@@ -8,14 +8,15 @@ question or makes one write, in one transaction; reads for many assets are one q
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, and_, case, exists, func, insert, select, update
 
 from assetgraph.errors import StorageError, UsageError
 from assetgraph.storage import dynamic_partitions, migrations, schema
 from assetgraph.storage.chunking import rows_in
+from assetgraph.storage.early_cutoff import data_version_event_id, data_version_event_id_sql
 from assetgraph.storage.engine import (
     corrupt_error,
     integrity_problem,
@@ -23,6 +24,7 @@ from assetgraph.storage.engine import (
     run_read,
     run_write,
 )
+from assetgraph.storage.events import Materialized, Observed, StepFailed
 from assetgraph.storage.records import (
     PAYLOAD_VERSION,
     EventRecord,
@@ -33,6 +35,8 @@ from assetgraph.storage.records import (
     VersionRow,
     VersionSummary,
 )
+
+T = TypeVar("T")
 
 _RUN_FIELDS = {"status", "started_at", "ended_at", "heartbeat_at", "error", "pid", "hostname"}
 MAX_INDEXED_TAG_LENGTH = 500
@@ -83,13 +87,13 @@ class SqlStorage:
     def _where(self) -> str:
         return self.display_url
 
-    def write(self, work: Any, retry_locks: bool = True) -> Any:
+    def write(self, work: Callable[[Connection], T], retry_locks: bool = True) -> T:
         """Run ``work(connection)`` in one write transaction (retried while SQLite is locked,
         unless ``retry_locks`` is false)."""
         self._ensure_schema()
         return run_write(self.engine, work, self._where, retry_locks)
 
-    def read(self, work: Any) -> Any:
+    def read(self, work: Callable[[Connection], T]) -> T:
         """Run ``work(connection)`` on a connection; database errors become StorageError."""
         self._ensure_schema()
         return run_read(self.engine, work, self._where)
@@ -530,26 +534,33 @@ def _index_events(conn: Connection, events: Sequence[EventRecord], ids: Sequence
         # An observation of a source asset stands for its materialization: it carries the
         # data version its downstream assets read.
         if event.event_type in _VERSIONED_EVENTS and event.asset_key:
+            body = _VERSIONED_EVENTS[event.event_type].from_payload(event.payload)
             row = latest.setdefault(_index_key(event.asset_key, event.partition_key), {})
+            changed = data_version_event_id(
+                row.get("data_version"),
+                row.get("data_version_event_id"),
+                body.data_version,
+                event_id,
+            )
             row.update(
                 materialization_event_id=event_id,
                 materialization_run_id=event.run_id,
                 materialized_at=event.timestamp,
-                code_version=event.payload.get("code_version"),
-                data_version=event.payload.get("data_version"),
-                data_version_event_id=event_id,
-                duration=event.payload.get("duration"),
-                metadata=_dumps(event.payload.get("metadata", {})),
+                code_version=getattr(body, "code_version", None),
+                data_version=body.data_version,
+                data_version_event_id=changed,
+                duration=body.duration,
+                metadata=_dumps(body.metadata),
             )
         elif event.event_type is EventType.STEP_FAILURE:
-            for asset_key in event.payload.get("asset_keys", []):
-                for partition in event.payload.get("partition_keys") or [event.partition_key]:
-                    row = latest.setdefault(_index_key(asset_key, partition), {})
-                    row.update(
-                        failure_event_id=event_id,
-                        failure_run_id=event.run_id,
-                        failed_at=event.timestamp,
-                    )
+            failure = StepFailed.from_payload(event.payload)
+            for asset_key, partition in failure.failed_pairs(event.partition_key):
+                row = latest.setdefault(_index_key(asset_key, partition), {})
+                row.update(
+                    failure_event_id=event_id,
+                    failure_run_id=event.run_id,
+                    failed_at=event.timestamp,
+                )
     if not latest:
         return
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -577,7 +588,10 @@ _INSERT_EVENT = (
 _INSERT_EVENTS = insert(schema.events).returning(schema.events.c.id, sort_by_parameter_order=True)
 _DRIVER_BATCH = 20
 
-_VERSIONED_EVENTS = (EventType.ASSET_MATERIALIZATION, EventType.ASSET_OBSERVATION)
+_VERSIONED_EVENTS: dict[EventType, type[Materialized] | type[Observed]] = {
+    EventType.ASSET_MATERIALIZATION: Materialized,
+    EventType.ASSET_OBSERVATION: Observed,
+}
 
 _UPSERTS: dict[tuple[str, tuple[str, ...]], Any] = {}
 
@@ -591,16 +605,7 @@ def _index_upsert(dialect: str, columns: tuple[str, ...]) -> Any:
         updates: dict[str, Any] = {column: stmt.excluded[column] for column in columns}
         if "data_version_event_id" in updates:
             # Early cut-off: a rebuild with an unchanged data version keeps the old event id.
-            updates["data_version_event_id"] = case(
-                (
-                    and_(
-                        table.c.data_version == stmt.excluded.data_version,
-                        table.c.data_version_event_id.is_not(None),
-                    ),
-                    table.c.data_version_event_id,
-                ),
-                else_=stmt.excluded.data_version_event_id,
-            )
+            updates["data_version_event_id"] = data_version_event_id_sql(table, stmt.excluded)
         cached = stmt.on_conflict_do_update(
             index_elements=[table.c.asset_key, table.c.partition_key], set_=updates
         )
