@@ -1,10 +1,14 @@
-"""``materialize``: select, plan and run assets, recording everything in the metadata database."""
+"""``materialize``: select, plan and run assets, recording everything in the metadata database.
+
+A run goes through three phases (``assetgraph.execution.run_phases``): *prepare* (check
+the run config, reconcile dead runs, open the IO managers, record the run), *run the
+steps* (heartbeat, SIGTERM handling, resources, launcher, coordinator) and *finish*
+(final status and events, then the after-run hooks: partition status, retention).
+"""
 
 from __future__ import annotations
 
 import logging
-import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,19 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from assetgraph.definitions.assets import AssetsDefinition
 from assetgraph.definitions.checks import AssetChecksDefinition
-from assetgraph.definitions.code_location import pools_from_pyproject
 from assetgraph.definitions.definitions import Definitions
-from assetgraph.errors import AssetgraphError, RunFailure, RunInterrupted, UsageError
-from assetgraph.execution.coordinator import Coordinator, CoordinatorSettings
-from assetgraph.execution.data_versions import RunDataVersions
-from assetgraph.execution.interrupts import signal_name, sigterm_interrupts
-from assetgraph.execution.launchers import EXECUTORS, make_launcher
-from assetgraph.execution.lifecycle import RunHeartbeat
-from assetgraph.execution.resources import io_managers_for, resources_for_run
-from assetgraph.execution.result import MaterializeResult
-from assetgraph.execution.run_config import resolve_run_config
-from assetgraph.execution.step import StepEnvironment, StepOutcome
-from assetgraph.execution.worker import make_payload
+from assetgraph.errors import RunFailure, UsageError
+from assetgraph.execution.launchers import EXECUTORS
+from assetgraph.execution.result import ExecuteInProcessResult
+from assetgraph.execution.run_phases import abort_run, finish_run, prepare_run, run_steps
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.key_range import PartitionKeyRange
 from assetgraph.planning.planner import (
@@ -36,10 +32,8 @@ from assetgraph.planning.planner import (
 )
 from assetgraph.selection import select_assets
 from assetgraph.status.staleness import compute_staleness
-from assetgraph.storage.coordination import free_run, reconcile_runs
 from assetgraph.storage.instance import Instance
-from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
-from assetgraph.storage.retention import auto_prune
+from assetgraph.storage.records import EventRecord
 
 if TYPE_CHECKING:
     from assetgraph.storage.sql_storage import SqlStorage
@@ -78,7 +72,7 @@ def materialize(
     workers: int | None = None,
     dask_address: str | None = None,
     no_wait: bool = False,
-) -> MaterializeResult:
+) -> ExecuteInProcessResult:
     """Materialize the selected assets (all by default) in one run, in this process.
 
     ``selection`` is a selection string (``"+revenue"``), or a list of keys, key strings or
@@ -201,20 +195,6 @@ def _materialized(
     return found
 
 
-def _refresh_partition_status(defs: Definitions, plan: ExecutionPlan, storage: SqlStorage) -> None:
-    """Bring the range status of the run's partitioned assets up to date, so the next
-    ``list`` or ``partitions status`` applies only what changed after this run. Never
-    fails the run: status is brought up to date on the next read anyway."""
-    from assetgraph.status.partitions import partition_statuses
-
-    touched = {key for step in plan.steps if step.partition_keys for key in step.asset_keys}
-    assets = {key: pdef for key in touched if (pdef := defs.graph.partitions_def(key))}
-    try:
-        partition_statuses(assets, storage, plan.current_time)
-    except AssetgraphError as exc:
-        logger.warning("Partition status not brought up to date after the run: %s", exc)
-
-
 def execute_plan(
     defs: Definitions,
     plan: ExecutionPlan,
@@ -225,138 +205,27 @@ def execute_plan(
     selection_text: str = "*",
     on_event: Callable[[EventRecord], None] | None = None,
     execution: ExecutionOptions | None = None,
-) -> MaterializeResult:
-    """Run ``plan`` as a new run: validate config, record the run, execute, record the end."""
+) -> ExecuteInProcessResult:
+    """Run ``plan`` as a new run, in the phases of ``assetgraph.execution.run_phases``:
+    prepare (check config, record the run), run the steps, finish (record the end, then
+    the after-run hooks: partition status, retention)."""
     execution = execution or ExecutionOptions()
-    configs = resolve_run_config(defs.graph, [s.assets_def for s in plan.steps], run_config)
-    storage = instance.storage
-    reconcile_runs(storage)  # frees leases and slots of runs that died
-    io_managers = io_managers_for(defs, instance.storage_dir)
-    run_id = uuid.uuid4().hex
-    started = time.time()
-    storage.create_run(
-        RunRecord(
-            run_id=run_id,
-            status=RunStatus.STARTED,
-            created_at=started,
-            started_at=started,
-            selection=selection_text,
-            asset_keys=tuple(key.to_string() for key in plan.selected_keys),
-            tags=_run_tags(plan, tags, execution),
-            run_config=dict(run_config or {}),
-        )
-    )
-
-    def notify(events: list[EventRecord]) -> None:
-        if on_event is not None:
-            for event in events:
-                on_event(event)
-
-    def record(events: list[EventRecord]) -> None:
-        storage.store_events(events)
-        notify(events)
-
-    record([EventRecord(run_id, EventType.RUN_START, started, message=f"{len(plan)} steps")])
-    outcomes: dict[str, StepOutcome] = {}
-    settings = CoordinatorSettings(
-        pools={**pools_from_pyproject(), **defs.pools},
-        default_retry=defs.retry_policy,
-        no_wait=execution.no_wait,
-    )
-    coordinator: Coordinator | None = None
-    interrupted: KeyboardInterrupt | None = None
-    try:
-        with (
-            sigterm_interrupts(),
-            RunHeartbeat(
-                storage,
-                run_id,
-                settings.cancel,
-                interrupt_main=execution.executor == "in_process",
-            ),
-            resources_for_run(defs.resources, run_id) as resources,
-        ):
-            env = StepEnvironment(
-                run_id=run_id,
-                graph=defs.graph,
-                io_managers=io_managers,
-                resources=resources,
-                configs=configs,
-                run_config=dict(run_config or {}),
-                checks=defs.checks_by_asset,
-            )
-            launcher = make_launcher(
-                execution.executor,
-                env,
-                lambda: make_payload(defs, run_id, instance.storage_dir, run_config or {}),
-                workers=execution.workers,
-                dask_address=execution.dask_address,
-            )
-            try:
-                versions = RunDataVersions(defs.graph, plan, storage)
-                coordinator = Coordinator(
-                    plan, run_id, storage, launcher, versions, notify, settings
-                )
-                outcomes = coordinator.run()
-                interrupted = coordinator.interrupted
-            finally:
-                launcher.close()
-    except KeyboardInterrupt as exc:  # before or after the steps (the coordinator has its own)
-        if not settings.cancel.is_set():
-            interrupted = exc
-    except BaseException as exc:
-        aborted = f"run aborted: {type(exc).__name__}: {exc}"
-        _finish(storage, run_id, RunStatus.FAILURE, aborted, record)
-        raise
-    status, error = _run_status(outcomes, settings, interrupted)
-    _finish(storage, run_id, status, error, record)
-    if interrupted is not None:
-        free_run(storage, run_id)  # a step interrupted while it was being launched
-        raise _interruption(run_id, plan, coordinator, interrupted)
-    _refresh_partition_status(defs, plan, storage)
-    auto_prune(storage)  # at most once a day, when ASSETGRAPH_RETENTION_DAYS is set
-    return MaterializeResult(
-        run_id=run_id,
-        success=status is RunStatus.SUCCESS,
-        plan=plan,
-        outcomes=outcomes,
-        graph=defs.graph,
-        io_managers=io_managers,
-        status=status.value,
+    state = prepare_run(
+        defs,
+        plan,
         instance=instance,
+        execution=execution,
+        run_config=run_config,
+        tags=_run_tags(plan, tags, execution),
+        selection_text=selection_text,
+        on_event=on_event,
     )
-
-
-def _run_status(
-    outcomes: Mapping[str, StepOutcome],
-    settings: CoordinatorSettings,
-    interrupted: KeyboardInterrupt | None,
-) -> tuple[RunStatus, str | None]:
-    """How a run that was not aborted ended, and why when not a success."""
-    if interrupted is not None:
-        return RunStatus.CANCELED, f"interrupted by {signal_name(interrupted)}"
-    if settings.cancel.is_set():
-        return RunStatus.CANCELED, "canceled on request"
-    failed = [o.step_key for o in outcomes.values() if o.status == "failure"]
-    if not failed:
-        return RunStatus.SUCCESS, None
-    error = f"{len(failed)} step(s) failed: {', '.join(failed[:20])}"
-    if len(failed) > 20:
-        error += f" and {len(failed) - 20} more"
-    return RunStatus.FAILURE, error
-
-
-def _interruption(
-    run_id: str,
-    plan: ExecutionPlan,
-    coordinator: Coordinator | None,
-    interrupted: KeyboardInterrupt,
-) -> RunInterrupted:
-    canceled = coordinator.canceled_running if coordinator is not None else 0
-    waiting = coordinator.canceled_waiting if coordinator is not None else 0
-    done = len(coordinator.outcomes) - canceled - waiting if coordinator is not None else 0
-    not_started = len(plan) - done - canceled
-    return RunInterrupted(run_id, signal_name(interrupted), done, canceled, not_started)
+    try:
+        run_steps(state)
+    except BaseException as exc:
+        abort_run(state, exc)
+        raise
+    return finish_run(state)
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,26 +292,10 @@ def _run_tags(
     run_tags.pop(PARTITIONS_TAG, None)
     run_tags.pop(PARTITION_SELECTION_TAG, None)
     if plan.partitions is not None and not plan.partitions.is_empty:
-        run_tags[PARTITIONS_TAG] = plan.partitions.describe()
+        run_tags[PARTITIONS_TAG] = plan.partitions.to_tag_text()
         run_tags[PARTITION_SELECTION_TAG] = plan.partitions.to_json()
     run_tags[TARGETS_TAG] = RunTargets.from_plan(plan).to_json()
     return run_tags
-
-
-def _finish(
-    storage: Any,
-    run_id: str,
-    status: RunStatus,
-    error: str | None,
-    record: Callable[[list[EventRecord]], None],
-) -> None:
-    ended = time.time()
-    event_type = {
-        RunStatus.SUCCESS: EventType.RUN_SUCCESS,
-        RunStatus.CANCELED: EventType.RUN_CANCELED,
-    }.get(status, EventType.RUN_FAILURE)
-    record([EventRecord(run_id, event_type, ended, message=error)])
-    storage.update_run(run_id, status=status, ended_at=ended, error=error)
 
 
 def _selection_strings(selection: SelectionArg) -> list[str] | None:

@@ -3,13 +3,17 @@
 A step runs one asset function for one partition (or, under a single-run backfill policy,
 for one contiguous range of partitions; unpartitioned assets: once). The plan is computed
 before anything runs, from partition sets held as index ranges, and can be printed.
+
+Planning has two phases: a *request* (asset key -> its target partitions as a subset,
+``assetgraph.planning.request``; partition options make one with
+``targets_for_selection``, automation and re-execution give theirs directly), then the
+*plan* of that request (``build_plan_for_targets``; ``build_plan`` does both).
 """
 
 from __future__ import annotations
 
 import itertools
-import json
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -21,13 +25,19 @@ from assetgraph.graph import AssetGraph
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.key_range import PartitionKeyRange
 from assetgraph.partitions.snapshot import snapshot_store
+from assetgraph.planning.request import (
+    RANGE_SEPARATOR as RANGE_SEPARATOR,
+    MaterializedPartitions as MaterializedPartitions,
+    PartitionSelection as PartitionSelection,
+    Targets,
+    parse_partition_range as parse_partition_range,
+    targets_for_selection,
+)
 
 if TYPE_CHECKING:
     from assetgraph.partitions.definitions import DynamicPartitionsStore, PartitionsDefinition
     from assetgraph.partitions.subset import PartitionsSubset
-    from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
 
-RANGE_SEPARATOR = "..."
 _NO_INPUTS: Mapping[AssetKey, tuple[str, ...]] = MappingProxyType({})
 
 
@@ -115,91 +125,6 @@ class ChunkKeys(Sequence[str]):
 
     def __repr__(self) -> str:
         return f"ChunkKeys({self._first!r}...{self._last!r}, {len(self)} keys)"
-
-
-@dataclass(frozen=True, slots=True)
-class PartitionSelection:
-    """Which partitions of the selected partitioned assets to materialize.
-
-    ``keys`` and ``ranges`` name partitions explicitly; ``all_partitions`` takes every
-    partition that exists; ``missing`` keeps only those never materialized, ``stale``
-    only those that are stale, and both together either (of the named ones, or of all).
-    Unpartitioned assets in the selection run once (with ``missing`` / ``stale``: only if
-    missing / stale).
-    """
-
-    keys: tuple[str, ...] = ()
-    ranges: tuple[PartitionKeyRange, ...] = ()
-    all_partitions: bool = False
-    missing: bool = False
-    stale: bool = False
-
-    @property
-    def names_partitions(self) -> bool:
-        """True when the selection says which partitions (not only ``missing``)."""
-        return bool(self.keys or self.ranges or self.all_partitions)
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.names_partitions or self.missing or self.stale)
-
-    @property
-    def filters(self) -> bool:
-        """True when only missing and/or stale partitions are kept."""
-        return self.missing or self.stale
-
-    def to_json(self) -> str:
-        """This selection as JSON (kept with a run, so it can be re-executed exactly)."""
-        return json.dumps(
-            {
-                "keys": list(self.keys),
-                "ranges": [[r.start, r.end] for r in self.ranges],
-                "all_partitions": self.all_partitions,
-                "missing": self.missing,
-                "stale": self.stale,
-            }
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> PartitionSelection:
-        data = json.loads(text)
-        return cls(
-            tuple(data.get("keys", ())),
-            tuple(PartitionKeyRange(a, b) for a, b in data.get("ranges", ())),
-            bool(data.get("all_partitions")),
-            bool(data.get("missing")),
-            bool(data.get("stale")),
-        )
-
-    def describe(self) -> str:
-        """The options that made this selection, as a user would type them."""
-        parts = [f"--partition {key}" for key in self.keys]
-        parts += [f"--partition-range {r.start}{RANGE_SEPARATOR}{r.end}" for r in self.ranges]
-        if self.all_partitions:
-            parts.append("--all-partitions")
-        if self.missing:
-            parts.append("--missing")
-        if self.stale:
-            parts.append("--stale")
-        return " ".join(parts)
-
-
-def parse_partition_range(text: str | PartitionKeyRange | Sequence[str]) -> PartitionKeyRange:
-    """``"2025-01-01...2025-01-31"`` (or a pair, or a range) -> ``PartitionKeyRange``."""
-    if isinstance(text, PartitionKeyRange):
-        return text
-    if not isinstance(text, str):
-        start, end = text
-        return PartitionKeyRange(start, end)
-    if text.count(RANGE_SEPARATOR) != 1:
-        raise UsageError(
-            f"Invalid partition range {text!r}: write FIRST{RANGE_SEPARATOR}LAST, e.g. "
-            f"2025-01-01{RANGE_SEPARATOR}2025-01-31 (both ends included)."
-        )
-    start, end = text.split(RANGE_SEPARATOR)
-    if not start or not end:
-        raise UsageError(f"Invalid partition range {text!r}: both ends are needed.")
-    return PartitionKeyRange(start, end)
 
 
 class ExecutionPlan:
@@ -353,11 +278,6 @@ class PlanSummaryRow:
     last: str | None = None
 
 
-MaterializedPartitions = Mapping[AssetKey, "Collection[str | None] | PartitionsSubset"]
-"""Asset key -> the partitions materialized so far: a ``PartitionsSubset`` of its definition,
-or keys (None for an unpartitioned asset)."""
-
-
 def build_plan(
     graph: AssetGraph,
     selected: Iterable[AssetKey],
@@ -373,12 +293,10 @@ def build_plan(
     Source assets in the selection have nothing to do: they get no steps (their
     downstream steps read them as they are); a selection of only source assets is an error.
 
-    The algorithm: walk the selected asset definitions in topological order. For each,
-    work out its target partitions as a subset (the named keys and ranges, or all; minus
-    what is materialized when ``missing``), cut the subset into steps (one per key, or one
-    per contiguous range under a single-run backfill policy), and give each step the
-    planned steps of its upstream assets that produce the partitions it reads (through
-    the partition mapping of each input). A multi-asset runs as one step for all its keys.
+    The algorithm: turn the options into a planning request, the target partitions of
+    each selected asset as a subset (``targets_for_selection``: the named keys and
+    ranges, or all; minus what is materialized when ``missing``), then plan that request
+    as ``build_plan_for_targets`` does.
     """
     now = current_time or datetime.now(UTC)
     store = snapshot_store(dynamic_partitions_store)
@@ -387,8 +305,16 @@ def build_plan(
     ordered_defs = _defs_in_order(graph, selected_keys)
     _check_not_only_sources(graph, selected_keys, ordered_defs)
     _check_partition_options(graph, ordered_defs, selection)
-    planner = _Planner(graph, selection, now, store, materialized or {}, stale or {})
-    return planner.plan(ordered_defs, selected_keys)
+    targets = targets_for_selection(
+        graph,
+        selected_keys,
+        selection,
+        current_time=now,
+        dynamic_partitions_store=store,
+        materialized=materialized,
+        stale=stale,
+    )
+    return _Planner(graph, now, store, targets).plan(ordered_defs, selected_keys, selection)
 
 
 def _defs_in_order(graph: AssetGraph, keys: Sequence[AssetKey]) -> list[AssetsDefinition]:
@@ -413,10 +339,17 @@ def _check_not_only_sources(
     names = ", ".join(f"'{key}'" for key in keys[:5])
     more = f" and {len(keys) - 5} more" if len(keys) > 5 else ""
     observable = any(graph.is_observable_source(key) for key in keys)
+    external = any(graph.is_external(key) for key in keys)
     raise UsageError(
         f"The selection names only source assets ({names}{more}), which assetgraph reads but "
         "never materializes: select the assets downstream of them (e.g. 'KEY+')"
         + (", or record their current versions with 'assetgraph observe'." if observable else ".")
+        + (
+            " An AssetSpec given directly in Definitions(assets=[...]), or a key named only in "
+            "deps=[...], is an external asset: something other than assetgraph writes it."
+            if external
+            else ""
+        )
     )
 
 
@@ -425,9 +358,11 @@ def _check_partition_options(
 ) -> None:
     partitioned = [d for d in ordered_defs if d.partitions_def is not None]
     if (selection.keys or selection.ranges) and not partitioned:
+        named = [*selection.keys, *(f"{r.start}{RANGE_SEPARATOR}{r.end}" for r in selection.ranges)]
         raise UsageError(
-            f"{selection.describe()} was given, but none of the selected assets is partitioned: "
-            "drop the partition options, or select partitioned assets."
+            f"Partitions were named ({', '.join(named[:5])}{' ...' if len(named) > 5 else ''}), "
+            "but none of the selected assets is partitioned: drop the partition options, or "
+            "select partitioned assets."
         )
     if partitioned and selection.is_empty:
         names = ", ".join(f"'{d.step_name}'" for d in partitioned[:5])
@@ -439,40 +374,37 @@ def _check_partition_options(
 
 
 class _Planner:
-    """State of one planning pass: the steps planned so far, by asset and partition index."""
+    """State of one planning pass over a request (asset key -> its target partitions):
+    the steps planned so far, by asset and partition index."""
 
     def __init__(
         self,
         graph: AssetGraph,
-        selection: PartitionSelection,
         now: datetime,
         store: DynamicPartitionsStore | None,
-        materialized: MaterializedPartitions,
-        stale: Mapping[AssetKey, PartitionsSubset],
-        targets: Mapping[AssetKey, PartitionsSubset] | None = None,
+        targets: Targets,
     ) -> None:
         self.graph = graph
-        self.selection = selection
-        # Asset key -> its partitions, given rather than selected (build_plan_for_targets).
         self.targets = targets
         self.now = now
         self.store = store
-        self.materialized = materialized
-        self.stale = stale
-        self.time_defs = _time_defs_of(graph.assets_defs)
         # Asset key -> the planned definition that builds it (None: not in this plan).
         self.planned: dict[AssetKey, PlannedAsset] = {}
 
     def plan(
-        self, ordered_defs: Sequence[AssetsDefinition], selected_keys: Sequence[AssetKey]
+        self,
+        ordered_defs: Sequence[AssetsDefinition],
+        selected_keys: Sequence[AssetKey],
+        selection: PartitionSelection | None = None,
     ) -> ExecutionPlan:
-        """The plan of ``ordered_defs`` (in dependency order); its steps are made lazily."""
+        """The plan of ``ordered_defs`` (in dependency order); its steps are made lazily.
+        ``selection``: the partition options that made the request, if options did."""
         assets = [self.plan_asset(assets_def) for assets_def in ordered_defs]
         return ExecutionPlan(
             None,
             selected_keys,
             self.now,
-            None if self.targets is not None else self.selection,
+            selection,
             assets=[planned for planned in assets if planned is not None],
             planner=self,
         )
@@ -481,10 +413,10 @@ class _Planner:
         """What ``assets_def`` builds (None: nothing), checked against its inputs' mappings."""
         pdef = assets_def.partitions_def
         if pdef is None:
-            if self.selection.filters and not self._unpartitioned_wanted(assets_def):
+            if not any(key in self.targets for key in assets_def.keys):
                 return None
             planned = PlannedAsset(assets_def, None)
-            for key in assets_def.keys:
+            for key in self.built_keys(assets_def):
                 self.planned[key] = planned
             return planned
         target = self._target_subset(assets_def, pdef)
@@ -495,13 +427,20 @@ class _Planner:
         planned = PlannedAsset(assets_def, target, per_step)
         # Mapping errors (upstream partitions before the upstream's start) show now, for
         # the whole target, rather than when the step is made.
-        for key in assets_def.keys:
+        for key in self.built_keys(assets_def):
             for parent in self.graph.parents(key):
                 parent_def = self.graph.partitions_def(parent)
                 if parent_def is not None:
                     self._upstream_subset(key, parent, parent_def, assets_def, target)
             self.planned[key] = planned
         return planned
+
+    def built_keys(self, assets_def: AssetsDefinition) -> tuple[AssetKey, ...]:
+        """The keys a step of ``assets_def`` builds: all, or the requested ones of a
+        multi-asset that can subset (``can_subset=True``)."""
+        if not assets_def.can_subset:
+            return assets_def.keys
+        return tuple(k for k in assets_def.keys if k in self.targets) or assets_def.keys
 
     def steps_of(self, planned: PlannedAsset) -> Iterator[Step]:
         """The steps of one planned definition, made one at a time."""
@@ -511,7 +450,7 @@ class _Planner:
             yield self._step(assets_def, name, None)
             return
         target = planned.target
-        asset_keys = assets_def.keys
+        asset_keys = self.built_keys(assets_def)
         has_parents = any(True for key in asset_keys for _ in self.graph.parents(key))
         for chunk, keys in _chunks_with_keys(planned, self.now, self.store):
             step_key = _step_key(name, keys[0], keys[-1])
@@ -530,7 +469,8 @@ class _Planner:
     ) -> Step:
         upstream_steps: dict[str, None] = {}
         inputs: dict[AssetKey, tuple[str, ...]] = {}
-        for key in assets_def.keys:
+        built = self.built_keys(assets_def)
+        for key in built:
             for parent in self.graph.parents(key):
                 parent_def = self.graph.partitions_def(parent)
                 planned = self.planned.get(parent)
@@ -548,7 +488,7 @@ class _Planner:
         return Step(
             key=step_key,
             assets_def=assets_def,
-            asset_keys=assets_def.keys,
+            asset_keys=built,
             upstream_steps=tuple(upstream_steps),
             partition_keys=keys,
             input_partitions=inputs,
@@ -595,97 +535,15 @@ class _Planner:
     def _target_subset(
         self, assets_def: AssetsDefinition, pdef: PartitionsDefinition
     ) -> PartitionsSubset:
+        """The union of the partitions the request gives for the keys of ``assets_def``."""
         from assetgraph.partitions.subset import PartitionsSubset
 
-        if self.targets is not None:
-            union = PartitionsSubset.empty(pdef)
-            for asset_key in assets_def.keys:
-                given = self.targets.get(asset_key)
-                if given is not None:
-                    union = union | given
-            return union
-        selection = self.selection
-        name = assets_def.step_name
-        if selection.all_partitions or not selection.names_partitions:
-            target = PartitionsSubset.all(pdef, self.now, self.store)
-        else:
-            target = PartitionsSubset.empty(pdef)
-            for key in selection.keys:
-                target = target | self._named(name, pdef, PartitionKeyRange(key, key))
-            for key_range in selection.ranges:
-                target = target | self._named(name, pdef, key_range)
-        if selection.filters:
-            kept = PartitionsSubset.empty(pdef)
-            if selection.missing:
-                kept = kept | (target - self._materialized_subset(assets_def, pdef))
-            if selection.stale:
-                for asset_key in assets_def.keys:
-                    found = self.stale.get(asset_key)
-                    if found is not None:
-                        kept = kept | (target & found)
-            target = kept
-        return target
-
-    def _unpartitioned_wanted(self, assets_def: AssetsDefinition) -> bool:
-        """Whether ``--missing`` / ``--stale`` keep an unpartitioned asset definition."""
-        for key in assets_def.keys:
-            if self.selection.missing and None not in self.materialized.get(key, ()):
-                return True
-            if self.selection.stale and self.stale.get(key):
-                return True
-        return False
-
-    def _named(
-        self, name: str, pdef: PartitionsDefinition, key_range: PartitionKeyRange
-    ) -> PartitionsSubset:
-        """The partitions of ``pdef`` a key or range names, read in another time definition
-        of the selection when ``pdef`` does not know the keys (hourly assets for a day)."""
-        from assetgraph.partitions.mappings import TimeWindowPartitionMapping
-        from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
-
-        try:
-            return pdef.subset_for_range(key_range, self.now, self.store)
-        except UsageError as exc:
-            error = exc
-        if isinstance(pdef, TimeWindowPartitionsDefinition):
-            for other in [*self.time_defs, _daily_like(pdef)]:
-                if other == pdef:
-                    continue
-                try:
-                    other_subset = other.subset_for_range(key_range, self.now, self.store)
-                except UsageError:
-                    continue
-                assert isinstance(other, TimeWindowPartitionsDefinition)
-                # Time outside pdef's partitions is an error, as a key of pdef's own would
-                # be, never a silent cut (a day after pdef's end, a range running past it).
-                first, stop = other_subset.key_ranges[0].start, other_subset.key_ranges[-1].stop
-                try:
-                    span = other.start_ts(first), other.start_ts(stop)
-                    pdef.check_span(key_range, *span, self.now)
-                except UsageError as exc:
-                    raise UsageError(f"Asset '{name}': {exc}") from None
-                return TimeWindowPartitionMapping().downstream_subset(
-                    other, other_subset, pdef, self.now, self.store
-                )
-        raise UsageError(f"Asset '{name}': {error}") from None
-
-    def _materialized_subset(
-        self, assets_def: AssetsDefinition, pdef: PartitionsDefinition
-    ) -> PartitionsSubset:
-        """Partitions materialized for every key of the definition (known keys only)."""
-        from assetgraph.partitions.subset import PartitionsSubset
-
-        result: PartitionsSubset | None = None
-        for key in assets_def.keys:
-            done = self.materialized.get(key, ())
-            if isinstance(done, PartitionsSubset) and done.partitions_def == pdef:
-                subset = done
-            else:
-                found = [k for k in done if k is not None]
-                indices = pdef.known_indices(found, self.now, self.store).values()
-                subset = PartitionsSubset.from_indices(pdef, indices, self.now, self.store)
-            result = subset if result is None else result & subset
-        return result if result is not None else PartitionsSubset.empty(pdef)
+        union = PartitionsSubset.empty(pdef)
+        for asset_key in assets_def.keys:
+            given = self.targets.get(asset_key)
+            if given is not None and given is not union:
+                union = given if not union else union | given
+        return union
 
 
 def build_plan_for_targets(
@@ -701,48 +559,7 @@ def build_plan_for_targets(
     now = current_time or datetime.now(UTC)
     store = snapshot_store(dynamic_partitions_store)
     keys = graph.toposort(targets)
-    given = {key: subset for key, subset in targets.items() if subset is not None}
-    planner = _Planner(graph, PartitionSelection(), now, store, {}, {}, targets=given)
-    return planner.plan(_defs_in_order(graph, keys), keys)
-
-
-def target_subsets(
-    graph: AssetGraph,
-    keys: Iterable[AssetKey],
-    selection: PartitionSelection,
-    current_time: datetime,
-    dynamic_partitions_store: DynamicPartitionsStore | None = None,
-) -> dict[AssetKey, PartitionsSubset]:
-    """For each partitioned key, the partitions ``selection`` names (all when it names none)."""
-    named = PartitionSelection(selection.keys, selection.ranges, selection.all_partitions)
-    store = snapshot_store(dynamic_partitions_store)
-    planner = _Planner(graph, named, current_time, store, {}, {})
-    found: dict[AssetKey, PartitionsSubset] = {}
-    for key in keys:
-        assets_def = graph.assets_def(key)
-        if assets_def.partitions_def is not None:
-            found[key] = planner._target_subset(assets_def, assets_def.partitions_def)
-    return found
-
-
-def _time_defs_of(defs: Sequence[AssetsDefinition]) -> list[PartitionsDefinition]:
-    from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
-
-    found: list[PartitionsDefinition] = []
-    for assets_def in defs:
-        pdef = assets_def.partitions_def
-        if isinstance(pdef, TimeWindowPartitionsDefinition) and pdef not in found:
-            found.append(pdef)
-    return found
-
-
-def _daily_like(pdef: TimeWindowPartitionsDefinition) -> PartitionsDefinition:
-    """Days in ``pdef``'s time zone, so that a date names the windows of that day."""
-    from assetgraph.partitions.time_window import DailyPartitionsDefinition
-
-    return DailyPartitionsDefinition(
-        start_date=pdef.start.strftime("%Y-%m-%d"), timezone=pdef.timezone
-    )
+    return _Planner(graph, now, store, targets).plan(_defs_in_order(graph, keys), keys)
 
 
 _KEY_PAGE = 10_000

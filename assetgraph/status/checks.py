@@ -19,11 +19,11 @@ from assetgraph.storage.chunking import rows_in
 from assetgraph.storage.records import EventRecord, EventType
 
 if TYPE_CHECKING:
-    from assetgraph.storage.sql_storage import SqlStorage
+    from assetgraph.storage.interface import Transactions
 
 
 def check_statuses(
-    storage: SqlStorage, asset_keys: Iterable[str]
+    storage: Transactions, asset_keys: Iterable[str]
 ) -> dict[str, list[AssetCheckStatus]]:
     """Asset key -> the latest status of each of its checks (assets never checked: absent)."""
     table = schema.events

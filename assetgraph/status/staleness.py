@@ -35,11 +35,13 @@ from assetgraph.partitions.key_range import PartitionKeyRange
 from assetgraph.partitions.mappings import IdentityPartitionMapping, PartitionMapping
 from assetgraph.partitions.snapshot import snapshot_store
 from assetgraph.partitions.subset import PartitionsSubset
+from assetgraph.storage.events import Materialized
 
 if TYPE_CHECKING:
     from assetgraph.definitions.definitions import Definitions
-    from assetgraph.planning.planner import PartitionSelection
+    from assetgraph.planning.request import PartitionSelection
     from assetgraph.storage.instance import Instance
+    from assetgraph.storage.interface import StatusSource
     from assetgraph.storage.records import VersionRow, VersionSummary
 
 UNPARTITIONED = StaticPartitionsDefinition(["__unpartitioned__"])
@@ -203,9 +205,9 @@ def stale_status(
     report = compute_staleness(defs.graph, keys, instance.storage, now)
     if partitions is None or not partitions.names_partitions:
         return report
-    from assetgraph.planning.planner import target_subsets
+    from assetgraph.planning.request import named_partitions
 
-    targets = target_subsets(defs.graph, keys, partitions, now, instance.storage)
+    targets = named_partitions(defs.graph, keys, partitions, now, instance.storage)
     return StalenessReport(
         {
             key: status.restricted_to(targets[key]) if key in targets else status
@@ -216,7 +218,7 @@ def stale_status(
 
 
 def compute_staleness(
-    graph: AssetGraph, keys: Iterable[AssetKey], storage: Any, now: datetime
+    graph: AssetGraph, keys: Iterable[AssetKey], storage: StatusSource, now: datetime
 ) -> StalenessReport:
     """The status of ``keys`` (computed with every ancestor they depend on)."""
     wanted = set(keys)
@@ -248,7 +250,11 @@ class _Walk:
     """The data of one status computation, read from storage in a few bulk queries."""
 
     def __init__(
-        self, graph: AssetGraph, order: Sequence[AssetKey], storage: Any, now: datetime
+        self,
+        graph: AssetGraph,
+        order: Sequence[AssetKey],
+        storage: StatusSource,
+        now: datetime,
     ) -> None:
         self.graph = graph
         self.storage = storage
@@ -450,12 +456,12 @@ class _Walk:
         name = parent.to_string()
         confirmed: dict[int, list[int]] = {}
         for index, ups in suspects.items():
-            read = payloads.get(indexed[index].event_id, {}).get("input_versions", {}).get(name)
+            body = Materialized.from_payload(payloads.get(indexed[index].event_id, {}))
+            read = body.read_partitions(name)
             still = [
                 u
                 for u in ups
-                if not isinstance(read, dict)
-                or read.get(_partition_name(changed[u])) != changed[u].data_version
+                if read is None or read.get(_partition_name(changed[u])) != changed[u].data_version
             ]
             if still:
                 confirmed[index] = still
