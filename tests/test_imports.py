@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 HEAVY = ["pandas", "pyarrow", "sqlalchemy", "networkx", "pandera", "dask", "fastapi", "pydantic"]
 
@@ -37,3 +38,30 @@ def test_all_is_a_literal_list_matching_the_exports() -> None:
 
     assert sorted(assetgraph.__all__) == sorted(assetgraph._EXPORTS)
     assert len(set(assetgraph.__all__)) == len(assetgraph.__all__)
+
+
+def test_the_import_contracts_hold() -> None:
+    """The layers, no-cycles and io_managers contracts of pyproject.toml (``make lint``)."""
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports")), "--no-cache"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, f"lint-imports found broken contracts:\n{out.stdout[-4000:]}"
+    assert "0 broken" in out.stdout, out.stdout[-2000:]
+
+
+def test_no_assetgraph_module_imports_io_managers_even_for_type_checking() -> None:
+    """IO managers are plug-ins named in assetgraph.io_registry, never imported by the core."""
+    import grimp
+
+    graph = grimp.build_graph("assetgraph", "io_managers", cache_dir=None)
+    offenders = sorted(
+        f"{importer} -> {imported}"
+        for importer in graph.find_descendants("assetgraph")
+        for imported in graph.find_modules_directly_imported_by(importer)
+        if imported.split(".")[0] == "io_managers"
+    )
+    assert not offenders, f"the core imports io_managers: {offenders}"
