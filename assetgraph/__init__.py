@@ -20,10 +20,13 @@ _EXPORTS: dict[str, str] = {
     "AssetStaleness": "assetgraph.status.staleness",
     "StalenessReport": "assetgraph.status.staleness",
     "asset": "assetgraph.definitions.assets",
-    "multi_asset": "assetgraph.definitions.assets",
+    "multi_asset": "assetgraph.definitions.multi_assets",
     "AssetIn": "assetgraph.definitions.assets",
     "AssetOut": "assetgraph.definitions.assets",
-    "AssetSpec": "assetgraph.definitions.assets",
+    "AssetSpec": "assetgraph.definitions.specs",
+    "AssetDep": "assetgraph.definitions.specs",
+    "build_asset_context": "assetgraph.context",
+    "get_dagster_logger": "assetgraph.context",
     "AssetsDefinition": "assetgraph.definitions.assets",
     "SourceAsset": "assetgraph.definitions.source_assets",
     "observable_source_asset": "assetgraph.definitions.source_assets",
@@ -40,10 +43,33 @@ _EXPORTS: dict[str, str] = {
     "ScheduleDefinition": "assetgraph.automation.schedules",
     "sensor": "assetgraph.automation.sensors",
     "SensorDefinition": "assetgraph.automation.sensors",
-    "RunRequest": "assetgraph.automation.sensors",
-    "SkipReason": "assetgraph.automation.sensors",
+    "RunRequest": "assetgraph.automation.requests",
+    "SkipReason": "assetgraph.automation.requests",
     "SensorEvaluationContext": "assetgraph.automation.sensors",
+    "schedule": "assetgraph.automation.schedules",
+    "ScheduleEvaluationContext": "assetgraph.automation.schedules",
+    "build_schedule_context": "assetgraph.automation.schedules",
+    "build_sensor_context": "assetgraph.automation.sensors",
+    "SensorResult": "assetgraph.automation.requests",
+    "AddDynamicPartitionsRequest": "assetgraph.partitions.dynamic_requests",
+    "DeleteDynamicPartitionsRequest": "assetgraph.partitions.dynamic_requests",
+    "DefaultScheduleStatus": "assetgraph.automation.instigators",
+    "DefaultSensorStatus": "assetgraph.automation.instigators",
+    "build_schedule_from_partitioned_job": "assetgraph.automation.partitioned_schedules",
+    "asset_sensor": "assetgraph.automation.asset_sensors",
+    "AssetSensorDefinition": "assetgraph.automation.asset_sensors",
+    "run_status_sensor": "assetgraph.automation.run_status_sensors",
+    "run_failure_sensor": "assetgraph.automation.run_status_sensors",
+    "RunStatusSensorContext": "assetgraph.automation.run_status_sensors",
+    "RunFailureSensorContext": "assetgraph.automation.run_status_sensors",
+    "RunStatusSensorDefinition": "assetgraph.automation.run_status_sensors",
+    "DagsterRunStatus": "assetgraph.automation.run_status_sensors",
+    "EventLogEntry": "assetgraph.storage.event_entries",
     "Definitions": "assetgraph.definitions.definitions",
+    "AssetSelection": "assetgraph.definitions.asset_selection",
+    "define_asset_job": "assetgraph.definitions.jobs",
+    "JobDefinition": "assetgraph.definitions.jobs",
+    "UnresolvedAssetJobDefinition": "assetgraph.definitions.jobs",
     "AssetGraph": "assetgraph.graph",
     "load_definitions": "assetgraph.definitions.code_location",
     "Config": "assetgraph.definitions.config",
@@ -76,9 +102,19 @@ _EXPORTS: dict[str, str] = {
     "MultiToSingleDimensionPartitionMapping": "assetgraph.partitions.mappings",
     "select_assets": "assetgraph.selection",
     "ExecutionPlan": "assetgraph.planning.planner",
-    "PartitionSelection": "assetgraph.planning.planner",
+    "PartitionSelection": "assetgraph.planning.request",
+    "build_plan_for_targets": "assetgraph.planning.planner",
+    "targets_for_selection": "assetgraph.planning.request",
     "materialize": "assetgraph.execution.materialize",
-    "MaterializeResult": "assetgraph.execution.result",
+    "ExecuteInProcessResult": "assetgraph.execution.result",
+    "MaterializeResult": "assetgraph.definitions.outputs",
+    "AssetCheckSpec": "assetgraph.definitions.checks",
+    "AssetCheckExecutionContext": "assetgraph.definitions.checks",
+    "multi_asset_check": "assetgraph.definitions.checks",
+    "MetadataValue": "assetgraph.definitions.metadata",
+    "TableColumn": "assetgraph.definitions.metadata",
+    "TableRecord": "assetgraph.definitions.metadata",
+    "TableSchema": "assetgraph.definitions.metadata",
     "Instance": "assetgraph.storage.instance",
     "RunStatus": "assetgraph.storage.records",
     "AssetgraphError": "assetgraph.errors",
@@ -91,48 +127,98 @@ _EXPORTS: dict[str, str] = {
     "StepFailure": "assetgraph.errors",
     "RunFailure": "assetgraph.errors",
     "StorageError": "assetgraph.errors",
+    "EnvVar": "assetgraph.definitions.env_vars",
+    "ResourceParam": "assetgraph.definitions.resource_params",
+    "ConfigurableIOManager": "assetgraph.definitions.config",
+    "FilesystemIOManager": "io_managers.filesystem",
+    "InMemoryIOManager": "io_managers.memory",
+    "load_assets_from_modules": "assetgraph.definitions.loading",
+    "load_assets_from_package_module": "assetgraph.definitions.loading",
+    "load_assets_from_package_name": "assetgraph.definitions.loading",
+    "load_assets_from_current_module": "assetgraph.definitions.loading",
+    "load_asset_checks_from_modules": "assetgraph.definitions.loading",
+    "load_asset_checks_from_package_module": "assetgraph.definitions.loading",
+    "AutoMaterializePolicy": "assetgraph.automation.legacy",
+    "build_asset_reconciliation_sensor": "assetgraph.automation.legacy",
+    "op": "assetgraph.definitions.ops",
+    "OpDefinition": "assetgraph.definitions.ops",
+    "graph_asset": "assetgraph.definitions.ops",
+    "graph_multi_asset": "assetgraph.definitions.ops",
+    "with_source_code_references": "assetgraph.definitions.code_references",
+    "link_code_references_to_git": "assetgraph.definitions.code_references",
+    "AnchorBasedFilePathMapping": "assetgraph.definitions.code_references",
+    "resource": "assetgraph.definitions.resource_functions",
+    "io_manager": "assetgraph.definitions.resource_functions",
+    "ResourceDefinition": "assetgraph.definitions.resource_functions",
+    "IOManagerDefinition": "assetgraph.definitions.resource_functions",
+    "OpExecutionContext": "assetgraph.definitions.ops",
+    "fs_io_manager": "io_managers.filesystem",
+    "mem_io_manager": "io_managers.memory",
 }
 
 __all__ = [
+    "AddDynamicPartitionsRequest",
     "AllPartitionMapping",
+    "AnchorBasedFilePathMapping",
+    "AssetCheckExecutionContext",
     "AssetCheckResult",
     "AssetCheckSeverity",
+    "AssetCheckSpec",
     "AssetChecksDefinition",
+    "AssetDep",
     "AssetExecutionContext",
     "AssetGraph",
     "AssetIn",
     "AssetKey",
     "AssetOut",
+    "AssetSelection",
+    "AssetSensorDefinition",
     "AssetSpec",
     "AssetStaleness",
     "AssetgraphError",
     "AssetsDefinition",
+    "AutoMaterializePolicy",
     "AutomationPolicy",
     "BackfillPolicy",
     "CodeLocationLoadError",
     "Config",
+    "ConfigurableIOManager",
     "ConfigurableResource",
+    "DagsterRunStatus",
     "DailyPartitionsDefinition",
     "DataVersion",
+    "DefaultScheduleStatus",
+    "DefaultSensorStatus",
     "DefinitionError",
     "Definitions",
+    "DeleteDynamicPartitionsRequest",
     "DynamicPartitionsDefinition",
+    "EnvVar",
+    "EventLogEntry",
+    "ExecuteInProcessResult",
     "ExecutionOptions",
     "ExecutionPlan",
+    "FilesystemIOManager",
     "FreshnessPolicy",
     "HourlyPartitionsDefinition",
     "IOManager",
+    "IOManagerDefinition",
     "IdentityPartitionMapping",
+    "InMemoryIOManager",
     "InputContext",
     "Instance",
+    "JobDefinition",
     "LastPartitionMapping",
     "MaterializeResult",
+    "MetadataValue",
     "MonthlyPartitionsDefinition",
     "MultiPartitionKey",
     "MultiPartitionsDefinition",
     "MultiToSingleDimensionPartitionMapping",
     "ObservationRun",
     "ObserveResult",
+    "OpDefinition",
+    "OpExecutionContext",
     "Output",
     "OutputContext",
     "PartitionKeyRange",
@@ -140,16 +226,23 @@ __all__ = [
     "PartitionSelection",
     "PartitionsDefinition",
     "PartitionsSubset",
+    "ResourceDefinition",
     "ResourceError",
+    "ResourceParam",
     "RetryPolicy",
     "RunConfigError",
     "RunFailure",
+    "RunFailureSensorContext",
     "RunRequest",
     "RunStatus",
+    "RunStatusSensorContext",
+    "RunStatusSensorDefinition",
     "ScheduleDefinition",
+    "ScheduleEvaluationContext",
     "SelectionError",
     "SensorDefinition",
     "SensorEvaluationContext",
+    "SensorResult",
     "SkipReason",
     "SourceAsset",
     "StaleCause",
@@ -158,21 +251,54 @@ __all__ = [
     "StaticPartitionsDefinition",
     "StepFailure",
     "StorageError",
+    "TableColumn",
+    "TableRecord",
+    "TableSchema",
     "TimeWindow",
     "TimeWindowPartitionMapping",
     "TimeWindowPartitionsDefinition",
+    "UnresolvedAssetJobDefinition",
     "UsageError",
     "WeeklyPartitionsDefinition",
     "asset",
     "asset_check",
+    "asset_sensor",
+    "build_asset_context",
+    "build_asset_reconciliation_sensor",
+    "build_plan_for_targets",
+    "build_schedule_context",
+    "build_schedule_from_partitioned_job",
+    "build_sensor_context",
+    "define_asset_job",
+    "fs_io_manager",
+    "get_dagster_logger",
+    "graph_asset",
+    "graph_multi_asset",
+    "io_manager",
+    "link_code_references_to_git",
+    "load_asset_checks_from_modules",
+    "load_asset_checks_from_package_module",
+    "load_assets_from_current_module",
+    "load_assets_from_modules",
+    "load_assets_from_package_module",
+    "load_assets_from_package_name",
     "load_definitions",
     "materialize",
+    "mem_io_manager",
     "multi_asset",
+    "multi_asset_check",
     "observable_source_asset",
     "observe",
+    "op",
+    "resource",
+    "run_failure_sensor",
+    "run_status_sensor",
+    "schedule",
     "select_assets",
     "sensor",
     "stale_status",
+    "targets_for_selection",
+    "with_source_code_references",
 ]
 
 
@@ -190,59 +316,146 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from assetgraph.automation.asset_sensors import (
+        AssetSensorDefinition as AssetSensorDefinition,
+        asset_sensor as asset_sensor,
+    )
+    from assetgraph.automation.instigators import (
+        DefaultScheduleStatus as DefaultScheduleStatus,
+        DefaultSensorStatus as DefaultSensorStatus,
+    )
+
+    # managers (FilesystemIOManager, InMemoryIOManager) are left out here on purpose: the
+    # core imports nothing of io_managers/, not even for type checking.
+    from assetgraph.automation.legacy import (
+        AutoMaterializePolicy as AutoMaterializePolicy,
+        build_asset_reconciliation_sensor as build_asset_reconciliation_sensor,
+    )
+    from assetgraph.automation.partitioned_schedules import (
+        build_schedule_from_partitioned_job as build_schedule_from_partitioned_job,
+    )
     from assetgraph.automation.policies import (
         AutomationPolicy as AutomationPolicy,
         FreshnessPolicy as FreshnessPolicy,
     )
+    from assetgraph.automation.requests import (
+        RunRequest as RunRequest,
+        SensorResult as SensorResult,
+        SkipReason as SkipReason,
+    )
+    from assetgraph.automation.run_status_sensors import (
+        DagsterRunStatus as DagsterRunStatus,
+        RunFailureSensorContext as RunFailureSensorContext,
+        RunStatusSensorContext as RunStatusSensorContext,
+        RunStatusSensorDefinition as RunStatusSensorDefinition,
+        run_failure_sensor as run_failure_sensor,
+        run_status_sensor as run_status_sensor,
+    )
     from assetgraph.automation.schedules import (
         ScheduleDefinition as ScheduleDefinition,
+        ScheduleEvaluationContext as ScheduleEvaluationContext,
+        build_schedule_context as build_schedule_context,
+        schedule as schedule,
     )
     from assetgraph.automation.sensors import (
-        RunRequest as RunRequest,
         SensorDefinition as SensorDefinition,
         SensorEvaluationContext as SensorEvaluationContext,
-        SkipReason as SkipReason,
+        build_sensor_context as build_sensor_context,
         sensor as sensor,
     )
     from assetgraph.context import (
         AssetExecutionContext as AssetExecutionContext,
+        build_asset_context as build_asset_context,
+        get_dagster_logger as get_dagster_logger,
+    )
+    from assetgraph.definitions.asset_selection import (
+        AssetSelection as AssetSelection,
     )
     from assetgraph.definitions.assets import (
         AssetIn as AssetIn,
         AssetOut as AssetOut,
         AssetsDefinition as AssetsDefinition,
-        AssetSpec as AssetSpec,
         asset as asset,
-        multi_asset as multi_asset,
     )
     from assetgraph.definitions.backfill import (
         BackfillPolicy as BackfillPolicy,
     )
     from assetgraph.definitions.checks import (
+        AssetCheckExecutionContext as AssetCheckExecutionContext,
         AssetCheckResult as AssetCheckResult,
         AssetChecksDefinition as AssetChecksDefinition,
         AssetCheckSeverity as AssetCheckSeverity,
+        AssetCheckSpec as AssetCheckSpec,
         asset_check as asset_check,
+        multi_asset_check as multi_asset_check,
     )
     from assetgraph.definitions.code_location import (
         load_definitions as load_definitions,
     )
+    from assetgraph.definitions.code_references import (
+        AnchorBasedFilePathMapping as AnchorBasedFilePathMapping,
+        link_code_references_to_git as link_code_references_to_git,
+        with_source_code_references as with_source_code_references,
+    )
     from assetgraph.definitions.config import (
         Config as Config,
+        ConfigurableIOManager as ConfigurableIOManager,
         ConfigurableResource as ConfigurableResource,
     )
     from assetgraph.definitions.definitions import (
         Definitions as Definitions,
     )
+    from assetgraph.definitions.env_vars import EnvVar as EnvVar
+    from assetgraph.definitions.jobs import (
+        JobDefinition as JobDefinition,
+        UnresolvedAssetJobDefinition as UnresolvedAssetJobDefinition,
+        define_asset_job as define_asset_job,
+    )
+    from assetgraph.definitions.loading import (
+        load_asset_checks_from_modules as load_asset_checks_from_modules,
+        load_asset_checks_from_package_module as load_asset_checks_from_package_module,
+        load_assets_from_current_module as load_assets_from_current_module,
+        load_assets_from_modules as load_assets_from_modules,
+        load_assets_from_package_module as load_assets_from_package_module,
+        load_assets_from_package_name as load_assets_from_package_name,
+    )
+    from assetgraph.definitions.metadata import (
+        MetadataValue as MetadataValue,
+        TableColumn as TableColumn,
+        TableRecord as TableRecord,
+        TableSchema as TableSchema,
+    )
+    from assetgraph.definitions.multi_assets import (
+        multi_asset as multi_asset,
+    )
+    from assetgraph.definitions.ops import (
+        OpDefinition as OpDefinition,
+        OpExecutionContext as OpExecutionContext,
+        graph_asset as graph_asset,
+        graph_multi_asset as graph_multi_asset,
+        op as op,
+    )
     from assetgraph.definitions.outputs import (
         DataVersion as DataVersion,
+        MaterializeResult as MaterializeResult,
         Output as Output,
     )
+    from assetgraph.definitions.resource_functions import (
+        IOManagerDefinition as IOManagerDefinition,
+        ResourceDefinition as ResourceDefinition,
+        io_manager as io_manager,
+        resource as resource,
+    )
+    from assetgraph.definitions.resource_params import ResourceParam as ResourceParam
     from assetgraph.definitions.retry import RetryPolicy as RetryPolicy
     from assetgraph.definitions.source_assets import (
         ObserveResult as ObserveResult,
         SourceAsset as SourceAsset,
         observable_source_asset as observable_source_asset,
+    )
+    from assetgraph.definitions.specs import (
+        AssetDep as AssetDep,
+        AssetSpec as AssetSpec,
     )
     from assetgraph.errors import (
         AssetgraphError as AssetgraphError,
@@ -265,7 +478,7 @@ if TYPE_CHECKING:
         observe as observe,
     )
     from assetgraph.execution.result import (
-        MaterializeResult as MaterializeResult,
+        ExecuteInProcessResult as ExecuteInProcessResult,
     )
     from assetgraph.graph import (
         AssetGraph as AssetGraph,
@@ -282,6 +495,10 @@ if TYPE_CHECKING:
         DynamicPartitionsDefinition as DynamicPartitionsDefinition,
         PartitionsDefinition as PartitionsDefinition,
         StaticPartitionsDefinition as StaticPartitionsDefinition,
+    )
+    from assetgraph.partitions.dynamic_requests import (
+        AddDynamicPartitionsRequest as AddDynamicPartitionsRequest,
+        DeleteDynamicPartitionsRequest as DeleteDynamicPartitionsRequest,
     )
     from assetgraph.partitions.key_range import (
         PartitionKeyRange as PartitionKeyRange,
@@ -312,10 +529,17 @@ if TYPE_CHECKING:
     )
     from assetgraph.planning.planner import (
         ExecutionPlan as ExecutionPlan,
+        build_plan_for_targets as build_plan_for_targets,
+    )
+    from assetgraph.planning.request import (
         PartitionSelection as PartitionSelection,
+        targets_for_selection as targets_for_selection,
     )
     from assetgraph.selection import (
         select_assets as select_assets,
+    )
+    from assetgraph.storage.event_entries import (
+        EventLogEntry as EventLogEntry,
     )
     from assetgraph.storage.instance import (
         Instance as Instance,

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from assetgraph.definitions.assets import AssetsDefinition, AssetSpec, InputSpec
+from assetgraph.definitions.assets import AssetOutputSpec, AssetsDefinition, InputSpec
 from assetgraph.definitions.source_assets import SourceAsset
 from assetgraph.errors import DefinitionError, did_you_mean
 from assetgraph.keys import AssetKey
@@ -40,7 +40,8 @@ class AssetGraph:
                         "key_prefix."
                     )
                 self._defs_by_key[key] = assets_def
-        self.assets_defs: tuple[AssetsDefinition, ...] = tuple(assets_defs)
+        stubs = self._external_stubs(assets_defs)
+        self.assets_defs: tuple[AssetsDefinition, ...] = (*assets_defs, *stubs)
         self._inputs: dict[AssetsDefinition, dict[str, AssetKey]] = {}
         self._deps: dict[AssetsDefinition, tuple[AssetKey, ...]] = {}
         self._input_specs: dict[tuple[AssetsDefinition, str], InputSpec] = {}
@@ -60,11 +61,10 @@ class AssetGraph:
                     params[spec.param] = upstream
                     self._input_specs[(assets_def, spec.param)] = spec
                 for key in assets_def.keys:
-                    self._parents[key][upstream] = None
-                    self._children[upstream][key] = None
-                    self._mappings[(key, upstream)] = self._check_partitions(
-                        assets_def, key, upstream, spec
-                    )
+                    if _reads(assets_def, key, upstream):
+                        self._add_edge(assets_def, key, upstream, spec)
+            if assets_def.internal_deps:
+                self._add_internal_edges(assets_def)
             self._inputs[assets_def] = params
             self._deps[assets_def] = tuple(deps)
         self.all_keys: tuple[AssetKey, ...] = self._topological_order()
@@ -97,6 +97,12 @@ class AssetGraph:
         """True when ``key`` is a source asset: read, observed perhaps, never materialized."""
         return isinstance(self._defs_by_key[key], SourceAsset)
 
+    def is_external(self, key: AssetKey) -> bool:
+        """True when ``key`` is an external asset (a bare ``AssetSpec``, an undeclared dep)."""
+        from assetgraph.definitions.external_assets import ExternalAsset
+
+        return isinstance(self._defs_by_key[key], ExternalAsset)
+
     def is_observable_source(self, key: AssetKey) -> bool:
         """True when ``key`` is a source asset with an observation function."""
         assets_def = self._defs_by_key[key]
@@ -111,7 +117,7 @@ class AssetGraph:
         """The definition that materializes ``key``."""
         return self._defs_by_key[key]
 
-    def spec(self, key: AssetKey) -> AssetSpec:
+    def spec(self, key: AssetKey) -> AssetOutputSpec:
         return self._defs_by_key[key].spec(key)
 
     def group_of(self, key: AssetKey) -> str:
@@ -179,12 +185,7 @@ class AssetGraph:
     # -- building -------------------------------------------------------------------------
 
     def _resolve(self, assets_def: AssetsDefinition, spec: InputSpec) -> AssetKey:
-        if spec.key is not None:
-            candidates = [spec.key]
-        else:
-            prefixes = {key.prefix for key in assets_def.keys}
-            candidates = [spec.name.with_prefix(p) for p in sorted(prefixes) if p]
-            candidates.append(spec.name)
+        candidates = self._candidates(assets_def, spec)
         for candidate in candidates:
             if candidate in self._defs_by_key:
                 return candidate
@@ -202,6 +203,53 @@ class AssetGraph:
             + " If it is not an asset, annotate it with its resource or Config class, or "
             "call the execution context 'context'."
         )
+
+    def _external_stubs(self, assets_defs: Sequence[AssetsDefinition]) -> list[AssetsDefinition]:
+        """External assets for keys named only in ``deps=[...]`` (Dagster does the same)."""
+        stubs: list[AssetsDefinition] = []
+        for assets_def in assets_defs:
+            for spec in assets_def.inputs:
+                if spec.param is not None:
+                    continue
+                candidates = self._candidates(assets_def, spec)
+                if any(candidate in self._defs_by_key for candidate in candidates):
+                    continue
+                from assetgraph.definitions.external_assets import external_asset_for_key
+
+                key = candidates[0] if spec.key is not None else spec.name
+                stub = external_asset_for_key(key, f"'{assets_def.name}'")
+                self._defs_by_key[key] = stub
+                stubs.append(stub)
+        return stubs
+
+    def _candidates(self, assets_def: AssetsDefinition, spec: InputSpec) -> list[AssetKey]:
+        """The keys an input may name, most specific first."""
+        if spec.key is not None:
+            return [spec.key]
+        prefixes = {key.prefix for key in assets_def.keys}
+        return [*(spec.name.with_prefix(p) for p in sorted(prefixes) if p), spec.name]
+
+    def _add_edge(
+        self, assets_def: AssetsDefinition, key: AssetKey, upstream: AssetKey, spec: InputSpec
+    ) -> None:
+        self._parents[key][upstream] = None
+        self._children[upstream][key] = None
+        self._mappings[(key, upstream)] = self._check_partitions(assets_def, key, upstream, spec)
+
+    def _add_internal_edges(self, assets_def: AssetsDefinition) -> None:
+        """Edges between outputs of one multi-asset, and a check of ``internal_asset_deps``."""
+        for key, upstreams in assets_def.internal_deps.items():
+            for upstream in sorted(upstreams):
+                if upstream in self._parents[key] or upstream == key:
+                    continue
+                if upstream not in assets_def.keys:
+                    raise DefinitionError(
+                        f"Multi-asset '{assets_def.name}' ({assets_def.source_location}): "
+                        f"internal_asset_deps says '{key}' depends on '{upstream}', which is "
+                        "neither one of its inputs or deps nor one of its outputs; add it to "
+                        "deps=[...]."
+                    )
+                self._add_edge(assets_def, key, upstream, InputSpec(None, upstream, upstream))
 
     def _check_partitions(
         self, assets_def: AssetsDefinition, key: AssetKey, upstream: AssetKey, spec: InputSpec
@@ -271,6 +319,19 @@ class AssetGraph:
         cycle = path[position[key] :]
         cycle.reverse()
         return [*cycle, cycle[0]]
+
+
+def _reads(assets_def: AssetsDefinition, key: AssetKey, upstream: AssetKey) -> bool:
+    """Whether output ``key`` of ``assets_def`` depends on ``upstream``.
+
+    Every output depends on every input, unless ``internal_asset_deps`` (or the deps of an
+    ``AssetSpec``) name fewer; an output depends on a sibling only when that is declared.
+    Depending on itself stays an edge, for the cycle error.
+    """
+    declared = assets_def.internal_deps.get(key)
+    if declared is not None:
+        return upstream in declared
+    return upstream == key or upstream not in assets_def.keys
 
 
 def assets_defs_in(objects: Iterable[Any]) -> list[AssetsDefinition]:

@@ -10,14 +10,19 @@ holds one key, a range or a subset.
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.key_range import PartitionKeyRange
+
+if TYPE_CHECKING:
+    from assetgraph.partitions.definitions import PartitionsDefinition
+    from assetgraph.partitions.time_window import TimeWindow
 
 
 def _partition_fields(context: OutputContext | InputContext) -> None:
@@ -31,8 +36,27 @@ def _partition_fields(context: OutputContext | InputContext) -> None:
         )
 
 
+class _DagsterNames:
+    """Dagster's names for what both IO manager contexts hold, as its IO managers read them."""
+
+    __slots__ = ()
+
+    definition_metadata = property(lambda self: self.metadata)
+    has_asset_key = property(lambda self: True)
+    asset_partition_key = property(lambda self: _one_partition(self))
+    asset_partition_keys = property(lambda self: list(self.partition_keys))
+    asset_partition_key_range = property(lambda self: _key_range(self))
+    asset_partitions_time_window = property(lambda self: _time_window(self))
+    asset_partitions_def = property(lambda self: self.partitions_def)
+    log = property(lambda self: _io_logger())
+
+    def get_asset_identifier(self) -> list[str]:
+        """The asset key's parts, then the partition key when there is one (Dagster's)."""
+        return _identifier(self)  # type: ignore[arg-type]  # only the two contexts mix it in
+
+
 @dataclass(slots=True)
-class OutputContext:
+class OutputContext(_DagsterNames):
     """What an IO manager knows while storing one asset's value."""
 
     asset_key: AssetKey
@@ -45,6 +69,9 @@ class OutputContext:
     partition_keys: tuple[str, ...] = ()
     partition_key_range: PartitionKeyRange | None = None
     data_versions: dict[str | None, str] = field(default_factory=dict)
+    partitions_def: PartitionsDefinition | None = None
+    name: str = "result"
+    """The output's name (Dagster's ``context.name``): ``result``, or a multi-asset's out."""
 
     def __post_init__(self) -> None:
         _partition_fields(self)
@@ -74,7 +101,7 @@ class OutputContext:
 
 
 @dataclass(slots=True)
-class InputContext:
+class InputContext(_DagsterNames):
     """What an IO manager knows while loading an upstream asset's value.
 
     ``asset_key`` is the upstream asset being loaded; ``downstream_key`` the asset reading
@@ -89,6 +116,11 @@ class InputContext:
     partition_key: str | None = None
     partition_keys: tuple[str, ...] = ()
     partition_key_range: PartitionKeyRange | None = None
+    partitions_def: PartitionsDefinition | None = None
+    name: str | None = None
+    """The input's parameter name (None when loading for ``output_for``)."""
+    upstream_output: OutputContext | None = None
+    """The upstream asset's output, as its IO manager saw it when storing (Dagster's)."""
 
     def __post_init__(self) -> None:
         _partition_fields(self)
@@ -102,6 +134,54 @@ class InputContext:
     def has_asset_partitions(self) -> bool:
         """True when the upstream asset is partitioned (one key or several)."""
         return bool(self.partition_keys)
+
+
+def _one_partition(context: OutputContext | InputContext) -> str:
+    if context.partition_key is None:
+        from assetgraph.errors import AssetgraphError
+
+        count = len(context.partition_keys)
+        raise AssetgraphError(
+            f"Asset '{context.asset_key}': {count} partitions are being "
+            f"{'stored' if isinstance(context, OutputContext) else 'loaded'}, so there is no "
+            "single asset_partition_key; use asset_partition_keys or asset_partition_key_range."
+        )
+    return context.partition_key
+
+
+def _key_range(context: OutputContext | InputContext) -> PartitionKeyRange:
+    if context.partition_key_range is None:
+        from assetgraph.errors import AssetgraphError
+
+        raise AssetgraphError(
+            f"Asset '{context.asset_key}' is not partitioned, so it has no partition key range."
+        )
+    return context.partition_key_range
+
+
+def _time_window(context: OutputContext | InputContext) -> TimeWindow:
+    from assetgraph.errors import AssetgraphError
+    from assetgraph.partitions.time_window import TimeWindow, TimeWindowPartitionsDefinition
+
+    pdef = context.partitions_def
+    if not isinstance(pdef, TimeWindowPartitionsDefinition) or not context.partition_keys:
+        raise AssetgraphError(
+            f"Asset '{context.asset_key}' is not partitioned by time windows, so it has no "
+            "asset_partitions_time_window."
+        )
+    first = pdef.time_window_for_partition_key(context.partition_keys[0])
+    last = pdef.time_window_for_partition_key(context.partition_keys[-1])
+    return TimeWindow(first.start, last.end)
+
+
+def _identifier(context: OutputContext | InputContext) -> list[str]:
+    parts = list(context.asset_key.path)
+    return [*parts, context.partition_key] if context.partition_key is not None else parts
+
+
+def _io_logger() -> logging.Logger:
+    # A child of ``get_dagster_logger()``'s (assetgraph.context, a layer above, forwards it).
+    return logging.getLogger("assetgraph.dagster.io_manager")
 
 
 class IOManager(ABC):

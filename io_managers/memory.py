@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assetgraph.definitions.resource_functions import IOManagerDefinition
 from assetgraph.errors import StorageError
 from assetgraph.io import InputContext, IOManager, OutputContext
 from assetgraph.keys import AssetKey
@@ -19,11 +20,26 @@ class InMemoryIOManager(IOManager):
         self.values[(context.asset_key, context.partition_key)] = obj
 
     def load_input(self, context: InputContext) -> Any:
-        slot = (context.asset_key, context.partition_key)
+        if len(context.partition_keys) > 1:  # several partitions: a dict by key, as pickle
+            return {key: self._load_one(context.asset_key, key) for key in context.partition_keys}
+        return self._load_one(context.asset_key, context.partition_key)
+
+    def _load_one(self, asset_key: AssetKey, partition_key: str | None) -> Any:
+        slot = (asset_key, partition_key)
         if slot not in self.values:
-            where = f" partition '{context.partition_key}'" if context.partition_key else ""
+            where = f" partition '{partition_key}'" if partition_key else ""
             raise StorageError(
-                f"No value in memory for asset '{context.asset_key}'{where}: the in-memory IO "
+                f"No value in memory for asset '{asset_key}'{where}: the in-memory IO "
                 "manager keeps values only for the process that materialized them."
             )
         return self.values[slot]
+
+
+def _in_memory_io_manager(init_context: Any) -> InMemoryIOManager:
+    return InMemoryIOManager()
+
+
+mem_io_manager = IOManagerDefinition(
+    _in_memory_io_manager, description="Dagster's mem_io_manager: an InMemoryIOManager."
+)
+"""Dagster's older ``mem_io_manager``: a new ``InMemoryIOManager`` for each run."""

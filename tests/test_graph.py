@@ -106,13 +106,15 @@ def test_non_assets_in_definitions_are_refused() -> None:
         Definitions([plain])  # type: ignore[list-item]
 
 
-def test_unknown_deps_are_errors() -> None:
+def test_unknown_deps_become_external_assets_as_in_dagster() -> None:
     @asset(deps=["missing_thing"])
     def a() -> int:
         return 1
 
-    with pytest.raises(DefinitionError, match="deps=\\[...\\] names 'missing_thing'"):
-        Definitions([a])
+    graph = Definitions([a]).graph
+    missing = AssetKey("missing_thing")
+    assert list(graph.parents(AssetKey("a"))) == [missing]
+    assert graph.is_source(missing), "an undeclared dep must be an external (source) asset"
 
 
 def test_ten_thousand_assets_build_and_order() -> None:

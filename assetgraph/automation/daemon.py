@@ -1,7 +1,7 @@
 """One automation tick, end to end, and the daemon that runs ticks under a lease.
 
 A tick: read the cursors and what runs in flight cover; evaluate the policies, the
-schedules and the sensors; cut the requests into runs; record the tick with its runs
+running schedules and the running sensors; cut the requests into runs; record the tick with its runs
 *before* launching them (so their coverage is known even if this process dies); launch;
 store the cursors; mark the tick done. The daemon takes the ``automation`` lease before
 each tick, so two daemons on one database never both evaluate; a failing run, sensor or
@@ -82,7 +82,9 @@ def run_tick(
     outcome = TickOutcome(tick_id, now, "started")
     try:
         clock = time.perf_counter()
-        evaluation, triggers = _evaluate(defs, store, instance, now, settings, wall_clock)
+        evaluation, triggers = _evaluate(
+            defs, store, instance, now, settings, wall_clock, dry_run=dry_run
+        )
         planned = _plan_runs(evaluation, triggers, settings, tick_id)
         outcome.evaluation_ms = (time.perf_counter() - clock) * 1000.0
         outcome.evaluation = evaluation
@@ -130,6 +132,8 @@ def _evaluate(
     now: datetime,
     settings: EvaluationSettings,
     wall_clock: Callable[[], float],
+    *,
+    dry_run: bool = False,
 ) -> tuple[Evaluation, TriggerResults]:
     cursor = CursorState.from_text(store.get_cursor(CURSOR))
     flying = in_flight(defs, store, now, wall_clock())
@@ -143,7 +147,9 @@ def _evaluate(
         data_times_text=store.get_cursor(DATA_TIMES_CURSOR),
     )
     triggers = (
-        evaluate_triggers(defs, store, AssetState(defs.graph, store, now), instance)
+        evaluate_triggers(
+            defs, store, AssetState(defs.graph, store, now), instance, dry_run=dry_run
+        )
         if defs.schedules or defs.sensors
         else TriggerResults()
     )

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assetgraph.automation.policies import FreshnessPolicy
 from assetgraph.automation.state import AssetState
@@ -31,6 +31,10 @@ from assetgraph.automation.tags import TIME_TAG
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
 from assetgraph.status.staleness import UNPARTITIONED
+from assetgraph.storage.events import Materialized
+
+if TYPE_CHECKING:
+    from assetgraph.storage.interface import AutomationBackend
 
 DATA_TIMES_CURSOR = "automation/data_times"
 
@@ -179,8 +183,8 @@ class DataTimes:
         if payload is None:
             payload = self.state.store.event_payloads([child_event]).get(child_event, {})
             self._payloads[child_event] = payload
-        versions = payload.get("input_versions", {}).get(parent.to_string())
-        if not isinstance(versions, dict):
+        versions = Materialized.from_payload(payload).read_partitions(parent.to_string())
+        if versions is None:
             return None
         keys = [key for key in versions if key]
         pdef = self.state.pdef(parent)
@@ -232,7 +236,9 @@ def _minutes(value: float) -> str:
     return str(round(value)) if abs(value - round(value)) < 0.05 else f"{value:.1f}"
 
 
-def freshness_statuses(graph: Any, storage: Any, keys: Any, now: Any) -> list[FreshnessStatus]:
+def freshness_statuses(
+    graph: Any, storage: AutomationBackend, keys: Any, now: Any
+) -> list[FreshnessStatus]:
     """The standing of the freshness policy of each of ``keys`` that has one, at ``now``."""
     from assetgraph.storage.automation_store import AutomationStore
 

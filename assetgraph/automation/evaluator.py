@@ -194,6 +194,14 @@ class _Tick:
                 self.automation[key] = spec.automation_policy
             if spec.freshness_policy is not None:
                 self.freshness[key] = spec.freshness_policy
+        if defs.sensors:  # Dagster's build_asset_reconciliation_sensor: eager for its selection
+            from assetgraph.automation.instigators import is_running
+            from assetgraph.automation.legacy import reconciled_keys
+
+            running = lambda sensor: is_running(store, sensor, "sensor")  # noqa: E731
+            for key in reconciled_keys(defs.sensors, self.graph, running):
+                if not self.graph.is_source(key):
+                    self.automation.setdefault(key, AutomationPolicy.eager())
         self.order = {key: i for i, key in enumerate(self.graph.all_keys)}
         self.in_flight = in_flight
         self.covered: dict[AssetKey, list[Covered]] = {}

@@ -11,7 +11,6 @@ launched but not yet recorded as a run is read from its tick.
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import subprocess
@@ -31,7 +30,8 @@ from assetgraph.keys import AssetKey
 from assetgraph.partitions.key_range import PartitionKeyRange
 from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.planning.planner import ExecutionPlan, build_plan_for_targets
-from assetgraph.planning.targets import TARGETS_TAG, recorded_targets
+from assetgraph.planning.request import PartitionSelection
+from assetgraph.planning.targets import LEGACY_PARTITIONS_TAG, TARGETS_TAG, recorded_targets
 from assetgraph.status.staleness import UNPARTITIONED
 from assetgraph.storage.automation_store import AutomationStore
 from assetgraph.storage.records import RunStatus
@@ -302,20 +302,14 @@ def in_flight(
 def _run_coverage(defs: Definitions, run: Any, now: datetime) -> dict[str, list[str] | None]:
     """What a run covers: its recorded targets; for an older run, its selected assets over
     the partitions its ``--partition`` options name (every partition when none)."""
-    from assetgraph.execution.materialize import PARTITIONS_TAG
-
     try:
         targets = recorded_targets(run)
     except StorageError:  # written by a newer assetgraph: read it as an older run
         targets = None
     if targets is not None:
         return {name: _range_texts(ranges) for name, ranges in targets.assets.items()}
-    text = run.tags.get(PARTITIONS_TAG, "")
-    names: list[str] = []
-    words = text.split()
-    for flag, value in itertools.pairwise(words):
-        if flag in ("--partition", "--partition-range"):
-            names.append(value)
+    options = PartitionSelection.from_tag_text(run.tags.get(LEGACY_PARTITIONS_TAG, ""))
+    names = [*options.keys, *(str(r) for r in options.ranges)]
     return {key: (names or None) for key in run.asset_keys}
 
 

@@ -2,24 +2,38 @@
 
 A schedule's cursor holds the last cron tick it ran for; a sensor's holds the string its
 function stored (``context.update_cursor``), when it was last evaluated, and the run keys
-it already used. A sensor that raises leaves its cursor as it was and is tried again at
-the next tick.
+it already used (a run key is launched once per schedule or sensor, ever). Only running
+schedules and sensors are evaluated (``instigators``). A sensor that raises leaves its
+cursor as it was and is tried again at the next tick; the dynamic partitions a
+``SensorResult`` asks for are added or deleted before its run requests are resolved.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from assetgraph.automation.instigators import is_running
+from assetgraph.automation.job_targets import find_job, job_keys, keys_of
 from assetgraph.automation.policies import next_tick, previous_tick
+from assetgraph.automation.requests import (
+    AddDynamicPartitionsRequest,
+    DeleteDynamicPartitionsRequest,
+    RunRequest,
+    SensorResult,
+    SkipReason,
+    collect,
+)
 from assetgraph.automation.runs import Targets
-from assetgraph.automation.schedules import ScheduleDefinition
-from assetgraph.automation.sensors import RunRequest, SensorEvaluationContext, SkipReason
+from assetgraph.automation.schedules import ScheduleDefinition, ScheduleEvaluationContext
+from assetgraph.automation.sensors import SensorEvaluationContext
 from assetgraph.automation.state import AssetState
 from assetgraph.definitions.definitions import Definitions
-from assetgraph.errors import UsageError
+from assetgraph.errors import DefinitionError, UsageError
 from assetgraph.keys import AssetKey
 from assetgraph.status.staleness import UNPARTITIONED
 from assetgraph.storage.automation_store import AutomationStore
@@ -48,14 +62,26 @@ class TriggerResults:
 
 
 def evaluate_triggers(
-    defs: Definitions, store: AutomationStore, state: AssetState, instance: Any
+    defs: Definitions,
+    store: AutomationStore,
+    state: AssetState,
+    instance: Any,
+    *,
+    dry_run: bool = False,
 ) -> TriggerResults:
-    """Evaluate every schedule and sensor of ``defs`` at ``state.now``."""
+    """Evaluate every running schedule and sensor of ``defs`` at ``state.now`` (with
+    ``dry_run``, the dynamic partitions sensors ask for are reported, not changed)."""
     results = TriggerResults()
     for schedule in defs.schedules:
-        _schedule(defs, store, state, schedule, results)
+        if not is_running(store, schedule, "schedule"):
+            results.notes[f"schedule:{schedule.name}"] = "stopped"
+            continue
+        _schedule(defs, store, state, schedule, instance, results)
     for sensor in defs.sensors:
-        _sensor(defs, store, state, sensor, instance, results)
+        if not is_running(store, sensor, "sensor"):
+            results.notes[f"sensor:{sensor.name}"] = "stopped"
+            continue
+        _sensor(defs, store, state, sensor, instance, results, dry_run)
     return results
 
 
@@ -64,10 +90,17 @@ def _schedule(
     store: AutomationStore,
     state: AssetState,
     schedule: ScheduleDefinition,
+    instance: Any,
     results: TriggerResults,
 ) -> None:
     name = f"schedule:{schedule.name}"
     now = state.now_ts
+    try:
+        schedule = schedule.resolved_for(defs)
+    except Exception as exc:  # the job's partitions cannot be found
+        results.errors.append(f"{name}: {type(exc).__name__}: {exc}")
+        results.notes[name] = f"failed: {exc}"
+        return
     stored = _load(store.get_cursor(name))
     tick = previous_tick(schedule.cron_schedule, schedule.timezone, now)
     last = stored.get("last_tick")
@@ -78,22 +111,45 @@ def _schedule(
         if last is None:
             results.cursors[name] = json.dumps({"last_tick": float(tick)})
         return
-    at = datetime.fromtimestamp(tick, tz=UTC)
+    at = datetime.fromtimestamp(tick, tz=ZoneInfo(schedule.timezone))
+    run_keys: list[str] = list(stored.get("run_keys", []))
+    asked: list[TriggerRequest] = []
+    skips: list[str] = []
     try:
-        targets = targets_for_selection(
-            defs, state, schedule.selection, schedule.partition_keys_for(at), at
-        )
-    except Exception as exc:  # a wrong selection or a failing partitions function
+        context = ScheduleEvaluationContext(scheduled_execution_time=at, instance=instance)
+        items, _ = collect(f"Schedule '{schedule.name}'", schedule.evaluate(context))
+        default_keys = schedule.partition_keys_for(at)
+        for item in items:
+            if isinstance(item, SkipReason):
+                skips.append(item.message or "skipped")
+            elif item.run_key is not None and item.run_key in run_keys:
+                skips.append(f"run key {item.run_key!r} already requested")
+            else:
+                request = _request(defs, state, name, schedule, item, at, default_keys)
+                if request is not None:
+                    asked.append(request)
+                if item.run_key is not None:
+                    run_keys.append(item.run_key)
+    except Exception as exc:  # a wrong selection, a failing schedule function
         results.errors.append(f"{name}: {type(exc).__name__}: {exc}")
         results.notes[name] = f"tick {_when(tick)} failed: {exc}"
         return
-    results.cursors[name] = json.dumps({"last_tick": float(tick)})
-    if not targets:
+    results.cursors[name] = json.dumps(
+        {"last_tick": float(tick), "run_keys": run_keys[-RUN_KEYS_KEPT:]}
+    )
+    results.requests.extend(asked)
+    if asked:
+        results.notes[name] = f"tick {_when(tick)}: {_runs_words(len(asked))}"
+    elif skips:
+        results.notes[name] = f"tick {_when(tick)}: skipped: {'; '.join(skips)}"
+    elif items:
         results.notes[name] = f"tick {_when(tick)}: nothing to run (no partition has ended yet)"
-        return
-    tags = {**schedule.tags, "assetgraph/schedule": schedule.name}
-    results.requests.append(TriggerRequest(name, targets, tags, dict(schedule.run_config)))
-    results.notes[name] = f"tick {_when(tick)}: run requested"
+    else:
+        results.notes[name] = f"tick {_when(tick)}: skipped (the schedule asked for no run)"
+
+
+def _runs_words(count: int) -> str:
+    return "run requested" if count == 1 else f"{count} runs requested"
 
 
 def _sensor(
@@ -103,6 +159,7 @@ def _sensor(
     sensor: Any,
     instance: Any,
     results: TriggerResults,
+    dry_run: bool = False,
 ) -> None:
     name = f"sensor:{sensor.name}"
     now = state.now_ts
@@ -111,16 +168,24 @@ def _sensor(
     if last is not None and 0 <= now - last < sensor.minimum_interval_seconds:
         results.notes[name] = f"not due (minimum interval {sensor.minimum_interval_seconds:g} s)"
         return
+    run_keys: list[str] = list(stored.get("run_keys", []))
     context = SensorEvaluationContext(
         sensor_name=sensor.name,
         now=state.now,
         cursor=stored.get("cursor"),
         last_evaluated_at=None if last is None else datetime.fromtimestamp(last, tz=UTC),
         instance=instance,
+        last_run_key=run_keys[-1] if run_keys else None,
     )
     try:
-        items = sensor.evaluate(context)
-        run_keys: list[str] = list(stored.get("run_keys", []))
+        items, result = sensor.evaluate_full(context)
+        notes: list[str] = []
+        if result is not None:
+            if result.cursor is not None:
+                context.update_cursor(result.cursor)
+            notes.extend(_apply_dynamic_requests(instance, result, dry_run))
+            if result.dynamic_partitions_requests and not dry_run:  # runs may name new keys
+                state = AssetState(defs.graph, store, state.now)
         asked: list[TriggerRequest] = []
         skips: list[str] = []
         for item in items:
@@ -130,7 +195,15 @@ def _sensor(
             if item.run_key is not None and item.run_key in run_keys:
                 skips.append(f"run key {item.run_key!r} already requested")
                 continue
-            asked.append(_sensor_request(defs, state, name, sensor, item))
+            try:
+                request = _request(defs, state, name, sensor, item, state.now, None)
+            except UsageError as exc:
+                if not dry_run:
+                    raise
+                notes.append(f"a run request is not resolved in a dry run: {exc}")
+                continue
+            if request is not None:
+                asked.append(request)
             if item.run_key is not None:
                 run_keys.append(item.run_key)
     except Exception as exc:
@@ -138,8 +211,8 @@ def _sensor(
         results.notes[name] = f"failed: {type(exc).__name__}: {exc}"
         return
     results.requests.extend(asked)
-    notes = [f"{len(asked)} run(s) requested"] if asked else []
-    results.notes[name] = "; ".join(notes + skips) or "no run requested"
+    said = [f"{len(asked)} run(s) requested"] if asked else []
+    results.notes[name] = "; ".join(said + notes + skips) or "no run requested"
     results.cursors[name] = json.dumps(
         {
             "cursor": context.cursor,
@@ -149,16 +222,85 @@ def _sensor(
     )
 
 
-def _sensor_request(
-    defs: Definitions, state: AssetState, origin: str, sensor: Any, item: RunRequest
-) -> TriggerRequest:
-    selection = item.asset_selection if item.asset_selection is not None else sensor.selection
-    keys = None if item.partition_keys is None else [str(k) for k in item.partition_keys]
-    targets = targets_for_selection(defs, state, selection, keys, state.now)
-    tags = {**item.tags, "assetgraph/sensor": sensor.name}
+def _apply_dynamic_requests(instance: Any, result: SensorResult, dry_run: bool) -> list[str]:
+    """Add and delete dynamic partitions as the sensor asked, in order; returns notes."""
+    notes: list[str] = []
+    for request in result.dynamic_partitions_requests or ():
+        keys = list(request.partition_keys)
+        if dry_run and isinstance(
+            request, AddDynamicPartitionsRequest | DeleteDynamicPartitionsRequest
+        ):
+            verb = "add" if isinstance(request, AddDynamicPartitionsRequest) else "delete"
+            notes.append(
+                f"would {verb} {len(keys)} partition(s) of '{request.partitions_def_name}'"
+            )
+        elif isinstance(request, AddDynamicPartitionsRequest):
+            added = instance.add_dynamic_partitions(request.partitions_def_name, keys)
+            notes.append(f"added {added} partition(s) to '{request.partitions_def_name}'")
+        elif isinstance(request, DeleteDynamicPartitionsRequest):
+            gone = instance.delete_dynamic_partitions(request.partitions_def_name, keys)
+            notes.append(f"deleted {gone} partition(s) from '{request.partitions_def_name}'")
+        else:
+            raise DefinitionError(
+                f"dynamic_partitions_requests holds {type(request).__name__}; use "
+                "DynamicPartitionsDefinition.build_add_request / build_delete_request."
+            )
+    return notes
+
+
+def _request(
+    defs: Definitions,
+    state: AssetState,
+    origin: str,
+    owner: Any,
+    item: RunRequest,
+    at: datetime,
+    default_keys: list[str] | None,
+) -> TriggerRequest | None:
+    """The run ``item`` asks for: the assets of its ``asset_selection``, else of its
+    ``job_name``, else of the owner's job or target; None when nothing is to run."""
+    job: Any = None
+    if item.job_name is not None:
+        job = find_job(defs, item.job_name)
+    elif getattr(owner, "job_name", None) is not None:
+        job = find_job(defs, owner.job_name, owner.job)
+    if job is not None and callable(getattr(job, "keys_for_run", None)):
+        selected = item.asset_selection
+        if selected is not None and not isinstance(selected, list | tuple):
+            selected = keys_of(defs, selected)  # an AssetSelection or a selection string
+        keys = job.keys_for_run(None if selected is None else list(selected))
+        keys = [key for key in keys if not defs.graph.is_source(key)]
+    elif item.asset_selection is not None:
+        keys = keys_of(defs, item.asset_selection)
+    elif job is not None:
+        keys = job_keys(defs, job)
+    else:
+        keys = keys_of(defs, None if owner.selection == "*" else owner.selection)
+    partition_keys = item.requested_partition_keys()
+    targets = targets_for_keys(
+        defs, state, keys, partition_keys if partition_keys is not None else default_keys, at
+    )
+    if not targets:
+        return None
+    tags: dict[str, str] = {}
+    if origin.startswith("schedule:"):
+        tags.update(owner.tags)
+    tags.update({str(k): str(v) for k, v in (item.tags or {}).items()})
+    if job is not None and callable(getattr(job, "run_tags_for_run", None)):
+        tags = job.run_tags_for_run(tags)
+    elif job is not None:
+        tags = {**{str(k): str(v) for k, v in (getattr(job, "tags", None) or {}).items()}, **tags}
+        tags["assetgraph/job"] = str(job.name)
+    kind = "schedule" if origin.startswith("schedule:") else "sensor"
+    tags[f"assetgraph/{kind}"] = owner.name
     if item.run_key is not None:
         tags["assetgraph/run_key"] = item.run_key
-    return TriggerRequest(origin, targets, tags, dict(item.run_config))
+    run_config: Any = dict(item.run_config or {})
+    if job is not None and callable(getattr(job, "run_config_for", None)):
+        run_config = job.run_config_for(run_config)
+    elif not run_config and job is not None and isinstance(getattr(job, "config", None), Mapping):
+        run_config = job.config
+    return TriggerRequest(origin, targets, tags, dict(run_config or {}))
 
 
 def targets_for_selection(
@@ -168,13 +310,25 @@ def targets_for_selection(
     partition_keys: list[str] | None,
     at: datetime,
 ) -> Targets:
-    """What a schedule or sensor run builds: the selected assets (sources left out), for
-    the named partition keys, or by default the latest window ended at ``at`` of each
-    time-partitioned asset and every partition of other partitioned assets."""
+    """What a run of ``selection`` (a selection string or list of them) builds: see
+    ``targets_for_keys``."""
     from assetgraph.selection import select_assets
 
     strings = [selection] if isinstance(selection, str) else [str(s) for s in selection]
     keys = [k for k in select_assets(defs.graph, strings) if not defs.graph.is_source(k)]
+    return targets_for_keys(defs, state, keys, partition_keys, at)
+
+
+def targets_for_keys(
+    defs: Definitions,
+    state: AssetState,
+    keys: list[AssetKey],
+    partition_keys: list[str] | None,
+    at: datetime,
+) -> Targets:
+    """What a schedule or sensor run builds: the assets ``keys``, for the named partition
+    keys, or by default the latest window ended at ``at`` of each time-partitioned asset
+    and every partition of other partitioned assets."""
     targets: Targets = {}
     for key in keys:
         pdef = state.pdef(key)
@@ -224,5 +378,6 @@ __all__ = [
     "TriggerRequest",
     "TriggerResults",
     "evaluate_triggers",
+    "targets_for_keys",
     "targets_for_selection",
 ]

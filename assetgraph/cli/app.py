@@ -131,7 +131,7 @@ def partition_selection(
     stale: bool = False,
 ) -> Any:
     """The ``PartitionSelection`` the partition options describe."""
-    from assetgraph.planning.planner import PartitionSelection, parse_partition_range
+    from assetgraph.planning.request import PartitionSelection, parse_partition_range
 
     return PartitionSelection(
         keys=tuple(keys or ()),

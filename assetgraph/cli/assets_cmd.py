@@ -58,10 +58,18 @@ def list_assets(
     file: FileOption = None,
     module: ModuleOption = None,
     select: SelectOption = None,
+    jobs: Annotated[
+        bool, typer.Option("--jobs", help="List the jobs (define_asset_job) instead.")
+    ] = False,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """List the assets of a code location with their group, upstreams and last run."""
+    if jobs:
+        from assetgraph.cli.job_runs import print_jobs
+
+        print_jobs(load(file, module), as_json)
+        return
     from assetgraph.selection import select_assets
     from assetgraph.status.partitions import partition_statuses
     from assetgraph.status.staleness import compute_staleness
@@ -90,6 +98,17 @@ def list_assets(
                 "upstream": [p.to_string() for p in graph.parents(key)],
                 "tags": dict(spec.tags),
                 "owners": list(spec.owners),
+                "kinds": sorted(
+                    t.removeprefix("dagster/kind/")
+                    for t in spec.tags
+                    if t.startswith("dagster/kind/")
+                ),
+                "compute_kind": getattr(graph.assets_def(key), "compute_kind", None),
+                "check_specs": [
+                    s.name
+                    for s in getattr(graph.assets_def(key), "check_specs", ())
+                    if s.asset_key == key
+                ],
                 "description": spec.description,
                 "code_version": graph.assets_def(key).code_version(key),
                 "status": statuses[key].status,
@@ -166,6 +185,16 @@ def materialize_cmd(
     module: ModuleOption = None,
     select: SelectOption = None,
     exclude: ExcludeOption = None,
+    job: Annotated[
+        str | None,
+        typer.Option(
+            "--job",
+            "-j",
+            help="Run this job (define_asset_job) with its config and tags; --select and "
+            "--exclude then narrow it to some of its assets.",
+            show_default=False,
+        ),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the plan and run nothing.")
     ] = False,
@@ -216,9 +245,15 @@ def materialize_cmd(
     instance = Instance.from_env()
     execution = execution_options(executor, workers, dask_address, no_wait)
     partitions = partition_selection(partition, partition_range, all_partitions, missing, stale)
-    plan = plan_for_selection(defs, select, exclude, partitions, instance=instance)
     run_config = load_run_config_file(config) if config else None
     tags = {**run_origin_tags(defs, exclude), **parse_tags(tag)}
+    selection: Any = select
+    if job is not None:
+        from assetgraph.cli.job_runs import job_run
+
+        selection, run_config, tags = job_run(defs, job, select, exclude, run_config, tags)
+        exclude = None  # applied by job_run
+    plan = plan_for_selection(defs, selection, exclude, partitions, instance=instance)
     if dry_run:
         render.print_plan(plan)
         return
@@ -228,4 +263,5 @@ def materialize_cmd(
         reconcile_runs(instance.storage)  # as a run would: report runs that died
         typer.echo("Nothing to do: every selected asset and partition is already materialized.")
         return
-    run_and_report(defs, plan, instance, run_config, tags, select or "*", execution)
+    selection_text = " ".join(selection) if job is not None else select or "*"
+    run_and_report(defs, plan, instance, run_config, tags, selection_text, execution)

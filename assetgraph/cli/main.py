@@ -11,6 +11,7 @@ from assetgraph.cli import (  # noqa: F401  (registers commands)
     partitions_cmd,
     run_control_cmd,
     runs_cmd,
+    schedules_cmd,
     status_cmd,
     storage_cmd,
     ui_cmd,

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from assetgraph.cli import render
+from assetgraph.storage.events import StepSucceeded
 from assetgraph.storage.records import EventRecord, EventType
 
 _DONE = {
@@ -57,7 +58,7 @@ class RunProgress:
         mark, word = done
         detail = ""
         if event.event_type is EventType.STEP_SUCCESS:
-            detail = render.duration(event.payload.get("duration"))
+            detail = render.duration(StepSucceeded.from_payload(event.payload).duration)
         elif event.message:
             detail = event.message
         self.progress.console.print(

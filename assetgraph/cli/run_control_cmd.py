@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -27,12 +27,16 @@ from assetgraph.cli.execution_options import (
     run_and_report,
 )
 
+if TYPE_CHECKING:
+    from assetgraph.storage.interface import CoordinationStore
+    from assetgraph.storage.records import RunRecord
+
 RunIdArgument = Annotated[
     str, typer.Argument(help="Run id, or a unique prefix of at least 4 characters.")
 ]
 
 
-def _run(storage: Any, run_id: str) -> Any:
+def _run(storage: CoordinationStore, run_id: str) -> RunRecord:
     from assetgraph.errors import RunNotFoundError
     from assetgraph.storage.coordination import reconcile_runs
 

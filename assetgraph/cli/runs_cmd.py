@@ -8,6 +8,7 @@ import typer
 
 from assetgraph.cli import render
 from assetgraph.cli.app import JsonOption, VerboseOption, handle_errors, parse_tags, runs_app
+from assetgraph.definitions.metadata import metadata_type, render_text
 from assetgraph.planning.targets import TARGETS_TAG, describe_run_partitions, plain_run_targets
 
 
@@ -135,6 +136,7 @@ def show_run(
             for key, step in steps.items()
         ],
     )
+    _print_metadata([e for e in events if e.event_type is EventType.ASSET_MATERIALIZATION])
     _print_checks([e for e in events if e.event_type is EventType.ASSET_CHECK_EVALUATION])
     for event in events:
         if event.event_type is EventType.LOG:
@@ -175,13 +177,43 @@ def _print_checks(events: list[Any]) -> None:
         typer.echo(text)
         metadata = {k: v for k, v in payload.get("metadata", {}).items() if k != "schema"}
         if metadata:
-            typer.echo("           metadata: " + ", ".join(f"{k}={v}" for k, v in metadata.items()))
+            typer.echo(
+                "           metadata: "
+                + ", ".join(f"{k}={render_text(v)}" for k, v in metadata.items())
+            )
         for case in (payload.get("failure_cases") or {}).get("cases", []):
             values = ", ".join(repr(v) for v in case.get("values", []))
             typer.echo(
                 f"           column {case.get('column') or '-'}: {case.get('check')}: "
                 f"{case.get('count')} failing, e.g. {values}"
             )
+
+
+MAX_METADATA_SHOWN = 20
+"""How many materializations' metadata ``runs show`` prints (the rest are counted)."""
+
+_SHOWN_ELSEWHERE = {"row_count", "column_schema"}
+
+
+def _print_metadata(events: list[Any]) -> None:
+    """Each materialization's metadata, one entry a line, rendered by its type."""
+    with_metadata = [e for e in events if set(e.payload.get("metadata") or {}) - _SHOWN_ELSEWHERE]
+    if not with_metadata:
+        return
+    typer.echo("\nMetadata:")
+    for event in with_metadata[:MAX_METADATA_SHOWN]:
+        where = f"[{event.partition_key}]" if event.partition_key else ""
+        typer.echo(f"  {event.asset_key}{where}")
+        for name, value in event.payload["metadata"].items():
+            if name in _SHOWN_ELSEWHERE:
+                continue
+            kind = metadata_type(value)
+            lines = render_text(value).splitlines() or [""]
+            typer.echo(f"    {name} ({kind}): {lines[0]}")
+            for line in lines[1:]:
+                typer.echo(f"      {line}")
+    if len(with_metadata) > MAX_METADATA_SHOWN:
+        typer.echo(f"  ... and {len(with_metadata) - MAX_METADATA_SHOWN} more")
 
 
 def _materialization_text(event: Any) -> str:

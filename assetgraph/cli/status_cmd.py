@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -20,6 +20,9 @@ from assetgraph.cli.app import (
     partition_selection,
 )
 from assetgraph.cli.assets_cmd import ExcludeOption, SelectOption
+
+if TYPE_CHECKING:
+    from assetgraph.storage.interface import Transactions
 
 
 @app.command("status")
@@ -97,7 +100,7 @@ def _asset_json(report: Any, status: Any) -> dict[str, Any]:
     }
 
 
-def _add_checks(rows: list[dict[str, Any]], storage: Any) -> list[str]:
+def _add_checks(rows: list[dict[str, Any]], storage: Transactions) -> list[str]:
     """Give each row the latest result of each of its asset checks (``checks``); return one
     line per failing check, with pandera's failure cases, for the text report."""
     from assetgraph.status.checks import check_statuses

@@ -1,4 +1,4 @@
-"""``@asset`` and ``@multi_asset``: from a function's signature to its lineage.
+"""``@asset``: from a function's signature to its lineage.
 
 Each parameter of an asset function names an upstream asset, except ``context``, a
 parameter annotated with a ``ConfigurableResource`` subclass (a resource), and one
@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from assetgraph.definitions.backfill import BackfillPolicy
+from assetgraph.definitions.resource_params import resource_param_type
+from assetgraph.definitions.schemas import is_pandera_schema, schema_from_annotation
+from assetgraph.definitions.specs import as_asset_deps, kind_tags
 from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 from assetgraph.versions.code import source_code_version
@@ -58,11 +61,21 @@ class AssetIn:
 
 @dataclass(frozen=True, slots=True)
 class AssetOut:
-    """One output of a ``@multi_asset``; unset fields default to the multi-asset's own."""
+    """One output of a ``@multi_asset``; unset fields default to the multi-asset's own.
+
+    Dagster's fields keep Dagster's meaning: ``group_name`` (or ``group``), ``kinds``
+    (recorded as ``dagster/kind/<kind>`` tags), ``is_required=False`` (the function may
+    leave the output out; nothing is stored for it then), ``dagster_type`` (accepted and
+    not checked: use ``schema`` for validation).
+    """
 
     key: CoercibleToAssetKey | None = None
     key_prefix: str | Sequence[str] | None = None
     group: str | None = None
+    group_name: str | None = None
+    dagster_type: Any = None
+    is_required: bool = True
+    kinds: Iterable[str] | None = None
     tags: Mapping[str, str] | None = None
     description: str | None = None
     metadata: Mapping[str, Any] | None = None
@@ -75,7 +88,7 @@ class AssetOut:
 
 
 @dataclass(frozen=True, slots=True)
-class AssetSpec:
+class AssetOutputSpec:
     """Everything declared about one asset key."""
 
     key: AssetKey
@@ -91,6 +104,8 @@ class AssetSpec:
     """A pandera schema or model the value must satisfy before it is stored."""
     freshness_policy: FreshnessPolicy | None = None
     automation_policy: AutomationPolicy | None = None
+    is_required: bool = True
+    """False: a multi-asset may leave this output out (Dagster's ``is_required``/``skippable``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +134,7 @@ class AssetsDefinition:
         *,
         fn: Callable[..., Any],
         name: str,
-        specs: Sequence[AssetSpec],
+        specs: Sequence[AssetOutputSpec],
         inputs: Sequence[InputSpec],
         context_param: str | None,
         resource_params: Mapping[str, type],
@@ -138,6 +153,16 @@ class AssetsDefinition:
         self.backfill_policy = backfill_policy
         self.retry_policy: RetryPolicy | None = None
         self.pool: str | None = None
+        self.required_resource_keys: frozenset[str] = frozenset()
+        self.compute_kind: str | None = None
+        self.check_specs: tuple[Any, ...] = ()
+        """``AssetCheckSpec``s whose results the function yields or returns."""
+        self.can_subset = False
+        """A multi-asset that can build any subset of its keys (``can_subset=True``)."""
+        self.internal_deps: Mapping[AssetKey, frozenset[AssetKey]] = {}
+        """Key -> the upstream keys it depends on, for keys that depend on fewer than all."""
+        self.outputs_from_specs = False
+        """Outputs declared by ``AssetSpec``: one the function returns nothing for is None."""
         self._spec_by_key = {spec.key: spec for spec in self.specs}
         self.__doc__ = fn.__doc__
         self.__wrapped__ = fn
@@ -165,7 +190,7 @@ class AssetsDefinition:
         """The name of the step that runs this function: the key, or the multi-asset's name."""
         return self.name if self.is_multi else self.specs[0].key.to_string()
 
-    def spec(self, key: AssetKey) -> AssetSpec:
+    def spec(self, key: AssetKey) -> AssetOutputSpec:
         return self._spec_by_key[key]
 
     def code_version(self, key: AssetKey) -> str:
@@ -179,6 +204,15 @@ class AssetsDefinition:
         return source_location(self.fn)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the function directly (a unit test), as Dagster's asset definitions allow.
+
+        A context from ``build_asset_context()``, passed first or as the context
+        parameter, learns this definition's keys and partitions definition.
+        """
+        context = args[0] if args else kwargs.get(self.context_param or CONTEXT_PARAM)
+        bind = getattr(context, "bind_to", None)
+        if self.context_param is not None and callable(bind):
+            bind(self)
         return self.fn(*args, **kwargs)
 
     def __reduce__(self) -> Any:
@@ -212,7 +246,7 @@ def asset(
     code_version: str | None = None,
     io_manager_key: str | None = None,
     ins: Mapping[str, AssetIn] | None = None,
-    deps: Iterable[CoercibleToAssetKey | AssetsDefinition] | None = None,
+    deps: Iterable[Any] | None = None,
     partitions_def: PartitionsDefinition | None = None,
     backfill_policy: BackfillPolicy | None = None,
     schema: Any = None,
@@ -220,6 +254,14 @@ def asset(
     pool: str | None = None,
     freshness_policy: FreshnessPolicy | None = None,
     automation_policy: AutomationPolicy | None = None,
+    # Dagster names: see assetgraph.automation.legacy and Definitions.
+    required_resource_keys: Iterable[str] | None = None,
+    auto_materialize_policy: Any = None,
+    # Dagster names: the full key, kinds, and the checks the asset reports.
+    key: CoercibleToAssetKey | None = None,
+    compute_kind: str | None = None,
+    kinds: Iterable[str] | None = None,
+    check_specs: Sequence[Any] | None = None,
 ) -> Callable[[Callable[..., Any]], AssetsDefinition]: ...
 
 
@@ -238,7 +280,7 @@ def asset(
     code_version: str | None = None,
     io_manager_key: str | None = None,
     ins: Mapping[str, AssetIn] | None = None,
-    deps: Iterable[CoercibleToAssetKey | AssetsDefinition] | None = None,
+    deps: Iterable[Any] | None = None,
     partitions_def: PartitionsDefinition | None = None,
     backfill_policy: BackfillPolicy | None = None,
     schema: Any = None,
@@ -246,6 +288,14 @@ def asset(
     pool: str | None = None,
     freshness_policy: FreshnessPolicy | None = None,
     automation_policy: AutomationPolicy | None = None,
+    # Dagster names: see assetgraph.automation.legacy and Definitions.
+    required_resource_keys: Iterable[str] | None = None,
+    auto_materialize_policy: Any = None,
+    # Dagster names: the full key, kinds, and the checks the asset reports.
+    key: CoercibleToAssetKey | None = None,
+    compute_kind: str | None = None,
+    kinds: Iterable[str] | None = None,
+    check_specs: Sequence[Any] | None = None,
 ) -> AssetsDefinition | Callable[[Callable[..., Any]], AssetsDefinition]:
     """Declare a function as the definition of one asset.
 
@@ -264,13 +314,18 @@ def asset(
 
     def decorate(func: Callable[..., Any]) -> AssetsDefinition:
         _check_callable(func, "@asset")
-        asset_name = name or func.__name__
+        asset_key = _full_key(key, name, key_prefix, func)
+        asset_name = asset_key.name if key is not None else (name or func.__name__)
         _check_policies(asset_name, freshness_policy, automation_policy)
-        spec = AssetSpec(
-            key=AssetKey((*_as_prefix(key_prefix), asset_name)),
+        legacy_policy = _legacy_policy(auto_materialize_policy, asset_name)
+        spec = AssetOutputSpec(
+            key=asset_key,
             output_name="result",
             group=_check_group(group or group_name, asset_name),
-            tags=_check_tags(tags, asset_name),
+            tags={
+                **_check_tags(tags, asset_name),
+                **_kind_tags(kinds, compute_kind, asset_name),
+            },
             description=description if description is not None else _docstring(func),
             metadata=dict(metadata or {}),
             owners=tuple(owners or ()),
@@ -280,90 +335,94 @@ def asset(
                 _check_schema(schema, asset_name) if schema is not None else _annotated_schema(func)
             ),
             freshness_policy=freshness_policy,
-            automation_policy=automation_policy,
+            automation_policy=automation_policy or legacy_policy,
         )
         built = _build(func, asset_name, [spec], ins, deps, partitions_def, backfill_policy)
-        return _with_step_options(built, retry_policy, pool)
+        built = _with_step_options(built, retry_policy, pool)
+        built.required_resource_keys = _check_resource_keys(required_resource_keys, asset_name)
+        built.compute_kind = compute_kind
+        built.check_specs = _check_own_check_specs(check_specs, built)
+        return built
 
     if fn is not None:
         return decorate(fn)
     return decorate
 
 
-def multi_asset(
-    *,
-    outs: Mapping[str, AssetOut],
-    name: str | None = None,
-    key_prefix: str | Sequence[str] | None = None,
-    group: str | None = None,
-    group_name: str | None = None,
-    tags: Mapping[str, str] | None = None,
-    code_version: str | None = None,
-    io_manager_key: str | None = None,
-    ins: Mapping[str, AssetIn] | None = None,
-    deps: Iterable[CoercibleToAssetKey | AssetsDefinition] | None = None,
-    partitions_def: PartitionsDefinition | None = None,
-    backfill_policy: BackfillPolicy | None = None,
-    retry_policy: RetryPolicy | None = None,
-    pool: str | None = None,
-    freshness_policy: FreshnessPolicy | None = None,
-    automation_policy: AutomationPolicy | None = None,
-) -> Callable[[Callable[..., Any]], AssetsDefinition]:
-    """Declare a function that materializes several assets in one step.
+def _full_key(
+    key: CoercibleToAssetKey | None,
+    name: str | None,
+    key_prefix: str | Sequence[str] | None,
+    func: Callable[..., Any],
+) -> AssetKey:
+    """``key`` when given (exclusive with ``name``/``key_prefix``, as in Dagster)."""
+    if key is None:
+        return AssetKey((*_as_prefix(key_prefix), name or func.__name__))
+    if name is not None or key_prefix is not None:
+        raise DefinitionError(
+            f"Asset '{func.__name__}' ({source_location(func)}): Cannot specify a name or key "
+            "prefix for @asset when the key argument is provided."
+        )
+    return AssetKey.from_user(key)
 
-    The function returns one value per output, as a tuple in the order of ``outs``, or
-    ``Output(value, output_name=...)`` objects. An output's key is ``AssetOut.key``, else
-    ``key_prefix + (output name,)``. ``freshness_policy`` and ``automation_policy`` apply
-    to every output that does not set its own.
-    """
-    if not outs:
-        raise DefinitionError("@multi_asset needs at least one entry in outs={...}.")
 
-    def decorate(func: Callable[..., Any]) -> AssetsDefinition:
-        _check_callable(func, "@multi_asset")
-        op_name = name or func.__name__
-        specs = []
-        for output_name, out in outs.items():
-            if not isinstance(out, AssetOut):
-                raise DefinitionError(
-                    f"@multi_asset '{op_name}': outs['{output_name}'] must be an AssetOut, "
-                    f"got {type(out).__name__}."
-                )
-            if out.key is not None:
-                key = AssetKey.from_user(out.key)
-            else:
-                key = AssetKey((*_as_prefix(out.key_prefix or key_prefix), output_name))
-            out_freshness = out.freshness_policy or freshness_policy
-            out_automation = out.automation_policy or automation_policy
-            _check_policies(key.to_string(), out_freshness, out_automation)
-            specs.append(
-                AssetSpec(
-                    key=key,
-                    output_name=output_name,
-                    group=_check_group(out.group or group or group_name, key.to_string()),
-                    tags=_check_tags({**(tags or {}), **(out.tags or {})}, key.to_string()),
-                    description=out.description,
-                    metadata=dict(out.metadata or {}),
-                    owners=tuple(out.owners or ()),
-                    code_version=out.code_version or code_version,
-                    io_manager_key=out.io_manager_key or io_manager_key or DEFAULT_IO_MANAGER_KEY,
-                    schema=_check_schema(out.schema, key.to_string()),
-                    freshness_policy=out_freshness,
-                    automation_policy=out_automation,
-                )
+def _kind_tags(
+    kinds: Iterable[str] | None, compute_kind: str | None, asset_name: str
+) -> dict[str, str]:
+    """The ``dagster/kind/...`` tags of ``kinds`` (at most three, as Dagster allows)."""
+    if compute_kind is not None and kinds:
+        raise DefinitionError(
+            f"Asset '{asset_name}': Cannot specify compute_kind and kinds on the @asset decorator."
+        )
+    if compute_kind is not None and not isinstance(compute_kind, str):
+        raise DefinitionError(f"Asset '{asset_name}': compute_kind must be a string.")
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    names = list(dict.fromkeys(kinds or ()))
+    if len(names) > 3:
+        raise DefinitionError(
+            f"Asset '{asset_name}': Assets can have at most three kinds currently "
+            f"(got {', '.join(map(str, names))})."
+        )
+    if not all(isinstance(kind, str) and kind for kind in names):
+        raise DefinitionError(f"Asset '{asset_name}': each of kinds must be a non-empty string.")
+    # compute_kind is also shown as a kind, as @multi_asset records it.
+    return kind_tags(names or ([compute_kind] if compute_kind else []))
+
+
+def _check_own_check_specs(specs: Sequence[Any] | None, built: AssetsDefinition) -> tuple[Any, ...]:
+    """``check_specs`` of an asset: each an ``AssetCheckSpec`` on one of its keys, names unique."""
+    if not specs:
+        return ()
+    from assetgraph.definitions.checks import AssetCheckSpec
+
+    seen: set[str] = set()
+    for spec in specs:
+        if not isinstance(spec, AssetCheckSpec):
+            raise DefinitionError(
+                f"Asset '{built.name}': check_specs must hold AssetCheckSpec objects, got "
+                f"{type(spec).__name__}."
             )
-        built = _build(func, op_name, specs, ins, deps, partitions_def, backfill_policy)
-        return _with_step_options(built, retry_policy, pool)
-
-    return decorate
+        if spec.asset_key not in built.keys:
+            raise DefinitionError(
+                f"Asset '{built.name}': check spec '{spec.name}' is on asset '{spec.asset_key}', "
+                f"which this definition does not materialize "
+                f"({', '.join(k.to_string() for k in built.keys)})."
+            )
+        if spec.check_key in seen:
+            raise DefinitionError(
+                f"Asset '{built.name}': check spec '{spec.check_key}' given twice."
+            )
+        seen.add(spec.check_key)
+    return tuple(specs)
 
 
 def _build(
     func: Callable[..., Any],
     name: str,
-    specs: Sequence[AssetSpec],
+    specs: Sequence[AssetOutputSpec],
     ins: Mapping[str, AssetIn] | None,
-    deps: Iterable[CoercibleToAssetKey | AssetsDefinition] | None,
+    deps: Iterable[Any] | None,
     partitions_def: PartitionsDefinition | None = None,
     backfill_policy: BackfillPolicy | None = None,
 ) -> AssetsDefinition:
@@ -413,6 +472,8 @@ def _build(
             )
         elif param.name == CONTEXT_PARAM or kind == "context":
             context_param = param.name
+        elif (plain_resource := resource_param_type(param.annotation)) is not None:
+            resource_params[param.name] = plain_resource
         elif kind == "resource":
             resource_params[param.name] = param.annotation
         elif kind == "config":
@@ -424,11 +485,12 @@ def _build(
             config_param = (param.name, param.annotation)
         else:
             inputs.append(InputSpec(param=param.name, name=_param_key(param.name, name, func)))
-    for dep in deps or ():
-        if isinstance(dep, AssetsDefinition):
-            inputs.extend(InputSpec(param=None, name=key, key=key) for key in dep.keys)
-        else:
-            inputs.append(InputSpec(param=None, name=AssetKey.from_user(dep)))
+    for dep in as_asset_deps(deps, f"Asset '{name}' ({source_location(func)}): deps=[...]"):
+        key = dep.asset_key
+        explicit = key if len(key.path) > 1 else None  # a bare name resolves like a parameter
+        inputs.append(
+            InputSpec(param=None, name=key, key=explicit, partition_mapping=dep.partition_mapping)
+        )
     return AssetsDefinition(
         fn=func,
         name=name,
@@ -458,6 +520,27 @@ def _with_step_options(
     built.retry_policy = retry_policy
     built.pool = pool
     return built
+
+
+def _check_resource_keys(keys: Iterable[str] | None, asset_name: str) -> frozenset[str]:
+    """Dagster's ``required_resource_keys``: resources the asset reads from its context."""
+    if keys is None:
+        return frozenset()
+    if isinstance(keys, str) or not all(isinstance(k, str) and k for k in keys):
+        raise DefinitionError(
+            f"Asset '{asset_name}': required_resource_keys must be a set of resource names, "
+            f"such as {{'db'}}; got {keys!r}."
+        )
+    return frozenset(keys)
+
+
+def _legacy_policy(policy: object, asset_name: str) -> AutomationPolicy | None:
+    """Dagster's ``auto_materialize_policy=``, mapped to an automation policy (warns)."""
+    if policy is None:
+        return None
+    from assetgraph.automation.legacy import automation_policy_for
+
+    return automation_policy_for(policy, asset_name)
 
 
 def _check_policies(name: str, freshness: object, automation: object) -> None:
@@ -582,8 +665,6 @@ def _check_callable(func: object, decorator: str) -> None:
 def _check_schema(schema: Any, asset_name: str) -> Any:
     if schema is None:
         return None
-    from assetgraph.definitions.checks import is_pandera_schema
-
     if not is_pandera_schema(schema):
         raise DefinitionError(
             f"Asset '{asset_name}': schema= must be a pandera DataFrameSchema or a "
@@ -602,8 +683,6 @@ def _annotated_schema(func: Callable[..., Any]) -> Any:
             return None
         namespace = getattr(inspect.unwrap(func), "__globals__", {})
         annotation = _resolve_annotation(annotation, namespace)
-    from assetgraph.definitions.checks import schema_from_annotation
-
     return schema_from_annotation(annotation)
 
 

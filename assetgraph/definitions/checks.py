@@ -22,9 +22,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+from assetgraph.context import AssetExecutionContext
 from assetgraph.definitions.assets import CONTEXT_PARAM, AssetsDefinition, source_location
+from assetgraph.definitions.metadata import normalize_metadata
 from assetgraph.errors import USER_CODE_FAILURES, DefinitionError
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
+
+AssetCheckExecutionContext = AssetExecutionContext
+"""Dagster's name for the context a check receives; here the asset's execution context."""
 
 SCHEMA_CHECK_NAME = "pandera_schema"
 """The check name under which a pandera schema's validation is recorded."""
@@ -45,16 +50,71 @@ class AssetCheckSeverity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class AssetCheckResult:
-    """What a check function returns: whether the value passed, and why.
+    """What a check returns or an asset yields: whether the check passed, and why.
 
-    ``metadata`` (JSON-serializable) is recorded with the result; ``severity=WARN`` lets a
-    failed blocking check through with a warning, as in Dagster.
+    ``metadata`` (plain values or ``MetadataValue``s) is recorded with the result;
+    ``severity=WARN`` lets a failed blocking check through with a warning, as in Dagster.
+    ``check_name`` and ``asset_key`` say which check this is for; they may be left out
+    when only one check could be meant (the asset has one check spec, the step one asset).
     """
 
     passed: bool
     metadata: Mapping[str, Any] = field(default_factory=dict)
     description: str | None = None
     severity: AssetCheckSeverity = AssetCheckSeverity.ERROR
+    check_name: str | None = field(default=None, kw_only=True)
+    asset_key: AssetKey | None = field(default=None, kw_only=True)
+
+    def __post_init__(self) -> None:
+        if self.asset_key is not None and not isinstance(self.asset_key, AssetKey):
+            object.__setattr__(self, "asset_key", AssetKey.from_user(self.asset_key))
+        object.__setattr__(self, "metadata", dict(self.metadata or {}))
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class AssetCheckSpec:
+    """A check an asset (``@asset(check_specs=...)``) or a ``@multi_asset_check`` reports on.
+
+    ``asset`` is the checked asset (a definition, an ``AssetKey`` or ``"a/b"``). A
+    ``blocking`` check that fails at ``ERROR`` severity stores nothing (see the migration
+    guide: Dagster stores the value and blocks only the downstream assets).
+    ``additional_deps`` are accepted for Dagster compatibility and only recorded.
+    """
+
+    name: str
+    asset_key: AssetKey
+    description: str | None
+    blocking: bool
+    additional_deps: tuple[AssetKey, ...]
+    metadata: Mapping[str, Any]
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        asset: AssetsDefinition | CoercibleToAssetKey,
+        description: str | None = None,
+        additional_deps: Iterable[AssetsDefinition | CoercibleToAssetKey] | None = None,
+        blocking: bool = False,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> None:
+        try:
+            AssetKey((name,))
+        except DefinitionError as exc:
+            raise DefinitionError(f"AssetCheckSpec {name!r}: invalid name: {exc}") from exc
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "asset_key", _asset_key_of(asset))
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "blocking", bool(blocking))
+        object.__setattr__(
+            self, "additional_deps", tuple(_asset_key_of(d) for d in additional_deps or ())
+        )
+        object.__setattr__(self, "metadata", dict(metadata or {}))
+
+    @property
+    def check_key(self) -> str:
+        """``asset/key:check_name``."""
+        return f"{self.asset_key.to_string()}:{self.name}"
 
 
 class AssetChecksDefinition:
@@ -70,6 +130,7 @@ class AssetChecksDefinition:
         description: str | None,
         value_param: str | None,
         context_param: str | None,
+        specs: Sequence[AssetCheckSpec] | None = None,
     ) -> None:
         self.fn = fn
         self.name = name
@@ -78,6 +139,15 @@ class AssetChecksDefinition:
         self.description = description
         self.value_param = value_param
         self.context_param = context_param
+        self.is_multi = specs is not None
+        """True for a ``@multi_asset_check``: one function reporting on several checks."""
+        self.specs: tuple[AssetCheckSpec, ...] = (
+            tuple(specs)
+            if specs is not None
+            else (
+                AssetCheckSpec(name, asset=asset_key, description=description, blocking=blocking),
+            )
+        )
         self.__doc__ = fn.__doc__
         self.__wrapped__ = fn
 
@@ -101,6 +171,9 @@ class AssetChecksDefinition:
         return reduce_by_reference(self, self.fn) or reduce_by_value(self)
 
     def __repr__(self) -> str:
+        if self.is_multi:
+            checks = ", ".join(spec.check_key for spec in self.specs)
+            return f"<AssetChecksDefinition {self.name}: {checks}>"
         mode = "blocking" if self.blocking else "non-blocking"
         return f"<AssetChecksDefinition {self.check_key} ({mode})>"
 
@@ -113,6 +186,7 @@ def asset_check(
     name: str | None = None,
     blocking: bool = False,
     description: str | None = None,
+    additional_deps: Iterable[AssetsDefinition | CoercibleToAssetKey] | None = None,
 ) -> Callable[[Callable[..., Any]], AssetChecksDefinition]:
     """Declare a function as a check on ``asset`` (a definition, a key, or ``"a/b"``).
 
@@ -121,8 +195,9 @@ def asset_check(
     context; any other parameter must have a default. It returns an ``AssetCheckResult``
     or a bool. A ``blocking`` check that fails fails the asset's step before anything is
     stored; a non-blocking one records a warning. Register checks with
-    ``Definitions(asset_checks=[...])``.
+    ``Definitions(asset_checks=[...])``. ``additional_deps`` (Dagster's) are recorded only.
     """
+    extra_deps = tuple(_asset_key_of(dep) for dep in additional_deps or ())
     if fn is not None:
         raise DefinitionError(
             f"@asset_check on '{getattr(fn, '__name__', fn)}' needs the asset it checks: "
@@ -144,7 +219,7 @@ def asset_check(
             raise DefinitionError(f"Asset check {check_name!r}: invalid name: {exc}") from exc
         value_param, context_param = _check_params(func, check_name, asset_key)
         doc = inspect.getdoc(func)
-        return AssetChecksDefinition(
+        built = AssetChecksDefinition(
             fn=func,
             name=check_name,
             asset_key=asset_key,
@@ -152,6 +227,72 @@ def asset_check(
             description=description if description is not None else (doc or None),
             value_param=value_param,
             context_param=context_param,
+        )
+        if extra_deps:
+            built.specs = (
+                AssetCheckSpec(
+                    check_name,
+                    asset=asset_key,
+                    description=built.description,
+                    blocking=built.blocking,
+                    additional_deps=extra_deps,
+                ),
+            )
+        return built
+
+    return decorate
+
+
+def multi_asset_check(
+    *,
+    specs: Sequence[AssetCheckSpec],
+    name: str | None = None,
+    description: str | None = None,
+    can_subset: bool = False,
+) -> Callable[[Callable[..., Any]], AssetChecksDefinition]:
+    """Declare one function that reports on several checks (Dagster's ``@multi_asset_check``).
+
+    The function takes ``context`` (optional) and yields or returns one
+    ``AssetCheckResult`` per spec, each naming its ``asset_key`` and ``check_name`` (either
+    may be left out when only one spec could be meant). A spec without a result, or a
+    result for no spec, fails the step. It runs in the step of the checked asset that is
+    downstream of the others (see ``Definitions``), after that asset's value is produced.
+    ``can_subset`` is accepted for Dagster compatibility: every spec always runs.
+    """
+    del can_subset
+    checked = list(specs)
+    if not checked or not all(isinstance(spec, AssetCheckSpec) for spec in checked):
+        raise DefinitionError(
+            "@multi_asset_check needs specs=[AssetCheckSpec(name, asset=...), ...]."
+        )
+    keys = [spec.check_key for spec in checked]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicates:
+        raise DefinitionError(f"@multi_asset_check: check(s) {', '.join(duplicates)} given twice.")
+
+    def decorate(func: Callable[..., Any]) -> AssetChecksDefinition:
+        if not callable(func):
+            raise DefinitionError(
+                f"@multi_asset_check must decorate a function, got {type(func).__name__}."
+            )
+        check_name = name or func.__name__
+        value_param, context_param = _check_params(func, check_name, checked[0].asset_key)
+        if value_param is not None:
+            raise DefinitionError(
+                f"@multi_asset_check '{check_name}' ({source_location(func)}) takes "
+                f"'{value_param}': a multi-asset check receives only 'context'; read the "
+                "assets from where they are stored."
+            )
+        doc = inspect.getdoc(func)
+        return AssetChecksDefinition(
+            fn=func,
+            name=check_name,
+            asset_key=checked[0].asset_key,
+            blocking=any(spec.blocking for spec in checked),
+            description=description if description is not None else (doc or None),
+            value_param=None,
+            context_param=context_param,
+            specs=checked,
         )
 
     return decorate
@@ -197,7 +338,7 @@ def _check_params(
         if (
             param.name == CONTEXT_PARAM
             or kind == "context"
-            or annotation == "AssetExecutionContext"
+            or annotation in ("AssetExecutionContext", "AssetCheckExecutionContext")
         ):
             context_param = param.name
         else:
@@ -262,7 +403,7 @@ class CheckEvaluation:
             "blocking": self.blocking,
             "severity": self.severity.value,
             "description": self.description,
-            "metadata": _json_safe(dict(self.metadata)),
+            "metadata": normalize_metadata(self.metadata),
         }
         if self.failure_cases is not None:
             payload["failure_cases"] = dict(self.failure_cases)
@@ -308,6 +449,101 @@ def evaluate_check(
         "AssetCheckResult(passed=..., metadata=...) or a bool"
     )
     return CheckEvaluation(passed=False, exception=error, description=str(error), **base)
+
+
+def evaluate_multi_check(
+    check: AssetChecksDefinition, context: Any = None
+) -> list[CheckEvaluation]:
+    """Run a ``@multi_asset_check``: one evaluation per spec.
+
+    A function that raises fails every spec; a missing or unknown result is a failed
+    evaluation carrying an error (so the step fails, as in Dagster).
+    """
+    kwargs = {} if check.context_param is None else {check.context_param: context}
+    try:
+        returned = check.fn(**kwargs)
+        results = list(returned) if inspect.isgenerator(returned) else returned
+    except USER_CODE_FAILURES as exc:
+        return [_raised(spec, exc, check.source_location) for spec in check.specs]
+    if isinstance(results, AssetCheckResult):
+        results = [results]
+    if not isinstance(results, list | tuple):
+        results = [results]
+    evaluations, problems = match_check_results(results, check.specs, check.source_location)
+    for problem in problems:
+        evaluations.append(_raised(check.specs[0], TypeError(problem), check.source_location))
+    return evaluations
+
+
+def match_check_results(
+    results: Sequence[Any], specs: Sequence[AssetCheckSpec], location: str | None = None
+) -> tuple[list[CheckEvaluation], list[str]]:
+    """Each declared spec's evaluation from the results a function produced.
+
+    A result names its spec by ``asset_key`` and ``check_name``; either may be left out
+    when only one spec matches. Returns the evaluations (in spec order) and what was
+    wrong: a result matching no spec or several, a spec given two results or none.
+    """
+    problems: list[str] = []
+    found: dict[str, CheckEvaluation] = {}
+    for result in results:
+        if not isinstance(result, AssetCheckResult):
+            problems.append(
+                f"expected AssetCheckResult objects, got {type(result).__name__} {result!r}"
+            )
+            continue
+        candidates = [
+            spec
+            for spec in specs
+            if (result.asset_key is None or spec.asset_key == result.asset_key)
+            and (result.check_name is None or spec.name == result.check_name)
+        ]
+        if len(candidates) != 1:
+            named = (
+                f"AssetCheckResult(asset_key={_key_text(result.asset_key)}, "
+                f"check_name={result.check_name!r})"
+            )
+            declared = ", ".join(spec.check_key for spec in specs) or "none"
+            reason = "matches no declared check" if not candidates else "matches several checks"
+            problems.append(f"{named} {reason} (declared: {declared})")
+            continue
+        spec = candidates[0]
+        if spec.check_key in found:
+            problems.append(f"check '{spec.check_key}' got two results")
+            continue
+        found[spec.check_key] = CheckEvaluation(
+            check_name=spec.name,
+            asset_key=spec.asset_key,
+            passed=bool(result.passed),
+            blocking=spec.blocking,
+            severity=AssetCheckSeverity(result.severity),
+            description=result.description or spec.description,
+            metadata=dict(result.metadata),
+            location=location,
+        )
+    missing = [spec.check_key for spec in specs if spec.check_key not in found]
+    if missing:
+        problems.append(
+            f"no AssetCheckResult for declared check(s) {', '.join(missing)}: yield or return "
+            "one per check spec"
+        )
+    return [found[spec.check_key] for spec in specs if spec.check_key in found], problems
+
+
+def _key_text(key: AssetKey | None) -> str:
+    return "None" if key is None else repr(key.to_string())
+
+
+def _raised(spec: AssetCheckSpec, exc: BaseException, location: str | None) -> CheckEvaluation:
+    return CheckEvaluation(
+        check_name=spec.name,
+        asset_key=spec.asset_key,
+        passed=False,
+        blocking=spec.blocking,
+        description=str(exc),
+        location=location,
+        exception=exc,
+    )
 
 
 def evaluate_schema(schema: Any, value: Any, asset_key: AssetKey) -> tuple[Any, CheckEvaluation]:
@@ -402,14 +638,6 @@ def _json_value(value: Any) -> Any:
     return str(value)
 
 
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    return _json_value(value)
-
-
 # -- reading check results back (for status) -----------------------------------------------
 
 
@@ -486,27 +714,3 @@ def latest_check_statuses(events: Iterable[_Event]) -> dict[str, list[AssetCheck
             )
         )
     return statuses
-
-
-def schema_from_annotation(annotation: Any) -> Any:
-    """The pandera model of a ``pandera.typing.DataFrame[Model]`` annotation, else None.
-
-    Recognised without importing pandera: the generic's origin lives in ``pandera.typing``.
-    """
-    import typing
-
-    origin = typing.get_origin(annotation)
-    if origin is None or not getattr(origin, "__module__", "").startswith("pandera.typing"):
-        return None
-    args = typing.get_args(annotation)
-    if not args or not isinstance(args[0], type) or not hasattr(args[0], "validate"):
-        return None
-    return args[0]
-
-
-def is_pandera_schema(schema: object) -> bool:
-    """True for a pandera ``DataFrameSchema`` (or other schema) or a ``DataFrameModel`` class."""
-    classes = schema.__mro__ if isinstance(schema, type) else type(schema).__mro__
-    return any(c.__module__.startswith("pandera") for c in classes) and callable(
-        getattr(schema, "validate", None)
-    )

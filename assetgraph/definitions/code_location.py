@@ -11,6 +11,7 @@ import hashlib
 import importlib
 import importlib.util
 import os
+import stat
 import sys
 import tomllib
 import traceback
@@ -62,11 +63,32 @@ def import_origin(origin: tuple[str, str]) -> ModuleType:
     return _import_module(value, Path.cwd())
 
 
+_POOLS_READ: dict[Path, tuple[tuple[int, int], dict[str, int]]] = {}
+"""pyproject.toml -> (its modification time and size, the pools it held then)."""
+
+
 def pools_from_pyproject(cwd: Path | None = None) -> dict[str, int]:
-    """``[tool.assetgraph.pools]`` of the working directory's pyproject.toml, if any."""
-    pyproject = (cwd or Path.cwd()) / "pyproject.toml"
-    if not pyproject.is_file():
+    """``[tool.assetgraph.pools]`` of the working directory's pyproject.toml, if any.
+
+    Each file is parsed once and read again only when its modification time or size
+    changes, so a process that runs many times (the automation daemon) does not parse it
+    on every run.
+    """
+    pyproject = ((cwd or Path.cwd()) / "pyproject.toml").absolute()
+    try:
+        found = pyproject.stat()
+    except OSError:
         return {}
+    if not stat.S_ISREG(found.st_mode):
+        return {}
+    stamp = (found.st_mtime_ns, found.st_size)
+    kept = _POOLS_READ.get(pyproject)
+    if kept is None or kept[0] != stamp:
+        kept = _POOLS_READ[pyproject] = (stamp, _read_pools(pyproject))
+    return dict(kept[1])
+
+
+def _read_pools(pyproject: Path) -> dict[str, int]:
     try:
         config = tomllib.loads(pyproject.read_text()).get("tool", {}).get("assetgraph", {})
     except tomllib.TOMLDecodeError as exc:

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter, ValidationError
+
+from assetgraph.definitions.env_vars import EnvVar, IntEnvVar, read_env_var
+from assetgraph.errors import DefinitionError, ResourceError
+from assetgraph.io import IOManager
 
 
 class Config(BaseModel):
@@ -33,9 +37,97 @@ class ConfigurableResource(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
     __assetgraph_kind__: ClassVar[str] = "resource"
+    _env_vars: dict[str, EnvVar] = PrivateAttr(default_factory=dict)
+
+    def __init__(self, **data: Any) -> None:
+        # ``EnvVar`` fields keep the variable's name until a run resolves them
+        # (``resolve_env_vars``); the other fields are validated now, as usual.
+        env_vars = {name: value for name, value in data.items() if isinstance(value, EnvVar)}
+        if not env_vars or set(env_vars) - set(type(self).model_fields):
+            super().__init__(**data)
+            return
+        super().__init__(**_with_placeholders(type(self), data, env_vars))
+        for name, var in env_vars.items():
+            object.__setattr__(self, name, var)
+        self._env_vars.update(env_vars)
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            yield name, self._env_vars.get(name, value) if name else value
 
     def setup_for_execution(self, context: Any) -> None:
         """Called once per run before the first step that uses this resource."""
 
     def teardown_after_execution(self, context: Any) -> None:
         """Called once per run after the last step, even when the run failed."""
+
+
+class ConfigurableIOManager(ConfigurableResource, IOManager):
+    """An IO manager configured like a ``ConfigurableResource`` (pydantic fields, ``EnvVar``).
+
+    Subclass it, declare fields, and implement ``handle_output`` and ``load_input``;
+    register an instance in ``Definitions(resources=...)`` or ``io_managers=...``.
+    """
+
+    __assetgraph_kind__: ClassVar[str] = "resource"
+
+
+def _with_placeholders(
+    cls: type[BaseModel], data: dict[str, Any], env_vars: dict[str, EnvVar]
+) -> dict[str, Any]:
+    """``data`` with each ``EnvVar`` field replaced by a value its type accepts, to validate
+    the other fields now; the real value is read when a run starts."""
+    filled = dict(data)
+    for name, var in env_vars.items():
+        field = cls.model_fields[name]
+        candidates: list[Any] = [0, "0"] if isinstance(var, IntEnvVar) else ["", "0", 0]
+        adapter: TypeAdapter[Any] = TypeAdapter(field.annotation or Any)
+        for candidate in candidates:
+            try:
+                adapter.validate_python(candidate)
+            except ValidationError:
+                continue
+            filled[name] = candidate
+            break
+        else:
+            raise DefinitionError(
+                f"{cls.__name__}: field '{name}' is annotated {field.annotation!r}, which "
+                f"{var!r} cannot fill; read environment variables into str fields (EnvVar) "
+                "or int fields (EnvVar.int)."
+            )
+    return filled
+
+
+def resolve_env_vars(resource: Any, resource_name: str) -> Any:
+    """``resource`` with every ``EnvVar`` field (nested resources too) read from the
+    environment now: called as a run starts, in each of its processes. Anything else is
+    returned as it is."""
+    if not isinstance(resource, ConfigurableResource):
+        return resource
+    values: dict[str, Any] = {}
+    changed = False
+    for name in type(resource).model_fields:
+        value = getattr(resource, name)
+        if name in resource._env_vars:
+            value = read_env_var(resource._env_vars[name], resource_name, name)
+            changed = True
+        elif isinstance(value, ConfigurableResource):
+            resolved = resolve_env_vars(value, f"{resource_name}.{name}")
+            changed = changed or resolved is not value
+            value = resolved
+        values[name] = value
+    if not changed:
+        return resource
+    try:
+        return type(resource)(**values)
+    except ValidationError as exc:
+        fields = ", ".join(
+            f"'{error['loc'][0]}' ({resource._env_vars[str(error['loc'][0])]!r})"
+            if error["loc"] and str(error["loc"][0]) in resource._env_vars
+            else f"'{'.'.join(map(str, error['loc']))}'"
+            for error in exc.errors()
+        )
+        raise ResourceError(
+            f"Resource '{resource_name}' ({type(resource).__name__}): the environment "
+            f"gives field {fields} a value of the wrong type."
+        ) from None

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from assetgraph.definitions.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefinition
 from assetgraph.definitions.checks import SCHEMA_CHECK_NAME, AssetChecksDefinition
-from assetgraph.errors import DefinitionError, ResourceError, did_you_mean
+from assetgraph.definitions.specs import AssetSpec
+from assetgraph.errors import DefinitionError, ResourceError, UsageError, did_you_mean
 from assetgraph.graph import AssetGraph
 from assetgraph.keys import AssetKey
 
 if TYPE_CHECKING:
     from assetgraph.automation.schedules import ScheduleDefinition
     from assetgraph.automation.sensors import SensorDefinition
+    from assetgraph.definitions.jobs import JobDefinition
     from assetgraph.definitions.retry import RetryPolicy
+
+_Named = TypeVar("_Named")
 
 
 class Definitions:
@@ -30,12 +34,14 @@ class Definitions:
     (also read from ``[tool.assetgraph.pools]``); ``retry_policy`` is the default for
     assets without their own. ``assets`` may hold source assets (``SourceAsset``,
     ``@observable_source_asset``) beside ``@asset`` definitions. ``schedules`` and
-    ``sensors`` are run by ``assetgraph automate``.
+    ``sensors`` are run by ``assetgraph automate``. ``jobs`` are ``define_asset_job(...)``
+    jobs, resolved here against the assets (jobs a schedule or sensor names by object are
+    added too); ``get_job_def(name)`` returns one.
     """
 
     def __init__(
         self,
-        assets: Iterable[AssetsDefinition] = (),
+        assets: Iterable[AssetsDefinition | AssetSpec] = (),
         *,
         resources: Mapping[str, Any] | None = None,
         io_managers: Mapping[str, Any] | None = None,
@@ -44,6 +50,7 @@ class Definitions:
         retry_policy: RetryPolicy | None = None,
         schedules: Iterable[ScheduleDefinition] = (),
         sensors: Iterable[SensorDefinition] = (),
+        jobs: Iterable[Any] = (),
     ) -> None:
         self.pools: dict[str, int] = _check_pools(pools)
         self.origin: tuple[str, str] | None = None  # where load_definitions found it
@@ -65,6 +72,9 @@ class Definitions:
         # Automation (schedules and sensors): see assetgraph.automation.
         self.schedules: tuple[ScheduleDefinition, ...] = _check_automation(schedules, "schedules")
         self.sensors: tuple[SensorDefinition, ...] = _check_automation(sensors, "sensors")
+        # Jobs (define_asset_job), with those the schedules and sensors reference: see
+        # assetgraph.definitions.jobs.
+        self.jobs: tuple[JobDefinition, ...] = _check_jobs(self, jobs)
 
     def with_resources(self, resources: Mapping[str, Any]) -> Definitions:
         """A copy with ``resources`` added (replacing those of the same name)."""
@@ -76,6 +86,49 @@ class Definitions:
                 merged.io_managers[name] = value
         merged._check_resources()
         return merged
+
+    @staticmethod
+    def merge(*def_sets: Definitions) -> Definitions:
+        """One ``Definitions`` holding everything of ``def_sets``, as Dagster's does.
+
+        A name given twice (an asset key, a resource or IO manager key bound to different
+        objects, a schedule, sensor or job, a pool with different limits) is an error that
+        names it; so are two different default retry policies.
+        """
+        from assetgraph.definitions.merging import merge_definitions
+
+        return merge_definitions(def_sets)
+
+    def get_job_def(self, name: str) -> JobDefinition:
+        """The job called ``name`` (``define_asset_job``), or a UsageError naming the nearest."""
+        from assetgraph.definitions.jobs import IMPLICIT_ASSET_JOB_NAME, find_job
+
+        if name == IMPLICIT_ASSET_JOB_NAME:
+            return self.get_implicit_global_asset_job_def()
+        return find_job({job.name: job for job in self.jobs}, name).bound_to(self)
+
+    def get_all_job_defs(self) -> list[JobDefinition]:
+        """Every job of the code location, in declaration order."""
+        return [job.bound_to(self) for job in self.jobs]
+
+    def get_implicit_global_asset_job_def(self) -> JobDefinition:
+        """The job of every materializable asset (Dagster's ``__ASSET_JOB``)."""
+        from assetgraph.definitions.asset_selection import AssetSelection
+        from assetgraph.definitions.jobs import (
+            IMPLICIT_ASSET_JOB_NAME,
+            UnresolvedAssetJobDefinition,
+        )
+
+        job = UnresolvedAssetJobDefinition(IMPLICIT_ASSET_JOB_NAME, AssetSelection.all())
+        return job.resolve_for(self)
+
+    def get_schedule_def(self, name: str) -> ScheduleDefinition:
+        """The schedule called ``name``, or a UsageError naming the nearest."""
+        return _find_named(self.schedules, name, "schedule")
+
+    def get_sensor_def(self, name: str) -> SensorDefinition:
+        """The sensor called ``name``, or a UsageError naming the nearest."""
+        return _find_named(self.sensors, name, "sensor")
 
     def get_asset_graph(self) -> AssetGraph:
         """The validated asset graph."""
@@ -91,11 +144,20 @@ class Definitions:
                         f"provide: add resources={{'{param}': {annotation.__name__}(...)}}."
                         + did_you_mean(param, self.resources)
                     )
-                if not isinstance(self.resources[param], annotation):
+                provided = self.resources[param]
+                if not isinstance(provided, annotation) and not _built_at_run(provided):
                     raise ResourceError(
                         f"Asset '{assets_def.name}': resource '{param}' is a "
                         f"{type(self.resources[param]).__name__}, but the parameter is annotated "
                         f"{annotation.__name__}."
+                    )
+            for key in sorted(getattr(assets_def, "required_resource_keys", ())):
+                if key not in self.resources:
+                    raise ResourceError(
+                        f"Asset '{assets_def.name}' ({assets_def.source_location}) requires the "
+                        f"resource '{key}' (required_resource_keys), which Definitions does not "
+                        f"provide: add resources={{'{key}': ...}}."
+                        + did_you_mean(key, self.resources)
                     )
             for spec in assets_def.specs:
                 io_key = spec.io_manager_key
@@ -135,6 +197,10 @@ def _check_assets(assets: Iterable[Any]) -> list[AssetsDefinition]:
     checked: list[AssetsDefinition] = []
     seen: set[int] = set()
     for obj in assets:
+        if isinstance(obj, AssetSpec):  # Dagster: a bare spec is an external asset
+            from assetgraph.definitions.external_assets import ExternalAsset
+
+            obj = ExternalAsset(obj, defined_at=f"AssetSpec('{obj.key}')")
         if not isinstance(obj, AssetsDefinition):
             name = getattr(obj, "__qualname__", repr(obj))
             hint = (
@@ -178,12 +244,14 @@ def _checks_by_asset(
     known = {key.to_string() for key in graph.all_keys}
     by_asset: dict[AssetKey, list[AssetChecksDefinition]] = {}
     for check in checks:
-        key = check.asset_key
-        if key.to_string() not in known:
-            raise DefinitionError(
-                f"Asset check '{check.name}' ({check.source_location}) checks asset '{key}', "
-                "which Definitions does not have." + did_you_mean(key.to_string(), known)
-            )
+        for spec in check.specs:
+            if spec.asset_key.to_string() not in known:
+                raise DefinitionError(
+                    f"Asset check '{spec.name}' ({check.source_location}) checks asset "
+                    f"'{spec.asset_key}', which Definitions does not have."
+                    + did_you_mean(spec.asset_key.to_string(), known)
+                )
+        key = _multi_check_host(check, graph) if check.is_multi else check.asset_key
         if check.name == SCHEMA_CHECK_NAME and graph.spec(key).schema is not None:
             raise DefinitionError(
                 f"Asset check '{check.name}' ({check.source_location}): asset '{key}' has a "
@@ -200,10 +268,57 @@ def _checks_by_asset(
     return {key: tuple(found) for key, found in by_asset.items()}
 
 
+def _multi_check_host(check: AssetChecksDefinition, graph: AssetGraph) -> AssetKey:
+    """The checked asset in whose step a ``@multi_asset_check`` runs: the one every other
+    checked asset is upstream of (or made by the same function)."""
+    keys = list(dict.fromkeys(spec.asset_key for spec in check.specs))
+    for host in reversed(graph.toposort(keys)):
+        ancestors: set[AssetKey] = set()
+        stack = [host]
+        while stack:
+            for parent in graph.parents(stack.pop()):
+                if parent not in ancestors:
+                    ancestors.add(parent)
+                    stack.append(parent)
+        made_with = set(graph.assets_def(host).keys)
+        if all(key in ancestors or key in made_with for key in keys):
+            return host
+    raise DefinitionError(
+        f"@multi_asset_check '{check.name}' ({check.source_location}) checks "
+        f"{', '.join(k.to_string() for k in keys)}, but none of them is downstream of all the "
+        "others; assetgraph runs a multi-asset check in the step of its last asset, so split "
+        "it into one check per independent asset."
+    )
+
+
 def _is_io_manager(value: object) -> bool:
+    if getattr(value, "__assetgraph_kind__", None) == "io_manager_definition":
+        return True  # an @io_manager function, called when a run starts
     return callable(getattr(value, "handle_output", None)) and callable(
         getattr(value, "load_input", None)
     )
+
+
+def _check_jobs(defs: Definitions, jobs: Iterable[Any]) -> tuple[JobDefinition, ...]:
+    """The jobs given, and those the schedules and sensors reference, resolved."""
+    from assetgraph.definitions.jobs import check_jobs
+
+    referenced = [getattr(obj, "job", None) for obj in (*defs.schedules, *defs.sensors)]
+    for sensor in defs.sensors:
+        referenced.extend(getattr(sensor, "jobs", None) or ())
+    given = list(jobs)
+    named = [obj for obj in referenced if obj is not None and not isinstance(obj, str)]
+    return tuple(check_jobs(given, named, defs).values())
+
+
+def _find_named(objects: Iterable[_Named], name: str, what: str) -> _Named:
+    found = {str(getattr(obj, "name", "")): obj for obj in objects}
+    if name not in found:
+        raise UsageError(
+            f"Unknown {what} '{name}' ({what}s: {', '.join(found) or 'none'})."
+            + did_you_mean(name, found)
+        )
+    return found[name]
 
 
 def _check_automation(objects: Iterable[Any], what: str) -> tuple[Any, ...]:
@@ -223,3 +338,11 @@ def _check_automation(objects: Iterable[Any], what: str) -> tuple[Any, ...]:
             raise DefinitionError(f"Definitions({what}=[...]) has two named '{obj.name}'.")
         found[obj.name] = obj
     return tuple(found.values())
+
+
+def _built_at_run(value: object) -> bool:
+    """An ``@resource`` function: its value, built when a run starts, is not checked here."""
+    return getattr(value, "__assetgraph_kind__", None) in (
+        "resource_definition",
+        "io_manager_definition",
+    )

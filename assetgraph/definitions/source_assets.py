@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, overload
 from assetgraph.definitions.assets import (
     CONTEXT_PARAM,
     DEFAULT_IO_MANAGER_KEY,
+    AssetOutputSpec,
     AssetsDefinition,
-    AssetSpec,
     _check_group,
     _check_partitioning,
     _check_tags,
@@ -90,7 +90,7 @@ class SourceAsset(AssetsDefinition):
         context_param = _check_observe_signature(observe_fn, name) if observe_fn else None
         fn = observe_fn or _no_observe_fn(name)
         _check_partitioning(name, fn, partitions_def, None)
-        spec = AssetSpec(
+        spec = AssetOutputSpec(
             key=asset_key,
             output_name="result",
             group=_check_group(group or group_name, name),

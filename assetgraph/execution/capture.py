@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assetgraph.planning.planner import Step
-from assetgraph.storage.records import EventRecord, EventType
+from assetgraph.storage.events import Logged, step_event
+from assetgraph.storage.records import EventRecord
 
 MAX_CAPTURED_CHARS = 1_000_000
 """Past this many characters per stream, the rest is cut (and the cut noted)."""
@@ -35,14 +36,13 @@ class Captured:
                 cut = len(text) - MAX_CAPTURED_CHARS
                 text = text[:MAX_CAPTURED_CHARS] + f"\n[... {cut} more characters cut]"
             found.append(
-                EventRecord(
+                step_event(
                     run_id,
-                    EventType.LOG,
+                    Logged(level),
                     time.time(),
                     step_key=step.key,
                     partition_key=step.partition_key,
                     message=text.rstrip("\n"),
-                    payload={"level": level},
                 )
             )
         return found

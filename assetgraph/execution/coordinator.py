@@ -29,7 +29,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from assetgraph.definitions.retry import RetryPolicy
 from assetgraph.execution.data_versions import RunDataVersions
@@ -44,7 +43,9 @@ from assetgraph.storage.coordination import (
     free_run,
     run_is_live,
 )
-from assetgraph.storage.records import EventRecord, EventType
+from assetgraph.storage.events import StepFailed, StepSkipped, StepStarted, step_event
+from assetgraph.storage.interface import CoordinationStore
+from assetgraph.storage.records import EventRecord, EventType, StepStatus
 from assetgraph.storage.schema import NO_PARTITION
 
 CLAIM_RETRY_SECONDS = 0.2
@@ -68,7 +69,7 @@ class Coordinator:
         self,
         plan: ExecutionPlan,
         run_id: str,
-        storage: Any,
+        storage: CoordinationStore,
         launcher: Launcher,
         versions: RunDataVersions,
         on_events: Callable[[list[EventRecord]], None],
@@ -148,13 +149,12 @@ class Coordinator:
 
     def _launch(self, step: Step) -> bool:
         attempt = self.attempts.get(step.key, 0) + 1
-        start = EventRecord(
+        start = step_event(
             self.run_id,
-            EventType.STEP_START,
+            StepStarted(attempt),
             time.time(),
             step_key=step.key,
             partition_key=step.partition_key,
-            payload={"attempt": attempt} if attempt > 1 else {},
         )
         refused = self._record([start], self._claim(step))
         if refused is not None:
@@ -182,7 +182,8 @@ class Coordinator:
         outcome = _complete(outcome, self.run_id, step, self.attempts.get(key, 1))
         policy = step.assets_def.retry_policy or self.settings.default_retry
         attempt = self.attempts.get(key, 1)
-        if outcome.status == "failure" and policy is not None and attempt <= policy.max_retries:
+        retry = policy is not None and attempt <= policy.max_retries
+        if outcome.status == StepStatus.FAILURE and policy is not None and retry:
             wait = policy.wait_before(attempt + 1)
             _mark_retry(outcome, wait)
             self.pending.extend(outcome.events)
@@ -196,7 +197,7 @@ class Coordinator:
         everything downstream (iteratively: a chain may be any number of steps long)."""
         self.outcomes[outcome.step_key] = outcome
         self.pending.extend(outcome.events)
-        if outcome.status == "success":
+        if outcome.status == StepStatus.SUCCESS:
             for child in self.downstream[outcome.step_key]:
                 self.waiting_on[child] -= 1
                 if self.waiting_on[child] == 0:
@@ -289,17 +290,17 @@ def _complete(outcome: StepOutcome, run_id: str, step: Step, attempt: int) -> St
     events = []
     for event in outcome.events:
         if event.event_type is EventType.STEP_FAILURE:
-            payload = {
-                **event.payload,
-                "attempt": attempt,
-                "asset_keys": [key.to_string() for key in step.asset_keys],
-                "partition_keys": list(step.partition_keys),
-            }
+            failure = dataclasses.replace(
+                StepFailed.from_payload(event.payload),
+                attempt=attempt,
+                asset_keys=tuple(key.to_string() for key in step.asset_keys),
+                partition_keys=tuple(step.partition_keys),
+            )
             event = dataclasses.replace(
                 event,
                 run_id=event.run_id or run_id,
                 partition_key=step.partition_key,
-                payload=payload,
+                payload=failure.to_payload(),
             )
         events.append(event)
     outcome.events = events
@@ -309,7 +310,8 @@ def _complete(outcome: StepOutcome, run_id: str, step: Step, attempt: int) -> St
 def _mark_retry(outcome: StepOutcome, wait: float) -> None:
     for index, event in enumerate(outcome.events):
         if event.event_type is EventType.STEP_FAILURE:
-            payload = {**event.payload, "retry_in": round(wait, 3)}
+            failure = StepFailed.from_payload(event.payload)
+            payload = dataclasses.replace(failure, retry_in=round(wait, 3)).to_payload()
             message = f"{event.message} (retrying in {wait:.1f} s)"
             outcome.events[index] = dataclasses.replace(event, payload=payload, message=message)
 
@@ -319,33 +321,32 @@ def _claim_failure(run_id: str, step: Step, reason: str) -> StepOutcome:
 
     message = f"not started: {reason} (--no-wait)"
     error = StepError("claim", "LeaseHeld", message, None, "")
-    event = EventRecord(
+    failure = StepFailed(
+        error=error.to_payload(),
+        asset_keys=tuple(key.to_string() for key in step.asset_keys),
+        partition_keys=tuple(step.partition_keys),
+    )
+    event = step_event(
         run_id,
-        EventType.STEP_FAILURE,
+        failure,
         time.time(),
         step_key=step.key,
         partition_key=step.partition_key,
         message=error.summary(),
-        payload={
-            "error": error.to_payload(),
-            "asset_keys": [key.to_string() for key in step.asset_keys],
-            "partition_keys": list(step.partition_keys),
-        },
     )
-    return StepOutcome(step_key=step.key, status="failure", events=[event], error=error)
+    return StepOutcome(step_key=step.key, status=StepStatus.FAILURE, events=[event], error=error)
 
 
 def _canceled(run_id: str, step: Step, now: float, reason: str) -> StepOutcome:
-    event = EventRecord(
+    event = step_event(
         run_id,
-        EventType.STEP_SKIPPED,
+        StepSkipped(canceled=True),
         now,
         step_key=step.key,
         partition_key=step.partition_key,
         message=reason,
-        payload={"canceled": True},
     )
-    return StepOutcome(step_key=step.key, status="skipped", events=[event])
+    return StepOutcome(step_key=step.key, status=StepStatus.SKIPPED, events=[event])
 
 
 def step_statuses(events: Iterable[EventRecord]) -> dict[str, str]:
@@ -361,9 +362,9 @@ def step_statuses(events: Iterable[EventRecord]) -> dict[str, str]:
     for event in events:
         status = names.get(event.event_type)
         if status is not None and event.step_key is not None:
-            if status == "failure" and "retry_in" in event.payload:
+            if status == "failure" and StepFailed.from_payload(event.payload).retry_in is not None:
                 continue
-            if status == "skipped" and event.payload.get("canceled"):
+            if status == "skipped" and StepSkipped.from_payload(event.payload).canceled:
                 status = "canceled"
             statuses[event.step_key] = status
     return statuses

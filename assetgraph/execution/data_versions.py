@@ -7,10 +7,14 @@ its inputs and records them with its materialization; nothing per step asks the 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from assetgraph.graph import AssetGraph
 from assetgraph.planning.planner import ExecutionPlan, Step
+from assetgraph.storage.events import (  # InputVersions: the payload's schema, re-exported
+    InputVersions as InputVersions,
+    Materialized,
+)
+from assetgraph.storage.interface import MaterializationIndex
 from assetgraph.storage.records import EventRecord, EventType
 from assetgraph.versions.digests import digest_text
 
@@ -20,14 +24,13 @@ NO_PARTITION = ""
 INPUT_VERSIONS_LIMIT = 1000
 """Past this many partitions read from one upstream, only their digest is recorded."""
 
-InputVersions = dict[str, dict[str, str | None]]
-"""Upstream key -> partition key ("" when unpartitioned) -> data version read (None: none)."""
-
 
 class RunDataVersions:
     """Current data version of every (asset, partition) the steps of a plan read."""
 
-    def __init__(self, graph: AssetGraph, plan: ExecutionPlan, storage: Any) -> None:
+    def __init__(
+        self, graph: AssetGraph, plan: ExecutionPlan, storage: MaterializationIndex
+    ) -> None:
         self._graph = graph
         upstream = {
             parent.to_string()
@@ -61,7 +64,7 @@ class RunDataVersions:
             if event.event_type is EventType.ASSET_MATERIALIZATION and event.asset_key:
                 partition = NO_PARTITION if event.partition_key is None else event.partition_key
                 by_partition = self._versions.setdefault(event.asset_key, {})
-                by_partition[partition] = event.payload.get("data_version")
+                by_partition[partition] = Materialized.from_payload(event.payload).data_version
 
 
 def _digest_of(read: dict[str, str | None]) -> dict[str, str | None]:

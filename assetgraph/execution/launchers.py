@@ -22,7 +22,8 @@ from assetgraph.errors import UsageError
 from assetgraph.execution.step import StepEnvironment, StepError, StepOutcome
 from assetgraph.execution.worker import StepTask, run_step
 from assetgraph.planning.planner import Step
-from assetgraph.storage.records import EventRecord, EventType
+from assetgraph.storage.events import StepFailed, step_event
+from assetgraph.storage.records import StepStatus
 
 EXECUTORS = ("in_process", "multiprocess", "dask")
 STOP_TIMEOUT_SECONDS = 10.0
@@ -255,12 +256,7 @@ def lost_outcome(step_key: str, exc: BaseException) -> StepOutcome:
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     message = f"the worker running this step gave no result: {type(exc).__name__}: {exc}"
     error = StepError("worker", type(exc).__name__, message, None, text)
-    event = EventRecord(
-        "",
-        EventType.STEP_FAILURE,
-        time.time(),
-        step_key=step_key,
-        message=error.summary(),
-        payload={"error": error.to_payload()},
-    )
-    return StepOutcome(step_key=step_key, status="failure", events=[event], error=error)
+    # The run id, attempt, assets and partitions are filled in by the run coordinator.
+    failure = StepFailed(error=error.to_payload())
+    event = step_event("", failure, time.time(), step_key=step_key, message=error.summary())
+    return StepOutcome(step_key=step_key, status=StepStatus.FAILURE, events=[event], error=error)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import _thread
 import threading
 from types import TracebackType
-from typing import Any
 
 from assetgraph.storage.coordination import heartbeat, mark_run_process
+from assetgraph.storage.interface import CoordinationStore
 
 
 def heartbeat_seconds() -> float:
@@ -27,7 +27,12 @@ class RunHeartbeat:
     """
 
     def __init__(
-        self, storage: Any, run_id: str, cancel: threading.Event, *, interrupt_main: bool
+        self,
+        storage: CoordinationStore,
+        run_id: str,
+        cancel: threading.Event,
+        *,
+        interrupt_main: bool,
     ) -> None:
         self._storage = storage
         self._run_id = run_id

@@ -26,6 +26,15 @@ from assetgraph.context import AssetExecutionContext, StepLog
 from assetgraph.definitions.source_assets import ObservedVersion, SourceAsset, normalize_observation
 from assetgraph.errors import AssetgraphError, RunFailure, UsageError
 from assetgraph.keys import AssetKey
+from assetgraph.storage.events import (
+    EventPayload,
+    Logged,
+    Observed,
+    StepFailed,
+    StepStarted,
+    StepSucceeded,
+    step_event,
+)
 from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
 
 if TYPE_CHECKING:
@@ -170,13 +179,11 @@ class _ObserveRun:
     ) -> tuple[list[Observation], str | None]:
         name = key.to_string()
         started = time.time()
-        self._store([_step_event(self.run_id, EventType.STEP_START, name, started)])
+        self._store([_step_event(self.run_id, StepStarted(), name, started)])
         logs: list[EventRecord] = []
 
         def sink(level: str, text: str) -> None:
-            logs.append(
-                _step_event(self.run_id, EventType.LOG, name, time.time(), text, level=level)
-            )
+            logs.append(_step_event(self.run_id, Logged(level), name, time.time(), text))
 
         context = AssetExecutionContext(
             run_id=self.run_id,
@@ -192,12 +199,10 @@ class _ObserveRun:
             ended = time.time()
             failure = _step_event(
                 self.run_id,
-                EventType.STEP_FAILURE,
+                StepFailed(error=exc.payload, duration=ended - started),
                 name,
                 ended,
                 exc.summary,
-                error=exc.payload,
-                duration=ended - started,
             )
             self._store([*logs, failure])
             return [], exc.summary
@@ -216,28 +221,22 @@ class _ObserveRun:
                 )
             )
             events.append(
-                EventRecord(
-                    run_id=self.run_id,
-                    event_type=EventType.ASSET_OBSERVATION,
-                    timestamp=ended,
+                step_event(
+                    self.run_id,
+                    Observed(found.data_version, dict(found.metadata), ended - started),
+                    ended,
                     step_key=name,
                     asset_key=name,
                     partition_key=found.partition_key,
-                    payload={
-                        "data_version": found.data_version,
-                        "metadata": dict(found.metadata),
-                        "duration": ended - started,
-                    },
                 )
             )
         events.append(
             _step_event(
                 self.run_id,
-                EventType.STEP_SUCCESS,
+                StepSucceeded(ended - started),
                 name,
                 ended,
                 f"{len(versions)} observation(s)",
-                duration=ended - started,
             )
         )
         self._store(events)
@@ -319,20 +318,12 @@ def _run_event(run_id: str, event_type: EventType, message: str | None) -> Event
 
 def _step_event(
     run_id: str,
-    event_type: EventType,
+    body: EventPayload,
     step_key: str,
     timestamp: float,
     message: str | None = None,
-    **payload: Any,
 ) -> EventRecord:
-    return EventRecord(
-        run_id=run_id,
-        event_type=event_type,
-        timestamp=timestamp,
-        step_key=step_key,
-        message=message,
-        payload=payload,
-    )
+    return step_event(run_id, body, timestamp, step_key=step_key, message=message)
 
 
 def _nothing_to_observe(defs: Definitions, selection: str | Sequence[str] | None) -> str:

@@ -1,20 +1,70 @@
-"""The result of a run, as ``materialize`` returns it."""
+"""The result of a run, as ``materialize`` returns it (Dagster's ``ExecuteInProcessResult``).
+
+Dagster's ``MaterializeResult`` is something else: what an asset returns when it stored
+its data itself (``assetgraph.definitions.outputs``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+from assetgraph.definitions.checks import AssetCheckSeverity
+from assetgraph.definitions.metadata import MetadataValue, metadata_from_stored
+from assetgraph.definitions.outputs import DEFAULT_OUTPUT_NAME
 from assetgraph.errors import UsageError
 from assetgraph.execution.step import StepOutcome
 from assetgraph.graph import AssetGraph
 from assetgraph.io import InputContext
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 from assetgraph.planning.planner import ExecutionPlan
+from assetgraph.storage.records import EventType
 
 
-class MaterializeResult:
+@dataclass(frozen=True, slots=True)
+class AssetMaterialization:
+    """One recorded materialization of a run: the asset, its partition, typed metadata."""
+
+    asset_key: AssetKey
+    partition: str | None
+    metadata: Mapping[str, MetadataValue]
+    data_version: str | None
+    tags: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class MaterializationEvent:
+    """Dagster's ``DagsterEvent`` of a materialization, as far as tests read one."""
+
+    step_key: str | None
+    materialization: AssetMaterialization
+    event_type_value: str = "ASSET_MATERIALIZATION"
+
+    @property
+    def asset_key(self) -> AssetKey:
+        return self.materialization.asset_key
+
+    @property
+    def partition(self) -> str | None:
+        return self.materialization.partition
+
+
+@dataclass(frozen=True, slots=True)
+class AssetCheckEvaluation:
+    """One recorded check result of a run, as Dagster's ``get_asset_check_evaluations``."""
+
+    asset_key: AssetKey
+    check_name: str
+    passed: bool
+    severity: AssetCheckSeverity
+    metadata: Mapping[str, MetadataValue]
+    description: str | None
+    partition: str | None
+
+
+class ExecuteInProcessResult:
     """What a run did: ``success``, ``run_id``, each step's outcome, and stored outputs."""
 
     def __init__(
@@ -105,9 +155,86 @@ class MaterializeResult:
                 found.setdefault(key, []).append(partition)
         return found
 
+    def output_for_node(self, node_str: str, output_name: str = DEFAULT_OUTPUT_NAME) -> Any:
+        """Dagster's spelling: the value of output ``output_name`` of node ``node_str``.
+
+        A node is an asset's step (its key as ``a__b`` or ``a/b``) or a multi-asset's
+        name; ``output_name`` picks one of a multi-asset's outs.
+        """
+        return self.output_for(self._key_of_node(node_str, output_name))
+
+    def asset_materializations_for_node(self, node_name: str) -> list[AssetMaterialization]:
+        """The materializations recorded by node ``node_name`` (see ``output_for_node``)."""
+        keys = set(self._keys_of_node(node_name))
+        return [m for m in self.get_asset_materializations() if m.asset_key in keys]
+
+    def get_asset_materializations(self) -> list[AssetMaterialization]:
+        """Every materialization this run recorded, in step order."""
+        return [event.materialization for event in self.get_asset_materialization_events()]
+
+    def get_asset_materialization_events(self) -> list[MaterializationEvent]:
+        """Dagster's method: the run's materialization events (``asset_key``,
+        ``partition``, ``materialization``), in step order."""
+        found = []
+        for event in self._events():
+            if event.event_type != EventType.ASSET_MATERIALIZATION or event.asset_key is None:
+                continue
+            payload = event.payload
+            materialization = AssetMaterialization(
+                asset_key=AssetKey.from_user(event.asset_key),
+                partition=event.partition_key,
+                metadata=metadata_from_stored(payload.get("metadata")),
+                data_version=payload.get("data_version"),
+                tags=dict(payload.get("tags") or {}),
+            )
+            found.append(MaterializationEvent(event.step_key, materialization))
+        return found
+
+    def get_asset_check_evaluations(self) -> list[AssetCheckEvaluation]:
+        """Every asset check result this run recorded (Dagster's method of that name)."""
+        found = []
+        for event in self._events():
+            if event.event_type != EventType.ASSET_CHECK_EVALUATION or event.asset_key is None:
+                continue
+            payload = event.payload
+            found.append(
+                AssetCheckEvaluation(
+                    asset_key=AssetKey.from_user(event.asset_key),
+                    check_name=str(payload.get("check_name")),
+                    passed=bool(payload.get("passed")),
+                    severity=AssetCheckSeverity(payload.get("severity") or "ERROR"),
+                    metadata=metadata_from_stored(payload.get("metadata")),
+                    description=payload.get("description"),
+                    partition=event.partition_key,
+                )
+            )
+        return found
+
+    def _events(self) -> list[Any]:
+        """The run's events, in step order (each step's as it recorded them)."""
+        return [event for outcome in self.step_outcomes.values() for event in outcome.events]
+
+    def _keys_of_node(self, node: str) -> list[AssetKey]:
+        for assets_def in {id(s.assets_def): s.assets_def for s in self.plan.steps}.values():
+            names = {assets_def.name, assets_def.step_name}
+            names |= {key.to_string().replace("/", "__") for key in assets_def.keys}
+            if node in names:
+                return list(assets_def.keys)
+        raise UsageError(f"Node '{node}' was not part of run {self.run_id}.")
+
+    def _key_of_node(self, node: str, output_name: str) -> AssetKey:
+        keys = self._keys_of_node(node)
+        if len(keys) == 1 and output_name == DEFAULT_OUTPUT_NAME:
+            return keys[0]
+        for key in keys:
+            spec = self._graph.spec(key)
+            if spec.output_name == output_name:
+                return key
+        raise UsageError(f"Node '{node}' has no output '{output_name}'.")
+
     def __repr__(self) -> str:
         state = "success" if self.success else "failure"
-        return f"<MaterializeResult {self.run_id} {state}: {len(self.step_outcomes)} steps>"
+        return f"<ExecuteInProcessResult {self.run_id} {state}: {len(self.step_outcomes)} steps>"
 
 
 _SEVERITY = {"success": 0, "skipped": 1, "failure": 2}

@@ -121,7 +121,11 @@ def resolve_run_config(
         names[assets_def.name] = assets_def
         for key in assets_def.keys:
             names[key.to_string()] = assets_def
+    # Ops of @graph_asset definitions read their config themselves (definitions/ops.py).
+    op_names = {op for a in graph.assets_defs for op in getattr(a, "op_names", ())}
     for name in entries:
+        if name in op_names and name not in names:
+            continue
         if name not in names:
             raise RunConfigError(
                 f"Run config names '{name}', which is not an asset in this code location."
@@ -139,7 +143,7 @@ def resolve_run_config(
             continue
         fields: dict[str, Any] = {}
         for name, value in entries.items():
-            if names[name] is assets_def:
+            if names.get(name) is assets_def:
                 fields.update(value)
         configs[assets_def] = _instantiate(assets_def, fields)
     return configs

@@ -17,21 +17,37 @@ from types import SimpleNamespace
 from typing import Any
 
 from assetgraph.context import AssetExecutionContext, StepLog
-from assetgraph.definitions.assets import AssetSpec
+from assetgraph.definitions.assets import AssetOutputSpec
 from assetgraph.definitions.checks import (
+    AssetCheckResult,
     AssetChecksDefinition,
     CheckEvaluation,
     evaluate_check,
+    evaluate_multi_check,
     evaluate_schema,
+    match_check_results,
 )
-from assetgraph.definitions.outputs import Output
+from assetgraph.definitions.metadata import normalize_metadata
+from assetgraph.definitions.outputs import MaterializeResult, Output
 from assetgraph.errors import USER_CODE_FAILURES
 from assetgraph.execution.data_versions import InputVersions
+from assetgraph.execution.input_shapes import input_shapes, load_shaped
 from assetgraph.graph import AssetGraph
 from assetgraph.io import InputContext, OutputContext
 from assetgraph.keys import AssetKey
 from assetgraph.planning.planner import Step
-from assetgraph.storage.records import EventRecord, EventType
+from assetgraph.storage.events import (
+    CheckEvaluated,
+    EventPayload,
+    Logged,
+    Materialized,
+    StepFailed,
+    StepSkipped,
+    StepStarted,
+    StepSucceeded,
+    step_event,
+)
+from assetgraph.storage.records import EventRecord, StepStatus
 from assetgraph.versions.digests import derived_data_version
 
 _PACKAGE_DIRS = (
@@ -69,7 +85,7 @@ class StepOutcome:
     """What happened to a step, and the events it produced (not yet stored)."""
 
     step_key: str
-    status: str  # "success" | "failure" | "skipped"
+    status: StepStatus
     events: list[EventRecord] = field(default_factory=list)
     error: StepError | None = None
     duration: float = 0.0
@@ -86,6 +102,8 @@ class StepEnvironment:
     configs: Mapping[Any, Any]
     run_config: Mapping[str, Any]
     checks: Mapping[AssetKey, Sequence[AssetChecksDefinition]] = field(default_factory=dict)
+    instance: Any = None
+    """The run's ``Instance`` for ``context.instance`` (None: not reachable from here)."""
 
 
 def execute_step(
@@ -100,14 +118,12 @@ def execute_step(
     reads; they are recorded with each materialization.
     """
     started = time.time()
-    emit(_event(env.run_id, EventType.STEP_START, step, started))
-    outcome = StepOutcome(step_key=step.key, status="success")
+    emit(_event(env.run_id, StepStarted(), step, started))
+    outcome = StepOutcome(step_key=step.key, status=StepStatus.SUCCESS)
     log_events = outcome.events
 
     def sink(level: str, text: str) -> None:
-        log_events.append(
-            _event(env.run_id, EventType.LOG, step, time.time(), message=text, level=level)
-        )
+        log_events.append(_event(env.run_id, Logged(level), step, time.time(), message=text))
 
     assets_def = step.assets_def
     try:
@@ -125,6 +141,12 @@ def execute_step(
                 param: step.input_partitions.get(upstream, ())
                 for param, upstream in env.graph.input_keys(step.assets_def).items()
             },
+            output_names={spec.key: spec.output_name for spec in assets_def.specs},
+            instance=env.instance,
+            input_partitions_defs={
+                param: env.graph.partitions_def(upstream)
+                for param, upstream in env.graph.input_keys(step.assets_def).items()
+            },
         )
         if assets_def.context_param is not None:
             kwargs[assets_def.context_param] = context
@@ -132,49 +154,52 @@ def execute_step(
             kwargs[param] = getattr(env.resources, param)
         if assets_def.config_param is not None:
             kwargs[assets_def.config_param[0]] = env.configs[assets_def]
-        result = _call_user_code(step, kwargs)
+        with context.log.capturing():
+            result = _call_user_code(step, kwargs)
+        result, check_results = _separate_check_results(step, result)
         values = _split_outputs(step, result)
-        values = _validate_outputs(step, env, values, context, outcome.events)
+        with context.log.capturing():  # checks are user code too
+            values, crashed = _validate_outputs(
+                step, env, values, check_results, context, outcome.events
+            )
         materializations = [
             event
             for spec in assets_def.specs
+            if spec.key in values  # unselected, or an optional output left out
             for event in _store_output(
                 step, env, spec, values[spec.key], context, started, input_versions or {}
             )
         ]
+        if crashed:
+            # As in Dagster, a check that raised fails its step (and the run); the value
+            # was produced and is stored, since the check did not block.
+            outcome.events.extend(materializations)
+            raise _StepError(_check_error(step, crashed, stored=True))
     except _StepError as exc:
         ended = time.time()
-        outcome.status = "failure"
+        outcome.status = StepStatus.FAILURE
         outcome.error = exc.error
         outcome.duration = ended - started
-        outcome.events.append(
-            _event(
-                env.run_id,
-                EventType.STEP_FAILURE,
-                step,
-                ended,
-                message=exc.error.summary(),
-                error=exc.error.to_payload(),
-                duration=outcome.duration,
-                asset_keys=[key.to_string() for key in step.asset_keys],
-                partition_keys=list(step.partition_keys),
-            )
+        failure = StepFailed(
+            error=exc.error.to_payload(),
+            duration=outcome.duration,
+            asset_keys=tuple(key.to_string() for key in step.asset_keys),
+            partition_keys=tuple(step.partition_keys),
         )
+        outcome.events.append(_event(env.run_id, failure, step, ended, message=exc.error.summary()))
         return outcome
     ended = time.time()
     outcome.duration = ended - started
     outcome.events.extend(materializations)
-    outcome.events.append(
-        _event(env.run_id, EventType.STEP_SUCCESS, step, ended, duration=outcome.duration)
-    )
+    outcome.events.append(_event(env.run_id, StepSucceeded(outcome.duration), step, ended))
     return outcome
 
 
 def skipped_outcome(step: Step, run_id: str, failed_upstream: str) -> StepOutcome:
     """The outcome of a step not run because an upstream step failed or was skipped."""
     reason = f"upstream step '{failed_upstream}' did not succeed"
-    event = _event(run_id, EventType.STEP_SKIPPED, step, time.time(), message=reason)
-    return StepOutcome(step_key=step.key, status="skipped", events=[event])
+    event = _event(run_id, StepSkipped(), step, time.time(), message=reason)
+    return StepOutcome(step_key=step.key, status=StepStatus.SKIPPED, events=[event])
 
 
 class _StepError(Exception):
@@ -185,6 +210,8 @@ class _StepError(Exception):
 
 def _load_inputs(step: Step, env: StepEnvironment) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
+    # An annotated partitioned input keeps one shape for one partition or many.
+    shapes = input_shapes(step.assets_def.fn, step.assets_def.name) if step.input_partitions else {}
     for param, upstream in env.graph.input_keys(step.assets_def).items():
         spec = env.graph.spec(upstream)
         manager = env.io_managers[spec.io_manager_key]
@@ -195,9 +222,21 @@ def _load_inputs(step: Step, env: StepEnvironment) -> dict[str, Any]:
             resources=env.resources,
             metadata=spec.metadata,
             partition_keys=step.input_partitions.get(upstream, ()),
+            partitions_def=env.graph.partitions_def(upstream),
+            name=param,
+            upstream_output=OutputContext(
+                asset_key=upstream,
+                run_id=env.run_id,
+                step_key=env.graph.assets_def(upstream).step_name,
+                resources=env.resources,
+                metadata=spec.metadata,
+                partition_keys=step.input_partitions.get(upstream, ()),
+                partitions_def=env.graph.partitions_def(upstream),
+                name=spec.output_name,
+            ),
         )
         try:
-            kwargs[param] = manager.load_input(context)
+            kwargs[param] = load_shaped(manager, context, shapes.get(param, "bare"))
         except USER_CODE_FAILURES as exc:
             raise _StepError(
                 _error_from(
@@ -221,17 +260,64 @@ def _call_user_code(step: Step, kwargs: dict[str, Any]) -> Any:
         raise _StepError(_error_from(exc, "user_code", str(exc))) from exc
 
 
+def _separate_check_results(step: Step, result: Any) -> tuple[Any, list[AssetCheckResult]]:
+    """The function's outputs, and the ``AssetCheckResult``s it yielded or returned beside
+    them (or inside a ``MaterializeResult(check_results=...)``)."""
+    if isinstance(result, AssetCheckResult):
+        result = [result]
+    checks: list[AssetCheckResult] = []
+    if isinstance(result, list) and any(isinstance(r, AssetCheckResult) for r in result):
+        checks = [r for r in result if isinstance(r, AssetCheckResult)]
+        result = [r for r in result if not isinstance(r, AssetCheckResult)]
+        if not result and not step.assets_def.is_multi:
+            raise _StepError(
+                StepError(
+                    "output",
+                    "OutputError",
+                    f"asset '{step.key}' yielded check results but no Output or "
+                    "MaterializeResult for the asset itself.",
+                    step.assets_def.source_location,
+                    "",
+                )
+            )
+    for item in result if isinstance(result, list | tuple) else [result]:
+        if isinstance(item, MaterializeResult):
+            checks.extend(item.check_results)
+    return result, checks
+
+
 def _split_outputs(step: Step, result: Any) -> dict[AssetKey, Any]:
     specs = step.assets_def.specs
     if not step.assets_def.is_multi:
-        if isinstance(result, list) and len(result) == 1 and isinstance(result[0], Output):
+        if (
+            isinstance(result, list)
+            and len(result) == 1
+            and isinstance(result[0], Output | MaterializeResult)
+        ):
             result = result[0]
+        if isinstance(result, MaterializeResult) and result.asset_key not in (None, specs[0].key):
+            raise _output_error(
+                step,
+                f"returned MaterializeResult(asset_key={_key_repr(result.asset_key)}), which "
+                f"is not its asset '{specs[0].key}'",
+            )
         return {specs[0].key: result}
     by_name = {spec.output_name: spec for spec in specs}
+    selected = set(step.asset_keys)
     if isinstance(result, Output):
         result = [result]
+    if result is None or (isinstance(result, list) and not result):
+        result = []  # every output left out: an error below unless all are optional
+    if isinstance(result, MaterializeResult):
+        result = [result]
     values: dict[AssetKey, Any] = {}
-    if isinstance(result, list | tuple) and result and all(isinstance(r, Output) for r in result):
+    if (
+        isinstance(result, list | tuple)
+        and result
+        and all(isinstance(r, MaterializeResult) for r in result)
+    ):
+        values = _materialize_results_by_key(step, result)
+    elif isinstance(result, list | tuple) and all(isinstance(r, Output) for r in result):
         for output in result:
             spec = by_name.get(output.output_name or "")
             if spec is None:
@@ -249,7 +335,22 @@ def _split_outputs(step: Step, result: Any) -> dict[AssetKey, Any]:
             f"must return a tuple of {len(specs)} values in the order of its outs "
             f"({', '.join(by_name)}), or Output objects; got {type(result).__name__}",
         )
-    missing = [spec.output_name for spec in specs if spec.key not in values]
+    unselected = [spec.output_name for spec in specs if spec.key in values.keys() - selected]
+    if unselected:
+        raise _output_error(
+            step,
+            f"returned output(s) {', '.join(repr(n) for n in unselected)}, which this run did "
+            "not select (selected: "
+            + ", ".join(repr(s.output_name) for s in specs if s.key in selected)
+            + "); return only context.selected_output_names",
+        )
+    if step.assets_def.outputs_from_specs:  # Dagster: a spec's output needs no value
+        values.update({s.key: None for s in specs if s.key in selected and s.key not in values})
+    missing = [
+        spec.output_name
+        for spec in specs
+        if spec.key in selected and spec.is_required and spec.key not in values
+    ]
     if missing:
         raise _output_error(step, f"returned no value for output(s) {', '.join(missing)}")
     return values
@@ -259,69 +360,99 @@ def _validate_outputs(
     step: Step,
     env: StepEnvironment,
     values: dict[AssetKey, Any],
+    check_results: Sequence[AssetCheckResult],
     context: AssetExecutionContext,
     events: list[EventRecord],
-) -> dict[AssetKey, Any]:
-    """Validate each output before anything is stored: its schema, then its checks in order.
+) -> tuple[dict[AssetKey, Any], list[CheckEvaluation]]:
+    """Validate each output before anything is stored: its schema, the results of its
+    ``check_specs`` (reported by the function), then its ``@asset_check``s in order.
 
     Every evaluation is appended to ``events`` (the step's, so it is recorded whether the
     step succeeds or fails); a failed non-blocking check also logs a warning. If any
-    blocking check or schema failed, this raises once all have run, and nothing is stored.
-    A single-run backfill's value is validated once, for all its partitions.
+    blocking check or schema failed, or a check spec got no result, this raises once all
+    have run, and nothing is stored. Returns the values and the non-blocking checks that
+    raised (the step then fails after storing, as in Dagster). A single-run backfill's
+    value is validated once, for all its partitions.
     """
     validated = dict(values)
     blocking: list[CheckEvaluation] = []
+    crashed: list[CheckEvaluation] = []
+    own_specs = [s for s in step.assets_def.check_specs if s.asset_key in values]
+    own, problems = match_check_results(check_results, own_specs, step.assets_def.source_location)
     for spec in step.assets_def.specs:
         checks = env.checks.get(spec.key, ())
-        if spec.schema is None and not checks:
+        reported = [e for e in own if e.asset_key == spec.key]
+        if (spec.schema is None and not checks and not reported) or spec.key not in values:
             continue
         output = values[spec.key]
         value = output.value if isinstance(output, Output) else output
         evaluations: list[CheckEvaluation] = []
-        if spec.schema is not None:
+        if isinstance(output, MaterializeResult):
+            value = None  # the asset stored its data itself: no value in memory
+        elif spec.schema is not None:
             value, evaluation = evaluate_schema(spec.schema, value, spec.key)
             evaluations.append(evaluation)
             validated[spec.key] = (
                 replace(output, value=value) if isinstance(output, Output) else value
             )
-        evaluations.extend(evaluate_check(check, value, context) for check in checks)
+        evaluations.extend(reported)
+        for check in checks:
+            if check.is_multi:
+                evaluations.extend(evaluate_multi_check(check, context))
+            else:
+                evaluations.append(evaluate_check(check, value, context))
         for evaluation in evaluations:
             events.append(_check_event(env.run_id, step, evaluation))
-            if not evaluation.passed and not evaluation.blocks:
+            if evaluation.blocks and evaluation.asset_key in values:
+                blocking.append(evaluation)
+            elif evaluation.exception is not None:
+                crashed.append(evaluation)
+            elif not evaluation.passed:
                 context.log.warning(
-                    f"asset '{spec.key}'{_partitions_text(step)}: {evaluation.summary()} "
-                    "(a warning: the check does not block)"
+                    f"asset '{evaluation.asset_key}'{_partitions_text(step)}: "
+                    f"{evaluation.summary()} (a warning: the check does not block)"
                 )
-        blocking.extend(evaluation for evaluation in evaluations if evaluation.blocks)
+    if problems:
+        raise _StepError(
+            StepError(
+                "asset_check",
+                "AssetCheckError",
+                f"asset '{step.key}'{_partitions_text(step)}: "
+                + "; ".join(problems)
+                + "; nothing was stored",
+                step.assets_def.source_location,
+                "",
+            )
+        )
     if blocking:
         raise _StepError(_check_error(step, blocking))
-    return validated
+    return validated, crashed
 
 
 def _check_event(run_id: str, step: Step, evaluation: CheckEvaluation) -> EventRecord:
-    payload = evaluation.to_payload(step.partition_keys)
-    payload["partition_key"] = step.partition_key
-    return EventRecord(
-        run_id=run_id,
-        event_type=EventType.ASSET_CHECK_EVALUATION,
-        timestamp=time.time(),
+    body = CheckEvaluated.from_payload(evaluation.to_payload(step.partition_keys))
+    return step_event(
+        run_id,
+        replace(body, partition_key=step.partition_key),
+        time.time(),
         step_key=step.key,
         asset_key=evaluation.asset_key.to_string(),
         partition_key=step.partition_key,
         message=evaluation.summary(),
-        payload=payload,
     )
 
 
-def _check_error(step: Step, failed: list[CheckEvaluation]) -> StepError:
-    """The step error for blocking failures; the first raising check gives the location."""
+def _check_error(step: Step, failed: list[CheckEvaluation], stored: bool = False) -> StepError:
+    """The step error for failed checks: blocking ones, or ones that raised after the value
+    was ``stored``; the first raising check gives the location."""
     keys = {evaluation.asset_key for evaluation in failed}
+    mode = "" if stored else "blocking "
     parts = [
-        (f"asset '{e.asset_key}': " if len(keys) > 1 else "") + f"blocking {e.summary()}"
-        for e in failed
+        (f"asset '{e.asset_key}': " if len(keys) > 1 else "") + mode + e.summary() for e in failed
     ]
     head = f"asset '{failed[0].asset_key}'" if len(keys) == 1 else f"step '{step.key}'"
-    message = f"{head}{_partitions_text(step)}: " + "; ".join(parts) + "; nothing was stored"
+    tail = "; the value was stored" if stored else "; nothing was stored"
+    message = f"{head}{_partitions_text(step)}: " + "; ".join(parts) + tail
     raised = next((e for e in failed if e.exception is not None), None)
     if raised is not None and raised.exception is not None:
         error = _error_from(raised.exception, "asset_check", message)
@@ -349,6 +480,31 @@ def _partitions_text(step: Step) -> str:
     return f" partitions '{keys[0]}...{keys[-1]}' ({len(keys)})"
 
 
+def _materialize_results_by_key(
+    step: Step, results: Sequence[MaterializeResult]
+) -> dict[AssetKey, Any]:
+    """A multi-asset's ``MaterializeResult``s by the asset each names with ``asset_key``."""
+    by_key = {spec.key: spec for spec in step.assets_def.specs}
+    values: dict[AssetKey, Any] = {}
+    for materialized in results:
+        key = materialized.asset_key
+        if key is None and len(by_key) == 1:
+            key = next(iter(by_key))
+        if key is None or key not in by_key:
+            raise _output_error(
+                step,
+                f"returned MaterializeResult(asset_key={_key_repr(key)}), which is not one of "
+                f"its assets ({', '.join(k.to_string() for k in by_key)}); name the asset "
+                "with asset_key=",
+            )
+        values[key] = materialized
+    return values
+
+
+def _key_repr(key: AssetKey | None) -> str:
+    return "None" if key is None else f"'{key}'"
+
+
 def _output_error(step: Step, message: str) -> _StepError:
     return _StepError(
         StepError("output", "OutputError", f"multi-asset '{step.key}' {message}.", None, "")
@@ -358,7 +514,7 @@ def _output_error(step: Step, message: str) -> _StepError:
 def _store_output(
     step: Step,
     env: StepEnvironment,
-    spec: AssetSpec,
+    spec: AssetOutputSpec,
     value: Any,
     context: AssetExecutionContext,
     started: float,
@@ -366,19 +522,19 @@ def _store_output(
 ) -> list[EventRecord]:
     """Hand one output to its IO manager; one materialization event per partition stored.
 
-    The data version of each partition: the user's, else the IO manager's content hash,
-    else a digest of the code version and the input versions.
+    A ``MaterializeResult`` means the asset stored its data itself: no IO manager is
+    called, only the materialization is recorded (as in Dagster). The data version of
+    each partition: the user's, else the IO manager's content hash, else a digest of the
+    code version and the input versions. Metadata is stored typed (``normalize_metadata``).
     """
     metadata: dict[str, Any] = {}
+    tags: dict[str, str] = {}
     user_version = context.data_versions.get(spec.key)
-    if isinstance(value, Output):
-        metadata.update(value.metadata)
+    if isinstance(value, Output | MaterializeResult):
+        metadata.update(normalize_metadata(value.metadata))
+        tags.update(value.tags)
         if value.data_version is not None:
             user_version = value.data_version.value
-        value = value.value
-    metadata.update(value_metadata(value))
-    metadata.update(context.output_metadata.get(spec.key, {}))
-    manager = env.io_managers[spec.io_manager_key]
     output_context = OutputContext(
         asset_key=spec.key,
         run_id=env.run_id,
@@ -386,18 +542,28 @@ def _store_output(
         resources=env.resources,
         metadata=spec.metadata,
         partition_keys=tuple(step.partition_keys),
+        partitions_def=step.assets_def.partitions_def,
+        name=spec.output_name,
     )
-    try:
-        manager.handle_output(output_context, value)
-    except USER_CODE_FAILURES as exc:
-        raise _StepError(
-            _error_from(
-                exc,
-                "handle_output",
-                f"{type(manager).__name__} could not store asset '{spec.key}': {exc}",
-            )
-        ) from exc
-    metadata.update(output_context.output_metadata)
+    if isinstance(value, MaterializeResult):
+        metadata.update(normalize_metadata(context.output_metadata.get(spec.key, {})))
+    else:
+        if isinstance(value, Output):
+            value = value.value
+        metadata.update(value_metadata(value))
+        metadata.update(normalize_metadata(context.output_metadata.get(spec.key, {})))
+        manager = env.io_managers[spec.io_manager_key]
+        try:
+            manager.handle_output(output_context, value)
+        except USER_CODE_FAILURES as exc:
+            raise _StepError(
+                _error_from(
+                    exc,
+                    "handle_output",
+                    f"{type(manager).__name__} could not store asset '{spec.key}': {exc}",
+                )
+            ) from exc
+        metadata.update(normalize_metadata(output_context.output_metadata))
     now = time.time()
     code_version = step.assets_def.code_version(spec.key)
     derived = None
@@ -408,21 +574,17 @@ def _store_output(
         if version is None:
             derived = derived or derived_data_version(code_version, input_versions)
             version = derived
+        body = Materialized(
+            code_version, version, input_versions, now - started, metadata, tags=tags
+        )
         events.append(
-            EventRecord(
-                run_id=env.run_id,
-                event_type=EventType.ASSET_MATERIALIZATION,
-                timestamp=now,
+            step_event(
+                env.run_id,
+                body,
+                now,
                 step_key=step.key,
                 asset_key=spec.key.to_string(),
                 partition_key=partition,
-                payload={
-                    "code_version": code_version,
-                    "data_version": version,
-                    "input_versions": input_versions,
-                    "duration": now - started,
-                    "metadata": metadata,
-                },
             )
         )
     return events
@@ -451,19 +613,13 @@ def _error_from(exc: BaseException, kind: str, message: str) -> StepError:
 
 
 def _event(
-    run_id: str,
-    event_type: EventType,
-    step: Step,
-    timestamp: float,
-    message: str | None = None,
-    **payload: Any,
+    run_id: str, body: EventPayload, step: Step, timestamp: float, message: str | None = None
 ) -> EventRecord:
-    return EventRecord(
-        run_id=run_id,
-        event_type=event_type,
-        timestamp=timestamp,
+    return step_event(
+        run_id,
+        body,
+        timestamp,
         step_key=step.key,
         partition_key=step.partition_key,
         message=message,
-        payload=payload,
     )

@@ -34,6 +34,8 @@ class StepTask:
     input_partitions: Mapping[AssetKey, tuple[str, ...]]
     input_versions: InputVersions
     attempt: int = 1
+    asset_keys: tuple[AssetKey, ...] = ()
+    """The keys the step builds (a subset of a ``can_subset`` multi-asset's); () for all."""
 
     @classmethod
     def of(cls, step: Step, input_versions: InputVersions, attempt: int) -> StepTask:
@@ -44,6 +46,7 @@ class StepTask:
             dict(step.input_partitions),
             input_versions,
             attempt,
+            tuple(step.asset_keys) if step.asset_keys != step.assets_def.keys else (),
         )
 
 
@@ -56,10 +59,18 @@ class RunPayload:
     definitions: bytes | None  # None: import ``origin`` and take its Definitions
     storage_dir: str
     run_config: Mapping[str, Any]
+    storage_url: str | None = None
+    """The run's metadata database, for ``context.instance`` (None: not reachable)."""
+    home: str | None = None
 
 
 def make_payload(
-    defs: Definitions, run_id: str, storage_dir: Path, run_config: Mapping[str, Any]
+    defs: Definitions,
+    run_id: str,
+    storage_dir: Path,
+    run_config: Mapping[str, Any],
+    *,
+    instance: Any = None,
 ) -> bytes:
     """The run payload, pickled.
 
@@ -78,8 +89,33 @@ def make_payload(
                 "with load_definitions(file=...) / -f, or use the in_process executor."
             ) from exc
         definitions = None
-    payload = RunPayload(run_id, defs.origin, definitions, str(storage_dir), dict(run_config))
+    url = getattr(instance, "storage_url", None)
+    shared = url is not None and url not in ("sqlite://", "sqlite:///:memory:")
+    payload = RunPayload(
+        run_id,
+        defs.origin,
+        definitions,
+        str(storage_dir),
+        dict(run_config),
+        url if shared else None,
+        str(instance.home) if shared else None,
+    )
     return pickle.dumps(payload)
+
+
+class _InstanceOnDemand:
+    """``context.instance`` in a worker: the run's instance, connected on first use."""
+
+    def __init__(self, storage_url: str, home: str | None) -> None:
+        self._args = (storage_url, home)
+        self._instance: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._instance is None:
+            from assetgraph.storage.instance import Instance
+
+            self._instance = Instance(storage_url=self._args[0], home=self._args[1])
+        return getattr(self._instance, name)
 
 
 def _check_picklable(defs: Definitions, storage_dir: Path) -> None:
@@ -126,6 +162,11 @@ class _WorkerRun:
             configs=configs,
             run_config=dict(payload.run_config),
             checks=defs.checks_by_asset,
+            instance=(
+                _InstanceOnDemand(payload.storage_url, payload.home)
+                if payload.storage_url is not None
+                else None
+            ),
         )
 
     def close(self) -> None:
@@ -157,7 +198,7 @@ def run_step(
     step = Step(
         task.step_key,
         assets_def,
-        assets_def.keys,
+        task.asset_keys or assets_def.keys,
         (),
         task.partition_keys,
         task.input_partitions,

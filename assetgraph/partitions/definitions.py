@@ -12,14 +12,19 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from assetgraph.errors import DefinitionError, UsageError, did_you_mean
+from assetgraph.partitions.clock import now_utc as now_utc
 from assetgraph.partitions.key_range import PartitionKeyRange
+from assetgraph.partitions.subset import PartitionsSubset
 
 if TYPE_CHECKING:
-    from assetgraph.partitions.subset import PartitionsSubset
+    from assetgraph.partitions.dynamic_requests import (
+        AddDynamicPartitionsRequest,
+        DeleteDynamicPartitionsRequest,
+    )
 
 MAX_KEY_BYTES = 255
 # Exactly the Unicode category Cc (control characters), as one fast regex.
@@ -106,11 +111,6 @@ def validate_partition_key(key: str) -> None:
     problem = partition_key_problem(key)
     if problem is not None:
         raise UsageError(f"Invalid partition key {key!r}: {problem}.")
-
-
-def now_utc() -> datetime:
-    """The current time, used only when a caller passes no ``current_time``."""
-    return datetime.now(UTC)
 
 
 class PartitionsDefinition(ABC):
@@ -225,8 +225,6 @@ class PartitionsDefinition(ABC):
 
         Raises ``UsageError`` when an end is unknown or the end comes before the start.
         """
-        from assetgraph.partitions.subset import PartitionsSubset
-
         current_time = current_time or now_utc()
         first = self.index_of(partition_key_range.start, current_time, dynamic_partitions_store)
         last = self.index_of(partition_key_range.end, current_time, dynamic_partitions_store)
@@ -247,8 +245,6 @@ class PartitionsDefinition(ABC):
         dynamic_partitions_store: DynamicPartitionsStore | None = None,
     ) -> PartitionsSubset:
         """The partitions with the given keys; ``UsageError`` for an unknown key."""
-        from assetgraph.partitions.subset import PartitionsSubset
-
         current_time = current_time or now_utc()
         indices = self.indices_of(keys, current_time, dynamic_partitions_store)
         return PartitionsSubset.from_indices(self, indices, current_time, dynamic_partitions_store)
@@ -291,14 +287,10 @@ class PartitionsDefinition(ABC):
         dynamic_partitions_store: DynamicPartitionsStore | None = None,
     ) -> PartitionsSubset:
         """Every partition that exists at ``current_time``."""
-        from assetgraph.partitions.subset import PartitionsSubset
-
         return PartitionsSubset.all(self, current_time, dynamic_partitions_store)
 
     def empty_subset(self) -> PartitionsSubset:
         """No partition of this definition."""
-        from assetgraph.partitions.subset import PartitionsSubset
-
         return PartitionsSubset.empty(self)
 
     # Helpers for subclasses ---------------------------------------------------------------
@@ -431,6 +423,18 @@ class DynamicPartitionsDefinition(PartitionsDefinition):
 
     def __repr__(self) -> str:
         return f"DynamicPartitionsDefinition(name={self.name!r})"
+
+    def build_add_request(self, partition_keys: Sequence[str]) -> AddDynamicPartitionsRequest:
+        """A request, for ``SensorResult(dynamic_partitions_requests=)``, adding these keys."""
+        from assetgraph.partitions.dynamic_requests import AddDynamicPartitionsRequest
+
+        return AddDynamicPartitionsRequest(self.name, tuple(str(k) for k in partition_keys))
+
+    def build_delete_request(self, partition_keys: Sequence[str]) -> DeleteDynamicPartitionsRequest:
+        """A request, for ``SensorResult(dynamic_partitions_requests=)``, deleting these keys."""
+        from assetgraph.partitions.dynamic_requests import DeleteDynamicPartitionsRequest
+
+        return DeleteDynamicPartitionsRequest(self.name, tuple(str(k) for k in partition_keys))
 
     def _store(self, store: DynamicPartitionsStore | None) -> DynamicPartitionsStore:
         if store is None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class PartitionKeyRange:
-    """The partitions from ``start`` to ``end``, both included, in definition order."""
+class PartitionKeyRange(NamedTuple):
+    """The partitions from ``start`` to ``end``, both included, in definition order.
+
+    A named tuple, as Dagster's is: ``start, end = context.partition_key_range`` works.
+    """
 
     start: str
     end: str

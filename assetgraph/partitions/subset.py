@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from assetgraph.errors import UsageError
+from assetgraph.partitions.clock import now_utc
 from assetgraph.partitions.key_range import PartitionKeyRange
 
 if TYPE_CHECKING:
@@ -133,8 +134,6 @@ class PartitionsSubset:
         dynamic_partitions_store: DynamicPartitionsStore | None = None,
     ) -> PartitionsSubset:
         """Every partition of ``partitions_def`` that exists at ``current_time``."""
-        from assetgraph.partitions.definitions import now_utc
-
         current_time = current_time or now_utc()
         n = partitions_def.count(current_time, dynamic_partitions_store)
         return cls.from_ranges(

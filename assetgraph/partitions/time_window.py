@@ -20,9 +20,8 @@ the second one's key carries its UTC offset: ``2025-11-02-01:00-0500``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from assetgraph.errors import DefinitionError, UsageError, did_you_mean
@@ -40,9 +39,11 @@ DAILY_FORMAT = "%Y-%m-%d"
 HOURLY_FORMAT = "%Y-%m-%d-%H:%M"
 
 
-@dataclass(frozen=True, slots=True)
-class TimeWindow:
-    """A span of time from ``start`` (included) to ``end`` (excluded), both tz-aware."""
+class TimeWindow(NamedTuple):
+    """A span of time from ``start`` (included) to ``end`` (excluded), both tz-aware.
+
+    A named tuple, as Dagster's is: ``start, end = context.partition_time_window`` works.
+    """
 
     start: datetime
     end: datetime

@@ -21,6 +21,7 @@ from assetgraph.ui.automation import list_automation_ticks
 from assetgraph.ui.launcher import (
     CodeLocation,
     LaunchError,
+    job_materialize_args,
     launch_materialization,
     materialize_args,
     wait_for_run,
@@ -94,7 +95,8 @@ def build_api_router(state: UiState) -> APIRouter:
     @router.get("/assets/{key:path}", tags=["assets"])
     def get_asset(key: str) -> AssetDetail:
         """One asset: definition, code version, status, upstream and downstream."""
-        return catalog.asset_detail(graph, find(key), storage, state.clock())
+        checks = state.defs.asset_checks
+        return catalog.asset_detail(graph, find(key), storage, state.clock(), checks)
 
     @router.get("/partitions/{key:path}", tags=["assets"])
     def get_partitions(key: str) -> PartitionsOut:
@@ -142,13 +144,20 @@ def build_api_router(state: UiState) -> APIRouter:
 
     @router.post("/materialize", tags=["runs"], status_code=201)
     def materialize(request: MaterializeIn) -> MaterializeOut:
-        """Start a run of one asset (a partition, a range, or its missing partitions).
+        """Start a run of one asset or of a job (a partition, a range, or the missing
+        partitions).
 
         The run executes in a child process; this returns as soon as it is recorded.
         """
-        find(request.asset_key)
+        if (request.asset_key is None) == (request.job is None):
+            raise HTTPException(status_code=422, detail="Give asset_key or job (one of them).")
+        if request.asset_key is not None:
+            find(request.asset_key)
         try:
-            args = materialize_args(graph, request, state.clock(), storage)
+            if request.job is not None:
+                args = job_materialize_args(state.defs, request, state.clock(), storage)
+            else:
+                args = materialize_args(graph, request, state.clock(), storage)
         except AssetgraphError as exc:
             raise HTTPException(status_code=422, detail=str(exc)) from None
         launch = launch_materialization(state.location, state.instance, args, state.launch_logs)

@@ -32,6 +32,9 @@ from assetgraph.ui.models import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from assetgraph.definitions.checks import AssetChecksDefinition
     from assetgraph.graph import AssetGraph
     from assetgraph.storage.sql_storage import SqlStorage
 
@@ -134,9 +137,14 @@ def filter_catalog(
 
 
 def asset_detail(
-    graph: AssetGraph, key: AssetKey, storage: SqlStorage, now: datetime
+    graph: AssetGraph,
+    key: AssetKey,
+    storage: SqlStorage,
+    now: datetime,
+    asset_checks: Sequence[AssetChecksDefinition] = (),
 ) -> AssetDetail:
-    """Everything the asset page shows but its history and partitions."""
+    """Everything the asset page shows but its history and partitions; ``checks`` names the
+    asset's check specs and those of ``asset_checks`` on it."""
     spec = graph.spec(key)
     status = asset_statuses(graph, [key], storage, now)[key]
     last = history.last_materialized_at(storage, [key.to_string()]).get(key.to_string())
@@ -157,7 +165,14 @@ def asset_detail(
         partitions_def=None if partitions_def is None else describe_partitions(partitions_def),
         upstream=upstream,
         downstream=[child.to_string() for child in graph.children(key)],
-        checks=[],
+        checks=[
+            *(
+                s.name
+                for s in getattr(graph.assets_def(key), "check_specs", ())
+                if s.asset_key == key
+            ),
+            *(s.name for check in asset_checks for s in check.specs if s.asset_key == key),
+        ],
     )
 
 
@@ -228,7 +243,12 @@ def lineage(graph: AssetGraph, storage: SqlStorage, now: datetime) -> LineageOut
 
 
 def _jsonable(value: object) -> object:
-    """Definition metadata as JSON: plain values pass, anything else becomes its repr."""
+    """Definition metadata as JSON: plain values pass, a ``MetadataValue`` is stored typed
+    (as materialization metadata is), anything else becomes its repr."""
+    from assetgraph.definitions.metadata import MetadataValue
+
+    if isinstance(value, MetadataValue):
+        return value.to_stored()
     if value is None or isinstance(value, str | int | float | bool):
         return value
     if isinstance(value, list | tuple):

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from assetgraph.storage import schema
 from assetgraph.storage.chunking import rows_in
+from assetgraph.storage.events import Materialized
 from assetgraph.storage.records import EventType
 
 if TYPE_CHECKING:
@@ -79,18 +80,17 @@ def recent_materializations(
         rows = conn.execute(query).all()
     history = []
     for event_id, run_id, timestamp, partition_key, payload_text in rows:
-        payload = json.loads(payload_text or "{}")
-        metadata = payload.get("metadata")
+        body = Materialized.from_payload(json.loads(payload_text or "{}"))
         history.append(
             MaterializationEvent(
                 event_id=int(event_id),
                 run_id=run_id,
                 timestamp=float(timestamp),
                 partition_key=partition_key or None,
-                code_version=payload.get("code_version"),
-                data_version=payload.get("data_version"),
-                duration=payload.get("duration"),
-                metadata=metadata if isinstance(metadata, dict) else {},
+                code_version=body.code_version,
+                data_version=body.data_version,
+                duration=body.duration,
+                metadata=body.metadata,
             )
         )
     return history

@@ -24,8 +24,9 @@ from assetgraph.errors import AssetgraphError, UsageError
 from assetgraph.storage.instance import HOME_ENV, STORAGE_URL_ENV
 
 if TYPE_CHECKING:
+    from assetgraph.definitions.definitions import Definitions
     from assetgraph.graph import AssetGraph
-    from assetgraph.partitions.definitions import DynamicPartitionsStore
+    from assetgraph.partitions.definitions import DynamicPartitionsStore, PartitionsDefinition
     from assetgraph.storage.instance import Instance
     from assetgraph.ui.models import MaterializeIn
 
@@ -85,34 +86,62 @@ def materialize_args(
     ones against the keys in ``dynamic_partitions_store``, the instance's storage), so a
     mistake is answered at once rather than by a failed child process.
     """
-    key = graph.find(request.asset_key)
+    key = graph.find(request.asset_key or "")
     partitions_def = graph.partitions_def(key)
     args = ["--select", key.to_string()]
+    what = f"Asset '{key.to_string()}'"
+    return [*args, *_partition_args(what, partitions_def, request, now, dynamic_partitions_store)]
+
+
+def job_materialize_args(
+    defs: Definitions,
+    request: MaterializeIn,
+    now: datetime,
+    dynamic_partitions_store: DynamicPartitionsStore | None = None,
+) -> list[str]:
+    """The ``materialize --job`` options for ``request``: the job must exist, and its
+    partitions are checked as an asset's are (against the job's partitions definition)."""
+    job = defs.get_job_def(request.job or "")
+    args = ["--job", job.name]
+    what = f"Job '{job.name}'"
+    return [
+        *args,
+        *_partition_args(what, job.partitions_def, request, now, dynamic_partitions_store),
+    ]
+
+
+def _partition_args(
+    what: str,
+    partitions_def: PartitionsDefinition | None,
+    request: MaterializeIn,
+    now: datetime,
+    dynamic_partitions_store: DynamicPartitionsStore | None,
+) -> list[str]:
+    """The partition options of ``request`` for ``what`` (an asset or a job)."""
     wants = [request.partition is not None, request.partition_range is not None, request.missing]
     if partitions_def is None:
         if any(wants):
-            raise UsageError(f"Asset '{key.to_string()}' is not partitioned: name no partition.")
-        return args
+            raise UsageError(f"{what} is not partitioned: name no partition.")
+        return []
     if sum(wants) != 1:
         raise UsageError(
-            f"Asset '{key.to_string()}' is partitioned: give exactly one of partition, "
-            "partition_range or missing."
+            f"{what} is partitioned: give exactly one of partition, partition_range or missing."
         )
     store = dynamic_partitions_store
     try:
         if request.partition is not None:
             partitions_def.index_of(request.partition, now, store)
-            return [*args, "--partition", request.partition]
+            return ["--partition", request.partition]
         if request.partition_range is not None:
             first, last = request.partition_range.first, request.partition_range.last
             if partitions_def.index_of(first, now, store) > partitions_def.index_of(
                 last, now, store
             ):
                 raise UsageError(f"Partition range {first}...{last} is reversed: put {last} last.")
-            return [*args, "--partition-range", f"{first}...{last}"]
+            return ["--partition-range", f"{first}...{last}"]
     except UsageError as exc:
-        raise UsageError(f"Asset '{key.to_string()}': {exc}") from None
-    return [*args, "--missing"]
+        raise UsageError(f"{what}: {exc}") from None
+    return ["--missing"]
 
 
 def launch_materialization(

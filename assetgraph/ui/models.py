@@ -163,9 +163,11 @@ class PartitionRangeIn(BaseModel):
 
 
 class MaterializeIn(BaseModel):
-    """What to materialize: one asset, and for a partitioned asset which partitions."""
+    """What to materialize: one asset, or a job (``define_asset_job``), and for partitioned
+    assets which partitions."""
 
-    asset_key: str
+    asset_key: str | None = None
+    job: str | None = Field(None, description="A job of the code location, instead of asset_key.")
     partition: str | None = None
     partition_range: PartitionRangeIn | None = None
     missing: bool = Field(False, description="Only partitions never materialized.")

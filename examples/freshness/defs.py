@@ -15,6 +15,7 @@ from pathlib import Path
 from assetgraph import (
     AutomationPolicy,
     DailyPartitionsDefinition,
+    DefaultSensorStatus,
     Definitions,
     FreshnessPolicy,
     HourlyPartitionsDefinition,
@@ -72,7 +73,7 @@ def incoming_dir() -> Path:
     return Path(os.environ.get("FRESHNESS_INCOMING", "incoming"))
 
 
-@sensor(selection="uploads", minimum_interval_seconds=0)
+@sensor(selection="uploads", minimum_interval_seconds=0, default_status=DefaultSensorStatus.RUNNING)
 def new_files(context: SensorEvaluationContext):  # type: ignore[no-untyped-def]
     """A file-arrival sensor: one run per batch of new .csv files; the cursor holds the
     newest modification time seen, so a file is never picked up twice."""

@@ -210,11 +210,11 @@ def test_a_failing_run_is_recorded_and_not_retried_until_upstream_changes(
 
 
 def test_a_failing_tick_is_recorded_and_the_daemon_goes_on(sqlite_instance: Instance) -> None:
-    from assetgraph import sensor
+    from assetgraph import DefaultSensorStatus, sensor
 
     calls: list[int] = []
 
-    @sensor(minimum_interval_seconds=0)
+    @sensor(minimum_interval_seconds=0, default_status=DefaultSensorStatus.RUNNING)
     def flaky(context):  # type: ignore[no-untyped-def]
         calls.append(1)
         raise RuntimeError("sensor down")

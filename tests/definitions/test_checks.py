@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from assetgraph import (
     AssetCheckResult,
     AssetChecksDefinition,
     AssetCheckSeverity,
+    AssetCheckSpec,
     AssetKey,
     AssetOut,
     DefinitionError,
@@ -20,12 +22,14 @@ from assetgraph import (
     asset_check,
     load_definitions,
     multi_asset,
+    multi_asset_check,
 )
 from assetgraph.definitions.checks import (
     SCHEMA_CHECK_NAME,
     evaluate_check,
     evaluate_schema,
     latest_check_statuses,
+    match_check_results,
 )
 from assetgraph.storage.records import EventRecord, EventType
 
@@ -321,3 +325,182 @@ def test_latest_check_statuses_per_asset_and_partition() -> None:
     by_name = {status.check_name: status for status in statuses["orders"]}
     assert by_name["positive"].passed and by_name["non_empty"].passed
     assert by_name["non_empty"].run_id == "r3"
+
+
+# -- Dagster's check specs, multi-asset checks and asset options ----------
+
+
+def test_asset_check_spec_is_shaped_as_dagsters() -> None:
+    spec = AssetCheckSpec("no_nulls", asset=orders, description="ids", additional_deps=["raw"])
+    assert (spec.name, spec.asset_key, spec.blocking, spec.description) == (
+        "no_nulls",
+        AssetKey(("orders",)),
+        False,
+        "ids",
+    )
+    assert spec.additional_deps == (AssetKey(("raw",)),)
+    assert AssetCheckSpec("x", asset="a/b", blocking=True).asset_key == AssetKey(("a", "b"))
+    with pytest.raises(TypeError):
+        AssetCheckSpec("x")  # type: ignore[call-arg]  # asset= is required
+
+
+def test_check_specs_must_be_on_the_assets_own_keys() -> None:
+    with pytest.raises(DefinitionError, match="check spec 'c' is on asset 'other'"):
+
+        @asset(check_specs=[AssetCheckSpec("c", asset="other")])
+        def mine() -> int:
+            return 1
+
+    @asset(check_specs=[AssetCheckSpec("c", asset="mine_ok")])
+    def mine_ok() -> int:
+        return 1
+
+    assert [s.check_key for s in mine_ok.check_specs] == ["mine_ok:c"]
+    with pytest.raises(DefinitionError, match="check spec 'mine:c' given twice"):
+
+        @asset(check_specs=[AssetCheckSpec("c", asset="mine")] * 2)
+        def mine() -> int:
+            return 1
+
+
+def test_key_sets_the_whole_key_and_excludes_name_and_key_prefix() -> None:
+    @asset(key=AssetKey(["warehouse", "orders"]))
+    def load_orders() -> int:
+        return 1
+
+    @asset(key="lake/raw/events")
+    def events() -> int:
+        return 1
+
+    @asset(key=["a", "b"])
+    def ab() -> int:
+        return 1
+
+    assert load_orders.key == AssetKey(("warehouse", "orders"))
+    assert events.key == AssetKey(("lake", "raw", "events"))
+    assert ab.key == AssetKey(("a", "b"))
+
+    def one() -> int:
+        return 1
+
+    with pytest.raises(DefinitionError, match="Cannot specify a name or key prefix"):
+        asset(key="k", name="x")(one)
+    with pytest.raises(DefinitionError, match="Cannot specify a name or key prefix"):
+        asset(key="k", key_prefix="p")(one)
+
+
+def test_kinds_and_compute_kind_are_recorded_as_kind_tags() -> None:
+    @asset(kinds={"python", "duckdb"}, tags={"tier": "gold"}, owners=["ana@x.io"])
+    def table() -> int:
+        return 1
+
+    @asset(compute_kind="pandas")
+    def frame() -> int:
+        return 1
+
+    assert dict(table.specs[0].tags) == {
+        "tier": "gold",
+        "dagster/kind/duckdb": "",
+        "dagster/kind/python": "",
+    }
+    assert table.specs[0].owners == ("ana@x.io",)
+    assert frame.compute_kind == "pandas"
+    assert dict(frame.specs[0].tags) == {"dagster/kind/pandas": ""}
+
+    def one() -> int:
+        return 1
+
+    with pytest.raises(DefinitionError, match="Cannot specify compute_kind and kinds"):
+        asset(compute_kind="x", kinds={"y"})(one)
+    with pytest.raises(DefinitionError, match="at most three kinds"):
+        asset(kinds={"a", "b", "c", "d"})(one)
+
+
+def test_a_multi_asset_check_needs_specs_and_takes_only_context() -> None:
+    with pytest.raises(DefinitionError, match="needs specs="):
+        multi_asset_check(specs=[])
+    with pytest.raises(DefinitionError, match="receives only 'context'"):
+
+        @multi_asset_check(specs=[AssetCheckSpec("a", asset=orders)])
+        def takes_value(orders: pd.DataFrame) -> AssetCheckResult:
+            return AssetCheckResult(passed=True)
+
+    @multi_asset_check(specs=[AssetCheckSpec("a", asset=orders), AssetCheckSpec("b", asset=orders)])
+    def two(context: object) -> AssetCheckResult:
+        return AssetCheckResult(passed=True)
+
+    assert two.is_multi and [s.check_key for s in two.specs] == ["orders:a", "orders:b"]
+
+
+def test_a_multi_asset_check_runs_with_the_asset_downstream_of_the_others() -> None:
+    @multi_asset_check(
+        specs=[AssetCheckSpec("a", asset=orders), AssetCheckSpec("b", asset=revenue)]
+    )
+    def both() -> list[AssetCheckResult]:
+        return []
+
+    defs = Definitions(assets=[orders, revenue], asset_checks=[both])
+    assert defs.checks_by_asset == {AssetKey(("sales", "revenue")): (both,)}
+
+    @asset
+    def unrelated() -> int:
+        return 1
+
+    @multi_asset_check(
+        specs=[AssetCheckSpec("a", asset=orders), AssetCheckSpec("b", asset=unrelated)]
+    )
+    def apart() -> list[AssetCheckResult]:
+        return []
+
+    with pytest.raises(DefinitionError, match="none of them is downstream of all the others"):
+        Definitions(assets=[orders, unrelated], asset_checks=[apart])
+
+
+def test_check_result_names_are_matched_to_specs() -> None:
+    specs = [AssetCheckSpec("a", asset=orders), AssetCheckSpec("b", asset=orders)]
+    evaluations, problems = match_check_results(
+        [AssetCheckResult(passed=True, check_name="b"), AssetCheckResult(passed=False)], specs
+    )
+    assert [(e.check_name, e.passed) for e in evaluations] == [("b", True)]
+    assert problems == [
+        "AssetCheckResult(asset_key=None, check_name=None) matches several checks "
+        "(declared: orders:a, orders:b)",
+        "no AssetCheckResult for declared check(s) orders:a: yield or return one per check spec",
+    ]
+
+
+def test_list_json_shows_kinds_compute_kind_and_check_specs(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from assetgraph.cli.main import app
+
+    defs_file = tmp_path / "defs.py"
+    defs_file.write_text(
+        textwrap.dedent(
+            """
+            from assetgraph import AssetCheckSpec, AssetKey, Output, AssetCheckResult, asset
+
+            @asset(key=AssetKey(["mart", "sales"]), kinds={"duckdb"}, owners=["team:data"],
+                   check_specs=[AssetCheckSpec("positive", asset=AssetKey(["mart", "sales"]))])
+            def sales():
+                yield Output(1)
+                yield AssetCheckResult(passed=True)
+
+            @asset(compute_kind="pandas")
+            def frame():
+                return 1
+            """
+        )
+    )
+    shown = CliRunner().invoke(app, ["list", "-f", str(defs_file), "--json"])
+
+    assert shown.exit_code == 0, shown.output
+    rows = {row["key"]: row for row in json.loads(shown.output)}
+    assert (rows["mart/sales"]["kinds"], rows["mart/sales"]["check_specs"]) == (
+        ["duckdb"],
+        ["positive"],
+    )
+    assert rows["mart/sales"]["owners"] == ["team:data"]
+    assert (rows["frame"]["compute_kind"], rows["frame"]["kinds"]) == ("pandas", ["pandas"])

@@ -10,16 +10,29 @@ import pytest
 from typer.testing import CliRunner
 
 from assetgraph import (
+    AssetCheckExecutionContext,
     AssetCheckResult,
     AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
     BackfillPolicy,
     DailyPartitionsDefinition,
+    DataVersion,
     Definitions,
+    InputContext,
     Instance,
+    IOManager,
+    MaterializeResult,
+    MetadataValue,
+    Output,
+    OutputContext,
     asset,
     asset_check,
     materialize,
+    multi_asset,
+    multi_asset_check,
 )
 from assetgraph.cli.main import app
 from assetgraph.definitions.checks import latest_check_statuses
@@ -355,3 +368,201 @@ def test_latest_check_statuses_follow_the_newest_evaluation(instance: Instance) 
 
     assert status.passed and status.run_id == good.run_id
     assert status.failing_partitions == ()
+
+
+# -- Dagster's check specs, MaterializeResult and multi-asset checks ------
+
+
+class RecordingIOManager(IOManager):
+    """Keeps values in memory and remembers which assets it was asked to store."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, Any] = {}
+
+    def handle_output(self, context: OutputContext, obj: Any) -> None:
+        self.stored[context.asset_key.to_string()] = obj
+
+    def load_input(self, context: InputContext) -> Any:
+        return self.stored[context.asset_key.to_string()]
+
+
+def test_check_spec_results_yielded_after_the_output_are_recorded(instance: Instance) -> None:
+    @asset(check_specs=[AssetCheckSpec(name="has_rows", asset="ledger")])
+    def ledger() -> Any:
+        rows = [1, 2, 3]
+        yield Output(rows)
+        yield AssetCheckResult(passed=len(rows) > 0, metadata={"rows": len(rows)})
+
+    result = materialize([ledger], instance=instance)
+
+    assert result.success
+    [evaluation] = result.get_asset_check_evaluations()
+    assert (evaluation.asset_key, evaluation.check_name, evaluation.passed) == (
+        AssetKey(("ledger",)),
+        "has_rows",
+        True,
+    )
+    assert evaluation.metadata["rows"].value == 3
+    assert result.output_for("ledger") == [1, 2, 3]
+    assert "passed   ledger has_rows (non-blocking)" in runs_show(result.run_id)
+
+
+def test_a_check_spec_without_a_result_fails_the_step_and_stores_nothing(
+    instance: Instance,
+) -> None:
+    @asset(check_specs=[AssetCheckSpec("fresh", asset="feed"), AssetCheckSpec("ok", asset="feed")])
+    def feed() -> Any:
+        yield Output(1)
+        yield AssetCheckResult(passed=True, check_name="ok")
+
+    result = materialize([feed], instance=instance)
+
+    assert not result.success
+    assert "no AssetCheckResult for declared check(s) feed:fresh" in failure_message(
+        instance, result.run_id
+    )
+    assert instance.storage.latest_materializations(["feed"]) == {}
+
+
+def test_a_failed_blocking_check_spec_stores_nothing(instance: Instance) -> None:
+    manager = RecordingIOManager()
+
+    @asset(check_specs=[AssetCheckSpec("positive", asset="balance", blocking=True)])
+    def balance() -> Any:
+        yield Output(-5)
+        yield AssetCheckResult(passed=False, description="negative balance")
+
+    defs = Definitions(assets=[balance], io_managers={"io_manager": manager})
+    result = materialize(defs, instance=instance)
+
+    assert not result.success
+    assert manager.stored == {}, "a failed blocking check keeps the previous value"
+    assert "blocking check 'positive' failed: negative balance" in failure_message(
+        instance, result.run_id
+    )
+
+
+def test_a_raising_non_blocking_check_fails_the_run_and_the_value_is_stored(
+    instance: Instance,
+) -> None:
+    @asset_check(asset=orders)
+    def crashes(orders: pd.DataFrame) -> bool:
+        raise KeyError("no such column")
+
+    result = materialize(Definitions(assets=[orders], asset_checks=[crashes]), instance=instance)
+
+    assert not result.success, "a check that raises fails its step, as in Dagster"
+    message = failure_message(instance, result.run_id)
+    assert "check 'crashes' raised KeyError" in message and "the value was stored" in message
+    assert instance.storage.latest_materializations(["orders"]) != {}
+    [evaluation] = check_events(instance, result.run_id)
+    assert (
+        evaluation.payload["passed"] is False and evaluation.payload["error"]["type"] == "KeyError"
+    )
+
+
+def test_a_materialize_result_calls_no_io_manager(instance: Instance, tmp_path: Path) -> None:
+    manager = RecordingIOManager()
+    target = tmp_path / "written_by_the_asset.csv"
+
+    @asset(check_specs=[AssetCheckSpec("not_empty", asset="export")])
+    def export() -> MaterializeResult:
+        target.write_text("id\n1\n")
+        return MaterializeResult(
+            metadata={"path": MetadataValue.path(target), "rows": 1},
+            data_version=DataVersion("rows-1"),
+            check_results=[AssetCheckResult(passed=target.stat().st_size > 0)],
+        )
+
+    @asset(deps=[export])
+    def after() -> int:
+        return len(target.read_text().splitlines())
+
+    defs = Definitions(assets=[export, after], io_managers={"io_manager": manager})
+    result = materialize(defs, instance=instance)
+
+    assert result.success
+    assert set(manager.stored) == {"after"}, "the asset stored its own data"
+    assert manager.stored["after"] == 2
+    [materialization] = result.asset_materializations_for_node("export")
+    assert materialization.data_version == "rows-1"
+    assert materialization.metadata["path"].type == "path"
+    assert [(e.check_name, e.passed) for e in result.get_asset_check_evaluations()] == [
+        ("not_empty", True)
+    ]
+
+
+def test_a_multi_asset_returns_one_materialize_result_per_asset(instance: Instance) -> None:
+    manager = RecordingIOManager()
+
+    @multi_asset(specs=[AssetSpec("left"), AssetSpec("right")])
+    def both() -> Any:
+        yield MaterializeResult(asset_key="left", metadata={"side": "L"})
+        yield MaterializeResult(asset_key="right", metadata={"side": "R"})
+
+    result = materialize(
+        Definitions(assets=[both], io_managers={"io_manager": manager}), instance=instance
+    )
+
+    assert result.success
+    assert manager.stored == {}
+    sides = {
+        m.asset_key.to_string(): m.metadata["side"].value
+        for m in result.get_asset_materializations()
+    }
+    assert sides == {"left": "L", "right": "R"}
+
+
+def test_a_multi_asset_check_reports_on_each_of_its_specs(instance: Instance) -> None:
+    @multi_asset_check(
+        specs=[
+            AssetCheckSpec(name="orders_not_empty", asset=orders),
+            AssetCheckSpec(name="total_positive", asset="total"),
+        ]
+    )
+    def orders_and_total(context: AssetCheckExecutionContext) -> Any:
+        yield AssetCheckResult(passed=True, asset_key="orders", check_name="orders_not_empty")
+        yield AssetCheckResult(
+            passed=False,
+            asset_key="total",
+            check_name="total_positive",
+            severity=AssetCheckSeverity.WARN,
+            description="total is small",
+        )
+
+    defs = Definitions(assets=[orders, total], asset_checks=[orders_and_total])
+    result = materialize(defs, instance=instance)
+
+    assert result.success, "a failed non-blocking WARN result does not fail the run"
+    found = {
+        (e.asset_key.to_string(), e.check_name): e for e in result.get_asset_check_evaluations()
+    }
+    assert set(found) == {("orders", "orders_not_empty"), ("total", "total_positive")}
+    assert found[("total", "total_positive")].severity is AssetCheckSeverity.WARN
+    assert not found[("total", "total_positive")].passed
+
+
+def test_a_multi_assets_check_specs_name_their_asset(instance: Instance) -> None:
+    @multi_asset(
+        specs=[AssetSpec("left"), AssetSpec("right")],
+        check_specs=[
+            AssetCheckSpec("balanced", asset="left"),
+            AssetCheckSpec("balanced", asset="right", blocking=True),
+        ],
+    )
+    def pair() -> Any:
+        yield MaterializeResult(
+            asset_key="left",
+            check_results=[AssetCheckResult(passed=True, asset_key="left")],
+        )
+        yield MaterializeResult(asset_key="right")
+        yield AssetCheckResult(passed=False, asset_key="right", check_name="balanced")
+
+    result = materialize([pair], instance=instance)
+
+    assert not result.success, "the failed blocking check on 'right' fails the step"
+    found = {
+        (e.payload["asset_key"], e.payload["passed"]) for e in check_events(instance, result.run_id)
+    }
+    assert found == {("left", True), ("right", False)}
+    assert result.get_asset_materializations() == [], "a failed blocking check records nothing"

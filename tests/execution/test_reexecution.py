@@ -128,7 +128,13 @@ def test_runs_list_shows_the_partitions_an_automation_run_built(
 
 
 SCHEDULED = """
-from assetgraph import DailyPartitionsDefinition, Definitions, ScheduleDefinition, asset
+from assetgraph import (
+    DailyPartitionsDefinition,
+    DefaultScheduleStatus,
+    Definitions,
+    ScheduleDefinition,
+    asset,
+)
 
 daily = DailyPartitionsDefinition(start_date="2025-01-01", end_date="2025-02-04")
 
@@ -136,7 +142,12 @@ daily = DailyPartitionsDefinition(start_date="2025-01-01", end_date="2025-02-04"
 def raw_orders(context):
     return context.partition_key
 
-nightly = ScheduleDefinition(name="nightly", cron_schedule="0 2 * * *", selection="raw_orders")
+nightly = ScheduleDefinition(
+    name="nightly",
+    cron_schedule="0 2 * * *",
+    selection="raw_orders",
+    default_status=DefaultScheduleStatus.RUNNING,
+)
 defs = Definitions([raw_orders], schedules=[nightly])
 """
 

@@ -39,9 +39,21 @@
         el("dt", { text: "Upstream" }), el("dd", {}, d.upstream.length ? d.upstream.map((u) => [link(u.key), u.partition_mapping ? el("span", { class: "muted small", text: ` ${u.partition_mapping} ` }) : " "]) : "—"),
         el("dt", { text: "Downstream" }), el("dd", {}, d.downstream.length ? d.downstream.map(link) : "—"),
         el("dt", { text: "Checks" }), el("dd", { text: d.checks.length ? d.checks.join(", ") : "none defined" }),
-        el("dt", { text: "Lineage" }), el("dd", {}, el("a", { href: `/lineage?focus=${encodeURIComponent(s.key)}`, text: "show in graph" }))
+        el("dt", { text: "Lineage" }), el("dd", {}, el("a", { href: `/lineage?focus=${encodeURIComponent(s.key)}`, text: "show in graph" })),
+        codeReferences(d)
       )
     );
+  }
+
+  // Code references (with_source_code_references / link_code_references_to_git): links
+  // only to http(s) URLs; local references are shown as file:line.
+  function codeReferences(d) {
+    const refs = ((d.metadata || {})["assetgraph/code_references"] || {}).code_references || [];
+    if (!refs.length) return [];
+    const items = refs.map((r) => (r.kind === "url" && /^https?:\/\//.test(r.url || "")
+      ? el("a", { href: r.url, class: "mono code-reference", text: r.label || r.url })
+      : el("span", { class: "mono code-reference", text: `${r.file_path}:${r.line_number}` })));
+    return [el("dt", { text: "Code" }), el("dd", {}, items.flatMap((item, i) => (i ? [" ", item] : [item])))];
   }
 
   function describePartitions(p) {
@@ -169,15 +181,43 @@
     }
     const shown = events.slice(0, 25);
     historyPanel.append(el("h3", { text: "Latest" }), ag.table(["Time", "Partition", "Run", "Rows", "Duration", "Metadata"], shown.map((e) => {
-      const other = Object.entries(e.metadata).filter(([k]) => k !== "row_count" && k !== "column_schema").map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+      const other = Object.entries(e.metadata).filter(([k]) => k !== "row_count" && k !== "column_schema")
+        .map(([k, v]) => el("div", { class: "metadata-entry", "data-name": k }, el("span", { class: "mono", text: `${k}: ` }), metadataValue(v)));
       return el("tr", {},
         el("td", { text: ag.fmtTime(e.timestamp) }),
         el("td", { class: "mono", text: e.partition_key || "—" }),
         el("td", {}, el("a", { href: ag.runHref(e.run_id), class: "mono", text: e.run_id.slice(0, 8) })),
         el("td", { text: e.metadata.row_count !== undefined ? String(e.metadata.row_count) : "—" }),
         el("td", { text: ag.fmtDuration(e.duration) }),
-        el("td", { class: "small mono", text: other.join("; ") }));
+        el("td", { class: "small" }, other));
     })));
+  }
+
+  // One metadata entry as a node, by its type (MetadataValue): everything goes in as text
+  // (never as HTML), so markdown shows escaped; only http(s) URLs become links.
+  function metadataValue(v) {
+    const typed = v !== null && typeof v === "object" && !Array.isArray(v) && typeof v.__metadata__ === "string";
+    const type = typed ? v.__metadata__ : null;
+    const value = typed ? v.value : v;
+    const pretty = (x) => el("pre", { class: "metadata-json", text: JSON.stringify(x, null, 2) });
+    if (type === "md") return el("pre", { class: "metadata-md", "data-type": "md", text: String(value) });
+    if (type === "url") {
+      const url = String(value);
+      return /^https?:\/\//i.test(url) ? el("a", { href: url, rel: "noopener noreferrer", target: "_blank", "data-type": "url", text: url }) : el("span", { class: "mono", text: url });
+    }
+    if (type === "path" || type === "notebook") return el("code", { "data-type": type, text: String(value) });
+    if (type === "timestamp") return el("span", { "data-type": "timestamp", text: ag.fmtTime(value) });
+    if (type === "asset") return el("a", { href: ag.assetHref(String(value)), class: "key", "data-type": "asset", text: String(value) });
+    if (type === "table" && value && Array.isArray(value.records)) {
+      const names = value.schema && value.schema.columns ? value.schema.columns.map((c) => c.name) : [...new Set(value.records.flatMap((r) => Object.keys(r)))];
+      return ag.table(names, value.records.map((r) => el("tr", {}, names.map((n) => el("td", { text: r[n] === undefined ? "" : String(r[n]) })))));
+    }
+    if (type === "table_schema" && value && Array.isArray(value.columns)) {
+      return ag.table(["Column", "Type", "Description"], value.columns.map((c) => el("tr", {}, el("td", { class: "mono", text: c.name }), el("td", { class: "mono", text: c.type }), el("td", { text: c.description || "" }))));
+    }
+    if (typed) return value !== null && typeof value === "object" ? pretty(value) : el("span", { text: String(value) });
+    if (value !== null && typeof value === "object") return pretty(value);
+    return el("span", { class: "mono", text: value === null ? "null" : String(value) });
   }
 
   // A line chart of one numeric value over time, drawn as SVG (oldest left).

@@ -1,0 +1,73 @@
+"""What ``assetgraph materialize --job NAME`` runs: the job's assets, config and tags."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from assetgraph.errors import UsageError
+
+
+def job_run(
+    defs: Any,
+    name: str,
+    select: str | None,
+    exclude: str | None,
+    run_config: Mapping[str, Any] | None,
+    tags: Mapping[str, str],
+) -> tuple[list[str], dict[str, Any], dict[str, str]]:
+    """The keys (as strings), run config and run tags of a run of job ``name``.
+
+    ``select`` / ``exclude`` narrow the job to some of its assets (a selection that names
+    none of them is an error); the file's run config is merged over the job's config, and
+    the ``--tag`` tags over the job's run tags.
+    """
+    from assetgraph.selection import select_assets
+
+    job = defs.get_job_def(name)
+    keys = list(job.asset_keys)
+    if select or exclude:
+        chosen = set(select_assets(defs.graph, select, exclude))
+        keys = [key for key in keys if key in chosen]
+        if not keys:
+            narrowed = " ".join(
+                part
+                for part in (
+                    f"--select '{select}'" if select else "",
+                    f"--exclude '{exclude}'" if exclude else "",
+                )
+                if part
+            )
+            raise UsageError(f"{narrowed} leaves none of the assets of job '{name}' to run.")
+    if not keys:
+        raise UsageError(f"Job '{name}' selects no assets: there is nothing to run.")
+    return (
+        [key.to_string() for key in keys],
+        job.run_config_for(run_config),
+        {**job.run_tags_for_run(), **tags},
+    )
+
+
+def print_jobs(defs: Any, as_json: bool) -> None:
+    """``assetgraph list --jobs``: each job with its assets, partitions and tags."""
+    from assetgraph.cli import render
+
+    rows = [
+        {
+            "name": job.name,
+            "description": job.description,
+            "assets": [key.to_string() for key in job.asset_keys],
+            "partitions": None if job.partitions_def is None else repr(job.partitions_def),
+            "tags": dict(job.tags),
+            "run_tags": None if job.run_tags is None else dict(job.run_tags),
+        }
+        for job in defs.get_all_job_defs()
+    ]
+    if as_json:
+        render.print_json(rows)
+        return
+    render.print_table(
+        f"{len(rows)} jobs",
+        ["job", "assets", "partitions"],
+        [[row["name"], ", ".join(row["assets"]) or "-", row["partitions"] or "-"] for row in rows],
+    )

@@ -1,0 +1,30 @@
+# Dagster's docs, "Defining checks within assets" (asset checks guide): only the import
+# line is changed (`from dagster import` -> `from assetgraph import`).
+import pandas as pd
+
+from assetgraph import (
+    AssetCheckResult,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    Definitions,
+    Output,
+    asset,
+)
+
+
+@asset(check_specs=[AssetCheckSpec(name="orders_id_has_no_nulls", asset="orders")])
+def orders(context: AssetExecutionContext):
+    orders_df = pd.DataFrame({"order_id": [1, 2], "item_id": [432, 878]})
+
+    # save the output and indicate that it's been saved
+    orders_df.to_csv("orders")
+    yield Output(value=None)
+
+    # check it
+    num_null_order_ids = orders_df["order_id"].isna().sum()
+    yield AssetCheckResult(
+        passed=bool(num_null_order_ids == 0),
+    )
+
+
+defs = Definitions(assets=[orders])
