@@ -53,8 +53,8 @@ _EXPORTS: dict[str, str] = {
     "SensorResult": "assetgraph.automation.requests",
     "AddDynamicPartitionsRequest": "assetgraph.partitions.dynamic_requests",
     "DeleteDynamicPartitionsRequest": "assetgraph.partitions.dynamic_requests",
-    "DefaultScheduleStatus": "assetgraph.automation.instigators",
-    "DefaultSensorStatus": "assetgraph.automation.instigators",
+    "DefaultScheduleStatus": "assetgraph.automation.default_status",
+    "DefaultSensorStatus": "assetgraph.automation.default_status",
     "build_schedule_from_partitioned_job": "assetgraph.automation.partitioned_schedules",
     "asset_sensor": "assetgraph.automation.asset_sensors",
     "AssetSensorDefinition": "assetgraph.automation.asset_sensors",
@@ -108,7 +108,7 @@ _EXPORTS: dict[str, str] = {
     "materialize": "assetgraph.execution.materialize",
     "ExecuteInProcessResult": "assetgraph.execution.result",
     "MaterializeResult": "assetgraph.definitions.outputs",
-    "AssetCheckSpec": "assetgraph.definitions.checks",
+    "AssetCheckSpec": "assetgraph.definitions.check_specs",
     "AssetCheckExecutionContext": "assetgraph.definitions.checks",
     "multi_asset_check": "assetgraph.definitions.checks",
     "MetadataValue": "assetgraph.definitions.metadata",
@@ -320,7 +320,7 @@ if TYPE_CHECKING:
         AssetSensorDefinition as AssetSensorDefinition,
         asset_sensor as asset_sensor,
     )
-    from assetgraph.automation.instigators import (
+    from assetgraph.automation.default_status import (
         DefaultScheduleStatus as DefaultScheduleStatus,
         DefaultSensorStatus as DefaultSensorStatus,
     )
@@ -380,12 +380,12 @@ if TYPE_CHECKING:
     from assetgraph.definitions.backfill import (
         BackfillPolicy as BackfillPolicy,
     )
+    from assetgraph.definitions.check_specs import AssetCheckSpec as AssetCheckSpec
     from assetgraph.definitions.checks import (
         AssetCheckExecutionContext as AssetCheckExecutionContext,
         AssetCheckResult as AssetCheckResult,
         AssetChecksDefinition as AssetChecksDefinition,
         AssetCheckSeverity as AssetCheckSeverity,
-        AssetCheckSpec as AssetCheckSpec,
         asset_check as asset_check,
         multi_asset_check as multi_asset_check,
     )

@@ -112,9 +112,9 @@ def _resolve(graph: AssetGraph, atom: _Atom) -> set[AssetKey]:
     base = _base_keys(graph, atom.body)
     result = set(base)
     if atom.up != 0:
-        result |= _walk(graph, base, atom.up, upstream=True)
+        result |= reachable(graph, base, atom.up, upstream=True)
     if atom.down != 0:
-        result |= _walk(graph, base, atom.down, upstream=False)
+        result |= reachable(graph, base, atom.down, upstream=False)
     return result
 
 
@@ -150,7 +150,7 @@ def _valid_key(body: str) -> bool:
     return all(part and part not in (".", "..") for part in parts)
 
 
-def _walk(
+def reachable(
     graph: AssetGraph, start: Iterable[AssetKey], depth: int | None, *, upstream: bool
 ) -> set[AssetKey]:
     """Keys reachable from ``start`` within ``depth`` levels (all levels when None)."""

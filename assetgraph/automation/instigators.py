@@ -9,43 +9,11 @@ schedule or sensor, ``status:schedule:NAME``) and wins over the default until re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 
+from assetgraph.automation.default_status import RUNNING, STOPPED
 from assetgraph.errors import UsageError, did_you_mean
 from assetgraph.storage.automation_store import AutomationStore
-
-
-class DefaultScheduleStatus(Enum):
-    """The state of a schedule no one has started or stopped yet."""
-
-    RUNNING = "RUNNING"
-    STOPPED = "STOPPED"
-
-
-class DefaultSensorStatus(Enum):
-    """The state of a sensor no one has started or stopped yet."""
-
-    RUNNING = "RUNNING"
-    STOPPED = "STOPPED"
-
-
-RUNNING = "RUNNING"
-STOPPED = "STOPPED"
-
-
-def default_status_value(value: Any, what: str) -> str:
-    """``RUNNING`` or ``STOPPED`` from a ``Default*Status`` (or its string value)."""
-    if isinstance(value, DefaultScheduleStatus | DefaultSensorStatus):
-        return str(value.value)
-    if isinstance(value, str) and value.upper() in (RUNNING, STOPPED):
-        return value.upper()
-    from assetgraph.errors import DefinitionError
-
-    raise DefinitionError(
-        f"{what}: default_status must be DefaultScheduleStatus.RUNNING or .STOPPED "
-        f"(DefaultSensorStatus for sensors), got {value!r}."
-    )
 
 
 def _cursor_name(kind: str, name: str) -> str:
@@ -111,8 +79,6 @@ def set_status(
 
 
 __all__ = [
-    "DefaultScheduleStatus",
-    "DefaultSensorStatus",
     "InstigatorState",
     "is_running",
     "set_status",

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assetgraph.automation.instigators import DefaultSensorStatus
+from assetgraph.automation.default_status import DefaultSensorStatus
 from assetgraph.automation.policies import AutomationPolicy
 from assetgraph.automation.requests import SkipReason
 from assetgraph.automation.sensors import SensorDefinition, SensorEvaluationContext

@@ -271,12 +271,12 @@ def _base(graph: AssetGraph, include_sources: bool) -> list[AssetKey]:
     return [k for k in graph.all_keys if include_sources or not graph.is_source(k)]
 
 
-def _walk(
-    graph: AssetGraph, start: set[AssetKey], depth: int | None, upstream: bool
+def _reachable(
+    graph: AssetGraph, start: set[AssetKey], depth: int | None, *, upstream: bool
 ) -> set[AssetKey]:
-    from assetgraph.selection import _walk as walk
+    from assetgraph.selection import reachable  # the graph walk of the selection language
 
-    return walk(graph, start, depth, upstream=upstream)
+    return reachable(graph, start, depth, upstream=upstream)
 
 
 # -- leaves --------------------------------------------------------------------------------
@@ -462,7 +462,7 @@ class TraversalSelection(AssetSelection):
         selected = self.child.resolve_inner(graph, allow_missing)
         if self.depth is not None and self.depth < 0:
             raise SelectionError(f"A traversal depth must be 0 or more, got {self.depth}.")
-        reached = _walk(graph, selected, self.depth, self.towards_upstream) | selected
+        reached = _reachable(graph, selected, self.depth, upstream=self.towards_upstream) | selected
         if not self.include_self:
             reached -= selected
         if self.towards_upstream:  # as in Dagster: upstream never adds source assets
@@ -484,7 +484,7 @@ class EndsSelection(AssetSelection):
         return {
             key
             for key in selected
-            if not (_walk(graph, {key}, None, self.at_roots) & (selected - {key}))
+            if not (_reachable(graph, {key}, None, upstream=self.at_roots) & (selected - {key}))
         }
 
 
@@ -519,5 +519,5 @@ class ParentSourcesSelection(AssetSelection):
 
     def resolve_inner(self, graph: AssetGraph, allow_missing: bool) -> set[AssetKey]:
         selected = self.child.resolve_inner(graph, allow_missing)
-        upstream = _walk(graph, selected, None, upstream=True) | selected
+        upstream = _reachable(graph, selected, None, upstream=True) | selected
         return {key for key in upstream if graph.is_source(key)}

@@ -394,7 +394,7 @@ def _check_own_check_specs(specs: Sequence[Any] | None, built: AssetsDefinition)
     """``check_specs`` of an asset: each an ``AssetCheckSpec`` on one of its keys, names unique."""
     if not specs:
         return ()
-    from assetgraph.definitions.checks import AssetCheckSpec
+    from assetgraph.definitions.check_specs import AssetCheckSpec
 
     seen: set[str] = set()
     for spec in specs:
@@ -428,7 +428,7 @@ def _build(
 ) -> AssetsDefinition:
     _check_partitioning(name, func, partitions_def, backfill_policy)
     ins = dict(ins or {})
-    params = _signature(func, name).parameters
+    params = cached_signature(func, name).parameters
     unknown_ins = sorted(set(ins) - set(params))
     if unknown_ins:
         raise DefinitionError(
@@ -576,7 +576,8 @@ _SIGNATURES: dict[object, inspect.Signature] = {}
 """Signatures by what determines them, so assets made by one factory read theirs once."""
 
 
-def _signature(func: Callable[..., Any], name: str) -> inspect.Signature:
+def cached_signature(func: Callable[..., Any], name: str) -> inspect.Signature:
+    """The signature of ``func`` (asset ``name``), read once per code object."""
     key = _signature_key(func)
     cached = _SIGNATURES.get(key) if key is not None else None
     if cached is None:

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from assetgraph.context import AssetExecutionContext
 from assetgraph.definitions.assets import CONTEXT_PARAM, AssetsDefinition, source_location
+from assetgraph.definitions.check_specs import AssetCheckSpec, checked_asset_key
 from assetgraph.definitions.metadata import normalize_metadata
 from assetgraph.errors import USER_CODE_FAILURES, DefinitionError
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
@@ -69,52 +70,6 @@ class AssetCheckResult:
         if self.asset_key is not None and not isinstance(self.asset_key, AssetKey):
             object.__setattr__(self, "asset_key", AssetKey.from_user(self.asset_key))
         object.__setattr__(self, "metadata", dict(self.metadata or {}))
-
-
-@dataclass(frozen=True, slots=True, init=False)
-class AssetCheckSpec:
-    """A check an asset (``@asset(check_specs=...)``) or a ``@multi_asset_check`` reports on.
-
-    ``asset`` is the checked asset (a definition, an ``AssetKey`` or ``"a/b"``). A
-    ``blocking`` check that fails at ``ERROR`` severity stores nothing (see the migration
-    guide: Dagster stores the value and blocks only the downstream assets).
-    ``additional_deps`` are accepted for Dagster compatibility and only recorded.
-    """
-
-    name: str
-    asset_key: AssetKey
-    description: str | None
-    blocking: bool
-    additional_deps: tuple[AssetKey, ...]
-    metadata: Mapping[str, Any]
-
-    def __init__(
-        self,
-        name: str,
-        *,
-        asset: AssetsDefinition | CoercibleToAssetKey,
-        description: str | None = None,
-        additional_deps: Iterable[AssetsDefinition | CoercibleToAssetKey] | None = None,
-        blocking: bool = False,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> None:
-        try:
-            AssetKey((name,))
-        except DefinitionError as exc:
-            raise DefinitionError(f"AssetCheckSpec {name!r}: invalid name: {exc}") from exc
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "asset_key", _asset_key_of(asset))
-        object.__setattr__(self, "description", description)
-        object.__setattr__(self, "blocking", bool(blocking))
-        object.__setattr__(
-            self, "additional_deps", tuple(_asset_key_of(d) for d in additional_deps or ())
-        )
-        object.__setattr__(self, "metadata", dict(metadata or {}))
-
-    @property
-    def check_key(self) -> str:
-        """``asset/key:check_name``."""
-        return f"{self.asset_key.to_string()}:{self.name}"
 
 
 class AssetChecksDefinition:
@@ -197,7 +152,7 @@ def asset_check(
     stored; a non-blocking one records a warning. Register checks with
     ``Definitions(asset_checks=[...])``. ``additional_deps`` (Dagster's) are recorded only.
     """
-    extra_deps = tuple(_asset_key_of(dep) for dep in additional_deps or ())
+    extra_deps = tuple(checked_asset_key(dep) for dep in additional_deps or ())
     if fn is not None:
         raise DefinitionError(
             f"@asset_check on '{getattr(fn, '__name__', fn)}' needs the asset it checks: "
@@ -205,7 +160,7 @@ def asset_check(
         )
     if asset is None:
         raise DefinitionError("@asset_check needs the asset it checks: @asset_check(asset=...).")
-    asset_key = _asset_key_of(asset)
+    asset_key = checked_asset_key(asset)
 
     def decorate(func: Callable[..., Any]) -> AssetChecksDefinition:
         if not callable(func):
@@ -296,26 +251,6 @@ def multi_asset_check(
         )
 
     return decorate
-
-
-def _asset_key_of(asset: object) -> AssetKey:
-    if isinstance(asset, AssetsDefinition):
-        if len(asset.keys) != 1:
-            keys = ", ".join(key.to_string() for key in asset.keys)
-            raise DefinitionError(
-                f"@asset_check(asset={asset.name}): '{asset.name}' materializes several assets "
-                f"({keys}); name the one to check, e.g. asset='{asset.keys[0]}'."
-            )
-        return asset.keys[0]
-    try:
-        return AssetKey.from_user(asset)  # type: ignore[arg-type]
-    except DefinitionError:
-        raise
-    except Exception as exc:
-        raise DefinitionError(
-            f"@asset_check(asset={asset!r}): expected an asset, an AssetKey or a key string "
-            "such as 'a/b'."
-        ) from exc
 
 
 def _check_params(

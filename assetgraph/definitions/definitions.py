@@ -95,9 +95,15 @@ class Definitions:
         objects, a schedule, sensor or job, a pool with different limits) is an error that
         names it; so are two different default retry policies.
         """
-        from assetgraph.definitions.merging import merge_definitions
+        from assetgraph.definitions.merging import merged_arguments
 
-        return merge_definitions(def_sets)
+        for position, defs in enumerate(def_sets):
+            if not isinstance(defs, Definitions):
+                raise DefinitionError(
+                    f"Definitions.merge: argument {position + 1} is a {type(defs).__name__}, "
+                    "not Definitions."
+                )
+        return Definitions(**merged_arguments(def_sets))
 
     def get_job_def(self, name: str) -> JobDefinition:
         """The job called ``name`` (``define_asset_job``), or a UsageError naming the nearest."""

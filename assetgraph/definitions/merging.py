@@ -11,16 +11,9 @@ if TYPE_CHECKING:
     from assetgraph.definitions.definitions import Definitions
 
 
-def merge_definitions(def_sets: Sequence[Definitions]) -> Definitions:
-    """Everything of ``def_sets`` in one ``Definitions`` (see ``Definitions.merge``)."""
-    from assetgraph.definitions.definitions import Definitions
-
-    for position, defs in enumerate(def_sets):
-        if not isinstance(defs, Definitions):
-            raise DefinitionError(
-                f"Definitions.merge: argument {position + 1} is a {type(defs).__name__}, not "
-                "Definitions."
-            )
+def merged_arguments(def_sets: Sequence[Definitions]) -> dict[str, Any]:
+    """The arguments of one ``Definitions`` holding everything of ``def_sets`` (see
+    ``Definitions.merge``), refusing any name given twice."""
     _refuse_duplicate_keys(def_sets)
     retry_policies = {id(d.retry_policy): d.retry_policy for d in def_sets if d.retry_policy}
     if len(retry_policies) > 1:
@@ -41,7 +34,7 @@ def merge_definitions(def_sets: Sequence[Definitions]) -> Definitions:
     jobs = [getattr(d, "jobs", ()) for d in def_sets]
     if any(jobs):
         kwargs["jobs"] = _unique_named("job", jobs)
-    return Definitions(**kwargs)
+    return kwargs
 
 
 def _refuse_duplicate_keys(def_sets: Sequence[Definitions]) -> None:

@@ -29,10 +29,10 @@ Shape = Literal["bare", "frame", "table", "dict"]
 
 def input_shapes(fn: Callable[..., Any], name: str) -> dict[str, Shape]:
     """Each parameter of ``fn`` whose annotation asks for a shape, with that shape."""
-    from assetgraph.definitions.assets import _signature
+    from assetgraph.definitions.assets import cached_signature
 
     shapes: dict[str, Shape] = {}
-    for param in _signature(fn, name).parameters.values():
+    for param in cached_signature(fn, name).parameters.values():
         shape = shape_of(param.annotation)
         if shape != "bare":
             shapes[param.name] = shape

@@ -1,0 +1,87 @@
+"""``AssetCheckSpec``: a check declared beside its asset, named before any check runs.
+
+A leaf module, so that ``@asset(check_specs=...)`` and the check definitions can both
+read it without importing each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from assetgraph.errors import DefinitionError
+from assetgraph.keys import AssetKey, CoercibleToAssetKey
+
+if TYPE_CHECKING:
+    from assetgraph.definitions.assets import AssetsDefinition
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class AssetCheckSpec:
+    """A check an asset (``@asset(check_specs=...)``) or a ``@multi_asset_check`` reports on.
+
+    ``asset`` is the checked asset (a definition, an ``AssetKey`` or ``"a/b"``). A
+    ``blocking`` check that fails at ``ERROR`` severity stores nothing (see the migration
+    guide: Dagster stores the value and blocks only the downstream assets).
+    ``additional_deps`` are accepted for Dagster compatibility and only recorded.
+    """
+
+    name: str
+    asset_key: AssetKey
+    description: str | None
+    blocking: bool
+    additional_deps: tuple[AssetKey, ...]
+    metadata: Mapping[str, Any]
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        asset: AssetsDefinition | CoercibleToAssetKey,
+        description: str | None = None,
+        additional_deps: Iterable[AssetsDefinition | CoercibleToAssetKey] | None = None,
+        blocking: bool = False,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> None:
+        try:
+            AssetKey((name,))
+        except DefinitionError as exc:
+            raise DefinitionError(f"AssetCheckSpec {name!r}: invalid name: {exc}") from exc
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "asset_key", checked_asset_key(asset))
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "blocking", bool(blocking))
+        object.__setattr__(
+            self, "additional_deps", tuple(checked_asset_key(d) for d in additional_deps or ())
+        )
+        object.__setattr__(self, "metadata", dict(metadata or {}))
+
+    @property
+    def check_key(self) -> str:
+        """``asset/key:check_name``."""
+        return f"{self.asset_key.to_string()}:{self.name}"
+
+
+def checked_asset_key(asset: object) -> AssetKey:
+    """The one key an asset check names: of an asset definition, an ``AssetKey`` or ``"a/b"``."""
+    keys = getattr(asset, "keys", None)
+    if isinstance(keys, tuple):  # an asset definition (duck-typed: this module is a leaf)
+        name = getattr(asset, "name", keys)
+        if len(keys) != 1:
+            listed = ", ".join(key.to_string() for key in keys)
+            raise DefinitionError(
+                f"@asset_check(asset={name}): '{name}' materializes several assets "
+                f"({listed}); name the one to check, e.g. asset='{keys[0]}'."
+            )
+        key: AssetKey = keys[0]
+        return key
+    try:
+        return AssetKey.from_user(asset)  # type: ignore[arg-type]
+    except DefinitionError:
+        raise
+    except Exception as exc:
+        raise DefinitionError(
+            f"@asset_check(asset={asset!r}): expected an asset, an AssetKey or a key string "
+            "such as 'a/b'."
+        ) from exc
