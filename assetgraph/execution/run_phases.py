@@ -30,7 +30,7 @@ from assetgraph.execution.data_versions import RunDataVersions
 from assetgraph.execution.interrupts import signal_name, sigterm_interrupts
 from assetgraph.execution.launchers import make_launcher
 from assetgraph.execution.lifecycle import RunHeartbeat
-from assetgraph.execution.resources import io_managers_for, resources_for_run
+from assetgraph.execution.resources import io_managers_for, needed_for, resources_for_run
 from assetgraph.execution.result import ExecuteInProcessResult
 from assetgraph.execution.run_config import resolve_run_config
 from assetgraph.execution.step import StepEnvironment, StepOutcome
@@ -61,6 +61,7 @@ class RunState:
     run_config: dict[str, Any]
     configs: Mapping[Any, Any]
     io_managers: Mapping[str, Any]
+    needed_resources: set[str]
     settings: CoordinatorSettings
     on_event: Callable[[EventRecord], None] | None = None
     outcomes: dict[str, StepOutcome] = field(default_factory=dict)
@@ -102,7 +103,9 @@ def prepare_run(
 ) -> RunState:
     """Phase 1: check the run config, reconcile dead runs, open the IO managers, and
     record the run as started. Nothing is recorded when the config is wrong."""
-    configs = resolve_run_config(defs.graph, [s.assets_def for s in plan.steps], run_config)
+    assets_defs = list({id(s.assets_def): s.assets_def for s in plan.steps}.values())
+    configs = resolve_run_config(defs.graph, assets_defs, run_config)
+    needed_resources, needed_io_managers = needed_for(defs, assets_defs)
     storage = instance.storage
     reconcile_runs(storage)  # frees leases and slots of runs that died
     state = RunState(
@@ -113,7 +116,8 @@ def prepare_run(
         run_id=uuid.uuid4().hex,
         run_config=dict(run_config or {}),
         configs=configs,
-        io_managers=io_managers_for(defs, instance.storage_dir),
+        io_managers=io_managers_for(defs, instance.storage_dir, needed_io_managers),
+        needed_resources=needed_resources,
         settings=CoordinatorSettings(
             pools={**pools_from_pyproject(), **defs.pools},
             default_retry=defs.retry_policy,
@@ -158,7 +162,7 @@ def run_steps(state: RunState) -> None:
                 settings.cancel,
                 interrupt_main=execution.executor == "in_process",
             ),
-            resources_for_run(defs.resources, state.run_id) as resources,
+            resources_for_run(defs.resources, state.run_id, state.needed_resources) as resources,
         ):
             env = StepEnvironment(
                 run_id=state.run_id,

@@ -82,7 +82,7 @@ def make_payload(
         definitions: bytes | None = pickle.dumps(defs)
     except Exception as exc:
         if defs.origin is None:
-            _check_picklable(defs, storage_dir)
+            _check_picklable(defs)
             raise ResourceError(
                 f"The assets cannot be pickled for worker processes ({type(exc).__name__}: "
                 f"{exc}). Define them at the top level of an importable module, load them "
@@ -118,11 +118,9 @@ class _InstanceOnDemand:
         return getattr(self._instance, name)
 
 
-def _check_picklable(defs: Definitions, storage_dir: Path) -> None:
-    from assetgraph.execution.resources import io_managers_for
-
+def _check_picklable(defs: Definitions) -> None:
     for kind, objects in (
-        ("IO manager", io_managers_for(defs, storage_dir)),
+        ("IO manager", defs.io_managers),
         ("resource", defs.resources),
     ):
         for name, obj in objects.items():
@@ -153,11 +151,11 @@ class _WorkerRun:
             defs = definitions_in_module(module, payload.origin[1])
         self.by_name = {d.step_name: d for d in defs.graph.assets_defs}
         configs = resolve_run_config(defs.graph, list(defs.graph.assets_defs), payload.run_config)
-        self._resources = resources_for_run(defs.resources, payload.run_id)
+        self._resources = resources_for_run(defs.resources, payload.run_id, needed=())
         self.env = StepEnvironment(
             run_id=payload.run_id,
             graph=defs.graph,
-            io_managers=io_managers_for(defs, Path(payload.storage_dir)),
+            io_managers=io_managers_for(defs, Path(payload.storage_dir), needed=()),
             resources=self._resources.__enter__(),
             configs=configs,
             run_config=dict(payload.run_config),

@@ -199,3 +199,68 @@ def test_env_vars_of_nested_resources_are_read_too(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("NESTED_PW")
     with pytest.raises(ResourceError, match="Resource 'db.credentials': field 'password'"):
         materialize(defs, instance=Instance.ephemeral())
+
+
+UNUSED_RESOURCES = """
+from assetgraph import ConfigurableIOManager, ConfigurableResource, Definitions, EnvVar, asset
+
+
+class Api(ConfigurableResource):
+    token: str
+
+
+class Bucket(ConfigurableIOManager):
+    bucket: str
+
+    def handle_output(self, context, obj):
+        raise AssertionError("never used in these runs")
+
+    def load_input(self, context):
+        raise AssertionError("never used in these runs")
+
+
+@asset
+def fetched(api: Api) -> str:
+    return api.token
+
+
+@asset(io_manager_key="bucket")
+def exported() -> int:
+    return 1
+
+
+@asset
+def local() -> int:
+    return 2
+
+
+defs = Definitions(
+    assets=[fetched, exported, local],
+    resources={"api": Api(token=EnvVar("UNSET_TOKEN_FOR_TEST"))},
+    io_managers={"bucket": Bucket(bucket=EnvVar("UNSET_BUCKET_FOR_TEST"))},
+)
+"""
+
+
+@pytest.mark.parametrize("workers", [[], ["--workers", "2"]], ids=["in-process", "workers"])
+def test_only_what_a_run_uses_is_set_up_as_dagster_does(
+    workers: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A resource or IO manager whose variable is unset does not stop a run that does not
+    use it; a run that does use it fails before any step, naming it."""
+    from tests.reliability.harness import cli
+
+    monkeypatch.delenv("UNSET_TOKEN_FOR_TEST", raising=False)
+    monkeypatch.delenv("UNSET_BUCKET_FOR_TEST", raising=False)
+    path = tmp_path / "defs.py"
+    path.write_text(UNUSED_RESOURCES)
+    unused = cli("materialize", "-f", str(path), "--select", "local", *workers)
+    assert unused.returncode == 0, unused.stderr
+    used = cli("materialize", "-f", str(path), "--select", "fetched", *workers)
+    assert used.returncode == 2, used.stderr
+    assert "Resource 'api': field 'token' reads the environment variable" in used.stderr
+    exported = cli("materialize", "-f", str(path), "--select", "exported", *workers)
+    assert exported.returncode == 2, exported.stderr
+    assert "'UNSET_BUCKET_FOR_TEST'" in exported.stderr
+    storage = Instance.from_env().storage
+    assert set(storage.latest_materializations()) == {("local", None)}
