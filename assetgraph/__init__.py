@@ -73,6 +73,7 @@ _EXPORTS: dict[str, str] = {
     "AssetGraph": "assetgraph.graph",
     "load_definitions": "assetgraph.definitions.code_location",
     "Config": "assetgraph.definitions.config",
+    "RunConfig": "assetgraph.definitions.config",
     "ConfigurableResource": "assetgraph.definitions.config",
     "Output": "assetgraph.definitions.outputs",
     "DataVersion": "assetgraph.definitions.outputs",
@@ -230,6 +231,7 @@ __all__ = [
     "ResourceError",
     "ResourceParam",
     "RetryPolicy",
+    "RunConfig",
     "RunConfigError",
     "RunFailure",
     "RunFailureSensorContext",
@@ -401,6 +403,7 @@ if TYPE_CHECKING:
         Config as Config,
         ConfigurableIOManager as ConfigurableIOManager,
         ConfigurableResource as ConfigurableResource,
+        RunConfig as RunConfig,
     )
     from assetgraph.definitions.definitions import (
         Definitions as Definitions,

@@ -131,3 +131,47 @@ def resolve_env_vars(resource: Any, resource_name: str) -> Any:
             f"Resource '{resource_name}' ({type(resource).__name__}): the environment "
             f"gives field {fields} a value of the wrong type."
         ) from None
+
+
+class RunConfig:
+    """Dagster's ``RunConfig``: a run's config as ``Config`` objects, by asset name.
+
+    ``RunConfig({"report": ReportConfig(top=3)})`` (or ``ops=``) is the same as run config
+    ``{"ops": {"report": {"config": {"top": 3}}}}``. Resources are configured where
+    ``Definitions(resources=...)`` names them (with ``EnvVar`` fields for what a run's
+    environment decides), so ``resources=``, ``loggers=`` and ``execution=`` are refused.
+    """
+
+    def __init__(
+        self,
+        ops: dict[str, Any] | None = None,
+        resources: dict[str, Any] | None = None,
+        loggers: dict[str, Any] | None = None,
+        execution: dict[str, Any] | None = None,
+    ) -> None:
+        from assetgraph.errors import RunConfigError
+
+        for name, given in (
+            ("resources", resources),
+            ("loggers", loggers),
+            ("execution", execution),
+        ):
+            if given:
+                raise RunConfigError(
+                    f"RunConfig({name}=...) is not supported: configure resources in "
+                    "Definitions(resources=...) (EnvVar fields for values a run's environment "
+                    "decides) and executors with materialize(executor=...) / --executor."
+                )
+        self.ops = dict(ops or {})
+
+    def to_config_dict(self) -> dict[str, Any]:
+        """The run config mapping: ``{"ops": {name: {"config": fields}}}``."""
+        return {
+            "ops": {
+                name: {"config": value.model_dump() if isinstance(value, BaseModel) else value}
+                for name, value in self.ops.items()
+            }
+        }
+
+    def __repr__(self) -> str:
+        return f"RunConfig(ops={self.ops!r})"

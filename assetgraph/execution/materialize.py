@@ -20,6 +20,7 @@ from assetgraph.definitions.definitions import Definitions
 from assetgraph.errors import RunFailure, UsageError
 from assetgraph.execution.launchers import EXECUTORS
 from assetgraph.execution.result import ExecuteInProcessResult
+from assetgraph.execution.run_config import run_config_mapping
 from assetgraph.execution.run_phases import abort_run, finish_run, prepare_run, run_steps
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.key_range import PartitionKeyRange
@@ -36,6 +37,7 @@ from assetgraph.storage.instance import Instance
 from assetgraph.storage.records import EventRecord
 
 if TYPE_CHECKING:
+    from assetgraph.definitions.config import RunConfig
     from assetgraph.storage.sql_storage import SqlStorage
 
 logger = logging.getLogger(__name__)
@@ -56,7 +58,7 @@ def materialize(
     selection: SelectionArg = None,
     exclude: SelectionArg = None,
     instance: Instance | None = None,
-    run_config: Mapping[str, Any] | None = None,
+    run_config: Mapping[str, Any] | RunConfig | None = None,
     resources: Mapping[str, Any] | None = None,
     tags: Mapping[str, str] | None = None,
     raise_on_error: bool = False,
@@ -200,7 +202,7 @@ def execute_plan(
     plan: ExecutionPlan,
     *,
     instance: Instance,
-    run_config: Mapping[str, Any] | None = None,
+    run_config: Mapping[str, Any] | RunConfig | None = None,
     tags: Mapping[str, str] | None = None,
     selection_text: str = "*",
     on_event: Callable[[EventRecord], None] | None = None,
@@ -215,7 +217,7 @@ def execute_plan(
         plan,
         instance=instance,
         execution=execution,
-        run_config=run_config,
+        run_config=run_config_mapping(run_config),
         tags=_run_tags(plan, tags, execution),
         selection_text=selection_text,
         on_event=on_event,

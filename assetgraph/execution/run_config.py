@@ -106,6 +106,21 @@ def _yaml_children(node: Any) -> list[Any]:
     return []
 
 
+def run_config_mapping(run_config: Any) -> dict[str, Any] | None:
+    """Run config as a plain mapping: from a mapping, or from Dagster's ``RunConfig``."""
+    if run_config is None:
+        return None
+    to_dict = getattr(run_config, "to_config_dict", None)
+    if callable(to_dict):
+        run_config = to_dict()
+    if not isinstance(run_config, Mapping):
+        raise RunConfigError(
+            f"run_config must be a mapping of asset name -> config, or a RunConfig; got "
+            f"{type(run_config).__name__}."
+        )
+    return dict(run_config)
+
+
 def resolve_run_config(
     graph: AssetGraph, assets_defs: Sequence[AssetsDefinition], run_config: Mapping[str, Any] | None
 ) -> dict[AssetsDefinition, Any]:

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from assetgraph.context import AssetExecutionContext, StepLog
-from assetgraph.definitions.assets import AssetOutputSpec
+from assetgraph.definitions.assets import AssetOutputSpec, cached_signature
 from assetgraph.definitions.checks import (
     AssetCheckResult,
     AssetChecksDefinition,
@@ -545,7 +545,7 @@ def _store_output(
         partitions_def=step.assets_def.partitions_def,
         name=spec.output_name,
     )
-    if isinstance(value, MaterializeResult):
+    if isinstance(value, MaterializeResult) or (value is None and _returns_nothing(step)):
         metadata.update(normalize_metadata(context.output_metadata.get(spec.key, {})))
     else:
         if isinstance(value, Output):
@@ -588,6 +588,16 @@ def _store_output(
             )
         )
     return events
+
+
+def _returns_nothing(step: Step) -> bool:
+    """True for a single asset whose function is annotated ``-> None``: as in Dagster, its
+    output is Nothing, so no IO manager stores it (the asset stored its data itself)."""
+    assets_def = step.assets_def
+    if assets_def.is_multi:
+        return False
+    annotation = cached_signature(assets_def.fn, assets_def.name).return_annotation
+    return annotation is None or annotation is type(None) or annotation == "None"
 
 
 def value_metadata(value: Any) -> dict[str, Any]:

@@ -292,3 +292,52 @@ def test_an_ephemeral_instance_lives_as_long_as_the_result() -> None:
     result = materialize([numbers, doubled])
     gc.collect()
     assert result.output_for("doubled") == [2, 4, 6]
+
+
+def test_an_asset_annotated_to_return_none_is_stored_by_no_io_manager(
+    instance: Instance, tmp_path: Path
+) -> None:
+    """As in Dagster, ``-> None`` makes the output Nothing: the asset stored its data itself,
+    so no IO manager is called, for one partition or a single-run backfill of many."""
+    from assetgraph import BackfillPolicy, DailyPartitionsDefinition
+
+    written = tmp_path / "written"
+
+    @asset
+    def writes_itself() -> None:
+        written.write_text("done")
+
+    @asset(
+        partitions_def=DailyPartitionsDefinition(start_date="2025-01-01"),
+        backfill_policy=BackfillPolicy.single_run(),
+    )
+    def backfilled(context: AssetExecutionContext) -> None:
+        context.log.info(f"{context.partition_key_range.start}...{context.partition_key_range.end}")
+
+    first = materialize([writes_itself], instance=instance)
+    assert first.success and written.read_text() == "done"
+    assert not (instance.storage_dir / "writes_itself").exists()
+    several = materialize(
+        [backfilled], instance=instance, partition_range="2025-01-01...2025-01-05"
+    )
+    assert several.success, [o.error for o in several.failures]
+    recorded = instance.storage.latest_materializations(["writes_itself", "backfilled"])
+    assert len(recorded) == 6
+    assert not (instance.storage_dir / "backfilled").exists()
+
+
+class Top(Config):
+    top: int = 2
+
+
+def test_dagster_run_config_objects_configure_assets(instance: Instance) -> None:
+    from assetgraph import RunConfig
+
+    @asset
+    def ranked(config: Top) -> list[int]:
+        return [3, 2, 1][: config.top]
+
+    result = materialize([ranked], instance=instance, run_config=RunConfig({"ranked": Top(top=1)}))
+    assert result.output_for("ranked") == [3]
+    with pytest.raises(RunConfigError, match=r"RunConfig\(resources=\.\.\.\) is not supported"):
+        RunConfig(resources={"db": {"config": {"url": "x"}}})
