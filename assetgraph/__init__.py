@@ -14,6 +14,8 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     "AssetKey": "assetgraph.keys",
     "RetryPolicy": "assetgraph.definitions.retry",
+    "Backoff": "assetgraph.definitions.retry",
+    "Jitter": "assetgraph.definitions.retry",
     "ExecutionOptions": "assetgraph.execution.materialize",
     "stale_status": "assetgraph.status.staleness",
     "StaleCause": "assetgraph.status.staleness",
@@ -181,6 +183,7 @@ __all__ = [
     "AutoMaterializePolicy",
     "AutomationPolicy",
     "BackfillPolicy",
+    "Backoff",
     "CodeLocationLoadError",
     "Config",
     "ConfigurableIOManager",
@@ -208,6 +211,7 @@ __all__ = [
     "InMemoryIOManager",
     "InputContext",
     "Instance",
+    "Jitter",
     "JobDefinition",
     "LastPartitionMapping",
     "MaterializeResult",
@@ -450,7 +454,11 @@ if TYPE_CHECKING:
         resource as resource,
     )
     from assetgraph.definitions.resource_params import ResourceParam as ResourceParam
-    from assetgraph.definitions.retry import RetryPolicy as RetryPolicy
+    from assetgraph.definitions.retry import (
+        Backoff as Backoff,
+        Jitter as Jitter,
+        RetryPolicy as RetryPolicy,
+    )
     from assetgraph.definitions.source_assets import (
         ObserveResult as ObserveResult,
         SourceAsset as SourceAsset,

@@ -53,7 +53,7 @@ SelectionArg = str | Sequence[str | AssetKey | AssetsDefinition] | None
 
 
 def materialize(
-    assets_or_defs: Definitions | Sequence[AssetsDefinition | AssetChecksDefinition],
+    assets: Definitions | Sequence[AssetsDefinition | AssetChecksDefinition],
     *,
     selection: SelectionArg = None,
     exclude: SelectionArg = None,
@@ -88,7 +88,7 @@ def materialize(
     Dagster's ``materialize``. Returns a result with ``success``, ``run_id`` and
     ``output_for(key, partition)``; with ``raise_on_error=True`` a failed step raises.
     """
-    defs = as_definitions(assets_or_defs, resources)
+    defs = as_definitions(assets, resources)
     execution = ExecutionOptions(executor, workers, dask_address, no_wait)
     instance = instance or Instance.ephemeral()
     partitions = PartitionSelection(

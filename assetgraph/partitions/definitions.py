@@ -213,6 +213,28 @@ class PartitionsDefinition(ABC):
         """How many partitions exist at ``current_time`` (same as ``count``)."""
         return self.count(current_time, dynamic_partitions_store)
 
+    def get_first_partition_key(
+        self,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> str | None:
+        """The first key that exists at ``current_time``, or None when there is none."""
+        current_time = current_time or now_utc()
+        if self.count(current_time, dynamic_partitions_store) == 0:
+            return None
+        return self.key_at(0, current_time, dynamic_partitions_store)
+
+    def get_last_partition_key(
+        self,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> str | None:
+        """The last key that exists at ``current_time`` (for time windows, the latest
+        window that has ended), or None when there is none."""
+        current_time = current_time or now_utc()
+        n = self.count(current_time, dynamic_partitions_store)
+        return self.key_at(n - 1, current_time, dynamic_partitions_store) if n else None
+
     # Subsets -----------------------------------------------------------------------------
 
     def subset_for_range(

@@ -341,3 +341,30 @@ def test_dagster_run_config_objects_configure_assets(instance: Instance) -> None
     assert result.output_for("ranked") == [3]
     with pytest.raises(RunConfigError, match=r"RunConfig\(resources=\.\.\.\) is not supported"):
         RunConfig(resources={"db": {"config": {"url": "x"}}})
+
+
+def test_dagster_call_shapes_of_materialize_retry_and_partition_keys(instance: Instance) -> None:
+    from assetgraph import Backoff, HourlyPartitionsDefinition, Jitter, RetryPolicy
+
+    attempts: list[int] = []
+
+    @asset(
+        retry_policy=RetryPolicy(
+            max_retries=2, delay=0, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS
+        )
+    )
+    def flaky() -> int:
+        attempts.append(1)
+        if len(attempts) < 2:
+            raise RuntimeError("first try fails")
+        return len(attempts)
+
+    result = materialize(assets=[flaky], instance=instance)
+    assert result.success and result.output_for("flaky") == 2
+    assert RetryPolicy(delay=1.0, jitter=Jitter.FULL).wait_before(2) <= 1.0
+    hourly = HourlyPartitionsDefinition(start_date="2024-01-01-00:00")
+    from datetime import UTC, datetime
+
+    now = datetime(2024, 1, 2, 5, 30, tzinfo=UTC)
+    assert hourly.get_first_partition_key(now) == "2024-01-01-00:00"
+    assert hourly.get_last_partition_key(now) == "2024-01-02-04:00"
