@@ -119,6 +119,7 @@ _EXPORTS: dict[str, str] = {
     "TableRecord": "assetgraph.definitions.metadata",
     "TableSchema": "assetgraph.definitions.metadata",
     "Instance": "assetgraph.storage.instance",
+    "DagsterInstance": "assetgraph.storage.instance",
     "RunStatus": "assetgraph.storage.records",
     "AssetgraphError": "assetgraph.errors",
     "DefinitionError": "assetgraph.errors",
@@ -188,6 +189,7 @@ __all__ = [
     "Config",
     "ConfigurableIOManager",
     "ConfigurableResource",
+    "DagsterInstance",
     "DagsterRunStatus",
     "DailyPartitionsDefinition",
     "DataVersion",
@@ -553,6 +555,7 @@ if TYPE_CHECKING:
         EventLogEntry as EventLogEntry,
     )
     from assetgraph.storage.instance import (
+        DagsterInstance as DagsterInstance,
         Instance as Instance,
     )
     from assetgraph.storage.records import (

@@ -43,6 +43,11 @@ class Instance:
         return cls(storage_url=settings.storage_url(), home=settings.home())
 
     @classmethod
+    def get(cls) -> Instance:
+        """Dagster's ``DagsterInstance.get()``: the same as ``from_env()``."""
+        return cls.from_env()
+
+    @classmethod
     def ephemeral(cls) -> Instance:
         """An in-memory database and a temporary home, removed when the instance is freed."""
         folder = tempfile.TemporaryDirectory(prefix="assetgraph-")
@@ -105,3 +110,7 @@ class Instance:
 
     def __repr__(self) -> str:
         return f"Instance(storage_url={self.storage.display_url!r}, home='{self.home}')"
+
+
+DagsterInstance = Instance
+"""Dagster's name for the instance: ``DagsterInstance.get()``, ``DagsterInstance.ephemeral()``."""

@@ -96,3 +96,11 @@ def test_a_metadata_file_that_is_not_sqlite_is_named_from_python(tmp_path: Path)
     with pytest.raises(StorageError, match="not a SQLite database"):
         instance.storage.check_integrity()
     assert db.read_text() == "my notes\n" * 100, "the file is left as it was"
+
+
+def test_dagster_instance_is_the_instance_with_dagsters_get(isolated_home: Path) -> None:
+    from assetgraph import DagsterInstance
+
+    got = DagsterInstance.get()
+    assert isinstance(got, Instance)
+    assert got.home == isolated_home.absolute()
