@@ -65,8 +65,8 @@ def multi_asset(
     pool: str | None = None,
     freshness_policy: FreshnessPolicy | None = None,
     automation_policy: AutomationPolicy | None = None,
-    required_resource_keys: Iterable[str] | None = None,  # part 5: context.resources.<key>
-    check_specs: Sequence[Any] | None = None,  # part 3: checks the function reports on
+    required_resource_keys: Iterable[str] | None = None,  # read as context.resources.<key>
+    check_specs: Sequence[Any] | None = None,  # checks the function reports on
 ) -> Callable[[Callable[..., Any]], AssetsDefinition]:
     """Declare a function that materializes several assets in one step.
 
