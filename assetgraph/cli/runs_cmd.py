@@ -8,8 +8,6 @@ import typer
 
 from assetgraph.cli import render
 from assetgraph.cli.app import JsonOption, VerboseOption, handle_errors, parse_tags, runs_app
-from assetgraph.definitions.metadata import metadata_type, render_text
-from assetgraph.planning.targets import TARGETS_TAG, describe_run_partitions, plain_run_targets
 
 
 @runs_app.command("list")
@@ -62,7 +60,7 @@ def list_runs(
                 render.timestamp_text(run.started_at or run.created_at),
                 render.duration(run.duration),
                 run.selection,
-                describe_run_partitions(run) or "-",
+                _partitions_text(run) or "-",
                 _tags_text(run.tags) or "-",
             ]
             for run in runs
@@ -100,7 +98,7 @@ def show_run(
         f"  started:   {render.timestamp_text(run.started_at)}"
         f"   duration: {render.duration(run.duration)}"
     )
-    partitions = describe_run_partitions(run)
+    partitions = _partitions_text(run)
     if partitions:
         typer.echo(f"  partitions: {partitions}")
     if _tags_text(run.tags):
@@ -177,6 +175,8 @@ def _print_checks(events: list[Any]) -> None:
         typer.echo(text)
         metadata = {k: v for k, v in payload.get("metadata", {}).items() if k != "schema"}
         if metadata:
+            from assetgraph.definitions.metadata import render_text
+
             typer.echo(
                 "           metadata: "
                 + ", ".join(f"{k}={render_text(v)}" for k, v in metadata.items())
@@ -197,6 +197,8 @@ _SHOWN_ELSEWHERE = {"row_count", "column_schema"}
 
 def _print_metadata(events: list[Any]) -> None:
     """Each materialization's metadata, one entry a line, rendered by its type."""
+    from assetgraph.definitions.metadata import metadata_type, render_text
+
     with_metadata = [e for e in events if set(e.payload.get("metadata") or {}) - _SHOWN_ELSEWHERE]
     if not with_metadata:
         return
@@ -224,6 +226,8 @@ def _materialization_text(event: Any) -> str:
 
 def _tags_text(tags: dict[str, str]) -> str:
     """The tags as ``k=v`` words, but for the targets (shown as partitions)."""
+    from assetgraph.planning.targets import TARGETS_TAG
+
     return " ".join(f"{k}={v}" for k, v in tags.items() if k != TARGETS_TAG)
 
 
@@ -237,8 +241,8 @@ def _run_json(run: Any) -> dict[str, Any]:
         "duration": run.duration,
         "selection": run.selection,
         "asset_keys": list(run.asset_keys),
-        "partitions": describe_run_partitions(run),
-        "targets": plain_run_targets(run),
+        "partitions": _partitions_text(run),
+        "targets": _plain_targets(run),
         "tags": run.tags,
         "error": run.error,
     }
@@ -255,3 +259,16 @@ def _event_json(event: Any) -> dict[str, Any]:
         "message": event.message,
         "payload": event.payload,
     }
+
+
+def _partitions_text(run: Any) -> str | None:
+    # Imported when used: planning pulls in the partitions package, too much for --help.
+    from assetgraph.planning.targets import describe_run_partitions
+
+    return describe_run_partitions(run)
+
+
+def _plain_targets(run: Any) -> Any:
+    from assetgraph.planning.targets import plain_run_targets
+
+    return plain_run_targets(run)
