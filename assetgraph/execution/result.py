@@ -215,7 +215,7 @@ class ExecuteInProcessResult:
         return [event for outcome in self.step_outcomes.values() for event in outcome.events]
 
     def _keys_of_node(self, node: str) -> list[AssetKey]:
-        for assets_def in {id(s.assets_def): s.assets_def for s in self.plan.steps}.values():
+        for assets_def in self.plan.assets_defs:
             names = {assets_def.name, assets_def.step_name}
             names |= {key.to_string().replace("/", "__") for key in assets_def.keys}
             if node in names:

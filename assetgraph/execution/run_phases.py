@@ -103,7 +103,7 @@ def prepare_run(
 ) -> RunState:
     """Phase 1: check the run config, reconcile dead runs, open the IO managers, and
     record the run as started. Nothing is recorded when the config is wrong."""
-    assets_defs = list({id(s.assets_def): s.assets_def for s in plan.steps}.values())
+    assets_defs = plan.assets_defs
     configs = resolve_run_config(defs.graph, assets_defs, run_config)
     needed_resources, needed_io_managers = needed_for(defs, assets_defs)
     storage = instance.storage

@@ -173,6 +173,14 @@ class ExecutionPlan:
         for planned in self.assets:
             yield from self._planner.steps_of(planned)
 
+    @property
+    def assets_defs(self) -> list[AssetsDefinition]:
+        """The asset definitions the plan has steps of, each once, without making steps
+        of a lazily planned plan."""
+        if self._steps is None:
+            return [planned.assets_def for planned in self.assets if planned.step_count]
+        return list({id(step.assets_def): step.assets_def for step in self._steps}.values())
+
     def head(self, count: int) -> list[Step]:
         """The first ``count`` steps, without making the others."""
         return list(itertools.islice(self.iter_steps(), count))
