@@ -40,8 +40,8 @@ _EXPORTS: dict[str, str] = {
     "AssetCheckSeverity": "assetgraph.definitions.checks",
     "AssetChecksDefinition": "assetgraph.definitions.checks",
     "BackfillPolicy": "assetgraph.definitions.backfill",
-    "FreshnessPolicy": "assetgraph.automation.policies",
-    "AutomationPolicy": "assetgraph.automation.policies",
+    "FreshnessPolicy": "assetgraph.definitions.policies",
+    "AutomationPolicy": "assetgraph.definitions.policies",
     "ScheduleDefinition": "assetgraph.automation.schedules",
     "sensor": "assetgraph.automation.sensors",
     "SensorDefinition": "assetgraph.automation.sensors",
@@ -55,8 +55,8 @@ _EXPORTS: dict[str, str] = {
     "SensorResult": "assetgraph.automation.requests",
     "AddDynamicPartitionsRequest": "assetgraph.partitions.dynamic_requests",
     "DeleteDynamicPartitionsRequest": "assetgraph.partitions.dynamic_requests",
-    "DefaultScheduleStatus": "assetgraph.automation.default_status",
-    "DefaultSensorStatus": "assetgraph.automation.default_status",
+    "DefaultScheduleStatus": "assetgraph.definitions.default_status",
+    "DefaultSensorStatus": "assetgraph.definitions.default_status",
     "build_schedule_from_partitioned_job": "assetgraph.automation.partitioned_schedules",
     "asset_sensor": "assetgraph.automation.asset_sensors",
     "AssetSensorDefinition": "assetgraph.automation.asset_sensors",
@@ -328,7 +328,7 @@ if TYPE_CHECKING:
         AssetSensorDefinition as AssetSensorDefinition,
         asset_sensor as asset_sensor,
     )
-    from assetgraph.automation.default_status import (
+    from assetgraph.definitions.default_status import (
         DefaultScheduleStatus as DefaultScheduleStatus,
         DefaultSensorStatus as DefaultSensorStatus,
     )
@@ -342,7 +342,7 @@ if TYPE_CHECKING:
     from assetgraph.automation.partitioned_schedules import (
         build_schedule_from_partitioned_job as build_schedule_from_partitioned_job,
     )
-    from assetgraph.automation.policies import (
+    from assetgraph.definitions.policies import (
         AutomationPolicy as AutomationPolicy,
         FreshnessPolicy as FreshnessPolicy,
     )

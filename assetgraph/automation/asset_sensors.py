@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from assetgraph.automation.default_status import DefaultSensorStatus
+from assetgraph.definitions.default_status import DefaultSensorStatus
 from assetgraph.automation.requests import SkipReason
 from assetgraph.automation.schedules import check_name
 from assetgraph.automation.sensors import SensorDefinition, SensorEvaluationContext

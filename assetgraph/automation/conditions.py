@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from assetgraph.automation.policies import AutomationPolicy
+from assetgraph.definitions.policies import AutomationPolicy
 from assetgraph.automation.state import AssetState, ranges_text
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.subset import PartitionsSubset

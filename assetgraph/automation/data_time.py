@@ -25,7 +25,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assetgraph.automation.policies import FreshnessPolicy
+from assetgraph.definitions.policies import FreshnessPolicy
 from assetgraph.automation.state import AssetState
 from assetgraph.automation.tags import TIME_TAG
 from assetgraph.keys import AssetKey

@@ -36,7 +36,7 @@ from assetgraph.automation import conditions
 from assetgraph.automation.conditions import Covered, Finding
 from assetgraph.automation.data_time import DataTimes
 from assetgraph.automation.freshness_needs import FreshnessNeeds
-from assetgraph.automation.policies import (
+from assetgraph.definitions.policies import (
     AutomationPolicy,
     FreshnessPolicy,
     next_tick,

@@ -15,7 +15,7 @@ import math
 from collections.abc import Mapping
 
 from assetgraph.automation.data_time import DataTimes
-from assetgraph.automation.policies import AutomationPolicy
+from assetgraph.definitions.policies import AutomationPolicy
 from assetgraph.automation.state import AssetState
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.subset import PartitionsSubset

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from assetgraph.automation.default_status import RUNNING, STOPPED
+from assetgraph.definitions.default_status import RUNNING, STOPPED
 from assetgraph.errors import UsageError, did_you_mean
 from assetgraph.storage.automation_store import AutomationStore
 

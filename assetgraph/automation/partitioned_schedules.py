@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from assetgraph.automation.default_status import DefaultScheduleStatus
+from assetgraph.definitions.default_status import DefaultScheduleStatus
 from assetgraph.automation.job_targets import job_name_of
 from assetgraph.automation.requests import RunRequest, SkipReason
 from assetgraph.automation.schedules import ScheduleDefinition, ScheduleEvaluationContext

@@ -16,9 +16,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, overload
 
-from assetgraph.automation.default_status import DefaultScheduleStatus, default_status_value
+from assetgraph.definitions.default_status import DefaultScheduleStatus, default_status_value
 from assetgraph.automation.job_targets import job_name_of
-from assetgraph.automation.policies import cron_ticks
+from assetgraph.definitions.policies import cron_ticks
 from assetgraph.errors import DefinitionError
 
 _NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")

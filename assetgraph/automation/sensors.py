@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from assetgraph.automation.default_status import DefaultSensorStatus, default_status_value
+from assetgraph.definitions.default_status import DefaultSensorStatus, default_status_value
 from assetgraph.automation.job_targets import job_name_of
 from assetgraph.automation.requests import (
     Requested,

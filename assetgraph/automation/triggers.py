@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from assetgraph.automation.instigators import is_running
 from assetgraph.automation.job_targets import find_job, job_keys, keys_of
-from assetgraph.automation.policies import next_tick, previous_tick
+from assetgraph.definitions.policies import next_tick, previous_tick
 from assetgraph.automation.requests import (
     AddDynamicPartitionsRequest,
     DeleteDynamicPartitionsRequest,

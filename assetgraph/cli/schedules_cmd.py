@@ -113,7 +113,7 @@ def schedules_start(
     verbose: VerboseOption = False,
 ) -> None:
     """Start a schedule: 'assetgraph automate' runs it from its next cron tick on."""
-    from assetgraph.automation.default_status import RUNNING
+    from assetgraph.definitions.default_status import RUNNING
 
     _set("schedule", name, file, module, RUNNING)
 
@@ -127,7 +127,7 @@ def schedules_stop(
     verbose: VerboseOption = False,
 ) -> None:
     """Stop a schedule: 'assetgraph automate' no longer runs it."""
-    from assetgraph.automation.default_status import STOPPED
+    from assetgraph.definitions.default_status import STOPPED
 
     _set("schedule", name, file, module, STOPPED)
 
@@ -153,7 +153,7 @@ def sensors_start(
     verbose: VerboseOption = False,
 ) -> None:
     """Start a sensor: 'assetgraph automate' evaluates it from now on."""
-    from assetgraph.automation.default_status import RUNNING
+    from assetgraph.definitions.default_status import RUNNING
 
     _set("sensor", name, file, module, RUNNING)
 
@@ -167,6 +167,6 @@ def sensors_stop(
     verbose: VerboseOption = False,
 ) -> None:
     """Stop a sensor: 'assetgraph automate' no longer evaluates it (its cursor is kept)."""
-    from assetgraph.automation.default_status import STOPPED
+    from assetgraph.definitions.default_status import STOPPED
 
     _set("sensor", name, file, module, STOPPED)

@@ -25,7 +25,7 @@ from assetgraph.keys import AssetKey, CoercibleToAssetKey
 from assetgraph.versions.code import source_code_version
 
 if TYPE_CHECKING:
-    from assetgraph.automation.policies import AutomationPolicy, FreshnessPolicy
+    from assetgraph.definitions.policies import AutomationPolicy, FreshnessPolicy
     from assetgraph.definitions.retry import RetryPolicy
     from assetgraph.partitions.definitions import PartitionsDefinition
 
@@ -546,7 +546,7 @@ def _legacy_policy(policy: object, asset_name: str) -> AutomationPolicy | None:
 def _check_policies(name: str, freshness: object, automation: object) -> None:
     if freshness is None and automation is None:
         return
-    from assetgraph.automation.policies import check_policies
+    from assetgraph.definitions.policies import check_policies
 
     check_policies(name, freshness, automation)
 

@@ -15,7 +15,7 @@ from assetgraph import (
     asset,
     build_asset_reconciliation_sensor,
 )
-from assetgraph.automation.default_status import DefaultSensorStatus
+from assetgraph.definitions.default_status import DefaultSensorStatus
 from assetgraph.errors import DefinitionError
 
 from .conftest import at, targets, tick
