@@ -200,14 +200,12 @@ class SqlStorage:
     def write_events(self, conn: Connection, events: Sequence[EventRecord]) -> list[int]:
         """Append ``events`` and update the index inside the caller's transaction."""
         rows = [_event_row(event) for event in events]
-        if len(rows) <= _DRIVER_BATCH:
+        postgres = conn.dialect.name == "postgresql"
+        # One statement per row costs a round trip on PostgreSQL: many rows go in batches.
+        if len(rows) <= (_DRIVER_BATCH_POSTGRES if postgres else _DRIVER_BATCH):
             # The events of a batch of steps: straight to the driver's cursor, skipping
             # SQLAlchemy's statement and result layers (they cost more than the inserts).
-            sql = (
-                _INSERT_EVENT.replace("?", "%s")
-                if conn.dialect.name == "postgresql"
-                else _INSERT_EVENT
-            )
+            sql = _INSERT_EVENT.replace("?", "%s") if postgres else _INSERT_EVENT
             cursor = conn.connection.cursor()
             try:
                 ids = []
@@ -620,6 +618,7 @@ _INSERT_EVENT = (
 )
 _INSERT_EVENTS = insert(schema.events).returning(schema.events.c.id, sort_by_parameter_order=True)
 _DRIVER_BATCH = 500
+_DRIVER_BATCH_POSTGRES = 20
 
 _VERSIONED_EVENTS: dict[EventType, type[Materialized] | type[Observed]] = {
     EventType.ASSET_MATERIALIZATION: Materialized,
