@@ -111,15 +111,14 @@ def run_s2(args: argparse.Namespace, cached: bool) -> Report:
 
 
 def run_s3(args: argparse.Namespace, cached: bool) -> Report:
-    from datetime import date, timedelta
-
     import pandas  # noqa: F401  (imported before the core phase, as in the other variants)
+
+    from bench.scenarios.s3_backfill import days_of
 
     folder = home()
     module = _import(folder, "s3_nodes", S3_SOURCE)
     dr = _driver(module, cached, folder)
-    start = date(2023, 1, 1)
-    days = [(start + timedelta(days=i)).isoformat() for i in range(args.size)]
+    days = days_of(args.size)
     names = [f"stage_{k}" for k in range(STAGES)]
     steps = 0
     with timed() as core:
