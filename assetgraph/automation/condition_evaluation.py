@@ -12,11 +12,13 @@ document in the ``cursors`` table (``CONDITIONS_CURSOR``, versioned). A conditio
 definition changed starts afresh: its next evaluation is an initial evaluation, as in Dagster.
 
 Every node's result is recorded as a tree (name, label, true/total partition counts) in the
-tick, which ``assetgraph automate why`` prints.
+tick, which ``assetgraph automate why`` prints; a tree equal to the one last recorded for the
+asset is stored as ``{"same_as": <time of the tick holding it>}`` instead.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -48,6 +50,14 @@ TREE_VERSION = 1
 
 def condition_digest(condition: AutomationCondition) -> str:
     """A digest of a condition's definition that is stable across processes."""
+    try:
+        return _digest_of(condition)
+    except TypeError:  # an unhashable selection in .allow()/.ignore()
+        return hashlib.sha1(repr(condition).encode()).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=4096)
+def _digest_of(condition: AutomationCondition) -> str:
     return hashlib.sha1(repr(condition).encode()).hexdigest()[:16]
 
 
@@ -115,6 +125,7 @@ class ConditionTick:
         self.code_versions: dict[str, str] = {}
         self._checks: dict[str, list[Any]] | None = None
         self._root_runs: dict[AssetKey, set[str]] = {}
+        self._texts: dict[tuple[int, tuple[tuple[int, int], ...]], str] = {}
 
     # -- the public side ------------------------------------------------------------------
 
@@ -131,7 +142,22 @@ class ConditionTick:
         )
         run = _AssetRun(key, initial, {} if initial or before is None else before.get("nodes", {}))
         subset, tree = self._eval(condition, key, "0", run)
-        self.assets[key.to_string()] = {"digest": digest, "nodes": run.nodes}
+        # A tree like the last one recorded is not stored again (ticks stay small): the
+        # record points at the tick that holds it, by that tick's time.
+        shape = hashlib.sha1(json.dumps(tree, sort_keys=True).encode()).hexdigest()[:16]
+        same_at = (
+            None
+            if initial or before is None or before.get("tree") != shape
+            else before.get("tree_at")
+        )
+        self.assets[key.to_string()] = {
+            "digest": digest,
+            "nodes": run.nodes,
+            "tree": shape,
+            "tree_at": self.state.now_ts if same_at is None else same_at,
+        }
+        if same_at is not None:
+            return subset, {"v": TREE_VERSION, "initial": False, "same_as": same_at}
         return subset, {"v": TREE_VERSION, "initial": initial, "tree": tree}
 
     def to_cursor(self, requested: Mapping[AssetKey, PartitionsSubset]) -> str:
@@ -168,11 +194,20 @@ class ConditionTick:
         node["total"] = len(self.state.all(key))
         if key != run.root:
             node["key"] = key.to_string()
-        if subset and self.state.pdef(key) is not UNPARTITIONED:
-            node["partitions"] = ranges_text(subset)
+        if subset and node["true"] < node["total"] and self.state.pdef(key) is not UNPARTITIONED:
+            node["partitions"] = self._ranges_text(subset)
         if children:
             node["children"] = children
         return subset, node
+
+    def _ranges_text(self, subset: PartitionsSubset) -> str:
+        """``ranges_text``, cached: the same few subsets recur across a tick's trees."""
+        pdef = subset.partitions_def
+        cache_key = (id(pdef), tuple((r.start, r.stop) for r in subset.key_ranges))
+        found = self._texts.get(cache_key)
+        if found is None:
+            found = self._texts[cache_key] = ranges_text(subset)
+        return found
 
     def _node(
         self, cond: AutomationCondition, key: AssetKey, path: str, run: _AssetRun

@@ -33,7 +33,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from assetgraph.automation import conditions
-from assetgraph.automation.condition_evaluation import ConditionTick
+from assetgraph.automation.condition_evaluation import ConditionTick, condition_digest
 from assetgraph.automation.conditions import Covered, Finding
 from assetgraph.automation.data_time import DataTimes
 from assetgraph.automation.freshness_needs import FreshnessNeeds
@@ -287,7 +287,7 @@ class _Tick:
     def _digest(self) -> str:
         parts = [
             f"{key}|{self.automation.get(key)!r}|{self.freshness.get(key)!r}|"
-            f"{self.conditions.get(key)!r}"
+            f"{condition_digest(self.conditions[key]) if key in self.conditions else ''}"
             for key in self.graph.all_keys
             if key in self.automation or key in self.freshness or key in self.conditions
         ]

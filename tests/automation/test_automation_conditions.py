@@ -31,16 +31,39 @@ from assetgraph.automation.condition_evaluation import CONDITIONS_CURSOR
 from assetgraph.cli.main import app
 from assetgraph.storage.automation_store import AutomationStore
 from assetgraph.storage.records import EventRecord, EventType
-from tests.automation.conftest import RecordingLauncher, at, entry, record, targets, tick
+from tests.automation.conftest import (
+    RecordingLauncher,
+    at,
+    entry,
+    record,
+    targets,
+    tick as run_tick,
+)
 
 AC = AutomationCondition
 DAILY = DailyPartitionsDefinition(start_date="2025-01-01")
 
 
+_TREES: dict[tuple[str, float], dict[str, Any]] = {}
+
+
+def tick(*args: Any, **kwargs: Any) -> Any:
+    """One tick (see the conftest); remembers every full condition tree it recorded, so
+    that ``tree`` can resolve one stored as "same as the tick at T"."""
+    outcome = run_tick(*args, **kwargs)
+    for key, decision in outcome.payload["assets"].items():
+        recorded = decision.get("condition") or {}
+        if "tree" in recorded:
+            _TREES[(key, outcome.now.timestamp())] = recorded["tree"]
+    return outcome
+
+
 def tree(outcome: Any, key: str) -> dict[str, Any]:
-    """The evaluated condition tree recorded for ``key``."""
+    """The evaluated condition tree recorded for ``key`` (or the one it is the same as)."""
     recorded = entry(outcome, key)["condition"]
     assert recorded["v"] == 1
+    if "same_as" in recorded:
+        return dict(_TREES[(key, recorded["same_as"])])
     return dict(recorded["tree"])
 
 
@@ -227,9 +250,8 @@ def test_any_deps_missing_holds_back_a_partition_until_its_upstream_exists(
     tick(defs, sqlite_instance, at(days=2, hours=1))
     waiting = tick(defs, sqlite_instance, at(days=3, hours=1))
     assert targets(waiting) == []
-    assert find(tree(waiting, "cleaned"), "any_deps_missing")["partitions"] == (
-        "2025-01-01...2025-01-03"
-    )
+    missing = find(tree(waiting, "cleaned"), "any_deps_missing")
+    assert missing["true"] == missing["total"] == 3
     record(sqlite_instance, "raw", at(days=3, hours=2), partition="2025-01-03")
     landed = tick(defs, sqlite_instance, at(days=3, hours=3))
     assert targets(landed) == [{"cleaned": ["2025-01-03"]}], "still missing since last handled"
@@ -453,13 +475,16 @@ def test_multi_asset_outputs_take_the_shared_condition_or_their_own(
 
 
 def _tick_between(hour: int, zone: str, after: datetime, until: datetime) -> bool:
-    """Reference: does a local ``hour``:00 of ``zone`` fall in (after, until]? (Minute by
-    minute; ``after`` is on a whole minute.)"""
+    """Reference: does a local ``hour``:00 of ``zone`` fall in (after, until]? Minute by
+    minute (``after`` is on a whole minute); a wall time skipped by a DST change fires at
+    the first instant after the gap, as Dagster's schedules do."""
     local = ZoneInfo(zone)
     moment = after + timedelta(minutes=1)
     while moment <= until:
-        seen = moment.astimezone(local)
-        if seen.hour == hour and seen.minute == 0:
+        seen = moment.astimezone(local).replace(tzinfo=None)
+        before = (moment - timedelta(minutes=1)).astimezone(local).replace(tzinfo=None)
+        wanted = seen.replace(hour=hour, minute=0, second=0)
+        if seen == wanted or (seen - before > timedelta(minutes=1) and before < wanted < seen):
             return True
         moment += timedelta(minutes=1)
     return False
@@ -584,3 +609,21 @@ def test_a_code_location_with_conditions_ticks_through_the_cli(tmp_path: Path) -
     payload = json.loads(automate("why", "summary", "-n", "1", "--json"))
     condition = payload[0]["condition"]
     assert condition["v"] == 1 and condition["tree"]["label"] == "on_cron(0 6 * * *, UTC)"
+
+
+def test_an_unchanged_tree_is_stored_once_and_why_reads_it_back(tmp_path: Path) -> None:
+    (tmp_path / "defs.py").write_text(LOCATION)
+    runner = CliRunner()
+    base = ["automate", "-f", str(tmp_path / "defs.py"), "--now"]
+    for now in ("2025-01-03T01:00:00+00:00", "2025-01-03T02:00:00+00:00", "2025-01-03T03:00:00"):
+        assert runner.invoke(app, [*base, now]).exit_code == 0
+    ticks = AutomationStore(Instance.from_env().storage).list_ticks(2)
+    assert ticks[0].payload["assets"]["events"]["condition"] == {
+        "v": 1,
+        "initial": False,
+        "same_as": ticks[1].evaluated_at,
+    }
+    assert "tree" in ticks[1].payload["assets"]["events"]["condition"]
+    why = runner.invoke(app, ["automate", "why", "events", "-n", "1"]).output
+    assert "condition (unchanged since the tick at 2025-01-03T02:00:00+00:00):" in why
+    assert "false eager (AND)  0/2 partitions" in why
