@@ -18,6 +18,9 @@ The algorithm, for one tick at ``now`` (all reads are a few bulk queries):
    passed and it is missing or behind; add what freshness marked. Then drop what runs in
    flight cover, what waits on missing or in-flight upstream partitions, and what failed
    last time with nothing new upstream. What is left is requested.
+   An asset with an ``AutomationCondition`` is evaluated at every tick instead: its tree,
+   per partition (``condition_evaluation``); the partitions where it is true, less what
+   runs in flight cover, are requested.
 5. Record, for every asset looked at, the conditions that held and why it was or was not
    requested; the next cursor remembers the unresolved assets and the next deadlines.
 """

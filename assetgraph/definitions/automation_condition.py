@@ -217,14 +217,15 @@ class AutomationCondition:
 
     @staticmethod
     def any_deps_match(condition: AutomationCondition) -> AutomationCondition:
-        """True where some partition of some dependency read by the partition matches."""
+        """True where, for some dependency, a partition of it that the partition reads
+        matches ``condition`` (evaluated on the dependency)."""
         _check_condition(condition, "any_deps_match()")
         return DepsCondition(operand=condition, mode="any")
 
     @staticmethod
     def all_deps_match(condition: AutomationCondition) -> AutomationCondition:
-        """True where every partition of every dependency read by the partition matches
-        (true when the asset has no dependencies)."""
+        """True where, for every dependency, a partition of it that the partition reads
+        matches ``condition`` (as Dagster's; true when the asset has no dependencies)."""
         _check_condition(condition, "all_deps_match()")
         return DepsCondition(operand=condition, mode="all")
 

@@ -471,6 +471,48 @@ def test_multi_asset_outputs_take_the_shared_condition_or_their_own(
     assert targets(outcome) == [{"a": [], "b": []}]
 
 
+def test_dep_operators_map_partitions_from_hourly_to_daily(sqlite_instance: Instance) -> None:
+    hourly = HourlyPartitionsDefinition(start_date="2025-01-01-00:00")
+
+    @asset(partitions_def=hourly)
+    def readings(context: Any) -> str:
+        return str(context.partition_key)
+
+    @asset(
+        partitions_def=DAILY,
+        automation_condition=AC.any_deps_match(AC.newly_updated()) & ~AC.any_deps_missing(),
+    )
+    def daily_totals(readings: dict[str, str]) -> int:
+        return len(readings)
+
+    defs = Definitions([readings, daily_totals])
+    launcher = RecordingLauncher(sqlite_instance)
+    tick(defs, sqlite_instance, at(days=3, hours=1), launcher=launcher)
+    for hour in range(24):
+        record(sqlite_instance, "readings", at(days=1), partition=f"2025-01-02-{hour:02d}:00")
+    record(sqlite_instance, "readings", at(days=1), partition="2025-01-01-05:00")
+    outcome = tick(defs, sqlite_instance, at(days=3, hours=2), launcher=launcher)
+    # Both days had an hour updated; only 2025-01-02 has all 24 hours.
+    assert find(tree(outcome, "daily_totals"), "ANY_DEPS_MATCH")["partitions"] == (
+        "2025-01-01...2025-01-02"
+    )
+    assert targets(outcome) == [{"daily_totals": ["2025-01-02"]}]
+
+
+def test_an_asset_spec_output_of_a_multi_asset_takes_its_condition() -> None:
+    from assetgraph import AssetSpec
+
+    @multi_asset(specs=[AssetSpec("x", automation_condition=AC.on_missing()), AssetSpec("y")])
+    def xy() -> None:
+        return None
+
+    graph = Definitions([xy]).graph
+    assert graph.spec(graph.find("x")).automation_condition == AC.on_missing()
+    assert graph.spec(graph.find("y")).automation_condition is None
+    with pytest.raises(DefinitionError, match="Asset 'z': automation_condition must be"):
+        AssetSpec("z", automation_condition=AutomationPolicy.eager())
+
+
 # -- cron ticks across time zones ----------------------------------------------------------
 
 
@@ -551,35 +593,38 @@ def test_on_cron_waits_for_the_tick_then_for_every_dependency_to_update(
 
 # -- a Dagster-docs-style code location through the CLI ------------------------------------
 
+# Written as Dagster's "Declarative Automation" pages write it; only the import changes
+# (``import dagster as dg``).
 LOCATION = """
-from datetime import timedelta
+import assetgraph as dg
 
-from assetgraph import AutomationCondition, DailyPartitionsDefinition, Definitions, asset
-
-daily = DailyPartitionsDefinition(start_date="2025-01-01")
+daily = dg.DailyPartitionsDefinition(start_date="2025-01-01")
 
 
-@asset(partitions_def=daily, automation_condition=AutomationCondition.eager())
-def events(context):
+@dg.asset(partitions_def=daily, automation_condition=dg.AutomationCondition.eager())
+def events(context: dg.AssetExecutionContext) -> str:
     return context.partition_key
 
 
-@asset(
-    partitions_def=daily,
-    automation_condition=AutomationCondition.eager()
-    .without(AutomationCondition.in_latest_time_window())
-    .with_label("eager_all_partitions"),
+# "Customizing eager: updating older time partitions"
+condition = (
+    dg.AutomationCondition.eager()
+    .without(dg.AutomationCondition.in_latest_time_window())
+    .with_label("eager_all_partitions")
 )
-def sessions(events):
+
+
+@dg.asset(partitions_def=daily, automation_condition=condition)
+def sessions(events: str) -> str:
     return events
 
 
-@asset(automation_condition=AutomationCondition.on_cron("0 6 * * *"))
-def summary(sessions):
+@dg.asset(automation_condition=dg.AutomationCondition.on_cron("0 6 * * *"))
+def summary(sessions: dict) -> int:
     return len(sessions)
 
 
-defs = Definitions(assets=[events, sessions, summary])
+defs = dg.Definitions(assets=[events, sessions, summary])
 """
 
 
