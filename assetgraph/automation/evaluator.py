@@ -289,8 +289,8 @@ class _Tick:
 
     def _digest(self) -> str:
         parts = [
-            f"{key}|{self.automation.get(key)!r}|{self.freshness.get(key)!r}|"
-            f"{condition_digest(self.conditions[key]) if key in self.conditions else ''}"
+            f"{key}|{self.automation.get(key)!r}|{self.freshness.get(key)!r}"
+            + (f"|{condition_digest(self.conditions[key])}" if key in self.conditions else "")
             for key in self.graph.all_keys
             if key in self.automation or key in self.freshness or key in self.conditions
         ]
