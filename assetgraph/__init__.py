@@ -40,6 +40,13 @@ _EXPORTS: dict[str, str] = {
     "AssetCheckSeverity": "assetgraph.definitions.checks",
     "AssetChecksDefinition": "assetgraph.definitions.checks",
     "BackfillPolicy": "assetgraph.definitions.backfill",
+    "launch_backfill": "assetgraph.automation.backfills",
+    "get_backfill": "assetgraph.automation.backfills",
+    "get_backfills": "assetgraph.automation.backfills",
+    "cancel_backfill": "assetgraph.automation.backfills",
+    "resume_backfill": "assetgraph.automation.backfills",
+    "PartitionBackfill": "assetgraph.storage.backfill_store",
+    "BulkActionStatus": "assetgraph.storage.backfill_store",
     "FreshnessPolicy": "assetgraph.definitions.policies",
     "AutomationPolicy": "assetgraph.definitions.policies",
     "ScheduleDefinition": "assetgraph.automation.schedules",
@@ -185,6 +192,7 @@ __all__ = [
     "AutomationPolicy",
     "BackfillPolicy",
     "Backoff",
+    "BulkActionStatus",
     "CodeLocationLoadError",
     "Config",
     "ConfigurableIOManager",
@@ -228,6 +236,7 @@ __all__ = [
     "OpExecutionContext",
     "Output",
     "OutputContext",
+    "PartitionBackfill",
     "PartitionKeyRange",
     "PartitionMapping",
     "PartitionSelection",
@@ -277,12 +286,16 @@ __all__ = [
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
+    "cancel_backfill",
     "define_asset_job",
     "fs_io_manager",
+    "get_backfill",
+    "get_backfills",
     "get_dagster_logger",
     "graph_asset",
     "graph_multi_asset",
     "io_manager",
+    "launch_backfill",
     "link_code_references_to_git",
     "load_asset_checks_from_modules",
     "load_asset_checks_from_package_module",
@@ -299,6 +312,7 @@ __all__ = [
     "observe",
     "op",
     "resource",
+    "resume_backfill",
     "run_failure_sensor",
     "run_status_sensor",
     "schedule",
@@ -324,6 +338,17 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from assetgraph.automation.backfills import (
+        cancel_backfill as cancel_backfill,
+        get_backfill as get_backfill,
+        get_backfills as get_backfills,
+        launch_backfill as launch_backfill,
+        resume_backfill as resume_backfill,
+    )
+    from assetgraph.storage.backfill_store import (
+        BulkActionStatus as BulkActionStatus,
+        PartitionBackfill as PartitionBackfill,
+    )
     from assetgraph.automation.asset_sensors import (
         AssetSensorDefinition as AssetSensorDefinition,
         asset_sensor as asset_sensor,
