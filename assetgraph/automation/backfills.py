@@ -424,6 +424,7 @@ def _queue_runs(
             )
     remaining = {key: view.remaining(state, key) for key in keys}
     queued: list[str] = []
+    entries: list[tuple[RunRecord, dict[str, Any], int]] = []
     blocked: set[Any] = set()
     groups = view.groups(keys)
     for label, members in groups:
@@ -436,25 +437,28 @@ def _queue_runs(
             union = _union(left.values())
             chunk = _first(union, size)
             targets = {key: subset & chunk for key, subset in left.items() if subset & chunk}
-            run_id = _enqueue(view, instance, backfill, targets, now, wall_clock, len(runs))
+            entry = _queued_run(view, backfill, targets, now, wall_clock, len(runs))
+            entries.append(entry)
+            run_id = entry[0].run_id
             runs[run_id] = {key.to_string(): view.encode(subset) for key, subset in targets.items()}
             left = {key: s - chunk for key, s in left.items() if s - chunk}
             for key in targets:
                 remaining[key] = remaining[key] - chunk
             queued.append(run_id)
             budget -= 1
+    RunQueueStore(instance.storage).enqueue_many(entries)  # one transaction
     return queued
 
 
-def _enqueue(
+def _queued_run(
     view: _View,
-    instance: Any,
     backfill: PartitionBackfill,
     targets: Mapping[AssetKey, PartitionsSubset],
     now: datetime,
     wall_clock: Any,
     number: int,
-) -> str:
+) -> tuple[RunRecord, dict[str, Any], int]:
+    """The run record, queue payload and priority of one run of the backfill."""
     from assetgraph.automation.state import subset_to_json
 
     run_id = uuid.uuid4().hex
@@ -484,9 +488,7 @@ def _enqueue(
         asset_keys=tuple(names),
         tags=tags,
     )
-    priority = _priority(backfill.tags)
-    RunQueueStore(instance.storage).enqueue(record, payload, priority)
-    return run_id
+    return record, payload, _priority(backfill.tags)
 
 
 def _cancel_queued(instance: Any, backfill_id: str, now: float) -> list[str]:
@@ -548,6 +550,7 @@ class _View:
         self.storage = storage
         self.now = now
         self.dynamic = snapshot_store(storage)
+        self._ranges: dict[tuple[AssetKey, str], PartitionsSubset] = {}
 
     def pdef(self, key: AssetKey) -> PartitionsDefinition:
         if not self.defs.graph.has(key):
@@ -571,13 +574,17 @@ class _View:
             return self.all(key) if texts else self.empty(key)
         found = self.empty(key)
         for text in texts:
-            start, _, end = text.partition("...")
-            try:
-                found = found | pdef.subset_for_range(
-                    PartitionKeyRange(start, end or start), self.now, self.dynamic
-                )
-            except UsageError:  # keys that no longer exist (a dynamic key deleted)
-                continue
+            span = self._ranges.get((key, text))
+            if span is None:
+                start, _, end = text.partition("...")
+                try:
+                    span = pdef.subset_for_range(
+                        PartitionKeyRange(start, end or start), self.now, self.dynamic
+                    )
+                except UsageError:  # keys that no longer exist (a dynamic key deleted)
+                    span = self.empty(key)
+                self._ranges[(key, text)] = span
+            found = found | span
         return found
 
     def part(self, state: Mapping[str, Any], key: AssetKey, which: str) -> PartitionsSubset:

@@ -11,7 +11,7 @@ and those taken off the queue but not started yet.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,32 +45,46 @@ class RunQueueStore:
 
     def enqueue(self, run: RunRecord, payload: Mapping[str, Any], priority: int = 0) -> None:
         """Record ``run`` as queued, with its queue entry, in one transaction."""
-        row = {
-            "run_id": run.run_id,
-            "status": RunStatus.QUEUED.value,
-            "created_at": run.created_at,
-            "selection": run.selection,
-            "asset_keys": json.dumps(list(run.asset_keys)),
-            "run_config": json.dumps(run.run_config),
-            "tags": json.dumps(run.tags),
-        }
-        tags = [
-            {"run_id": run.run_id, "key": key, "value": value}
-            for key, value in run.tags.items()
-            if len(value) <= MAX_INDEXED_TAG_LENGTH
-        ]
-        entry = {
-            "run_id": run.run_id,
-            "priority": priority,
-            "enqueued_at": run.created_at,
-            "payload": json.dumps(dict(payload), separators=(",", ":")),
-        }
+        self.enqueue_many([(run, payload, priority)])
+
+    def enqueue_many(self, items: Sequence[tuple[RunRecord, Mapping[str, Any], int]]) -> None:
+        """Record each run as queued, with its queue entry, all in one transaction."""
+        if not items:
+            return
+        rows: list[dict[str, Any]] = []
+        tags: list[dict[str, Any]] = []
+        entries: list[dict[str, Any]] = []
+        for run, payload, priority in items:
+            rows.append(
+                {
+                    "run_id": run.run_id,
+                    "status": RunStatus.QUEUED.value,
+                    "created_at": run.created_at,
+                    "selection": run.selection,
+                    "asset_keys": json.dumps(list(run.asset_keys)),
+                    "run_config": json.dumps(run.run_config),
+                    "tags": json.dumps(run.tags),
+                }
+            )
+            tags.extend(
+                {"run_id": run.run_id, "key": key, "value": value}
+                for key, value in run.tags.items()
+                if len(value) <= MAX_INDEXED_TAG_LENGTH
+            )
+            entries.append(
+                {
+                    "run_id": run.run_id,
+                    "priority": priority,
+                    "enqueued_at": run.created_at,
+                    "payload": json.dumps(dict(payload), separators=(",", ":")),
+                }
+            )
 
         def work(conn: Connection) -> None:
-            conn.execute(insert(schema.runs), [row])
+            conn.execute(insert(schema.runs), rows)
             if tags:
                 conn.execute(insert(schema.run_tags), tags)
-            conn.execute(insert(schema.run_queue), [entry])
+            conn.execute(insert(schema.run_queue), entries)
 
         self.storage.write(work)
 
