@@ -338,20 +338,16 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from assetgraph.automation.asset_sensors import (
+        AssetSensorDefinition as AssetSensorDefinition,
+        asset_sensor as asset_sensor,
+    )
     from assetgraph.automation.backfills import (
         cancel_backfill as cancel_backfill,
         get_backfill as get_backfill,
         get_backfills as get_backfills,
         launch_backfill as launch_backfill,
         resume_backfill as resume_backfill,
-    )
-    from assetgraph.storage.backfill_store import (
-        BulkActionStatus as BulkActionStatus,
-        PartitionBackfill as PartitionBackfill,
-    )
-    from assetgraph.automation.asset_sensors import (
-        AssetSensorDefinition as AssetSensorDefinition,
-        asset_sensor as asset_sensor,
     )
     from assetgraph.definitions.default_status import (
         DefaultScheduleStatus as DefaultScheduleStatus,
@@ -575,6 +571,10 @@ if TYPE_CHECKING:
     )
     from assetgraph.selection import (
         select_assets as select_assets,
+    )
+    from assetgraph.storage.backfill_store import (
+        BulkActionStatus as BulkActionStatus,
+        PartitionBackfill as PartitionBackfill,
     )
     from assetgraph.storage.event_entries import (
         EventLogEntry as EventLogEntry,
