@@ -9,7 +9,9 @@ One daemon step of a backfill, top to bottom:
 
 1. Account for its runs that ended: a run that succeeded adds its targets to *done*; a run
    that failed adds what it materialized to *done* and the rest of its targets to
-   *failed*; a canceled run adds what it materialized and leaves the rest *remaining*.
+   *failed*. A run canceled by the backfill's cancel adds what it materialized and leaves
+   the rest *remaining*; a run canceled on its own (``runs cancel``) counts as failed, so
+   that the backfill does not launch it again until it is resumed.
 2. Canceling: cancel its runs still waiting in the queue; once none is in flight, it is
    ``canceled``.
 3. Requested: while it has fewer runs in flight than its limit, cut the next run. Assets
@@ -380,7 +382,8 @@ def backfill_step(
         run_status = statuses.get(run_id)
         if run_status is not None and not run_status.is_finished:
             continue
-        view.account(state, run_id, targets, run_status)
+        canceling = backfill.status is BulkActionStatus.CANCELING
+        view.account(state, run_id, targets, run_status, keep_canceled=canceling)
         del runs[run_id]
         accounted.append(run_id)
     state["runs"] = runs
@@ -612,8 +615,11 @@ class _View:
         run_id: str,
         targets: Mapping[str, Ranges],
         status: RunStatus | None,
+        *,
+        keep_canceled: bool = False,
     ) -> None:
-        """Fold an ended run into done / failed (a run that vanished: all remain)."""
+        """Fold an ended run into done / failed (a run that vanished: all remain; a
+        canceled run: failed, or remaining with ``keep_canceled``)."""
         made: dict[str, list[str | None]] = {}
         if status is not None and status is not RunStatus.SUCCESS:
             events = self.storage.events_for_run(run_id, [EventType.ASSET_MATERIALIZATION])
@@ -634,7 +640,8 @@ class _View:
                 done = wanted & wanted.partitions_def.subset_for_keys(keys, self.now, self.dynamic)
             item = dict(state["assets"][name])
             item["done"] = self.encode(self.decode(key, item["done"]) | done)
-            if status is RunStatus.FAILURE:
+            failed_run = status is RunStatus.FAILURE
+            if failed_run or (status is RunStatus.CANCELED and not keep_canceled):
                 failed = self.decode(key, item["failed"]) | (wanted - done)
                 item["failed"] = self.encode(failed)
             state["assets"][name] = item

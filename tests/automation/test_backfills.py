@@ -311,3 +311,22 @@ def test_queued_runs_wait_for_a_tag_concurrency_limit(instance: Instance, tmp_pa
     assert len(queued) == 4
     payload = json.loads(json.dumps(backfill.state))
     assert payload["max_concurrent_runs"] >= 1
+
+
+def test_a_run_canceled_on_its_own_counts_as_failed_until_resumed(instance: Instance) -> None:
+    from assetgraph.storage.run_queue import RunQueueStore
+
+    defs = _defs()
+    backfill = launch_backfill(
+        defs, "readings", partition_range="2025-01-01...2025-01-03", instance=instance, now=NOW
+    )
+    daemon = _idle(defs, instance)
+    daemon.tick(NOW)
+    runs = instance.storage.list_runs(limit=None, tags={BACKFILL_TAG: backfill.backfill_id})
+    one = next(run for run in runs if "2025-01-02" in run.tags["assetgraph/targets"])
+    RunQueueStore(instance.storage).cancel([one.run_id], 1.0, "canceled by hand")
+    daemon.tick(NOW)
+    daemon.release()
+    found = get_backfill(backfill.backfill_id, instance)
+    assert _progress(found)["readings"] == (0, 1, 2, 0)  # not queued again
+    assert found.state["assets"]["readings"]["failed"] == ["2025-01-02"]
