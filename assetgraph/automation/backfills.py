@@ -378,14 +378,21 @@ def backfill_step(
         _cancel_queued(instance, backfill.backfill_id, wall_clock())
     statuses = queue.run_statuses(runs)
     accounted = []
+    tally: dict[str, dict[str, PartitionsSubset]] = {}
     for run_id, targets in list(runs.items()):
         run_status = statuses.get(run_id)
         if run_status is not None and not run_status.is_finished:
             continue
         canceling = backfill.status is BulkActionStatus.CANCELING
-        view.account(state, run_id, targets, run_status, keep_canceled=canceling)
+        view.account(state, tally, run_id, targets, run_status, keep_canceled=canceling)
         del runs[run_id]
         accounted.append(run_id)
+    for name, parts in tally.items():  # stored once, however many runs ended
+        state["assets"][name] = {
+            **state["assets"][name],
+            "done": view.encode(parts["done"]),
+            "failed": view.encode(parts["failed"]),
+        }
     state["runs"] = runs
     queued: list[str] = []
     status = backfill.status
@@ -611,15 +618,17 @@ class _View:
 
     def account(
         self,
-        state: dict[str, Any],
+        state: Mapping[str, Any],
+        tally: dict[str, dict[str, PartitionsSubset]],
         run_id: str,
         targets: Mapping[str, Ranges],
         status: RunStatus | None,
         *,
         keep_canceled: bool = False,
     ) -> None:
-        """Fold an ended run into done / failed (a run that vanished: all remain; a
-        canceled run: failed, or remaining with ``keep_canceled``)."""
+        """Fold an ended run into ``tally`` (asset -> its done and failed partitions, read
+        from ``state`` on first use): a run that vanished leaves all remaining; a canceled
+        run counts as failed, or remaining with ``keep_canceled``."""
         made: dict[str, list[str | None]] = {}
         if status is not None and status is not RunStatus.SUCCESS:
             events = self.storage.events_for_run(run_id, [EventType.ASSET_MATERIALIZATION])
@@ -638,13 +647,16 @@ class _View:
             else:
                 keys = [k for k in made[name] if k is not None]
                 done = wanted & wanted.partitions_def.subset_for_keys(keys, self.now, self.dynamic)
-            item = dict(state["assets"][name])
-            item["done"] = self.encode(self.decode(key, item["done"]) | done)
+            parts = tally.get(name)
+            if parts is None:
+                parts = tally[name] = {
+                    "done": self.part(state, key, "done"),
+                    "failed": self.part(state, key, "failed"),
+                }
+            parts["done"] = parts["done"] | done
             failed_run = status is RunStatus.FAILURE
             if failed_run or (status is RunStatus.CANCELED and not keep_canceled):
-                failed = self.decode(key, item["failed"]) | (wanted - done)
-                item["failed"] = self.encode(failed)
-            state["assets"][name] = item
+                parts["failed"] = parts["failed"] | (wanted - done)
 
     def progress(self, state: Mapping[str, Any]) -> dict[str, dict[str, int]]:
         found = {}
