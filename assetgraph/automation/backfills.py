@@ -275,7 +275,8 @@ class AssetBackfillProgress:
 
 def backfill_progress(backfill: PartitionBackfill) -> list[AssetBackfillProgress]:
     """Per asset: target, done, failed, in progress and remaining partition counts (kept
-    by the daemon from the ranges at each step), and the target and failed ranges."""
+    by the daemon from the ranges at each step), and the target and failed ranges (none
+    for an unpartitioned asset, which counts as one partition)."""
     found = []
     assets = backfill.state.get("assets", {})
     for name, counts in backfill.state.get("progress", {}).items():
@@ -288,8 +289,8 @@ def backfill_progress(backfill: PartitionBackfill) -> list[AssetBackfillProgress
                 failed=counts["failed"],
                 in_progress=counts["in_progress"],
                 remaining=counts["remaining"],
-                target_ranges=tuple(item.get("target", ())),
-                failed_ranges=tuple(item.get("failed", ())),
+                target_ranges=tuple(r for r in item.get("target", ()) if r != _WHOLE),
+                failed_ranges=tuple(r for r in item.get("failed", ()) if r != _WHOLE),
             )
         )
     return found
