@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from assetgraph import (
     AllPartitionMapping,
@@ -330,3 +331,47 @@ def test_a_run_canceled_on_its_own_counts_as_failed_until_resumed(instance: Inst
     found = get_backfill(backfill.backfill_id, instance)
     assert _progress(found)["readings"] == (0, 1, 2, 0)  # not queued again
     assert found.state["assets"]["readings"]["failed"] == ["2025-01-02"]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    spans=st.lists(st.tuples(st.integers(0, 30), st.integers(0, 6)), min_size=1, max_size=4),
+    per_run=st.one_of(st.none(), st.integers(1, 7)),
+)
+def test_runs_cut_by_policy_cover_the_target_once_each(
+    tmp_path_factory: pytest.TempPathFactory, spans: list[tuple[int, int]], per_run: int | None
+) -> None:
+    folder = tmp_path_factory.mktemp("cut")
+    instance = Instance(storage_url=f"sqlite:///{folder}/meta.db", home=folder)
+    policy = BackfillPolicy.single_run() if per_run is None else BackfillPolicy.multi_run(per_run)
+    defs = _defs(policy)
+    days = [f"2025-01-{d:02d}" for d in range(1, 32)]
+    ranges = [f"{days[a]}...{days[min(a + n, 30)]}" for a, n in spans]
+    wanted = {days[i] for a, n in spans for i in range(a, min(a + n, 30) + 1)}
+    launch_backfill(
+        defs,
+        "readings",
+        partition_range=ranges,
+        max_concurrent_runs=100,
+        instance=instance,
+        now=NOW,
+    )
+    daemon = _idle(defs, instance)
+    daemon.tick(NOW)
+    daemon.release()
+    seen: list[str] = []
+    for run in instance.storage.list_runs(limit=None, statuses=[RunStatus.QUEUED]):
+        targets = json.loads(run.tags["assetgraph/targets"])["assets"]["readings"]
+        keys = [
+            day
+            for item in targets
+            for day in days
+            if (item if isinstance(item, str) else item[0])
+            <= day
+            <= (item if isinstance(item, str) else item[1])
+        ]
+        assert per_run is None or len(keys) <= per_run
+        seen.extend(keys)
+    assert sorted(seen) == sorted(wanted)  # every partition in exactly one run
+    if per_run is None:
+        assert len(instance.storage.list_runs(limit=None)) == 1
