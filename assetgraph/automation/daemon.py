@@ -30,7 +30,7 @@ from assetgraph.automation.evaluator import (
     EvaluationSettings,
     evaluate,
 )
-from assetgraph.automation.run_queue import RunQueueConfig
+from assetgraph.automation.run_queue import QueueingLauncher, RunQueueConfig
 from assetgraph.automation.runs import (
     PlannedRun,
     RunLauncher,
@@ -276,7 +276,7 @@ class AutomationDaemon:
             self.defs,
             self.instance,
             now=now or self.clock(),
-            launcher=self.launcher,
+            launcher=QueueingLauncher(self.defs, self.instance, wall_clock=self.wall_clock),
             settings=self.settings,
             dry_run=dry_run,
             wall_clock=self.wall_clock,
@@ -289,9 +289,10 @@ class AutomationDaemon:
         return outcome
 
     def run_backfills_and_queue(self, outcome: TickOutcome) -> None:
-        """After a tick: one step of each backfill (queueing its next runs), then launch
-        queued runs while ``max_concurrent_runs`` and the tag limits allow. A failure is
-        recorded in ``outcome.errors``; the daemon goes on."""
+        """After a tick (whose runs went to the run queue): one step of each backfill
+        (queueing its next runs), then launch queued runs with the daemon's launcher while
+        ``max_concurrent_runs`` and the tag limits allow. A failure is recorded in
+        ``outcome.errors``; the daemon goes on."""
         from assetgraph.automation.backfills import run_backfills
         from assetgraph.automation.run_queue import RunQueueConfig, dequeue_runs
 

@@ -125,6 +125,56 @@ def _tag_limit(item: Any, source: str) -> TagConcurrencyLimit:
     return TagConcurrencyLimit(item["key"], limit, value)
 
 
+class QueueingLauncher:
+    """A launcher that puts each run a tick asks for in the run queue (recorded as
+    ``queued``, with its targets, so that later ticks see what it covers); the daemon's
+    dequeue step starts it with the real launcher."""
+
+    def __init__(self, defs: Any, instance: Any, *, wall_clock: Any = time.time) -> None:
+        self.defs = defs
+        self.instance = instance
+        self.wall_clock = wall_clock
+
+    def launch(self, request: Mapping[str, Any]) -> str:
+        import uuid
+
+        from assetgraph.keys import AssetKey
+        from assetgraph.planning.targets import TARGETS_TAG, RunTargets
+        from assetgraph.storage.records import RunRecord
+
+        names = list(request["targets"])
+        assets: dict[str, Any] = {}
+        for name in names:
+            key = AssetKey.from_user(name)
+            partitioned = self.defs.graph.has(key) and self.defs.graph.partitions_def(key)
+            ranges = request["targets"][name]
+            assets[name] = tuple(_key_range(r) for r in ranges) if partitioned else None
+        tags = {**request.get("tags", {}), TARGETS_TAG: RunTargets(assets).to_json()}
+        record = RunRecord(
+            run_id=uuid.uuid4().hex,
+            status=RunStatus.QUEUED,
+            created_at=self.wall_clock(),
+            selection=" ".join(names),
+            asset_keys=tuple(names),
+            tags=tags,
+            run_config=dict(request.get("run_config") or {}),
+        )
+        try:
+            priority = int(tags.get(PRIORITY_TAG, 0))
+        except ValueError:
+            priority = 0
+        RunQueueStore(self.instance.storage).enqueue(record, {**request, "tags": tags}, priority)
+        return record.run_id
+
+
+def _key_range(text: str) -> Any:
+    """``first...last`` or one ``key``, as a tick's record writes them."""
+    from assetgraph.partitions.key_range import PartitionKeyRange
+
+    start, _, end = text.partition("...")
+    return PartitionKeyRange(start, end or start)
+
+
 @dataclass(slots=True)
 class DequeueOutcome:
     """What one dequeue step did."""

@@ -375,3 +375,32 @@ def test_runs_cut_by_policy_cover_the_target_once_each(
     assert sorted(seen) == sorted(wanted)  # every partition in exactly one run
     if per_run is None:
         assert len(instance.storage.list_runs(limit=None)) == 1
+
+
+def test_runs_of_automation_policies_wait_in_the_queue_too(instance: Instance) -> None:
+    from assetgraph import AutomationPolicy
+
+    @asset(automation_policy=AutomationPolicy.eager())
+    def root() -> int:
+        return 1
+
+    defs = Definitions(assets=[root])
+    paused = AutomationDaemon(
+        defs,
+        instance,
+        launcher=InProcessLauncher(defs, instance),
+        queue_config=RunQueueConfig(max_concurrent_runs=0),
+    )
+    outcome = paused.tick(NOW)
+    paused.release()
+    assert outcome is not None and len(outcome.runs) == 1
+    queued = instance.storage.list_runs(limit=None, statuses=[RunStatus.QUEUED])
+    assert [run.run_id for run in queued] == [outcome.runs[0]["run_id"]]
+    again = paused.tick(NOW)  # the queued run covers root: it is not requested twice
+    paused.release()
+    assert again is not None and again.runs == []
+    running = _daemon(defs, instance)
+    running.tick(NOW)
+    running.release()
+    run = instance.storage.get_run(queued[0].run_id)
+    assert run is not None and run.status is RunStatus.SUCCESS  # started under its queued id
