@@ -30,6 +30,7 @@ BUSY_TIMEOUT_ENV = "ASSETGRAPH_SQLITE_BUSY_TIMEOUT_MS"
 LOCK_RETRY_ENV = "ASSETGRAPH_SQLITE_LOCK_RETRY_SECONDS"
 UI_TOKEN_ENV = "ASSETGRAPH_UI_TOKEN"
 VERBOSE_ENV = "ASSETGRAPH_VERBOSE"
+SHARED_PATHS_ENV = "ASSETGRAPH_SHARED_PATHS"
 
 DEFAULT_HOME = ".assetgraph"
 DEFAULT_HEARTBEAT_SECONDS = 5.0
@@ -187,11 +188,31 @@ def verbose() -> bool:
     )
 
 
+def shared_paths() -> tuple[Path, ...]:
+    """``ASSETGRAPH_SHARED_PATHS``: folders every Dask worker sees at the same path.
+
+    ``os.pathsep``-separated absolute paths (network mounts); () when unset. A run on a
+    remote Dask cluster accepts an IO manager that stores under one of them.
+    """
+    text = _text(SHARED_PATHS_ENV)
+    if not text:
+        return ()
+    paths = tuple(Path(part) for part in text.split(os.pathsep) if part.strip())
+    relative = [str(path) for path in paths if not path.is_absolute()]
+    if relative:
+        raise UsageError(
+            f"{SHARED_PATHS_ENV} holds relative paths ({', '.join(relative)}): give the "
+            f"absolute path of each shared mount, separated by '{os.pathsep}'."
+        )
+    return paths
+
+
 RUN_SETTINGS: tuple[Callable[[], Any], ...] = (
     heartbeat_seconds,
     retention_days,
     sqlite_busy_timeout_ms,
     sqlite_lock_retry_seconds,
+    shared_paths,
 )
 """What a run reads after it is recorded: in its heartbeat thread, when it ends."""
 
