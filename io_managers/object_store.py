@@ -4,11 +4,15 @@ The pickle and Parquet IO managers use this when their ``base_dir`` is a URL, so
 workers on other machines share one store. The local-disk paths of those IO managers do
 not come through here.
 
-A write is whole or absent: each object is first put under a temporary key, in the
-``.tmp/`` folder under the base URL, and only when every object of the step is staged is
-each one moved to its final key (on S3 a server-side copy, itself atomic, then a delete of
-the temporary key). A worker that dies mid-write leaves at most a temporary object, which
-no reader ever looks at (an object store's lifecycle rule on ``.tmp/`` can expire them).
+A write is whole or absent. One value on an object store (S3, GCS, Azure) is one put,
+which those stores make atomic: a reader sees the old object or the new one, never a part,
+even when the writer dies mid-upload. Several values of one step (the partitions of a
+single-run backfill), and any value on a file system without atomic puts (SFTP, HDFS,
+...), are first put under temporary keys in the ``.tmp/`` folder under the base URL, and
+only when all are staged is each moved to its final key (on S3 a server-side copy, itself
+atomic, then a delete of the temporary key): a failure while staging changes no value. A
+worker that dies mid-write leaves at most a temporary object, which no reader ever looks at
+(an object store's lifecycle rule on ``.tmp/`` can expire them).
 
 Errors of the file system (the store unreachable, credentials refused) become a
 ``StorageError`` that names the asset and the URL, so a step's failure says where it was
@@ -107,7 +111,8 @@ class ObjectStore:
             where = f" partition '{partition_key}'" if partition_key is not None else ""
             raise StorageError(
                 f"Asset '{asset_key}'{where} would be stored at {path}, outside the IO "
-                f"manager's base URL {self.url}: refusing."
+                f"manager's base URL {self.url} or in its folder of temporary objects "
+                f"'{TEMP_FOLDER}/': refusing; rename the asset."
             )
         return path
 
@@ -124,6 +129,13 @@ class ObjectStore:
         """Store each ``(path, data)`` whole: stage all under temporary keys, then move each
         into place, so a failure before the moves changes no value."""
         fs = self.fs
+        objects = list(objects)
+        if len(objects) == 1 and self._is_object_store():
+            # One put is atomic on an object store (S3, GCS and Azure never show part of an
+            # object, nor a multipart upload before it completes): no temporary key needed.
+            path, data = objects[0]
+            self._call(asset_key, path, "write", partial(fs.pipe_file, path, data))
+            return
         staged: list[tuple[str, str]] = []
         try:
             for path, data in objects:

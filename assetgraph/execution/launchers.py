@@ -6,6 +6,7 @@ never records anything. ``capacity`` is how many steps it runs at once.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import importlib
@@ -169,13 +170,16 @@ class DaskLauncher:
             )
             self._client = distributed.Client(self._cluster)
         self.address = str(self._client.scheduler.address)
-        self.capacity = max(1, sum(self._client.nthreads().values()))
+        # Twice the cluster's threads: a worker finds its next step already queued when one
+        # ends, instead of idling for a round trip through the coordinator.
+        self.capacity = 2 * max(1, sum(self._client.nthreads().values()))
         self._topic = f"assetgraph-step-start-{uuid.uuid4().hex}"
         self._finished: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         self._futures: dict[str, Any] = {}  # step key -> its Dask future
         self._steps: dict[str, str] = {}  # Dask key -> step key
         self._started_on: dict[str, str] = {}  # Dask key -> the worker it last started on
         self._abandoned: set[str] = set()
+        self._to_submit: list[tuple[str, StepTask]] = []
         self._run_key = hashlib.sha256(payload).hexdigest()[:20]
         self._plugin: str | None = None
         try:
@@ -210,24 +214,51 @@ class DaskLauncher:
         self._finished.put(("start", (dask_key, worker)))
 
     def launch(self, step: Step, task: StepTask) -> None:
+        # Kept until ``collect``: the steps the coordinator launches in one pass go to the
+        # scheduler as one graph, with one wake-up of the client's event loop.
+        self._check_connected()
+        self._to_submit.append((step.key, task))
+
+    def _submit(self) -> None:
+        """Send the launched steps to the scheduler, one task each, in one graph."""
         from assetgraph.execution.worker import run_cluster_task
 
-        self._check_connected()
-        dask_key = f"{step.key}-{task.attempt}-{time.time_ns()}"
-        future = self._client.submit(
+        if not self._to_submit:
+            return
+        batch, self._to_submit = self._to_submit, []
+        keys = [f"{key}-{task.attempt}-{time.time_ns()}" for key, task in batch]
+        futures = self._client.map(
             run_cluster_task,
-            self._run_key,
-            task,
-            self._topic,
-            dask_key,
+            [task for _, task in batch],
+            keys,
+            key=keys,
             pure=False,
-            key=dask_key,
+            run_key=self._run_key,
+            topic=self._topic,
         )
-        self._futures[step.key] = future
-        self._steps[dask_key] = step.key
-        future.add_done_callback(lambda done: self._finished.put(("done", (step.key, done))))
+        watched = []
+        for (step_key, _), dask_key, future in zip(batch, keys, futures, strict=True):
+            self._futures[step_key] = future
+            self._steps[dask_key] = step_key
+            watched.append((step_key, future, self._client.gather(future, asynchronous=True)))
+        # Outcomes are fetched on the client's event loop as soon as each task ends, so the
+        # coordinator's thread never waits on a round trip to a worker.
+        asyncio.run_coroutine_threadsafe(self._deliver(watched), self._client.loop.asyncio_loop)
+
+    async def _deliver(self, watched: list[tuple[str, Any, Any]]) -> None:
+        """Wait (on the client's event loop) for each task's outcome, and queue it."""
+
+        async def one(step_key: str, future: Any, gathering: Any) -> None:
+            try:
+                outcome: Any = await gathering
+            except BaseException as exc:  # the task failed, was lost or canceled
+                outcome = exc
+            self._finished.put(("done", (step_key, future, outcome)))
+
+        await asyncio.gather(*(one(*item) for item in watched))
 
     def collect(self, timeout: float) -> list[StepOutcome]:
+        self._submit()
         outcomes: list[StepOutcome] = []
         deadline = time.monotonic() + max(0.0, timeout)
         while True:
@@ -257,7 +288,7 @@ class DaskLauncher:
         lost.rerun = True
         return lost
 
-    def _done(self, step_key: str, future: Any) -> StepOutcome | None:
+    def _done(self, step_key: str, future: Any, outcome: Any) -> StepOutcome | None:
         self._steps.pop(future.key, None)
         self._started_on.pop(future.key, None)
         if self._futures.get(step_key) is future:
@@ -267,7 +298,10 @@ class DaskLauncher:
             return None
         if future.status == "cancelled" and self._client.status != "running":
             self._check_connected(force=True)
-        return _future_outcome(step_key, future)
+        if isinstance(outcome, BaseException):
+            return lost_outcome(step_key, outcome)
+        result: StepOutcome = outcome
+        return result
 
     def _check_connected(self, *, force: bool = False) -> None:
         """``ExecutorLost`` when the client lost its scheduler (its tasks are gone)."""
@@ -288,6 +322,7 @@ class DaskLauncher:
                 self._client.cancel([future], force=True)
 
     def stop_running(self) -> None:
+        self._to_submit.clear()
         with contextlib.suppress(Exception):  # a lost scheduler has nothing left to cancel
             self._client.cancel(list(self._futures.values()), force=True)
         if self._cluster is not None:  # our own cluster: stop its workers for real, now

@@ -244,7 +244,7 @@ def cluster_worker_problem(run_key: str) -> str | None:
     return state if isinstance(state, str) else None
 
 
-def run_cluster_task(run_key: str, task: StepTask, topic: str, dask_key: str) -> StepOutcome:
+def run_cluster_task(task: StepTask, dask_key: str, *, run_key: str, topic: str) -> StepOutcome:
     """Run ``task`` on a Dask worker set up for its run, first telling the launcher (Dask
     event ``topic``) that ``dask_key`` starts here: a second start of one key means Dask ran
     it again after the worker that ran it first died."""
