@@ -15,11 +15,11 @@ import pytest
 
 pytest.importorskip("fsspec")
 
-from assetgraph import Definitions, Instance, asset, materialize  # noqa: E402
-from assetgraph.errors import StorageError  # noqa: E402
-from io_managers.object_store import ObjectStorePickleIOManager  # noqa: E402
-from io_managers.pickle import PickleIOManager  # noqa: E402
-from tests.io_managers.contexts import input_context, output_context  # noqa: E402
+from assetgraph import Definitions, Instance, asset, materialize
+from assetgraph.errors import StorageError
+from io_managers.object_store import ObjectStorePickleIOManager
+from io_managers.pickle import PickleIOManager
+from tests.io_managers.contexts import input_context, output_context
 
 
 @pytest.fixture
