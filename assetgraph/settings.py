@@ -201,8 +201,8 @@ def shared_paths() -> tuple[Path, ...]:
     relative = [str(path) for path in paths if not path.is_absolute()]
     if relative:
         raise UsageError(
-            f"{SHARED_PATHS_ENV} holds relative paths ({', '.join(relative)}): give the "
-            f"absolute path of each shared mount, separated by '{os.pathsep}'."
+            f"{SHARED_PATHS_ENV}={text!r} holds a relative path ({', '.join(relative)}): "
+            f"expected the absolute path of each shared mount, separated by '{os.pathsep}'."
         )
     return paths
 
