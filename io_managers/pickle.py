@@ -75,6 +75,19 @@ class PickleIOManager(IOManager):
     it costs a disk flush per value.
     """
 
+    def __new__(cls, base_dir: Any = None, *args: Any, **kwargs: Any) -> PickleIOManager:
+        # An fsspec URL (s3://bucket/prefix, ...) gets the object-store implementation, so
+        # the local-file code below stays a plain, fast path.
+        if (
+            cls is PickleIOManager
+            and "://" in str(base_dir or "")
+            and not str(base_dir).startswith("file://")
+        ):
+            from io_managers.object_store import ObjectStorePickleIOManager
+
+            return super().__new__(ObjectStorePickleIOManager)
+        return super().__new__(cls)
+
     def __init__(self, base_dir: str | os.PathLike[str] | None = None, *, fsync: bool = False):
         if base_dir is None:
             base_dir = settings.home() / "storage"
@@ -115,6 +128,9 @@ class PickleIOManager(IOManager):
                 f"outside the IO manager's base directory {self.base_dir}: refusing."
             )
         return path
+
+    def host_local_storage(self) -> str | None:
+        return str(self.base_dir)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

@@ -17,11 +17,15 @@ The algorithm:
    are still running), within ``RECORD_DELAY_SECONDS``. A step is claimed only once its
    upstream steps' records are in, so nothing ever depends on an unrecorded step. A
    failed step with retries left goes back to the ready list after its retry policy's
-   wait.
+   wait. A launcher may report a lost attempt that it already runs again (a Dask worker
+   died and Dask sent the step elsewhere): it counts against the retry policy like any
+   failure; with no retries left the step fails and the launcher drops the re-run.
 4. Between launches the coordinator checks for a cancel request; Ctrl-C or SIGTERM
    (a ``KeyboardInterrupt``) stops it at any moment. Either way it launches nothing more,
    stops the running steps (their processes are gone before their leases are given
    back), and marks them and the rest canceled.
+5. When the launcher itself is lost (``ExecutorLost``: the Dask scheduler died), the
+   running steps fail with its message, the rest are not run, and the run fails.
 
 Only the coordinator writes to the metadata database; launchers and workers only run steps.
 """
@@ -37,6 +41,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from assetgraph.definitions.retry import RetryPolicy
+from assetgraph.errors import ExecutorLost
 from assetgraph.execution.data_versions import RunDataVersions
 from assetgraph.execution.launchers import Launcher
 from assetgraph.execution.step import StepOutcome, skipped_outcome
@@ -118,6 +123,7 @@ class Coordinator:
         self.interrupted: KeyboardInterrupt | None = None
         self.canceled_running = 0
         self.canceled_waiting = 0
+        self.lost: ExecutorLost | None = None
         for key, count in self.waiting_on.items():
             if count == 0:
                 self._make_ready(key, 0.0)
@@ -140,6 +146,8 @@ class Coordinator:
                     # stored value does not wait for its record (nor hold its leases)
                     # while other steps run.
                     self._flush()
+        except ExecutorLost as exc:
+            self._lose(exc)
         except KeyboardInterrupt as exc:  # a cancel request, Ctrl-C or SIGTERM
             if not self.settings.cancel.is_set():
                 self.interrupted = exc
@@ -235,6 +243,9 @@ class Coordinator:
         return False
 
     def _finish(self, outcome: StepOutcome) -> None:
+        if outcome.rerun:
+            self._lost_attempt(outcome)
+            return
         key = outcome.step_key
         step = self.steps[key]
         self.running.discard(key)
@@ -250,6 +261,32 @@ class Coordinator:
             self._add_pending(outcome.events)
             self._make_ready(key, time.monotonic() + wait)
             return
+        self.versions.record(outcome.events)
+        self._finish_for_good(outcome)
+
+    def _lost_attempt(self, outcome: StepOutcome) -> None:
+        """An attempt lost with its worker, which the launcher already runs again."""
+        key = outcome.step_key
+        step = self.steps[key]
+        attempt = self.attempts.get(key, 1)
+        outcome = _complete(outcome, self.run_id, step, attempt)
+        policy = step.assets_def.retry_policy or self.settings.default_retry
+        if policy is not None and attempt <= policy.max_retries:
+            _mark_retry(outcome, 0.0)
+            self.attempts[key] = attempt + 1
+            start = step_event(
+                self.run_id,
+                StepStarted(attempt + 1),
+                time.time(),
+                step_key=key,
+                partition_key=step.partition_key,
+            )
+            self._add_pending([*outcome.events, start])
+            return
+        self.launcher.abandon(key)
+        self.running.discard(key)
+        self.releases.append((self.run_id, key))
+        outcome.rerun = False
         self.versions.record(outcome.events)
         self._finish_for_good(outcome)
 
@@ -295,6 +332,25 @@ class Coordinator:
                 self.outcomes[step.key] = _canceled(self.run_id, step, now, f"run {why}")
                 self.pending.extend(self.outcomes[step.key].events)
                 self.canceled_waiting += 1
+
+    def _lose(self, exc: ExecutorLost) -> None:
+        """The launcher is gone: running steps failed with its message, the rest not run."""
+        from assetgraph.execution.launchers import lost_outcome
+
+        self.lost = exc
+        for key in list(self.running):
+            step = self.steps[key]
+            self.releases.append((self.run_id, key))
+            outcome = _complete(lost_outcome(key, exc), self.run_id, step, self.attempts[key])
+            self.outcomes[key] = outcome
+            self.pending.extend(outcome.events)
+        self.running.clear()
+        for step in self.plan.steps:
+            if step.key not in self.outcomes:
+                self.outcomes[step.key] = _canceled(
+                    self.run_id, step, time.time(), f"not run: {exc}", canceled=False
+                )
+                self.pending.extend(self.outcomes[step.key].events)
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -415,10 +471,12 @@ def _claim_failure(run_id: str, step: Step, reason: str) -> StepOutcome:
     return StepOutcome(step_key=step.key, status=StepStatus.FAILURE, events=[event], error=error)
 
 
-def _canceled(run_id: str, step: Step, now: float, reason: str) -> StepOutcome:
+def _canceled(
+    run_id: str, step: Step, now: float, reason: str, *, canceled: bool = True
+) -> StepOutcome:
     event = step_event(
         run_id,
-        StepSkipped(canceled=True),
+        StepSkipped(canceled=canceled),
         now,
         step_key=step.key,
         partition_key=step.partition_key,

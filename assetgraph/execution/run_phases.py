@@ -30,6 +30,7 @@ from assetgraph.execution.data_versions import RunDataVersions
 from assetgraph.execution.interrupts import signal_name, sigterm_interrupts
 from assetgraph.execution.launchers import make_launcher
 from assetgraph.execution.lifecycle import RunHeartbeat
+from assetgraph.execution.remote_storage import refuse_host_local_storage
 from assetgraph.execution.resources import io_managers_for, needed_for, resources_for_run
 from assetgraph.execution.result import ExecuteInProcessResult
 from assetgraph.execution.run_config import resolve_run_config
@@ -110,6 +111,9 @@ def prepare_run(
     assets_defs = plan.assets_defs
     configs = resolve_run_config(defs.graph, assets_defs, run_config)
     needed_resources, needed_io_managers = needed_for(defs, assets_defs)
+    io_managers = io_managers_for(defs, instance.storage_dir, needed_io_managers)
+    if execution.executor == "dask" and execution.dask_address:
+        refuse_host_local_storage(defs.graph, assets_defs, io_managers, execution.dask_address)
     storage = instance.storage
     reconcile_runs(storage)  # frees leases and slots of runs that died
     state = RunState(
@@ -120,7 +124,7 @@ def prepare_run(
         run_id=run_id or uuid.uuid4().hex,
         run_config=dict(run_config or {}),
         configs=configs,
-        io_managers=io_managers_for(defs, instance.storage_dir, needed_io_managers),
+        io_managers=io_managers,
         needed_resources=needed_resources,
         settings=CoordinatorSettings(
             pools={**pools_from_pyproject(), **defs.pools},
@@ -302,6 +306,9 @@ def _run_status(state: RunState) -> tuple[RunStatus, str | None]:
         return RunStatus.CANCELED, f"interrupted by {signal_name(state.interrupted)}"
     if state.settings.cancel.is_set():
         return RunStatus.CANCELED, "canceled on request"
+    coordinator = state.coordinator
+    if coordinator is not None and coordinator.lost is not None:
+        return RunStatus.FAILURE, str(coordinator.lost)
     failed = [o.step_key for o in state.outcomes.values() if o.status == "failure"]
     if not failed:
         return RunStatus.SUCCESS, None

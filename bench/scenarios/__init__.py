@@ -22,6 +22,8 @@ REGISTRY: dict[str, str] = {
     "S8c": "bench.scenarios.s8c_backfill_steps",
     "S6": "bench.scenarios.s6_parallel",
     "S7": "bench.scenarios.s7_overhead",
+    "S6b": "bench.scenarios.s6b_cluster",
+    "S7b": "bench.scenarios.s7b_cluster",
     "S9": "bench.scenarios.s9_soak",
     "S10": "bench.scenarios.s10_dynamic",
 }
