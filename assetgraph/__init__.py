@@ -41,6 +41,10 @@ _EXPORTS: dict[str, str] = {
     "AssetChecksDefinition": "assetgraph.definitions.checks",
     "BackfillPolicy": "assetgraph.definitions.backfill",
     "FreshnessPolicy": "assetgraph.definitions.policies",
+    "FreshnessState": "assetgraph.definitions.policies",
+    "freshness_policy_sensor": "assetgraph.automation.freshness_sensors",
+    "FreshnessPolicySensorContext": "assetgraph.automation.freshness_sensors",
+    "FreshnessPolicySensorDefinition": "assetgraph.automation.freshness_sensors",
     "AutomationPolicy": "assetgraph.definitions.policies",
     "ScheduleDefinition": "assetgraph.automation.schedules",
     "sensor": "assetgraph.automation.sensors",
@@ -206,6 +210,9 @@ __all__ = [
     "ExecutionPlan",
     "FilesystemIOManager",
     "FreshnessPolicy",
+    "FreshnessPolicySensorContext",
+    "FreshnessPolicySensorDefinition",
+    "FreshnessState",
     "HourlyPartitionsDefinition",
     "IOManager",
     "IOManagerDefinition",
@@ -278,6 +285,7 @@ __all__ = [
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
     "define_asset_job",
+    "freshness_policy_sensor",
     "fs_io_manager",
     "get_dagster_logger",
     "graph_asset",
@@ -328,9 +336,10 @@ if TYPE_CHECKING:
         AssetSensorDefinition as AssetSensorDefinition,
         asset_sensor as asset_sensor,
     )
-    from assetgraph.definitions.default_status import (
-        DefaultScheduleStatus as DefaultScheduleStatus,
-        DefaultSensorStatus as DefaultSensorStatus,
+    from assetgraph.automation.freshness_sensors import (
+        FreshnessPolicySensorContext as FreshnessPolicySensorContext,
+        FreshnessPolicySensorDefinition as FreshnessPolicySensorDefinition,
+        freshness_policy_sensor as freshness_policy_sensor,
     )
 
     # managers (FilesystemIOManager, InMemoryIOManager) are left out here on purpose: the
@@ -341,10 +350,6 @@ if TYPE_CHECKING:
     )
     from assetgraph.automation.partitioned_schedules import (
         build_schedule_from_partitioned_job as build_schedule_from_partitioned_job,
-    )
-    from assetgraph.definitions.policies import (
-        AutomationPolicy as AutomationPolicy,
-        FreshnessPolicy as FreshnessPolicy,
     )
     from assetgraph.automation.requests import (
         RunRequest as RunRequest,
@@ -411,6 +416,10 @@ if TYPE_CHECKING:
         ConfigurableResource as ConfigurableResource,
         RunConfig as RunConfig,
     )
+    from assetgraph.definitions.default_status import (
+        DefaultScheduleStatus as DefaultScheduleStatus,
+        DefaultSensorStatus as DefaultSensorStatus,
+    )
     from assetgraph.definitions.definitions import (
         Definitions as Definitions,
     )
@@ -448,6 +457,11 @@ if TYPE_CHECKING:
         DataVersion as DataVersion,
         MaterializeResult as MaterializeResult,
         Output as Output,
+    )
+    from assetgraph.definitions.policies import (
+        AutomationPolicy as AutomationPolicy,
+        FreshnessPolicy as FreshnessPolicy,
+        FreshnessState as FreshnessState,
     )
     from assetgraph.definitions.resource_functions import (
         IOManagerDefinition as IOManagerDefinition,
