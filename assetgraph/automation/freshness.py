@@ -20,13 +20,14 @@ returns one ``FreshnessStateChanged`` event per change: written once, not every 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assetgraph.automation.state import AssetState, ranges_text, subset_to_json
+from assetgraph.automation.state import AssetState, subset_to_json
 from assetgraph.definitions.policies import FreshnessPolicy, FreshnessState, next_tick
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.subset import PartitionsSubset
@@ -343,6 +344,7 @@ def _load(text: str | None) -> dict[str, dict[str, Any]]:
         return {}
 
 
+@functools.lru_cache(maxsize=1024)
 def _digest(policy: FreshnessPolicy) -> str:
     return hashlib.sha1(repr(policy).encode()).hexdigest()[:12]
 
@@ -380,5 +382,4 @@ __all__ = [
     "freshness_changes",
     "freshness_statuses",
     "last_updated",
-    "ranges_text",
 ]

@@ -119,12 +119,14 @@ def _evaluate(
     else:
         handled = events[:CHANGES_READ]
     found: list[Requested] = []
+    called = 0
     for event in handled:
         key = AssetKey.from_user(event.asset_key or "")
         if watched is not None and key not in watched:
             continue
         body = FreshnessStateChanged.from_payload(event.payload)
         policy = graph.spec(key).freshness_policy if graph is not None and graph.has(key) else None
+        called += 1
         found.extend(
             collect(
                 f"Sensor '{name}'",
@@ -136,7 +138,11 @@ def _evaluate(
         context.update_cursor(str(last.event_id))
     elif after is None:
         context.update_cursor("0")
-    return found or [SkipReason("no new change of freshness state")]
+    if found:
+        return found
+    if called:
+        return [SkipReason(f"handled {called} change(s) of freshness state")]
+    return [SkipReason("no new change of freshness state")]
 
 
 def _context(

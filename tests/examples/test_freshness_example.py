@@ -85,6 +85,10 @@ def test_three_days_of_ticks_launch_exactly_the_expected_runs(
             assert done == steps_of(run["targets"]), f"steps of the run at hour {h}"
         sensor_runs = [r for r in runs if r["origin"] == "sensor:new_files"]
         assert len(sensor_runs) == (1 if h == 30 else 0), f"sensor runs at hour {h}"
+        # The summary fails its policy until its first day is in (built at 24:00, seen at
+        # 25:00); the freshness sensor is called on exactly these two changes.
+        alert = tick["sensors"]["sensor:freshness_alert"]  # type: ignore[index]
+        assert ("handled 1 change(s)" in str(alert)) == (h in (0, 25)), f"{alert} at hour {h}"
         if h == 24:
             assets = tick["assets"]
             assert isinstance(assets, dict)
@@ -115,6 +119,11 @@ def test_three_days_of_ticks_launch_exactly_the_expected_runs(
                 "00:00 UTC or later, has data from 2025-01-02 00:00 UTC (lag 1440 min, max 60 min)"
             ]
     assert automate(cli, "--now", (T0 + timedelta(hours=73)).isoformat())["errors"] == []
+    changes = [
+        (event.asset_key, event.payload["previous_state"], event.payload["new_state"])
+        for event in storage.events_for_run("__freshness__", [EventType.FRESHNESS_STATE_CHANGE])
+    ]
+    assert changes == [("daily_summary", "unknown", "fail"), ("daily_summary", "fail", "pass")]
 
     why = cli.invoke(app, ["automate", "why", "daily_summary", "--limit", "26"])
     assert why.exit_code == 0, why.output
