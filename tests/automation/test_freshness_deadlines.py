@@ -4,10 +4,12 @@ that acts on them; ticks at chosen times (``now``) on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from assetgraph import (
     AutomationPolicy,
@@ -84,6 +86,52 @@ def test_partition_deadline_states_and_overdue_ranges(instance: Instance) -> Non
     assert overdue.to_json()["overdue_partitions"] == ["2025-01-01-04:00...2025-01-01-05:00"]
     assert "2 partitions overdue: 2025-01-01-04:00...2025-01-01-05:00" in overdue.describe()
     assert "1 partition late (warn): 2025-01-01-06:00" in overdue.describe()
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    built=st.sets(st.integers(min_value=0, max_value=11)),
+    minutes=st.integers(min_value=0, max_value=14 * 60),
+    deadline=st.integers(min_value=2, max_value=120),
+    warn=st.integers(min_value=1, max_value=119),
+)
+def test_partition_deadline_state_is_what_each_window_promises(
+    sqlite_instance: Instance, built: set[int], minutes: int, deadline: int, warn: int
+) -> None:
+    """For any built partitions and any moment: overdue are exactly the missing windows
+    that ended ``deadline`` minutes ago or more, late those past the warning only."""
+    warn = min(warn, deadline - 1)
+    name = f"a{uuid.uuid4().hex[:12]}"
+
+    @asset(
+        name=name,
+        partitions_def=HOURLY,
+        freshness_policy=FreshnessPolicy.partition_deadline(deadline, warn_minutes=warn),
+    )
+    def readings() -> int:
+        return 1
+
+    defs = Definitions([readings])
+    for index in sorted(built):
+        record(sqlite_instance, name, at(index + 1), partition=HOURLY.key_for_index(index))
+    now = T0 + timedelta(minutes=minutes)
+    found = status_of(defs, sqlite_instance, name, now)
+    ended = [i for i in range(minutes // 60) if i not in built]  # windows end at (i + 1) h
+    age = {i: minutes - (i + 1) * 60 for i in ended}
+    overdue = {HOURLY.key_for_index(i) for i in ended if age[i] >= deadline}
+    late = {HOURLY.key_for_index(i) for i in ended if warn <= age[i] < deadline}
+    keys = found.overdue.keys() if found.overdue is not None else []
+    assert set(keys) == overdue
+    assert set(found.late.keys() if found.late is not None else []) == late
+    expected = (
+        FreshnessState.FAIL if overdue else FreshnessState.WARN if late else FreshnessState.PASS
+    )
+    assert found.state is expected
+    assert found.next_change is not None and found.next_change > now.timestamp()
 
 
 def test_partition_deadline_needs_a_time_partitioned_asset() -> None:
