@@ -309,6 +309,10 @@ def _print_outcome(outcome: Any, as_json: bool, brief: bool = False) -> None:
         typer.echo(f"  run {_run_text(run)}")
     for error in outcome.errors:
         typer.echo(f"  error: {error}")
+    for change in outcome.payload.get("freshness_changes", []):
+        typer.echo(
+            f"  freshness {change['asset']}: {change['previous_state']} -> {change['new_state']}"
+        )
     if brief:
         return
     for name, entry in outcome.payload.get("assets", {}).items():

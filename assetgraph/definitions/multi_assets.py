@@ -97,6 +97,7 @@ def multi_asset(
             io_manager_key=io_manager_key,
             freshness_policy=freshness_policy,
             automation_policy=automation_policy,
+            partitions_def=partitions_def,
         )
         pdef = partitions_def
         internal: dict[str, set[AssetKey]] = {}
@@ -138,6 +139,7 @@ class _Shared:
         self.io_manager_key: str | None = fields["io_manager_key"]
         self.freshness_policy: FreshnessPolicy | None = fields["freshness_policy"]
         self.automation_policy: AutomationPolicy | None = fields["automation_policy"]
+        self.partitions_def: PartitionsDefinition | None = fields["partitions_def"]
 
 
 def _spec_from_out(op_name: str, output_name: str, out: Any, shared: _Shared) -> AssetOutputSpec:
@@ -153,7 +155,7 @@ def _spec_from_out(op_name: str, output_name: str, out: Any, shared: _Shared) ->
         key = AssetKey((*prefix, output_name))
     out_freshness = out.freshness_policy or shared.freshness_policy
     out_automation = out.automation_policy or shared.automation_policy
-    _check_policies(key.to_string(), out_freshness, out_automation)
+    _check_policies(key.to_string(), out_freshness, out_automation, shared.partitions_def)
     return AssetOutputSpec(
         key=key,
         output_name=output_name,

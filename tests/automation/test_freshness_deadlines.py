@@ -349,3 +349,28 @@ def test_the_state_change_payload_round_trips() -> None:
     assert FreshnessStateChanged.from_payload(body.to_payload()) == body
     assert parse_payload(EventType.FRESHNESS_STATE_CHANGE, body.to_payload()) == body
     assert T0.tzinfo is UTC
+
+
+def test_a_partitioned_multi_asset_may_promise_partition_deadlines() -> None:
+    from assetgraph import AssetOut, multi_asset
+
+    @multi_asset(
+        outs={"left": AssetOut(), "right": AssetOut()},
+        partitions_def=HOURLY,
+        freshness_policy=FreshnessPolicy.partition_deadline(15),
+    )
+    def pair() -> tuple[int, int]:
+        return 1, 2
+
+    defs = Definitions([pair])
+    assert defs.graph.spec(AssetKey.from_user("left")).freshness_policy == (
+        FreshnessPolicy.partition_deadline(15)
+    )
+    with pytest.raises(DefinitionError, match="'left'.*time-partitioned"):
+
+        @multi_asset(
+            outs={"left": AssetOut(), "right": AssetOut()},
+            freshness_policy=FreshnessPolicy.partition_deadline(15),
+        )
+        def flat_pair() -> tuple[int, int]:
+            return 1, 2
