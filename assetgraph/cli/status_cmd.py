@@ -56,6 +56,7 @@ def status(
         typer.Option(
             "--now",
             help="Judge freshness policies as if it were this time (ISO 8601; default: now).",
+            metavar="TIME",
             show_default=False,
         ),
     ] = None,
