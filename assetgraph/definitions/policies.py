@@ -1,10 +1,12 @@
 """``FreshnessPolicy`` and ``AutomationPolicy``: what an asset promises, and how it is built.
 
-A freshness policy bounds the age of an asset's *data time* (the oldest root-source time
-its latest materialization incorporates); with a cron schedule the bound must hold at each
-tick of the schedule. An automation policy says when automation builds the asset: eagerly
-(when missing or when an upstream has new data), lazily (only when a downstream freshness
-policy needs it), or on a cron schedule.
+A freshness policy is one of four kinds: a bound on the age of an asset's *data time* (the
+oldest root-source time its latest materialization incorporates; with a cron schedule the
+bound must hold at each tick of it), a deadline per partition of a time-partitioned asset,
+or Dagster's time window and cron policies on the time of its latest materialization; each
+has a state, ``FreshnessState`` (pass, warn, fail, unknown). An automation policy says
+when automation builds the asset: eagerly (when missing or when an upstream has new data),
+lazily (only when a downstream freshness policy needs it), or on a cron schedule.
 
 Pure time arithmetic, on POSIX seconds: nothing here reads a clock.
 """
