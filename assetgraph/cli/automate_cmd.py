@@ -161,6 +161,7 @@ def history(
                 1 for a in t.payload.get("assets", {}).values() if a.get("requested") is not None
             ),
             "errors": t.payload.get("errors", []),
+            "freshness_changes": t.payload.get("freshness_changes", []),
         }
         for t in ticks
     ]

@@ -267,7 +267,7 @@ class Logged:
 
 FRESHNESS_RUN_ID = "__freshness__"
 """The run id freshness state changes are stored under: the automation daemon writes them,
-outside any run (``assetgraph logs __freshness__`` lists them)."""
+outside any run (``events_for_run(FRESHNESS_RUN_ID, ...)`` reads them back)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,6 +131,13 @@ def test_three_days_of_ticks_launch_exactly_the_expected_runs(
     assert "because  freshness: the cron tick 2025-01-04 01:00 UTC" in why.output
     history = cli.invoke(app, ["automate", "history", "--limit", "3", "--json"])
     assert [row["tick_id"] for row in json.loads(history.output)] == [74, 73, 72]
+    everything = cli.invoke(app, ["automate", "history", "--limit", "80", "--json"])
+    recorded = {
+        row["tick_id"]: [(c["asset"], c["new_state"]) for c in row["freshness_changes"]]
+        for row in json.loads(everything.output)
+        if row["freshness_changes"]
+    }
+    assert recorded == {1: [("daily_summary", "fail")], 26: [("daily_summary", "pass")]}
 
 
 def test_dry_run_prints_what_a_tick_would_launch_and_launches_nothing(cli: CliRunner) -> None:
