@@ -374,3 +374,30 @@ def test_a_partitioned_multi_asset_may_promise_partition_deadlines() -> None:
         )
         def flat_pair() -> tuple[int, int]:
             return 1, 2
+
+
+def test_a_daily_deadline_pulls_the_day_of_lazy_hourly_readings(instance: Instance) -> None:
+    from assetgraph import DailyPartitionsDefinition
+
+    @asset(partitions_def=HOURLY, automation_policy=AutomationPolicy.lazy())
+    def hourly_readings() -> int:
+        return 1
+
+    @asset(
+        partitions_def=DailyPartitionsDefinition(start_date="2025-01-01"),
+        freshness_policy=FreshnessPolicy.partition_deadline(60),
+    )
+    def daily_rollup(hourly_readings: dict[str, int]) -> int:
+        return sum(hourly_readings.values())
+
+    defs = Definitions([hourly_readings, daily_rollup])
+    before = tick(defs, instance, at(23.5))  # the day has not ended: nothing is due
+    assert targets(before) == []
+    outcome = tick(defs, instance, at(0, days=1) + timedelta(minutes=5))
+    assert targets(outcome) == [
+        {
+            "hourly_readings": ["2025-01-01-00:00...2025-01-01-23:00"],
+            "daily_rollup": ["2025-01-01"],
+        }
+    ]
+    assert status_of(defs, instance, "daily_rollup", at(1, days=1)).state is FreshnessState.PASS
