@@ -45,6 +45,7 @@ _EXPORTS: dict[str, str] = {
     "freshness_policy_sensor": "assetgraph.automation.freshness_sensors",
     "FreshnessPolicySensorContext": "assetgraph.automation.freshness_sensors",
     "FreshnessPolicySensorDefinition": "assetgraph.automation.freshness_sensors",
+    "AutomationCondition": "assetgraph.definitions.automation_condition",
     "AutomationPolicy": "assetgraph.definitions.policies",
     "ScheduleDefinition": "assetgraph.automation.schedules",
     "sensor": "assetgraph.automation.sensors",
@@ -186,6 +187,7 @@ __all__ = [
     "AssetgraphError",
     "AssetsDefinition",
     "AutoMaterializePolicy",
+    "AutomationCondition",
     "AutomationPolicy",
     "BackfillPolicy",
     "Backoff",
@@ -389,6 +391,9 @@ if TYPE_CHECKING:
         AssetOut as AssetOut,
         AssetsDefinition as AssetsDefinition,
         asset as asset,
+    )
+    from assetgraph.definitions.automation_condition import (
+        AutomationCondition as AutomationCondition,
     )
     from assetgraph.definitions.backfill import (
         BackfillPolicy as BackfillPolicy,
