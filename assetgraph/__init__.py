@@ -40,6 +40,13 @@ _EXPORTS: dict[str, str] = {
     "AssetCheckSeverity": "assetgraph.definitions.checks",
     "AssetChecksDefinition": "assetgraph.definitions.checks",
     "BackfillPolicy": "assetgraph.definitions.backfill",
+    "launch_backfill": "assetgraph.automation.backfills",
+    "get_backfill": "assetgraph.automation.backfills",
+    "get_backfills": "assetgraph.automation.backfills",
+    "cancel_backfill": "assetgraph.automation.backfills",
+    "resume_backfill": "assetgraph.automation.backfills",
+    "PartitionBackfill": "assetgraph.storage.backfill_store",
+    "BulkActionStatus": "assetgraph.storage.backfill_store",
     "FreshnessPolicy": "assetgraph.definitions.policies",
     "FreshnessState": "assetgraph.definitions.policies",
     "freshness_policy_sensor": "assetgraph.automation.freshness_sensors",
@@ -191,6 +198,7 @@ __all__ = [
     "AutomationPolicy",
     "BackfillPolicy",
     "Backoff",
+    "BulkActionStatus",
     "CodeLocationLoadError",
     "Config",
     "ConfigurableIOManager",
@@ -237,6 +245,7 @@ __all__ = [
     "OpExecutionContext",
     "Output",
     "OutputContext",
+    "PartitionBackfill",
     "PartitionKeyRange",
     "PartitionMapping",
     "PartitionSelection",
@@ -286,13 +295,17 @@ __all__ = [
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
+    "cancel_backfill",
     "define_asset_job",
     "freshness_policy_sensor",
     "fs_io_manager",
+    "get_backfill",
+    "get_backfills",
     "get_dagster_logger",
     "graph_asset",
     "graph_multi_asset",
     "io_manager",
+    "launch_backfill",
     "link_code_references_to_git",
     "load_asset_checks_from_modules",
     "load_asset_checks_from_package_module",
@@ -309,6 +322,7 @@ __all__ = [
     "observe",
     "op",
     "resource",
+    "resume_backfill",
     "run_failure_sensor",
     "run_status_sensor",
     "schedule",
@@ -337,6 +351,13 @@ if TYPE_CHECKING:
     from assetgraph.automation.asset_sensors import (
         AssetSensorDefinition as AssetSensorDefinition,
         asset_sensor as asset_sensor,
+    )
+    from assetgraph.automation.backfills import (
+        cancel_backfill as cancel_backfill,
+        get_backfill as get_backfill,
+        get_backfills as get_backfills,
+        launch_backfill as launch_backfill,
+        resume_backfill as resume_backfill,
     )
     from assetgraph.automation.freshness_sensors import (
         FreshnessPolicySensorContext as FreshnessPolicySensorContext,
@@ -569,6 +590,10 @@ if TYPE_CHECKING:
     )
     from assetgraph.selection import (
         select_assets as select_assets,
+    )
+    from assetgraph.storage.backfill_store import (
+        BulkActionStatus as BulkActionStatus,
+        PartitionBackfill as PartitionBackfill,
     )
     from assetgraph.storage.event_entries import (
         EventLogEntry as EventLogEntry,
