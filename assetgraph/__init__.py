@@ -48,6 +48,10 @@ _EXPORTS: dict[str, str] = {
     "PartitionBackfill": "assetgraph.storage.backfill_store",
     "BulkActionStatus": "assetgraph.storage.backfill_store",
     "FreshnessPolicy": "assetgraph.definitions.policies",
+    "FreshnessState": "assetgraph.definitions.policies",
+    "freshness_policy_sensor": "assetgraph.automation.freshness_sensors",
+    "FreshnessPolicySensorContext": "assetgraph.automation.freshness_sensors",
+    "FreshnessPolicySensorDefinition": "assetgraph.automation.freshness_sensors",
     "AutomationCondition": "assetgraph.definitions.automation_condition",
     "AutomationPolicy": "assetgraph.definitions.policies",
     "ScheduleDefinition": "assetgraph.automation.schedules",
@@ -216,6 +220,9 @@ __all__ = [
     "ExecutionPlan",
     "FilesystemIOManager",
     "FreshnessPolicy",
+    "FreshnessPolicySensorContext",
+    "FreshnessPolicySensorDefinition",
+    "FreshnessState",
     "HourlyPartitionsDefinition",
     "IOManager",
     "IOManagerDefinition",
@@ -290,6 +297,7 @@ __all__ = [
     "build_sensor_context",
     "cancel_backfill",
     "define_asset_job",
+    "freshness_policy_sensor",
     "fs_io_manager",
     "get_backfill",
     "get_backfills",
@@ -350,6 +358,11 @@ if TYPE_CHECKING:
         get_backfills as get_backfills,
         launch_backfill as launch_backfill,
         resume_backfill as resume_backfill,
+    )
+    from assetgraph.automation.freshness_sensors import (
+        FreshnessPolicySensorContext as FreshnessPolicySensorContext,
+        FreshnessPolicySensorDefinition as FreshnessPolicySensorDefinition,
+        freshness_policy_sensor as freshness_policy_sensor,
     )
 
     # managers (FilesystemIOManager, InMemoryIOManager) are left out here on purpose: the
@@ -474,6 +487,7 @@ if TYPE_CHECKING:
     from assetgraph.definitions.policies import (
         AutomationPolicy as AutomationPolicy,
         FreshnessPolicy as FreshnessPolicy,
+        FreshnessState as FreshnessState,
     )
     from assetgraph.definitions.resource_functions import (
         IOManagerDefinition as IOManagerDefinition,

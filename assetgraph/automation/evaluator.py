@@ -39,6 +39,7 @@ from assetgraph.automation import conditions
 from assetgraph.automation.condition_evaluation import ConditionTick, condition_digest
 from assetgraph.automation.conditions import Covered, Finding
 from assetgraph.automation.data_time import DataTimes
+from assetgraph.automation.freshness import evaluate_policy, last_updated
 from assetgraph.automation.freshness_needs import FreshnessNeeds
 from assetgraph.automation.state import AssetState, ranges_text, subset_from_json, subset_to_json
 from assetgraph.definitions.automation_condition import AutomationCondition
@@ -151,6 +152,11 @@ class Evaluation:
     data_times: DataTimes
     state: AssetState
     full: bool = False
+    changed: set[AssetKey] | None = None
+    """Assets with new events since the last tick (None: every asset is looked at)."""
+    freshness: dict[AssetKey, FreshnessPolicy] = field(default_factory=dict)
+    freshness_events: list[dict[str, Any]] = field(default_factory=list)
+    """The changes of freshness state this tick recorded (filled by the daemon)."""
     condition_cursor: str | None = None
     """The state ``AutomationCondition`` evaluation keeps for the next tick (None: none)."""
 
@@ -284,7 +290,11 @@ class _Tick:
             self.data_times,
             self.state,
             full,
-            None if self.condition_tick is None else self.condition_tick.to_cursor(self.requested),
+            None if full else changed,
+            self.freshness,
+            condition_cursor=None
+            if self.condition_tick is None
+            else self.condition_tick.to_cursor(self.requested),
         )
 
     def _digest(self) -> str:
@@ -392,29 +402,110 @@ class _Tick:
         self.state.load(keys)
         for key in keys:
             policy = self.freshness[key]
+            if policy.kind != "lag":
+                self._deadline(key, policy, checks)
+                continue
             target, tick = policy.target_data_time(self.now_ts)
             data_time = self.data_times.current(key)
             if data_time is not None and data_time >= target:
                 checks[key.to_string()] = policy.next_check(data_time, self.now_ts)
-                status = self.data_times.freshness(key, policy)
+                status = evaluate_policy(self.data_times, key, policy)
                 self._decision(key).reasons.append(f"freshness: {status.describe()}")
                 continue
             checks[key.to_string()] = self.now_ts  # look again next tick
             reason = _freshness_words(policy, data_time, target, tick, self.now_ts)
-            needs = FreshnessNeeds(self.state, self.data_times, self.automation, key, target)
-            needs.run()
-            decision = self._decision(key)
-            if not needs.wanted:
-                decision.reasons.append(reason)
-            decision.skipped.extend(needs.notes)
-            for up, subset in needs.wanted.items():
-                words = (
-                    reason if up == key else f"needed by the freshness policy of {key} ({reason})"
-                )
-                self.forced.setdefault(up, []).append(Finding(subset, words))
+            self._needs(key, target, reason)
         return {
             name: when for name, when in checks.items() if self.graph.has(AssetKey.from_user(name))
         }
+
+    def _needs(
+        self, key: AssetKey, target: float, reason: str, force: PartitionsSubset | None = None
+    ) -> None:
+        """Mark what ``key``'s policy needs built (``force``: these partitions of ``key``
+        whatever its data time), with the lazy or eager upstreams too old for ``target``."""
+        needs = FreshnessNeeds(self.state, self.data_times, self.automation, key, target)
+        needs.run(force)
+        decision = self._decision(key)
+        if not needs.wanted:
+            decision.reasons.append(reason)
+        decision.skipped.extend(needs.notes)
+        for up, subset in needs.wanted.items():
+            words = reason if up == key else f"needed by the freshness policy of {key} ({reason})"
+            self.forced.setdefault(up, []).append(Finding(subset, words))
+
+    def _deadline(self, key: AssetKey, policy: FreshnessPolicy, checks: dict[str, float]) -> None:
+        """A partition deadline, time window or cron deadline: request what it needs before
+        it fails (and while it fails)."""
+        state = self.state
+        now = self.now_ts
+        name = key.to_string()
+        decision = self._decision(key)
+        status = evaluate_policy(self.data_times, key, policy)
+        words = f"freshness {status.state.value}: {status.describe()}"
+        if policy.kind == "partition_deadline":
+            tdef = state.time_def(key)
+            if tdef is None:
+                decision.reasons.append(words)
+                return
+            ended = min(len(state.all(key)), max(0, tdef.floor_index(int(now))))
+            needed = state.ranges_subset(key, [range(0, ended)]) - state.materialized(key)
+            if not needed:
+                checks[name] = float(tdef.start_ts(tdef.floor_index(int(now)) + 1))
+                decision.reasons.append(words)
+                return
+            checks[name] = now
+            minutes = _num(policy.partition_deadline_minutes or 0.0)
+            overdue = len(status.overdue) if status.overdue else 0
+            reason = (
+                f"freshness: {state.describe(key, needed)} ended and must be materialized "
+                f"within {minutes} min of its window's end ({overdue} overdue)"
+            )
+            self._needs(key, now, reason, needed)
+            return
+        updated = last_updated(self.data_times, key)
+        if policy.kind == "time_window":
+            assert policy.fail_window is not None
+            window = (policy.warn_window or policy.fail_window).total_seconds()
+            start = now - window
+            if updated is not None and updated > start:
+                checks[name] = updated + window
+                decision.reasons.append(words)
+                return
+            label = "warn" if policy.warn_window is not None else "fail"
+            reason = (
+                f"freshness: last materialized {_num((now - updated) / 60.0)} min ago, "
+                f"{label} window {_num(window / 60.0)} min"
+                if updated is not None
+                else "freshness: never materialized"
+            ) + f" (policy: {policy.describe()})"
+        else:
+            assert policy.deadline_cron is not None and policy.lower_bound_delta is not None
+            start = policy.cron_target(now)
+            if updated is not None and updated >= start:
+                lower = policy.lower_bound_delta.total_seconds()
+                opens = next_tick(policy.deadline_cron, policy.cron_timezone, now) - lower
+                if now >= opens:
+                    opens = (
+                        next_tick(policy.deadline_cron, policy.cron_timezone, opens + lower) - lower
+                    )
+                checks[name] = float(opens)
+                decision.reasons.append(words)
+                return
+            reason = (
+                f"freshness: the deadline window opened {_when(start)}; last materialized "
+                + (_when(updated) if updated is not None else "never")
+                + f" (policy: {policy.describe()})"
+            )
+        checks[name] = now
+        everything = state.all(key)
+        if not everything:
+            decision.reasons.append(words)
+            return
+        if state.time_def(key) is not None:
+            last = everything.key_ranges[-1].stop - 1
+            everything = state.ranges_subset(key, [range(last, last + 1)])
+        self._needs(key, start, reason, everything)
 
     # -- the walk -------------------------------------------------------------------------
 
@@ -566,7 +657,7 @@ class _Tick:
 def _freshness_words(
     policy: FreshnessPolicy, data_time: float | None, target: float, tick: float | None, now: float
 ) -> str:
-    limit = _num(policy.maximum_lag_minutes)
+    limit = _num(policy.maximum_lag_minutes or 0.0)
     if data_time is None:
         return f"freshness: no data yet (policy: at most {limit} min old)"
     lag = _num(max(0.0, now - data_time) / 60.0)

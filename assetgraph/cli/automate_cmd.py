@@ -161,6 +161,7 @@ def history(
                 1 for a in t.payload.get("assets", {}).values() if a.get("requested") is not None
             ),
             "errors": t.payload.get("errors", []),
+            "freshness_changes": t.payload.get("freshness_changes", []),
         }
         for t in ticks
     ]
@@ -371,6 +372,10 @@ def _print_outcome(outcome: Any, as_json: bool, brief: bool = False) -> None:
         )
     for error in outcome.errors:
         typer.echo(f"  error: {error}")
+    for change in outcome.payload.get("freshness_changes", []):
+        typer.echo(
+            f"  freshness {change['asset']}: {change['previous_state']} -> {change['new_state']}"
+        )
     if brief:
         return
     for name, entry in outcome.payload.get("assets", {}).items():

@@ -322,7 +322,7 @@ def asset(
         _check_callable(func, "@asset")
         asset_key = _full_key(key, name, key_prefix, func)
         asset_name = asset_key.name if key is not None else (name or func.__name__)
-        _check_policies(asset_name, freshness_policy, automation_policy)
+        _check_policies(asset_name, freshness_policy, automation_policy, partitions_def)
         _check_condition(asset_name, automation_condition, automation_policy)
         legacy_policy = _legacy_policy(auto_materialize_policy, asset_name)
         spec = AssetOutputSpec(
@@ -559,12 +559,14 @@ def _check_condition(name: str, condition: object, policy: object) -> None:
     check_automation_condition(name, condition, policy)
 
 
-def _check_policies(name: str, freshness: object, automation: object) -> None:
+def _check_policies(
+    name: str, freshness: object, automation: object, partitions_def: object = None
+) -> None:
     if freshness is None and automation is None:
         return
     from assetgraph.definitions.policies import check_policies
 
-    check_policies(name, freshness, automation)
+    check_policies(name, freshness, automation, partitions_def)
 
 
 def _check_partitioning(

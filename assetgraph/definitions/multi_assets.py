@@ -101,6 +101,7 @@ def multi_asset(
             io_manager_key=io_manager_key,
             freshness_policy=freshness_policy,
             automation_policy=automation_policy,
+            partitions_def=partitions_def,
             automation_condition=automation_condition,
         )
         pdef = partitions_def
@@ -143,6 +144,7 @@ class _Shared:
         self.io_manager_key: str | None = fields["io_manager_key"]
         self.freshness_policy: FreshnessPolicy | None = fields["freshness_policy"]
         self.automation_policy: AutomationPolicy | None = fields["automation_policy"]
+        self.partitions_def: PartitionsDefinition | None = fields["partitions_def"]
         self.automation_condition: AutomationCondition | None = fields["automation_condition"]
 
 
@@ -165,7 +167,7 @@ def _spec_from_out(op_name: str, output_name: str, out: Any, shared: _Shared) ->
     out_automation = out.automation_policy or (
         shared.automation_policy if out_condition is None else None
     )
-    _check_policies(key.to_string(), out_freshness, out_automation)
+    _check_policies(key.to_string(), out_freshness, out_automation, shared.partitions_def)
     check_automation_condition(key.to_string(), out_condition, out_automation)
     return AssetOutputSpec(
         key=key,

@@ -23,7 +23,7 @@ from assetgraph.storage import schema
 from assetgraph.storage.chunking import rows_in
 from assetgraph.storage.events import StepFailed
 from assetgraph.storage.interface import AutomationBackend
-from assetgraph.storage.records import EventType, RunRecord, RunStatus
+from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
 
 TICK_PAYLOAD_VERSION = 1
 
@@ -107,6 +107,19 @@ class AutomationStore:
                 _upsert_cursor(conn, name, value, now)
 
         self._write(work)
+
+    def record_events_and_cursor(
+        self, events: Sequence[EventRecord], name: str, value: str, now: float
+    ) -> list[int]:
+        """Append ``events`` and store cursor ``name`` in one transaction, so events derived
+        from the cursor's previous value are written exactly once."""
+
+        def work(conn: Connection) -> list[int]:
+            ids = self.storage.write_events(conn, events) if events else []
+            _upsert_cursor(conn, name, value, now)
+            return ids
+
+        return self._write(work)
 
     # -- the daemon lease -----------------------------------------------------------------
 
