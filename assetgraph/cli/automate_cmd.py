@@ -190,32 +190,30 @@ def history(
 @handle_errors
 def why(
     asset: Annotated[str, typer.Argument(help="The asset key, e.g. daily_summary or a/b.")],
+    partition: Annotated[
+        str | None,
+        typer.Option(
+            "--partition",
+            "-p",
+            help="Only what concerns this partition: what it waits for, why it was (not) "
+            "requested. Reads the definitions (-f/-m or pyproject.toml).",
+            show_default=False,
+        ),
+    ] = None,
+    file: FileOption = None,
+    module: ModuleOption = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many recent ticks.", min=1)] = 5,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Why ASSET was or was not requested on the latest ticks."""
-    from assetgraph.keys import AssetKey
+    """Why ASSET (or one --partition of it) was or was not requested on the latest ticks."""
+    from assetgraph.automation.why import why_rows
     from assetgraph.storage.automation_store import AutomationStore
     from assetgraph.storage.instance import Instance
 
-    name = AssetKey.from_user(asset).to_string()
-    ticks = AutomationStore(Instance.from_env().storage).list_ticks(limit)
-    rows = []
-    for tick in ticks:
-        entry = tick.payload.get("assets", {}).get(name)
-        runs = [r for r in tick.payload.get("runs", []) if name in (r.get("targets") or {})]
-        rows.append(
-            {
-                "tick_id": tick.tick_id,
-                "evaluated_at": _iso(tick.evaluated_at),
-                "evaluated": entry is not None,
-                "requested": None if entry is None else entry.get("requested"),
-                "reasons": [] if entry is None else entry.get("reasons", []),
-                "skipped": [] if entry is None else entry.get("skipped", []),
-                "runs": [r.get("run_id") or r.get("request_id") for r in runs],
-            }
-        )
+    defs = load(file, module) if partition is not None else None
+    store = AutomationStore(Instance.from_env().storage)
+    rows = why_rows(store, asset, limit=limit, partition=partition, defs=defs)
     if as_json:
         render.print_json(rows)
         return
@@ -240,6 +238,8 @@ def why(
             typer.echo(f"  because  {reason}")
         for note in row["skipped"]:
             typer.echo(f"  but      {note}")
+        if partition is not None and not (row["requested"] or row["reasons"] or row["skipped"]):
+            typer.echo(f"  nothing recorded for {partition}: it was neither missing nor behind")
 
 
 @automate_app.command("launch-run", hidden=True)
@@ -311,15 +311,29 @@ def _print_outcome(outcome: Any, as_json: bool, brief: bool = False) -> None:
         typer.echo(f"  error: {error}")
     if brief:
         return
-    for name, entry in outcome.payload.get("assets", {}).items():
+    assets = outcome.payload.get("assets", {})
+    count = sum(e.get("requested_count", 0) for e in assets.values() if e.get("requested"))
+    backlog = sum(e.get("missing_count", 0) for e in assets.values())
+    if count or backlog:
+        verb = "would request" if outcome.status == "dry_run" else "requested"
+        typer.echo(
+            f"  {verb} {count} partition(s) of "
+            f"{sum(1 for e in assets.values() if e.get('requested') is not None)} asset(s); "
+            f"{backlog} partition(s) missing in all (within each asset's catch-up)"
+        )
+    for name, entry in assets.items():
         requested = entry.get("requested")
         if requested is None and not entry.get("skipped"):
             continue
-        what = (
-            "requested " + (", ".join(requested) or "")
-            if requested is not None
-            else "not requested"
-        )
+        what = "not requested"
+        if requested:
+            what = f"requested {entry.get('requested_count', '?')} partition(s) " + ", ".join(
+                requested
+            )
+            if entry.get("missing_count"):
+                what += f" (of {entry['missing_count']} missing)"
+        elif requested is not None:
+            what = "requested"
         typer.echo(f"  {name}: {what.strip()}")
         for reason in entry.get("reasons", []):
             typer.echo(f"      because  {reason}")
