@@ -340,21 +340,28 @@ class _Waits:
     def explain(self, hit: PartitionsSubset) -> list[Finding]:
         state = self.state
         if hit.partitions_def is UNPARTITIONED:
-            return [Finding(hit, "waiting " + self._words(state.all(self.parent)))]
-        groups: dict[tuple[int, int, int, int], list[int]] = {}
-        texts: dict[tuple[int, int, int, int], str] = {}
+            reads = state.all(self.parent)
+            return [Finding(hit, "waiting " + self._words(self._signature(reads), reads))]
         detailed = list(islice(hit.indices(), WAIT_DETAIL_LIMIT))
-        for index in detailed:
-            reads = state.upstream(self.key, state.subset(self.key, [index]), self.parent)
-            sig = self._signature(reads)
-            if sig not in groups:
-                groups[sig] = []
-                texts[sig] = self._words(reads)
-            groups[sig].append(index)
+        groups: dict[tuple[int, int, int, int], list[int]] = {}
+        if state.is_identity(self.key, self.parent):
+            have, requested, busy = self.have, self.requested, self.busy
+            for index in detailed:
+                sig = (
+                    1,
+                    int(not have.contains_index(index)),
+                    int(requested.contains_index(index)),
+                    int(busy.contains_index(index)),
+                )
+                groups.setdefault(sig, []).append(index)
+        else:
+            for index in detailed:
+                reads = state.upstream(self.key, state.subset(self.key, [index]), self.parent)
+                groups.setdefault(self._signature(reads), []).append(index)
         notes: list[Finding] = []
         for sig, members in groups.items():
             subset = state.subset(self.key, members)
-            text = texts[sig]
+            text = self._words(sig, state.upstream(self.key, subset, self.parent))
             if len(members) > 1 and sig[0] > 1:
                 text = text.replace("for ", "each for ", 1)
             notes.append(Finding(subset, f"waiting {ranges_text(subset)}: {text}"))
@@ -372,6 +379,7 @@ class _Waits:
         return notes
 
     def _signature(self, reads: PartitionsSubset) -> tuple[int, int, int, int]:
+        """(partitions read, of them not materialized, requested this tick, in flight)."""
         return (
             len(reads),
             len(reads - self.have),
@@ -379,9 +387,10 @@ class _Waits:
             len(reads & self.busy),
         )
 
-    def _words(self, reads: PartitionsSubset) -> str:
+    def _words(self, sig: tuple[int, int, int, int], reads: PartitionsSubset) -> str:
+        """What partitions with counts ``sig`` wait for; ``reads``: all that they read."""
         state = self.state
-        total, absent, requested, busy = self._signature(reads)
+        total, absent, requested, busy = sig
         name = self.parent.to_string()
         by = ", ".join(self.labels[:3])
         if state.pdef(self.parent) is UNPARTITIONED:
@@ -390,10 +399,10 @@ class _Waits:
             return f"upstream {name} is missing"
         if total == 1:
             if busy:
-                return (
-                    f"upstream {state.describe(self.parent, reads)} is being materialized by {by}"
-                )
-            return f"upstream {state.describe(self.parent, reads)} is missing"
+                what = state.describe(self.parent, reads & self.busy)
+                return f"upstream {what} is being materialized by {by}"
+            what = state.describe(self.parent, (reads - self.have) - self.requested)
+            return f"upstream {what} is missing"
         if not absent and busy:
             return f"for {busy} of {total} upstream {name} partitions being materialized by {by}"
         text = f"for {absent} of {total} upstream {name} partitions"

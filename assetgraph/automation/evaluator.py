@@ -470,8 +470,14 @@ class _Tick:
             decision.reasons.append("lazy: no freshness policy needs it now")
         if not findings and not forced and not todo:
             return False
+        # Missing partitions go through the per-tick cap whatever else holds for them; only
+        # what a freshness policy needs (``forced``, capped on its own) bypasses it.
         others = state.empty(key)
-        for finding in (*forced, *findings):
+        for finding in findings:
+            others = others | finding.partitions
+        if todo:
+            others = others - todo
+        for finding in forced:
             others = others | finding.partitions
         wanted = others | todo if todo else others
         wanted = self._drop(key, decision, wanted)
