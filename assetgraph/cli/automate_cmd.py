@@ -314,7 +314,7 @@ def _print_outcome(outcome: Any, as_json: bool, brief: bool = False) -> None:
     assets = outcome.payload.get("assets", {})
     count = sum(e.get("requested_count", 0) for e in assets.values() if e.get("requested"))
     backlog = sum(e.get("missing_count", 0) for e in assets.values())
-    if count or backlog:
+    if backlog > count or count > len(assets):  # a catch-up: say how far it goes
         verb = "would request" if outcome.status == "dry_run" else "requested"
         typer.echo(
             f"  {verb} {count} partition(s) of "
@@ -325,15 +325,10 @@ def _print_outcome(outcome: Any, as_json: bool, brief: bool = False) -> None:
         requested = entry.get("requested")
         if requested is None and not entry.get("skipped"):
             continue
-        what = "not requested"
-        if requested:
-            what = f"requested {entry.get('requested_count', '?')} partition(s) " + ", ".join(
-                requested
-            )
-            if entry.get("missing_count"):
-                what += f" (of {entry['missing_count']} missing)"
-        elif requested is not None:
-            what = "requested"
+        what = "not requested" if requested is None else "requested " + ", ".join(requested)
+        many, missing = entry.get("requested_count", 0), entry.get("missing_count", 0)
+        if requested and (many > 1 or missing > many):
+            what += f" ({many} partitions" + (f", of {missing} missing)" if missing else ")")
         typer.echo(f"  {name}: {what.strip()}")
         for reason in entry.get("reasons", []):
             typer.echo(f"      because  {reason}")

@@ -46,7 +46,7 @@ def test_dry_run_previews_the_catch_up_with_counts(tmp_path: Path) -> None:
         "(within each asset's catch-up)" in lines
     )
     assert (
-        "  readings: requested 20 partition(s) 2025-01-01-04:00...2025-01-01-23:00 (of 24 missing)"
+        "  readings: requested 2025-01-01-04:00...2025-01-01-23:00 (20 partitions, of 24 missing)"
         in lines
     )
     history = invoke("automate", "history", "--json")
