@@ -94,7 +94,7 @@ class AssetState:
             return self.all(parent)
         mapping = self.mapping(key, parent)
         if isinstance(mapping, IdentityPartitionMapping) and up_def == subset.partitions_def:
-            return subset & self.all(parent)
+            return _within(subset, self.all(parent))
         found = mapping.upstream_subset(self.pdef(key), subset, up_def, self.now, self.dynamic)
         return found & self.all(parent)
 
@@ -111,7 +111,7 @@ class AssetState:
             return self.all(key)
         mapping = self.mapping(key, parent)
         if isinstance(mapping, IdentityPartitionMapping) and pdef == subset.partitions_def:
-            return subset & self.all(key)
+            return _within(subset, self.all(key))
         found = mapping.downstream_subset(self.pdef(parent), subset, pdef, self.now, self.dynamic)
         return found & self.all(key)
 
@@ -168,6 +168,16 @@ class AssetState:
         if subset is None or subset.partitions_def is UNPARTITIONED:
             return key.to_string()
         return f"{key}[{ranges_text(subset)}]"
+
+
+def _within(subset: PartitionsSubset, everything: PartitionsSubset) -> PartitionsSubset:
+    """``subset & everything``, without the work when ``everything`` is one span from the
+    first partition that holds ``subset`` (time partitions: the usual case)."""
+    spans = everything.key_ranges
+    runs = subset.key_ranges
+    if len(spans) == 1 and spans[0].start == 0 and (not runs or runs[-1].stop <= spans[0].stop):
+        return subset
+    return subset & everything
 
 
 KEY_TABLE_LIMIT = 200_000

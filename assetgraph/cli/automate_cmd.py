@@ -54,8 +54,9 @@ def automate(
         float | None,
         typer.Option(
             "--catch-up-minutes",
-            help="How far back to fill missing partitions when automation starts or resumes "
-            "(default: the latest window only).",
+            help="For policies with catch_up='latest': how far back to fill missing partitions "
+            "when automation starts or resumes (default: the latest window only). Other eager "
+            "policies fill every missing partition since the start date.",
             show_default=False,
         ),
     ] = None,
