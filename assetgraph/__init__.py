@@ -41,6 +41,7 @@ _EXPORTS: dict[str, str] = {
     "AssetChecksDefinition": "assetgraph.definitions.checks",
     "BackfillPolicy": "assetgraph.definitions.backfill",
     "FreshnessPolicy": "assetgraph.definitions.policies",
+    "AutomationCondition": "assetgraph.definitions.automation_condition",
     "AutomationPolicy": "assetgraph.definitions.policies",
     "ScheduleDefinition": "assetgraph.automation.schedules",
     "sensor": "assetgraph.automation.sensors",
@@ -182,6 +183,7 @@ __all__ = [
     "AssetgraphError",
     "AssetsDefinition",
     "AutoMaterializePolicy",
+    "AutomationCondition",
     "AutomationPolicy",
     "BackfillPolicy",
     "Backoff",
@@ -328,10 +330,6 @@ if TYPE_CHECKING:
         AssetSensorDefinition as AssetSensorDefinition,
         asset_sensor as asset_sensor,
     )
-    from assetgraph.definitions.default_status import (
-        DefaultScheduleStatus as DefaultScheduleStatus,
-        DefaultSensorStatus as DefaultSensorStatus,
-    )
 
     # managers (FilesystemIOManager, InMemoryIOManager) are left out here on purpose: the
     # core imports nothing of io_managers/, not even for type checking.
@@ -341,10 +339,6 @@ if TYPE_CHECKING:
     )
     from assetgraph.automation.partitioned_schedules import (
         build_schedule_from_partitioned_job as build_schedule_from_partitioned_job,
-    )
-    from assetgraph.definitions.policies import (
-        AutomationPolicy as AutomationPolicy,
-        FreshnessPolicy as FreshnessPolicy,
     )
     from assetgraph.automation.requests import (
         RunRequest as RunRequest,
@@ -385,6 +379,9 @@ if TYPE_CHECKING:
         AssetsDefinition as AssetsDefinition,
         asset as asset,
     )
+    from assetgraph.definitions.automation_condition import (
+        AutomationCondition as AutomationCondition,
+    )
     from assetgraph.definitions.backfill import (
         BackfillPolicy as BackfillPolicy,
     )
@@ -410,6 +407,10 @@ if TYPE_CHECKING:
         ConfigurableIOManager as ConfigurableIOManager,
         ConfigurableResource as ConfigurableResource,
         RunConfig as RunConfig,
+    )
+    from assetgraph.definitions.default_status import (
+        DefaultScheduleStatus as DefaultScheduleStatus,
+        DefaultSensorStatus as DefaultSensorStatus,
     )
     from assetgraph.definitions.definitions import (
         Definitions as Definitions,
@@ -448,6 +449,10 @@ if TYPE_CHECKING:
         DataVersion as DataVersion,
         MaterializeResult as MaterializeResult,
         Output as Output,
+    )
+    from assetgraph.definitions.policies import (
+        AutomationPolicy as AutomationPolicy,
+        FreshnessPolicy as FreshnessPolicy,
     )
     from assetgraph.definitions.resource_functions import (
         IOManagerDefinition as IOManagerDefinition,

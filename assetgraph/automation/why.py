@@ -46,6 +46,7 @@ def why_rows(
             "reasons": [] if entry is None else entry.get("reasons", []),
             "skipped": [] if entry is None else entry.get("skipped", []),
             "runs": [r.get("run_id") or r.get("request_id") for r in runs],
+            "condition": None if entry is None else entry.get("condition"),
         }
         if partition is not None and entry is not None:
             assert defs is not None
