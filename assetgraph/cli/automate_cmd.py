@@ -364,7 +364,7 @@ def _print_outcome(outcome: Any, as_json: bool, brief: bool = False) -> None:
     assets = outcome.payload.get("assets", {})
     count = sum(e.get("requested_count", 0) for e in assets.values() if e.get("requested"))
     backlog = sum(e.get("missing_count", 0) for e in assets.values())
-    if backlog > count or count > len(assets):  # a catch-up: say how far it goes
+    if backlog > count:  # a catch-up that takes more than this tick: say how far it goes
         verb = "would request" if outcome.status == "dry_run" else "requested"
         typer.echo(
             f"  {verb} {count} partition(s) of "
@@ -377,7 +377,7 @@ def _print_outcome(outcome: Any, as_json: bool, brief: bool = False) -> None:
             continue
         what = "not requested" if requested is None else "requested " + ", ".join(requested)
         many, missing = entry.get("requested_count", 0), entry.get("missing_count", 0)
-        if requested and (many > 1 or missing > many):
+        if requested and missing > many:
             what += f" ({many} partitions" + (f", of {missing} missing)" if missing else ")")
         typer.echo(f"  {name}: {what.strip()}")
         for reason in entry.get("reasons", []):
