@@ -62,8 +62,9 @@ CURSOR = "automation"
 class EvaluationSettings:
     """How the evaluator behaves.
 
-    ``catch_up``: how far back missing partitions are filled when automation starts (or
-    resumes after a pause longer than ``pause_after``); None means the latest window only.
+    ``catch_up``: for policies with ``catch_up="latest"``, how far back missing partitions
+    are filled when automation starts (or resumes after a pause longer than
+    ``pause_after``); None means the latest window only. Other policies say themselves.
     ``run_grouping``: ``"partitions_set"`` (one run per set of partitions, runs that depend
     on each other merged) or ``"tick"`` (one run for everything a tick requests).
     """
@@ -81,6 +82,22 @@ class AssetDecision:
     requested: PartitionsSubset | None = None
     reasons: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    missing: int | None = None
+    """How many missing partitions within its catch-up the asset had (eager policies)."""
+    partitions: dict[str, PartitionsSubset] = field(default_factory=dict)
+    """The partitions each reason or skip note is about (partitioned assets), so that
+    ``automate why ASSET --partition KEY`` shows only what concerns that partition."""
+
+    def add(self, findings: Sequence[Finding], *, skipped: bool) -> None:
+        """Record findings as reasons (or skip notes), each with its partitions."""
+        into = self.skipped if skipped else self.reasons
+        for finding in findings:
+            if finding.reason in into:
+                continue
+            into.append(finding.reason)
+            if finding.partitions.partitions_def is not UNPARTITIONED:
+                self.partitions[finding.reason] = finding.partitions
+
     condition: dict[str, Any] | None = None
     """The evaluated ``AutomationCondition`` tree (versioned JSON), for assets with one."""
 
@@ -90,6 +107,14 @@ class AssetDecision:
             "reasons": self.reasons,
             "skipped": self.skipped,
         }
+        if self.requested:
+            found["requested_count"] = len(self.requested)
+        if self.missing:
+            found["missing_count"] = self.missing
+        if self.partitions:
+            found["partitions"] = {
+                text: subset_to_json(subset) for text, subset in self.partitions.items()
+            }
         if self.condition is not None:
             found["condition"] = self.condition
         return found
@@ -106,6 +131,8 @@ class CursorState:
     pending: list[str] = field(default_factory=list)
     checks: dict[str, float] = field(default_factory=dict)
     cron: dict[str, float] = field(default_factory=dict)
+    failed_code: dict[str, str] = field(default_factory=dict)
+    """Per asset with partitions held back by a failure: its code version when first held."""
 
     @classmethod
     def from_text(cls, text: str | None) -> CursorState | None:
@@ -121,6 +148,7 @@ class CursorState:
                 pending=list(data.get("pending", [])),
                 checks={str(k): float(v) for k, v in data.get("checks", {}).items()},
                 cron={str(k): float(v) for k, v in data.get("cron", {}).items()},
+                failed_code={str(k): str(v) for k, v in data.get("failed_code", {}).items()},
             )
         except (ValueError, KeyError, TypeError):
             return None
@@ -136,6 +164,7 @@ class CursorState:
                 "pending": self.pending,
                 "checks": self.checks,
                 "cron": self.cron,
+                "failed_code": self.failed_code,
             },
             separators=(",", ":"),
         )
@@ -238,6 +267,7 @@ class _Tick:
         self.requested: dict[AssetKey, PartitionsSubset] = {}
         self.forced: dict[AssetKey, list[Finding]] = {}
         self.pending: set[AssetKey] = set()
+        self.failed_code: dict[str, str] = dict(cursor.failed_code) if cursor is not None else {}
 
     # -- the tick -------------------------------------------------------------------------
 
@@ -281,6 +311,11 @@ class _Tick:
             pending=sorted(key.to_string() for key in self.pending),
             checks=checks,
             cron=cron,
+            failed_code={
+                name: code
+                for name, code in self.failed_code.items()
+                if self.graph.has(AssetKey.from_user(name))
+            },
         )
         return Evaluation(
             self.now,
@@ -538,17 +573,15 @@ class _Tick:
         state = self.state
         policy = self.automation.get(key)
         decision = self._decision(key)
-        findings: list[Finding] = list(self.forced.get(key, ()))
-        backlog = False
+        forced = list(self.forced.get(key, ()))
+        findings: list[Finding] = []
+        todo: PartitionsSubset | None = None
         due_tick: float | None = None
         if policy is not None and policy.kind == "eager":
-            found, todo = conditions.missing(state, key, self._first_eligible(key, horizon), policy)
-            if found is not None:
-                findings.append(found)
-                backlog = len(todo) > len(found.partitions)
+            todo = conditions.missing(state, key, self._first_eligible(key, horizon, policy))
             findings.extend(conditions.updated_upstream(state, key))
             findings.extend(conditions.upstream_requested(state, key, self.requested))
-            if not findings:
+            if not todo and not findings and not forced:
                 decision.reasons.append(
                     "eager: up to date (nothing missing, no newer upstream data)"
                 )
@@ -556,30 +589,40 @@ class _Tick:
             due_tick = self._cron_due(key, policy)
             if due_tick is not None:
                 findings.extend(self._cron_findings(key, policy, due_tick))
-                if not findings:
+                if not findings and not forced:
                     decision.reasons.append(
                         f"cron tick {_when(due_tick)} passed; already up to date with its upstreams"
                     )
                     cron[key.to_string()] = due_tick
-            elif not findings:
+            elif not forced:
                 assert policy.cron_schedule is not None
                 upcoming = next_tick(policy.cron_schedule, policy.cron_timezone, self.now_ts)
                 decision.reasons.append(f"on_cron: next tick {_when(upcoming)}")
-        elif not findings and key not in self.freshness:
+        elif not forced and key not in self.freshness:
             decision.reasons.append("lazy: no freshness policy needs it now")
-        if not findings:
+        if not findings and not forced and not todo:
             return False
-        wanted = state.empty(key)
+        # Missing partitions go through the per-tick cap whatever else holds for them; only
+        # what a freshness policy needs (``forced``, capped on its own) bypasses it.
+        others = state.empty(key)
         for finding in findings:
-            wanted = wanted | finding.partitions
-            if finding.reason not in decision.reasons:
-                decision.reasons.append(finding.reason)
-        wanted, notes = conditions.drop_covered(state, wanted, self.covered.get(key, ()))
-        decision.skipped.extend(notes)
-        wanted, notes = conditions.drop_failed(state, key, wanted)
-        decision.skipped.extend(notes)
-        wanted, notes = conditions.drop_waiting(state, key, wanted, self.requested, self.covered)
-        decision.skipped.extend(notes)
+            others = others | finding.partitions
+        if todo:
+            others = others - todo
+        for finding in forced:
+            others = others | finding.partitions
+        wanted = others | todo if todo else others
+        wanted = self._drop(key, decision, wanted)
+        backlog = False
+        decision.add(forced, skipped=False)
+        if todo:
+            wanted, chosen, later = conditions.cap_missing(state, key, wanted, todo, policy, others)
+            decision.add([chosen], skipped=False)
+            decision.missing = len(todo)
+            if later is not None:
+                decision.add([later], skipped=True)
+            backlog = len(chosen.partitions) < len(todo)
+        decision.add(findings, skipped=False)
         if decision.skipped or backlog:
             self.pending.add(key)
         if due_tick is not None and (wanted or not decision.skipped):
@@ -589,6 +632,37 @@ class _Tick:
         decision.requested = wanted
         self.requested[key] = wanted
         return True
+
+    def _drop(
+        self, key: AssetKey, decision: AssetDecision, wanted: PartitionsSubset
+    ) -> PartitionsSubset:
+        """Leave out what runs in flight cover, what failed with nothing changed since, and
+        what waits on upstream partitions; each note says which and why."""
+        state = self.state
+        wanted, notes = conditions.drop_covered(state, wanted, self.covered.get(key, ()))
+        decision.add(notes, skipped=True)
+        wanted, notes, retried = conditions.drop_failed(
+            state, key, wanted, code_changed=self._code_changed(key)
+        )
+        decision.add(notes, skipped=True)
+        decision.add(retried, skipped=False)
+        held = bool(notes)
+        name = key.to_string()
+        if held and name not in self.failed_code:
+            self.failed_code[name] = self._code_version(key)
+        elif not held:
+            self.failed_code.pop(name, None)
+        wanted, notes = conditions.drop_waiting(state, key, wanted, self.requested, self.covered)
+        decision.add(notes, skipped=True)
+        return wanted
+
+    def _code_changed(self, key: AssetKey) -> bool:
+        """Whether the asset's code version differs from when a failure first held it back."""
+        seen = self.failed_code.get(key.to_string())
+        return seen is not None and seen != self._code_version(key)
+
+    def _code_version(self, key: AssetKey) -> str:
+        return self.graph.assets_def(key).code_version(key)
 
     def _decide_condition(self, key: AssetKey) -> bool:
         """Request the partitions where the asset's ``AutomationCondition`` is true (plus
@@ -608,18 +682,29 @@ class _Tick:
             wanted = wanted | finding.partitions
             decision.reasons.append(finding.reason)
         wanted, notes = conditions.drop_covered(self.state, wanted, self.covered.get(key, ()))
-        decision.skipped.extend(notes)
+        decision.add(notes, skipped=True)
         if not wanted:
             return False
         decision.requested = wanted
         self.requested[key] = wanted
         return True
 
-    def _first_eligible(self, key: AssetKey, horizon: float) -> int:
-        """The first partition index missing-partition fill may request (catch-up)."""
+    def _first_eligible(self, key: AssetKey, horizon: float, policy: AutomationPolicy) -> int:
+        """The first partition index missing-partition fill may request (the policy's
+        ``catch_up``: every partition, the last N, those ended within a time span, or, for
+        ``"latest"``, those from the catch-up horizon on)."""
         tdef = self.state.time_def(key)
         if tdef is None:
             return 0
+        catch_up = policy.catch_up
+        if catch_up == "all":
+            return 0
+        count = len(self.state.all(key))
+        if isinstance(catch_up, int):
+            return max(0, count - catch_up)
+        if isinstance(catch_up, timedelta):
+            since = self.now - catch_up
+            return min(count, tdef.count(since.astimezone(self.now.tzinfo)))
         start = horizon
         if self.settings.catch_up is not None:
             start -= self.settings.catch_up.total_seconds()

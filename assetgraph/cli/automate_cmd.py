@@ -54,8 +54,9 @@ def automate(
         float | None,
         typer.Option(
             "--catch-up-minutes",
-            help="How far back to fill missing partitions when automation starts or resumes "
-            "(default: the latest window only).",
+            help="For policies with catch_up='latest': how far back to fill missing partitions "
+            "when automation starts or resumes (default: the latest window only). Other eager "
+            "policies fill every missing partition since the start date.",
             show_default=False,
         ),
     ] = None,
@@ -191,36 +192,35 @@ def history(
 @handle_errors
 def why(
     asset: Annotated[str, typer.Argument(help="The asset key, e.g. daily_summary or a/b.")],
+    partition: Annotated[
+        str | None,
+        typer.Option(
+            "--partition",
+            "-p",
+            help="Only what concerns this partition: what it waits for, why it was (not) "
+            "requested. Reads the definitions (-f/-m or pyproject.toml).",
+            show_default=False,
+        ),
+    ] = None,
+    file: FileOption = None,
+    module: ModuleOption = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many recent ticks.", min=1)] = 5,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Why ASSET was or was not requested on the latest ticks."""
+    """Why ASSET (or one --partition of it) was or was not requested on the latest ticks."""
+    from assetgraph.automation.why import why_rows
     from assetgraph.keys import AssetKey
     from assetgraph.storage.automation_store import AutomationStore
     from assetgraph.storage.instance import Instance
 
-    name = AssetKey.from_user(asset).to_string()
+    defs = load(file, module) if partition is not None else None
     store = AutomationStore(Instance.from_env().storage)
-    ticks = store.list_ticks(limit)
-    rows = []
-    for tick in ticks:
-        entry = tick.payload.get("assets", {}).get(name)
-        runs = [r for r in tick.payload.get("runs", []) if name in (r.get("targets") or {})]
-        rows.append(
-            {
-                "tick_id": tick.tick_id,
-                "evaluated_at": _iso(tick.evaluated_at),
-                "evaluated": entry is not None,
-                "requested": None if entry is None else entry.get("requested"),
-                "reasons": [] if entry is None else entry.get("reasons", []),
-                "skipped": [] if entry is None else entry.get("skipped", []),
-                "runs": [r.get("run_id") or r.get("request_id") for r in runs],
-                "condition": None
-                if entry is None
-                else _full_condition(store, name, entry.get("condition")),
-            }
-        )
+    rows = why_rows(store, asset, limit=limit, partition=partition, defs=defs)
+    name = AssetKey.from_user(asset).to_string()
+    for row in rows:
+        recorded = row.get("condition")
+        row["condition"] = None if recorded is None else _full_condition(store, name, recorded)
     if as_json:
         render.print_json(rows)
         return
@@ -248,6 +248,8 @@ def why(
         if row["condition"]:
             for line in condition_tree_lines(row["condition"]):
                 typer.echo(f"  {line}")
+        if partition is not None and not (row["requested"] or row["reasons"] or row["skipped"]):
+            typer.echo(f"  nothing recorded for {partition}: it was neither missing nor behind")
 
 
 @automate_app.command("launch-run", hidden=True)
@@ -378,15 +380,24 @@ def _print_outcome(outcome: Any, as_json: bool, brief: bool = False) -> None:
         )
     if brief:
         return
-    for name, entry in outcome.payload.get("assets", {}).items():
+    assets = outcome.payload.get("assets", {})
+    count = sum(e.get("requested_count", 0) for e in assets.values() if e.get("requested"))
+    backlog = sum(e.get("missing_count", 0) for e in assets.values())
+    if backlog > count:  # a catch-up that takes more than this tick: say how far it goes
+        verb = "would request" if outcome.status == "dry_run" else "requested"
+        typer.echo(
+            f"  {verb} {count} partition(s) of "
+            f"{sum(1 for e in assets.values() if e.get('requested') is not None)} asset(s); "
+            f"{backlog} partition(s) missing in all (within each asset's catch-up)"
+        )
+    for name, entry in assets.items():
         requested = entry.get("requested")
         if requested is None and not entry.get("skipped"):
             continue
-        what = (
-            "requested " + (", ".join(requested) or "")
-            if requested is not None
-            else "not requested"
-        )
+        what = "not requested" if requested is None else "requested " + ", ".join(requested)
+        many, missing = entry.get("requested_count", 0), entry.get("missing_count", 0)
+        if requested and missing > many:
+            what += f" ({many} partitions" + (f", of {missing} missing)" if missing else ")")
         typer.echo(f"  {name}: {what.strip()}")
         for reason in entry.get("reasons", []):
             typer.echo(f"      because  {reason}")

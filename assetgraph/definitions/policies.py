@@ -28,6 +28,13 @@ if TYPE_CHECKING:
 PolicyKind = Literal["eager", "lazy", "on_cron"]
 FreshnessKind = Literal["lag", "partition_deadline", "time_window", "cron"]
 FillOrder = Literal["oldest", "newest"]
+CatchUp = Literal["all", "latest"] | timedelta | int
+"""How far back an eager policy fills missing partitions: ``"all"`` (every partition since
+the start date), ``"latest"`` (the latest window when automation starts, then each new
+one), a ``timedelta`` (windows that ended within it) or a number of latest partitions."""
+
+DEFAULT_MAX_MATERIALIZATIONS_PER_TICK = 25
+"""The cap on missing partitions one tick requests per asset, unless a policy sets one."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -361,8 +368,11 @@ def _span(value: timedelta | None) -> str:
 class AutomationPolicy:
     """When automation builds an asset: ``eager()``, ``lazy()`` or ``on_cron(cron)``.
 
-    ``max_materializations_per_tick`` caps how many missing partitions one tick requests
-    (``fill_order`` "oldest" or "newest" first); the rest follow on later ticks.
+    ``eager()`` fills every missing partition whose window has ended (``catch_up`` says how
+    far back: ``"all"`` since the start date, the default), at most
+    ``max_materializations_per_tick`` per tick (default 25; ``None``: no cap), newest first
+    (``fill_order="oldest"`` reverses it); the rest follow on later ticks. ``lazy()`` and
+    ``on_cron()`` build what is needed, uncapped unless a cap is given, oldest first.
     """
 
     kind: PolicyKind
@@ -370,6 +380,7 @@ class AutomationPolicy:
     cron_timezone: str = "UTC"
     max_materializations_per_tick: int | None = None
     fill_order: FillOrder = "oldest"
+    catch_up: CatchUp = "all"
 
     def __post_init__(self) -> None:
         if self.kind not in ("eager", "lazy", "on_cron"):
@@ -387,6 +398,7 @@ class AutomationPolicy:
                 f"AutomationPolicy: fill_order must be 'oldest' or 'newest', got "
                 f"{self.fill_order!r}."
             )
+        _check_catch_up(self.catch_up)
         if self.kind == "on_cron":
             if not self.cron_schedule:
                 raise DefinitionError("AutomationPolicy.on_cron needs a cron schedule.")
@@ -394,10 +406,15 @@ class AutomationPolicy:
 
     @classmethod
     def eager(
-        cls, *, max_materializations_per_tick: int | None = None, fill_order: FillOrder = "oldest"
+        cls,
+        *,
+        max_materializations_per_tick: int | None = DEFAULT_MAX_MATERIALIZATIONS_PER_TICK,
+        fill_order: FillOrder = "newest",
+        catch_up: CatchUp = "all",
     ) -> AutomationPolicy:
-        """Build when missing, or when an upstream has newer data (or is being built)."""
-        return cls("eager", None, "UTC", max_materializations_per_tick, fill_order)
+        """Build every missing partition whose window ended (within ``catch_up``), and what
+        an upstream has newer data for (or is being built for)."""
+        return cls("eager", None, "UTC", max_materializations_per_tick, fill_order, catch_up)
 
     @classmethod
     def lazy(
@@ -422,7 +439,31 @@ class AutomationPolicy:
     def describe(self) -> str:
         if self.kind == "on_cron":
             return f"on_cron('{self.cron_schedule}', {self.cron_timezone})"
+        if self.kind == "eager" and self.catch_up != "all":
+            return f"eager (catch_up={describe_catch_up(self.catch_up)})"
         return self.kind
+
+
+def describe_catch_up(catch_up: CatchUp) -> str:
+    """``all``, ``latest``, ``the last 3 days`` or ``the last 24 partitions``."""
+    if isinstance(catch_up, str):
+        return catch_up
+    if isinstance(catch_up, timedelta):
+        return f"windows ended in the last {catch_up}"
+    return f"the last {catch_up} partition{'s' if catch_up != 1 else ''}"
+
+
+def _check_catch_up(catch_up: object) -> None:
+    if catch_up in ("all", "latest"):
+        return
+    if isinstance(catch_up, timedelta) and catch_up > timedelta(0):
+        return
+    if isinstance(catch_up, int) and not isinstance(catch_up, bool) and catch_up >= 1:
+        return
+    raise DefinitionError(
+        "AutomationPolicy: catch_up must be 'all', 'latest', a positive timedelta or a "
+        f"positive number of partitions, got {catch_up!r}."
+    )
 
 
 def check_policies(
