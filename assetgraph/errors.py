@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from pathlib import Path
 
 
 class AssetgraphError(Exception):
@@ -77,6 +78,64 @@ def did_you_mean(name: str, candidates: Iterable[str], n: int = 3) -> str:
     if not close:
         return ""
     return " Did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+def install_hint(extra: str, cwd: Path | None = None) -> str:
+    """The command that installs the optional dependencies ``extra`` into this Python, as
+    it works where the user stands.
+
+    From a source checkout (an editable install) that is ``pip install -e '.[extra]'`` in
+    the checkout (or ``make install EXTRAS=extra``), ``pip install -e '/path[extra]'``
+    elsewhere; from a package index, ``pip install 'assetgraph[extra]'``. ``pip`` is this
+    interpreter's (``python -m pip``) unless ``python`` on PATH is this interpreter.
+    """
+    pip = f"{python_command()} -m pip install"
+    checkout = source_checkout()
+    if checkout is None:
+        return f"{pip} 'assetgraph[{extra}]'"
+    here = (cwd or Path.cwd()).resolve()
+    if here == checkout:
+        make = f" (or: make install EXTRAS={extra})" if (checkout / "Makefile").is_file() else ""
+        return f"{pip} -e '.[{extra}]'{make}"
+    return f"{pip} -e '{checkout}[{extra}]'"
+
+
+def python_command() -> str:
+    """How to run this Python from a shell: ``python`` when that is it on PATH (an active
+    virtual environment), else its full path."""
+    import shutil
+    import sys
+
+    return "python" if _same_file(shutil.which("python"), sys.executable) else sys.executable
+
+
+def source_checkout() -> Path | None:
+    """The folder of the source checkout assetgraph runs from (an editable install, or no
+    install at all), or None when it was installed from a package."""
+    import json
+    from importlib import metadata
+
+    try:
+        text = metadata.distribution("assetgraph").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:  # imported from a checkout on sys.path
+        root = Path(__file__).resolve().parent.parent
+        return root if (root / "pyproject.toml").is_file() else None
+    if not text:
+        return None
+    info = json.loads(text)
+    url = str(info.get("url", ""))
+    if not info.get("dir_info", {}).get("editable") or not url.startswith("file://"):
+        return None
+    from urllib.parse import unquote, urlparse
+
+    return Path(unquote(urlparse(url).path)).resolve()
+
+
+def _same_file(a: str | None, b: str) -> bool:
+    try:
+        return a is not None and Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
 
 
 USER_CODE_FAILURES: tuple[type[BaseException], ...] = (Exception, SystemExit)

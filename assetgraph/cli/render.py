@@ -58,16 +58,30 @@ def _terminal_width() -> int:
     return shutil.get_terminal_size((120, 24)).columns
 
 
+NOTHING_TO_DO = "Nothing to do: every selected asset and partition is already materialized."
+
+
 def print_plan(plan: Any) -> None:
     """The plan of ``--dry-run``: counts per asset with first and last partition, then steps."""
-    print(f"Plan: {len(plan)} step(s)")
+    if not plan:
+        print(f"Plan: 0 steps. {NOTHING_TO_DO}")
+        return
     summary = plan.summary()
+    partitions = sum(row.partitions for row in summary)
+    in_partitions = f" over {partitions} partition(s)" if partitions else ""
+    print(f"Plan: {len(plan)} step(s) for {len(summary)} asset(s){in_partitions}")
     if any(row.partitions for row in summary):
         print_table(
             None,
             ["asset", "steps", "partitions", "first", "last"],
             [
-                [row.name, str(row.steps), str(row.partitions), row.first or "-", row.last or "-"]
+                [
+                    row.name,
+                    str(row.steps),
+                    str(row.partitions) if row.partitions else "-",
+                    row.first or "-",
+                    row.last or "-",
+                ]
                 for row in summary
             ],
         )
@@ -79,6 +93,27 @@ def print_plan(plan: Any) -> None:
         print(f"  {number:>4}. {step.key}{after}{')' if after else ''}")
     if len(plan) > len(shown):
         print(f"  ... and {len(plan) - len(shown)} more step(s)")
+
+
+def plan_json(plan: Any) -> dict[str, Any]:
+    """The plan of ``--dry-run --json``: its size, each asset's counts, the first steps."""
+    shown = plan.head(_MAX_PLAN_LINES)
+    return {
+        "steps": len(plan),
+        "assets": [
+            {
+                "asset": row.name,
+                "steps": row.steps,
+                "partitions": row.partitions if row.partitions else None,
+                "first": row.first,
+                "last": row.last,
+            }
+            for row in plan.summary()
+        ],
+        "first_steps": [
+            {"step_key": step.key, "after": list(step.upstream_steps)} for step in shown
+        ],
+    }
 
 
 _MAX_PLAN_LINES = 50

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -50,6 +51,10 @@ from assetgraph.storage.schema import NO_PARTITION
 
 CLAIM_RETRY_SECONDS = 0.2
 """How soon a step whose claim was refused asks again."""
+
+run_logger = logging.getLogger("assetgraph.run")
+"""What a run does that its events do not show, such as waiting for another run's lease
+(INFO); ``assetgraph materialize`` prints it."""
 
 
 @dataclass(slots=True)
@@ -99,6 +104,7 @@ class Coordinator:
         self.interrupted: KeyboardInterrupt | None = None
         self.canceled_running = 0
         self.canceled_waiting = 0
+        self.waiting_for: dict[str, str] = {}  # step key -> the run whose lease it waits for
         for key, count in self.waiting_on.items():
             if count == 0:
                 self._make_ready(key, 0.0)
@@ -172,6 +178,15 @@ class Coordinator:
             return self._launch(step)
         if holder is not None and self.settings.no_wait:
             self._finish_for_good(_claim_failure(self.run_id, step, refused.reason))
+        elif holder is not None and self.waiting_for.get(step.key) != holder:
+            self.waiting_for[step.key] = holder  # said once per step and holder
+            run_logger.info(
+                "%s is waiting for run %s, which holds %s",
+                step.key,
+                holder[:8],
+                refused.lease or "a lease it needs",
+                extra={"step_key": step.key, "holder_run_id": holder},
+            )
         return False
 
     def _finish(self, outcome: StepOutcome) -> None:
