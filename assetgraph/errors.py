@@ -110,25 +110,23 @@ def python_command() -> str:
 
 
 def source_checkout() -> Path | None:
-    """The folder of the source checkout assetgraph runs from (an editable install, or no
-    install at all), or None when it was installed from a package."""
-    import json
-    from importlib import metadata
+    """The folder of the source checkout assetgraph runs from (an editable install, or the
+    checkout on ``sys.path``), or None when it was installed from a package.
 
+    A checkout holds the package folder beside its ``pyproject.toml``; an installed
+    package sits in ``site-packages``, which holds none.
+    """
+    root = Path(__file__).resolve().parent.parent
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return None
     try:
-        text = metadata.distribution("assetgraph").read_text("direct_url.json")
-    except metadata.PackageNotFoundError:  # imported from a checkout on sys.path
-        root = Path(__file__).resolve().parent.parent
-        return root if (root / "pyproject.toml").is_file() else None
-    if not text:
-        return None
-    info = json.loads(text)
-    url = str(info.get("url", ""))
-    if not info.get("dir_info", {}).get("editable") or not url.startswith("file://"):
-        return None
-    from urllib.parse import unquote, urlparse
+        import tomllib
 
-    return Path(unquote(urlparse(url).path)).resolve()
+        name = tomllib.loads(pyproject.read_text()).get("project", {}).get("name")
+    except (OSError, ValueError):
+        return None
+    return root if name == "assetgraph" else None
 
 
 def _same_file(a: str | None, b: str) -> bool:

@@ -272,7 +272,7 @@ def materialize_cmd(
         if as_json:
             render.print_json(render.plan_json(plan))
         else:
-            render.print_plan(plan)
+            render.print_plan(plan, render.nothing_to_do(missing, stale))
         return
     if not plan:
         from assetgraph.storage.coordination import reconcile_runs
@@ -289,7 +289,7 @@ def materialize_cmd(
                 }
             )
         else:
-            typer.echo(render.NOTHING_TO_DO)
+            typer.echo(render.nothing_to_do(missing, stale))
         return
     selection_text = " ".join(selection) if job is not None else select or "*"
     run_and_report(

@@ -127,18 +127,23 @@ def run_and_report(
 ) -> None:
     """Run ``plan`` with a live progress display (steps' logs, as they happen, above it),
     print the outcome (as JSON with ``as_json``), exit 1 on failure."""
+    import contextlib
     import logging
 
     from assetgraph.cli.progress import RunProgress
     from assetgraph.execution.materialize import execute_plan
 
-    # With --json, stdout carries the result alone: the display goes to stderr.
-    with RunProgress(
-        len(plan),
-        log_level=logging.getLevelName(LogLevel(log_level).name),
-        show_logs_of_events=execution.executor == "dask",  # no live logs from Dask workers
-        file=sys.stderr if as_json else sys.stdout,
-    ) as progress:
+    # With --json, stdout carries the result alone: the display, and what steps print, go
+    # to stderr.
+    with (
+        contextlib.redirect_stdout(sys.stderr if as_json else sys.stdout),
+        RunProgress(
+            len(plan),
+            log_level=logging.getLevelName(LogLevel(log_level).name),
+            show_logs_of_events=execution.executor == "dask",  # no live logs from Dask workers
+            file=sys.stderr if as_json else sys.stdout,
+        ) as progress,
+    ):
         result = execute_plan(
             defs,
             plan,

@@ -58,13 +58,25 @@ def _terminal_width() -> int:
     return shutil.get_terminal_size((120, 24)).columns
 
 
-NOTHING_TO_DO = "Nothing to do: every selected asset and partition is already materialized."
+def nothing_to_do(missing: bool, stale: bool) -> str:
+    """Why a plan has no steps, the same words for ``--dry-run`` and for a run."""
+    if missing and stale:
+        return "Nothing to do: every selected asset and partition is materialized and fresh."
+    if missing:
+        return "Nothing to do: every selected asset and partition is already materialized."
+    if stale:
+        return "Nothing to do: no selected asset or partition is stale."
+    return (
+        "Nothing to do: the selected partitions do not exist (yet); a dynamic partitions "
+        "definition gets keys with 'assetgraph partitions add'."
+    )
 
 
-def print_plan(plan: Any) -> None:
-    """The plan of ``--dry-run``: counts per asset with first and last partition, then steps."""
+def print_plan(plan: Any, empty_reason: str) -> None:
+    """The plan of ``--dry-run``: counts per asset with first and last partition, then steps;
+    ``empty_reason`` when it has none."""
     if not plan:
-        print(f"Plan: 0 steps. {NOTHING_TO_DO}")
+        print(f"Plan: 0 steps. {empty_reason}")
         return
     summary = plan.summary()
     partitions = sum(row.partitions for row in summary)

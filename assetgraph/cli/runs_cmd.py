@@ -85,10 +85,11 @@ def list_runs(
         ]
         for run in runs
     ]
-    if show_tags:
+    tags = [_tags_text(run.tags, internal=show_tags) for run in runs]
+    if any(tags):  # the user's own tags; assetgraph's too with --tags
         columns.append("tags")
-        for row, run in zip(rows, runs, strict=True):
-            row.append(_tags_text(run.tags, internal=True) or "-")
+        for row, text in zip(rows, tags, strict=True):
+            row.append(text or "-")
     render.print_table(f"{len(runs)} run(s)", columns, rows)
 
 

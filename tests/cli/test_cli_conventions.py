@@ -294,3 +294,78 @@ def test_logs_print_what_a_step_logged(tmp_path: Path) -> None:
     assert code == 0 and "[talky] INFO: hello there" in out
     _, out, _ = invoke("logs", run_id[:8], "--json")
     assert json.loads(out)[0]["message"] == "hello there"
+
+
+PARTITIONED = """
+from assetgraph import asset, DailyPartitionsDefinition, DynamicPartitionsDefinition
+
+@asset(partitions_def=DailyPartitionsDefinition(start_date="2025-01-01", end_date="2025-01-11"))
+def daily(context):
+    return context.partition_key
+
+@asset
+def summary(daily):
+    return len(daily)
+
+@asset(partitions_def=DynamicPartitionsDefinition("customers"))
+def invoices(context):
+    return context.partition_key
+"""
+
+
+@pytest.fixture
+def partitioned(tmp_path: Path) -> Path:
+    path = tmp_path / "partitioned.py"
+    path.write_text(PARTITIONED)
+    return path
+
+
+def test_all_partitions_dry_run_shows_counts_first_and_last_and_a_dash(partitioned: Path) -> None:
+    code, out, err = invoke(
+        "materialize",
+        "-f",
+        str(partitioned),
+        "-s",
+        "daily summary",
+        "--all-partitions",
+        "--dry-run",
+    )
+    assert code == 0, err
+    assert out.startswith("Plan: 11 step(s) for 2 asset(s) over 10 partition(s)")
+    rows = {line.split()[0]: line.split() for line in out.splitlines() if "│" in line}
+    assert rows["daily"] == ["daily", "│", "10", "│", "10", "│", "2025-01-01", "│", "2025-01-10"]
+    assert rows["summary"] == ["summary", "│", "1", "│", "-", "│", "-", "│", "-"]
+
+
+def test_an_empty_plan_and_nothing_to_do_agree(partitioned: Path) -> None:
+    invoke("materialize", "-f", str(partitioned), "-s", "daily summary", "--all-partitions")
+    for extra in (["--dry-run"], []):
+        code, out, _ = invoke(
+            "materialize", "-f", str(partitioned), "-s", "daily summary", "--missing", *extra
+        )
+        assert code == 0
+        assert "Nothing to do: every selected asset and partition is already materialized." in out
+    _, dry, _ = invoke(
+        "materialize", "-f", str(partitioned), "-s", "invoices", "--all-partitions", "--dry-run"
+    )
+    _, run, _ = invoke("materialize", "-f", str(partitioned), "-s", "invoices", "--all-partitions")
+    assert dry.startswith("Plan: 0 steps. Nothing to do: the selected partitions do not exist")
+    assert run.strip() == dry.removeprefix("Plan: 0 steps. ").strip()
+
+
+def test_asset_key_as_dagster_users_write_it(tmp_path: Path) -> None:
+    path = tmp_path / "keys.py"
+    path.write_text(
+        "from assetgraph import asset, AssetIn\n\n"
+        "@asset(key=['sales', 'orders'])\ndef orders():\n    return [1, 2]\n\n"
+        "@asset(key='sales/summary', ins={'orders': AssetIn(key=['sales', 'orders'])})\n"
+        "def summary(orders):\n    return len(orders)\n"
+    )
+    code, out, err = invoke("materialize", "-f", str(path), "--json")
+    assert code == 0, err
+    assert sorted(m["asset_key"] for m in json.loads(out)["materializations"]) == [
+        "sales/orders",
+        "sales/summary",
+    ]
+    code, out, err = invoke("list", "-f", str(path), "--json")
+    assert [row["upstream"] for row in json.loads(out)] == [[], ["sales/orders"]]
