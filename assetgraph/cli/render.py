@@ -49,13 +49,20 @@ def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequen
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*row)
-    Console(soft_wrap=False, width=max(100, _terminal_width())).print(table)
+    Console(soft_wrap=False, width=_table_width()).print(table)
 
 
-def _terminal_width() -> int:
+_UNWRAPPED_WIDTH = 1000
+"""Without a terminal, a table is as wide as its widest row (up to this): a pipe or a CI
+log must not get cells folded, or sentences cut, at 80 columns."""
+
+
+def _table_width() -> int:
     import shutil
 
-    return shutil.get_terminal_size((120, 24)).columns
+    if not sys.stdout.isatty():
+        return _UNWRAPPED_WIDTH
+    return max(100, shutil.get_terminal_size((120, 24)).columns)
 
 
 def nothing_to_do(missing: bool, stale: bool) -> str:
