@@ -137,6 +137,8 @@ def test_automate_why_and_history_take_f_after_the_subcommand(defs_file: Path, f
     code, out, err = invoke("automate", "history", flag, str(defs_file))
     assert code == 0, err
     assert "No automation ticks yet" in out
+    code, _, err = invoke("automate", flag, str(defs_file), "why", "totl")  # as before
+    assert code == 2 and "Did you mean 'total'" in err
 
 
 def test_automate_history_with_a_code_location_shows_its_ticks_only(tmp_path: Path) -> None:
