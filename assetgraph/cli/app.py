@@ -118,7 +118,7 @@ app = typer.Typer(
     help="Declare assets as functions; materialize, inspect and keep them fresh.",
     cls=CommandGroup,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion: choices complete in the shell
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

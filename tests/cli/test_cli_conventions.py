@@ -371,3 +371,30 @@ def test_asset_key_as_dagster_users_write_it(tmp_path: Path) -> None:
     ]
     code, out, err = invoke("list", "-f", str(path), "--json")
     assert [row["upstream"] for row in json.loads(out)] == [[], ["sales/orders"]]
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("assetgraph materialize --executor ", ["in-process", "multiprocess", "dask"]),
+        ("assetgraph runs list --status f", ["failure"]),
+        ("assetgraph automate --launcher ", ["in-process", "subprocess"]),
+        ("assetgraph lineage --format m", ["mermaid"]),
+    ],
+)
+def test_choices_complete_in_the_shell(words: str, expected: list[str]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "_ASSETGRAPH_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+    }
+    script = "from assetgraph.cli.main import app; app(prog_name='assetgraph')"
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.split() == expected, done.stderr

@@ -240,3 +240,19 @@ def test_materialize_json_keeps_stdout_for_the_result(waiting_defs: tuple[Path, 
     )
     assert json.loads(done.stdout)["status"] == "success"
     assert "[slow] INFO: slow is waiting for the flag" in done.stderr
+
+
+def test_logs_of_steps_that_ran_where_no_live_log_reaches_are_shown_from_events(
+    tmp_path: Path,
+) -> None:
+    from assetgraph.storage.events import Logged
+
+    with (tmp_path / "out.txt").open("w") as out:
+        progress = RunProgress(1, file=out, show_logs_of_events=True)
+        with progress:
+            progress.on_event(step_event("run", Logged("INFO"), 0.0, step_key="a", message="hi"))
+            progress.on_event(step_event("run", Logged("DEBUG"), 0.0, step_key="a", message="lo"))
+            progress.on_event(step_event("run", Logged("STDOUT"), 0.0, step_key="a", message="p"))
+    text = (tmp_path / "out.txt").read_text()
+    assert "[a] INFO: hi" in text and "[a] STDOUT: p" in text
+    assert "lo" not in text  # below --log-level
