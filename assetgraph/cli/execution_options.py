@@ -42,7 +42,6 @@ WorkersOption = Annotated[
         "-w",
         help="Worker processes (implies --executor multiprocess unless dask); default: cores.",
         metavar="N",
-        min=1,
         show_default=False,
     ),
 ]
