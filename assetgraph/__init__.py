@@ -40,7 +40,15 @@ _EXPORTS: dict[str, str] = {
     "AssetCheckSeverity": "assetgraph.definitions.checks",
     "AssetChecksDefinition": "assetgraph.definitions.checks",
     "BackfillPolicy": "assetgraph.definitions.backfill",
+    "launch_backfill": "assetgraph.automation.backfills",
+    "get_backfill": "assetgraph.automation.backfills",
+    "get_backfills": "assetgraph.automation.backfills",
+    "cancel_backfill": "assetgraph.automation.backfills",
+    "resume_backfill": "assetgraph.automation.backfills",
+    "PartitionBackfill": "assetgraph.storage.backfill_store",
+    "BulkActionStatus": "assetgraph.storage.backfill_store",
     "FreshnessPolicy": "assetgraph.definitions.policies",
+    "AutomationCondition": "assetgraph.definitions.automation_condition",
     "AutomationPolicy": "assetgraph.definitions.policies",
     "ScheduleDefinition": "assetgraph.automation.schedules",
     "sensor": "assetgraph.automation.sensors",
@@ -182,9 +190,11 @@ __all__ = [
     "AssetgraphError",
     "AssetsDefinition",
     "AutoMaterializePolicy",
+    "AutomationCondition",
     "AutomationPolicy",
     "BackfillPolicy",
     "Backoff",
+    "BulkActionStatus",
     "CodeLocationLoadError",
     "Config",
     "ConfigurableIOManager",
@@ -228,6 +238,7 @@ __all__ = [
     "OpExecutionContext",
     "Output",
     "OutputContext",
+    "PartitionBackfill",
     "PartitionKeyRange",
     "PartitionMapping",
     "PartitionSelection",
@@ -277,12 +288,16 @@ __all__ = [
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
+    "cancel_backfill",
     "define_asset_job",
     "fs_io_manager",
+    "get_backfill",
+    "get_backfills",
     "get_dagster_logger",
     "graph_asset",
     "graph_multi_asset",
     "io_manager",
+    "launch_backfill",
     "link_code_references_to_git",
     "load_asset_checks_from_modules",
     "load_asset_checks_from_package_module",
@@ -299,6 +314,7 @@ __all__ = [
     "observe",
     "op",
     "resource",
+    "resume_backfill",
     "run_failure_sensor",
     "run_status_sensor",
     "schedule",
@@ -328,9 +344,12 @@ if TYPE_CHECKING:
         AssetSensorDefinition as AssetSensorDefinition,
         asset_sensor as asset_sensor,
     )
-    from assetgraph.definitions.default_status import (
-        DefaultScheduleStatus as DefaultScheduleStatus,
-        DefaultSensorStatus as DefaultSensorStatus,
+    from assetgraph.automation.backfills import (
+        cancel_backfill as cancel_backfill,
+        get_backfill as get_backfill,
+        get_backfills as get_backfills,
+        launch_backfill as launch_backfill,
+        resume_backfill as resume_backfill,
     )
 
     # managers (FilesystemIOManager, InMemoryIOManager) are left out here on purpose: the
@@ -341,10 +360,6 @@ if TYPE_CHECKING:
     )
     from assetgraph.automation.partitioned_schedules import (
         build_schedule_from_partitioned_job as build_schedule_from_partitioned_job,
-    )
-    from assetgraph.definitions.policies import (
-        AutomationPolicy as AutomationPolicy,
-        FreshnessPolicy as FreshnessPolicy,
     )
     from assetgraph.automation.requests import (
         RunRequest as RunRequest,
@@ -385,6 +400,9 @@ if TYPE_CHECKING:
         AssetsDefinition as AssetsDefinition,
         asset as asset,
     )
+    from assetgraph.definitions.automation_condition import (
+        AutomationCondition as AutomationCondition,
+    )
     from assetgraph.definitions.backfill import (
         BackfillPolicy as BackfillPolicy,
     )
@@ -410,6 +428,10 @@ if TYPE_CHECKING:
         ConfigurableIOManager as ConfigurableIOManager,
         ConfigurableResource as ConfigurableResource,
         RunConfig as RunConfig,
+    )
+    from assetgraph.definitions.default_status import (
+        DefaultScheduleStatus as DefaultScheduleStatus,
+        DefaultSensorStatus as DefaultSensorStatus,
     )
     from assetgraph.definitions.definitions import (
         Definitions as Definitions,
@@ -448,6 +470,10 @@ if TYPE_CHECKING:
         DataVersion as DataVersion,
         MaterializeResult as MaterializeResult,
         Output as Output,
+    )
+    from assetgraph.definitions.policies import (
+        AutomationPolicy as AutomationPolicy,
+        FreshnessPolicy as FreshnessPolicy,
     )
     from assetgraph.definitions.resource_functions import (
         IOManagerDefinition as IOManagerDefinition,
@@ -550,6 +576,10 @@ if TYPE_CHECKING:
     )
     from assetgraph.selection import (
         select_assets as select_assets,
+    )
+    from assetgraph.storage.backfill_store import (
+        BulkActionStatus as BulkActionStatus,
+        PartitionBackfill as PartitionBackfill,
     )
     from assetgraph.storage.event_entries import (
         EventLogEntry as EventLogEntry,

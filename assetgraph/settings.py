@@ -30,6 +30,7 @@ BUSY_TIMEOUT_ENV = "ASSETGRAPH_SQLITE_BUSY_TIMEOUT_MS"
 LOCK_RETRY_ENV = "ASSETGRAPH_SQLITE_LOCK_RETRY_SECONDS"
 UI_TOKEN_ENV = "ASSETGRAPH_UI_TOKEN"
 VERBOSE_ENV = "ASSETGRAPH_VERBOSE"
+MAX_CONCURRENT_RUNS_ENV = "ASSETGRAPH_MAX_CONCURRENT_RUNS"
 
 DEFAULT_HOME = ".assetgraph"
 DEFAULT_HEARTBEAT_SECONDS = 5.0
@@ -187,6 +188,20 @@ def verbose() -> bool:
     )
 
 
+def max_concurrent_runs() -> int | None:
+    """``ASSETGRAPH_MAX_CONCURRENT_RUNS``: runs the daemon keeps in progress at once (-1: no
+    limit, 0: launch none), or None when unset (then pyproject.toml may set it)."""
+    if not _text(MAX_CONCURRENT_RUNS_ENV):
+        return None
+    expected = "a whole number of runs: -1 (no limit), 0 (pause the queue) or more"
+    value = _number(MAX_CONCURRENT_RUNS_ENV, expected, low=-1, high=2**31 - 1)
+    if value != int(value):
+        raise UsageError(
+            f"{MAX_CONCURRENT_RUNS_ENV}={_text(MAX_CONCURRENT_RUNS_ENV)!r}: expected {expected}."
+        )
+    return int(value)
+
+
 RUN_SETTINGS: tuple[Callable[[], Any], ...] = (
     heartbeat_seconds,
     retention_days,
@@ -201,6 +216,7 @@ ALL_SETTINGS: tuple[Callable[[], Any], ...] = (
     *RUN_SETTINGS,
     ui_token,
     verbose,
+    max_concurrent_runs,
 )
 
 

@@ -25,6 +25,7 @@ from assetgraph.keys import AssetKey, CoercibleToAssetKey
 from assetgraph.versions.code import source_code_version
 
 if TYPE_CHECKING:
+    from assetgraph.definitions.automation_condition import AutomationCondition
     from assetgraph.definitions.policies import AutomationPolicy, FreshnessPolicy
     from assetgraph.definitions.retry import RetryPolicy
     from assetgraph.partitions.definitions import PartitionsDefinition
@@ -85,6 +86,7 @@ class AssetOut:
     schema: Any = None
     freshness_policy: FreshnessPolicy | None = None
     automation_policy: AutomationPolicy | None = None
+    automation_condition: AutomationCondition | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,7 @@ class AssetOutputSpec:
     """A pandera schema or model the value must satisfy before it is stored."""
     freshness_policy: FreshnessPolicy | None = None
     automation_policy: AutomationPolicy | None = None
+    automation_condition: AutomationCondition | None = None
     is_required: bool = True
     """False: a multi-asset may leave this output out (Dagster's ``is_required``/``skippable``)."""
 
@@ -254,6 +257,7 @@ def asset(
     pool: str | None = None,
     freshness_policy: FreshnessPolicy | None = None,
     automation_policy: AutomationPolicy | None = None,
+    automation_condition: AutomationCondition | None = None,
     # Dagster names: see assetgraph.automation.legacy and Definitions.
     required_resource_keys: Iterable[str] | None = None,
     auto_materialize_policy: Any = None,
@@ -288,6 +292,7 @@ def asset(
     pool: str | None = None,
     freshness_policy: FreshnessPolicy | None = None,
     automation_policy: AutomationPolicy | None = None,
+    automation_condition: AutomationCondition | None = None,
     # Dagster names: see assetgraph.automation.legacy and Definitions.
     required_resource_keys: Iterable[str] | None = None,
     auto_materialize_policy: Any = None,
@@ -309,7 +314,8 @@ def asset(
     value is stored. ``retry_policy`` retries a failed step; ``pool`` names a concurrency
     pool whose limit (``Definitions(pools={...})``) caps how many of its steps run at
     once, across runs. ``freshness_policy`` bounds how old the asset's data may be and
-    ``automation_policy`` says when ``assetgraph automate`` builds it.
+    ``automation_policy`` (assetgraph's) or ``automation_condition`` (Dagster's
+    ``AutomationCondition``) says when ``assetgraph automate`` builds it.
     """
 
     def decorate(func: Callable[..., Any]) -> AssetsDefinition:
@@ -317,6 +323,7 @@ def asset(
         asset_key = _full_key(key, name, key_prefix, func)
         asset_name = asset_key.name if key is not None else (name or func.__name__)
         _check_policies(asset_name, freshness_policy, automation_policy)
+        _check_condition(asset_name, automation_condition, automation_policy)
         legacy_policy = _legacy_policy(auto_materialize_policy, asset_name)
         spec = AssetOutputSpec(
             key=asset_key,
@@ -336,6 +343,7 @@ def asset(
             ),
             freshness_policy=freshness_policy,
             automation_policy=automation_policy or legacy_policy,
+            automation_condition=automation_condition,
         )
         built = _build(func, asset_name, [spec], ins, deps, partitions_def, backfill_policy)
         built = _with_step_options(built, retry_policy, pool)
@@ -541,6 +549,14 @@ def _legacy_policy(policy: object, asset_name: str) -> AutomationPolicy | None:
     from assetgraph.automation.legacy import automation_policy_for
 
     return automation_policy_for(policy, asset_name)
+
+
+def _check_condition(name: str, condition: object, policy: object) -> None:
+    if condition is None:
+        return
+    from assetgraph.definitions.automation_condition import check_automation_condition
+
+    check_automation_condition(name, condition, policy)
 
 
 def _check_policies(name: str, freshness: object, automation: object) -> None:
