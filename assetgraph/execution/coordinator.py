@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
+import logging
 import threading
 import time
 from collections import deque
@@ -71,6 +72,10 @@ MAX_CLAIM_BATCH = 64
 RECORD_DELAY_SECONDS = 0.05
 """A finished step's record waits for the next claim at most this long (checked between
 steps in process; while steps run elsewhere, the coordinator checks as they finish)."""
+
+run_logger = logging.getLogger("assetgraph.run")
+"""What a run does that its events do not show, such as waiting for another run's lease
+(INFO); ``assetgraph materialize`` prints it."""
 
 
 @dataclass(slots=True)
@@ -124,6 +129,7 @@ class Coordinator:
         self.canceled_running = 0
         self.canceled_waiting = 0
         self.lost: ExecutorLost | None = None
+        self.waiting_for: dict[str, str] = {}  # step key -> the run whose lease it waits for
         for key, count in self.waiting_on.items():
             if count == 0:
                 self._make_ready(key, 0.0)
@@ -240,6 +246,15 @@ class Coordinator:
             return True
         if holder is not None and self.settings.no_wait:
             self._finish_for_good(_claim_failure(self.run_id, step, refused.reason))
+        elif holder is not None and self.waiting_for.get(step.key) != holder:
+            self.waiting_for[step.key] = holder  # said once per step and holder
+            run_logger.info(
+                "%s is waiting for run %s, which holds %s",
+                step.key,
+                holder[:8],
+                refused.lease or "a lease it needs",
+                extra={"step_key": step.key, "holder_run_id": holder},
+            )
         return False
 
     def _finish(self, outcome: StepOutcome) -> None:

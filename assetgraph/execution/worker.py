@@ -193,10 +193,11 @@ class _WorkerRun:
 _RUNS: dict[bytes, _WorkerRun] = {}
 
 
-def run_task(payload: bytes, task: StepTask) -> StepOutcome:
-    """Run ``task`` in this process (set up for its run on first use)."""
+def run_task(payload: bytes, task: StepTask, *, tee: bool = False) -> StepOutcome:
+    """Run ``task`` in this process (set up for its run on first use); ``tee`` as for
+    :func:`run_step`."""
     state = _run_for(payload)
-    return run_step(state.env, state.by_name, task)
+    return run_step(state.env, state.by_name, task, tee=tee)
 
 
 _CLUSTER_RUNS: dict[str, _WorkerRun | str] = {}
@@ -294,14 +295,23 @@ def run_step(
 
 
 _PAYLOAD: bytes | None = None
+_LIVE = False  # whether this pool worker forwards its steps' logs as they happen
 
 
-def initialize_pool_worker(payload: bytes, coordinator_pid: int) -> None:
+def initialize_pool_worker(
+    payload: bytes, coordinator_pid: int, live_logs: tuple[Any, dict[str, int]] | None = None
+) -> None:
     """``ProcessPoolExecutor`` initializer: die with the coordinator, leave Ctrl-C to it,
-    keep the payload and set the run up now."""
-    global _PAYLOAD
+    send logs to it as they happen (``live_logs``: ``LiveLogRelay.worker_args()``), keep
+    the payload and set the run up now."""
+    global _PAYLOAD, _LIVE
     die_with_parent(coordinator_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator stops its workers itself
+    if live_logs is not None:
+        from assetgraph.execution.live_logs import forward_worker_logs
+
+        forward_worker_logs(*live_logs)
+        _LIVE = True
     _PAYLOAD = payload
     _RUNS[payload] = _WorkerRun(pickle.loads(payload))
 
@@ -309,7 +319,18 @@ def initialize_pool_worker(payload: bytes, coordinator_pid: int) -> None:
 def run_pool_task(task: StepTask) -> StepOutcome:
     """A task in a pool worker set up by ``initialize_pool_worker``."""
     assert _PAYLOAD is not None, "the worker was not initialized"
-    return run_task(_PAYLOAD, task)
+    if not _LIVE:
+        return run_task(_PAYLOAD, task)
+    import sys
+
+    from assetgraph.execution.live_logs import set_current_step
+
+    set_current_step(task.step_key)
+    try:
+        return run_task(_PAYLOAD, task, tee=True)  # printed lines go to the coordinator too
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
 
 
 def _drop(_event: object) -> None:
