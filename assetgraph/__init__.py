@@ -328,10 +328,6 @@ if TYPE_CHECKING:
         AssetSensorDefinition as AssetSensorDefinition,
         asset_sensor as asset_sensor,
     )
-    from assetgraph.definitions.default_status import (
-        DefaultScheduleStatus as DefaultScheduleStatus,
-        DefaultSensorStatus as DefaultSensorStatus,
-    )
 
     # managers (FilesystemIOManager, InMemoryIOManager) are left out here on purpose: the
     # core imports nothing of io_managers/, not even for type checking.
@@ -341,10 +337,6 @@ if TYPE_CHECKING:
     )
     from assetgraph.automation.partitioned_schedules import (
         build_schedule_from_partitioned_job as build_schedule_from_partitioned_job,
-    )
-    from assetgraph.definitions.policies import (
-        AutomationPolicy as AutomationPolicy,
-        FreshnessPolicy as FreshnessPolicy,
     )
     from assetgraph.automation.requests import (
         RunRequest as RunRequest,
@@ -411,6 +403,10 @@ if TYPE_CHECKING:
         ConfigurableResource as ConfigurableResource,
         RunConfig as RunConfig,
     )
+    from assetgraph.definitions.default_status import (
+        DefaultScheduleStatus as DefaultScheduleStatus,
+        DefaultSensorStatus as DefaultSensorStatus,
+    )
     from assetgraph.definitions.definitions import (
         Definitions as Definitions,
     )
@@ -448,6 +444,10 @@ if TYPE_CHECKING:
         DataVersion as DataVersion,
         MaterializeResult as MaterializeResult,
         Output as Output,
+    )
+    from assetgraph.definitions.policies import (
+        AutomationPolicy as AutomationPolicy,
+        FreshnessPolicy as FreshnessPolicy,
     )
     from assetgraph.definitions.resource_functions import (
         IOManagerDefinition as IOManagerDefinition,

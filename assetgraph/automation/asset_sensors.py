@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from assetgraph.definitions.default_status import DefaultSensorStatus
 from assetgraph.automation.requests import SkipReason
 from assetgraph.automation.schedules import check_name
 from assetgraph.automation.sensors import SensorDefinition, SensorEvaluationContext
+from assetgraph.definitions.default_status import DefaultSensorStatus
 from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 

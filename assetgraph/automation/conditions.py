@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from assetgraph.definitions.policies import AutomationPolicy
 from assetgraph.automation.state import AssetState, ranges_text
+from assetgraph.definitions.policies import AutomationPolicy
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.status.staleness import UNPARTITIONED

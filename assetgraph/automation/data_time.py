@@ -25,9 +25,9 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assetgraph.definitions.policies import FreshnessPolicy
 from assetgraph.automation.state import AssetState
 from assetgraph.automation.tags import TIME_TAG
+from assetgraph.definitions.policies import FreshnessPolicy
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
 from assetgraph.status.staleness import UNPARTITIONED

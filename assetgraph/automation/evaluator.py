@@ -36,14 +36,14 @@ from assetgraph.automation import conditions
 from assetgraph.automation.conditions import Covered, Finding
 from assetgraph.automation.data_time import DataTimes
 from assetgraph.automation.freshness_needs import FreshnessNeeds
+from assetgraph.automation.state import AssetState, ranges_text, subset_from_json, subset_to_json
+from assetgraph.definitions.definitions import Definitions
 from assetgraph.definitions.policies import (
     AutomationPolicy,
     FreshnessPolicy,
     next_tick,
     previous_tick,
 )
-from assetgraph.automation.state import AssetState, ranges_text, subset_from_json, subset_to_json
-from assetgraph.definitions.definitions import Definitions
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.storage.automation_store import AutomationStore

@@ -15,8 +15,8 @@ import math
 from collections.abc import Mapping
 
 from assetgraph.automation.data_time import DataTimes
-from assetgraph.definitions.policies import AutomationPolicy
 from assetgraph.automation.state import AssetState
+from assetgraph.definitions.policies import AutomationPolicy
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.status.staleness import UNPARTITIONED

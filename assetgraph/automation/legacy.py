@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assetgraph.definitions.default_status import DefaultSensorStatus
-from assetgraph.definitions.policies import AutomationPolicy
 from assetgraph.automation.requests import SkipReason
 from assetgraph.automation.sensors import SensorDefinition, SensorEvaluationContext
+from assetgraph.definitions.default_status import DefaultSensorStatus
+from assetgraph.definitions.policies import AutomationPolicy
 from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from assetgraph.definitions.default_status import DefaultScheduleStatus
 from assetgraph.automation.job_targets import job_name_of
 from assetgraph.automation.requests import RunRequest, SkipReason
 from assetgraph.automation.schedules import ScheduleDefinition, ScheduleEvaluationContext
+from assetgraph.definitions.default_status import DefaultScheduleStatus
 from assetgraph.errors import DefinitionError
 from assetgraph.partitions.definitions import PartitionsDefinition, StaticPartitionsDefinition
 from assetgraph.partitions.multi import MultiPartitionKey, MultiPartitionsDefinition

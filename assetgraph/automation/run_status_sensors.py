@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from assetgraph.definitions.default_status import DefaultSensorStatus
 from assetgraph.automation.job_targets import job_name_of
 from assetgraph.automation.requests import Requested, RunRequest, SkipReason, collect
 from assetgraph.automation.schedules import call_with_context, check_name
 from assetgraph.automation.sensors import SensorDefinition, SensorEvaluationContext
+from assetgraph.definitions.default_status import DefaultSensorStatus
 from assetgraph.errors import DefinitionError
 
 RUNS_READ = 200

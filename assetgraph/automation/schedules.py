@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, overload
 
-from assetgraph.definitions.default_status import DefaultScheduleStatus, default_status_value
 from assetgraph.automation.job_targets import job_name_of
+from assetgraph.definitions.default_status import DefaultScheduleStatus, default_status_value
 from assetgraph.definitions.policies import cron_ticks
 from assetgraph.errors import DefinitionError
 

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from assetgraph.definitions.default_status import DefaultSensorStatus, default_status_value
 from assetgraph.automation.job_targets import job_name_of
 from assetgraph.automation.requests import (
     Requested,
@@ -24,6 +23,7 @@ from assetgraph.automation.requests import (
     collect,
 )
 from assetgraph.automation.schedules import call_with_context, check_name
+from assetgraph.definitions.default_status import DefaultSensorStatus, default_status_value
 from assetgraph.errors import DefinitionError
 
 

@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 from assetgraph.automation.instigators import is_running
 from assetgraph.automation.job_targets import find_job, job_keys, keys_of
-from assetgraph.definitions.policies import next_tick, previous_tick
 from assetgraph.automation.requests import (
     AddDynamicPartitionsRequest,
     DeleteDynamicPartitionsRequest,
@@ -33,6 +32,7 @@ from assetgraph.automation.schedules import ScheduleDefinition, ScheduleEvaluati
 from assetgraph.automation.sensors import SensorEvaluationContext
 from assetgraph.automation.state import AssetState
 from assetgraph.definitions.definitions import Definitions
+from assetgraph.definitions.policies import next_tick, previous_tick
 from assetgraph.errors import DefinitionError, UsageError
 from assetgraph.keys import AssetKey
 from assetgraph.status.staleness import UNPARTITIONED

@@ -35,8 +35,8 @@ from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey
 
 if TYPE_CHECKING:
-    from assetgraph.definitions.policies import AutomationPolicy, FreshnessPolicy
     from assetgraph.definitions.backfill import BackfillPolicy
+    from assetgraph.definitions.policies import AutomationPolicy, FreshnessPolicy
     from assetgraph.definitions.retry import RetryPolicy
     from assetgraph.partitions.definitions import PartitionsDefinition
 
