@@ -13,6 +13,7 @@ from assetgraph.planning.planner import ExecutionPlan, Step
 from assetgraph.storage.events import (  # InputVersions: the payload's schema, re-exported
     InputVersions as InputVersions,
     Materialized,
+    Observed,
 )
 from assetgraph.storage.interface import MaterializationIndex
 from assetgraph.storage.records import EventRecord, EventType
@@ -59,12 +60,17 @@ class RunDataVersions:
         return found
 
     def record(self, events: Iterable[EventRecord]) -> None:
-        """Take the data versions of the materializations a step just stored."""
+        """Take the data versions of the materializations and observations a step just
+        recorded."""
         for event in events:
             if event.event_type is EventType.ASSET_MATERIALIZATION and event.asset_key:
-                partition = NO_PARTITION if event.partition_key is None else event.partition_key
-                by_partition = self._versions.setdefault(event.asset_key, {})
-                by_partition[partition] = Materialized.from_payload(event.payload).data_version
+                version = Materialized.from_payload(event.payload).data_version
+            elif event.event_type is EventType.ASSET_OBSERVATION and event.asset_key:
+                version = Observed.from_payload(event.payload).data_version
+            else:
+                continue
+            partition = NO_PARTITION if event.partition_key is None else event.partition_key
+            self._versions.setdefault(event.asset_key, {})[partition] = version
 
 
 def _digest_of(read: dict[str, str | None]) -> dict[str, str | None]:

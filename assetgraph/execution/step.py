@@ -12,6 +12,7 @@ import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -104,6 +105,8 @@ class StepEnvironment:
     checks: Mapping[AssetKey, Sequence[AssetChecksDefinition]] = field(default_factory=dict)
     instance: Any = None
     """The run's ``Instance`` for ``context.instance`` (None: not reachable from here)."""
+    current_time: datetime | None = None
+    """The run's time (its plan's), against which observed partition keys are checked."""
 
 
 def execute_step(
