@@ -2,6 +2,9 @@
 
 The run coordinator keeps this map, so a step (in any executor) is handed the versions of
 its inputs and records them with its materialization; nothing per step asks the database.
+It lives in ``execution/``, not ``versions/``: it is state of one run, built from the
+run's plan, its graph and storage; what is recorded of the versions read is the rule
+``assetgraph.versions.digests.read_versions_record``.
 """
 
 from __future__ import annotations
@@ -17,13 +20,10 @@ from assetgraph.storage.events import (  # InputVersions: the payload's schema, 
 )
 from assetgraph.storage.interface import MaterializationIndex
 from assetgraph.storage.records import EventRecord, EventType
-from assetgraph.versions.digests import digest_text
+from assetgraph.versions.digests import read_versions_record
 
 NO_PARTITION = ""
 """The partition key under which an unpartitioned asset's version is kept."""
-
-INPUT_VERSIONS_LIMIT = 1000
-"""Past this many partitions read from one upstream, only their digest is recorded."""
 
 
 class RunDataVersions:
@@ -55,8 +55,7 @@ class RunDataVersions:
                     continue
                 known = self._versions.get(name, {})
                 partitions = step.input_partitions.get(parent, (NO_PARTITION,))
-                read = {p: known.get(p) for p in partitions}
-                found[name] = read if len(read) <= INPUT_VERSIONS_LIMIT else _digest_of(read)
+                found[name] = read_versions_record({p: known.get(p) for p in partitions})
         return found
 
     def record(self, events: Iterable[EventRecord]) -> None:
@@ -71,8 +70,3 @@ class RunDataVersions:
                 continue
             partition = NO_PARTITION if event.partition_key is None else event.partition_key
             self._versions.setdefault(event.asset_key, {})[partition] = version
-
-
-def _digest_of(read: dict[str, str | None]) -> dict[str, str | None]:
-    text = "\n".join(f"{k}={v}" for k, v in sorted(read.items()))
-    return {"__digest__": digest_text(text), "__count__": str(len(read))}
