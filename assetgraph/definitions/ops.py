@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, overload
 
 from assetgraph.context import AssetExecutionContext
+from assetgraph.definitions.asset_decorator import asset
 from assetgraph.definitions.assets import CONTEXT_PARAM, AssetIn, AssetOut, AssetsDefinition
 from assetgraph.definitions.outputs import Output
 from assetgraph.errors import DefinitionError
@@ -168,7 +169,6 @@ def graph_asset(
     ``partitions_def``, ``metadata``, ...). The code version, unless given, hashes the
     composition and every op it names, so editing an op marks the asset changed.
     """
-    from assetgraph.definitions.assets import asset
 
     def decorate(func: Callable[..., Any]) -> AssetsDefinition:
         asset_args.setdefault("code_version", _graph_code_version(func))

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from assetgraph.context import AssetExecutionContext, StepLog
-from assetgraph.definitions.assets import AssetOutputSpec, cached_signature
+from assetgraph.definitions.assets import AssetOutputSpec
 from assetgraph.definitions.checks import (
     AssetCheckResult,
     AssetChecksDefinition,
@@ -30,6 +30,7 @@ from assetgraph.definitions.checks import (
 )
 from assetgraph.definitions.metadata import normalize_metadata
 from assetgraph.definitions.outputs import MaterializeResult, Output
+from assetgraph.definitions.signatures import cached_signature
 from assetgraph.errors import USER_CODE_FAILURES
 from assetgraph.execution.data_versions import InputVersions
 from assetgraph.execution.input_shapes import input_shapes, load_shaped
