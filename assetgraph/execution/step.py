@@ -19,17 +19,16 @@ from typing import Any
 
 from assetgraph.context import AssetExecutionContext, StepLog
 from assetgraph.definitions.assets import AssetOutputSpec
-from assetgraph.definitions.checks import (
-    AssetCheckResult,
-    AssetChecksDefinition,
+from assetgraph.definitions.check_evaluation import (
     CheckEvaluation,
     evaluate_check,
     evaluate_multi_check,
-    evaluate_schema,
     match_check_results,
 )
+from assetgraph.definitions.checks import AssetCheckResult, AssetChecksDefinition
 from assetgraph.definitions.metadata import normalize_metadata
 from assetgraph.definitions.outputs import MaterializeResult, Output
+from assetgraph.definitions.schema_validation import evaluate_schema
 from assetgraph.definitions.signatures import cached_signature
 from assetgraph.errors import USER_CODE_FAILURES
 from assetgraph.execution.data_versions import InputVersions
