@@ -23,6 +23,7 @@ from assetgraph.definitions.schemas import is_pandera_schema
 from assetgraph.definitions.specs import kind_tags
 from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
+from assetgraph.partitions.definitions import PartitionsDefinition
 
 if TYPE_CHECKING:
     from assetgraph.definitions.policies import AutomationPolicy
@@ -114,8 +115,6 @@ def check_partitioning(
     partitions_def: object,
     backfill_policy: object,
 ) -> None:
-    from assetgraph.partitions.definitions import PartitionsDefinition
-
     if partitions_def is not None and not isinstance(partitions_def, PartitionsDefinition):
         raise DefinitionError(
             f"Asset '{name}' ({source_location(func)}): partitions_def must be a partitions "

@@ -14,9 +14,12 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from assetgraph.errors import DefinitionError
+from assetgraph.partitions.cron_ticks import cron_shape, normalize_cron, ticks_for
 
 if TYPE_CHECKING:
     from assetgraph.partitions.cron_ticks import Ticks
@@ -28,10 +31,6 @@ FillOrder = Literal["oldest", "newest"]
 @functools.lru_cache(maxsize=256)
 def cron_ticks(cron_schedule: str, timezone: str) -> Ticks:
     """The numbered ticks of ``cron_schedule`` in ``timezone`` (validated, cached)."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from assetgraph.partitions.cron_ticks import cron_shape, normalize_cron, ticks_for
-
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -40,8 +39,6 @@ def cron_ticks(cron_schedule: str, timezone: str) -> Ticks:
         ) from None
     expr = normalize_cron(cron_schedule)
     if cron_shape(expr) is None:
-        from datetime import datetime
-
         from cronsim import CronSim, CronSimError
 
         try:

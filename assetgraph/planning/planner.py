@@ -26,7 +26,9 @@ from assetgraph.errors import UsageError
 from assetgraph.graph import AssetGraph
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.key_range import PartitionKeyRange
+from assetgraph.partitions.mappings import IdentityPartitionMapping
 from assetgraph.partitions.snapshot import snapshot_store
+from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.planning.request import (
     RANGE_SEPARATOR as RANGE_SEPARATOR,
     MaterializedPartitions as MaterializedPartitions,
@@ -547,9 +549,6 @@ class _Planner:
         assets_def: AssetsDefinition,
         subset: PartitionsSubset | None,
     ) -> PartitionsSubset:
-        from assetgraph.partitions.mappings import IdentityPartitionMapping
-        from assetgraph.partitions.subset import PartitionsSubset
-
         mapping = self.graph.partition_mapping(key, parent)
         if subset is None or assets_def.partitions_def is None or mapping is None:
             return PartitionsSubset.all(parent_def, self.now, self.store)
@@ -566,8 +565,6 @@ class _Planner:
         self, assets_def: AssetsDefinition, pdef: PartitionsDefinition
     ) -> PartitionsSubset:
         """The union of the partitions the request gives for the keys of ``assets_def``."""
-        from assetgraph.partitions.subset import PartitionsSubset
-
         union = PartitionsSubset.empty(pdef)
         for asset_key in assets_def.keys:
             given = self.targets.get(asset_key)
