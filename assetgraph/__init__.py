@@ -41,6 +41,7 @@ _EXPORTS: dict[str, str] = {
     "AssetChecksDefinition": "assetgraph.definitions.checks",
     "BackfillPolicy": "assetgraph.definitions.backfill",
     "FreshnessPolicy": "assetgraph.definitions.policies",
+    "AutomationCondition": "assetgraph.definitions.automation_condition",
     "AutomationPolicy": "assetgraph.definitions.policies",
     "ScheduleDefinition": "assetgraph.automation.schedules",
     "sensor": "assetgraph.automation.sensors",
@@ -182,6 +183,7 @@ __all__ = [
     "AssetgraphError",
     "AssetsDefinition",
     "AutoMaterializePolicy",
+    "AutomationCondition",
     "AutomationPolicy",
     "BackfillPolicy",
     "Backoff",
@@ -376,6 +378,9 @@ if TYPE_CHECKING:
         AssetIn as AssetIn,
         AssetOut as AssetOut,
         AssetsDefinition as AssetsDefinition,
+    )
+    from assetgraph.definitions.automation_condition import (
+        AutomationCondition as AutomationCondition,
     )
     from assetgraph.definitions.backfill import (
         BackfillPolicy as BackfillPolicy,

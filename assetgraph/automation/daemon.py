@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from assetgraph.automation.condition_evaluation import CONDITIONS_CURSOR
 from assetgraph.automation.data_time import DATA_TIMES_CURSOR
 from assetgraph.automation.evaluator import (
     CURSOR,
@@ -105,6 +106,8 @@ def run_tick(
             DATA_TIMES_CURSOR: evaluation.data_times.to_cursor(),
             **triggers.cursors,
         }
+        if evaluation.condition_cursor is not None:
+            cursors[CONDITIONS_CURSOR] = evaluation.condition_cursor
         store.set_cursors(cursors, wall_clock())
         outcome.status = (
             "success" if outcome.runs or triggers.notes or evaluation.decisions else "skipped"
@@ -145,6 +148,7 @@ def _evaluate(
         settings=settings,
         cursor=cursor,
         data_times_text=store.get_cursor(DATA_TIMES_CURSOR),
+        conditions_text=store.get_cursor(CONDITIONS_CURSOR),
     )
     triggers = (
         evaluate_triggers(

@@ -18,6 +18,9 @@ The algorithm, for one tick at ``now`` (all reads are a few bulk queries):
    passed and it is missing or behind; add what freshness marked. Then drop what runs in
    flight cover, what waits on missing or in-flight upstream partitions, and what failed
    last time with nothing new upstream. What is left is requested.
+   An asset with an ``AutomationCondition`` is evaluated at every tick instead: its tree,
+   per partition (``condition_evaluation``); the partitions where it is true, less what
+   runs in flight cover, are requested.
 5. Record, for every asset looked at, the conditions that held and why it was or was not
    requested; the next cursor remembers the unresolved assets and the next deadlines.
 """
@@ -33,10 +36,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from assetgraph.automation import conditions
+from assetgraph.automation.condition_evaluation import ConditionTick, condition_digest
 from assetgraph.automation.conditions import Covered, Finding
 from assetgraph.automation.data_time import DataTimes
 from assetgraph.automation.freshness_needs import FreshnessNeeds
 from assetgraph.automation.state import AssetState, ranges_text, subset_from_json, subset_to_json
+from assetgraph.definitions.automation_condition import AutomationCondition
 from assetgraph.definitions.definitions import Definitions
 from assetgraph.definitions.policies import (
     AutomationPolicy,
@@ -46,6 +51,7 @@ from assetgraph.definitions.policies import (
 )
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.subset import PartitionsSubset
+from assetgraph.status.staleness import UNPARTITIONED
 from assetgraph.storage.automation_store import AutomationStore
 
 CURSOR = "automation"
@@ -74,13 +80,18 @@ class AssetDecision:
     requested: PartitionsSubset | None = None
     reasons: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    condition: dict[str, Any] | None = None
+    """The evaluated ``AutomationCondition`` tree (versioned JSON), for assets with one."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "requested": None if not self.requested else subset_to_json(self.requested),
             "reasons": self.reasons,
             "skipped": self.skipped,
         }
+        if self.condition is not None:
+            found["condition"] = self.condition
+        return found
 
 
 @dataclass(slots=True)
@@ -140,6 +151,8 @@ class Evaluation:
     data_times: DataTimes
     state: AssetState
     full: bool = False
+    condition_cursor: str | None = None
+    """The state ``AutomationCondition`` evaluation keeps for the next tick (None: none)."""
 
     def requested_json(self) -> dict[str, list[str]]:
         return {key.to_string(): subset_to_json(subset) for key, subset in self.requested.items()}
@@ -158,11 +171,15 @@ def evaluate(
     settings: EvaluationSettings | None = None,
     cursor: CursorState | None = None,
     data_times_text: str | None = None,
+    conditions_text: str | None = None,
 ) -> Evaluation:
-    """Evaluate every automation and freshness policy of ``defs`` at ``now``."""
-    return _Tick(
+    """Evaluate every automation and freshness policy, and every ``AutomationCondition``, of
+    ``defs`` at ``now`` (``conditions_text``: the state conditions kept from the last tick)."""
+    tick = _Tick(
         defs, store, now, in_flight, settings or EvaluationSettings(), cursor, data_times_text
-    ).run()
+    )
+    tick.conditions_text = conditions_text
+    return tick.run()
 
 
 class _Tick:
@@ -184,12 +201,18 @@ class _Tick:
         self.cursor = cursor
         self.state = AssetState(self.graph, store, now)
         self.data_times = DataTimes.from_cursor(self.state, data_times_text)
+        self.defs = defs
         self.automation: dict[AssetKey, AutomationPolicy] = {}
         self.freshness: dict[AssetKey, FreshnessPolicy] = {}
+        self.conditions: dict[AssetKey, AutomationCondition] = {}
+        self.conditions_text: str | None = None
+        self.condition_tick: ConditionTick | None = None
         for key in self.graph.all_keys:
             if self.graph.is_source(key):
                 continue
             spec = self.graph.spec(key)
+            if spec.automation_condition is not None:
+                self.conditions[key] = spec.automation_condition
             if spec.automation_policy is not None:
                 self.automation[key] = spec.automation_policy
             if spec.freshness_policy is not None:
@@ -200,7 +223,7 @@ class _Tick:
 
             running = lambda sensor: is_running(store, sensor, "sensor")  # noqa: E731
             for key in reconciled_keys(defs.sensors, self.graph, running):
-                if not self.graph.is_source(key):
+                if not self.graph.is_source(key) and key not in self.conditions:
                     self.automation.setdefault(key, AutomationPolicy.eager())
         self.order = {key: i for i, key in enumerate(self.graph.all_keys)}
         self.in_flight = in_flight
@@ -231,6 +254,15 @@ class _Tick:
                 if self.graph.has(key):
                     changed.add(key)
         self._read_in_flight()
+        if self.conditions:
+            self.condition_tick = ConditionTick(
+                self.defs,
+                self.state,
+                self.conditions,
+                self.covered,
+                self.conditions_text,
+                last_event,
+            )
         self.cron = self._cron_state(previous)
         candidates = self._candidates(previous, full, changed)
         checks = self._freshness_pass(candidates, previous, full, changed)
@@ -245,14 +277,22 @@ class _Tick:
             cron=cron,
         )
         return Evaluation(
-            self.now, self.decisions, self.requested, cursor, self.data_times, self.state, full
+            self.now,
+            self.decisions,
+            self.requested,
+            cursor,
+            self.data_times,
+            self.state,
+            full,
+            None if self.condition_tick is None else self.condition_tick.to_cursor(self.requested),
         )
 
     def _digest(self) -> str:
         parts = [
             f"{key}|{self.automation.get(key)!r}|{self.freshness.get(key)!r}"
+            + (f"|{condition_digest(self.conditions[key])}" if key in self.conditions else "")
             for key in self.graph.all_keys
-            if key in self.automation or key in self.freshness
+            if key in self.automation or key in self.freshness or key in self.conditions
         ]
         return hashlib.sha1("\n".join(parts).encode()).hexdigest()
 
@@ -281,10 +321,10 @@ class _Tick:
     def _candidates(
         self, previous: CursorState | None, full: bool, changed: set[AssetKey]
     ) -> set[AssetKey]:
-        managed = set(self.automation) | set(self.freshness)
+        managed = set(self.automation) | set(self.freshness) | set(self.conditions)
         if full or previous is None:
             return managed
-        found: set[AssetKey] = set()
+        found: set[AssetKey] = set(self.conditions)  # conditions are evaluated every tick
         for key in changed:
             if key in managed:
                 found.add(key)
@@ -402,6 +442,8 @@ class _Tick:
         }
 
     def _decide(self, key: AssetKey, horizon: float, cron: dict[str, float]) -> bool:
+        if key in self.conditions:
+            return self._decide_condition(key)
         state = self.state
         policy = self.automation.get(key)
         decision = self._decision(key)
@@ -451,6 +493,31 @@ class _Tick:
             self.pending.add(key)
         if due_tick is not None and (wanted or not decision.skipped):
             cron[key.to_string()] = due_tick
+        if not wanted:
+            return False
+        decision.requested = wanted
+        self.requested[key] = wanted
+        return True
+
+    def _decide_condition(self, key: AssetKey) -> bool:
+        """Request the partitions where the asset's ``AutomationCondition`` is true (plus
+        what a freshness policy forces), less what runs in flight already build."""
+        assert self.condition_tick is not None
+        decision = self._decision(key)
+        true, tree = self.condition_tick.evaluate(key, self.requested)
+        decision.condition = tree
+        label = self.conditions[key].describe()
+        if true:
+            what = "" if true.partitions_def is UNPARTITIONED else f" for {ranges_text(true)}"
+            decision.reasons.append(f"condition {label}: true{what}")
+        else:
+            decision.reasons.append(f"condition {label}: false for every partition")
+        wanted = true
+        for finding in self.forced.get(key, ()):
+            wanted = wanted | finding.partitions
+            decision.reasons.append(finding.reason)
+        wanted, notes = conditions.drop_covered(self.state, wanted, self.covered.get(key, ()))
+        decision.skipped.extend(notes)
         if not wanted:
             return False
         decision.requested = wanted

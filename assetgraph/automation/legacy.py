@@ -127,11 +127,16 @@ def reconciled_keys(
     keys: set[AssetKey] = set()
     for sensor in sensors:
         if isinstance(sensor, ReconciliationSensorDefinition) and running(sensor):
-            keys |= _selected(sensor.reconciles, graph, sensor.name)
+            keys |= _selected(sensor.reconciles, graph, f"Sensor '{sensor.name}'")
     return keys
 
 
-def _selected(selection: Any, graph: AssetGraph, sensor_name: str) -> set[AssetKey]:
+def selected_keys(selection: Any, graph: AssetGraph, owner: str) -> set[AssetKey]:
+    """The keys of ``selection``: an ``AssetSelection``, a selection string, or keys/assets."""
+    return _selected(selection, graph, owner)
+
+
+def _selected(selection: Any, graph: AssetGraph, owner: str) -> set[AssetKey]:
     from assetgraph.definitions.assets import AssetsDefinition
     from assetgraph.selection import select_assets
 
@@ -150,6 +155,6 @@ def _selected(selection: Any, graph: AssetGraph, sensor_name: str) -> set[AssetK
                 keys.add(AssetKey.from_user(item))
         return keys
     raise DefinitionError(
-        f"Sensor '{sensor_name}': asset_selection must be a selection string, a list of keys "
+        f"{owner}: the selection must be a selection string, a list of keys "
         f"or assets, or an AssetSelection; got {type(selection).__name__}."
     )

@@ -200,7 +200,8 @@ def why(
     from assetgraph.storage.instance import Instance
 
     name = AssetKey.from_user(asset).to_string()
-    ticks = AutomationStore(Instance.from_env().storage).list_ticks(limit)
+    store = AutomationStore(Instance.from_env().storage)
+    ticks = store.list_ticks(limit)
     rows = []
     for tick in ticks:
         entry = tick.payload.get("assets", {}).get(name)
@@ -214,6 +215,9 @@ def why(
                 "reasons": [] if entry is None else entry.get("reasons", []),
                 "skipped": [] if entry is None else entry.get("skipped", []),
                 "runs": [r.get("run_id") or r.get("request_id") for r in runs],
+                "condition": None
+                if entry is None
+                else _full_condition(store, name, entry.get("condition")),
             }
         )
     if as_json:
@@ -240,6 +244,9 @@ def why(
             typer.echo(f"  because  {reason}")
         for note in row["skipped"]:
             typer.echo(f"  but      {note}")
+        if row["condition"]:
+            for line in condition_tree_lines(row["condition"]):
+                typer.echo(f"  {line}")
 
 
 @automate_app.command("launch-run", hidden=True)
@@ -257,6 +264,47 @@ def launch_run(
     defs = load(file, module)
     run_id = execute_request(defs, Instance.from_env(), payload)
     typer.echo(f"run {run_id} for request {payload['request_id']}")
+
+
+def _full_condition(store: Any, name: str, recorded: dict[str, Any] | None) -> Any:
+    """A recorded condition tree; one stored as "same as the tick at T" is read from there."""
+    if not recorded or "same_as" not in recorded:
+        return recorded
+    holder = store.latest_tick_evaluated_at(recorded["same_as"])
+    found = None if holder is None else holder.payload.get("assets", {}).get(name, {})
+    tree = None if found is None else found.get("condition")
+    if not tree or "tree" not in tree:
+        return {**recorded, "missing": "the tick that recorded it is no longer kept"}
+    return {**tree, "initial": False, "same_as": recorded["same_as"]}
+
+
+def condition_tree_lines(recorded: dict[str, Any]) -> list[str]:
+    """An evaluated ``AutomationCondition`` tree as indented lines, one per node: true or
+    false, with how many partitions it holds for (as Dagster's evaluation view)."""
+    note = " (initial evaluation)" if recorded.get("initial") else ""
+    if "same_as" in recorded:
+        note = f" (unchanged since the tick at {_iso(float(recorded['same_as']))})"
+    if "tree" not in recorded:
+        return [f"condition{note}: not shown, {recorded.get('missing', 'not recorded')}"]
+    lines = [f"condition{note}:"]
+
+    def walk(node: dict[str, Any], depth: int) -> None:
+        true, total = int(node.get("true", 0)), int(node.get("total", 0))
+        name = node.get("label") or node.get("name", "?")
+        if node.get("label") and node.get("name") not in (None, node["label"]):
+            name += f" ({node['name']})"
+        where = f" on {node['key']}" if node.get("key") else ""
+        if node.get("downstream"):
+            where += f" from downstream {', '.join(node['downstream'])}"
+        counts = f"{true}/{total} partitions" if total != 1 else ""
+        shown = f" [{node['partitions']}]" if node.get("partitions") else ""
+        mark = "true " if true else "false"
+        lines.append(f"{'  ' * depth}{mark} {name}{where}  {counts}{shown}".rstrip())
+        for child in node.get("children", ()):
+            walk(child, depth + 1)
+
+    walk(recorded.get("tree", {}), 1)
+    return lines
 
 
 def _launcher(kind: str, defs: Any, instance: Any) -> Any:

@@ -28,12 +28,14 @@ from assetgraph.definitions.assets import (
     AssetOutputSpec,
     AssetsDefinition,
 )
+from assetgraph.definitions.automation_condition import check_automation_condition
 from assetgraph.definitions.parameters import definition_from_function
 from assetgraph.definitions.policies import check_policies
 from assetgraph.definitions.signatures import annotated_schema
 from assetgraph.keys import CoercibleToAssetKey
 
 if TYPE_CHECKING:
+    from assetgraph.definitions.automation_condition import AutomationCondition
     from assetgraph.definitions.backfill import BackfillPolicy
     from assetgraph.definitions.policies import AutomationPolicy, FreshnessPolicy
     from assetgraph.definitions.retry import RetryPolicy
@@ -70,6 +72,7 @@ def asset(
     pool: str | None = None,
     freshness_policy: FreshnessPolicy | None = None,
     automation_policy: AutomationPolicy | None = None,
+    automation_condition: AutomationCondition | None = None,
     # Dagster names: see assetgraph.automation.legacy and Definitions.
     required_resource_keys: Iterable[str] | None = None,
     auto_materialize_policy: Any = None,
@@ -104,6 +107,7 @@ def asset(
     pool: str | None = None,
     freshness_policy: FreshnessPolicy | None = None,
     automation_policy: AutomationPolicy | None = None,
+    automation_condition: AutomationCondition | None = None,
     # Dagster names: see assetgraph.automation.legacy and Definitions.
     required_resource_keys: Iterable[str] | None = None,
     auto_materialize_policy: Any = None,
@@ -125,7 +129,8 @@ def asset(
     value is stored. ``retry_policy`` retries a failed step; ``pool`` names a concurrency
     pool whose limit (``Definitions(pools={...})``) caps how many of its steps run at
     once, across runs. ``freshness_policy`` bounds how old the asset's data may be and
-    ``automation_policy`` says when ``assetgraph automate`` builds it.
+    ``automation_policy`` (assetgraph's) or ``automation_condition`` (Dagster's
+    ``AutomationCondition``) says when ``assetgraph automate`` builds it.
     """
 
     def decorate(func: Callable[..., Any]) -> AssetsDefinition:
@@ -133,6 +138,7 @@ def asset(
         asset_key = full_key(key, name, key_prefix, func)
         asset_name = asset_key.name if key is not None else (name or func.__name__)
         check_policies(asset_name, freshness_policy, automation_policy)
+        check_automation_condition(asset_name, automation_condition, automation_policy)
         legacy_policy = legacy_automation_policy(auto_materialize_policy, asset_name)
         spec = AssetOutputSpec(
             key=asset_key,
@@ -152,6 +158,7 @@ def asset(
             ),
             freshness_policy=freshness_policy,
             automation_policy=automation_policy or legacy_policy,
+            automation_condition=automation_condition,
         )
         built = definition_from_function(
             func, asset_name, [spec], ins, deps, partitions_def, backfill_policy

@@ -17,6 +17,7 @@ from assetgraph.keys import AssetKey, CoercibleToAssetKey
 from assetgraph.versions.code import source_code_version
 
 if TYPE_CHECKING:
+    from assetgraph.definitions.automation_condition import AutomationCondition
     from assetgraph.definitions.backfill import BackfillPolicy
     from assetgraph.definitions.policies import AutomationPolicy, FreshnessPolicy
     from assetgraph.definitions.retry import RetryPolicy
@@ -76,6 +77,7 @@ class AssetOut:
     schema: Any = None
     freshness_policy: FreshnessPolicy | None = None
     automation_policy: AutomationPolicy | None = None
+    automation_condition: AutomationCondition | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,7 @@ class AssetOutputSpec:
     """A pandera schema or model the value must satisfy before it is stored."""
     freshness_policy: FreshnessPolicy | None = None
     automation_policy: AutomationPolicy | None = None
+    automation_condition: AutomationCondition | None = None
     is_required: bool = True
     """False: a multi-asset may leave this output out (Dagster's ``is_required``/``skippable``)."""
 

@@ -30,6 +30,7 @@ from assetgraph.definitions.assets import (
     AssetsDefinition,
     as_prefix,
 )
+from assetgraph.definitions.automation_condition import check_automation_condition
 from assetgraph.definitions.parameters import definition_from_function
 from assetgraph.definitions.policies import check_policies
 from assetgraph.definitions.specs import AssetSpec, as_asset_deps, kind_tags
@@ -37,6 +38,7 @@ from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey
 
 if TYPE_CHECKING:
+    from assetgraph.definitions.automation_condition import AutomationCondition
     from assetgraph.definitions.backfill import BackfillPolicy
     from assetgraph.definitions.policies import AutomationPolicy, FreshnessPolicy
     from assetgraph.definitions.retry import RetryPolicy
@@ -67,6 +69,7 @@ def multi_asset(
     pool: str | None = None,
     freshness_policy: FreshnessPolicy | None = None,
     automation_policy: AutomationPolicy | None = None,
+    automation_condition: AutomationCondition | None = None,
     required_resource_keys: Iterable[str] | None = None,  # read as context.resources.<key>
     check_specs: Sequence[Any] | None = None,  # checks the function reports on
 ) -> Callable[[Callable[..., Any]], AssetsDefinition]:
@@ -79,8 +82,9 @@ def multi_asset(
     ``can_subset=True`` a run that selects some of the keys runs the function for those
     only; returning an unselected output is then an error (as in Dagster since 1.8).
     ``tags`` are asset tags; ``op_tags`` are accepted and not used. ``compute_kind``
-    is recorded as a kind of every output. ``freshness_policy`` and
-    ``automation_policy`` apply to every output that does not set its own.
+    is recorded as a kind of every output. ``freshness_policy``,
+    ``automation_policy`` and ``automation_condition`` apply to every output that does not
+    set its own.
     """
     if bool(outs) == bool(specs):
         raise DefinitionError(
@@ -99,6 +103,7 @@ def multi_asset(
             io_manager_key=io_manager_key,
             freshness_policy=freshness_policy,
             automation_policy=automation_policy,
+            automation_condition=automation_condition,
         )
         pdef = partitions_def
         internal: dict[str, set[AssetKey]] = {}
@@ -142,6 +147,7 @@ class _Shared:
         self.io_manager_key: str | None = fields["io_manager_key"]
         self.freshness_policy: FreshnessPolicy | None = fields["freshness_policy"]
         self.automation_policy: AutomationPolicy | None = fields["automation_policy"]
+        self.automation_condition: AutomationCondition | None = fields["automation_condition"]
 
 
 def _spec_from_out(op_name: str, output_name: str, out: Any, shared: _Shared) -> AssetOutputSpec:
@@ -156,8 +162,15 @@ def _spec_from_out(op_name: str, output_name: str, out: Any, shared: _Shared) ->
         prefix = as_prefix(out.key_prefix) if out.key_prefix is not None else shared.key_prefix
         key = AssetKey((*prefix, output_name))
     out_freshness = out.freshness_policy or shared.freshness_policy
-    out_automation = out.automation_policy or shared.automation_policy
+    # An output's own policy or condition wins over the multi-asset's (either kind).
+    out_condition = out.automation_condition or (
+        shared.automation_condition if out.automation_policy is None else None
+    )
+    out_automation = out.automation_policy or (
+        shared.automation_policy if out_condition is None else None
+    )
     check_policies(key.to_string(), out_freshness, out_automation)
+    check_automation_condition(key.to_string(), out_condition, out_automation)
     return AssetOutputSpec(
         key=key,
         output_name=output_name,
@@ -173,6 +186,7 @@ def _spec_from_out(op_name: str, output_name: str, out: Any, shared: _Shared) ->
         schema=check_schema(out.schema, key.to_string()),
         freshness_policy=out_freshness,
         automation_policy=out_automation,
+        automation_condition=out_condition,
         is_required=bool(out.is_required),
     )
 
@@ -184,6 +198,9 @@ def _spec_from_asset_spec(op_name: str, spec: Any, shared: _Shared) -> AssetOutp
             f"{type(spec).__name__} {spec!r}."
         )
     key = spec.key
+    condition = spec.automation_condition or shared.automation_condition
+    policy = None if condition is not None else shared.automation_policy
+    check_automation_condition(key.to_string(), condition, policy)
     return AssetOutputSpec(
         key=key,
         output_name=output_name_of(key),
@@ -195,7 +212,8 @@ def _spec_from_asset_spec(op_name: str, spec: Any, shared: _Shared) -> AssetOutp
         code_version=spec.code_version or shared.code_version,
         io_manager_key=shared.io_manager_key or DEFAULT_IO_MANAGER_KEY,
         freshness_policy=shared.freshness_policy,
-        automation_policy=shared.automation_policy,
+        automation_policy=policy,
+        automation_condition=condition,
         is_required=not spec.skippable,
     )
 

@@ -65,6 +65,8 @@ class AssetSpec:
         kinds: what the asset is (``{"python", "snowflake"}``), recorded as Dagster's
             ``dagster/kind/<kind>`` tags.
         partitions_def: how the asset is partitioned.
+        automation_condition: when automation builds it (an ``AutomationCondition``); used
+            where the spec is an output of a ``@multi_asset``.
     """
 
     key: AssetKey
@@ -78,6 +80,7 @@ class AssetSpec:
     tags: Mapping[str, str]
     kinds: frozenset[str]
     partitions_def: PartitionsDefinition | None
+    automation_condition: Any
 
     def __init__(
         self,
@@ -93,6 +96,7 @@ class AssetSpec:
         tags: Mapping[str, str] | None = None,
         kinds: Iterable[str] | None = None,
         partitions_def: PartitionsDefinition | None = None,
+        automation_condition: Any = None,
     ) -> None:
         asset_key = AssetKey.from_user(key)
         where = f"AssetSpec('{asset_key}')"
@@ -108,6 +112,11 @@ class AssetSpec:
         set_(self, "tags", dict(tags or {}))
         set_(self, "kinds", frozenset(kinds or ()))
         set_(self, "partitions_def", partitions_def)
+        if automation_condition is not None:
+            from assetgraph.definitions.automation_condition import check_automation_condition
+
+            check_automation_condition(asset_key.to_string(), automation_condition, None)
+        set_(self, "automation_condition", automation_condition)
 
     def __hash__(self) -> int:
         return hash(self.key)

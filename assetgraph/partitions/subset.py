@@ -154,7 +154,9 @@ class PartitionsSubset:
     def _check_same(self, other: object, op: str) -> PartitionsSubset:
         if not isinstance(other, PartitionsSubset):
             raise TypeError(f"cannot {op} a PartitionsSubset and {type(other).__name__}")
-        if other.partitions_def != self.partitions_def:
+        if other.partitions_def is not self.partitions_def and (
+            other.partitions_def != self.partitions_def
+        ):  # identity first: equality of time-window definitions costs cron arithmetic
             raise UsageError(
                 f"Cannot {op} subsets of different partitions definitions: "
                 f"{self.partitions_def!r} and {other.partitions_def!r}."

@@ -226,6 +226,18 @@ class AutomationStore:
 
         return {t.tick_id: t for t in (_tick_row(row._mapping) for row in self._read(work))}
 
+    def latest_tick_evaluated_at(self, evaluated_at: float) -> TickRow | None:
+        """The newest tick (not failed) whose ``now`` was ``evaluated_at``, if any is kept."""
+        table = schema.automation_ticks
+        query = (
+            select(table)
+            .where(table.c.evaluated_at == evaluated_at, table.c.status != "failure")
+            .order_by(table.c.id.desc())
+            .limit(1)
+        )
+        rows = self._read(lambda conn: conn.execute(query).all())
+        return _tick_row(rows[0]._mapping) if rows else None
+
     # -- the event log --------------------------------------------------------------------
 
     def last_event_id(self) -> int:
