@@ -21,7 +21,7 @@ _EXPORTS: dict[str, str] = {
     "StaleCause": "assetgraph.status.staleness",
     "AssetStaleness": "assetgraph.status.staleness",
     "StalenessReport": "assetgraph.status.staleness",
-    "asset": "assetgraph.definitions.assets",
+    "asset": "assetgraph.definitions.asset_decorator",
     "multi_asset": "assetgraph.definitions.multi_assets",
     "AssetIn": "assetgraph.definitions.assets",
     "AssetOut": "assetgraph.definitions.assets",
@@ -404,6 +404,7 @@ if TYPE_CHECKING:
         build_asset_context as build_asset_context,
         get_dagster_logger as get_dagster_logger,
     )
+    from assetgraph.definitions.asset_decorator import asset as asset
     from assetgraph.definitions.asset_selection import (
         AssetSelection as AssetSelection,
     )
@@ -411,7 +412,6 @@ if TYPE_CHECKING:
         AssetIn as AssetIn,
         AssetOut as AssetOut,
         AssetsDefinition as AssetsDefinition,
-        asset as asset,
     )
     from assetgraph.definitions.automation_condition import (
         AutomationCondition as AutomationCondition,

@@ -16,11 +16,13 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from assetgraph.errors import DefinitionError
+from assetgraph.partitions.cron_ticks import cron_shape, normalize_cron, ticks_for
 
 if TYPE_CHECKING:
     from assetgraph.partitions.cron_ticks import Ticks
@@ -40,10 +42,6 @@ DEFAULT_MAX_MATERIALIZATIONS_PER_TICK = 25
 @functools.lru_cache(maxsize=256)
 def cron_ticks(cron_schedule: str, timezone: str) -> Ticks:
     """The numbered ticks of ``cron_schedule`` in ``timezone`` (validated, cached)."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from assetgraph.partitions.cron_ticks import cron_shape, normalize_cron, ticks_for
-
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -52,8 +50,6 @@ def cron_ticks(cron_schedule: str, timezone: str) -> Ticks:
         ) from None
     expr = normalize_cron(cron_schedule)
     if cron_shape(expr) is None:
-        from datetime import datetime
-
         from cronsim import CronSim, CronSimError
 
         try:

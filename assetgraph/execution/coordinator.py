@@ -47,7 +47,8 @@ from assetgraph.execution.data_versions import RunDataVersions
 from assetgraph.execution.launchers import Launcher
 from assetgraph.execution.step import StepOutcome, skipped_outcome
 from assetgraph.execution.worker import StepTask
-from assetgraph.planning.planner import ExecutionPlan, Step
+from assetgraph.keys import AssetKey
+from assetgraph.planning.planner import ExecutionPlan, Step, StepKind
 from assetgraph.storage.coordination import (
     ClaimRefused,
     StepClaim,
@@ -404,9 +405,10 @@ class Coordinator:
         return 0.0
 
     def _claim(self, step: Step) -> StepClaim:
+        # An observation stores no value: only steps that materialize hold leases.
         leases = tuple(
             (key.to_string(), partition)
-            for key in step.asset_keys
+            for key in _built_keys(step)
             for partition in (step.partition_keys or (NO_PARTITION,))
         )
         pool = step.assets_def.pool
@@ -442,7 +444,7 @@ def _complete(outcome: StepOutcome, run_id: str, step: Step, attempt: int) -> St
             failure = dataclasses.replace(
                 StepFailed.from_payload(event.payload),
                 attempt=attempt,
-                asset_keys=tuple(key.to_string() for key in step.asset_keys),
+                asset_keys=tuple(key.to_string() for key in _built_keys(step)),
                 partition_keys=tuple(step.partition_keys),
             )
             event = dataclasses.replace(
@@ -454,6 +456,12 @@ def _complete(outcome: StepOutcome, run_id: str, step: Step, attempt: int) -> St
         events.append(event)
     outcome.events = events
     return outcome
+
+
+def _built_keys(step: Step) -> tuple[AssetKey, ...]:
+    """The assets ``step`` materializes: what its leases cover and its failure fails
+    (none for an observation, which stores no value and fails no asset)."""
+    return step.asset_keys if step.kind is StepKind.MATERIALIZE else ()
 
 
 def _mark_retry(outcome: StepOutcome, wait: float) -> None:
@@ -472,7 +480,7 @@ def _claim_failure(run_id: str, step: Step, reason: str) -> StepOutcome:
     error = StepError("claim", "LeaseHeld", message, None, "")
     failure = StepFailed(
         error=error.to_payload(),
-        asset_keys=tuple(key.to_string() for key in step.asset_keys),
+        asset_keys=tuple(key.to_string() for key in _built_keys(step)),
         partition_keys=tuple(step.partition_keys),
     )
     event = step_event(

@@ -11,6 +11,7 @@ import pickle
 import signal
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,11 @@ from assetgraph.definitions.definitions import Definitions
 from assetgraph.errors import ResourceError
 from assetgraph.execution.capture import capture_output
 from assetgraph.execution.data_versions import InputVersions
+from assetgraph.execution.observe_step import observe_step
 from assetgraph.execution.parent_death import die_with_parent
 from assetgraph.execution.step import StepEnvironment, StepOutcome, execute_step
 from assetgraph.keys import AssetKey
-from assetgraph.planning.planner import Step
+from assetgraph.planning.planner import Step, StepKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,8 @@ class RunPayload:
     home: str | None = None
     source: str | None = None
     """The text of a code location file (``-f``), for workers on hosts without the file."""
+    current_time: datetime | None = None
+    """The run's time (``StepEnvironment.current_time``)."""
 
 
 def make_payload(
@@ -73,6 +77,7 @@ def make_payload(
     run_config: Mapping[str, Any],
     *,
     instance: Any = None,
+    current_time: datetime | None = None,
 ) -> bytes:
     """The run payload, pickled.
 
@@ -108,6 +113,7 @@ def make_payload(
         url if shared else None,
         str(instance.home) if shared else None,
         source,
+        current_time,
     )
     return pickle.dumps(payload)
 
@@ -184,6 +190,7 @@ class _WorkerRun:
                 if payload.storage_url is not None
                 else None
             ),
+            current_time=payload.current_time,
         )
 
     def close(self) -> None:
@@ -287,7 +294,10 @@ def run_step(
         task.input_partitions,
     )
     with capture_output(tee=tee) as captured:
-        outcome = execute_step(step, env, _drop, task.input_versions)
+        if step.kind is StepKind.OBSERVE:
+            outcome = observe_step(step, env)
+        else:
+            outcome = execute_step(step, env, _drop, task.input_versions)
     logs = captured.events(env.run_id, step)
     if logs:  # before the step's final event, as they happened before it ended
         outcome.events[-1:-1] = logs
