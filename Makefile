@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test bench docs lint install install-dev system-deps clean
+.PHONY: demo test bench docs lint install install-dev system-deps clean ui-shots
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -48,6 +48,10 @@ test: install-dev system-deps
 ## bench: benchmark scenarios of shared/BENCH.md, results under bench/results/
 bench: install-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+## ui-shots: a screenshot of every UI page at 1440x900 and 390x844 under ui-shots/
+ui-shots: install-dev system-deps
+	$(PY) -m tests.ui.shots ui-shots
 
 ## docs: the documentation site under site/; warnings are errors
 docs: install-dev
