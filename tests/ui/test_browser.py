@@ -72,11 +72,14 @@ def page(browser: Any) -> Iterator[Any]:
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on(
+        "console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None
+    )
     try:
         yield opened
     finally:
         context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not errors, f"JavaScript or console errors on the page: {errors}"
 
 
 def open_page(page: Any, url: str) -> None:
