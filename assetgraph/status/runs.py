@@ -118,7 +118,7 @@ def event_page(
     table = schema.events
     wanted_kinds = [EventType(kind).value for kind in kinds or ()]
 
-    def work(conn: Connection) -> tuple[list[EventRecord], list[str], list[str]]:
+    def work(conn: Connection) -> tuple[list[EventRecord], int, list[str], list[str]]:
         base = select(table).where(table.c.run_id == run_id)
         if step_key:
             base = base.where(table.c.step_key == step_key)
@@ -132,7 +132,19 @@ def event_page(
                 | func.lower(func.coalesce(table.c.asset_key, "")).like(needle)
                 | func.lower(func.coalesce(table.c.partition_key, "")).like(needle)
             )
-        rows = conn.execute(base.order_by(table.c.id)).all()
+        ordered = base.order_by(table.c.id)
+        if levels:
+            # The level is inside the payload: filter the rows here, then page.
+            wanted = {level.upper() for level in levels}
+            records = [event_record(row._mapping) for row in conn.execute(ordered)]
+            matching = [
+                e for e in records if str(e.payload.get("level") or "INFO").upper() in wanted
+            ]
+            page, total = matching[offset : offset + limit], len(matching)
+        else:
+            total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+            rows = conn.execute(ordered.offset(offset).limit(limit)).all()
+            page = [event_record(row._mapping) for row in rows]
         steps = conn.execute(
             select(table.c.step_key)
             .where(table.c.run_id == run_id, table.c.step_key.is_not(None))
@@ -142,12 +154,7 @@ def event_page(
         all_kinds = conn.execute(
             select(table.c.event_type).where(table.c.run_id == run_id).distinct()
         ).scalars()
-        return [event_record(row._mapping) for row in rows], list(steps), sorted(all_kinds)
+        return page, int(total), list(steps), sorted(all_kinds)
 
-    events, steps, all_kinds = storage.read(work)
-    if levels:
-        wanted = {level.upper() for level in levels}
-        events = [e for e in events if str(e.payload.get("level") or "INFO").upper() in wanted]
-    return EventPage(
-        events=events[offset : offset + limit], total=len(events), steps=steps, kinds=all_kinds
-    )
+    events, total, steps, all_kinds = storage.read(work)
+    return EventPage(events=events, total=total, steps=steps, kinds=all_kinds)

@@ -40,6 +40,7 @@ from assetgraph.ui.models import (
     MaterializationOut,
     MaterializeIn,
     MaterializeOut,
+    PartitionDetailOut,
     PartitionsOut,
     ReexecuteIn,
     RunActionOut,
@@ -116,6 +117,21 @@ def build_api_router(state: UiState) -> APIRouter:
         """Why one asset has its status: stale causes with their root causes, missing
         partitions, the last failure (run, error, time) and the freshness policy's lag."""
         return catalog.why(graph, find(key), storage, state.clock())
+
+    @router.get("/partition/{key:path}", tags=["assets"])
+    def get_partition(
+        key: str,
+        partition: Annotated[
+            str | None, Query(description="The partition key (none: unpartitioned).")
+        ] = None,
+    ) -> PartitionDetailOut:
+        """One partition of one asset: its status and why, its latest materialization (run,
+        time, code and data version, metadata) and its latest failure (run, time, error)."""
+        found = find(key)
+        try:
+            return catalog.partition_detail(graph, found, partition, storage, state.clock())
+        except AssetgraphError as exc:
+            raise HTTPException(status_code=404, detail=str(exc)) from None
 
     @router.get("/partitions/{key:path}", tags=["assets"])
     def get_partitions(key: str) -> PartitionsOut:

@@ -30,6 +30,7 @@ from assetgraph.ui.models import (
     LineageOut,
     MaterializationOut,
     PartitionCountsOut,
+    PartitionDetailOut,
     PartitionsOut,
     StaleCauseOut,
     StatusRangeOut,
@@ -406,4 +407,53 @@ def why(graph: AssetGraph, key: AssetKey, storage: SqlStorage, now: datetime) ->
             or (status.partitions is not None and status.partitions.failed > 0),
         ),
         freshness=None if fresh is None else fresh.to_json(),
+    )
+
+
+def partition_detail(
+    graph: AssetGraph, key: AssetKey, partition: str | None, storage: SqlStorage, now: datetime
+) -> PartitionDetailOut:
+    """One partition of ``key`` (None: unpartitioned): its status and why, its latest
+    materialization and its latest failure. A ``UsageError`` names a partition key that is
+    not in the definition."""
+    from assetgraph.errors import UsageError
+    from assetgraph.status.partition_detail import partition_detail as read_detail
+    from assetgraph.status.staleness import compute_staleness
+
+    partitions_def = graph.partitions_def(key)
+    if partitions_def is None and partition is not None:
+        raise UsageError(f"Asset '{key.to_string()}' is not partitioned: name no partition.")
+    if partitions_def is not None:
+        if partition is None:
+            raise UsageError(f"Asset '{key.to_string()}' is partitioned: name a partition.")
+        partitions_def.index_of(partition, now, storage)
+    detail = read_detail(storage, key.to_string(), partition)
+    staleness = compute_staleness(graph, [key], storage, now)[key]
+    causes: list[str] = []
+    if partitions_def is None:
+        stale = bool(staleness.stale)
+        causes = [cause.describe(key) for cause in staleness.causes]
+    else:
+        stale = partition in staleness.stale
+        causes = [c.describe(key) for c in staleness.causes if partition in c.partitions]
+    if detail.failed:
+        status = "failed"
+    elif not detail.materialized:
+        status = "missing"
+    else:
+        status = "stale" if stale else "materialized"
+    return PartitionDetailOut(
+        key=key.to_string(),
+        partition_key=partition,
+        status=status,
+        stale_causes=causes if stale else [],
+        materialization_run_id=detail.materialization_run_id,
+        materialized_at=detail.materialized_at,
+        code_version=detail.code_version,
+        data_version=detail.data_version,
+        duration=detail.duration,
+        metadata=detail.metadata,
+        failure_run_id=detail.failure_run_id,
+        failed_at=detail.failed_at,
+        error=detail.error,
     )

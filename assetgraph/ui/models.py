@@ -290,3 +290,21 @@ class RunActionOut(BaseModel):
     run_id: str
     status: str
     message: str
+
+
+class PartitionDetailOut(BaseModel):
+    key: str
+    partition_key: str | None
+    status: str = Field(
+        description="materialized, stale, failed or missing (the health strip's statuses)."
+    )
+    stale_causes: list[str] = Field(description="Why it is stale, as 'status' says it.")
+    materialization_run_id: str | None
+    materialized_at: float | None
+    code_version: str | None
+    data_version: str | None
+    duration: float | None
+    metadata: dict[str, Any] | None
+    failure_run_id: str | None
+    failed_at: float | None
+    error: str | None

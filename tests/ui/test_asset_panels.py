@@ -155,3 +155,29 @@ def test_the_new_endpoints_need_the_token(tmp_path: Path, monkeypatch: pytest.Mo
             assert guarded.get(path).status_code == 401, path
             ok = guarded.get(path, headers={"Authorization": "Bearer s3cret"})
             assert ok.status_code == 200, path
+
+
+def test_a_partition_drills_down_to_its_run_error_and_data_version(
+    checks_client: TestClient,
+) -> None:
+    built = checks_client.get("/api/partition/orders?partition=2025-01-02").json()
+    assert built["status"] == "materialized"
+    assert built["data_version"] and built["code_version"]
+    assert built["metadata"]["row_count"] == 4
+    run = checks_client.get(f"/api/runs/{built['materialization_run_id']}").json()["run"]
+    assert run["partitions"] == "2025-01-02"
+
+    failed = checks_client.get("/api/partition/orders?partition=2025-01-03").json()
+    assert failed["status"] == "failed" and "blocking check 'positive'" in failed["error"]
+    assert failed["failure_run_id"] and failed["failed_at"]
+    missing = checks_client.get("/api/partition/orders?partition=2025-01-05").json()
+    assert missing["status"] == "missing" and missing["materialization_run_id"] is None
+
+    stale = checks_client.get("/api/partition/summary").json()
+    assert stale["status"] == "stale" and stale["partition_key"] is None
+    assert "upstream orders[2025-01-01] changed" in " ".join(stale["stale_causes"])
+
+    unknown = checks_client.get("/api/partition/orders?partition=2024-12-31")
+    assert unknown.status_code == 404 and "2024-12-31" in unknown.json()["detail"]
+    assert checks_client.get("/api/partition/orders").status_code == 404
+    assert checks_client.get("/api/partition/summary?partition=x").status_code == 404

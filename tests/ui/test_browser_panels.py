@@ -81,6 +81,20 @@ def test_the_asset_page_says_why_and_shows_each_check(
     assert "non-blocking" in few_rows.locator("h3").inner_text()
     few_rows.locator("details.check-history summary").click()
     assert few_rows.locator("details.check-history [data-name=rows]").first.is_visible()
+    # Drill down: the failed partition's segment shows its run and error; a built one its
+    # data version; zooming widens the strip and adds keys to its axis.
+    page.click('#strip .seg[data-first="2025-01-03"]')
+    detail = page.locator("#partition-detail [data-partition='2025-01-03']")
+    assert detail.get_attribute("data-status") == "failed"
+    assert "blocking check 'positive'" in detail.locator("#partition-error").inner_text()
+    page.fill("#inspect-partition", "2025-01-02")
+    page.click("#inspect")
+    built = page.locator("#partition-detail [data-partition='2025-01-02']")
+    assert len(built.locator("#partition-data-version").inner_text()) >= 8
+    ticks = page.locator("#strip-axis .strip-tick").count()
+    page.click("#strip-zoom-in")
+    expect(page.locator("#strip-zoom")).to_have_text("4\u00d7")
+    assert page.locator("#strip-axis .strip-tick").count() >= ticks
     # The plot over partition has one point per partition.
     page.select_option("#plot-over", "partition")
     assert page.locator("#plot svg").get_attribute("data-points") == "3"

@@ -123,40 +123,100 @@
     await refresh();
   }
 
-  // -- Partitions health strip ----------------------------------------------------------------
+  // -- Partitions health strip: zoomable, with an axis of partition keys; a click on a
+  // partition (or on a range, then on a key of it) opens its detail -------------------------
+  let stripZoom = 1;
+  const drill = el("div", { id: "partition-detail" });
   async function renderPartitions() {
     ag.clear(partitionsPanel).append(el("h2", { text: "Partitions" }));
     if (!partitioned) {
-      partitionsPanel.append(el("p", { class: "muted", text: "Not partitioned." }));
+      partitionsPanel.append(el("p", { class: "muted", text: "Not partitioned." }), drill);
+      await showPartition(null);
       return;
     }
     const p = await ag.api(ag.assetApi("partitions", key));
     const strip = el("div", { class: "strip", id: "strip", role: "list" });
     const minShare = p.ranges.length > 200 ? 0 : 0.4;
+    let before = 0;
+    const starts = [];
     for (const r of p.ranges) {
+      starts.push(before);
+      before += r.count;
       const label = r.count === 1 ? r.first : `${r.first} … ${r.last}`;
       const segment = el("button", {
         type: "button", role: "listitem",
         class: `seg st-${r.status}`, "data-status": r.status, "data-first": r.first, "data-last": r.last,
         title: `${label}: ${r.status} (${r.count})`,
-        onclick: () => { partitionInput.value = r.first; rangeFirst.value = r.first; rangeLast.value = r.last; },
+        onclick: () => {
+          partitionInput.value = r.first; rangeFirst.value = r.first; rangeLast.value = r.last;
+          showPartition(r.first, r);
+        },
       });
       segment.style.flexGrow = String(Math.max(r.count / p.total * 100, minShare));
       strip.append(segment);
     }
+    strip.style.width = `${100 * stripZoom}%`;
+    // The axis: the first key of the range at each fifth of the strip (by partition count).
+    const axis = el("div", { class: "strip-axis", id: "strip-axis", style: `width:${100 * stripZoom}%` });
+    const ticks = Math.min(p.ranges.length, 2 + 4 * stripZoom, 400);
+    for (let i = 0; i < ticks; i += 1) {
+      const wanted = (p.total * i) / Math.max(1, ticks - 1);
+      let at = 0;
+      while (at + 1 < p.ranges.length && starts[at + 1] <= wanted) at += 1;
+      const r = p.ranges[at];
+      const last = i === ticks - 1;
+      axis.append(el("span", { class: "strip-tick", style: `left:${(100 * (last ? p.total : starts[at])) / p.total}%`, text: last ? r.last : r.first }));
+    }
+    const zoomStrip = (factor) => { stripZoom = Math.min(256, Math.max(1, stripZoom * factor)); renderPartitions(); };
     const counts = {};
     p.ranges.forEach((r) => (counts[r.status] = (counts[r.status] || 0) + r.count));
+    const inspect = el("input", { id: "inspect-partition", placeholder: "partition key", "aria-label": "Partition to inspect" });
     partitionsPanel.append(
-      strip,
+      el("div", { class: "controls" },
+        el("button", { id: "strip-zoom-out", type: "button", "aria-label": "Zoom out", text: "−", onclick: () => zoomStrip(0.5) }),
+        el("span", { class: "muted small", id: "strip-zoom", text: `${stripZoom}×` }),
+        el("button", { id: "strip-zoom-in", type: "button", "aria-label": "Zoom in", text: "+", onclick: () => zoomStrip(4) }),
+        el("form", { class: "controls inline", onsubmit: (event) => { event.preventDefault(); showPartition(inspect.value.trim()); } },
+          inspect, el("button", { id: "inspect", type: "submit", text: "Inspect" }))),
+      el("div", { class: "strip-box" }, strip, axis),
       el("p", { class: "legend" }, Object.entries(counts).map(([s, n]) => [ag.badge(s), ` ${n} `])),
+      drill,
       el("details", { open: p.ranges.length <= 12 },
         el("summary", { text: `${p.ranges.length} ranges of ${p.total} partitions` }),
         ag.table(["Status", "First", "Last", "Count"], p.ranges.map((r) =>
           el("tr", { "data-status": r.status, "data-first": r.first },
-            el("td", {}, ag.badge(r.status)), el("td", { class: "mono", text: r.first }),
-            el("td", { class: "mono", text: r.last }), el("td", { text: r.count }))))
+            el("td", {}, ag.badge(r.status)),
+            el("td", {}, el("a", { href: "#partition-detail", class: "mono", text: r.first, onclick: () => showPartition(r.first, r) })),
+            el("td", {}, el("a", { href: "#partition-detail", class: "mono", text: r.last, onclick: () => showPartition(r.last, r) })),
+            el("td", { text: r.count }))))
       )
     );
+  }
+
+  async function showPartition(partition, range) {
+    if (partition === "") return;
+    let d;
+    try {
+      d = await ag.api(ag.assetApi("partition", key) + (partition === null ? "" : `?partition=${encodeURIComponent(partition)}`));
+    } catch (error) {
+      ag.clear(drill);
+      ag.showError(drill, error);
+      return;
+    }
+    const runLink = (id) => (id ? el("a", { href: ag.runHref(id), class: "mono", text: id.slice(0, 8) }) : "—");
+    ag.clear(drill).append(el("div", { class: "panel inner", "data-partition": d.partition_key || "", "data-status": d.status },
+      el("h3", {}, d.partition_key ? el("span", { class: "mono", text: d.partition_key }) : "This asset", " ", ag.badge(d.status),
+        range && range.count > 1 ? el("span", { class: "muted small", text: ` first of ${range.count} ${range.status} partitions (${range.first} … ${range.last})` }) : ""),
+      el("dl", { class: "facts" },
+        el("dt", { text: "Materialized" }), el("dd", {}, d.materialized_at ? [ag.fmtTime(d.materialized_at), " in run ", runLink(d.materialization_run_id)] : "never"),
+        el("dt", { text: "Data version" }), el("dd", { class: "mono", id: "partition-data-version", text: d.data_version || "—" }),
+        el("dt", { text: "Code version" }), el("dd", { class: "mono", text: d.code_version || "—" }),
+        el("dt", { text: "Duration" }), el("dd", { text: ag.fmtDuration(d.duration) }),
+        d.stale_causes.length ? [el("dt", { text: "Stale because" }), el("dd", {}, d.stale_causes.map((c) => el("div", { text: c })))] : [],
+        d.failed_at ? [el("dt", { text: d.status === "failed" ? "Failing since" : "Last failure" }), el("dd", {}, ag.fmtTime(d.failed_at), " in run ", runLink(d.failure_run_id))] : [],
+        d.metadata ? [el("dt", { text: "Metadata" }), el("dd", {}, Object.entries(d.metadata).map(([k, v]) => el("div", { class: "metadata-entry", "data-name": k }, el("span", { class: "mono", text: `${k}: ` }), metadataValue(v))))] : []
+      ),
+      d.error ? el("pre", { class: "error", id: "partition-error", text: d.error }) : ""));
   }
 
   // -- Materializations, schema and plot --------------------------------------------------------
