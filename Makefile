@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test bench docs lint install install-dev system-deps clean ui-shots
+.PHONY: demo test bench bench-scale docs lint install install-dev system-deps clean ui-shots
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -49,6 +49,10 @@ test: install-dev system-deps
 bench: install-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
 
+## bench-scale: S2, S3, S5 and S8 at three sizes each: cost per unit and largest/smallest
+bench-scale: install-dev
+	$(PY) bench/scale.py $(BENCH_SCALE_ARGS)
+
 ## ui-shots: a screenshot of every UI page at 1440x900 and 390x844 under ui-shots/
 ui-shots: install-dev system-deps
 	$(PY) -m tests.ui.shots ui-shots
@@ -77,5 +81,14 @@ $(PEERS_VENV)/.installed: bench/peers/requirements.txt
 	$(PEERS_VENV)/bin/python -m pip --disable-pip-version-check -q install -r bench/peers/requirements.txt
 	touch $@
 
-bench-peers: install-dev $(PEERS_VENV)/.installed
-	$(PY) bench/peers/run.py --peers-python $(PEERS_VENV)/bin/python $(BENCH_PEERS_ARGS)
+## Hamilton has its own environment too (.venv-hamilton, pinned in bench/peers/requirements-hamilton.txt)
+HAMILTON_VENV ?= .venv-hamilton
+
+$(HAMILTON_VENV)/.installed: bench/peers/requirements-hamilton.txt
+	python3 -m venv $(HAMILTON_VENV)
+	$(HAMILTON_VENV)/bin/python -m pip --disable-pip-version-check -q install -r bench/peers/requirements-hamilton.txt
+	touch $@
+
+bench-peers: install-dev $(PEERS_VENV)/.installed $(HAMILTON_VENV)/.installed
+	$(PY) bench/peers/run.py --peers-python $(PEERS_VENV)/bin/python \
+		--hamilton-python $(HAMILTON_VENV)/bin/python $(BENCH_PEERS_ARGS)

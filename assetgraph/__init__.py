@@ -40,6 +40,13 @@ _EXPORTS: dict[str, str] = {
     "AssetCheckSeverity": "assetgraph.definitions.checks",
     "AssetChecksDefinition": "assetgraph.definitions.checks",
     "BackfillPolicy": "assetgraph.definitions.backfill",
+    "launch_backfill": "assetgraph.automation.backfills",
+    "get_backfill": "assetgraph.automation.backfills",
+    "get_backfills": "assetgraph.automation.backfills",
+    "cancel_backfill": "assetgraph.automation.backfills",
+    "resume_backfill": "assetgraph.automation.backfills",
+    "PartitionBackfill": "assetgraph.storage.backfill_store",
+    "BulkActionStatus": "assetgraph.storage.backfill_store",
     "FreshnessPolicy": "assetgraph.definitions.policies",
     "AutomationCondition": "assetgraph.definitions.automation_condition",
     "AutomationPolicy": "assetgraph.definitions.policies",
@@ -187,6 +194,7 @@ __all__ = [
     "AutomationPolicy",
     "BackfillPolicy",
     "Backoff",
+    "BulkActionStatus",
     "CodeLocationLoadError",
     "Config",
     "ConfigurableIOManager",
@@ -230,6 +238,7 @@ __all__ = [
     "OpExecutionContext",
     "Output",
     "OutputContext",
+    "PartitionBackfill",
     "PartitionKeyRange",
     "PartitionMapping",
     "PartitionSelection",
@@ -279,12 +288,16 @@ __all__ = [
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
+    "cancel_backfill",
     "define_asset_job",
     "fs_io_manager",
+    "get_backfill",
+    "get_backfills",
     "get_dagster_logger",
     "graph_asset",
     "graph_multi_asset",
     "io_manager",
+    "launch_backfill",
     "link_code_references_to_git",
     "load_asset_checks_from_modules",
     "load_asset_checks_from_package_module",
@@ -301,6 +314,7 @@ __all__ = [
     "observe",
     "op",
     "resource",
+    "resume_backfill",
     "run_failure_sensor",
     "run_status_sensor",
     "schedule",
@@ -329,6 +343,13 @@ if TYPE_CHECKING:
     from assetgraph.automation.asset_sensors import (
         AssetSensorDefinition as AssetSensorDefinition,
         asset_sensor as asset_sensor,
+    )
+    from assetgraph.automation.backfills import (
+        cancel_backfill as cancel_backfill,
+        get_backfill as get_backfill,
+        get_backfills as get_backfills,
+        launch_backfill as launch_backfill,
+        resume_backfill as resume_backfill,
     )
 
     # managers (FilesystemIOManager, InMemoryIOManager) are left out here on purpose: the
@@ -555,6 +576,10 @@ if TYPE_CHECKING:
     )
     from assetgraph.selection import (
         select_assets as select_assets,
+    )
+    from assetgraph.storage.backfill_store import (
+        BulkActionStatus as BulkActionStatus,
+        PartitionBackfill as PartitionBackfill,
     )
     from assetgraph.storage.event_entries import (
         EventLogEntry as EventLogEntry,

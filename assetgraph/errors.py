@@ -61,6 +61,11 @@ class RunFailure(AssetgraphError):
     exit_code = 1
 
 
+class ExecutorLost(RunFailure):
+    """The processes that run a run's steps are gone (the Dask scheduler died or cannot be
+    reached): the run fails, its running steps failed and the rest not run."""
+
+
 class StorageError(AssetgraphError):
     """The metadata database or stored values are unavailable or inconsistent."""
 

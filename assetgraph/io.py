@@ -198,3 +198,16 @@ class IOManager(ABC):
     @abstractmethod
     def load_input(self, context: InputContext) -> Any:
         """Load the stored value of ``context.asset_key``."""
+
+    def host_local_storage(self) -> str | None:
+        """Where this IO manager keeps values that only this machine can reach, or None.
+
+        A local folder or file (an absolute path), or a description such as "this
+        process's memory". A run on a remote Dask cluster (``--dask-address``) is refused
+        before any step when an IO manager it uses answers with anything but None, unless
+        the path lies under one of ``ASSETGRAPH_SHARED_PATHS`` (a network mount that every
+        worker sees at the same path). None (the default) means the values live where any
+        host can reach them (object storage, a database server), or that the IO manager
+        does not say.
+        """
+        return None

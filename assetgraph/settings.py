@@ -30,6 +30,8 @@ BUSY_TIMEOUT_ENV = "ASSETGRAPH_SQLITE_BUSY_TIMEOUT_MS"
 LOCK_RETRY_ENV = "ASSETGRAPH_SQLITE_LOCK_RETRY_SECONDS"
 UI_TOKEN_ENV = "ASSETGRAPH_UI_TOKEN"
 VERBOSE_ENV = "ASSETGRAPH_VERBOSE"
+SHARED_PATHS_ENV = "ASSETGRAPH_SHARED_PATHS"
+MAX_CONCURRENT_RUNS_ENV = "ASSETGRAPH_MAX_CONCURRENT_RUNS"
 
 DEFAULT_HOME = ".assetgraph"
 DEFAULT_HEARTBEAT_SECONDS = 5.0
@@ -187,11 +189,45 @@ def verbose() -> bool:
     )
 
 
+def shared_paths() -> tuple[Path, ...]:
+    """``ASSETGRAPH_SHARED_PATHS``: folders every Dask worker sees at the same path.
+
+    ``os.pathsep``-separated absolute paths (network mounts); () when unset. A run on a
+    remote Dask cluster accepts an IO manager that stores under one of them.
+    """
+    text = _text(SHARED_PATHS_ENV)
+    if not text:
+        return ()
+    paths = tuple(Path(part) for part in text.split(os.pathsep) if part.strip())
+    relative = [str(path) for path in paths if not path.is_absolute()]
+    if relative:
+        raise UsageError(
+            f"{SHARED_PATHS_ENV}={text!r} holds a relative path ({', '.join(relative)}): "
+            f"expected the absolute path of each shared mount, separated by '{os.pathsep}'."
+        )
+    return paths
+
+
+def max_concurrent_runs() -> int | None:
+    """``ASSETGRAPH_MAX_CONCURRENT_RUNS``: runs the daemon keeps in progress at once (-1: no
+    limit, 0: launch none), or None when unset (then pyproject.toml may set it)."""
+    if not _text(MAX_CONCURRENT_RUNS_ENV):
+        return None
+    expected = "a whole number of runs: -1 (no limit), 0 (pause the queue) or more"
+    value = _number(MAX_CONCURRENT_RUNS_ENV, expected, low=-1, high=2**31 - 1)
+    if value != int(value):
+        raise UsageError(
+            f"{MAX_CONCURRENT_RUNS_ENV}={_text(MAX_CONCURRENT_RUNS_ENV)!r}: expected {expected}."
+        )
+    return int(value)
+
+
 RUN_SETTINGS: tuple[Callable[[], Any], ...] = (
     heartbeat_seconds,
     retention_days,
     sqlite_busy_timeout_ms,
     sqlite_lock_retry_seconds,
+    shared_paths,
 )
 """What a run reads after it is recorded: in its heartbeat thread, when it ends."""
 
@@ -201,6 +237,7 @@ ALL_SETTINGS: tuple[Callable[[], Any], ...] = (
     *RUN_SETTINGS,
     ui_token,
     verbose,
+    max_concurrent_runs,
 )
 
 

@@ -65,6 +65,9 @@ class DuckDBIOManager(IOManager):
         self.schema = schema
         self.lock_timeout = lock_timeout
 
+    def host_local_storage(self) -> str | None:
+        return os.path.abspath(self.path)
+
     @property
     def _schema(self) -> str:
         return self.schema or "main"

@@ -16,6 +16,9 @@ class InMemoryIOManager(IOManager):
     def __init__(self) -> None:
         self.values: dict[tuple[AssetKey, str | None], Any] = {}
 
+    def host_local_storage(self) -> str | None:
+        return "the memory of the process that runs each step"
+
     def handle_output(self, context: OutputContext, obj: Any) -> None:
         self.values[(context.asset_key, context.partition_key)] = obj
 

@@ -10,8 +10,8 @@ percent-encoded (see ``io_managers.pickle.partition_file_name``): a multi-dimens
 ``base_dir`` is a local folder or an fsspec URL (``s3://bucket/prefix``, ``gs://...``,
 ``memory://...``), so that workers on other machines share one store; ``storage_options``
 go to the fsspec file system. Writes are atomic: a local file is written under a temporary
-name in the same folder and renamed over the old one; on other file systems each file is
-one ``pipe_file`` (a single-object put on object stores).
+name in the same folder and renamed over the old one; on other file systems each object is
+put under a temporary key, then moved into place (``io_managers.object_store``).
 
 pandas, pyarrow and fsspec are imported when first needed, so importing this module is cheap.
 """
@@ -34,7 +34,8 @@ from io_managers.pickle import missing_value_error, partition_file_name
 
 if TYPE_CHECKING:
     import pandas as pd
-    from fsspec import AbstractFileSystem  # type: ignore[import-untyped]
+
+    from io_managers.object_store import ObjectStore
 
 PARTITION_KEY_COLUMN = "partition_key"
 
@@ -182,25 +183,27 @@ class ParquetIOManager(IOManager):
             self.base_dir = str(Path(base).absolute())
         else:
             self.base_dir = base.rstrip("/")
-        self._fs: AbstractFileSystem | None = None
-        self._root: str | None = None
+        self._store: ObjectStore | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         # File system objects may hold connections; workers make their own.
-        return {k: v for k, v in self.__dict__.items() if k not in ("_fs", "_root")}
+        return {k: v for k, v in self.__dict__.items() if k != "_store"}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._fs = None
-        self._root = None
+        self._store = None
 
-    def _filesystem(self) -> tuple[AbstractFileSystem, str]:
-        if self._fs is None or self._root is None:
-            from fsspec.core import url_to_fs  # type: ignore[import-untyped]
+    @property
+    def store(self) -> ObjectStore:
+        """The object store under ``base_dir`` (a URL; not for a local folder)."""
+        if self._store is None:
+            from io_managers.object_store import ObjectStore
 
-            fs, root = url_to_fs(self.base_dir, **self.storage_options)
-            self._fs, self._root = fs, str(root).rstrip("/")
-        return self._fs, self._root
+            self._store = ObjectStore(self.base_dir, self.storage_options)
+        return self._store
+
+    def host_local_storage(self) -> str | None:
+        return self.base_dir if self.is_local else None
 
     def path_for(self, asset_key: AssetKey, partition_key: str | None = None) -> str:
         """The file (local path or fsspec path) of ``asset_key``'s value or partition."""
@@ -214,9 +217,7 @@ class ParquetIOManager(IOManager):
             inside = path.resolve().is_relative_to(Path(self.base_dir).resolve())
             text = str(path)
         else:
-            root = self._filesystem()[1]
-            text = posixpath.normpath(posixpath.join(root, *parts))
-            inside = text.startswith(root.rstrip("/") + "/")
+            return self.store.path_for(asset_key, partition_key, ".parquet")
         if not inside:
             where = f" partition '{partition_key}'" if partition_key is not None else ""
             raise StorageError(
@@ -234,8 +235,7 @@ class ParquetIOManager(IOManager):
     def _display(self, path: str) -> str:
         if self.is_local:
             return path
-        fs = self._filesystem()[0]
-        return str(fs.unstrip_protocol(path))
+        return self.store.url_of(path)
 
     # Storing.
 
@@ -252,7 +252,7 @@ class ParquetIOManager(IOManager):
         if self.is_local:
             self._write_local(frames, paths)
         else:
-            self._write_remote(frames, paths)
+            self._write_remote(context.asset_key, frames, paths)
         if len(paths) == 1:
             where = self._display(next(iter(paths.values())))
         else:
@@ -284,18 +284,18 @@ class ParquetIOManager(IOManager):
             raise
 
     def _write_remote(
-        self, frames: Mapping[str | None, pd.DataFrame], paths: Mapping[str | None, str]
+        self,
+        asset_key: AssetKey,
+        frames: Mapping[str | None, pd.DataFrame],
+        paths: Mapping[str | None, str],
     ) -> None:
-        fs = self._filesystem()[0]
         # Serialize everything before the first put, so a bad frame changes nothing.
         payloads: list[tuple[str, bytes]] = []
         for key, frame in frames.items():
             buffer = io.BytesIO()
             frame.to_parquet(buffer, engine="pyarrow")
             payloads.append((paths[key], buffer.getvalue()))
-        for path, data in payloads:
-            fs.makedirs(posixpath.dirname(path), exist_ok=True)
-            fs.pipe_file(path, data)
+        self.store.write_all(asset_key, payloads)
 
     # Loading.
 
@@ -312,13 +312,13 @@ class ParquetIOManager(IOManager):
 
         path = self.path_for(asset_key, partition_key)
         partitions = (partition_key,) if partition_key is not None else ()
+        if not self.is_local:
+            data = self.store.read(asset_key, partition_key, path)
+            return pd.read_parquet(io.BytesIO(data), engine="pyarrow")
         try:
-            if self.is_local:
-                return pd.read_parquet(path, engine="pyarrow")
-            data = self._filesystem()[0].cat_file(path)
+            return pd.read_parquet(path, engine="pyarrow")
         except FileNotFoundError:
             raise missing_value_error(asset_key, partitions, self._display(path)) from None
-        return pd.read_parquet(io.BytesIO(data), engine="pyarrow")
 
     def _check_present(self, asset_key: AssetKey, keys: tuple[str, ...]) -> None:
         paths = {key: self.path_for(asset_key, key) for key in keys}
@@ -326,9 +326,7 @@ class ParquetIOManager(IOManager):
         if self.is_local:
             present = set(os.listdir(folder)) if os.path.isdir(folder) else set()
         else:
-            fs = self._filesystem()[0]
-            listed = fs.ls(folder, detail=False) if fs.isdir(folder) else []
-            present = {posixpath.basename(str(p).rstrip("/")) for p in listed}
+            present = self.store.names_in(asset_key, folder)
         missing = tuple(k for k, p in paths.items() if self._basename(p) not in present)
         if missing:
             raise missing_value_error(asset_key, missing, self._display(folder))

@@ -15,6 +15,7 @@ so a reader finds either the old value or the new one, never a part of either.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 from collections.abc import Mapping
@@ -74,6 +75,19 @@ class PickleIOManager(IOManager):
     it costs a disk flush per value.
     """
 
+    def __new__(cls, base_dir: Any = None, *args: Any, **kwargs: Any) -> PickleIOManager:
+        # An fsspec URL (s3://bucket/prefix, ...) gets the object-store implementation, so
+        # the local-file code below stays a plain, fast path.
+        if (
+            cls is PickleIOManager
+            and "://" in str(base_dir or "")
+            and not str(base_dir).startswith("file://")
+        ):
+            from io_managers.object_store import ObjectStorePickleIOManager
+
+            return super().__new__(ObjectStorePickleIOManager)
+        return super().__new__(cls)
+
     def __init__(self, base_dir: str | os.PathLike[str] | None = None, *, fsync: bool = False):
         if base_dir is None:
             base_dir = settings.home() / "storage"
@@ -82,11 +96,32 @@ class PickleIOManager(IOManager):
 
     def path_for(self, asset_key: AssetKey, partition_key: str | None = None) -> Path:
         """Where the value of ``asset_key`` (and partition) is stored."""
-        path = self.base_dir.joinpath(*asset_key.path)
+        return Path(self._path(asset_key, partition_key))
+
+    def _path(self, asset_key: AssetKey, partition_key: str | None) -> str:
+        """``path_for`` as a string, refusing a place outside the base directory.
+
+        Asset key parts and partition file names are single path segments (neither can be
+        ``..``), so only a symlink can lead outside: the folder's real path is checked
+        once per folder (and cached while it exists), the file itself on each call.
+        """
+        folder = os.path.join(self._base_str(), *asset_key.path)
         if partition_key is not None:
-            path = path / partition_file_name(partition_key)
-        resolved = Path(os.path.realpath(path))
-        if not resolved.is_relative_to(self._real_base()):
+            path = os.path.join(folder, partition_file_name(partition_key))
+        else:
+            path, folder = folder, os.path.dirname(folder)
+        inside = self._checked_folders().get(folder)
+        if inside is None:
+            real = os.path.realpath(folder)
+            base = os.path.join(self._real_base(), "")
+            inside = real == base[:-1] or real.startswith(base)
+            if inside and os.path.isdir(real):
+                self._checked_folders()[folder] = True
+        if inside and os.path.islink(path):
+            real = os.path.realpath(path)
+            inside = real.startswith(os.path.join(self._real_base(), ""))
+        if not inside:
+            resolved = os.path.realpath(path)
             where = f" partition '{partition_key}'" if partition_key is not None else ""
             raise StorageError(
                 f"Asset '{asset_key}'{where} would be stored at {resolved}, "
@@ -94,15 +129,31 @@ class PickleIOManager(IOManager):
             )
         return path
 
+    def host_local_storage(self) -> str | None:
+        return str(self.base_dir)
+
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state.pop("_real_base_dir", None)
+        for cached in ("_real_base_dir", "_base_dir_str", "_folders_inside"):
+            state.pop(cached, None)
         return state
 
-    def _real_base(self) -> Path:
+    def _base_str(self) -> str:
+        base = self.__dict__.get("_base_dir_str")
+        if base is None:
+            base = self.__dict__["_base_dir_str"] = str(self.base_dir)
+        return base
+
+    def _checked_folders(self) -> dict[str, bool]:
+        folders: dict[str, bool] | None = self.__dict__.get("_folders_inside")
+        if folders is None:
+            folders = self.__dict__["_folders_inside"] = {}
+        return folders
+
+    def _real_base(self) -> str:
         real = self.__dict__.get("_real_base_dir")
         if real is None:
-            real = self.__dict__["_real_base_dir"] = Path(os.path.realpath(self.base_dir))
+            real = self.__dict__["_real_base_dir"] = os.path.realpath(self.base_dir)
         return real
 
     def handle_output(self, context: OutputContext, obj: Any) -> None:
@@ -111,10 +162,10 @@ class PickleIOManager(IOManager):
             values: dict[str | None, Any] = {keys[0] if keys else None: obj}
         else:
             values = {k: v for k, v in _values_by_partition(context, obj).items()}
-        paths = {key: self.path_for(context.asset_key, key) for key in values}
+        paths = {key: self._path(context.asset_key, key) for key in values}
         # Stage every file first and rename only when all are written, so a failure
         # leaves every partition with its old value.
-        staged: list[tuple[str, Path]] = []
+        staged: list[tuple[str, str]] = []
         try:
             for key, value in values.items():
                 tmp_name, version = self._write_temp(paths[key], value)
@@ -124,18 +175,22 @@ class PickleIOManager(IOManager):
                 os.replace(tmp_name, path)
         except BaseException:
             for tmp_name, _ in staged:
-                Path(tmp_name).unlink(missing_ok=True)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp_name)
             raise
         if len(paths) == 1:
-            context.add_output_metadata({"path": str(next(iter(paths.values())))})
+            context.add_output_metadata({"path": next(iter(paths.values()))})
         else:
             folder = self.base_dir.joinpath(*context.asset_key.path)
             context.add_output_metadata({"path": str(folder), "partitions": len(paths)})
 
-    def _write_temp(self, path: Path, value: Any) -> tuple[str, str]:
+    def _write_temp(self, path: str, value: Any) -> tuple[str, str]:
         """Write ``value`` beside ``path``; returns the temp file and a digest of its bytes."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = open_temp_beside(path)
+        try:
+            fd, tmp_name = open_temp_beside(path)
+        except FileNotFoundError:  # the asset's first value: make its folder
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            fd, tmp_name = open_temp_beside(path)
         try:
             with os.fdopen(fd, "wb") as handle:
                 writer = HashingWriter(handle)
@@ -144,7 +199,8 @@ class PickleIOManager(IOManager):
                     handle.flush()
                     os.fsync(handle.fileno())
         except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp_name)
             raise
         return tmp_name, writer.digest()
 
@@ -152,18 +208,18 @@ class PickleIOManager(IOManager):
         keys = context.partition_keys
         if len(keys) <= 1:
             return self._load_one(context.asset_key, keys[0] if keys else None)
-        paths = {key: self.path_for(context.asset_key, key) for key in keys}
-        missing = tuple(key for key, path in paths.items() if not path.is_file())
+        paths = {key: self._path(context.asset_key, key) for key in keys}
+        missing = tuple(key for key, path in paths.items() if not os.path.isfile(path))
         if missing:
             folder = self.base_dir.joinpath(*context.asset_key.path)
             raise missing_value_error(context.asset_key, missing, str(folder))
         return {key: self._load_one(context.asset_key, key) for key in keys}
 
     def _load_one(self, asset_key: AssetKey, partition_key: str | None) -> Any:
-        path = self.path_for(asset_key, partition_key)
+        path = self._path(asset_key, partition_key)
         partitions = (partition_key,) if partition_key is not None else ()
         try:
-            with path.open("rb") as handle:
+            with open(path, "rb") as handle:
                 return pickle.load(handle)
         except FileNotFoundError:
             raise missing_value_error(asset_key, partitions, str(path)) from None

@@ -26,6 +26,7 @@ pandas and SQLAlchemy are imported when first needed, so importing this module i
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import uuid
 from collections.abc import Iterator, Sequence
@@ -235,6 +236,16 @@ class SQLTableIOManager(IOManager):
         self.url = url
         self.schema = schema
         self._engine: sa.Engine | None = None
+
+    def host_local_storage(self) -> str | None:
+        # A SQLite file is on this machine's disk; any other database is a server.
+        if not self.url.startswith("sqlite"):
+            return None
+        path = self.url.split(":///", 1)[1] if ":///" in self.url else ""
+        path = path.split("?", 1)[0]
+        if not path or path == ":memory:":
+            return "the memory of the process that runs each step (in-memory SQLite)"
+        return os.path.abspath(path)
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "_engine"}

@@ -40,6 +40,7 @@ BAD: dict[str, tuple[str, str, str]] = {
     "storage-url-no-scheme": ("ASSETGRAPH_STORAGE_URL", "meta.db", "sqlite:///"),
     "ui-token-with-space": ("ASSETGRAPH_UI_TOKEN", "two words", "no spaces"),
     "verbose-unknown": ("ASSETGRAPH_VERBOSE", "loud", "1 or 0"),
+    "shared-paths-relative": ("ASSETGRAPH_SHARED_PATHS", "mnt/lake", "absolute path"),
 }
 
 COMMANDS = {

@@ -31,6 +31,7 @@ from assetgraph.automation.evaluator import (
     EvaluationSettings,
     evaluate,
 )
+from assetgraph.automation.run_queue import QueueingLauncher, RunQueueConfig
 from assetgraph.automation.runs import (
     PlannedRun,
     RunLauncher,
@@ -58,6 +59,8 @@ class TickOutcome:
     evaluation: Evaluation | None = None
     errors: list[str] = field(default_factory=list)
     evaluation_ms: float = 0.0
+    backfills: list[dict[str, Any]] = field(default_factory=list)
+    queue: dict[str, Any] = field(default_factory=dict)
 
     @property
     def launched(self) -> list[dict[str, Any]]:
@@ -240,6 +243,7 @@ class AutomationDaemon:
         wall_clock: Callable[[], float] = time.time,
         holder: str | None = None,
         lease_seconds: float | None = None,
+        queue_config: RunQueueConfig | None = None,
     ) -> None:
         self.defs = defs
         self.instance = instance
@@ -252,6 +256,7 @@ class AutomationDaemon:
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.lease_seconds = lease_seconds or max(60.0, 3 * interval)
         self.other_holder: str | None = None
+        self.queue_config = queue_config
 
     def acquire(self) -> bool:
         """Take or renew the lease; False when another live daemon holds it."""
@@ -275,7 +280,7 @@ class AutomationDaemon:
             self.defs,
             self.instance,
             now=now or self.clock(),
-            launcher=self.launcher,
+            launcher=QueueingLauncher(self.defs, self.instance, wall_clock=self.wall_clock),
             settings=self.settings,
             dry_run=dry_run,
             wall_clock=self.wall_clock,
@@ -283,8 +288,32 @@ class AutomationDaemon:
         if not dry_run:
             from assetgraph.storage.retention import auto_prune
 
+            self.run_backfills_and_queue(outcome)
             auto_prune(self.instance.storage)  # at most once a day, when retention is set
         return outcome
+
+    def run_backfills_and_queue(self, outcome: TickOutcome) -> None:
+        """After a tick (whose runs went to the run queue): one step of each backfill
+        (queueing its next runs), then launch queued runs with the daemon's launcher while
+        ``max_concurrent_runs`` and the tag limits allow. A failure is recorded in
+        ``outcome.errors``; the daemon goes on."""
+        from assetgraph.automation.backfills import run_backfills
+        from assetgraph.automation.run_queue import RunQueueConfig, dequeue_runs
+
+        try:
+            steps = run_backfills(
+                self.defs, self.instance, now=outcome.now, wall_clock=self.wall_clock
+            )
+            outcome.backfills = [step.to_json() for step in steps]
+            config = self.queue_config or RunQueueConfig.load()
+            queue = dequeue_runs(self.instance, self.launcher, config, wall_clock=self.wall_clock)
+            outcome.queue = queue.to_json()
+            outcome.errors.extend(
+                f"queued run {run_id} failed to launch: {why}"
+                for run_id, why in queue.failed.items()
+            )
+        except Exception as exc:  # the next tick tries again
+            outcome.errors.append(f"backfills and run queue: {type(exc).__name__}: {exc}")
 
     def run(
         self,

@@ -173,6 +173,7 @@ def execute_request(defs: Definitions, instance: Any, payload: Mapping[str, Any]
         run_config=payload.get("run_config") or None,
         tags=payload.get("tags") or {},
         selection_text=" ".join(payload["targets"]),
+        run_id=payload.get("run_id"),
     )
     return result.run_id
 

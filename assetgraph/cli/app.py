@@ -22,11 +22,16 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 runs_app = typer.Typer(help="Inspect past runs.", no_args_is_help=True)
+backfill_app = typer.Typer(
+    help="Stored backfills of many partitions, carried out by 'assetgraph automate'.",
+    no_args_is_help=True,
+)
 storage_app = typer.Typer(help="Manage the metadata database.", no_args_is_help=True)
 partitions_app = typer.Typer(
     help="Dynamic partition keys, and the partition status of an asset.", no_args_is_help=True
 )
 app.add_typer(runs_app, name="runs")
+app.add_typer(backfill_app, name="backfill")
 app.add_typer(partitions_app, name="partitions")
 app.add_typer(storage_app, name="storage")
 

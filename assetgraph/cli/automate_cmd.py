@@ -346,6 +346,9 @@ def _run_text(run: dict[str, Any]) -> str:
 
 def _print_outcome(outcome: Any, as_json: bool, brief: bool = False) -> None:
     payload = {"tick_id": outcome.tick_id, "status": outcome.status, **outcome.payload}
+    if outcome.backfills or outcome.queue:
+        payload["backfills"] = outcome.backfills
+        payload["run_queue"] = outcome.queue
     if as_json:
         typer.echo(json.dumps(payload, default=str))
         return
@@ -355,6 +358,17 @@ def _print_outcome(outcome: Any, as_json: bool, brief: bool = False) -> None:
     typer.echo(f"{label} at {outcome.now.isoformat()}: {outcome.status}, {len(runs)} run(s) {verb}")
     for run in runs:
         typer.echo(f"  run {_run_text(run)}")
+    for step in outcome.backfills:
+        if step["queued"] or step["accounted"] or step["status"] != "requested":
+            typer.echo(
+                f"  backfill {step['backfill_id']}: {step['status']}, {len(step['queued'])} "
+                f"run(s) queued, {len(step['accounted'])} ended"
+            )
+    if outcome.queue.get("launched") or outcome.queue.get("waiting"):
+        typer.echo(
+            f"  run queue: {len(outcome.queue['launched'])} launched, "
+            f"{outcome.queue['waiting']} waiting"
+        )
     for error in outcome.errors:
         typer.echo(f"  error: {error}")
     if brief:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from assetgraph.cli import (  # noqa: F401  (registers commands)
     assets_cmd,
     automate_cmd,
+    backfill_cmd,
     init_cmd,
     lineage_cmd,
     observe_cmd,

@@ -63,6 +63,27 @@ def import_origin(origin: tuple[str, str]) -> ModuleType:
     return _import_module(value, Path.cwd())
 
 
+def import_source(path: str, source: str) -> ModuleType:
+    """Import a code location file from its text, under the module name it has where the
+    file is: for a Dask worker on another host, which has the text but not the file."""
+    name = _module_name(Path(path))
+    found = sys.modules.get(name)
+    if found is not None:
+        return found
+    module = ModuleType(name)
+    module.__file__ = path
+    sys.modules[name] = module
+    try:
+        exec(compile(source, path, "exec"), module.__dict__)
+    except AssetgraphError:
+        sys.modules.pop(name, None)
+        raise
+    except BaseException as exc:
+        sys.modules.pop(name, None)
+        raise _load_error(path, exc) from exc
+    return module
+
+
 _POOLS_READ: dict[Path, tuple[tuple[int, int], dict[str, int]]] = {}
 """pyproject.toml -> (its modification time and size, the pools it held then)."""
 

@@ -9,14 +9,23 @@ The algorithm:
    leases of its (asset, partition) pairs (no other run is materializing them) and a slot
    of its concurrency pool. The claim is taken in the same transaction that records the
    step's start; a refused claim leaves the step waiting (or, with ``no_wait``, fails it
-   naming the run that holds the lease).
+   naming the run that holds the lease). Once steps are known to be quick, the claims of
+   several ready steps (as many as take about ``CLAIM_AHEAD_SECONDS``) are taken in one
+   transaction, and the steps are launched one after another as the launcher has room.
 3. A finished step's events are recorded, and its claim given back, in one transaction
-   (together with the next step's start, when one is launched right away). A failed step
-   with retries left goes back to the ready list after its retry policy's wait.
+   with the next claims taken; when none comes (nothing to launch, or the claimed steps
+   are still running), within ``RECORD_DELAY_SECONDS``. A step is claimed only once its
+   upstream steps' records are in, so nothing ever depends on an unrecorded step. A
+   failed step with retries left goes back to the ready list after its retry policy's
+   wait. A launcher may report a lost attempt that it already runs again (a Dask worker
+   died and Dask sent the step elsewhere): it counts against the retry policy like any
+   failure; with no retries left the step fails and the launcher drops the re-run.
 4. Between launches the coordinator checks for a cancel request; Ctrl-C or SIGTERM
    (a ``KeyboardInterrupt``) stops it at any moment. Either way it launches nothing more,
    stops the running steps (their processes are gone before their leases are given
    back), and marks them and the rest canceled.
+5. When the launcher itself is lost (``ExecutorLost``: the Dask scheduler died), the
+   running steps fail with its message, the rest are not run, and the run fails.
 
 Only the coordinator writes to the metadata database; launchers and workers only run steps.
 """
@@ -27,10 +36,12 @@ import dataclasses
 import heapq
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from assetgraph.definitions.retry import RetryPolicy
+from assetgraph.errors import ExecutorLost
 from assetgraph.execution.data_versions import RunDataVersions
 from assetgraph.execution.launchers import Launcher
 from assetgraph.execution.step import StepOutcome, skipped_outcome
@@ -50,6 +61,16 @@ from assetgraph.storage.schema import NO_PARTITION
 
 CLAIM_RETRY_SECONDS = 0.2
 """How soon a step whose claim was refused asks again."""
+
+CLAIM_AHEAD_SECONDS = 0.05
+"""Claim at once as many ready steps as the run's steps so far take in this long."""
+
+MAX_CLAIM_BATCH = 64
+"""At most this many steps are claimed in one transaction."""
+
+RECORD_DELAY_SECONDS = 0.05
+"""A finished step's record waits for the next claim at most this long (checked between
+steps in process; while steps run elsewhere, the coordinator checks as they finish)."""
 
 
 @dataclass(slots=True)
@@ -94,11 +115,15 @@ class Coordinator:
         self.attempts: dict[str, int] = {}
         self.running: set[str] = set()
         self.ready: list[tuple[float, int, str]] = []  # (not before, plan order, step key)
+        self.claimed: deque[tuple[Step, StepTask]] = deque()  # granted, not yet launched
+        self.step_seconds: float | None = None  # a moving average of the steps' durations
         self.pending: list[EventRecord] = []
+        self.pending_since = 0.0  # when the oldest pending event was added (monotonic)
         self.releases: list[tuple[str, str]] = []
         self.interrupted: KeyboardInterrupt | None = None
         self.canceled_running = 0
         self.canceled_waiting = 0
+        self.lost: ExecutorLost | None = None
         for key, count in self.waiting_on.items():
             if count == 0:
                 self._make_ready(key, 0.0)
@@ -116,11 +141,13 @@ class Coordinator:
                 wait = 0.0 if launched else self._idle_wait()
                 for outcome in self.launcher.collect(wait):
                     self._finish(outcome)
-                if not self._launchable():
-                    # No start to batch them with: record finished steps now, so a stored
-                    # value does not wait for its record (nor hold its leases) while
-                    # other steps run.
+                if self._pending_overdue() or not (self.claimed or self._claim_coming()):
+                    # No claim to batch them with soon: record finished steps now, so a
+                    # stored value does not wait for its record (nor hold its leases)
+                    # while other steps run.
                     self._flush()
+        except ExecutorLost as exc:
+            self._lose(exc)
         except KeyboardInterrupt as exc:  # a cancel request, Ctrl-C or SIGTERM
             if not self.settings.cancel.is_set():
                 self.interrupted = exc
@@ -130,54 +157,99 @@ class Coordinator:
         return self.outcomes
 
     def _launch_ready(self) -> bool:
-        """Launch what is ready and claimable, while the launcher has room."""
+        """Claim a batch of ready steps when none is claimed, then launch claimed steps
+        while the launcher has room."""
+        room = self.launcher.capacity - len(self.running)
+        if room > 0 and not self.claimed:
+            self._claim_ready(room)
         launched = False
-        deferred: list[tuple[float, int, str]] = []
-        now = time.monotonic()
-        while self.ready and len(self.running) < self.launcher.capacity:
-            not_before, order, key = self.ready[0]
-            if not_before > now:
-                break
-            heapq.heappop(self.ready)
-            if self._launch(self.steps[key]):
-                launched = True
-            elif key not in self.outcomes:
-                deferred.append((now + CLAIM_RETRY_SECONDS, order, key))
-        for item in deferred:
-            heapq.heappush(self.ready, item)
+        while self.claimed and len(self.running) < self.launcher.capacity:
+            if launched and self._pending_overdue():
+                self._flush()
+            step, task = self.claimed.popleft()
+            self.running.add(step.key)
+            self.launcher.launch(step, task)
+            launched = True
         return launched
 
-    def _launch(self, step: Step) -> bool:
-        attempt = self.attempts.get(step.key, 0) + 1
-        start = step_event(
-            self.run_id,
-            StepStarted(attempt),
-            time.time(),
-            step_key=step.key,
-            partition_key=step.partition_key,
-        )
-        refused = self._record([start], self._claim(step))
-        if refused is not None:
-            return self._refused(step, refused)
-        self.attempts[step.key] = attempt
-        self.running.add(step.key)
-        self.launcher.launch(step, StepTask.of(step, self.versions.for_step(step), attempt))
-        return True
+    def _claim_ready(self, room: int) -> None:
+        """Take the claims of up to a batch of ready steps in one transaction (with the
+        pending records); granted steps join ``claimed``, refused ones wait or fail."""
+        now = time.monotonic()
+        batch: list[Step] = []
+        limit = self._batch_size(room)
+        in_pools: dict[str, int] = {}
+        held_back: list[tuple[float, int, str]] = []
+        while self.ready and len(batch) < limit and self.ready[0][0] <= now:
+            item = heapq.heappop(self.ready)
+            step = self.steps[item[2]]
+            pool = step.assets_def.pool
+            if pool is not None and pool in self.settings.pools:
+                # No more of a pool's steps in one batch than the pool can run at once:
+                # the rest would only be refused.
+                if in_pools.get(pool, 0) >= self.settings.pools[pool]:
+                    held_back.append(item)
+                    if len(held_back) > MAX_CLAIM_BATCH:
+                        break
+                    continue
+                in_pools[pool] = in_pools.get(pool, 0) + 1
+            batch.append(step)
+        for item in held_back:
+            heapq.heappush(self.ready, item)
+        if not batch:
+            return
+        attempts = {step.key: self.attempts.get(step.key, 0) + 1 for step in batch}
+        starts = [
+            step_event(
+                self.run_id,
+                StepStarted(attempts[step.key]),
+                time.time(),
+                step_key=step.key,
+                partition_key=step.partition_key,
+            )
+            for step in batch
+        ]
+        refused = self._record(starts, [self._claim(step) for step in batch])
+        deferred: list[tuple[float, int, str]] = []
+        for step in batch:
+            problem = refused.get(step.key)
+            if problem is None:
+                self.attempts[step.key] = attempts[step.key]
+                task = StepTask.of(step, self.versions.for_step(step), attempts[step.key])
+                self.claimed.append((step, task))
+            elif not self._refused(step, problem) and step.key not in self.outcomes:
+                deferred.append((now + CLAIM_RETRY_SECONDS, self.order[step.key], step.key))
+        for item in deferred:
+            heapq.heappush(self.ready, item)
+
+    def _batch_size(self, room: int) -> int:
+        """How many steps to claim at once: the launcher's room, and more once the steps
+        are known to be quick (as many as take about ``CLAIM_AHEAD_SECONDS``)."""
+        if self.step_seconds is None:
+            return room
+        ahead = int(CLAIM_AHEAD_SECONDS * self.launcher.capacity / max(self.step_seconds, 1e-6))
+        return max(room, min(ahead, MAX_CLAIM_BATCH))
 
     def _refused(self, step: Step, refused: ClaimRefused) -> bool:
-        """Handle a refused claim: free a dead holder's leases, fail (no-wait), or wait."""
+        """Handle a refused claim: free a dead holder's leases (the step is ready again at
+        once), fail it (no-wait), or let it wait. True when it is ready again."""
         holder = refused.holder_run_id
         if holder is not None and not run_is_live(self.storage, holder):
             free_run(self.storage, holder)
-            return self._launch(step)
+            self._make_ready(step.key, 0.0)
+            return True
         if holder is not None and self.settings.no_wait:
             self._finish_for_good(_claim_failure(self.run_id, step, refused.reason))
         return False
 
     def _finish(self, outcome: StepOutcome) -> None:
+        if outcome.rerun:
+            self._lost_attempt(outcome)
+            return
         key = outcome.step_key
         step = self.steps[key]
         self.running.discard(key)
+        self._time_step(outcome.duration)
         self.releases.append((self.run_id, key))
         outcome = _complete(outcome, self.run_id, step, self.attempts.get(key, 1))
         policy = step.assets_def.retry_policy or self.settings.default_retry
@@ -186,9 +258,35 @@ class Coordinator:
         if outcome.status == StepStatus.FAILURE and policy is not None and retry:
             wait = policy.wait_before(attempt + 1)
             _mark_retry(outcome, wait)
-            self.pending.extend(outcome.events)
+            self._add_pending(outcome.events)
             self._make_ready(key, time.monotonic() + wait)
             return
+        self.versions.record(outcome.events)
+        self._finish_for_good(outcome)
+
+    def _lost_attempt(self, outcome: StepOutcome) -> None:
+        """An attempt lost with its worker, which the launcher already runs again."""
+        key = outcome.step_key
+        step = self.steps[key]
+        attempt = self.attempts.get(key, 1)
+        outcome = _complete(outcome, self.run_id, step, attempt)
+        policy = step.assets_def.retry_policy or self.settings.default_retry
+        if policy is not None and attempt <= policy.max_retries:
+            _mark_retry(outcome, 0.0)
+            self.attempts[key] = attempt + 1
+            start = step_event(
+                self.run_id,
+                StepStarted(attempt + 1),
+                time.time(),
+                step_key=key,
+                partition_key=step.partition_key,
+            )
+            self._add_pending([*outcome.events, start])
+            return
+        self.launcher.abandon(key)
+        self.running.discard(key)
+        self.releases.append((self.run_id, key))
+        outcome.rerun = False
         self.versions.record(outcome.events)
         self._finish_for_good(outcome)
 
@@ -196,7 +294,7 @@ class Coordinator:
         """Record a final outcome: a success readies its children, anything else skips
         everything downstream (iteratively: a chain may be any number of steps long)."""
         self.outcomes[outcome.step_key] = outcome
-        self.pending.extend(outcome.events)
+        self._add_pending(outcome.events)
         if outcome.status == StepStatus.SUCCESS:
             for child in self.downstream[outcome.step_key]:
                 self.waiting_on[child] -= 1
@@ -210,7 +308,7 @@ class Coordinator:
                 if child not in self.outcomes:
                     skipped = skipped_outcome(self.steps[child], self.run_id, parent)
                     self.outcomes[child] = skipped
-                    self.pending.extend(skipped.events)
+                    self._add_pending(skipped.events)
                     stack.append(child)
 
     def _cancel(self) -> None:
@@ -226,27 +324,64 @@ class Coordinator:
             self.pending.extend(self.outcomes[key].events)
         self.canceled_running = len(self.running)
         self.running.clear()
+        for step, _task in self.claimed:  # claimed, never launched: not started
+            self.releases.append((self.run_id, step.key))
+        self.claimed.clear()
         for step in self.plan.steps:
             if step.key not in self.outcomes:
                 self.outcomes[step.key] = _canceled(self.run_id, step, now, f"run {why}")
                 self.pending.extend(self.outcomes[step.key].events)
                 self.canceled_waiting += 1
 
+    def _lose(self, exc: ExecutorLost) -> None:
+        """The launcher is gone: running steps failed with its message, the rest not run."""
+        from assetgraph.execution.launchers import lost_outcome
+
+        self.lost = exc
+        for key in list(self.running):
+            step = self.steps[key]
+            self.releases.append((self.run_id, key))
+            outcome = _complete(lost_outcome(key, exc), self.run_id, step, self.attempts[key])
+            self.outcomes[key] = outcome
+            self.pending.extend(outcome.events)
+        self.running.clear()
+        for step in self.plan.steps:
+            if step.key not in self.outcomes:
+                self.outcomes[step.key] = _canceled(
+                    self.run_id, step, time.time(), f"not run: {exc}", canceled=False
+                )
+                self.pending.extend(self.outcomes[step.key].events)
+
     # -- helpers ----------------------------------------------------------------------------
 
     def _make_ready(self, key: str, not_before: float) -> None:
         heapq.heappush(self.ready, (not_before, self.order[key], key))
 
-    def _launchable(self) -> bool:
-        """True when the next loop will launch (or try to claim) a ready step at once."""
+    def _claim_coming(self) -> bool:
+        """True when the next loop will take claims (a transaction) at once."""
         return (
-            bool(self.ready)
+            not self.claimed
+            and bool(self.ready)
             and self.ready[0][0] <= time.monotonic()
             and len(self.running) < self.launcher.capacity
         )
 
+    def _pending_overdue(self) -> bool:
+        return bool(self.pending) and (time.monotonic() - self.pending_since > RECORD_DELAY_SECONDS)
+
+    def _add_pending(self, events: list[EventRecord]) -> None:
+        if not self.pending:
+            self.pending_since = time.monotonic()
+        self.pending.extend(events)
+
+    def _time_step(self, seconds: float) -> None:
+        previous = self.step_seconds
+        self.step_seconds = seconds if previous is None else 0.8 * previous + 0.2 * seconds
+
     def _idle_wait(self) -> float:
         if self.running:
+            if self.pending:  # wake up in time to record them
+                return min(RECORD_DELAY_SECONDS, CLAIM_RETRY_SECONDS)
             return 0.5 if not self.ready else CLAIM_RETRY_SECONDS
         if self.ready:
             self._flush()
@@ -263,17 +398,16 @@ class Coordinator:
         limit = self.settings.pools.get(pool) if pool is not None else None
         return StepClaim(self.run_id, step.key, leases, pool, limit)
 
-    def _record(self, events: list[EventRecord], claim: StepClaim | None) -> ClaimRefused | None:
-        """Write pending events and releases with ``events`` and ``claim`` in one go."""
+    def _record(
+        self, events: list[EventRecord], claims: list[StepClaim]
+    ) -> dict[str, ClaimRefused]:
+        """Write pending events and releases with ``events`` and ``claims`` in one go."""
         batch = [*self.pending, *events]
-        refused = self.recorder.record(batch, release=self.releases, claim=claim)
-        if refused is not None:
-            self._flush()
-            return refused
+        refused = self.recorder.record_claims(batch, claims, release=self.releases)
         self.pending.clear()
         self.releases.clear()
         self.on_events(batch)
-        return None
+        return refused
 
     def _flush(self) -> None:
         if not self.pending and not self.releases:
@@ -337,10 +471,12 @@ def _claim_failure(run_id: str, step: Step, reason: str) -> StepOutcome:
     return StepOutcome(step_key=step.key, status=StepStatus.FAILURE, events=[event], error=error)
 
 
-def _canceled(run_id: str, step: Step, now: float, reason: str) -> StepOutcome:
+def _canceled(
+    run_id: str, step: Step, now: float, reason: str, *, canceled: bool = True
+) -> StepOutcome:
     event = step_event(
         run_id,
-        StepSkipped(canceled=True),
+        StepSkipped(canceled=canceled),
         now,
         step_key=step.key,
         partition_key=step.partition_key,

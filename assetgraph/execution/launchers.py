@@ -6,7 +6,9 @@ never records anything. ``capacity`` is how many steps it runs at once.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import hashlib
 import importlib
 import os
 import queue
@@ -14,11 +16,12 @@ import signal
 import sys
 import time
 import traceback
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from assetgraph.errors import UsageError
+from assetgraph.errors import ExecutorLost, UsageError
 from assetgraph.execution.step import StepEnvironment, StepError, StepOutcome
 from assetgraph.execution.worker import StepTask, run_step
 from assetgraph.planning.planner import Step
@@ -45,6 +48,10 @@ class Launcher(Protocol):
         """Stop every running step now (cancellation)."""
         ...
 
+    def abandon(self, step_key: str) -> None:
+        """Stop waiting for a step the launcher runs again after a lost attempt."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -69,6 +76,9 @@ class InProcessLauncher:
 
     def stop_running(self) -> None:
         """Nothing runs between launches; a running step is interrupted by the caller."""
+
+    def abandon(self, step_key: str) -> None:
+        """Never runs a step again by itself."""
 
     def close(self) -> None:
         pass
@@ -116,13 +126,25 @@ class ProcessPoolLauncher:
         for process in processes:  # gone for sure before the run gives its leases back
             process.join(STOP_TIMEOUT_SECONDS)
 
+    def abandon(self, step_key: str) -> None:
+        """Never runs a step again by itself."""
+
     def close(self) -> None:
         # After stop_running the workers are dead: waiting for them could hang on a broken pool.
         self._pool.shutdown(wait=not self._stopped, cancel_futures=True)
 
 
 class DaskLauncher:
-    """Runs steps on a Dask cluster: the one at ``address``, or a ``LocalCluster``."""
+    """Runs steps on a Dask cluster: the one at ``address``, or a ``LocalCluster``.
+
+    Each step is one Dask task, submitted when the coordinator launches it (as soon as its
+    inputs are ready), so the scheduler places tasks on free workers as they come. Before
+    the first task every worker is set up for the run (``prepare_cluster_worker``): a
+    worker that cannot import the code location fails the run at once, naming the module
+    and the worker. Each task reports its start (a Dask event): a second start of one task
+    means its first worker died and Dask runs it again elsewhere, which the coordinator
+    counts as a failed attempt. A scheduler that goes away ends the run (``ExecutorLost``).
+    """
 
     def __init__(self, workers: int | None, address: str | None, payload: bytes) -> None:
         try:
@@ -147,32 +169,162 @@ class DaskLauncher:
                 dashboard_address=None,
             )
             self._client = distributed.Client(self._cluster)
-        self.capacity = max(1, sum(self._client.nthreads().values()))
-        self._payload = self._client.scatter(payload, broadcast=True)
+        self.address = str(self._client.scheduler.address)
+        # Twice the cluster's threads: a worker finds its next step already queued when one
+        # ends, instead of idling for a round trip through the coordinator.
+        self.capacity = 2 * max(1, sum(self._client.nthreads().values()))
+        self._topic = f"assetgraph-step-start-{uuid.uuid4().hex}"
         self._finished: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
-        self._futures: dict[str, Any] = {}
+        self._futures: dict[str, Any] = {}  # step key -> its Dask future
+        self._steps: dict[str, str] = {}  # Dask key -> step key
+        self._started_on: dict[str, str] = {}  # Dask key -> the worker it last started on
+        self._abandoned: set[str] = set()
+        self._to_submit: list[tuple[str, StepTask]] = []
+        self._run_key = hashlib.sha256(payload).hexdigest()[:20]
+        self._plugin: str | None = None
+        try:
+            self._prepare_workers(payload)
+            self._client.subscribe_topic(self._topic, self._on_start)
+        except BaseException:
+            self.close()
+            raise
+
+    def _prepare_workers(self, payload: bytes) -> None:
+        """Register the run's worker plugin (it sets up each worker, now and on joining),
+        then fail at once, in one line, if a worker could not import the code location."""
+        from assetgraph.errors import CodeLocationLoadError
+        from assetgraph.execution.dask_plugin import RunSetupPlugin
+        from assetgraph.execution.worker import cluster_worker_problem
+
+        plugin = RunSetupPlugin(self._run_key, payload)
+        self._client.register_plugin(plugin, name=plugin.name)
+        self._plugin = plugin.name
+        problems = self._client.run(cluster_worker_problem, self._run_key)
+        for worker, problem in sorted(problems.items()):
+            if problem is not None:
+                raise CodeLocationLoadError(
+                    f"Dask worker {worker} {problem}: make the code location importable on "
+                    "every worker (install its package there, or put its folder on the "
+                    "workers' PYTHONPATH)."
+                )
+
+    def _on_start(self, event: Any) -> None:
+        """A task started on a worker (called on the client's event loop)."""
+        _, (dask_key, worker) = event
+        self._finished.put(("start", (dask_key, worker)))
 
     def launch(self, step: Step, task: StepTask) -> None:
-        from assetgraph.execution.worker import run_task
+        # Kept until ``collect``: the steps the coordinator launches in one pass go to the
+        # scheduler as one graph, with one wake-up of the client's event loop.
+        self._check_connected()
+        self._to_submit.append((step.key, task))
 
-        future = self._client.submit(
-            run_task,
-            self._payload,
-            task,
+    def _submit(self) -> None:
+        """Send the launched steps to the scheduler, one task each, in one graph."""
+        from assetgraph.execution.worker import run_cluster_task
+
+        if not self._to_submit:
+            return
+        batch, self._to_submit = self._to_submit, []
+        keys = [f"{key}-{task.attempt}-{time.time_ns()}" for key, task in batch]
+        futures = self._client.map(
+            run_cluster_task,
+            [task for _, task in batch],
+            keys,
+            key=keys,
             pure=False,
-            key=f"{step.key}-{task.attempt}-{time.time_ns()}",
+            run_key=self._run_key,
+            topic=self._topic,
         )
-        self._futures[step.key] = future
-        future.add_done_callback(lambda done: self._finished.put((step.key, done)))
+        watched = []
+        for (step_key, _), dask_key, future in zip(batch, keys, futures, strict=True):
+            self._futures[step_key] = future
+            self._steps[dask_key] = step_key
+            watched.append((step_key, future, self._client.gather(future, asynchronous=True)))
+        # Outcomes are fetched on the client's event loop as soon as each task ends, so the
+        # coordinator's thread never waits on a round trip to a worker.
+        asyncio.run_coroutine_threadsafe(self._deliver(watched), self._client.loop.asyncio_loop)
+
+    async def _deliver(self, watched: list[tuple[str, Any, Any]]) -> None:
+        """Wait (on the client's event loop) for each task's outcome, and queue it."""
+
+        async def one(step_key: str, future: Any, gathering: Any) -> None:
+            try:
+                outcome: Any = await gathering
+            except BaseException as exc:  # the task failed, was lost or canceled
+                outcome = exc
+            self._finished.put(("done", (step_key, future, outcome)))
+
+        await asyncio.gather(*(one(*item) for item in watched))
 
     def collect(self, timeout: float) -> list[StepOutcome]:
-        outcomes = _drain(self._finished, timeout, _future_outcome)
-        for outcome in outcomes:
-            self._futures.pop(outcome.step_key, None)
+        self._submit()
+        outcomes: list[StepOutcome] = []
+        deadline = time.monotonic() + max(0.0, timeout)
+        while True:
+            wait = deadline - time.monotonic() if not outcomes else 0.0
+            try:
+                kind, item = self._finished.get(timeout=max(0.0, wait))
+            except queue.Empty:
+                break
+            outcome = self._started(*item) if kind == "start" else self._done(*item)
+            if outcome is not None:
+                outcomes.append(outcome)
+        if not outcomes:
+            self._check_connected()
         return outcomes
 
+    def _started(self, dask_key: str, worker: str) -> StepOutcome | None:
+        step_key = self._steps.get(dask_key)
+        before = self._started_on.get(dask_key)
+        self._started_on[dask_key] = worker
+        if step_key is None or before is None or step_key in self._abandoned:
+            return None
+        lost = lost_outcome(
+            step_key,
+            ExecutorLost(f"the Dask worker {before} running this step died"),
+            f"the Dask worker {before} running this step died; Dask runs it again on {worker}",
+        )
+        lost.rerun = True
+        return lost
+
+    def _done(self, step_key: str, future: Any, outcome: Any) -> StepOutcome | None:
+        self._steps.pop(future.key, None)
+        self._started_on.pop(future.key, None)
+        if self._futures.get(step_key) is future:
+            del self._futures[step_key]
+        if step_key in self._abandoned:
+            self._abandoned.discard(step_key)
+            return None
+        if future.status == "cancelled" and self._client.status != "running":
+            self._check_connected(force=True)
+        if isinstance(outcome, BaseException):
+            return lost_outcome(step_key, outcome)
+        result: StepOutcome = outcome
+        return result
+
+    def _check_connected(self, *, force: bool = False) -> None:
+        """``ExecutorLost`` when the client lost its scheduler (its tasks are gone)."""
+        if self._client.status == "running" and not force:
+            return
+        raise ExecutorLost(
+            f"Lost the Dask scheduler at {self.address} (the client is "
+            f"{self._client.status}): its running steps are gone. Start a scheduler and run "
+            "again with --missing to finish what this run did not."
+        )
+
+    def abandon(self, step_key: str) -> None:
+        """Drop a step that Dask runs again: cancel it and ignore its outcome."""
+        future = self._futures.get(step_key)
+        if future is not None:
+            self._abandoned.add(step_key)
+            with contextlib.suppress(Exception):
+                self._client.cancel([future], force=True)
+
     def stop_running(self) -> None:
-        self._client.cancel(list(self._futures.values()), force=True)
+        self._to_submit.clear()
+        with contextlib.suppress(Exception):  # a lost scheduler has nothing left to cancel
+            self._client.cancel(list(self._futures.values()), force=True)
         if self._cluster is not None:  # our own cluster: stop its workers for real, now
             # Each nanny knows its worker's pid here: no round trip to a busy worker.
             for nanny in list(self._cluster.workers.values()):
@@ -183,7 +335,13 @@ class DaskLauncher:
             self._cluster.close()
 
     def close(self) -> None:
-        self._client.close()
+        if self._client.status == "running":
+            with contextlib.suppress(Exception):
+                self._client.unsubscribe_topic(self._topic)
+            if self._plugin is not None:
+                with contextlib.suppress(Exception):
+                    self._client.unregister_worker_plugin(self._plugin)
+        self._client.close(timeout=STOP_TIMEOUT_SECONDS)
         if self._cluster is not None:
             self._cluster.close()
 
@@ -254,10 +412,11 @@ def _future_outcome(step_key: str, future: Any) -> StepOutcome:
         return lost_outcome(step_key, exc)
 
 
-def lost_outcome(step_key: str, exc: BaseException) -> StepOutcome:
+def lost_outcome(step_key: str, exc: BaseException, message: str | None = None) -> StepOutcome:
     """A failed outcome for a step whose worker gave no outcome."""
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    message = f"the worker running this step gave no result: {type(exc).__name__}: {exc}"
+    if message is None:
+        message = f"the worker running this step gave no result: {type(exc).__name__}: {exc}"
     error = StepError("worker", type(exc).__name__, message, None, text)
     # The run id, attempt, assets and partitions are filled in by the run coordinator.
     failure = StepFailed(error=error.to_payload())

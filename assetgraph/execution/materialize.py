@@ -207,10 +207,12 @@ def execute_plan(
     selection_text: str = "*",
     on_event: Callable[[EventRecord], None] | None = None,
     execution: ExecutionOptions | None = None,
+    run_id: str | None = None,
 ) -> ExecuteInProcessResult:
     """Run ``plan`` as a new run, in the phases of ``assetgraph.execution.run_phases``:
     prepare (check config, record the run), run the steps, finish (record the end, then
-    the after-run hooks: partition status, retention)."""
+    the after-run hooks: partition status, retention). ``run_id`` starts the run of that
+    id recorded as queued (by the run queue) instead of recording a new one."""
     execution = execution or ExecutionOptions()
     state = prepare_run(
         defs,
@@ -221,6 +223,7 @@ def execute_plan(
         tags=_run_tags(plan, tags, execution),
         selection_text=selection_text,
         on_event=on_event,
+        run_id=run_id,
     )
     try:
         run_steps(state)

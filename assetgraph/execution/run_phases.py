@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from assetgraph.definitions.code_location import pools_from_pyproject
-from assetgraph.errors import AssetgraphError, RunInterrupted
+from assetgraph.errors import AssetgraphError, RunInterrupted, UsageError
 from assetgraph.execution.coordinator import Coordinator, CoordinatorSettings
 from assetgraph.execution.data_versions import RunDataVersions
 from assetgraph.execution.interrupts import signal_name, sigterm_interrupts
 from assetgraph.execution.launchers import make_launcher
 from assetgraph.execution.lifecycle import RunHeartbeat
+from assetgraph.execution.remote_storage import refuse_host_local_storage
 from assetgraph.execution.resources import io_managers_for, needed_for, resources_for_run
 from assetgraph.execution.result import ExecuteInProcessResult
 from assetgraph.execution.run_config import resolve_run_config
@@ -100,12 +101,19 @@ def prepare_run(
     tags: Mapping[str, str],
     selection_text: str,
     on_event: Callable[[EventRecord], None] | None,
+    run_id: str | None = None,
 ) -> RunState:
     """Phase 1: check the run config, reconcile dead runs, open the IO managers, and
-    record the run as started. Nothing is recorded when the config is wrong."""
+    record the run as started. Nothing is recorded when the config is wrong.
+
+    ``run_id`` names a run recorded as queued (the run queue): it is started as recorded,
+    with its tags, instead of a new run."""
     assets_defs = plan.assets_defs
     configs = resolve_run_config(defs.graph, assets_defs, run_config)
     needed_resources, needed_io_managers = needed_for(defs, assets_defs)
+    io_managers = io_managers_for(defs, instance.storage_dir, needed_io_managers)
+    if execution.executor == "dask" and execution.dask_address:
+        refuse_host_local_storage(defs.graph, assets_defs, io_managers, execution.dask_address)
     storage = instance.storage
     reconcile_runs(storage)  # frees leases and slots of runs that died
     state = RunState(
@@ -113,10 +121,10 @@ def prepare_run(
         plan=plan,
         instance=instance,
         execution=execution,
-        run_id=uuid.uuid4().hex,
+        run_id=run_id or uuid.uuid4().hex,
         run_config=dict(run_config or {}),
         configs=configs,
-        io_managers=io_managers_for(defs, instance.storage_dir, needed_io_managers),
+        io_managers=io_managers,
         needed_resources=needed_resources,
         settings=CoordinatorSettings(
             pools={**pools_from_pyproject(), **defs.pools},
@@ -126,22 +134,38 @@ def prepare_run(
         on_event=on_event,
     )
     started = time.time()
-    storage.create_run(
-        RunRecord(
-            run_id=state.run_id,
-            status=RunStatus.STARTED,
-            created_at=started,
-            started_at=started,
-            selection=selection_text,
-            asset_keys=tuple(key.to_string() for key in plan.selected_keys),
-            tags=dict(tags),
-            run_config=state.run_config,
+    if run_id is not None:
+        _start_queued_run(storage, run_id, started)
+    else:
+        storage.create_run(
+            RunRecord(
+                run_id=state.run_id,
+                status=RunStatus.STARTED,
+                created_at=started,
+                started_at=started,
+                selection=selection_text,
+                asset_keys=tuple(key.to_string() for key in plan.selected_keys),
+                tags=dict(tags),
+                run_config=state.run_config,
+            )
         )
-    )
     state.record(
         [EventRecord(state.run_id, EventType.RUN_START, started, message=f"{len(plan)} steps")]
     )
     return state
+
+
+def _start_queued_run(storage: SqlStorage, run_id: str, started: float) -> None:
+    """Mark the queued run ``run_id`` started (its record and tags were written when it
+    was queued)."""
+    run = storage.get_run(run_id)
+    if run is None or run.status is not RunStatus.QUEUED:
+        state = "not recorded" if run is None else f"{run.status.value}, not queued"
+        raise UsageError(
+            f"Run {run_id} is {state}: only a queued run can be started by its id; launch "
+            "a new run instead."
+        )
+    storage.update_run(run_id, status=RunStatus.STARTED, started_at=started, heartbeat_at=started)
 
 
 def run_steps(state: RunState) -> None:
@@ -282,6 +306,9 @@ def _run_status(state: RunState) -> tuple[RunStatus, str | None]:
         return RunStatus.CANCELED, f"interrupted by {signal_name(state.interrupted)}"
     if state.settings.cancel.is_set():
         return RunStatus.CANCELED, "canceled on request"
+    coordinator = state.coordinator
+    if coordinator is not None and coordinator.lost is not None:
+        return RunStatus.FAILURE, str(coordinator.lost)
     failed = [o.step_key for o in state.outcomes.values() if o.status == "failure"]
     if not failed:
         return RunStatus.SUCCESS, None

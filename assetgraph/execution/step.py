@@ -89,6 +89,9 @@ class StepOutcome:
     events: list[EventRecord] = field(default_factory=list)
     error: StepError | None = None
     duration: float = 0.0
+    rerun: bool = False
+    """A failed attempt whose step the launcher already runs again (Dask re-ran it on
+    another worker after the one running it died): the coordinator counts the attempt."""
 
 
 @dataclass(slots=True)

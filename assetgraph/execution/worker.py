@@ -62,6 +62,8 @@ class RunPayload:
     storage_url: str | None = None
     """The run's metadata database, for ``context.instance`` (None: not reachable)."""
     home: str | None = None
+    source: str | None = None
+    """The text of a code location file (``-f``), for workers on hosts without the file."""
 
 
 def make_payload(
@@ -91,6 +93,12 @@ def make_payload(
         definitions = None
     url = getattr(instance, "storage_url", None)
     shared = url is not None and url not in ("sqlite://", "sqlite:///:memory:")
+    source = None
+    if defs.origin is not None and defs.origin[0] == "file":
+        try:
+            source = Path(defs.origin[1]).read_text(encoding="utf-8")
+        except OSError:  # workers that share the disk still import it from there
+            source = None
     payload = RunPayload(
         run_id,
         defs.origin,
@@ -99,6 +107,7 @@ def make_payload(
         dict(run_config),
         url if shared else None,
         str(instance.home) if shared else None,
+        source,
     )
     return pickle.dumps(payload)
 
@@ -139,11 +148,21 @@ class _WorkerRun:
     """One run's state inside a worker process."""
 
     def __init__(self, payload: RunPayload) -> None:
-        from assetgraph.definitions.code_location import definitions_in_module, import_origin
+        from assetgraph.definitions.code_location import (
+            definitions_in_module,
+            import_origin,
+            import_source,
+        )
         from assetgraph.execution.resources import io_managers_for, resources_for_run
         from assetgraph.execution.run_config import resolve_run_config
 
-        module = import_origin(payload.origin) if payload.origin is not None else None
+        module = None
+        if payload.origin is not None:
+            kind, where = payload.origin
+            if kind == "file" and payload.source is not None and not Path(where).is_file():
+                module = import_source(where, payload.source)  # a host without the file
+            else:
+                module = import_origin(payload.origin)
         if payload.definitions is not None:
             defs: Definitions = pickle.loads(payload.definitions)
         else:
@@ -176,13 +195,78 @@ _RUNS: dict[bytes, _WorkerRun] = {}
 
 def run_task(payload: bytes, task: StepTask) -> StepOutcome:
     """Run ``task`` in this process (set up for its run on first use)."""
+    state = _run_for(payload)
+    return run_step(state.env, state.by_name, task)
+
+
+_CLUSTER_RUNS: dict[str, _WorkerRun | str] = {}
+"""Runs set up on this Dask worker, by run key: the run, or why it could not be set up."""
+
+
+def prepare_cluster_worker(run_key: str, payload: bytes) -> None:
+    """Set this Dask worker up for a run (the run's worker plugin calls it on every worker,
+    and on each worker that joins later); a failure is kept, as one line, for
+    ``cluster_worker_problem`` and the run's tasks to report."""
+    if run_key in _CLUSTER_RUNS:
+        return
+    origin: tuple[str, str] | None = None
+    try:
+        run_payload: RunPayload = pickle.loads(payload)
+        origin = run_payload.origin
+        _CLUSTER_RUNS[run_key] = _WorkerRun(run_payload)
+    except Exception as exc:
+        _CLUSTER_RUNS[run_key] = _setup_problem(exc, origin)
+
+
+def _setup_problem(exc: BaseException, origin: tuple[str, str] | None) -> str:
+    """One line: the module a worker could not import, or why it could not load the run."""
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, ImportError):
+        cause = cause.__cause__
+    if isinstance(cause, ImportError):
+        name = cause.name or (origin[1] if origin is not None else "?")
+        return f"cannot import module '{name}' ({type(cause).__name__}: {cause})"
+    return f"cannot load the code location ({type(exc).__name__}: {exc})"
+
+
+def release_cluster_run(run_key: str) -> None:
+    """Forget a run on this Dask worker (its plugin is removed when the run ends)."""
+    state = _CLUSTER_RUNS.pop(run_key, None)
+    if isinstance(state, _WorkerRun):
+        state.close()
+
+
+def cluster_worker_problem(run_key: str) -> str | None:
+    """Why this Dask worker could not set the run up, or None when it is ready."""
+    state = _CLUSTER_RUNS.get(run_key)
+    if state is None:
+        return "was not set up for the run (its worker plugin did not run)"
+    return state if isinstance(state, str) else None
+
+
+def run_cluster_task(task: StepTask, dask_key: str, *, run_key: str, topic: str) -> StepOutcome:
+    """Run ``task`` on a Dask worker set up for its run, first telling the launcher (Dask
+    event ``topic``) that ``dask_key`` starts here: a second start of one key means Dask ran
+    it again after the worker that ran it first died."""
+    from distributed import get_worker
+
+    worker = get_worker()
+    worker.log_event(topic, (dask_key, worker.address))
+    state = _CLUSTER_RUNS.get(run_key)
+    if not isinstance(state, _WorkerRun):
+        problem = state or "was not set up for the run"
+        raise ResourceError(f"Dask worker {worker.address} {problem}.")
+    return run_step(state.env, state.by_name, task)
+
+
+def _run_for(payload: bytes) -> _WorkerRun:
     state = _RUNS.get(payload)
     if state is None:
         for old in _RUNS.values():
             old.close()
         _RUNS.clear()
         state = _RUNS[payload] = _WorkerRun(pickle.loads(payload))
-    return run_step(state.env, state.by_name, task)
+    return state
 
 
 def run_step(

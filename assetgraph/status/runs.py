@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 AUTOMATION_ORIGIN_TAG = "assetgraph/automation_origin"
 UI_REQUEST_TAG = "assetgraph/ui_request"
 PARENT_RUN_TAG = "assetgraph/parent_run"
-BACKFILL_TAG = "dagster/backfill"
+BACKFILL_TAG = "assetgraph/backfill"
 
 MAX_SCANNED_RUNS = 5000
 """How many of the newest runs a filter on asset, partition or launcher looks through."""

@@ -14,7 +14,7 @@ import dataclasses
 import os
 import socket
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text, update
@@ -99,6 +99,83 @@ class StepRecorder:
             return ClaimRefused("a lease was taken by another run at the same moment")
         return None
 
+    def record_claims(
+        self,
+        events: list[EventRecord],
+        claims: Sequence[StepClaim],
+        *,
+        release: Iterable[tuple[str, str]] = (),
+    ) -> dict[str, ClaimRefused]:
+        """Like ``record``, for several claims in one transaction: each is taken or refused
+        on its own. Returns the refusals by step key; a refused claim's ``STEP_START`` in
+        ``events`` is dropped (not written), every other event is written. The granted
+        starts are stamped, in place, with the moment their claims were granted."""
+        if len(claims) <= 1:
+            one = self.record(events, release=release, claim=claims[0] if claims else None)
+            if one is None:
+                return {}
+            starts = {claims[0].step_key}
+            events[:] = [e for e in events if not _is_start_of(e, starts)]
+            self.record(events, release=release)  # the refusal wrote nothing: the rest now
+            return {claims[0].step_key: one}
+        release = list(release)
+        refusals: dict[str, ClaimRefused] = {}
+        written: list[EventRecord] = []
+
+        def work(conn: Connection) -> None:
+            refusals.clear()  # the work may be retried (a locked SQLite file)
+            refusals.update(_take_many(conn, claims))
+            granted_at = time.time()
+            written[:] = [
+                dataclasses.replace(e, timestamp=granted_at)
+                if e.event_type is EventType.STEP_START and e.step_key in granted
+                else e
+                for e in events
+                if not _is_start_of(e, refusals)
+            ]
+            if release:
+                _free(conn, release)
+            if written:
+                self.storage.write_events(conn, written)
+
+        granted = {claim.step_key for claim in claims}
+        try:
+            self.storage.write(work)
+        except IntegrityError:
+            # Another run inserted one of the leases a moment before us: nothing was
+            # written. Take the claims one by one, so only that one is refused.
+            return self._claims_one_by_one(events, claims, release)
+        events[:] = written
+        return refusals
+
+    def _claims_one_by_one(
+        self,
+        events: list[EventRecord],
+        claims: Sequence[StepClaim],
+        release: list[tuple[str, str]],
+    ) -> dict[str, ClaimRefused]:
+        starts = {claim.step_key for claim in claims}
+        rest = [e for e in events if not _is_start_of(e, starts)]
+        refusals: dict[str, ClaimRefused] = {}
+        kept: list[EventRecord] = []
+        for claim in claims:
+            batch = [*rest, *(e for e in events if _is_start_of(e, {claim.step_key}))]
+            problem = self.record(batch, release=release, claim=claim)
+            if problem is None:
+                kept.extend(batch)  # the start stamped in place by ``record``
+                rest, release = [], []
+            else:
+                refusals[claim.step_key] = problem
+        if rest or release:
+            self.record(rest, release=release)
+            kept.extend(rest)
+        events[:] = kept
+        return refusals
+
+
+def _is_start_of(event: EventRecord, step_keys: Container[str]) -> bool:
+    return event.event_type is EventType.STEP_START and event.step_key in step_keys
+
 
 class _Refused(Exception):
     """Rolls the transaction back when a claim cannot be taken."""
@@ -156,6 +233,57 @@ def _take(conn: Connection, claim: StepClaim) -> ClaimRefused | None:
     return None
 
 
+def _take_many(conn: Connection, claims: Sequence[StepClaim]) -> dict[str, ClaimRefused]:
+    """Take ``claims`` in order, as ``_take`` one by one would, with one query for the
+    holders of all their leases and one insert of all new ones. Returns the refusals."""
+    refusals: dict[str, ClaimRefused] = {}
+    assets = sorted({asset for claim in claims for asset, _ in claim.leases})
+    held = _holders_of_assets(conn, assets)
+    new: list[tuple[str, str, str, str, float]] = []
+    now = time.time()
+    for claim in claims:
+        if claim.pool is not None and claim.pool_limit is not None:
+            if new:  # the pool's count must see the leases granted before it
+                conn.exec_driver_sql(_sql(conn, _INSERT_LEASE), new)
+                new = []
+            problem = _take(conn, claim)
+            if problem is not None:
+                refusals[claim.step_key] = problem
+            else:
+                held.update({lease: claim.run_id for lease in claim.leases})
+            continue
+        others = {
+            held[lease] for lease in claim.leases if held.get(lease, claim.run_id) != claim.run_id
+        }
+        if others:
+            holder = sorted(others)[0]
+            asset, partition = next(lease for lease in claim.leases if held.get(lease) == holder)
+            where = asset if not partition else f"{asset}[{partition}]"
+            refusals[claim.step_key] = ClaimRefused(
+                f"{where} is being materialized by run {holder}", holder
+            )
+            continue
+        for lease in claim.leases:
+            if lease not in held:
+                held[lease] = claim.run_id
+                new.append((lease[0], lease[1], claim.run_id, claim.step_key, now))
+    if new:
+        conn.exec_driver_sql(_sql(conn, _INSERT_LEASE), new)
+    return refusals
+
+
+def _holders_of_assets(conn: Connection, assets: Sequence[str]) -> dict[tuple[str, str], str]:
+    """Every lease held on these assets (by any run): (asset, partition) -> run id."""
+    found: dict[tuple[str, str], str] = {}
+    for start in range(0, len(assets), 400):
+        chunk = assets[start : start + 400]
+        marks = ", ".join("?" for _ in chunk)
+        sql = f"{_HOLDERS_OF_ASSETS} ({marks})"
+        for asset, partition, run_id in conn.exec_driver_sql(_sql(conn, sql), tuple(chunk)):
+            found[(asset, partition)] = run_id
+    return found
+
+
 # The statements every step runs, written out for the driver: building them with SQLAlchemy
 # expressions cost more than running them. "?" becomes "%s" on PostgreSQL.
 _INSERT_LEASE = (
@@ -163,6 +291,7 @@ _INSERT_LEASE = (
     "VALUES (?, ?, ?, ?, ?)"
 )
 _HOLDER = "SELECT run_id FROM asset_leases WHERE asset_key = ? AND partition_key = ?"
+_HOLDERS_OF_ASSETS = "SELECT asset_key, partition_key, run_id FROM asset_leases WHERE asset_key IN"
 _FREE = (
     "DELETE FROM asset_leases WHERE run_id = ? AND step_key = ?",
     "DELETE FROM concurrency_slots WHERE run_id = ? AND step_key = ?",

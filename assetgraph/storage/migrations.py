@@ -67,14 +67,20 @@ _V4_INDEXES = {
 }
 
 
+def _v5_backfills_and_run_queue(conn: Connection) -> None:
+    """Stored backfills, and the queue of runs waiting for a free run slot."""
+    schema.metadata.create_all(conn, tables=[schema.backfills, schema.run_queue])
+
+
 MIGRATIONS: dict[int, Migration] = {
     2: _v2_data_version_event_id,
     3: _v3_execution_and_automation,
     4: _v4_partition_ranges,
+    5: _v5_backfills_and_run_queue,
 }
 """Version N -> the step that moves a database from version N-1 to N."""
 
-CURRENT_VERSION = 4
+CURRENT_VERSION = 5
 
 
 def stored_version(conn: Connection) -> int | None:

@@ -183,3 +183,33 @@ daemon_leases = Table(
     Column("holder", String(255), nullable=False),
     Column("expires_at", Float, nullable=False),
 )
+
+backfills = Table(
+    "backfills",
+    metadata,
+    Column("backfill_id", String(64), primary_key=True),
+    Column("status", String(24), nullable=False),  # BulkActionStatus values
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Column("selection", Text, nullable=False),  # how it was asked for (for people)
+    Column("tags", Text, nullable=False),  # JSON object: put on every run it launches
+    # JSON: per asset the target and the done / failed partitions as key ranges, the runs
+    # in flight with their targets, the limits; never a list of every partition key.
+    Column("state", Text, nullable=False),
+    Column("error", Text),
+    Index("ix_backfills_status", "status"),
+    Index("ix_backfills_created_at", "created_at"),
+)
+
+run_queue = Table(
+    "run_queue",
+    metadata,
+    # A run recorded as ``queued`` that the daemon has not launched yet, in order.
+    Column("id", EventId, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), nullable=False),
+    Column("priority", Integer, nullable=False, server_default="0"),
+    Column("enqueued_at", Float, nullable=False),
+    Column("payload", Text, nullable=False),  # JSON: the request the launcher is given
+    UniqueConstraint("run_id", name="uq_run_queue_run"),
+    Index("ix_run_queue_order", "priority", "id"),
+)

@@ -200,17 +200,21 @@ class SqlStorage:
     def write_events(self, conn: Connection, events: Sequence[EventRecord]) -> list[int]:
         """Append ``events`` and update the index inside the caller's transaction."""
         rows = [_event_row(event) for event in events]
-        if len(rows) <= _DRIVER_BATCH:
-            # A step's few events: straight to the driver, skipping statement building.
-            sql = (
-                _INSERT_EVENT.replace("?", "%s")
-                if conn.dialect.name == "postgresql"
-                else _INSERT_EVENT
-            )
-            ids = [
-                int(conn.exec_driver_sql(sql, tuple(row[c] for c in _EVENT_COLUMNS)).scalar_one())
-                for row in rows
-            ]
+        postgres = conn.dialect.name == "postgresql"
+        # One statement per row costs a round trip on PostgreSQL: many rows go in batches.
+        if len(rows) <= (_DRIVER_BATCH_POSTGRES if postgres else _DRIVER_BATCH):
+            # The events of a batch of steps: straight to the driver's cursor, skipping
+            # SQLAlchemy's statement and result layers (they cost more than the inserts).
+            sql = _INSERT_EVENT.replace("?", "%s") if postgres else _INSERT_EVENT
+            cursor = conn.connection.cursor()
+            try:
+                ids = []
+                for row in rows:
+                    cursor.execute(sql, tuple(row[c] for c in _EVENT_COLUMNS))
+                    returned: Any = cursor.fetchone()
+                    ids.append(int(returned[0]))
+            finally:
+                cursor.close()
         else:
             result = conn.execute(_INSERT_EVENTS, rows)
             ids = [int(row[0]) for row in result]
@@ -568,7 +572,34 @@ def _index_events(conn: Connection, events: Sequence[EventRecord], ids: Sequence
         row = {"asset_key": asset_key, "partition_key": partition, **values}
         by_columns.setdefault(tuple(sorted(values)), []).append(row)
     for columns, rows in by_columns.items():
-        conn.execute(_index_upsert(conn.dialect.name, columns), rows)
+        sql, names = _compiled_upsert(conn, columns)
+        if names is None:  # named parameters (psycopg's pyformat): the rows as they are
+            conn.connection.cursor().executemany(sql, rows)
+        else:
+            conn.connection.cursor().executemany(sql, [tuple(r[n] for n in names) for r in rows])
+
+
+_COMPILED_UPSERTS: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...] | None]] = {}
+
+
+def _compiled_upsert(
+    conn: Connection, columns: tuple[str, ...]
+) -> tuple[str, tuple[str, ...] | None]:
+    """The index upsert of ``columns`` as the driver's SQL, compiled once per dialect and
+    column set, with the order of its positional parameters (None: named)."""
+    key = (conn.dialect.name, columns)
+    cached = _COMPILED_UPSERTS.get(key)
+    if cached is None:
+        compiled = _index_upsert(conn.dialect.name, columns).compile(
+            dialect=conn.dialect, column_keys=["asset_key", "partition_key", *columns]
+        )
+        names = (
+            tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
+        )
+        if compiled.literal_execute_params or compiled.post_compile_params:
+            raise AssertionError("the index upsert has no expanding parameters")
+        cached = _COMPILED_UPSERTS[key] = (compiled.string, names)
+    return cached
 
 
 _EVENT_COLUMNS = (
@@ -586,7 +617,8 @@ _INSERT_EVENT = (
     f"VALUES ({', '.join('?' for _ in _EVENT_COLUMNS)}) RETURNING id"
 )
 _INSERT_EVENTS = insert(schema.events).returning(schema.events.c.id, sort_by_parameter_order=True)
-_DRIVER_BATCH = 20
+_DRIVER_BATCH = 500
+_DRIVER_BATCH_POSTGRES = 20
 
 _VERSIONED_EVENTS: dict[EventType, type[Materialized] | type[Observed]] = {
     EventType.ASSET_MATERIALIZATION: Materialized,

@@ -3,7 +3,8 @@
 A case maps each implementation to a command builder. A builder raises ``Unavailable``
 when that implementation of the case does not exist (yet); the runner then skips it and
 says why. assetgraph and baseline commands run under the harness's interpreter (the
-project's ``.venv``); Dagster commands under ``.venv-peers``. Where the main harness
+project's ``.venv``); Dagster commands under ``.venv-peers``; Hamilton commands (with its
+result cache on disk, and in memory only) under ``.venv-hamilton``. Where the main harness
 already has a scenario (S2, S3, S5) its assetgraph and baseline variants are reused
 unchanged, so the peer figures for those match ``make bench``.
 """
@@ -18,11 +19,22 @@ from typing import Literal
 from bench.scenarios.s1_startup import GENERATED_DEFS
 from bench.spec import REPO_ROOT
 
-PeerImpl = Literal["assetgraph", "dagster", "baseline"]
-PEER_IMPLS: tuple[PeerImpl, ...] = ("assetgraph", "dagster", "baseline")
+PeerImpl = Literal["assetgraph", "dagster", "hamilton", "hamilton_memory", "baseline"]
+PEER_IMPLS: tuple[PeerImpl, ...] = (
+    "assetgraph",
+    "dagster",
+    "hamilton",
+    "hamilton_memory",
+    "baseline",
+)
+PEERS: tuple[PeerImpl, ...] = ("dagster", "hamilton", "hamilton_memory", "baseline")
+"""What assetgraph is compared with, each in a ratio column."""
+HAMILTON_IMPLS: tuple[PeerImpl, ...] = ("hamilton", "hamilton_memory")
 LABELS: dict[PeerImpl, str] = {
     "assetgraph": "assetgraph",
     "dagster": "Dagster",
+    "hamilton": "Hamilton (cache on disk)",
+    "hamilton_memory": "Hamilton (in memory)",
     "baseline": "hand-written",
 }
 
@@ -42,6 +54,7 @@ class PeerContext:
     peers_python: str  # .venv-peers' interpreter: Dagster
     workspace: Path  # the process's private temporary folder (also its cwd)
     quick: bool
+    hamilton_python: str = ""  # .venv-hamilton's interpreter: Hamilton
 
     def script(self, impl: PeerImpl, name: str) -> str:
         """A console script next to the implementation's interpreter."""
@@ -91,6 +104,29 @@ def _module(
     return build
 
 
+def _hamilton(impl: str, scenario: str, full: tuple[str, ...], quick: tuple[str, ...]) -> Builder:
+    def build(ctx: PeerContext) -> list[str]:
+        args = quick if ctx.quick else full
+        return [
+            ctx.hamilton_python,
+            "-m",
+            "bench.peers.hamilton_peer",
+            "--impl",
+            impl,
+            "--scenario",
+            scenario,
+            *args,
+        ]
+
+    return build
+
+
+def _hamilton_both(
+    scenario: str, full: tuple[str, ...], quick: tuple[str, ...]
+) -> dict[PeerImpl, Builder]:
+    return {impl: _hamilton(impl, scenario, full, quick) for impl in HAMILTON_IMPLS}
+
+
 # --- S1: start-up ------------------------------------------------------------------------
 
 # The same five assets as S1's generated code location, written for Dagster: the code is
@@ -134,6 +170,7 @@ S1_CASES = (
         commands={
             "assetgraph": lambda ctx: [ctx.python, "-c", "import assetgraph"],
             "dagster": lambda ctx: [ctx.peers_python, "-c", "import dagster"],
+            "hamilton_memory": lambda ctx: [ctx.hamilton_python, "-c", "import hamilton.driver"],
             "baseline": _bare(_main_python),
         },
         **_S1,  # type: ignore[arg-type]
@@ -177,6 +214,7 @@ S2_CASE = PeerCase(
             "main", "bench.scenarios.s2_materialize", "assetgraph", _S2_FULL, _S2_QUICK
         ),
         "dagster": _module("peers", "bench.peers.s2_dagster", "dagster", _S2_FULL, _S2_QUICK),
+        **_hamilton_both("S2", _S2_FULL, _S2_QUICK),
         "baseline": _module(
             "main", "bench.scenarios.s2_materialize", "baseline", _S2_FULL, _S2_QUICK
         ),
@@ -184,6 +222,11 @@ S2_CASE = PeerCase(
     headline="core_ms_per_unit",
     unit="asset",
     reference="Dagster 1.13: 104.6 ms per asset (floor 0.155 ms)",
+    notes=(
+        "Hamilton: the same 1,000 nodes as functions of one module, one `Driver.execute` of "
+        "all of them; with `Builder.with_cache(path)` every result is stored on disk and "
+        "recorded in the cache's SQLite metadata store; in memory, nothing is persisted.",
+    ),
 )
 
 # --- S3: backfill of 5 daily assets x 365 days ------------------------------------------
@@ -217,6 +260,7 @@ S3_CASE = PeerCase(
     commands={
         "assetgraph": _s3_assetgraph,
         "dagster": _module("peers", "bench.peers.s3_backfill", "dagster", _S3_FULL, _S3_QUICK),
+        **_hamilton_both("S3", _S3_FULL, _S3_QUICK),
         "baseline": _module("main", "bench.scenarios.s3_backfill", "baseline", _S3_FULL, _S3_QUICK),
     },
     headline="core_ms_per_unit",
@@ -225,6 +269,9 @@ S3_CASE = PeerCase(
     notes=(
         "Dagster: one run per partition (what a Dagster backfill of per-partition steps is), "
         "executed in process against one on-disk instance, the job resolved once beforehand.",
+        "Hamilton: one `Driver.execute` of the 5 stages per day (the day an input; Hamilton "
+        "has no partitions), the driver built once beforehand; its cache stores results in "
+        "its own files (not parquet), keyed by the day.",
     ),
 )
 
@@ -242,6 +289,7 @@ S5_CASE = PeerCase(
             "main", "bench.scenarios.s5_definitions", "assetgraph", _S5_FULL, _S5_QUICK
         ),
         "dagster": _module("peers", "bench.peers.s5_dagster", "dagster", _S5_FULL, _S5_QUICK),
+        "hamilton_memory": _hamilton("hamilton_memory", "S5", _S5_FULL, _S5_QUICK),
         "baseline": _module(
             "main", "bench.scenarios.s5_definitions", "baseline", _S5_FULL, _S5_QUICK
         ),
@@ -249,6 +297,10 @@ S5_CASE = PeerCase(
     headline="wall_ms",
     unit="asset",
     reference="Dagster 1.13: 17.1 s, 171 MB",
+    notes=(
+        "Hamilton: writing and importing a module of 10,000 functions, then building its "
+        "driver (graph construction and validation; the core phase); no cache is involved.",
+    ),
 )
 
 CASES: tuple[PeerCase, ...] = (*S1_CASES, S2_CASE, S3_CASE, S5_CASE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bench.peers.cases import LABELS, PEER_IMPLS
+from bench.peers.cases import LABELS, PEER_IMPLS, PEERS
 
 if TYPE_CHECKING:
     from bench.peers.run import CaseResult
@@ -40,7 +40,9 @@ def case_to_json(result: CaseResult) -> dict[str, Any]:
             "measurements": [m.to_json() for m in r.runs],
         }
     bare = impls["baseline"]["wall_ms"]
-    for impl in ("assetgraph", "dagster"):
+    for impl in PEER_IMPLS:
+        if impl == "baseline":
+            continue
         wall = impls[impl]["wall_ms"]
         impls[impl]["over_bare_ms"] = (
             None if wall is None or bare is None else wall["median"] - bare["median"]
@@ -53,17 +55,17 @@ def case_to_json(result: CaseResult) -> dict[str, Any]:
         return None if value is None else float(value)
 
     ratios: dict[str, dict[str, float | None]] = {}
-    for peer in ("dagster", "baseline"):
+    for peer in PEERS:
         entry = {name: _ratio(med("assetgraph", name), med(peer, name)) for name in FIELDS}
         entry["core_ms_per_unit"] = _ratio(
             med("assetgraph", "core_ms_per_unit"), med(peer, "core_ms_per_unit")
         )
         if case.headline == "over_bare_ms":
-            # Against Dagster: start-up cost over the bare interpreter; against the bare
-            # interpreter itself: the whole-process ratio.
+            # Against a framework: start-up cost over the bare interpreter; against the
+            # bare interpreter itself: the whole-process ratio.
             entry["headline"] = (
-                _ratio(med("assetgraph", "over_bare_ms"), med("dagster", "over_bare_ms"))
-                if peer == "dagster"
+                _ratio(med("assetgraph", "over_bare_ms"), med(peer, "over_bare_ms"))
+                if peer != "baseline"
                 else entry["wall_ms"]
             )
         else:
@@ -131,10 +133,17 @@ def headline_rows(case: dict[str, Any]) -> list[list[str]]:
             [
                 label,
                 figure,
-                _cell(impls["assetgraph"], value("assetgraph", "over_bare_ms")),
-                _cell(impls["dagster"], value("dagster", "over_bare_ms")),
+                *(
+                    _cell(impls[impl], value(impl, "over_bare_ms"))
+                    for impl in PEER_IMPLS
+                    if impl != "baseline"
+                ),
                 f"bare start {_cell(impls['baseline'], bare)} ms",
-                _ratio_text(case["ratios"]["assetgraph/dagster"]["headline"]),
+                *(
+                    _ratio_text(case["ratios"][f"assetgraph/{peer}"]["headline"])
+                    for peer in PEERS
+                    if peer != "baseline"
+                ),
                 f"{_ratio_text(case['ratios']['assetgraph/baseline']['headline'])} (wall)",
             ]
         )
@@ -144,8 +153,7 @@ def headline_rows(case: dict[str, Any]) -> list[list[str]]:
                 label,
                 figure,
                 *(_cell(impls[impl], value(impl, headline)) for impl in PEER_IMPLS),
-                _ratio_text(case["ratios"]["assetgraph/dagster"]["headline"]),
-                _ratio_text(case["ratios"]["assetgraph/baseline"]["headline"]),
+                *(_ratio_text(case["ratios"][f"assetgraph/{peer}"]["headline"]) for peer in PEERS),
             ]
         )
     if headline != "over_bare_ms":
@@ -154,8 +162,7 @@ def headline_rows(case: dict[str, Any]) -> list[list[str]]:
                 "",
                 "peak MB",
                 *(_cell(impls[impl], value(impl, "peak_mb")) for impl in PEER_IMPLS),
-                _ratio_text(case["ratios"]["assetgraph/dagster"]["peak_mb"]),
-                _ratio_text(case["ratios"]["assetgraph/baseline"]["peak_mb"]),
+                *(_ratio_text(case["ratios"][f"assetgraph/{peer}"]["peak_mb"]) for peer in PEERS),
             ]
         )
     return rows
@@ -176,13 +183,15 @@ def render_markdown(document: dict[str, Any]) -> str:
         overrides = ", ".join(f"{k}: {v}" for k, v in settings["repeat_for"].items())
         repeat += f" ({overrides})"
     lines = [
-        "# Peer benchmarks: assetgraph, Dagster, hand-written Python",
+        "# Peer benchmarks: assetgraph, Dagster, Hamilton, hand-written Python",
         "",
         f"Started {document['started_at']}; {repeat} after {settings['warmup']} warm-up "
-        f"round(s), alternating assetgraph, Dagster, hand-written, each run its own process"
+        f"round(s), alternating assetgraph, Dagster, Hamilton, hand-written, each run its own "
+        f"process"
         f"{'; QUICK sizes' if settings['quick'] else ''}.",
         f"Python {env['python']} on {env['platform']}, {env['cpus']} CPUs, load average "
         f"{', '.join(f'{x:.2f}' for x in env['load_average'])} at start; Dagster {dagster}; "
+        f"Hamilton {env.get('hamilton_version') or 'not available'}; "
         f"assetgraph at {env['git_commit'][:10] or '?'}"
         f"{' (dirty tree)' if env['git_dirty'] else ''}.",
         "",
@@ -192,9 +201,9 @@ def render_markdown(document: dict[str, Any]) -> str:
         "",
     ]
     header = ["case", "figure", *(LABELS[i] for i in PEER_IMPLS)]
-    header += ["assetgraph / Dagster", "assetgraph / hand-written"]
+    header += [f"assetgraph / {LABELS[peer]}" for peer in PEERS]
     rows = [row for case in cases for row in headline_rows(case)]
-    lines += _table(header, rows, "llrrrrr")
+    lines += _table(header, rows, "ll" + "r" * (len(header) - 2))
     lines += ["", "## Measurements: median (min..max)", ""]
     detail: list[list[str]] = []
     for case in cases:

@@ -1,12 +1,13 @@
-"""Run the BENCH.md scenarios with assetgraph, Dagster and hand-written Python, side by side.
+"""Run the BENCH.md scenarios with assetgraph, Dagster, Hamilton and hand-written Python.
 
 Each run is its own process, in its own temporary folder. Implementations alternate
-(assetgraph, Dagster, baseline, assetgraph, Dagster, baseline, ...) ``--repeat`` times per
-case, after ``--warmup`` untimed rounds, so that all three see the same machine noise; the
-ratios assetgraph/Dagster and assetgraph/hand-written are of medians from the same run.
-Dagster runs under ``.venv-peers`` (``make bench-peers`` creates it); when that interpreter
-is missing or cannot import dagster, the Dagster variant is skipped and the report says
-why. An implementation that does not exist yet for a scenario is skipped the same way.
+(assetgraph, Dagster, Hamilton with its cache, Hamilton in memory, baseline, assetgraph,
+...) ``--repeat`` times per case, after ``--warmup`` untimed rounds, so that all see the
+same machine noise; the ratios of assetgraph to each peer are of medians from the same run.
+Dagster runs under ``.venv-peers`` and Hamilton under ``.venv-hamilton`` (``make
+bench-peers`` creates both); when an interpreter is missing or cannot import its
+framework, that variant is skipped and the report says why. An implementation that does
+not exist yet for a scenario is skipped the same way.
 
 Results: ``bench/results/peers-<UTC timestamp>.{md,json}`` and ``peers-latest.{md,json}``.
 
@@ -34,6 +35,7 @@ if __package__ in (None, ""):
 
 from bench.measure import DEFAULT_TIMEOUT_S, ChildFailed, Measurement, _spawn, child_env
 from bench.peers.cases import (
+    HAMILTON_IMPLS,
     LABELS,
     PEER_IMPLS,
     PeerCase,
@@ -48,6 +50,7 @@ from bench.summary import Stats
 
 DEFAULT_RESULTS_DIR = REPO_ROOT / "bench" / "results"
 DEFAULT_PEERS_PYTHON = REPO_ROOT / ".venv-peers" / "bin" / "python"
+DEFAULT_HAMILTON_PYTHON = REPO_ROOT / ".venv-hamilton" / "bin" / "python"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -66,7 +69,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--impls",
         default=",".join(PEER_IMPLS),
-        help="comma-separated implementations to run (default: all three)",
+        help="comma-separated implementations to run (default: all)",
     )
     parser.add_argument("--results-dir", type=Path, default=DEFAULT_RESULTS_DIR)
     parser.add_argument("--tmp-dir", help="where each process gets its temporary folder")
@@ -76,6 +79,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--peers-python",
         default=str(DEFAULT_PEERS_PYTHON),
         help="the interpreter with Dagster installed (default: .venv-peers/bin/python)",
+    )
+    parser.add_argument(
+        "--hamilton-python",
+        default=str(DEFAULT_HAMILTON_PYTHON),
+        help="the interpreter with Hamilton installed (default: .venv-hamilton/bin/python)",
     )
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -95,6 +103,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     # (a venv's python is one, and resolving it would leave the venv).
     args.python = os.path.abspath(args.python)
     args.peers_python = os.path.abspath(args.peers_python)
+    args.hamilton_python = os.path.abspath(args.hamilton_python)
     return args
 
 
@@ -104,15 +113,27 @@ def log(text: str) -> None:
 
 def dagster_status(peers_python: str) -> tuple[str | None, str | None]:
     """(Dagster's version, None) when ``peers_python`` imports dagster, else (None, why not)."""
-    path = Path(peers_python)
+    return framework_status(peers_python, "dagster", "dagster", ".venv-peers", "requirements.txt")
+
+
+def framework_status(
+    python: str, module: str, distribution: str, venv: str, requirements: str
+) -> tuple[str | None, str | None]:
+    """(``module``'s version, None) when ``python`` imports it, else (None, why not)."""
+    path = Path(python)
     if not path.exists():
         return None, (
-            f"no Dagster environment: {path} does not exist "
-            "(`make bench-peers` creates .venv-peers from bench/peers/requirements.txt)"
+            f"no {module} environment: {path} does not exist "
+            f"(`make bench-peers` creates {venv} from bench/peers/{requirements})"
         )
     try:
         proc = subprocess.run(
-            [str(path), "-c", "import dagster; print(dagster.__version__)"],
+            [
+                str(path),
+                "-c",
+                f"import importlib.metadata, {module}; "
+                f"print(importlib.metadata.version({distribution!r}))",
+            ],
             capture_output=True,
             text=True,
             timeout=120,
@@ -121,7 +142,7 @@ def dagster_status(peers_python: str) -> tuple[str | None, str | None]:
         return None, f"cannot run {path}: {exc}"
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["?"])[-1]
-        return None, f"{path} cannot import dagster ({last})"
+        return None, f"{path} cannot import {module} ({last})"
     return proc.stdout.strip(), None
 
 
@@ -166,6 +187,7 @@ def run_once(case: PeerCase, impl: PeerImpl, args: argparse.Namespace) -> Measur
             peers_python=args.peers_python,
             workspace=workspace,
             quick=args.quick,
+            hamilton_python=args.hamilton_python,
         )
         argv = case.commands[impl](ctx)
         env = child_env(workspace / "home", case.bench_on_path)
@@ -226,7 +248,9 @@ def run_peer_case(
     return CaseResult(case, repeat, results)
 
 
-def environment(args: argparse.Namespace, dagster_version: str | None) -> dict[str, Any]:
+def environment(
+    args: argparse.Namespace, dagster_version: str | None, hamilton_version: str | None = None
+) -> dict[str, Any]:
     def git(*cmd: str) -> str:
         try:
             out = subprocess.run(
@@ -246,6 +270,8 @@ def environment(args: argparse.Namespace, dagster_version: str | None) -> dict[s
         "assetgraph_python": args.python,
         "peers_python": args.peers_python,
         "dagster_version": dagster_version,
+        "hamilton_python": args.hamilton_python,
+        "hamilton_version": hamilton_version,
     }
 
 
@@ -295,7 +321,21 @@ def main(argv: list[str] | None = None) -> int:
             log(f"Dagster skipped: {reason}")
         else:
             log(f"Dagster {dagster_version} from {args.peers_python}")
-    env = environment(args, dagster_version)
+    hamilton_version = None
+    if any(impl in args.impl_list for impl in HAMILTON_IMPLS):
+        hamilton_version, reason = framework_status(
+            args.hamilton_python,
+            "hamilton",
+            "apache-hamilton",
+            ".venv-hamilton",
+            "requirements-hamilton.txt",
+        )
+        if reason:
+            unavailable.update({impl: reason for impl in HAMILTON_IMPLS})
+            log(f"Hamilton skipped: {reason}")
+        else:
+            log(f"Hamilton {hamilton_version} from {args.hamilton_python}")
+    env = environment(args, dagster_version, hamilton_version)
     results = [run_peer_case(case, args, unavailable) for case in cases]
     json_path, md_path = write_results(results, args, started, env)
     print(md_path.read_text())

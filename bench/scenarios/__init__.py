@@ -19,8 +19,11 @@ REGISTRY: dict[str, str] = {
     "S4": "bench.scenarios.s4_staleness",
     "S5": "bench.scenarios.s5_definitions",
     "S8": "bench.scenarios.s8_automation",
+    "S8c": "bench.scenarios.s8c_backfill_steps",
     "S6": "bench.scenarios.s6_parallel",
     "S7": "bench.scenarios.s7_overhead",
+    "S6b": "bench.scenarios.s6b_cluster",
+    "S7b": "bench.scenarios.s7b_cluster",
     "S9": "bench.scenarios.s9_soak",
     "S10": "bench.scenarios.s10_dynamic",
 }
@@ -30,14 +33,14 @@ def load_scenarios(only: Iterable[str] | None = None) -> list[Scenario]:
     """The scenarios to run, in registry order; ``only`` picks some ids (any case)."""
     wanted = None if only is None else {item.strip().upper() for item in only if item.strip()}
     if wanted is not None:
-        unknown = sorted(wanted - set(REGISTRY))
+        unknown = sorted(wanted - {scenario_id.upper() for scenario_id in REGISTRY})
         if unknown:
             raise SystemExit(
                 f"Unknown scenario(s) {', '.join(unknown)}; known: {', '.join(REGISTRY)}."
             )
     scenarios: list[Scenario] = []
     for scenario_id, module in REGISTRY.items():
-        if wanted is None or scenario_id in wanted:
+        if wanted is None or scenario_id.upper() in wanted:
             scenario: Scenario = importlib.import_module(module).SCENARIO
             scenarios.append(scenario)
     return scenarios

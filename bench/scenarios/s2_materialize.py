@@ -67,11 +67,14 @@ def run_assetgraph(args: argparse.Namespace) -> Report:
 
 
 def run_baseline(args: argparse.Namespace) -> Report:
-    layers = layered.layers_for(args.size, args.width)
-    folder = home()
-    storage = folder / "storage"
-    storage.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(folder / "baseline.db", isolation_level=None)
+    # Tight on purpose (plain strings, os.path, no helper layers), as a person optimising
+    # by hand would write it, so that the ratio measures the framework.
+    width = args.width
+    layers = layered.layers_for(args.size, width)
+    folder = str(home())
+    storage = os.path.join(folder, "storage")
+    os.makedirs(storage, exist_ok=True)
+    db = sqlite3.connect(os.path.join(folder, "baseline.db"), isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute(
@@ -79,38 +82,30 @@ def run_baseline(args: argparse.Namespace) -> Report:
         "(id INTEGER PRIMARY KEY, run_id TEXT, asset_key TEXT, timestamp REAL, path TEXT)"
     )
     run_id = uuid.uuid4().hex
+    insert = "INSERT INTO materializations (run_id, asset_key, timestamp, path) VALUES (?, ?, ?, ?)"
+    dump, load, replace, now = pickle.dump, pickle.load, os.replace, time.time
     with timed() as core:
         db.execute("BEGIN IMMEDIATE")
-        for layer, index in layered.positions(layers, args.width):
-            parents = layered.parent_names(layer, index, args.width)
-            if parents:
-                inputs = [_load(storage / name) for name in parents]
-                value = layered.combine(inputs[0], inputs[1])
-            else:
-                value = layered.root_value(index)
-            path = storage / layered.asset_name(layer, index)
-            _store(path, value)
-            db.execute(
-                "INSERT INTO materializations (run_id, asset_key, timestamp, path) "
-                "VALUES (?, ?, ?, ?)",
-                (run_id, path.name, time.time(), str(path)),
-            )
+        for layer in range(layers):
+            for index in range(width):
+                name = f"a_{layer}_{index}"
+                if layer:
+                    with open(f"{storage}/a_{layer - 1}_{index}", "rb") as handle:
+                        x = load(handle)
+                    with open(f"{storage}/a_{layer - 1}_{(index + 1) % width}", "rb") as handle:
+                        y = load(handle)
+                    value = x + y
+                else:
+                    value = index
+                path = f"{storage}/{name}"
+                tmp = f"{storage}/.{name}.tmp"
+                with open(tmp, "wb") as handle:
+                    dump(value, handle, pickle.HIGHEST_PROTOCOL)
+                replace(tmp, path)
+                db.execute(insert, (run_id, name, now(), path))
         db.execute("COMMIT")
     db.close()
     return Report(units=args.size, core_ms=core.ms)
-
-
-def _load(path: Path) -> int:
-    with path.open("rb") as handle:
-        value: int = pickle.load(handle)
-    return value
-
-
-def _store(path: Path, value: object) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("wb") as handle:
-        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
 
 
 def main(argv: list[str] | None = None) -> None:

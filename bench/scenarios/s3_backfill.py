@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 MODULE = "bench.scenarios.s3_backfill"
 STAGES = 5
 ROWS = 100
-START = date(2023, 1, 1)  # 365 days to 2024-01-01: no leap day in the default size
+START = date(2013, 1, 1)  # 365 days to 2014-01-01: no leap day; 3,650 days end in the past
 
 SCENARIO = Scenario(
     id="S3",

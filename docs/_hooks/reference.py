@@ -35,6 +35,8 @@ API_SECTIONS: list[tuple[str, tuple[str, ...]]] = [
                     "assetgraph.partitions.subset")),
     ("Partition mappings", ("assetgraph.partitions.mappings",)),
     ("Source assets", ("assetgraph.definitions.source_assets", "assetgraph.execution.observe")),
+    ("Backfills and the run queue", ("assetgraph.automation.backfills",
+                                     "assetgraph.storage.backfill_store")),
     ("Staleness", ("assetgraph.status.staleness",)),
     ("Storage", ("assetgraph.storage.instance", "assetgraph.storage.records")),
     ("Errors", ("assetgraph.errors",)),

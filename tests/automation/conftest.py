@@ -104,6 +104,12 @@ class RecordingLauncher:
         self.run_ids: list[str] = []
 
     def launch(self, request: Any) -> str | None:
+        queued = request.get("run_id")
+        if queued is not None:  # a run of the run queue starts under its queued id
+            self.instance.storage.update_run(queued, status=RunStatus.STARTED, started_at=0.0)
+            self.requests.append(dict(request))
+            self.run_ids.append(queued)
+            return None
         run_id = uuid.uuid4().hex
         self.instance.storage.create_run(
             RunRecord(

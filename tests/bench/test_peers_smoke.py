@@ -1,7 +1,7 @@
-"""The peer benchmark runner works end to end in --quick mode without a Dagster environment.
+"""The peer benchmark runner works end to end in --quick mode without Dagster or Hamilton.
 
-The suite never installs Dagster: the runner is pointed at an interpreter that does not
-exist, and must skip the Dagster variant with a visible reason while still measuring
+The suite never installs Dagster or Hamilton: the runner is pointed at interpreters that do
+not exist, and must skip those variants with a visible reason while still measuring
 assetgraph and the hand-written baseline and writing both the Markdown and JSON results.
 Speed is never asserted (shared/BENCH.md).
 """
@@ -37,6 +37,8 @@ def test_quick_run_without_dagster_writes_markdown_and_json(tmp_path: Path) -> N
             "S1,S2,S3,S5",
             "--peers-python",
             str(missing),
+            "--hamilton-python",
+            str(missing),
             "--results-dir",
             str(results),
             "--tmp-dir",
@@ -48,6 +50,7 @@ def test_quick_run_without_dagster_writes_markdown_and_json(tmp_path: Path) -> N
     )
     assert proc.returncode == 0, f"bench/peers/run.py failed:\n{proc.stdout}\n{proc.stderr}"
     assert "Dagster skipped" in proc.stderr
+    assert "Hamilton skipped" in proc.stderr
 
     for name in ("peers-latest.json", "peers-latest.md"):
         assert (results / name).is_file(), f"{name} not written"
@@ -61,6 +64,9 @@ def test_quick_run_without_dagster_writes_markdown_and_json(tmp_path: Path) -> N
         dagster = case["impls"]["dagster"]
         assert dagster["status"] == "skipped" and dagster["runs"] == 0, label
         assert str(missing) in dagster["reason"], f"{label}: {dagster['reason']}"
+        for hamilton in ("hamilton", "hamilton_memory"):
+            skipped = case["impls"][hamilton]
+            assert skipped["status"] == "skipped" and skipped["runs"] == 0, (label, hamilton)
         baseline = case["impls"]["baseline"]
         assert baseline["status"] == "ok" and baseline["runs"] == 1, f"{label}: {baseline}"
         assert baseline["wall_ms"]["median"] > 0, label
@@ -72,6 +78,7 @@ def test_quick_run_without_dagster_writes_markdown_and_json(tmp_path: Path) -> N
         assert assetgraph["wall_ms"]["median"] > 0 and assetgraph["peak_mb"]["median"] > 0
         assert case["ratios"]["assetgraph/baseline"]["wall_ms"] > 0, label
         assert case["ratios"]["assetgraph/dagster"]["headline"] is None, label
+        assert case["ratios"]["assetgraph/hamilton"]["headline"] is None, label
     for label in ("S2 materialize", "S3 backfill", "S5 definitions"):
         core = cases[label]["impls"]["baseline"]["core_ms"]
         assert core and core["median"] > 0, f"{label}: no core phase reported"

@@ -244,6 +244,8 @@ def test_a_version_1_database_is_upgraded_step_by_step(storage_url: str) -> None
             "automation_ticks",
             "cursors",
             "daemon_leases",
+            "backfills",
+            "run_queue",
         ):
             conn.execute(sa.text(f"DROP TABLE {table}"))
         conn.execute(sa.delete(schema.schema_version))
@@ -251,7 +253,7 @@ def test_a_version_1_database_is_upgraded_step_by_step(storage_url: str) -> None
     old = SqlStorage(storage_url)
     with pytest.raises(StorageError, match="schema version 1"):
         old.list_runs()
-    assert old.upgrade() == [2, 3, 4]
+    assert old.upgrade() == [2, 3, 4, 5]
     assert {"concurrency_slots", "asset_leases", "cursors", "asset_partition_status"} <= set(
         sa.inspect(old.engine).get_table_names()
     )
