@@ -132,6 +132,9 @@ def test_the_failed_run_page_filters_its_log_and_reexecutes_from_failure(
     page.wait_for_selector("body[data-run-status]")
     assert "re-execution" in page.locator("#run-launched-by").inner_text()
     assert page.locator("#run-partitions").inner_text() == "2025-01-03"
+    # 2025-01-03 fails its blocking check again; the page sees the run end.
+    page.wait_for_selector("body[data-run-status=failure]", timeout=60_000)
+    assert page.locator("#reexecute-failed").is_visible()
 
 
 def test_swagger_and_redoc_render_offline(page: Any, live: LiveServer, tmp_path: Path) -> None:

@@ -121,3 +121,30 @@ def test_reexecute_from_failure_starts_a_new_run_of_the_failed_partition(
     assert run["tags"]["assetgraph/parent_run"] == failed["run_id"]
     assert run["partitions"] == "2025-01-03"
     assert run_ids(runs_client, "launched_by=re-execution") == [new_id]
+
+
+@pytest.mark.parametrize(
+    ("tags", "expected"),
+    [
+        ({}, "cli"),
+        ({"assetgraph/ui_request": "abc"}, "ui"),
+        ({"assetgraph/ui_request": "abc", "assetgraph/parent_run": "r1"}, "re-execution"),
+        ({"assetgraph/backfill": "b1"}, "backfill"),
+        ({"assetgraph/automation_origin": "automation", "assetgraph/backfill": "b"}, "automation"),
+        ({"assetgraph/automation_origin": "sensor:new_files"}, "sensor:new_files"),
+    ],
+)
+def test_who_launched_a_run_is_read_from_its_tags(tags: dict[str, str], expected: str) -> None:
+    from assetgraph.automation.backfills import BACKFILL_TAG
+    from assetgraph.automation.tags import ORIGIN_TAG
+    from assetgraph.execution.reexecution import PARENT_RUN_TAG
+    from assetgraph.status import runs as status_runs
+    from assetgraph.status.runs import launched_by
+    from assetgraph.ui.launcher import REQUEST_TAG
+
+    # The tag names this layer repeats are the ones their owners write.
+    assert status_runs.BACKFILL_TAG == BACKFILL_TAG
+    assert status_runs.AUTOMATION_ORIGIN_TAG == ORIGIN_TAG
+    assert status_runs.PARENT_RUN_TAG == PARENT_RUN_TAG
+    assert status_runs.UI_REQUEST_TAG == REQUEST_TAG
+    assert launched_by(RunRecord("r", RunStatus.SUCCESS, 0.0, tags=tags)) == expected
