@@ -18,11 +18,23 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PIP) install -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+## install: assetgraph into $(VENV); EXTRAS=ui,dask,... adds optional dependencies
+## (the extras of pyproject.toml: postgres dask ui duckdb fsspec pandera ml test docs dev)
 install: $(VENV)/.installed
+ifneq ($(strip $(EXTRAS)),)
+	$(PIP) install -e '.[$(EXTRAS)]'
+endif
 install-dev: $(VENV)/.installed-dev
 
-## demo: materialize the quickstart example (SQLite metadata and files under .assetgraph/)
-demo: install
+## demo: materialize the quickstart example (SQLite metadata and files under .assetgraph/);
+## installs what every example and the tutorial need (pandera, scikit-learn) and pytest,
+## which runs the tests of a project that 'assetgraph init' made
+DEMO_EXTRAS ?= pandera,ml,test
+$(VENV)/.installed-demo: pyproject.toml | $(PY)
+	$(PIP) install -e '.[$(DEMO_EXTRAS)]'
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed-demo
 	$(VENV)/bin/assetgraph materialize -f examples/quickstart/defs.py
 	$(VENV)/bin/assetgraph list -f examples/quickstart/defs.py
 

@@ -21,7 +21,7 @@ _EXPORTS: dict[str, str] = {
     "StaleCause": "assetgraph.status.staleness",
     "AssetStaleness": "assetgraph.status.staleness",
     "StalenessReport": "assetgraph.status.staleness",
-    "asset": "assetgraph.definitions.assets",
+    "asset": "assetgraph.definitions.asset_decorator",
     "multi_asset": "assetgraph.definitions.multi_assets",
     "AssetIn": "assetgraph.definitions.assets",
     "AssetOut": "assetgraph.definitions.assets",
@@ -48,6 +48,10 @@ _EXPORTS: dict[str, str] = {
     "PartitionBackfill": "assetgraph.storage.backfill_store",
     "BulkActionStatus": "assetgraph.storage.backfill_store",
     "FreshnessPolicy": "assetgraph.definitions.policies",
+    "FreshnessState": "assetgraph.definitions.policies",
+    "freshness_policy_sensor": "assetgraph.automation.freshness_sensors",
+    "FreshnessPolicySensorContext": "assetgraph.automation.freshness_sensors",
+    "FreshnessPolicySensorDefinition": "assetgraph.automation.freshness_sensors",
     "AutomationCondition": "assetgraph.definitions.automation_condition",
     "AutomationPolicy": "assetgraph.definitions.policies",
     "ScheduleDefinition": "assetgraph.automation.schedules",
@@ -216,6 +220,9 @@ __all__ = [
     "ExecutionPlan",
     "FilesystemIOManager",
     "FreshnessPolicy",
+    "FreshnessPolicySensorContext",
+    "FreshnessPolicySensorDefinition",
+    "FreshnessState",
     "HourlyPartitionsDefinition",
     "IOManager",
     "IOManagerDefinition",
@@ -290,6 +297,7 @@ __all__ = [
     "build_sensor_context",
     "cancel_backfill",
     "define_asset_job",
+    "freshness_policy_sensor",
     "fs_io_manager",
     "get_backfill",
     "get_backfills",
@@ -351,6 +359,11 @@ if TYPE_CHECKING:
         launch_backfill as launch_backfill,
         resume_backfill as resume_backfill,
     )
+    from assetgraph.automation.freshness_sensors import (
+        FreshnessPolicySensorContext as FreshnessPolicySensorContext,
+        FreshnessPolicySensorDefinition as FreshnessPolicySensorDefinition,
+        freshness_policy_sensor as freshness_policy_sensor,
+    )
 
     # managers (FilesystemIOManager, InMemoryIOManager) are left out here on purpose: the
     # core imports nothing of io_managers/, not even for type checking.
@@ -391,6 +404,7 @@ if TYPE_CHECKING:
         build_asset_context as build_asset_context,
         get_dagster_logger as get_dagster_logger,
     )
+    from assetgraph.definitions.asset_decorator import asset as asset
     from assetgraph.definitions.asset_selection import (
         AssetSelection as AssetSelection,
     )
@@ -398,7 +412,6 @@ if TYPE_CHECKING:
         AssetIn as AssetIn,
         AssetOut as AssetOut,
         AssetsDefinition as AssetsDefinition,
-        asset as asset,
     )
     from assetgraph.definitions.automation_condition import (
         AutomationCondition as AutomationCondition,
@@ -474,6 +487,7 @@ if TYPE_CHECKING:
     from assetgraph.definitions.policies import (
         AutomationPolicy as AutomationPolicy,
         FreshnessPolicy as FreshnessPolicy,
+        FreshnessState as FreshnessState,
     )
     from assetgraph.definitions.resource_functions import (
         IOManagerDefinition as IOManagerDefinition,

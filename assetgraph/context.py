@@ -30,7 +30,13 @@ class StepLog:
 
     def _emit(self, level: int, msg: str, *args: Any) -> None:
         text = msg % args if args else str(msg)
-        _user_logger.log(level, "[%s] %s", self._step_key, text)
+        _user_logger.log(
+            level,
+            "[%s] %s",
+            self._step_key,
+            text,
+            extra={"step_key": self._step_key, "step_text": text},  # for live displays
+        )
         self._sink(logging.getLevelName(level), text)
 
     def debug(self, msg: str, *args: Any) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from pathlib import Path
 
 
 class AssetgraphError(Exception):
@@ -82,6 +83,62 @@ def did_you_mean(name: str, candidates: Iterable[str], n: int = 3) -> str:
     if not close:
         return ""
     return " Did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+def install_hint(extra: str, cwd: Path | None = None) -> str:
+    """The command that installs the optional dependencies ``extra`` into this Python, as
+    it works where the user stands.
+
+    From a source checkout (an editable install) that is ``pip install -e '.[extra]'`` in
+    the checkout (or ``make install EXTRAS=extra``), ``pip install -e '/path[extra]'``
+    elsewhere; from a package index, ``pip install 'assetgraph[extra]'``. ``pip`` is this
+    interpreter's (``python -m pip``) unless ``python`` on PATH is this interpreter.
+    """
+    pip = f"{python_command()} -m pip install"
+    checkout = source_checkout()
+    if checkout is None:
+        return f"{pip} 'assetgraph[{extra}]'"
+    here = (cwd or Path.cwd()).resolve()
+    if here == checkout:
+        make = f" (or: make install EXTRAS={extra})" if (checkout / "Makefile").is_file() else ""
+        return f"{pip} -e '.[{extra}]'{make}"
+    return f"{pip} -e '{checkout}[{extra}]'"
+
+
+def python_command() -> str:
+    """How to run this Python from a shell: ``python`` when that is it on PATH (an active
+    virtual environment), else its full path."""
+    import shutil
+    import sys
+
+    return "python" if _same_file(shutil.which("python"), sys.executable) else sys.executable
+
+
+def source_checkout() -> Path | None:
+    """The folder of the source checkout assetgraph runs from (an editable install, or the
+    checkout on ``sys.path``), or None when it was installed from a package.
+
+    A checkout holds the package folder beside its ``pyproject.toml``; an installed
+    package sits in ``site-packages``, which holds none.
+    """
+    root = Path(__file__).resolve().parent.parent
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return None
+    try:
+        import tomllib
+
+        name = tomllib.loads(pyproject.read_text()).get("project", {}).get("name")
+    except (OSError, ValueError):
+        return None
+    return root if name == "assetgraph" else None
+
+
+def _same_file(a: str | None, b: str) -> bool:
+    try:
+        return a is not None and Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
 
 
 USER_CODE_FAILURES: tuple[type[BaseException], ...] = (Exception, SystemExit)

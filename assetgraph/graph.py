@@ -14,9 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assetgraph.definitions.assets import AssetOutputSpec, AssetsDefinition, InputSpec
+from assetgraph.definitions.external_assets import ExternalAsset, external_asset_for_key
 from assetgraph.definitions.source_assets import SourceAsset
 from assetgraph.errors import DefinitionError, did_you_mean
 from assetgraph.keys import AssetKey
+from assetgraph.partitions.compatibility import check_compatible
+from assetgraph.partitions.mappings import PartitionMapping
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -99,8 +102,6 @@ class AssetGraph:
 
     def is_external(self, key: AssetKey) -> bool:
         """True when ``key`` is an external asset (a bare ``AssetSpec``, an undeclared dep)."""
-        from assetgraph.definitions.external_assets import ExternalAsset
-
         return isinstance(self._defs_by_key[key], ExternalAsset)
 
     def is_observable_source(self, key: AssetKey) -> bool:
@@ -214,7 +215,6 @@ class AssetGraph:
                 candidates = self._candidates(assets_def, spec)
                 if any(candidate in self._defs_by_key for candidate in candidates):
                     continue
-                from assetgraph.definitions.external_assets import external_asset_for_key
 
                 key = candidates[0] if spec.key is not None else spec.name
                 stub = external_asset_for_key(key, f"'{assets_def.name}'")
@@ -257,18 +257,14 @@ class AssetGraph:
         up_def = self.partitions_def(upstream)
         if up_def is None and assets_def.partitions_def is None and spec.partition_mapping is None:
             return None
-        from assetgraph.partitions.compatibility import check_compatible
 
         mapping = spec.partition_mapping
-        if mapping is not None:
-            from assetgraph.partitions.mappings import PartitionMapping
-
-            if not isinstance(mapping, PartitionMapping):
-                raise DefinitionError(
-                    f"Asset '{key}' ({assets_def.source_location}): the partition_mapping of "
-                    f"its input '{upstream}' must be a PartitionMapping, got "
-                    f"{type(mapping).__name__}."
-                )
+        if mapping is not None and not isinstance(mapping, PartitionMapping):
+            raise DefinitionError(
+                f"Asset '{key}' ({assets_def.source_location}): the partition_mapping of "
+                f"its input '{upstream}' must be a PartitionMapping, got "
+                f"{type(mapping).__name__}."
+            )
         return check_compatible(
             upstream.to_string(), up_def, key.to_string(), assets_def.partitions_def, mapping
         )

@@ -8,8 +8,9 @@ cleaned_orders[2025-01-03] has newer data", "skipped: already requested by run R
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from assetgraph.automation.state import AssetState, ranges_text
 from assetgraph.definitions.policies import AutomationPolicy
@@ -34,39 +35,58 @@ class Covered:
     label: str
 
 
-def missing(
-    state: AssetState, key: AssetKey, first_eligible: int, policy: AutomationPolicy | None
-) -> tuple[Finding | None, PartitionsSubset]:
-    """Missing partitions from ``first_eligible`` on (the catch-up horizon), capped per tick.
-
-    Returns the finding for this tick and every eligible missing partition (what is left
-    after the cap is picked up by later ticks).
-    """
+def missing(state: AssetState, key: AssetKey, first_eligible: int) -> PartitionsSubset:
+    """Every missing partition from ``first_eligible`` on (the catch-up horizon); for an
+    unpartitioned asset, its pseudo-partition when it was never materialized."""
     everything = state.all(key)
     if state.pdef(key) is UNPARTITIONED:
-        if state.materialized(key):
-            return None, state.empty(key)
-        return Finding(everything, "missing: never materialized"), everything
+        return state.empty(key) if state.materialized(key) else everything
     eligible = everything
     if state.time_def(key) is not None and first_eligible > 0:
         eligible = everything & state.ranges_subset(key, [range(first_eligible, len(everything))])
-    todo = eligible - state.materialized(key)
-    if not todo:
-        return None, todo
-    chosen = todo
+    return eligible - state.materialized(key)
+
+
+def cap_missing(
+    state: AssetState,
+    key: AssetKey,
+    wanted: PartitionsSubset,
+    todo: PartitionsSubset,
+    policy: AutomationPolicy | None,
+    others: PartitionsSubset,
+) -> tuple[PartitionsSubset, Finding, Finding | None]:
+    """Keep at most the policy's ``max_materializations_per_tick`` of the missing partitions
+    that are ready (``wanted & todo``, less what another finding wants anyway), in its fill
+    order; the rest of ``wanted`` stays.
+
+    Returns what is left, the finding that explains the missing partitions chosen, and the
+    note on those left for later ticks (None when the cap kept none back).
+    """
+    ready = (wanted & todo) - others
     cap = policy.max_materializations_per_tick if policy is not None else None
-    if cap is not None and len(todo) > cap:
-        chosen = _first(
-            state, key, todo, cap, newest=policy is not None and policy.fill_order == "newest"
-        )
+    if not ready:
+        return wanted, Finding(todo, _missing_words(state, key, todo)), None
+    chosen = ready
+    if cap is not None and len(ready) > cap:
+        newest = policy is not None and policy.fill_order == "newest"
+        chosen = _first(state, key, ready, cap, newest=newest)
     reason = _missing_words(state, key, chosen)
-    if chosen is not todo:
-        assert cap is not None and policy is not None
-        reason += (
-            f" ({len(chosen)} of {len(todo)} this tick: max_materializations_per_tick={cap}, "
-            f"{policy.fill_order} first)"
+    if len(chosen) < len(todo):
+        assert policy is not None
+        reason += f" ({len(chosen)} of {len(todo)} this tick"
+        if chosen is not ready:
+            reason += f": max_materializations_per_tick={cap}, {policy.fill_order} first"
+        reason += ")"
+    later = None
+    if chosen is not ready:
+        left = ready - chosen
+        later = Finding(
+            left,
+            f"left for later ticks: {len(left)} missing "
+            f"partition{'s' if len(left) > 1 else ''} {ranges_text(left)} "
+            f"(max_materializations_per_tick={cap})",
         )
-    return Finding(chosen, reason), todo
+    return (wanted - ready) | chosen, Finding(chosen, reason), later
 
 
 def _missing_words(state: AssetState, key: AssetKey, subset: PartitionsSubset) -> str:
@@ -162,47 +182,97 @@ def upstream_requested(
 
 def drop_covered(
     state: AssetState, wanted: PartitionsSubset, covered: Sequence[Covered]
-) -> tuple[PartitionsSubset, list[str]]:
+) -> tuple[PartitionsSubset, list[Finding]]:
     """Remove what runs in flight already build."""
-    notes: list[str] = []
+    notes: list[Finding] = []
     for cover in covered:
         hit = wanted & cover.partitions
         if hit:
             wanted = wanted - hit
             what = "" if hit.partitions_def is UNPARTITIONED else f" {ranges_text(hit)}"
-            notes.append(f"skipped{what}: already requested by {cover.label}")
+            notes.append(Finding(hit, f"skipped{what}: already requested by {cover.label}"))
     return wanted, notes
 
 
 def drop_failed(
-    state: AssetState, key: AssetKey, wanted: PartitionsSubset
-) -> tuple[PartitionsSubset, list[str]]:
-    """Remove partitions whose last attempt failed and whose upstreams have not changed
-    since (retrying would fail the same way); new upstream data lets them run again."""
+    state: AssetState, key: AssetKey, wanted: PartitionsSubset, *, code_changed: bool = False
+) -> tuple[PartitionsSubset, list[Finding], list[Finding]]:
+    """Remove partitions whose last attempt failed, unless something that could make a new
+    attempt succeed changed since: an upstream partition it reads has newer data, or its
+    code version changed (``code_changed``). Retrying as is would fail the same way.
+
+    Returns what is left, the notes on what is held back, and the reasons for retries.
+    """
     rows = state.rows(key)
-    newest_upstream = 0
-    for parent in state.graph.parents(key):
-        for row in state.rows(parent).values():
-            newest_upstream = max(newest_upstream, row.data_version_event_id or row.event_id or 0)
-    failed: dict[int, str] = {}
-    for index, row in rows.items():
-        if (
-            row.failure_event_id is not None
-            and row.failure_event_id > (row.event_id or -1)
-            and row.failure_event_id > newest_upstream
-            and wanted.contains_index(index)
-        ):
-            failed[index] = row.failure_run_id or "?"
+    failed = {
+        index: row
+        for index, row in rows.items()
+        if row.failure_event_id is not None
+        and row.failure_event_id > (row.event_id or -1)
+        and wanted.contains_index(index)
+    }
     if not failed:
-        return wanted, []
-    hit = state.subset(key, failed)
-    runs = sorted(set(failed.values()))
-    what = "" if hit.partitions_def is UNPARTITIONED else f" {ranges_text(hit)}"
-    note = (
-        f"skipped{what}: last attempt failed in run {', '.join(r[:8] for r in runs[:3])}; "
-        "waiting for new upstream data"
-    )
-    return wanted - hit, [note]
+        return wanted, [], []
+    if code_changed:
+        hit = state.subset(key, failed)
+        return wanted, [], [Finding(hit, f"retrying {_what(hit)}after a failure: its code changed")]
+    retry: list[int] = []
+    blocked: dict[int, str] = {}
+    for index, row in failed.items():
+        assert row.failure_event_id is not None
+        if _newest_upstream(state, key, index) > row.failure_event_id:
+            retry.append(index)
+        else:
+            blocked[index] = row.failure_run_id or "?"
+    notes: list[Finding] = []
+    retried: list[Finding] = []
+    if retry:
+        hit = state.subset(key, retry)
+        retried.append(Finding(hit, f"retrying {_what(hit)}after a failure: new upstream data"))
+    if blocked:
+        hit = state.subset(key, blocked)
+        runs = sorted(set(blocked.values()))
+        notes.append(
+            Finding(
+                hit,
+                f"skipped{_what(hit, ' ')}: last attempt failed in run "
+                f"{', '.join(r[:8] for r in runs[:3])}; waiting for new upstream data or a "
+                "code change",
+            )
+        )
+        wanted = wanted - hit
+    return wanted, notes, retried
+
+
+def _what(subset: PartitionsSubset, lead: str = "") -> str:
+    if subset.partitions_def is UNPARTITIONED:
+        return ""
+    text = ranges_text(subset)
+    return f"{lead}{text}" if lead else f"{text} "
+
+
+def _newest_upstream(state: AssetState, key: AssetKey, index: int) -> int:
+    """The newest data event among the upstream partitions partition ``index`` reads."""
+    newest = 0
+    one = state.subset(key, [index])
+    for parent in state.graph.parents(key):
+        rows = state.rows(parent)
+        if not rows:
+            continue
+        reads: Iterable[int]
+        if state.pdef(parent) is UNPARTITIONED or state.pdef(key) is UNPARTITIONED:
+            reads = rows.keys()
+        else:
+            reads = [i for i in state.upstream(key, one, parent).indices() if i in rows]
+        for i in reads:
+            row = rows[i]
+            newest = max(newest, row.data_version_event_id or row.event_id or 0)
+    return newest
+
+
+WAIT_DETAIL_LIMIT = 500
+"""Waiting partitions explained one by one (grouped by what they wait for); beyond it, the
+rest of an asset's waiting partitions share one summary line."""
 
 
 def drop_waiting(
@@ -211,10 +281,14 @@ def drop_waiting(
     wanted: PartitionsSubset,
     requested: Mapping[AssetKey, PartitionsSubset],
     covered: Mapping[AssetKey, Sequence[Covered]],
-) -> tuple[PartitionsSubset, list[str]]:
+) -> tuple[PartitionsSubset, list[Finding]]:
     """Remove partitions whose upstream partitions are missing (and not requested this
-    tick) or are being built by a run in flight: they would read old or no data."""
-    notes: list[str] = []
+    tick) or are being built by a run in flight: they would read old or no data.
+
+    Each note says exactly what its partitions wait for: "waiting 2025-01-02: for 22 of 24
+    upstream readings partitions; 20 requested this tick".
+    """
+    notes: list[Finding] = []
     whole = state.pdef(key) is UNPARTITIONED
     for parent in state.graph.parents(key):
         if not wanted:
@@ -230,30 +304,110 @@ def drop_waiting(
             continue  # the common case, decided without partition arithmetic
         reads = state.upstream(key, wanted, parent)
         requested_up = requested.get(parent, state.empty(parent))
-        present = state.materialized(parent) | requested_up
-        if (
-            state.pdef(parent) is not UNPARTITIONED
-            and not present
-            and state.pdef(key) is UNPARTITIONED
-        ):
-            notes.append(f"waiting for upstream {parent} (no partition materialized yet)")
-            return state.empty(key), notes
+        have = state.materialized(parent)
+        busy = state.empty(parent)
+        labels: list[str] = []
         for cover in covered.get(parent, ()):
-            busy = (reads & cover.partitions) - requested_up
-            present = present | cover.partitions
-            if busy:
-                hit = state.downstream(parent, busy, key) & wanted
-                if hit:
-                    wanted = wanted - hit
-                    notes.append(
-                        f"waiting: upstream {state.describe(parent, busy)} is being "
-                        f"materialized by {cover.label}"
-                    )
-        absent = reads - present
-        if absent and wanted:
-            hit = state.downstream(parent, absent, key) & wanted
+            hit = (reads & cover.partitions) - requested_up
             if hit:
-                wanted = wanted - hit
-                what = "" if hit.partitions_def is UNPARTITIONED else f" {ranges_text(hit)}"
-                notes.append(f"waiting{what}: upstream {state.describe(parent, absent)} is missing")
+                busy = busy | hit
+                labels.append(cover.label)
+        blocked = ((reads - have) - requested_up) | busy
+        if not blocked:
+            continue
+        hit = state.downstream(parent, blocked, key) & wanted
+        if not hit:
+            continue
+        wanted = wanted - hit
+        waits = _Waits(state, key, parent, have, requested_up, busy, labels)
+        notes.extend(waits.explain(hit))
     return wanted, notes
+
+
+@dataclass(slots=True)
+class _Waits:
+    """Explains what partitions of ``key`` wait for on one ``parent``, partition by
+    partition, grouping those that wait for the same counts."""
+
+    state: AssetState
+    key: AssetKey
+    parent: AssetKey
+    have: PartitionsSubset
+    requested: PartitionsSubset
+    busy: PartitionsSubset
+    labels: list[str]
+
+    def explain(self, hit: PartitionsSubset) -> list[Finding]:
+        state = self.state
+        if hit.partitions_def is UNPARTITIONED:
+            reads = state.all(self.parent)
+            return [Finding(hit, "waiting " + self._words(self._signature(reads), reads))]
+        detailed = list(islice(hit.indices(), WAIT_DETAIL_LIMIT))
+        groups: dict[tuple[int, int, int, int], list[int]] = {}
+        if state.is_identity(self.key, self.parent):
+            have, requested, busy = self.have, self.requested, self.busy
+            for index in detailed:
+                sig = (
+                    1,
+                    int(not have.contains_index(index)),
+                    int(requested.contains_index(index)),
+                    int(busy.contains_index(index)),
+                )
+                groups.setdefault(sig, []).append(index)
+        else:
+            for index in detailed:
+                reads = state.upstream(self.key, state.subset(self.key, [index]), self.parent)
+                groups.setdefault(self._signature(reads), []).append(index)
+        notes: list[Finding] = []
+        for sig, members in groups.items():
+            subset = state.subset(self.key, members)
+            text = self._words(sig, state.upstream(self.key, subset, self.parent))
+            if len(members) > 1 and sig[0] > 1:
+                text = text.replace("for ", "each for ", 1)
+            notes.append(Finding(subset, f"waiting {ranges_text(subset)}: {text}"))
+        if len(hit) > len(detailed):
+            rest = hit - state.subset(self.key, detailed)
+            reads = state.upstream(self.key, rest, self.parent)
+            notes.append(
+                Finding(
+                    rest,
+                    f"waiting {ranges_text(rest)} ({len(rest)} more partitions): upstream "
+                    f"{state.describe(self.parent, (reads - self.have) | self.busy)} is "
+                    "missing or being materialized",
+                )
+            )
+        return notes
+
+    def _signature(self, reads: PartitionsSubset) -> tuple[int, int, int, int]:
+        """(partitions read, of them not materialized, requested this tick, in flight)."""
+        return (
+            len(reads),
+            len(reads - self.have),
+            len(reads & self.requested),
+            len(reads & self.busy),
+        )
+
+    def _words(self, sig: tuple[int, int, int, int], reads: PartitionsSubset) -> str:
+        """What partitions with counts ``sig`` wait for; ``reads``: all that they read."""
+        state = self.state
+        total, absent, requested, busy = sig
+        name = self.parent.to_string()
+        by = ", ".join(self.labels[:3])
+        if state.pdef(self.parent) is UNPARTITIONED:
+            if busy:
+                return f"upstream {name} is being materialized by {by}"
+            return f"upstream {name} is missing"
+        if total == 1:
+            if busy:
+                what = state.describe(self.parent, reads & self.busy)
+                return f"upstream {what} is being materialized by {by}"
+            what = state.describe(self.parent, (reads - self.have) - self.requested)
+            return f"upstream {what} is missing"
+        if not absent and busy:
+            return f"for {busy} of {total} upstream {name} partitions being materialized by {by}"
+        text = f"for {absent} of {total} upstream {name} partitions"
+        if requested:
+            text += f"; {requested} requested this tick"
+        if busy:
+            text += f"; {busy} being materialized by {by}"
+        return text

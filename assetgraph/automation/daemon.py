@@ -31,6 +31,7 @@ from assetgraph.automation.evaluator import (
     EvaluationSettings,
     evaluate,
 )
+from assetgraph.automation.freshness import FRESHNESS_CURSOR, freshness_changes
 from assetgraph.automation.run_queue import QueueingLauncher, RunQueueConfig
 from assetgraph.automation.runs import (
     PlannedRun,
@@ -153,6 +154,7 @@ def _evaluate(
         data_times_text=store.get_cursor(DATA_TIMES_CURSOR),
         conditions_text=store.get_cursor(CONDITIONS_CURSOR),
     )
+    evaluation.freshness_events = _freshness_states(evaluation, store, wall_clock, dry_run)
     triggers = (
         evaluate_triggers(
             defs, store, AssetState(defs.graph, store, now), instance, dry_run=dry_run
@@ -161,6 +163,35 @@ def _evaluate(
         else TriggerResults()
     )
     return evaluation, triggers
+
+
+def _freshness_states(
+    evaluation: Evaluation,
+    store: AutomationStore,
+    wall_clock: Callable[[], float],
+    dry_run: bool,
+) -> list[dict[str, Any]]:
+    """Judge the freshness policies that may have changed state; record one event per
+    change (with the cursor, in one transaction) before sensors read them."""
+    if not evaluation.freshness:
+        return []
+    found = freshness_changes(
+        evaluation.data_times,
+        evaluation.freshness,
+        store.get_cursor(FRESHNESS_CURSOR),
+        evaluation.changed,
+    )
+    if not dry_run:
+        store.record_events_and_cursor(found.events, FRESHNESS_CURSOR, found.cursor, wall_clock())
+    return [
+        {
+            "asset": event.asset_key,
+            "new_state": event.payload["new_state"],
+            "previous_state": event.payload["previous_state"],
+            "text": event.message,
+        }
+        for event in found.events
+    ]
 
 
 def _plan_runs(
@@ -216,6 +247,7 @@ def _payload(
         },
         "schedules": {k: v for k, v in triggers.notes.items() if k.startswith("schedule:")},
         "sensors": {k: v for k, v in triggers.notes.items() if k.startswith("sensor:")},
+        "freshness_changes": evaluation.freshness_events,
         "errors": outcome.errors,
         "evaluation_ms": round(outcome.evaluation_ms, 2),
     }

@@ -1,4 +1,4 @@
-"""Data time and freshness: how old the data of an asset is, and whether its policy holds.
+"""Data time: how old the data of an asset is (``freshness`` judges the policies on it).
 
 The data time of an asset is the oldest root-source time its latest materialization
 incorporates:
@@ -22,57 +22,16 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from assetgraph.automation.state import AssetState
 from assetgraph.automation.tags import TIME_TAG
-from assetgraph.definitions.policies import FreshnessPolicy
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
 from assetgraph.status.staleness import UNPARTITIONED
 from assetgraph.storage.events import Materialized
 
-if TYPE_CHECKING:
-    from assetgraph.storage.interface import AutomationBackend
-
 DATA_TIMES_CURSOR = "automation/data_times"
-
-
-@dataclass(frozen=True, slots=True)
-class FreshnessStatus:
-    """Where one freshness policy stands at ``now``."""
-
-    key: AssetKey
-    policy: FreshnessPolicy
-    data_time: float | None
-    lag_minutes: float | None
-    required_data_time: float | None
-    violated: bool
-
-    def describe(self) -> str:
-        """``lag 75 min > 60 min (violated)`` and the like."""
-        limit = _minutes(self.policy.maximum_lag_minutes)
-        if self.data_time is None:
-            return f"no data yet; policy: {self.policy.describe()}"
-        lag = _minutes(self.lag_minutes or 0.0)
-        if self.policy.cron_schedule is None:
-            sign = ">" if self.violated else "<="
-            return f"lag {lag} min {sign} {limit} min" + (" (violated)" if self.violated else "")
-        state = "violated" if self.violated else "met"
-        return f"lag {lag} min; {self.policy.describe()}: {state}"
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "maximum_lag_minutes": self.policy.maximum_lag_minutes,
-            "cron_schedule": self.policy.cron_schedule,
-            "cron_timezone": self.policy.cron_timezone,
-            "data_time": self.data_time,
-            "lag_minutes": self.lag_minutes,
-            "required_data_time": self.required_data_time,
-            "violated": self.violated,
-            "text": self.describe(),
-        }
 
 
 class DataTimes:
@@ -145,7 +104,7 @@ class DataTimes:
     ) -> float | None:
         parents = list(self.graph.parents(key))
         if not parents or self.graph.is_source(key):
-            tick_time = self._tick_time(run_id)
+            tick_time = self.tick_time(run_id)
             return tick_time if tick_time is not None else timestamp
         self.state.load(parents)
         oldest = math.inf
@@ -195,7 +154,7 @@ class DataTimes:
                 indices.append(index)
         return indices
 
-    def _tick_time(self, run_id: str | None) -> float | None:
+    def tick_time(self, run_id: str | None) -> float | None:
         """The tick time of an automation run (its tag), read for many runs at once."""
         if run_id is None:
             return None
@@ -211,17 +170,6 @@ class DataTimes:
                 self._tick_times[rid] = float(text) if text else None
         return self._tick_times[run_id]
 
-    # -- freshness ------------------------------------------------------------------------
-
-    def freshness(self, key: AssetKey, policy: FreshnessPolicy) -> FreshnessStatus:
-        """The policy's standing now: data time, lag, and whether it is violated."""
-        now = self.state.now_ts
-        data_time = self.current(key)
-        required = policy.required_data_time(now)
-        lag = None if data_time is None else max(0.0, (now - data_time) / 60.0)
-        violated = data_time is None or (required is not None and data_time < required)
-        return FreshnessStatus(key, policy, data_time, lag, required, violated)
-
 
 def _contiguous_end(
     pdef: TimeWindowPartitionsDefinition, ranges: tuple[range, ...]
@@ -230,23 +178,3 @@ def _contiguous_end(
     if not ranges or ranges[0].start > 0:
         return None
     return float(pdef.start_ts(ranges[0].stop))
-
-
-def _minutes(value: float) -> str:
-    return str(round(value)) if abs(value - round(value)) < 0.05 else f"{value:.1f}"
-
-
-def freshness_statuses(
-    graph: Any, storage: AutomationBackend, keys: Any, now: Any
-) -> list[FreshnessStatus]:
-    """The standing of the freshness policy of each of ``keys`` that has one, at ``now``."""
-    from assetgraph.storage.automation_store import AutomationStore
-
-    store = AutomationStore(storage)
-    wanted = [k for k in keys if not graph.is_source(k) and graph.spec(k).freshness_policy]
-    if not wanted:
-        return []
-    state = AssetState(graph, store, now)
-    times = DataTimes.from_cursor(state, store.get_cursor(DATA_TIMES_CURSOR))
-    state.load(wanted)
-    return [times.freshness(key, graph.spec(key).freshness_policy) for key in wanted]

@@ -39,6 +39,7 @@ from assetgraph.automation import conditions
 from assetgraph.automation.condition_evaluation import ConditionTick, condition_digest
 from assetgraph.automation.conditions import Covered, Finding
 from assetgraph.automation.data_time import DataTimes
+from assetgraph.automation.freshness import evaluate_policy, last_updated
 from assetgraph.automation.freshness_needs import FreshnessNeeds
 from assetgraph.automation.state import AssetState, ranges_text, subset_from_json, subset_to_json
 from assetgraph.definitions.automation_condition import AutomationCondition
@@ -61,8 +62,9 @@ CURSOR = "automation"
 class EvaluationSettings:
     """How the evaluator behaves.
 
-    ``catch_up``: how far back missing partitions are filled when automation starts (or
-    resumes after a pause longer than ``pause_after``); None means the latest window only.
+    ``catch_up``: for policies with ``catch_up="latest"``, how far back missing partitions
+    are filled when automation starts (or resumes after a pause longer than
+    ``pause_after``); None means the latest window only. Other policies say themselves.
     ``run_grouping``: ``"partitions_set"`` (one run per set of partitions, runs that depend
     on each other merged) or ``"tick"`` (one run for everything a tick requests).
     """
@@ -80,6 +82,22 @@ class AssetDecision:
     requested: PartitionsSubset | None = None
     reasons: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    missing: int | None = None
+    """How many missing partitions within its catch-up the asset had (eager policies)."""
+    partitions: dict[str, PartitionsSubset] = field(default_factory=dict)
+    """The partitions each reason or skip note is about (partitioned assets), so that
+    ``automate why ASSET --partition KEY`` shows only what concerns that partition."""
+
+    def add(self, findings: Sequence[Finding], *, skipped: bool) -> None:
+        """Record findings as reasons (or skip notes), each with its partitions."""
+        into = self.skipped if skipped else self.reasons
+        for finding in findings:
+            if finding.reason in into:
+                continue
+            into.append(finding.reason)
+            if finding.partitions.partitions_def is not UNPARTITIONED:
+                self.partitions[finding.reason] = finding.partitions
+
     condition: dict[str, Any] | None = None
     """The evaluated ``AutomationCondition`` tree (versioned JSON), for assets with one."""
 
@@ -89,6 +107,14 @@ class AssetDecision:
             "reasons": self.reasons,
             "skipped": self.skipped,
         }
+        if self.requested:
+            found["requested_count"] = len(self.requested)
+        if self.missing:
+            found["missing_count"] = self.missing
+        if self.partitions:
+            found["partitions"] = {
+                text: subset_to_json(subset) for text, subset in self.partitions.items()
+            }
         if self.condition is not None:
             found["condition"] = self.condition
         return found
@@ -105,6 +131,8 @@ class CursorState:
     pending: list[str] = field(default_factory=list)
     checks: dict[str, float] = field(default_factory=dict)
     cron: dict[str, float] = field(default_factory=dict)
+    failed_code: dict[str, str] = field(default_factory=dict)
+    """Per asset with partitions held back by a failure: its code version when first held."""
 
     @classmethod
     def from_text(cls, text: str | None) -> CursorState | None:
@@ -120,6 +148,7 @@ class CursorState:
                 pending=list(data.get("pending", [])),
                 checks={str(k): float(v) for k, v in data.get("checks", {}).items()},
                 cron={str(k): float(v) for k, v in data.get("cron", {}).items()},
+                failed_code={str(k): str(v) for k, v in data.get("failed_code", {}).items()},
             )
         except (ValueError, KeyError, TypeError):
             return None
@@ -135,6 +164,7 @@ class CursorState:
                 "pending": self.pending,
                 "checks": self.checks,
                 "cron": self.cron,
+                "failed_code": self.failed_code,
             },
             separators=(",", ":"),
         )
@@ -151,6 +181,11 @@ class Evaluation:
     data_times: DataTimes
     state: AssetState
     full: bool = False
+    changed: set[AssetKey] | None = None
+    """Assets with new events since the last tick (None: every asset is looked at)."""
+    freshness: dict[AssetKey, FreshnessPolicy] = field(default_factory=dict)
+    freshness_events: list[dict[str, Any]] = field(default_factory=list)
+    """The changes of freshness state this tick recorded (filled by the daemon)."""
     condition_cursor: str | None = None
     """The state ``AutomationCondition`` evaluation keeps for the next tick (None: none)."""
 
@@ -232,6 +267,7 @@ class _Tick:
         self.requested: dict[AssetKey, PartitionsSubset] = {}
         self.forced: dict[AssetKey, list[Finding]] = {}
         self.pending: set[AssetKey] = set()
+        self.failed_code: dict[str, str] = dict(cursor.failed_code) if cursor is not None else {}
 
     # -- the tick -------------------------------------------------------------------------
 
@@ -275,6 +311,11 @@ class _Tick:
             pending=sorted(key.to_string() for key in self.pending),
             checks=checks,
             cron=cron,
+            failed_code={
+                name: code
+                for name, code in self.failed_code.items()
+                if self.graph.has(AssetKey.from_user(name))
+            },
         )
         return Evaluation(
             self.now,
@@ -284,7 +325,11 @@ class _Tick:
             self.data_times,
             self.state,
             full,
-            None if self.condition_tick is None else self.condition_tick.to_cursor(self.requested),
+            None if full else changed,
+            self.freshness,
+            condition_cursor=None
+            if self.condition_tick is None
+            else self.condition_tick.to_cursor(self.requested),
         )
 
     def _digest(self) -> str:
@@ -392,29 +437,110 @@ class _Tick:
         self.state.load(keys)
         for key in keys:
             policy = self.freshness[key]
+            if policy.kind != "lag":
+                self._deadline(key, policy, checks)
+                continue
             target, tick = policy.target_data_time(self.now_ts)
             data_time = self.data_times.current(key)
             if data_time is not None and data_time >= target:
                 checks[key.to_string()] = policy.next_check(data_time, self.now_ts)
-                status = self.data_times.freshness(key, policy)
+                status = evaluate_policy(self.data_times, key, policy)
                 self._decision(key).reasons.append(f"freshness: {status.describe()}")
                 continue
             checks[key.to_string()] = self.now_ts  # look again next tick
             reason = _freshness_words(policy, data_time, target, tick, self.now_ts)
-            needs = FreshnessNeeds(self.state, self.data_times, self.automation, key, target)
-            needs.run()
-            decision = self._decision(key)
-            if not needs.wanted:
-                decision.reasons.append(reason)
-            decision.skipped.extend(needs.notes)
-            for up, subset in needs.wanted.items():
-                words = (
-                    reason if up == key else f"needed by the freshness policy of {key} ({reason})"
-                )
-                self.forced.setdefault(up, []).append(Finding(subset, words))
+            self._needs(key, target, reason)
         return {
             name: when for name, when in checks.items() if self.graph.has(AssetKey.from_user(name))
         }
+
+    def _needs(
+        self, key: AssetKey, target: float, reason: str, force: PartitionsSubset | None = None
+    ) -> None:
+        """Mark what ``key``'s policy needs built (``force``: these partitions of ``key``
+        whatever its data time), with the lazy or eager upstreams too old for ``target``."""
+        needs = FreshnessNeeds(self.state, self.data_times, self.automation, key, target)
+        needs.run(force)
+        decision = self._decision(key)
+        if not needs.wanted:
+            decision.reasons.append(reason)
+        decision.skipped.extend(needs.notes)
+        for up, subset in needs.wanted.items():
+            words = reason if up == key else f"needed by the freshness policy of {key} ({reason})"
+            self.forced.setdefault(up, []).append(Finding(subset, words))
+
+    def _deadline(self, key: AssetKey, policy: FreshnessPolicy, checks: dict[str, float]) -> None:
+        """A partition deadline, time window or cron deadline: request what it needs before
+        it fails (and while it fails)."""
+        state = self.state
+        now = self.now_ts
+        name = key.to_string()
+        decision = self._decision(key)
+        status = evaluate_policy(self.data_times, key, policy)
+        words = f"freshness {status.state.value}: {status.describe()}"
+        if policy.kind == "partition_deadline":
+            tdef = state.time_def(key)
+            if tdef is None:
+                decision.reasons.append(words)
+                return
+            ended = min(len(state.all(key)), max(0, tdef.floor_index(int(now))))
+            needed = state.ranges_subset(key, [range(0, ended)]) - state.materialized(key)
+            if not needed:
+                checks[name] = float(tdef.start_ts(tdef.floor_index(int(now)) + 1))
+                decision.reasons.append(words)
+                return
+            checks[name] = now
+            minutes = _num(policy.partition_deadline_minutes or 0.0)
+            overdue = len(status.overdue) if status.overdue else 0
+            reason = (
+                f"freshness: {state.describe(key, needed)} ended and must be materialized "
+                f"within {minutes} min of its window's end ({overdue} overdue)"
+            )
+            self._needs(key, now, reason, needed)
+            return
+        updated = last_updated(self.data_times, key)
+        if policy.kind == "time_window":
+            assert policy.fail_window is not None
+            window = (policy.warn_window or policy.fail_window).total_seconds()
+            start = now - window
+            if updated is not None and updated > start:
+                checks[name] = updated + window
+                decision.reasons.append(words)
+                return
+            label = "warn" if policy.warn_window is not None else "fail"
+            reason = (
+                f"freshness: last materialized {_num((now - updated) / 60.0)} min ago, "
+                f"{label} window {_num(window / 60.0)} min"
+                if updated is not None
+                else "freshness: never materialized"
+            ) + f" (policy: {policy.describe()})"
+        else:
+            assert policy.deadline_cron is not None and policy.lower_bound_delta is not None
+            start = policy.cron_target(now)
+            if updated is not None and updated >= start:
+                lower = policy.lower_bound_delta.total_seconds()
+                opens = next_tick(policy.deadline_cron, policy.cron_timezone, now) - lower
+                if now >= opens:
+                    opens = (
+                        next_tick(policy.deadline_cron, policy.cron_timezone, opens + lower) - lower
+                    )
+                checks[name] = float(opens)
+                decision.reasons.append(words)
+                return
+            reason = (
+                f"freshness: the deadline window opened {_when(start)}; last materialized "
+                + (_when(updated) if updated is not None else "never")
+                + f" (policy: {policy.describe()})"
+            )
+        checks[name] = now
+        everything = state.all(key)
+        if not everything:
+            decision.reasons.append(words)
+            return
+        if state.time_def(key) is not None:
+            last = everything.key_ranges[-1].stop - 1
+            everything = state.ranges_subset(key, [range(last, last + 1)])
+        self._needs(key, start, reason, everything)
 
     # -- the walk -------------------------------------------------------------------------
 
@@ -447,17 +573,15 @@ class _Tick:
         state = self.state
         policy = self.automation.get(key)
         decision = self._decision(key)
-        findings: list[Finding] = list(self.forced.get(key, ()))
-        backlog = False
+        forced = list(self.forced.get(key, ()))
+        findings: list[Finding] = []
+        todo: PartitionsSubset | None = None
         due_tick: float | None = None
         if policy is not None and policy.kind == "eager":
-            found, todo = conditions.missing(state, key, self._first_eligible(key, horizon), policy)
-            if found is not None:
-                findings.append(found)
-                backlog = len(todo) > len(found.partitions)
+            todo = conditions.missing(state, key, self._first_eligible(key, horizon, policy))
             findings.extend(conditions.updated_upstream(state, key))
             findings.extend(conditions.upstream_requested(state, key, self.requested))
-            if not findings:
+            if not todo and not findings and not forced:
                 decision.reasons.append(
                     "eager: up to date (nothing missing, no newer upstream data)"
                 )
@@ -465,30 +589,40 @@ class _Tick:
             due_tick = self._cron_due(key, policy)
             if due_tick is not None:
                 findings.extend(self._cron_findings(key, policy, due_tick))
-                if not findings:
+                if not findings and not forced:
                     decision.reasons.append(
                         f"cron tick {_when(due_tick)} passed; already up to date with its upstreams"
                     )
                     cron[key.to_string()] = due_tick
-            elif not findings:
+            elif not forced:
                 assert policy.cron_schedule is not None
                 upcoming = next_tick(policy.cron_schedule, policy.cron_timezone, self.now_ts)
                 decision.reasons.append(f"on_cron: next tick {_when(upcoming)}")
-        elif not findings and key not in self.freshness:
+        elif not forced and key not in self.freshness:
             decision.reasons.append("lazy: no freshness policy needs it now")
-        if not findings:
+        if not findings and not forced and not todo:
             return False
-        wanted = state.empty(key)
+        # Missing partitions go through the per-tick cap whatever else holds for them; only
+        # what a freshness policy needs (``forced``, capped on its own) bypasses it.
+        others = state.empty(key)
         for finding in findings:
-            wanted = wanted | finding.partitions
-            if finding.reason not in decision.reasons:
-                decision.reasons.append(finding.reason)
-        wanted, notes = conditions.drop_covered(state, wanted, self.covered.get(key, ()))
-        decision.skipped.extend(notes)
-        wanted, notes = conditions.drop_failed(state, key, wanted)
-        decision.skipped.extend(notes)
-        wanted, notes = conditions.drop_waiting(state, key, wanted, self.requested, self.covered)
-        decision.skipped.extend(notes)
+            others = others | finding.partitions
+        if todo:
+            others = others - todo
+        for finding in forced:
+            others = others | finding.partitions
+        wanted = others | todo if todo else others
+        wanted = self._drop(key, decision, wanted)
+        backlog = False
+        decision.add(forced, skipped=False)
+        if todo:
+            wanted, chosen, later = conditions.cap_missing(state, key, wanted, todo, policy, others)
+            decision.add([chosen], skipped=False)
+            decision.missing = len(todo)
+            if later is not None:
+                decision.add([later], skipped=True)
+            backlog = len(chosen.partitions) < len(todo)
+        decision.add(findings, skipped=False)
         if decision.skipped or backlog:
             self.pending.add(key)
         if due_tick is not None and (wanted or not decision.skipped):
@@ -498,6 +632,37 @@ class _Tick:
         decision.requested = wanted
         self.requested[key] = wanted
         return True
+
+    def _drop(
+        self, key: AssetKey, decision: AssetDecision, wanted: PartitionsSubset
+    ) -> PartitionsSubset:
+        """Leave out what runs in flight cover, what failed with nothing changed since, and
+        what waits on upstream partitions; each note says which and why."""
+        state = self.state
+        wanted, notes = conditions.drop_covered(state, wanted, self.covered.get(key, ()))
+        decision.add(notes, skipped=True)
+        wanted, notes, retried = conditions.drop_failed(
+            state, key, wanted, code_changed=self._code_changed(key)
+        )
+        decision.add(notes, skipped=True)
+        decision.add(retried, skipped=False)
+        held = bool(notes)
+        name = key.to_string()
+        if held and name not in self.failed_code:
+            self.failed_code[name] = self._code_version(key)
+        elif not held:
+            self.failed_code.pop(name, None)
+        wanted, notes = conditions.drop_waiting(state, key, wanted, self.requested, self.covered)
+        decision.add(notes, skipped=True)
+        return wanted
+
+    def _code_changed(self, key: AssetKey) -> bool:
+        """Whether the asset's code version differs from when a failure first held it back."""
+        seen = self.failed_code.get(key.to_string())
+        return seen is not None and seen != self._code_version(key)
+
+    def _code_version(self, key: AssetKey) -> str:
+        return self.graph.assets_def(key).code_version(key)
 
     def _decide_condition(self, key: AssetKey) -> bool:
         """Request the partitions where the asset's ``AutomationCondition`` is true (plus
@@ -517,18 +682,29 @@ class _Tick:
             wanted = wanted | finding.partitions
             decision.reasons.append(finding.reason)
         wanted, notes = conditions.drop_covered(self.state, wanted, self.covered.get(key, ()))
-        decision.skipped.extend(notes)
+        decision.add(notes, skipped=True)
         if not wanted:
             return False
         decision.requested = wanted
         self.requested[key] = wanted
         return True
 
-    def _first_eligible(self, key: AssetKey, horizon: float) -> int:
-        """The first partition index missing-partition fill may request (catch-up)."""
+    def _first_eligible(self, key: AssetKey, horizon: float, policy: AutomationPolicy) -> int:
+        """The first partition index missing-partition fill may request (the policy's
+        ``catch_up``: every partition, the last N, those ended within a time span, or, for
+        ``"latest"``, those from the catch-up horizon on)."""
         tdef = self.state.time_def(key)
         if tdef is None:
             return 0
+        catch_up = policy.catch_up
+        if catch_up == "all":
+            return 0
+        count = len(self.state.all(key))
+        if isinstance(catch_up, int):
+            return max(0, count - catch_up)
+        if isinstance(catch_up, timedelta):
+            since = self.now - catch_up
+            return min(count, tdef.count(since.astimezone(self.now.tzinfo)))
         start = horizon
         if self.settings.catch_up is not None:
             start -= self.settings.catch_up.total_seconds()
@@ -566,7 +742,7 @@ class _Tick:
 def _freshness_words(
     policy: FreshnessPolicy, data_time: float | None, target: float, tick: float | None, now: float
 ) -> str:
-    limit = _num(policy.maximum_lag_minutes)
+    limit = _num(policy.maximum_lag_minutes or 0.0)
     if data_time is None:
         return f"freshness: no data yet (policy: at most {limit} min old)"
     lag = _num(max(0.0, now - data_time) / 60.0)

@@ -42,9 +42,15 @@ class FreshnessNeeds:
         self.notes: list[str] = []
         self._visited: set[AssetKey] = set()
 
-    def run(self) -> PartitionsSubset | None:
-        """Walk; returns the root's partitions to build (None if nothing can help)."""
-        self._visit(self.root)
+    def run(self, force: PartitionsSubset | None = None) -> PartitionsSubset | None:
+        """Walk; returns the root's partitions to build (None if nothing can help).
+        ``force``: build these partitions of the root whatever its data time (a deadline
+        policy), and walk upstream from them."""
+        if force is not None:
+            self._visited.add(self.root)
+            self._request(self.root, force)
+        else:
+            self._visit(self.root)
         return self.wanted.get(self.root)
 
     def _visit(self, key: AssetKey) -> None:

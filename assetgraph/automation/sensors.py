@@ -32,7 +32,8 @@ class SensorEvaluationContext:
 
     ``instance`` is the deployment's ``Instance`` (``add_dynamic_partitions(name, keys)``,
     ``delete_dynamic_partition(name, key)``, ``get_dynamic_partitions(name)``,
-    ``has_dynamic_partition(name, key)``). ``last_tick_completion_time`` is the timestamp
+    ``has_dynamic_partition(name, key)``); ``repository_def`` the ``Definitions`` of the code
+    location (None in tests). ``last_tick_completion_time`` is the timestamp
     (seconds) of the previous evaluation, None on the first.
     """
 
@@ -45,8 +46,10 @@ class SensorEvaluationContext:
         last_evaluated_at: datetime | None,
         instance: Any = None,
         last_run_key: str | None = None,
+        repository_def: Any = None,
     ) -> None:
         self.sensor_name = sensor_name
+        self.repository_def = repository_def
         self.now = now
         self.cursor = cursor
         self.last_evaluated_at = last_evaluated_at

@@ -7,6 +7,7 @@ in one query), never one query per asset, and kept for the length of the tick.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -71,6 +72,15 @@ class AssetState:
             mapping = dataclasses.replace(mapping, allow_nonexistent_upstream_partitions=True)  # type: ignore[type-var]
         return mapping
 
+    def is_identity(self, key: AssetKey, parent: AssetKey) -> bool:
+        """Whether each partition of ``key`` reads the partition of ``parent`` with its
+        index (same partitions definition, identity mapping)."""
+        pdef = self.pdef(key)
+        up = self.pdef(parent)
+        if pdef is UNPARTITIONED or (up is not pdef and up != pdef):
+            return False
+        return isinstance(self.mapping(key, parent), IdentityPartitionMapping)
+
     def upstream(
         self, key: AssetKey, subset: PartitionsSubset, parent: AssetKey
     ) -> PartitionsSubset:
@@ -84,7 +94,7 @@ class AssetState:
             return self.all(parent)
         mapping = self.mapping(key, parent)
         if isinstance(mapping, IdentityPartitionMapping) and up_def == subset.partitions_def:
-            return subset & self.all(parent)
+            return _within(subset, self.all(parent))
         found = mapping.upstream_subset(self.pdef(key), subset, up_def, self.now, self.dynamic)
         return found & self.all(parent)
 
@@ -101,7 +111,7 @@ class AssetState:
             return self.all(key)
         mapping = self.mapping(key, parent)
         if isinstance(mapping, IdentityPartitionMapping) and pdef == subset.partitions_def:
-            return subset & self.all(key)
+            return _within(subset, self.all(key))
         found = mapping.downstream_subset(self.pdef(parent), subset, pdef, self.now, self.dynamic)
         return found & self.all(key)
 
@@ -141,7 +151,16 @@ class AssetState:
             whole = [row for row in rows if row.partition_key is None]
             return {0: whole[0]} if whole else {}
         keyed = {row.partition_key: row for row in rows if row.partition_key is not None}
-        indices = pdef.known_indices(list(keyed), self.now, self.dynamic)
+        tdef = self.time_def(key)
+        count = len(self.all(key))
+        if tdef is not None and len(keyed) > 32 and count <= KEY_TABLE_LIMIT:
+            # Many keys of one time schedule: look them up in the schedule's key table
+            # (built once per schedule) instead of parsing each.
+            table = key_table(tdef, count)
+            found = ((k, table.index.get(k)) for k in keyed)
+            indices = {k: i for k, i in found if i is not None and i < count}
+        else:
+            indices = pdef.known_indices(list(keyed), self.now, self.dynamic)
         return {index: keyed[key] for key, index in indices.items()}
 
     def describe(self, key: AssetKey, subset: PartitionsSubset | None = None) -> str:
@@ -151,20 +170,90 @@ class AssetState:
         return f"{key}[{ranges_text(subset)}]"
 
 
+def _within(subset: PartitionsSubset, everything: PartitionsSubset) -> PartitionsSubset:
+    """``subset & everything``, without the work when ``everything`` is one span from the
+    first partition that holds ``subset`` (time partitions: the usual case)."""
+    spans = everything.key_ranges
+    runs = subset.key_ranges
+    if len(spans) == 1 and spans[0].start == 0 and (not runs or runs[-1].stop <= spans[0].stop):
+        return subset
+    return subset & everything
+
+
+KEY_TABLE_LIMIT = 200_000
+"""Time schedules with at most this many partitions get a key table (key <-> index)."""
+
+
+class KeyTable:
+    """The keys of a time schedule's first windows, and their indices, grown on demand."""
+
+    __slots__ = ("index", "keys")
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.index: dict[str, int] = {}
+
+
+_TABLES: dict[int, tuple[TimeWindowPartitionsDefinition, KeyTable]] = {}
+"""Key tables by the identity of their definition (hashing one costs cron arithmetic)."""
+
+
+def _table(tdef: TimeWindowPartitionsDefinition) -> KeyTable:
+    found = _TABLES.get(id(tdef))
+    if found is not None and found[0] is tdef:
+        return found[1]
+    if len(_TABLES) >= 256:  # definitions reloaded many times: start afresh
+        _TABLES.clear()
+    table = _by_value(tdef)
+    _TABLES[id(tdef)] = (tdef, table)
+    return table
+
+
+@functools.lru_cache(maxsize=64)
+def _by_value(tdef: TimeWindowPartitionsDefinition) -> KeyTable:
+    """Equal definitions (e.g. one per asset) share a table."""
+    return KeyTable()
+
+
+def key_table(tdef: TimeWindowPartitionsDefinition, count: int) -> KeyTable:
+    """The key table of ``tdef`` covering at least its first ``count`` windows."""
+    table = _table(tdef)
+    have = len(table.keys)
+    if count > have:
+        new = list(tdef.keys_between(have, count))
+        table.index.update(zip(new, range(have, count), strict=True))
+        table.keys.extend(new)
+    return table
+
+
+def _range_texts(subset: PartitionsSubset, limit: int | None = None) -> list[str]:
+    """``key`` / ``first...last`` per run of the subset (the first ``limit`` runs)."""
+    runs = subset.key_ranges if limit is None else subset.key_ranges[:limit]
+    pdef = subset.partitions_def
+    if isinstance(pdef, TimeWindowPartitionsDefinition) and runs:
+        stop = max(r.stop for r in runs)
+        if stop <= KEY_TABLE_LIMIT:
+            keys = key_table(pdef, stop).keys
+            return [
+                keys[r.start] if len(r) == 1 else f"{keys[r.start]}...{keys[r.stop - 1]}"
+                for r in runs
+            ]
+    ranges = subset.ranges() if limit is None else subset.ranges()[:limit]
+    return [r.start if r.start == r.end else f"{r.start}...{r.end}" for r in ranges]
+
+
 def ranges_text(subset: PartitionsSubset, shown: int = 3) -> str:
     """``2025-01-01...2025-01-03, 2025-01-07`` (the first few runs, then a count)."""
-    ranges = subset.ranges()
-    text = ", ".join(
-        r.start if r.start == r.end else f"{r.start}...{r.end}" for r in ranges[:shown]
-    )
-    return text + (f", +{len(ranges) - shown} more" if len(ranges) > shown else "")
+    text = ", ".join(_range_texts(subset, shown))
+    more = len(subset.key_ranges) - shown
+    return text + (f", +{more} more" if more > 0 else "")
 
 
 def subset_to_json(subset: PartitionsSubset) -> list[str]:
     """A subset as a list of ``key`` / ``first...last`` strings (``[]``: unpartitioned)."""
     if subset.partitions_def is UNPARTITIONED:
         return []
-    return [r.start if r.start == r.end else f"{r.start}...{r.end}" for r in subset.ranges()]
+    return _range_texts(subset)
 
 
 def subset_from_json(state: AssetState, key: AssetKey, ranges: list[str]) -> PartitionsSubset:

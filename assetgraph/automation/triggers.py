@@ -176,6 +176,7 @@ def _sensor(
         last_evaluated_at=None if last is None else datetime.fromtimestamp(last, tz=UTC),
         instance=instance,
         last_run_key=run_keys[-1] if run_keys else None,
+        repository_def=defs,
     )
     try:
         items, result = sensor.evaluate_full(context)

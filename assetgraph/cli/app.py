@@ -5,22 +5,140 @@ from __future__ import annotations
 import functools
 import sys
 import traceback
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from assetgraph.errors import AssetgraphError, CodeLocationLoadError, RunInterrupted
+
+COMMAND_ORDER: dict[str, tuple[str, ...]] = {
+    "assetgraph": (
+        "check",
+        "list",
+        "materialize",
+        "status",
+        "runs",
+        "logs",
+        "partitions",
+        "lineage",
+        "automate",
+        "backfill",
+        "schedules",
+        "sensors",
+        "ui",
+        "observe",
+        "storage",
+        "init",
+    ),
+    "runs": ("list", "show", "cancel", "reexecute"),
+    "partitions": ("list", "status", "add", "delete"),
+    "automate": ("history", "why"),
+    "storage": ("upgrade", "prune"),
+}
+"""The order ``--help`` lists commands in: the order a user meets them. A command missing
+here comes after these, in the order it was registered."""
+
+
+class PlainArgument(TyperArgument):
+    """An argument shown as a person writes it: ``NAME`` (``[NAME]`` when optional) in the
+    usage line, ``NAME`` in the table, rather than typer's ``{name}`` and ``name <str>``."""
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw
+        if self.nargs != 1 and not name.endswith("..."):
+            name += "..."
+        return name if self.required else f"[{name}]"
+
+    def _rich_display_name(self) -> str:
+        name = self.display_name_raw
+        return name + "..." if self.nargs != 1 and not name.endswith("...") else name
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+
+class CommandGroup(TyperGroup):
+    """The command groups of the CLI: commands in :data:`COMMAND_ORDER`, and every
+    parameter given a metavar a person would write (``FILE``, ``N``, ``[json|dot]``)."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        for command in self.commands.values():
+            _polish(command)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = list(self.commands)
+        order = COMMAND_ORDER.get(self.name or "", ())
+        return sorted(names, key=lambda n: order.index(n) if n in order else len(order))
+
+
+def _polish(command: Any) -> None:
+    """Give ``command`` (and its subcommands) plain metavars, and groups their order."""
+    if isinstance(command, TyperGroup) and not isinstance(command, CommandGroup):
+        command.__class__ = CommandGroup
+    for param in command.params:
+        if isinstance(param, TyperArgument):
+            param.__class__ = PlainArgument
+            if param.metavar is None:
+                param.metavar = (param.name or "value").upper()
+        elif isinstance(param, TyperOption) and not param.is_flag and param.metavar is None:
+            param.metavar = _option_metavar(param)
+    for sub in (getattr(command, "commands", None) or {}).values():
+        _polish(sub)
+
+
+def _option_metavar(option: TyperOption) -> str:
+    """``[a|b|c]`` for a choice, ``N`` for a number, else the option's name in capitals."""
+    # typer describes a parameter's type by its annotation (older typer: a click type)
+    described = getattr(option, "type_descriptor", None) or getattr(option, "type", None)
+    choices = getattr(described, "choices", None)
+    if choices:
+        return "[" + "|".join(str(getattr(c, "value", c)) for c in choices) + "]"
+    annotation = getattr(described, "annotation", None)
+    element = (typing.get_args(annotation) or (annotation,))[0]
+    if element is int or getattr(described, "name", "") == "integer":
+        return "N"
+    return (option.name or "value").upper()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from assetgraph import __version__
+
+        typer.echo(f"assetgraph {__version__}")
+        raise typer.Exit()
+
 
 app = typer.Typer(
     name="assetgraph",
     help="Declare assets as functions; materialize, inspect and keep them fresh.",
+    cls=CommandGroup,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion: choices complete in the shell
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version of assetgraph and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Declare assets as functions; materialize, inspect and keep them fresh."""
+
+
 runs_app = typer.Typer(help="Inspect past runs.", no_args_is_help=True)
 backfill_app = typer.Typer(
     help="Stored backfills of many partitions, carried out by 'assetgraph automate'.",
@@ -35,13 +153,48 @@ app.add_typer(backfill_app, name="backfill")
 app.add_typer(partitions_app, name="partitions")
 app.add_typer(storage_app, name="storage")
 
+# The code-location options. Every command that reads a code location declares both, first,
+# in this order:  ``file: FileOption = None, module: ModuleOption = None`` and calls
+# ``load(file, module)`` (tests/cli/test_cli_conventions.py checks every command).
 FileOption = Annotated[
     Path | None,
-    typer.Option("--file", "-f", help="Python file of the code location.", show_default=False),
+    typer.Option(
+        "--file",
+        "-f",
+        help="Python file of the code location (default: [tool.assetgraph] in pyproject.toml).",
+        metavar="FILE",
+        show_default=False,
+    ),
 ]
 ModuleOption = Annotated[
     str | None,
-    typer.Option("--module", "-m", help="Module of the code location.", show_default=False),
+    typer.Option(
+        "--module",
+        "-m",
+        help="Importable module of the code location, e.g. my_project.defs.",
+        metavar="MODULE",
+        show_default=False,
+    ),
+]
+SelectOption = Annotated[
+    str | None,
+    typer.Option(
+        "--select",
+        "-s",
+        help="Assets to include: 'key', '+key' (and upstream), 'key+' (and downstream), "
+        "'2+key', 'group:NAME', 'tag:K=V', '*'; space = union, comma = intersection.",
+        metavar="SELECTION",
+        show_default=False,
+    ),
+]
+ExcludeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--exclude",
+        help="Assets to leave out (same language as --select).",
+        metavar="SELECTION",
+        show_default=False,
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 VerboseOption = Annotated[
@@ -112,6 +265,7 @@ PartitionOption = Annotated[
         "--partition",
         "-p",
         help="This partition of the partitioned assets (repeatable).",
+        metavar="KEY",
         show_default=False,
     ),
 ]
@@ -120,6 +274,7 @@ PartitionRangeOption = Annotated[
     typer.Option(
         "--partition-range",
         help="Partitions FIRST...LAST, both included (repeatable).",
+        metavar="FIRST...LAST",
         show_default=False,
     ),
 ]

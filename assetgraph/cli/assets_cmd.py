@@ -11,11 +11,13 @@ import typer
 from assetgraph.cli import render
 from assetgraph.cli.app import (
     AllPartitionsOption,
+    ExcludeOption as ExcludeOption,  # re-exported: status, observe and others import
     FileOption,
     JsonOption,
     ModuleOption,
     PartitionOption,
     PartitionRangeOption,
+    SelectOption as SelectOption,  # these two from here
     VerboseOption,
     app,
     handle_errors,
@@ -25,7 +27,10 @@ from assetgraph.cli.app import (
 )
 from assetgraph.cli.execution_options import (
     DaskAddressOption,
+    Executor,
     ExecutorOption,
+    LogLevel,
+    LogLevelOption,
     NoWaitOption,
     WorkersOption,
     execution_options,
@@ -36,21 +41,6 @@ from assetgraph.cli.execution_options import (
 if TYPE_CHECKING:
     from assetgraph.status.partitions import PartitionStatusSubsets
 
-SelectOption = Annotated[
-    str | None,
-    typer.Option(
-        "--select",
-        "-s",
-        help="Assets to include: 'key', '+key' (and upstream), 'key+' (and downstream), "
-        "'2+key', 'group:NAME', 'tag:K=V', '*'; space = union, comma = intersection.",
-        show_default=False,
-    ),
-]
-ExcludeOption = Annotated[
-    str | None,
-    typer.Option("--exclude", help="Assets to leave out (same language).", show_default=False),
-]
-
 
 @app.command("list")
 @handle_errors
@@ -58,6 +48,7 @@ def list_assets(
     file: FileOption = None,
     module: ModuleOption = None,
     select: SelectOption = None,
+    exclude: ExcludeOption = None,
     jobs: Annotated[
         bool, typer.Option("--jobs", help="List the jobs (define_asset_job) instead.")
     ] = False,
@@ -77,7 +68,7 @@ def list_assets(
 
     defs = load(file, module)
     graph = defs.graph
-    keys = select_assets(graph, select) if select else list(graph.all_keys)
+    keys = select_assets(graph, select, exclude) if select or exclude else list(graph.all_keys)
     storage = Instance.from_env().storage
     now = datetime.now(UTC)
     statuses = compute_staleness(graph, keys, storage, now)
@@ -190,6 +181,7 @@ def materialize_cmd(
         typer.Option(
             "--job",
             "-j",
+            metavar="NAME",
             help="Run this job (define_asset_job) with its config and tags; --select and "
             "--exclude then narrow it to some of its assets.",
             show_default=False,
@@ -200,11 +192,19 @@ def materialize_cmd(
     ] = False,
     config: Annotated[
         Path | None,
-        typer.Option("--config", "-c", help="YAML/JSON run config file.", show_default=False),
+        typer.Option(
+            "--config",
+            "-c",
+            help="YAML/JSON run config file.",
+            metavar="FILE",
+            show_default=False,
+        ),
     ] = None,
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", help="Run tag KEY=VALUE (repeatable).", show_default=False),
+        typer.Option(
+            "--tag", help="Run tag (repeatable).", metavar="KEY=VALUE", show_default=False
+        ),
     ] = None,
     partition: PartitionOption = None,
     partition_range: PartitionRangeOption = None,
@@ -225,11 +225,25 @@ def materialize_cmd(
             "ones too.",
         ),
     ] = False,
-    executor: ExecutorOption = "in_process",
+    executor: ExecutorOption = Executor.IN_PROCESS,
     workers: WorkersOption = None,
     dask_address: DaskAddressOption = None,
     no_wait: NoWaitOption = False,
-    verbose: VerboseOption = False,
+    log_level: LogLevelOption = LogLevel.INFO,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print the run's result as JSON (id, status, steps, materializations); "
+            "the progress display goes to stderr.",
+        ),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Show full tracebacks: of failed steps, and of errors."
+        ),
+    ] = False,
 ) -> None:
     """Materialize the selected assets (all by default) in one run.
 
@@ -255,13 +269,38 @@ def materialize_cmd(
         exclude = None  # applied by job_run
     plan = plan_for_selection(defs, selection, exclude, partitions, instance=instance)
     if dry_run:
-        render.print_plan(plan)
+        if as_json:
+            render.print_json(render.plan_json(plan))
+        else:
+            render.print_plan(plan, render.nothing_to_do(missing, stale))
         return
     if not plan:
         from assetgraph.storage.coordination import reconcile_runs
 
         reconcile_runs(instance.storage)  # as a run would: report runs that died
-        typer.echo("Nothing to do: every selected asset and partition is already materialized.")
+        if as_json:
+            render.print_json(
+                {
+                    "run_id": None,
+                    "status": "nothing_to_do",
+                    "success": True,
+                    "steps": [],
+                    "materializations": [],
+                }
+            )
+        else:
+            typer.echo(render.nothing_to_do(missing, stale))
         return
     selection_text = " ".join(selection) if job is not None else select or "*"
-    run_and_report(defs, plan, instance, run_config, tags, selection_text, execution)
+    run_and_report(
+        defs,
+        plan,
+        instance,
+        run_config,
+        tags,
+        selection_text,
+        execution,
+        log_level=log_level,
+        verbose=verbose,
+        as_json=as_json,
+    )

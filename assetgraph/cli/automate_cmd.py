@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -19,6 +21,21 @@ from assetgraph.cli.app import (
     handle_errors,
     load,
 )
+
+
+class RunGrouping(StrEnum):
+    """How one tick's requests become runs (``--run-grouping``)."""
+
+    PARTITIONS_SET = "partitions-set"
+    TICK = "tick"
+
+
+class LauncherKind(StrEnum):
+    """How the daemon starts the runs it launches (``--launcher``)."""
+
+    IN_PROCESS = "in-process"
+    SUBPROCESS = "subprocess"
+
 
 automate_app = typer.Typer(
     help="Keep assets fresh: evaluate automation and freshness policies, schedules and "
@@ -36,13 +53,17 @@ def automate(
     module: ModuleOption = None,
     once: Annotated[bool, typer.Option("--once", help="Run one tick, then exit.")] = False,
     interval: Annotated[
-        float, typer.Option("--interval", help="Seconds between ticks of the daemon.", min=0.0)
+        float,
+        typer.Option(
+            "--interval", help="Seconds between ticks of the daemon.", min=0.0, metavar="SECONDS"
+        ),
     ] = 30.0,
     now: Annotated[
         str | None,
         typer.Option(
             "--now",
             help="Run one tick as if it were this time (ISO 8601; for tests and replay).",
+            metavar="TIME",
             show_default=False,
         ),
     ] = None,
@@ -54,23 +75,28 @@ def automate(
         float | None,
         typer.Option(
             "--catch-up-minutes",
-            help="How far back to fill missing partitions when automation starts or resumes "
-            "(default: the latest window only).",
+            help="For policies with catch_up='latest': how far back to fill missing partitions "
+            "when automation starts or resumes (default: the latest window only). Other eager "
+            "policies fill every missing partition since the start date.",
+            metavar="MINUTES",
             show_default=False,
         ),
     ] = None,
     run_grouping: Annotated[
-        str,
+        RunGrouping,
         typer.Option(
-            "--run-grouping", help="'partitions_set' (one run per partitions set) or 'tick'."
+            "--run-grouping",
+            help="One run per set of partitions that run together, or one run per tick.",
+            case_sensitive=False,
         ),
-    ] = "partitions_set",
+    ] = RunGrouping.PARTITIONS_SET,
     launcher: Annotated[
-        str | None,
+        LauncherKind | None,
         typer.Option(
             "--launcher",
-            help="'in-process' (wait for each run) or 'subprocess' (background runs); default: "
+            help="in-process (wait for each run) or subprocess (background runs); default: "
             "in-process for one tick, subprocess for the daemon.",
+            case_sensitive=False,
             show_default=False,
         ),
     ] = None,
@@ -83,30 +109,29 @@ def automate(
     With --once or --now, runs a single tick; with --dry-run, prints what it would do.
     """
     if ctx.invoked_subcommand is not None:
+        # ``automate -f defs.py why ASSET``: the subcommand uses this code location unless it
+        # names its own.
+        ctx.obj = (file, module)
         return
     from datetime import timedelta
 
     from assetgraph.automation.daemon import AutomationDaemon
     from assetgraph.automation.evaluator import EvaluationSettings
-    from assetgraph.errors import UsageError
     from assetgraph.storage.instance import Instance
 
     defs = load(file, module)
     instance = Instance.from_env()
     tick_time = _parse_now(now) if now else None
     single = once or tick_time is not None or dry_run
-    if run_grouping not in ("partitions_set", "tick"):
-        raise UsageError(
-            f"--run-grouping must be 'partitions_set' or 'tick', got {run_grouping!r}."
-        )
     settings = EvaluationSettings(
         catch_up=None if catch_up is None else timedelta(minutes=catch_up),
-        run_grouping=run_grouping,
+        run_grouping=RunGrouping(run_grouping).value.replace("-", "_"),
     )
+    kind = launcher or (LauncherKind.IN_PROCESS if single else LauncherKind.SUBPROCESS)
     daemon = AutomationDaemon(
         defs,
         instance,
-        launcher=_launcher(launcher or ("in-process" if single else "subprocess"), defs, instance),
+        launcher=_launcher(LauncherKind(kind), defs, instance),
         settings=settings,
         interval=interval,
     )
@@ -139,18 +164,50 @@ def automate(
         typer.echo("stopped")
 
 
+def _parent_location(
+    ctx: typer.Context, file: Path | None, module: str | None
+) -> tuple[Path | None, str | None]:
+    """The subcommand's own ``-f`` / ``-m``, else the ones given to ``automate``."""
+    if file is not None or module is not None:
+        return file, module
+    parent = ctx.obj if isinstance(ctx.obj, tuple) else (None, None)
+    return parent[0], parent[1]
+
+
+def _given_location(file: Path | None, module: str | None) -> Any:
+    """The code location named by ``-f`` / ``-m`` or pyproject.toml, or None when there is
+    none (the tick history is in the database and needs none)."""
+    from assetgraph.definitions.code_location import configured_location
+
+    if file is None and module is None and configured_location() is None:
+        return None
+    return load(file, module)
+
+
 @automate_app.command("history")
 @handle_errors
 def history(
-    limit: Annotated[int, typer.Option("--limit", "-n", help="How many ticks.", min=1)] = 20,
+    ctx: typer.Context,
+    file: FileOption = None,
+    module: ModuleOption = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", help="How many ticks.", min=1, metavar="N")
+    ] = 20,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """The latest automation ticks: when, status, runs launched, errors."""
+    """The latest automation ticks: when, status, runs launched, errors.
+
+    With a code location, only the ticks that evaluated one of its assets.
+    """
     from assetgraph.storage.automation_store import AutomationStore
     from assetgraph.storage.instance import Instance
 
+    defs = _given_location(*_parent_location(ctx, file, module))
     ticks = AutomationStore(Instance.from_env().storage).list_ticks(limit)
+    if defs is not None:
+        names = {key.to_string() for key in defs.graph.all_keys}
+        ticks = [t for t in ticks if names & set(t.payload.get("assets", {}))]
     rows = [
         {
             "tick_id": t.tick_id,
@@ -161,6 +218,7 @@ def history(
                 1 for a in t.payload.get("assets", {}).values() if a.get("requested") is not None
             ),
             "errors": t.payload.get("errors", []),
+            "freshness_changes": t.payload.get("freshness_changes", []),
         }
         for t in ticks
     ]
@@ -189,37 +247,49 @@ def history(
 @automate_app.command("why")
 @handle_errors
 def why(
-    asset: Annotated[str, typer.Argument(help="The asset key, e.g. daily_summary or a/b.")],
-    limit: Annotated[int, typer.Option("--limit", "-n", help="How many recent ticks.", min=1)] = 5,
+    ctx: typer.Context,
+    asset: Annotated[
+        str, typer.Argument(help="The asset key, e.g. daily_summary or a/b.", metavar="ASSET")
+    ],
+    partition: Annotated[
+        str | None,
+        typer.Option(
+            "--partition",
+            "-p",
+            help="Only what concerns this partition: what it waits for, why it was (not) "
+            "requested. Reads the definitions (-f/-m or pyproject.toml).",
+            metavar="KEY",
+            show_default=False,
+        ),
+    ] = None,
+    file: FileOption = None,
+    module: ModuleOption = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", help="How many recent ticks.", min=1, metavar="N")
+    ] = 5,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Why ASSET was or was not requested on the latest ticks."""
+    """Why ASSET (or one --partition of it) was or was not requested on the latest ticks.
+
+    With a code location, ASSET is checked against its assets first.
+    """
+    from assetgraph.automation.why import why_rows
     from assetgraph.keys import AssetKey
     from assetgraph.storage.automation_store import AutomationStore
     from assetgraph.storage.instance import Instance
 
-    name = AssetKey.from_user(asset).to_string()
+    file, module = _parent_location(ctx, file, module)
+    defs = load(file, module) if partition is not None else _given_location(file, module)
+    if defs is not None:
+        name = defs.graph.find(asset).to_string()  # an unknown name: "did you mean"
+    else:
+        name = AssetKey.from_user(asset).to_string()
     store = AutomationStore(Instance.from_env().storage)
-    ticks = store.list_ticks(limit)
-    rows = []
-    for tick in ticks:
-        entry = tick.payload.get("assets", {}).get(name)
-        runs = [r for r in tick.payload.get("runs", []) if name in (r.get("targets") or {})]
-        rows.append(
-            {
-                "tick_id": tick.tick_id,
-                "evaluated_at": _iso(tick.evaluated_at),
-                "evaluated": entry is not None,
-                "requested": None if entry is None else entry.get("requested"),
-                "reasons": [] if entry is None else entry.get("reasons", []),
-                "skipped": [] if entry is None else entry.get("skipped", []),
-                "runs": [r.get("run_id") or r.get("request_id") for r in runs],
-                "condition": None
-                if entry is None
-                else _full_condition(store, name, entry.get("condition")),
-            }
-        )
+    rows = why_rows(store, asset, limit=limit, partition=partition, defs=defs)
+    for row in rows:
+        recorded = row.get("condition")
+        row["condition"] = None if recorded is None else _full_condition(store, name, recorded)
     if as_json:
         render.print_json(rows)
         return
@@ -247,6 +317,8 @@ def why(
         if row["condition"]:
             for line in condition_tree_lines(row["condition"]):
                 typer.echo(f"  {line}")
+        if partition is not None and not (row["requested"] or row["reasons"] or row["skipped"]):
+            typer.echo(f"  nothing recorded for {partition}: it was neither missing nor behind")
 
 
 @automate_app.command("launch-run", hidden=True)
@@ -307,15 +379,12 @@ def condition_tree_lines(recorded: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _launcher(kind: str, defs: Any, instance: Any) -> Any:
+def _launcher(kind: LauncherKind, defs: Any, instance: Any) -> Any:
     from assetgraph.automation.runs import InProcessLauncher, SubprocessLauncher
-    from assetgraph.errors import UsageError
 
-    if kind == "in-process":
+    if kind is LauncherKind.IN_PROCESS:
         return InProcessLauncher(defs, instance)
-    if kind == "subprocess":
-        return SubprocessLauncher(defs, instance)
-    raise UsageError(f"--launcher must be 'in-process' or 'subprocess', got {kind!r}.")
+    return SubprocessLauncher(defs, instance)
 
 
 def _parse_now(text: str) -> datetime:
@@ -371,17 +440,30 @@ def _print_outcome(outcome: Any, as_json: bool, brief: bool = False) -> None:
         )
     for error in outcome.errors:
         typer.echo(f"  error: {error}")
+    for change in outcome.payload.get("freshness_changes", []):
+        typer.echo(
+            f"  freshness {change['asset']}: {change['previous_state']} -> {change['new_state']}"
+        )
     if brief:
         return
-    for name, entry in outcome.payload.get("assets", {}).items():
+    assets = outcome.payload.get("assets", {})
+    count = sum(e.get("requested_count", 0) for e in assets.values() if e.get("requested"))
+    backlog = sum(e.get("missing_count", 0) for e in assets.values())
+    if backlog > count:  # a catch-up that takes more than this tick: say how far it goes
+        verb = "would request" if outcome.status == "dry_run" else "requested"
+        typer.echo(
+            f"  {verb} {count} partition(s) of "
+            f"{sum(1 for e in assets.values() if e.get('requested') is not None)} asset(s); "
+            f"{backlog} partition(s) missing in all (within each asset's catch-up)"
+        )
+    for name, entry in assets.items():
         requested = entry.get("requested")
         if requested is None and not entry.get("skipped"):
             continue
-        what = (
-            "requested " + (", ".join(requested) or "")
-            if requested is not None
-            else "not requested"
-        )
+        what = "not requested" if requested is None else "requested " + ", ".join(requested)
+        many, missing = entry.get("requested_count", 0), entry.get("missing_count", 0)
+        if requested and missing > many:
+            what += f" ({many} partitions" + (f", of {missing} missing)" if missing else ")")
         typer.echo(f"  {name}: {what.strip()}")
         for reason in entry.get("reasons", []):
             typer.echo(f"      because  {reason}")

@@ -12,8 +12,16 @@ from typing import Annotated
 
 import typer
 
-from assetgraph.cli.app import FileOption, ModuleOption, VerboseOption, app, handle_errors, load
-from assetgraph.cli.assets_cmd import SelectOption
+from assetgraph.cli.app import (
+    ExcludeOption,
+    FileOption,
+    ModuleOption,
+    SelectOption,
+    VerboseOption,
+    app,
+    handle_errors,
+    load,
+)
 
 
 class LineageFormat(StrEnum):
@@ -29,6 +37,7 @@ def lineage(
     file: FileOption = None,
     module: ModuleOption = None,
     select: SelectOption = None,
+    exclude: ExcludeOption = None,
     fmt: Annotated[
         LineageFormat,
         typer.Option(
@@ -43,6 +52,7 @@ def lineage(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="Write to this file (atomically); default stdout.",
             show_default=False,
         ),
@@ -51,6 +61,7 @@ def lineage(
         str | None,
         typer.Option(
             "--run",
+            metavar="RUN_ID",
             help="Run id or prefix for openlineage (default: the latest run of this code "
             "location).",
             show_default=False,
@@ -60,6 +71,7 @@ def lineage(
         str | None,
         typer.Option(
             "--namespace",
+            metavar="NAME",
             help="OpenLineage job namespace (default: assetgraph).",
             show_default=False,
         ),
@@ -74,10 +86,15 @@ def lineage(
 
     defs = load(file, module)
     keys = None
-    if select:
-        keys = select_assets(defs.graph, select)
+    if select or exclude:
+        keys = select_assets(defs.graph, select, exclude)
         if not keys:
-            raise UsageError(f"Selection '{select}' matched no assets.")
+            what = " ".join(
+                f"{flag} '{text}'"
+                for flag, text in (("--select", select), ("--exclude", exclude))
+                if text
+            )
+            raise UsageError(f"{what} leaves no assets.")
     text = render_lineage(
         defs,
         Instance.from_env(),

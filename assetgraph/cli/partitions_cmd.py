@@ -22,13 +22,51 @@ from assetgraph.cli.app import (
 KeysArgument = Annotated[
     list[str] | None,
     typer.Argument(
-        help="Partition keys (or '-' to read one key per line from stdin).", show_default=False
+        help="Partition keys (or '-' to read one key per line from stdin).",
+        metavar="KEY...",
+        show_default=False,
     ),
 ]
 FromFileOption = Annotated[
     Path | None,
-    typer.Option("--from-file", help="Read keys from this file, one per line.", show_default=False),
+    typer.Option(
+        "--from-file",
+        help="Read keys from this file, one per line.",
+        metavar="PATH",
+        show_default=False,
+    ),
 ]
+
+
+NameArgument = Annotated[
+    str, typer.Argument(help="Name of the DynamicPartitionsDefinition.", metavar="NAME")
+]
+
+
+def _check_name(name: str, file: Path | None, module: str | None) -> None:
+    """With a code location (-f / -m / pyproject.toml), ``name`` must be one of its dynamic
+    partitions definitions; without one, any name is taken as given."""
+    from assetgraph.definitions.code_location import configured_location
+    from assetgraph.errors import UsageError, did_you_mean
+    from assetgraph.partitions.multi import dynamic_partitions_names
+
+    if file is None and module is None and configured_location() is None:
+        return
+    graph = load(file, module).graph
+    names = {
+        n for key in graph.all_keys for n in dynamic_partitions_names(graph.partitions_def(key))
+    }
+    if name in names:
+        return
+    known = (
+        f"its dynamic partitions definitions are {', '.join(repr(n) for n in sorted(names))}."
+        if names
+        else "it has no DynamicPartitionsDefinition."
+    )
+    raise UsageError(
+        f"No asset of the code location uses dynamic partitions named '{name}': {known}"
+        + did_you_mean(name, names)
+    )
 
 
 def _keys(keys: list[str] | None, from_file: Path | None) -> list[str]:
@@ -52,8 +90,10 @@ def _keys(keys: list[str] | None, from_file: Path | None) -> list[str]:
 @partitions_app.command("add")
 @handle_errors
 def add(
-    name: Annotated[str, typer.Argument(help="Name of the DynamicPartitionsDefinition.")],
+    name: NameArgument,
     keys: KeysArgument = None,
+    file: FileOption = None,
+    module: ModuleOption = None,
     from_file: FromFileOption = None,
     verbose: VerboseOption = False,
 ) -> None:
@@ -63,6 +103,7 @@ def add(
     """
     from assetgraph.storage.instance import Instance
 
+    _check_name(name, file, module)
     new = _keys(keys, from_file)
     added = Instance.from_env().storage.add_dynamic_partitions(name, new)
     typer.echo(f"Added {added} key(s) to '{name}' ({len(new) - added} already there).")
@@ -71,14 +112,17 @@ def add(
 @partitions_app.command("delete")
 @handle_errors
 def delete(
-    name: Annotated[str, typer.Argument(help="Name of the DynamicPartitionsDefinition.")],
+    name: NameArgument,
     keys: KeysArgument = None,
+    file: FileOption = None,
+    module: ModuleOption = None,
     from_file: FromFileOption = None,
     verbose: VerboseOption = False,
 ) -> None:
     """Remove keys from a dynamic partitions definition (stored values are kept)."""
     from assetgraph.storage.instance import Instance
 
+    _check_name(name, file, module)
     gone = _keys(keys, from_file)
     removed = Instance.from_env().storage.delete_dynamic_partitions(name, gone)
     typer.echo(f"Deleted {removed} key(s) from '{name}' ({len(gone) - removed} were not there).")
@@ -89,14 +133,20 @@ def delete(
 def list_keys(
     name: Annotated[
         str | None,
-        typer.Argument(help="Name of the DynamicPartitionsDefinition; omit for all names."),
+        typer.Argument(
+            help="Name of the DynamicPartitionsDefinition; omit for all names.", metavar="NAME"
+        ),
     ] = None,
+    file: FileOption = None,
+    module: ModuleOption = None,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """List the keys of a dynamic partitions definition, in the order they were added."""
     from assetgraph.storage.instance import Instance
 
+    if name is not None:
+        _check_name(name, file, module)
     storage = Instance.from_env().storage
     values = (
         storage.dynamic_partitions_names() if name is None else storage.get_dynamic_partitions(name)
@@ -112,7 +162,7 @@ def list_keys(
 @partitions_app.command("status")
 @handle_errors
 def status(
-    asset: Annotated[str, typer.Argument(help="Asset key, e.g. 'sales/orders'.")],
+    asset: Annotated[str, typer.Argument(help="Asset key, e.g. 'sales/orders'.", metavar="ASSET")],
     file: FileOption = None,
     module: ModuleOption = None,
     as_json: JsonOption = False,

@@ -49,25 +49,58 @@ def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequen
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*row)
-    Console(soft_wrap=False, width=max(100, _terminal_width())).print(table)
+    Console(soft_wrap=False, width=_table_width()).print(table)
 
 
-def _terminal_width() -> int:
+_UNWRAPPED_WIDTH = 1000
+"""Without a terminal, a table is as wide as its widest row (up to this): a pipe or a CI
+log must not get cells folded, or sentences cut, at 80 columns."""
+
+
+def _table_width() -> int:
     import shutil
 
-    return shutil.get_terminal_size((120, 24)).columns
+    if not sys.stdout.isatty():
+        return _UNWRAPPED_WIDTH
+    return max(100, shutil.get_terminal_size((120, 24)).columns)
 
 
-def print_plan(plan: Any) -> None:
-    """The plan of ``--dry-run``: counts per asset with first and last partition, then steps."""
-    print(f"Plan: {len(plan)} step(s)")
+def nothing_to_do(missing: bool, stale: bool) -> str:
+    """Why a plan has no steps, the same words for ``--dry-run`` and for a run."""
+    if missing and stale:
+        return "Nothing to do: every selected asset and partition is materialized and fresh."
+    if missing:
+        return "Nothing to do: every selected asset and partition is already materialized."
+    if stale:
+        return "Nothing to do: no selected asset or partition is stale."
+    return (
+        "Nothing to do: the selected partitions do not exist (yet); a dynamic partitions "
+        "definition gets keys with 'assetgraph partitions add'."
+    )
+
+
+def print_plan(plan: Any, empty_reason: str) -> None:
+    """The plan of ``--dry-run``: counts per asset with first and last partition, then steps;
+    ``empty_reason`` when it has none."""
+    if not plan:
+        print(f"Plan: 0 steps. {empty_reason}")
+        return
     summary = plan.summary()
+    partitions = sum(row.partitions for row in summary)
+    in_partitions = f" over {partitions} partition(s)" if partitions else ""
+    print(f"Plan: {len(plan)} step(s) for {len(summary)} asset(s){in_partitions}")
     if any(row.partitions for row in summary):
         print_table(
             None,
             ["asset", "steps", "partitions", "first", "last"],
             [
-                [row.name, str(row.steps), str(row.partitions), row.first or "-", row.last or "-"]
+                [
+                    row.name,
+                    str(row.steps),
+                    str(row.partitions) if row.partitions else "-",
+                    row.first or "-",
+                    row.last or "-",
+                ]
                 for row in summary
             ],
         )
@@ -79,6 +112,27 @@ def print_plan(plan: Any) -> None:
         print(f"  {number:>4}. {step.key}{after}{')' if after else ''}")
     if len(plan) > len(shown):
         print(f"  ... and {len(plan) - len(shown)} more step(s)")
+
+
+def plan_json(plan: Any) -> dict[str, Any]:
+    """The plan of ``--dry-run --json``: its size, each asset's counts, the first steps."""
+    shown = plan.head(_MAX_PLAN_LINES)
+    return {
+        "steps": len(plan),
+        "assets": [
+            {
+                "asset": row.name,
+                "steps": row.steps,
+                "partitions": row.partitions if row.partitions else None,
+                "first": row.first,
+                "last": row.last,
+            }
+            for row in plan.summary()
+        ],
+        "first_steps": [
+            {"step_key": step.key, "after": list(step.upstream_steps)} for step in shown
+        ],
+    }
 
 
 _MAX_PLAN_LINES = 50

@@ -10,6 +10,7 @@ import typer
 
 from assetgraph.cli.app import (
     FileOption,
+    JsonOption,
     ModuleOption,
     VerboseOption,
     app,
@@ -20,7 +21,10 @@ from assetgraph.cli.app import (
 from assetgraph.cli.execution_options import (
     ORIGIN_TAG,
     DaskAddressOption,
+    Executor,
     ExecutorOption,
+    LogLevel,
+    LogLevelOption,
     NoWaitOption,
     WorkersOption,
     execution_options,
@@ -32,19 +36,32 @@ if TYPE_CHECKING:
     from assetgraph.storage.records import RunRecord
 
 RunIdArgument = Annotated[
-    str, typer.Argument(help="Run id, or a unique prefix of at least 4 characters.")
+    str,
+    typer.Argument(help="Run id, or a unique prefix of at least 4 characters.", metavar="RUN_ID"),
 ]
 
 
-def _run(storage: CoordinationStore, run_id: str) -> RunRecord:
+def find_run(storage: CoordinationStore, run_id: str) -> RunRecord:
+    """The run ``run_id`` names (an id or a unique prefix), after runs that died are
+    marked failed."""
     from assetgraph.errors import RunNotFoundError
     from assetgraph.storage.coordination import reconcile_runs
 
     reconcile_runs(storage)
     run = storage.get_run(run_id)
     if run is None:
-        raise RunNotFoundError(f"No run '{run_id}': see 'assetgraph runs list'.")
+        raise RunNotFoundError(_not_found(run_id))
     return run
+
+
+def _not_found(run_id: str) -> str:
+    """Why no run matched ``run_id``: too short a prefix, or no such run."""
+    if len(run_id) < 4:
+        return (
+            f"No run '{run_id}': a run id prefix needs 4 or more characters "
+            "(see 'assetgraph runs list')."
+        )
+    return f"No run '{run_id}': see 'assetgraph runs list'."
 
 
 @runs_app.command("cancel")
@@ -52,7 +69,8 @@ def _run(storage: CoordinationStore, run_id: str) -> RunRecord:
 def cancel(
     run_id: RunIdArgument,
     wait: Annotated[
-        float, typer.Option("--wait", help="Seconds to wait for the run to stop.")
+        float,
+        typer.Option("--wait", help="Seconds to wait for the run to stop.", metavar="SECONDS"),
     ] = 30.0,
     verbose: VerboseOption = False,
 ) -> None:
@@ -63,13 +81,13 @@ def cancel(
     from assetgraph.storage.records import RunStatus
 
     storage = Instance.from_env().storage
-    run = _run(storage, run_id)
+    run = find_run(storage, run_id)
     if run.status.is_finished:
         raise UsageError(f"Run {run.run_id} already finished ({run.status.value}).")
     request_cancel(storage, run.run_id)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
-        current = _run(storage, run.run_id)
+        current = find_run(storage, run.run_id)
         if current.status.is_finished:
             typer.echo(f"Run {run.run_id} is {current.status.value}.")
             return
@@ -97,10 +115,12 @@ def reexecute(
     ] = False,
     file: FileOption = None,
     module: ModuleOption = None,
-    executor: ExecutorOption = "in_process",
+    executor: ExecutorOption = Executor.IN_PROCESS,
     workers: WorkersOption = None,
     dask_address: DaskAddressOption = None,
     no_wait: NoWaitOption = False,
+    log_level: LogLevelOption = LogLevel.INFO,
+    as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Run a past run again: exactly the partitions it built, with its run config (as a
@@ -112,7 +132,7 @@ def reexecute(
     from assetgraph.storage.instance import Instance
 
     instance = Instance.from_env()
-    run = _run(instance.storage, run_id)
+    run = find_run(instance.storage, run_id)
     if file is None and module is None and ORIGIN_TAG in run.tags:
         kind, _, value = run.tags[ORIGIN_TAG].partition(":")
         file, module = (Path(value), None) if kind == "file" else (None, value)
@@ -123,7 +143,18 @@ def reexecute(
         return
     execution = execution_options(executor, workers, dask_address, no_wait)
     tags = reexecution_tags(run)
-    run_and_report(defs, plan, instance, run.run_config, tags, run.selection, execution)
+    run_and_report(
+        defs,
+        plan,
+        instance,
+        run.run_config,
+        tags,
+        run.selection,
+        execution,
+        log_level=log_level,
+        verbose=verbose,
+        as_json=as_json,
+    )
 
 
 @app.command("logs")
@@ -132,8 +163,11 @@ def logs(
     run_id: RunIdArgument,
     step: Annotated[
         str | None,
-        typer.Option("--step", help="Only this step's logs (its key).", show_default=False),
+        typer.Option(
+            "--step", help="Only this step's logs (its key).", metavar="STEP", show_default=False
+        ),
     ] = None,
+    as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Print a run's logs: context.log messages and what steps printed (stdout, stderr)."""
@@ -142,7 +176,7 @@ def logs(
     from assetgraph.storage.records import EventType
 
     storage = Instance.from_env().storage
-    run = _run(storage, run_id)
+    run = find_run(storage, run_id)
     events = storage.events_for_run(run.run_id, event_types=[EventType.LOG])
     if step is not None:
         steps = {e.step_key for e in events}
@@ -154,6 +188,27 @@ def logs(
                 f"Run {run.run_id[:8]} has no logs for step '{step}'."
                 + did_you_mean(step, [s for s in steps if s])
             )
+    if as_json:
+        from assetgraph.cli import render
+
+        render.print_json(
+            [
+                {
+                    "step_key": e.step_key,
+                    "level": e.payload.get("level", "INFO"),
+                    "timestamp": e.timestamp,
+                    "message": e.message,
+                }
+                for e in events
+            ]
+        )
+        return
+    if not events:
+        typer.echo(
+            f"Run {run.run_id[:8]} ({run.status.value}) has no logs: its steps neither called "
+            "context.log nor printed anything."
+        )
+        return
     for event in events:
         level = event.payload.get("level", "INFO")
         for line in (event.message or "").splitlines() or [""]:

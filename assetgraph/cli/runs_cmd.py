@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -10,62 +11,121 @@ from assetgraph.cli import render
 from assetgraph.cli.app import JsonOption, VerboseOption, handle_errors, parse_tags, runs_app
 
 
+class RunStatusChoice(StrEnum):
+    """The values of ``RunStatus`` (storage.records), as ``--status`` choices; kept here so
+    that ``--help`` loads no storage module (a test keeps the two equal)."""
+
+    QUEUED = "queued"
+    STARTED = "started"
+    SUCCESS = "success"
+    FAILURE = "failure"
+    CANCELED = "canceled"
+
+
 @runs_app.command("list")
 @handle_errors
 def list_runs(
-    limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most this many runs.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", help="Show at most this many runs.", metavar="N")
+    ] = 20,
     status: Annotated[
-        list[str] | None,
+        list[RunStatusChoice] | None,
         typer.Option(
-            "--status", help="Only runs with this status (repeatable).", show_default=False
+            "--status",
+            help="Only runs with this status (repeatable).",
+            case_sensitive=False,
+            show_default=False,
         ),
     ] = None,
     tag: Annotated[
         list[str] | None,
         typer.Option(
-            "--tag", help="Only runs with tag KEY=VALUE (repeatable).", show_default=False
+            "--tag",
+            help="Only runs with this tag (repeatable).",
+            metavar="KEY=VALUE",
+            show_default=False,
         ),
     ] = None,
+    show_tags: Annotated[
+        bool,
+        typer.Option("--tags", help="Show every tag of each run, assetgraph's own included."),
+    ] = False,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """List recent runs, newest first."""
+    """List recent runs, newest first: what each built, who launched it, how it ended."""
     from assetgraph.errors import UsageError
+    from assetgraph.storage.coordination import reconcile_runs
     from assetgraph.storage.instance import Instance
     from assetgraph.storage.records import RunStatus
 
     if limit < 1:
         raise UsageError(f"Invalid --limit {limit}: show at least 1 run (e.g. -n 20).")
-    try:
-        statuses = [RunStatus(s) for s in status] if status else None
-    except ValueError:
-        raise UsageError(
-            f"Unknown --status {status}; use one of: {', '.join(s.value for s in RunStatus)}."
-        ) from None
-    from assetgraph.storage.coordination import reconcile_runs
-
+    statuses = [RunStatus(s.value) for s in status] if status else None
     storage = Instance.from_env().storage
     reconcile_runs(storage)  # a run whose process died shows as failed, with the reason
     runs = storage.list_runs(limit=limit, statuses=statuses, tags=parse_tags(tag))
     if as_json:
         render.print_json([_run_json(run) for run in runs])
         return
-    render.print_table(
-        f"{len(runs)} run(s)",
-        ["run", "status", "started", "duration", "selection", "partitions", "tags"],
+    if not runs:
+        wanted = " with that status or tag" if status or tag else ""
+        typer.echo(f"No runs{wanted} yet: 'assetgraph materialize' starts one.")
+        return
+    columns = ["run", "status", "launched by", "started", "duration", "selection", "partitions"]
+    rows = [
         [
-            [
-                run.run_id[:8],
-                run.status.value,
-                render.timestamp_text(run.started_at or run.created_at),
-                render.duration(run.duration),
-                run.selection,
-                _partitions_text(run) or "-",
-                _tags_text(run.tags) or "-",
-            ]
-            for run in runs
-        ],
-    )
+            run.run_id[:8],
+            run.status.value,
+            launched_by(run.tags),
+            render.timestamp_text(run.started_at or run.created_at),
+            render.duration(run.duration),
+            run.selection,
+            _partitions_text(run) or "-",
+        ]
+        for run in runs
+    ]
+    tags = [_tags_text(run.tags, internal=show_tags) for run in runs]
+    if any(tags):  # the user's own tags; assetgraph's too with --tags
+        columns.append("tags")
+        for row, text in zip(rows, tags, strict=True):
+            row.append(text or "-")
+    render.print_table(f"{len(runs)} run(s)", columns, rows)
+
+
+def launched_by(tags: dict[str, str]) -> str:
+    """Who started a run, from the tags the launcher put on it: the CLI, the UI, an
+    automation tick, a schedule, a sensor, a backfill, a re-execution, or Python code."""
+    from assetgraph.automation.tags import ORIGIN_TAG as AUTOMATION_ORIGIN, TICK_TAG
+
+    parent = tags.get(PARENT_RUN_TAG)
+    if parent:
+        return f"re-execution of {parent[:8]}"
+    if UI_REQUEST_TAG in tags:
+        return "UI"
+    for backfill_tag in BACKFILL_TAGS:
+        if backfill_tag in tags:
+            return f"backfill {tags[backfill_tag]}"
+    origin = tags.get(AUTOMATION_ORIGIN)
+    if origin:
+        kind, _, name = origin.partition(":")
+        if kind in ("schedule", "sensor") and name:
+            return f"{kind} {name}"
+        tick = tags.get(TICK_TAG)
+        return f"automation tick {tick}" if tick else "automation"
+    if CODE_LOCATION_TAG in tags:
+        return "CLI"
+    return "Python"
+
+
+PARENT_RUN_TAG = "assetgraph/parent_run"
+"""execution.reexecution.PARENT_RUN_TAG, named here so that ``--help`` imports no planning."""
+UI_REQUEST_TAG = "assetgraph/ui_request"
+"""ui.launcher.REQUEST_TAG (that module imports the web stack)."""
+BACKFILL_TAGS = ("assetgraph/backfill", "dagster/backfill")
+"""The tag a backfill puts on its runs (Dagster's name, and ours)."""
+CODE_LOCATION_TAG = "assetgraph/code_location"
+"""cli.execution_options.ORIGIN_TAG: the CLI names the code location of every run it starts."""
 
 
 @runs_app.command("show")
@@ -78,16 +138,12 @@ def show_run(
     verbose: VerboseOption = False,
 ) -> None:
     """Show a run: its steps, materializations, asset checks, logs and error tracebacks."""
-    from assetgraph.errors import RunNotFoundError
-    from assetgraph.storage.coordination import reconcile_runs
+    from assetgraph.cli.run_control_cmd import find_run
     from assetgraph.storage.instance import Instance
     from assetgraph.storage.records import EventType
 
     storage = Instance.from_env().storage
-    reconcile_runs(storage)
-    run = storage.get_run(run_id)
-    if run is None:
-        raise RunNotFoundError(f"No run '{run_id}': see 'assetgraph runs list'.")
+    run = find_run(storage, run_id)
     events = storage.events_for_run(run.run_id)
     if as_json:
         render.print_json({**_run_json(run), "events": [_event_json(event) for event in events]})
@@ -101,8 +157,9 @@ def show_run(
     partitions = _partitions_text(run)
     if partitions:
         typer.echo(f"  partitions: {partitions}")
-    if _tags_text(run.tags):
-        typer.echo("  tags:      " + _tags_text(run.tags))
+    typer.echo(f"  launched by: {launched_by(run.tags)}")
+    if _tags_text(run.tags, internal=True):
+        typer.echo("  tags:      " + _tags_text(run.tags, internal=True))
     if run.error:
         typer.echo(f"  error:     {run.error}")
     steps: dict[str, dict[str, Any]] = {}
@@ -224,17 +281,28 @@ def _materialization_text(event: Any) -> str:
     return f"{event.asset_key}{rows}"
 
 
-def _tags_text(tags: dict[str, str]) -> str:
-    """The tags as ``k=v`` words, but for the targets (shown as partitions)."""
+INTERNAL_TAG_PREFIXES = ("assetgraph/",)
+"""Tags assetgraph sets for itself (launcher, code location, targets, partitions): shown
+only with ``--tags`` or ``--json``."""
+
+
+def _tags_text(tags: dict[str, str], internal: bool = False) -> str:
+    """The tags as ``k=v`` words, but for the targets (shown as partitions); assetgraph's
+    own only when ``internal``."""
     from assetgraph.planning.targets import TARGETS_TAG
 
-    return " ".join(f"{k}={v}" for k, v in tags.items() if k != TARGETS_TAG)
+    return " ".join(
+        f"{k}={v}"
+        for k, v in tags.items()
+        if k != TARGETS_TAG and (internal or not k.startswith(INTERNAL_TAG_PREFIXES))
+    )
 
 
 def _run_json(run: Any) -> dict[str, Any]:
     return {
         "run_id": run.run_id,
         "status": run.status.value,
+        "launched_by": launched_by(run.tags),
         "created_at": run.created_at,
         "started_at": run.started_at,
         "ended_at": run.ended_at,

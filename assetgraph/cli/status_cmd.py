@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -36,12 +36,40 @@ def status(
     partition_range: PartitionRangeOption = None,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
+    fail_on_stale: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-stale",
+            help=f"Exit {EXIT_STALE} when a selected asset is stale or missing (for CI).",
+        ),
+    ] = False,
+    fail_on_violation: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-violation",
+            help=f"Exit {EXIT_VIOLATION} when a selected asset's freshness policy fails "
+            "(a warning does not fail; for CI).",
+        ),
+    ] = False,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            help="Judge freshness policies as if it were this time (ISO 8601; default: now).",
+            metavar="TIME",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Show missing and stale asset partitions, grouped by asset, with their root causes.
+    """Show missing and stale asset partitions, grouped by asset, with their root causes,
+    and the state of each freshness policy (pass, warn, fail, unknown) with its overdue
+    partitions.
 
     Stale means: the code changed since it was built, or something it reads changed (or
     is itself stale or missing). 'assetgraph materialize --stale --missing' rebuilds
-    exactly these, upstream first.
+    exactly these, upstream first. Exit codes: 0; 3 with --fail-on-stale when something
+    is stale or missing; 4 with --fail-on-violation when a freshness policy fails (4 wins
+    when both apply).
     """
     from assetgraph.selection import select_assets
     from assetgraph.status.staleness import stale_status
@@ -59,14 +87,24 @@ def status(
     )
     rows = [_asset_json(report, status) for status in report]
     failed_checks = _add_checks(rows, instance.storage)
-    freshness = _add_freshness(rows, defs, keys, instance)
+    freshness = _add_freshness(rows, defs, keys, instance, now)
     if as_json:
         render.print_json(rows)
-        return
-    _print_report(rows)
-    for line in failed_checks:
-        typer.echo(line)
-    _print_freshness(freshness)
+    else:
+        _print_report(rows)
+        for line in failed_checks:
+            typer.echo(line)
+        _print_freshness(freshness)
+    if fail_on_violation and any(status.violated for status in freshness.values()):
+        raise typer.Exit(EXIT_VIOLATION)
+    if fail_on_stale and any(row["status"] != "fresh" for row in rows):
+        raise typer.Exit(EXIT_STALE)
+
+
+EXIT_STALE = 3
+"""``status --fail-on-stale``: a selected asset is stale or missing."""
+EXIT_VIOLATION = 4
+"""``status --fail-on-violation``: a selected asset's freshness policy fails."""
 
 
 def _asset_json(report: Any, status: Any) -> dict[str, Any]:
@@ -180,15 +218,16 @@ def _shorten(ranges: list[str], shown: int = 4) -> str:
 
 
 def _add_freshness(
-    rows: list[dict[str, Any]], defs: Any, keys: Any, instance: Any
+    rows: list[dict[str, Any]], defs: Any, keys: Any, instance: Any, now: str | None
 ) -> dict[str, Any]:
-    """Give each row its freshness policy's current lag and whether it is violated
-    (``freshness``, None without a policy); return the statuses by asset key."""
+    """Give each row its freshness policy's state (``freshness``, None without a policy);
+    return the statuses by asset key."""
     from datetime import UTC, datetime
 
-    from assetgraph.automation.data_time import freshness_statuses
+    from assetgraph.automation.freshness import freshness_statuses
 
-    found = freshness_statuses(defs.graph, instance.storage, keys, datetime.now(UTC))
+    moment = datetime.now(UTC) if now is None else _parse_now(now)
+    found = freshness_statuses(defs.graph, instance.storage, keys, moment)
     statuses = {status.key.to_string(): status for status in found}
     for row in rows:
         status = statuses.get(row["key"])
@@ -196,12 +235,34 @@ def _add_freshness(
     return statuses
 
 
+def _parse_now(text: str) -> Any:
+    from datetime import UTC, datetime
+
+    from assetgraph.errors import UsageError
+
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"Invalid --now {text!r}: give an ISO 8601 time such as 2025-01-02T06:00:00+00:00."
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def _print_freshness(statuses: dict[str, Any]) -> None:
     if not statuses:
         return
-    violated = sum(1 for status in statuses.values() if status.violated)
+    counts = {state: 0 for state in ("fail", "warn", "unknown")}
+    for status in statuses.values():
+        if status.state.value in counts:
+            counts[status.state.value] += 1
     plural = "policy" if len(statuses) == 1 else "policies"
-    typer.echo(f"freshness: {violated} of {len(statuses)} {plural} violated")
+    extra = "".join(
+        f", {counts[state]} {word}"
+        for state, word in (("warn", "warning"), ("unknown", "unknown"))
+        if counts[state]
+    )
+    typer.echo(f"freshness: {counts['fail']} of {len(statuses)} {plural} violated{extra}")
     for name, status in statuses.items():
-        flag = "VIOLATED" if status.violated else "ok"
+        flag = "VIOLATED" if status.violated else status.state.value
         typer.echo(f"  {flag:8} {name}: {status.describe()}")

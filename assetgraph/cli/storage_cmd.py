@@ -30,6 +30,7 @@ def prune(
         str,
         typer.Option(
             "--older-than",
+            metavar="AGE",
             help="Age of the events to delete: 30d, 12h or 90m.",
             show_default=False,
         ),

@@ -56,9 +56,11 @@ def ui(
 
         from assetgraph.ui.app import create_app
     except ImportError as exc:
+        from assetgraph.errors import install_hint
+
         raise UsageError(
             f"The web UI needs its extra dependencies ({exc.name} is missing): "
-            "pip install 'assetgraph[ui]'."
+            f"{install_hint('ui')}."
         ) from None
     from assetgraph.storage.instance import Instance
     from assetgraph.ui.api import UiState

@@ -18,8 +18,14 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
+from assetgraph.definitions.assets import AssetsDefinition
 from assetgraph.errors import SelectionError, did_you_mean
+from assetgraph.graph import AssetGraph
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
+from assetgraph.selection import (
+    reachable,  # the graph walk of the selection language
+    select_assets,
+)
 
 if TYPE_CHECKING:
     from assetgraph.definitions.assets import AssetsDefinition
@@ -146,8 +152,6 @@ class AssetSelection(ABC):
         """A selection from what ``define_asset_job(selection=...)`` accepts: an
         ``AssetSelection``, a selection string, or a sequence of strings, keys or asset
         definitions."""
-        from assetgraph.definitions.assets import AssetsDefinition
-
         if isinstance(selection, AssetSelection):
             return selection
         if isinstance(selection, str):
@@ -245,8 +249,6 @@ def _check_operand(selection: object, operator: str) -> None:
 
 
 def _keys_of(items: Iterable[Any]) -> list[AssetKey]:
-    from assetgraph.definitions.assets import AssetsDefinition
-
     keys: list[AssetKey] = []
     for item in items:
         if isinstance(item, AssetsDefinition):
@@ -257,8 +259,6 @@ def _keys_of(items: Iterable[Any]) -> list[AssetKey]:
 
 
 def _as_graph(all_assets: Any) -> AssetGraph:
-    from assetgraph.graph import AssetGraph
-
     if isinstance(all_assets, AssetGraph):
         return all_assets
     graph = getattr(all_assets, "graph", None)  # a Definitions
@@ -274,8 +274,6 @@ def _base(graph: AssetGraph, include_sources: bool) -> list[AssetKey]:
 def _reachable(
     graph: AssetGraph, start: set[AssetKey], depth: int | None, *, upstream: bool
 ) -> set[AssetKey]:
-    from assetgraph.selection import reachable  # the graph walk of the selection language
-
     return reachable(graph, start, depth, upstream=upstream)
 
 
@@ -413,8 +411,6 @@ class SelectLanguageSelection(AssetSelection):
     exclude: str | None = None
 
     def resolve_inner(self, graph: AssetGraph, allow_missing: bool) -> set[AssetKey]:
-        from assetgraph.selection import select_assets
-
         return set(select_assets(graph, self.text, self.exclude))
 
 

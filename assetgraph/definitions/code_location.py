@@ -53,6 +53,22 @@ def load_definitions(
     return defs
 
 
+def configured_location(cwd: Path | None = None) -> tuple[str | None, str | None] | None:
+    """``(module, file)`` from ``[tool.assetgraph]`` of ``cwd``'s pyproject.toml, or None
+    when it names no code location (commands whose code location is optional then run
+    without one)."""
+    pyproject = (Path.cwd() if cwd is None else cwd) / "pyproject.toml"
+    if not pyproject.is_file():
+        return None
+    try:
+        config = tomllib.loads(pyproject.read_text()).get("tool", {}).get("assetgraph", {})
+    except tomllib.TOMLDecodeError:
+        return None  # loading it says what is wrong, when a command needs it
+    if not config.get("module") and not config.get("file"):
+        return None
+    return config.get("module"), config.get("file")
+
+
 def import_origin(origin: tuple[str, str]) -> ModuleType:
     """Import the code location of ``Definitions.origin`` in this process (a worker), under
     the same module name as where it was first loaded, so pickled references resolve."""

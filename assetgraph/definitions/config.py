@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter, ValidationError
 
 from assetgraph.definitions.env_vars import EnvVar, IntEnvVar, read_env_var
-from assetgraph.errors import DefinitionError, ResourceError
+from assetgraph.errors import DefinitionError, ResourceError, RunConfigError
 from assetgraph.io import IOManager
 
 
@@ -149,8 +149,6 @@ class RunConfig:
         loggers: dict[str, Any] | None = None,
         execution: dict[str, Any] | None = None,
     ) -> None:
-        from assetgraph.errors import RunConfigError
-
         for name, given in (
             ("resources", resources),
             ("loggers", loggers),

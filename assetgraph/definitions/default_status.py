@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+from assetgraph.errors import DefinitionError
+
 
 class DefaultScheduleStatus(Enum):
     """The state of a schedule no one has started or stopped yet."""
@@ -34,7 +36,6 @@ def default_status_value(value: Any, what: str) -> str:
         return str(value.value)
     if isinstance(value, str) and value.upper() in (RUNNING, STOPPED):
         return value.upper()
-    from assetgraph.errors import DefinitionError
 
     raise DefinitionError(
         f"{what}: default_status must be DefaultScheduleStatus.RUNNING or .STOPPED "

@@ -6,8 +6,18 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from assetgraph.definitions.asset_selection import AssetSelection
 from assetgraph.definitions.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefinition
 from assetgraph.definitions.checks import SCHEMA_CHECK_NAME, AssetChecksDefinition
+from assetgraph.definitions.external_assets import ExternalAsset
+from assetgraph.definitions.jobs import (
+    IMPLICIT_ASSET_JOB_NAME,
+    UnresolvedAssetJobDefinition,
+    check_jobs,
+    find_job,
+)
+from assetgraph.definitions.merging import merged_arguments
+from assetgraph.definitions.retry import RetryPolicy
 from assetgraph.definitions.specs import AssetSpec
 from assetgraph.errors import DefinitionError, ResourceError, UsageError, did_you_mean
 from assetgraph.graph import AssetGraph
@@ -95,8 +105,6 @@ class Definitions:
         objects, a schedule, sensor or job, a pool with different limits) is an error that
         names it; so are two different default retry policies.
         """
-        from assetgraph.definitions.merging import merged_arguments
-
         for position, defs in enumerate(def_sets):
             if not isinstance(defs, Definitions):
                 raise DefinitionError(
@@ -107,8 +115,6 @@ class Definitions:
 
     def get_job_def(self, name: str) -> JobDefinition:
         """The job called ``name`` (``define_asset_job``), or a UsageError naming the nearest."""
-        from assetgraph.definitions.jobs import IMPLICIT_ASSET_JOB_NAME, find_job
-
         if name == IMPLICIT_ASSET_JOB_NAME:
             return self.get_implicit_global_asset_job_def()
         return find_job({job.name: job for job in self.jobs}, name).bound_to(self)
@@ -119,12 +125,6 @@ class Definitions:
 
     def get_implicit_global_asset_job_def(self) -> JobDefinition:
         """The job of every materializable asset (Dagster's ``__ASSET_JOB``)."""
-        from assetgraph.definitions.asset_selection import AssetSelection
-        from assetgraph.definitions.jobs import (
-            IMPLICIT_ASSET_JOB_NAME,
-            UnresolvedAssetJobDefinition,
-        )
-
         job = UnresolvedAssetJobDefinition(IMPLICIT_ASSET_JOB_NAME, AssetSelection.all())
         return job.resolve_for(self)
 
@@ -188,8 +188,6 @@ def _check_pools(pools: Mapping[str, int] | None) -> dict[str, int]:
 
 
 def _check_retry_policy(policy: object) -> RetryPolicy | None:
-    from assetgraph.definitions.retry import RetryPolicy
-
     if policy is not None and not isinstance(policy, RetryPolicy):
         raise DefinitionError(
             f"Definitions(retry_policy=...) must be a RetryPolicy, got {type(policy).__name__}."
@@ -204,8 +202,6 @@ def _check_assets(assets: Iterable[Any]) -> list[AssetsDefinition]:
     seen: set[int] = set()
     for obj in assets:
         if isinstance(obj, AssetSpec):  # Dagster: a bare spec is an external asset
-            from assetgraph.definitions.external_assets import ExternalAsset
-
             obj = ExternalAsset(obj, defined_at=f"AssetSpec('{obj.key}')")
         if not isinstance(obj, AssetsDefinition):
             name = getattr(obj, "__qualname__", repr(obj))
@@ -307,8 +303,6 @@ def _is_io_manager(value: object) -> bool:
 
 def _check_jobs(defs: Definitions, jobs: Iterable[Any]) -> tuple[JobDefinition, ...]:
     """The jobs given, and those the schedules and sensors reference, resolved."""
-    from assetgraph.definitions.jobs import check_jobs
-
     referenced = [getattr(obj, "job", None) for obj in (*defs.schedules, *defs.sensors)]
     for sensor in defs.sensors:
         referenced.extend(getattr(sensor, "jobs", None) or ())

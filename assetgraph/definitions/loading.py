@@ -22,6 +22,7 @@ from typing import Any
 from assetgraph.definitions.assets import DEFAULT_GROUP, AssetsDefinition
 from assetgraph.definitions.checks import AssetChecksDefinition
 from assetgraph.definitions.pickling import rebuild
+from assetgraph.definitions.source_assets import is_source
 from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey
 
@@ -177,7 +178,6 @@ def _with_attributes(
 ) -> list[AssetsDefinition]:
     if group_name is None and not key_prefix and not source_key_prefix:
         return assets
-    from assetgraph.definitions.source_assets import is_source
 
     renamed: dict[AssetKey, AssetKey] = {}
     for assets_def in assets:

@@ -13,11 +13,12 @@ A leaf module: it imports nothing of assetgraph but ``keys``.
 from __future__ import annotations
 
 import builtins
+import json
 import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
@@ -256,12 +257,8 @@ def render_text(value: Any) -> str:
     if entry.type == "table_schema" and isinstance(data, Mapping):
         return ", ".join(f"{c['name']}: {c['type']}" for c in data.get("columns", []))
     if entry.type == "timestamp" and isinstance(data, int | float):
-        from datetime import UTC
-
         return datetime.fromtimestamp(float(data), tz=UTC).isoformat()
     if entry.type == "json":
-        import json
-
         return json.dumps(data, sort_keys=True)
     if entry.type == "null":
         return "null"

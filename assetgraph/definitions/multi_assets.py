@@ -13,24 +13,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from assetgraph.definitions.asset_options import (
+    check_callable,
+    check_group,
+    check_own_check_specs,
+    check_resource_keys,
+    check_schema,
+    check_tags,
+    with_step_options,
+)
 from assetgraph.definitions.assets import (
     DEFAULT_IO_MANAGER_KEY,
     AssetIn,
     AssetOut,
     AssetOutputSpec,
     AssetsDefinition,
-    _as_prefix,
-    _build,
-    _check_callable,
-    _check_group,
-    _check_own_check_specs,
-    _check_policies,
-    _check_resource_keys,
-    _check_schema,
-    _check_tags,
-    _with_step_options,
+    as_prefix,
 )
 from assetgraph.definitions.automation_condition import check_automation_condition
+from assetgraph.definitions.parameters import definition_from_function
+from assetgraph.definitions.policies import check_policies
 from assetgraph.definitions.specs import AssetSpec, as_asset_deps, kind_tags
 from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey
@@ -91,16 +93,17 @@ def multi_asset(
         )
 
     def decorate(func: Callable[..., Any]) -> AssetsDefinition:
-        _check_callable(func, "@multi_asset")
+        check_callable(func, "@multi_asset")
         op_name = name or func.__name__
         shared = _Shared(
-            key_prefix=_as_prefix(key_prefix),
+            key_prefix=as_prefix(key_prefix),
             group=group or group_name,
             tags={**(tags or {}), **kind_tags([compute_kind] if compute_kind else ())},
             code_version=code_version,
             io_manager_key=io_manager_key,
             freshness_policy=freshness_policy,
             automation_policy=automation_policy,
+            partitions_def=partitions_def,
             automation_condition=automation_condition,
         )
         pdef = partitions_def
@@ -119,14 +122,16 @@ def multi_asset(
         for output_name, keys in (internal_asset_deps or {}).items():
             internal[output_name] = {AssetKey.from_user(key) for key in keys}
         _check_unique_keys(op_name, built_specs)
-        built = _build(func, op_name, built_specs, ins, all_deps, pdef, backfill_policy)
+        built = definition_from_function(
+            func, op_name, built_specs, ins, all_deps, pdef, backfill_policy
+        )
         built.__doc__ = description or built.__doc__
         built.can_subset = bool(can_subset)
         built.outputs_from_specs = not outs
         built.internal_deps = _internal_deps(op_name, built_specs, internal)
-        built = _with_step_options(built, retry_policy, pool)
-        built.required_resource_keys = _check_resource_keys(required_resource_keys, op_name)
-        built.check_specs = _check_own_check_specs(check_specs, built)
+        built = with_step_options(built, retry_policy, pool)
+        built.required_resource_keys = check_resource_keys(required_resource_keys, op_name)
+        built.check_specs = check_own_check_specs(check_specs, built)
         return built
 
     return decorate
@@ -143,6 +148,7 @@ class _Shared:
         self.io_manager_key: str | None = fields["io_manager_key"]
         self.freshness_policy: FreshnessPolicy | None = fields["freshness_policy"]
         self.automation_policy: AutomationPolicy | None = fields["automation_policy"]
+        self.partitions_def: PartitionsDefinition | None = fields["partitions_def"]
         self.automation_condition: AutomationCondition | None = fields["automation_condition"]
 
 
@@ -155,7 +161,7 @@ def _spec_from_out(op_name: str, output_name: str, out: Any, shared: _Shared) ->
     if out.key is not None:
         key = AssetKey.from_user(out.key)
     else:
-        prefix = _as_prefix(out.key_prefix) if out.key_prefix is not None else shared.key_prefix
+        prefix = as_prefix(out.key_prefix) if out.key_prefix is not None else shared.key_prefix
         key = AssetKey((*prefix, output_name))
     out_freshness = out.freshness_policy or shared.freshness_policy
     # An output's own policy or condition wins over the multi-asset's (either kind).
@@ -165,13 +171,13 @@ def _spec_from_out(op_name: str, output_name: str, out: Any, shared: _Shared) ->
     out_automation = out.automation_policy or (
         shared.automation_policy if out_condition is None else None
     )
-    _check_policies(key.to_string(), out_freshness, out_automation)
+    check_policies(key.to_string(), out_freshness, out_automation, shared.partitions_def)
     check_automation_condition(key.to_string(), out_condition, out_automation)
     return AssetOutputSpec(
         key=key,
         output_name=output_name,
-        group=_check_group(out.group or out.group_name or shared.group, key.to_string()),
-        tags=_check_tags(
+        group=check_group(out.group or out.group_name or shared.group, key.to_string()),
+        tags=check_tags(
             {**shared.tags, **(out.tags or {}), **kind_tags(out.kinds)}, key.to_string()
         ),
         description=out.description,
@@ -179,7 +185,7 @@ def _spec_from_out(op_name: str, output_name: str, out: Any, shared: _Shared) ->
         owners=tuple(out.owners or ()),
         code_version=out.code_version or shared.code_version,
         io_manager_key=out.io_manager_key or shared.io_manager_key or DEFAULT_IO_MANAGER_KEY,
-        schema=_check_schema(out.schema, key.to_string()),
+        schema=check_schema(out.schema, key.to_string()),
         freshness_policy=out_freshness,
         automation_policy=out_automation,
         automation_condition=out_condition,
@@ -200,8 +206,8 @@ def _spec_from_asset_spec(op_name: str, spec: Any, shared: _Shared) -> AssetOutp
     return AssetOutputSpec(
         key=key,
         output_name=output_name_of(key),
-        group=_check_group(spec.group_name or shared.group, key.to_string()),
-        tags=_check_tags({**shared.tags, **spec.tags_with_kinds}, key.to_string()),
+        group=check_group(spec.group_name or shared.group, key.to_string()),
+        tags=check_tags({**shared.tags, **spec.tags_with_kinds}, key.to_string()),
         description=spec.description,
         metadata=dict(spec.metadata),
         owners=spec.owners,

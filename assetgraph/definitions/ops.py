@@ -21,7 +21,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, overload
 
 from assetgraph.context import AssetExecutionContext
+from assetgraph.definitions.asset_decorator import asset
 from assetgraph.definitions.assets import CONTEXT_PARAM, AssetIn, AssetOut, AssetsDefinition
+from assetgraph.definitions.multi_assets import multi_asset
 from assetgraph.definitions.outputs import Output
 from assetgraph.errors import DefinitionError
 from assetgraph.versions.code import source_code_version
@@ -168,7 +170,6 @@ def graph_asset(
     ``partitions_def``, ``metadata``, ...). The code version, unless given, hashes the
     composition and every op it names, so editing an op marks the asset changed.
     """
-    from assetgraph.definitions.assets import asset
 
     def decorate(func: Callable[..., Any]) -> AssetsDefinition:
         asset_args.setdefault("code_version", _graph_code_version(func))
@@ -189,7 +190,6 @@ def graph_multi_asset(
 ) -> Callable[[Callable[..., Any]], AssetsDefinition]:
     """Several assets computed by ops in one step: the composition returns one value per
     output, as a tuple in the order of ``outs`` or a dict by output name."""
-    from assetgraph.definitions.multi_assets import multi_asset
 
     def decorate(func: Callable[..., Any]) -> AssetsDefinition:
         multi_asset_args.setdefault("code_version", _graph_code_version(func))

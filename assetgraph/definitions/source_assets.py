@@ -17,14 +17,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, overload
 
+from assetgraph.definitions.asset_options import check_group, check_partitioning, check_tags
 from assetgraph.definitions.assets import (
     CONTEXT_PARAM,
     DEFAULT_IO_MANAGER_KEY,
     AssetOutputSpec,
     AssetsDefinition,
-    _check_group,
-    _check_partitioning,
-    _check_tags,
     source_location,
 )
 from assetgraph.definitions.outputs import DataVersion
@@ -89,12 +87,12 @@ class SourceAsset(AssetsDefinition):
             )
         context_param = _check_observe_signature(observe_fn, name) if observe_fn else None
         fn = observe_fn or _no_observe_fn(name)
-        _check_partitioning(name, fn, partitions_def, None)
+        check_partitioning(name, fn, partitions_def, None)
         spec = AssetOutputSpec(
             key=asset_key,
             output_name="result",
-            group=_check_group(group or group_name, name),
-            tags=_check_tags(tags, name),
+            group=check_group(group or group_name, name),
+            tags=check_tags(tags, name),
             description=description
             if description is not None
             else (inspect.getdoc(observe_fn) or None if observe_fn else None),

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
+import logging
 import threading
 import time
 from collections import deque
@@ -46,7 +47,8 @@ from assetgraph.execution.data_versions import RunDataVersions
 from assetgraph.execution.launchers import Launcher
 from assetgraph.execution.step import StepOutcome, skipped_outcome
 from assetgraph.execution.worker import StepTask
-from assetgraph.planning.planner import ExecutionPlan, Step
+from assetgraph.keys import AssetKey
+from assetgraph.planning.planner import ExecutionPlan, Step, StepKind
 from assetgraph.storage.coordination import (
     ClaimRefused,
     StepClaim,
@@ -71,6 +73,10 @@ MAX_CLAIM_BATCH = 64
 RECORD_DELAY_SECONDS = 0.05
 """A finished step's record waits for the next claim at most this long (checked between
 steps in process; while steps run elsewhere, the coordinator checks as they finish)."""
+
+run_logger = logging.getLogger("assetgraph.run")
+"""What a run does that its events do not show, such as waiting for another run's lease
+(INFO); ``assetgraph materialize`` prints it."""
 
 
 @dataclass(slots=True)
@@ -124,6 +130,7 @@ class Coordinator:
         self.canceled_running = 0
         self.canceled_waiting = 0
         self.lost: ExecutorLost | None = None
+        self.waiting_for: dict[str, str] = {}  # step key -> the run whose lease it waits for
         for key, count in self.waiting_on.items():
             if count == 0:
                 self._make_ready(key, 0.0)
@@ -240,6 +247,15 @@ class Coordinator:
             return True
         if holder is not None and self.settings.no_wait:
             self._finish_for_good(_claim_failure(self.run_id, step, refused.reason))
+        elif holder is not None and self.waiting_for.get(step.key) != holder:
+            self.waiting_for[step.key] = holder  # said once per step and holder
+            run_logger.info(
+                "%s is waiting for run %s, which holds %s",
+                step.key,
+                holder[:8],
+                refused.lease or "a lease it needs",
+                extra={"step_key": step.key, "holder_run_id": holder},
+            )
         return False
 
     def _finish(self, outcome: StepOutcome) -> None:
@@ -389,9 +405,10 @@ class Coordinator:
         return 0.0
 
     def _claim(self, step: Step) -> StepClaim:
+        # An observation stores no value: only steps that materialize hold leases.
         leases = tuple(
             (key.to_string(), partition)
-            for key in step.asset_keys
+            for key in _built_keys(step)
             for partition in (step.partition_keys or (NO_PARTITION,))
         )
         pool = step.assets_def.pool
@@ -427,7 +444,7 @@ def _complete(outcome: StepOutcome, run_id: str, step: Step, attempt: int) -> St
             failure = dataclasses.replace(
                 StepFailed.from_payload(event.payload),
                 attempt=attempt,
-                asset_keys=tuple(key.to_string() for key in step.asset_keys),
+                asset_keys=tuple(key.to_string() for key in _built_keys(step)),
                 partition_keys=tuple(step.partition_keys),
             )
             event = dataclasses.replace(
@@ -439,6 +456,12 @@ def _complete(outcome: StepOutcome, run_id: str, step: Step, attempt: int) -> St
         events.append(event)
     outcome.events = events
     return outcome
+
+
+def _built_keys(step: Step) -> tuple[AssetKey, ...]:
+    """The assets ``step`` materializes: what its leases cover and its failure fails
+    (none for an observation, which stores no value and fails no asset)."""
+    return step.asset_keys if step.kind is StepKind.MATERIALIZE else ()
 
 
 def _mark_retry(outcome: StepOutcome, wait: float) -> None:
@@ -457,7 +480,7 @@ def _claim_failure(run_id: str, step: Step, reason: str) -> StepOutcome:
     error = StepError("claim", "LeaseHeld", message, None, "")
     failure = StepFailed(
         error=error.to_payload(),
-        asset_keys=tuple(key.to_string() for key in step.asset_keys),
+        asset_keys=tuple(key.to_string() for key in _built_keys(step)),
         partition_keys=tuple(step.partition_keys),
     )
     event = step_event(

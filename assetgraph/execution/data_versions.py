@@ -2,6 +2,9 @@
 
 The run coordinator keeps this map, so a step (in any executor) is handed the versions of
 its inputs and records them with its materialization; nothing per step asks the database.
+It lives in ``execution/``, not ``versions/``: it is state of one run, built from the
+run's plan, its graph and storage; what is recorded of the versions read is the rule
+``assetgraph.versions.digests.read_versions_record``.
 """
 
 from __future__ import annotations
@@ -13,16 +16,14 @@ from assetgraph.planning.planner import ExecutionPlan, Step
 from assetgraph.storage.events import (  # InputVersions: the payload's schema, re-exported
     InputVersions as InputVersions,
     Materialized,
+    Observed,
 )
 from assetgraph.storage.interface import MaterializationIndex
 from assetgraph.storage.records import EventRecord, EventType
-from assetgraph.versions.digests import digest_text
+from assetgraph.versions.digests import read_versions_record
 
 NO_PARTITION = ""
 """The partition key under which an unpartitioned asset's version is kept."""
-
-INPUT_VERSIONS_LIMIT = 1000
-"""Past this many partitions read from one upstream, only their digest is recorded."""
 
 
 class RunDataVersions:
@@ -54,19 +55,18 @@ class RunDataVersions:
                     continue
                 known = self._versions.get(name, {})
                 partitions = step.input_partitions.get(parent, (NO_PARTITION,))
-                read = {p: known.get(p) for p in partitions}
-                found[name] = read if len(read) <= INPUT_VERSIONS_LIMIT else _digest_of(read)
+                found[name] = read_versions_record({p: known.get(p) for p in partitions})
         return found
 
     def record(self, events: Iterable[EventRecord]) -> None:
-        """Take the data versions of the materializations a step just stored."""
+        """Take the data versions of the materializations and observations a step just
+        recorded."""
         for event in events:
             if event.event_type is EventType.ASSET_MATERIALIZATION and event.asset_key:
-                partition = NO_PARTITION if event.partition_key is None else event.partition_key
-                by_partition = self._versions.setdefault(event.asset_key, {})
-                by_partition[partition] = Materialized.from_payload(event.payload).data_version
-
-
-def _digest_of(read: dict[str, str | None]) -> dict[str, str | None]:
-    text = "\n".join(f"{k}={v}" for k, v in sorted(read.items()))
-    return {"__digest__": digest_text(text), "__count__": str(len(read))}
+                version = Materialized.from_payload(event.payload).data_version
+            elif event.event_type is EventType.ASSET_OBSERVATION and event.asset_key:
+                version = Observed.from_payload(event.payload).data_version
+            else:
+                continue
+            partition = NO_PARTITION if event.partition_key is None else event.partition_key
+            self._versions.setdefault(event.asset_key, {})[partition] = version

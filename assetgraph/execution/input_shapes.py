@@ -29,7 +29,7 @@ Shape = Literal["bare", "frame", "table", "dict"]
 
 def input_shapes(fn: Callable[..., Any], name: str) -> dict[str, Shape]:
     """Each parameter of ``fn`` whose annotation asks for a shape, with that shape."""
-    from assetgraph.definitions.assets import cached_signature
+    from assetgraph.definitions.signatures import cached_signature
 
     shapes: dict[str, Shape] = {}
     for param in cached_signature(fn, name).parameters.values():

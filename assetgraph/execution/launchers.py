@@ -91,17 +91,20 @@ class ProcessPoolLauncher:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        from assetgraph.execution.live_logs import LiveLogRelay
         from assetgraph.execution.worker import initialize_pool_worker
 
         self.capacity = workers
         self._needs_main = needs_main
         self._stopped = False
         self._finished: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+        context = multiprocessing.get_context("spawn")
+        self._live_logs = LiveLogRelay(context)  # steps' logs, as they happen
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=context,
             initializer=initialize_pool_worker,
-            initargs=(payload, os.getpid()),
+            initargs=(payload, os.getpid(), self._live_logs.worker_args()),
         )
 
     def launch(self, step: Step, task: StepTask) -> None:
@@ -132,6 +135,7 @@ class ProcessPoolLauncher:
     def close(self) -> None:
         # After stop_running the workers are dead: waiting for them could hang on a broken pool.
         self._pool.shutdown(wait=not self._stopped, cancel_futures=True)
+        self._live_logs.close()
 
 
 class DaskLauncher:
@@ -151,9 +155,10 @@ class DaskLauncher:
             # Typed as Any: distributed's API is not annotated.
             distributed: Any = importlib.import_module("distributed")
         except ImportError:
+            from assetgraph.errors import install_hint
+
             raise UsageError(
-                "The dask executor needs Dask's distributed scheduler: pip install "
-                "'assetgraph[dask]'."
+                f"The dask executor needs Dask's distributed scheduler: {install_hint('dask')}."
             ) from None
         self._cluster: Any = None
         if address:

@@ -11,6 +11,7 @@ from typing import Any
 from assetgraph.definitions.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefinition
 from assetgraph.definitions.config import resolve_env_vars
 from assetgraph.definitions.definitions import Definitions
+from assetgraph.definitions.source_assets import is_source
 from assetgraph.errors import ResourceError
 from assetgraph.io_registry import default_io_manager
 
@@ -54,13 +55,16 @@ def needed_for(
 ) -> tuple[set[str], set[str]]:
     """(resource keys, IO manager keys) that steps of ``assets_defs`` use: what their
     functions take or declare (``required_resource_keys``), what those resources require
-    in turn, and the IO managers of their outputs and inputs."""
+    in turn, and the IO managers of their outputs and inputs. A source asset's step only
+    observes it: it needs no IO manager."""
     graph = defs.graph
     resources: set[str] = set()
     io_keys: set[str] = set()
     for assets_def in assets_defs:
         resources.update(assets_def.resource_params)
         resources.update(getattr(assets_def, "required_resource_keys", ()))
+        if is_source(assets_def):
+            continue
         io_keys.update(spec.io_manager_key for spec in assets_def.specs)
         for upstream in graph.input_keys(assets_def).values():
             io_keys.add(graph.spec(upstream).io_manager_key)

@@ -36,6 +36,7 @@ from assetgraph.execution.result import ExecuteInProcessResult
 from assetgraph.execution.run_config import resolve_run_config
 from assetgraph.execution.step import StepEnvironment, StepOutcome
 from assetgraph.execution.worker import make_payload
+from assetgraph.planning.planner import StepKind
 from assetgraph.storage.coordination import free_run, reconcile_runs
 from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
 from assetgraph.storage.retention import auto_prune
@@ -197,6 +198,7 @@ def run_steps(state: RunState) -> None:
                 run_config=state.run_config,
                 checks=defs.checks_by_asset,
                 instance=state.instance,
+                current_time=state.plan.current_time,
             )
             launcher = make_launcher(
                 execution.executor,
@@ -207,6 +209,7 @@ def run_steps(state: RunState) -> None:
                     state.instance.storage_dir,
                     state.run_config,
                     instance=state.instance,
+                    current_time=state.plan.current_time,
                 ),
                 workers=execution.workers,
                 dask_address=execution.dask_address,
@@ -276,7 +279,12 @@ def run_after_refresh_partition_status(state: RunState) -> None:
 
     graph = state.defs.graph
     plan = state.plan
-    touched = {key for step in plan.steps if step.partition_keys for key in step.asset_keys}
+    touched = {
+        key
+        for step in plan.steps
+        if step.partition_keys or step.kind is StepKind.OBSERVE  # one step, many partitions
+        for key in step.asset_keys
+    }
     assets = {key: pdef for key in touched if (pdef := graph.partitions_def(key))}
     try:
         partition_statuses(assets, state.storage, plan.current_time)

@@ -12,23 +12,24 @@ import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from assetgraph.context import AssetExecutionContext, StepLog
-from assetgraph.definitions.assets import AssetOutputSpec, cached_signature
-from assetgraph.definitions.checks import (
-    AssetCheckResult,
-    AssetChecksDefinition,
+from assetgraph.definitions.assets import AssetOutputSpec
+from assetgraph.definitions.check_evaluation import (
     CheckEvaluation,
     evaluate_check,
     evaluate_multi_check,
-    evaluate_schema,
     match_check_results,
 )
+from assetgraph.definitions.checks import AssetCheckResult, AssetChecksDefinition
 from assetgraph.definitions.metadata import normalize_metadata
 from assetgraph.definitions.outputs import MaterializeResult, Output
+from assetgraph.definitions.schema_validation import evaluate_schema
+from assetgraph.definitions.signatures import cached_signature
 from assetgraph.errors import USER_CODE_FAILURES
 from assetgraph.execution.data_versions import InputVersions
 from assetgraph.execution.input_shapes import input_shapes, load_shaped
@@ -107,6 +108,8 @@ class StepEnvironment:
     checks: Mapping[AssetKey, Sequence[AssetChecksDefinition]] = field(default_factory=dict)
     instance: Any = None
     """The run's ``Instance`` for ``context.instance`` (None: not reachable from here)."""
+    current_time: datetime | None = None
+    """The run's time (its plan's), against which observed partition keys are checked."""
 
 
 def execute_step(

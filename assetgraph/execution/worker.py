@@ -11,6 +11,7 @@ import pickle
 import signal
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,11 @@ from assetgraph.definitions.definitions import Definitions
 from assetgraph.errors import ResourceError
 from assetgraph.execution.capture import capture_output
 from assetgraph.execution.data_versions import InputVersions
+from assetgraph.execution.observe_step import observe_step
 from assetgraph.execution.parent_death import die_with_parent
 from assetgraph.execution.step import StepEnvironment, StepOutcome, execute_step
 from assetgraph.keys import AssetKey
-from assetgraph.planning.planner import Step
+from assetgraph.planning.planner import Step, StepKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,8 @@ class RunPayload:
     home: str | None = None
     source: str | None = None
     """The text of a code location file (``-f``), for workers on hosts without the file."""
+    current_time: datetime | None = None
+    """The run's time (``StepEnvironment.current_time``)."""
 
 
 def make_payload(
@@ -73,6 +77,7 @@ def make_payload(
     run_config: Mapping[str, Any],
     *,
     instance: Any = None,
+    current_time: datetime | None = None,
 ) -> bytes:
     """The run payload, pickled.
 
@@ -108,6 +113,7 @@ def make_payload(
         url if shared else None,
         str(instance.home) if shared else None,
         source,
+        current_time,
     )
     return pickle.dumps(payload)
 
@@ -184,6 +190,7 @@ class _WorkerRun:
                 if payload.storage_url is not None
                 else None
             ),
+            current_time=payload.current_time,
         )
 
     def close(self) -> None:
@@ -193,10 +200,11 @@ class _WorkerRun:
 _RUNS: dict[bytes, _WorkerRun] = {}
 
 
-def run_task(payload: bytes, task: StepTask) -> StepOutcome:
-    """Run ``task`` in this process (set up for its run on first use)."""
+def run_task(payload: bytes, task: StepTask, *, tee: bool = False) -> StepOutcome:
+    """Run ``task`` in this process (set up for its run on first use); ``tee`` as for
+    :func:`run_step`."""
     state = _run_for(payload)
-    return run_step(state.env, state.by_name, task)
+    return run_step(state.env, state.by_name, task, tee=tee)
 
 
 _CLUSTER_RUNS: dict[str, _WorkerRun | str] = {}
@@ -286,7 +294,10 @@ def run_step(
         task.input_partitions,
     )
     with capture_output(tee=tee) as captured:
-        outcome = execute_step(step, env, _drop, task.input_versions)
+        if step.kind is StepKind.OBSERVE:
+            outcome = observe_step(step, env)
+        else:
+            outcome = execute_step(step, env, _drop, task.input_versions)
     logs = captured.events(env.run_id, step)
     if logs:  # before the step's final event, as they happened before it ended
         outcome.events[-1:-1] = logs
@@ -294,14 +305,23 @@ def run_step(
 
 
 _PAYLOAD: bytes | None = None
+_LIVE = False  # whether this pool worker forwards its steps' logs as they happen
 
 
-def initialize_pool_worker(payload: bytes, coordinator_pid: int) -> None:
+def initialize_pool_worker(
+    payload: bytes, coordinator_pid: int, live_logs: tuple[Any, dict[str, int]] | None = None
+) -> None:
     """``ProcessPoolExecutor`` initializer: die with the coordinator, leave Ctrl-C to it,
-    keep the payload and set the run up now."""
-    global _PAYLOAD
+    send logs to it as they happen (``live_logs``: ``LiveLogRelay.worker_args()``), keep
+    the payload and set the run up now."""
+    global _PAYLOAD, _LIVE
     die_with_parent(coordinator_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator stops its workers itself
+    if live_logs is not None:
+        from assetgraph.execution.live_logs import forward_worker_logs
+
+        forward_worker_logs(*live_logs)
+        _LIVE = True
     _PAYLOAD = payload
     _RUNS[payload] = _WorkerRun(pickle.loads(payload))
 
@@ -309,7 +329,18 @@ def initialize_pool_worker(payload: bytes, coordinator_pid: int) -> None:
 def run_pool_task(task: StepTask) -> StepOutcome:
     """A task in a pool worker set up by ``initialize_pool_worker``."""
     assert _PAYLOAD is not None, "the worker was not initialized"
-    return run_task(_PAYLOAD, task)
+    if not _LIVE:
+        return run_task(_PAYLOAD, task)
+    import sys
+
+    from assetgraph.execution.live_logs import set_current_step
+
+    set_current_step(task.step_key)
+    try:
+        return run_task(_PAYLOAD, task, tee=True)  # printed lines go to the coordinator too
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
 
 
 def _drop(_event: object) -> None:

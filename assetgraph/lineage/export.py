@@ -6,7 +6,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from assetgraph.errors import RunNotFoundError, UsageError
 from assetgraph.keys import AssetKey
+from assetgraph.lineage.dot import render_dot
+from assetgraph.lineage.json_format import render_json
+from assetgraph.lineage.mermaid import render_mermaid
+from assetgraph.lineage.model import build_lineage
+from assetgraph.lineage.openlineage import (
+    DEFAULT_NAMESPACE,
+    export_run_events,
+    render_jsonl,
+)
+from assetgraph.status.assets import asset_statuses
 
 if TYPE_CHECKING:
     from assetgraph.definitions.definitions import Definitions
@@ -23,9 +34,6 @@ def lineage_document(
     defs: Definitions, instance: Instance, keys: Sequence[AssetKey], now: datetime
 ) -> LineageDocument:
     """The lineage document of ``keys`` with their current status."""
-    from assetgraph.lineage.model import build_lineage
-    from assetgraph.status.assets import asset_statuses
-
     statuses = asset_statuses(defs.graph, keys, instance.storage, now)
     return build_lineage(defs.graph, keys, statuses, now)
 
@@ -33,8 +41,6 @@ def lineage_document(
 def latest_run_of(graph: AssetGraph, storage: SqlStorage) -> RunRecord:
     """The newest run that built an asset of ``graph``: an instance may hold the runs of
     several code locations. Reads runs newest first, a page at a time."""
-    from assetgraph.errors import RunNotFoundError
-
     limit: int | None = 50
     while True:
         runs = storage.list_runs(limit=limit)
@@ -71,16 +77,8 @@ def render_lineage(
     latest run of this code location) limited to the steps of ``keys`` (default: of every
     asset of the code location); the other formats describe the graph.
     """
-    from assetgraph.errors import RunNotFoundError, UsageError
-
     graph = defs.graph
     if fmt == "openlineage":
-        from assetgraph.lineage.openlineage import (
-            DEFAULT_NAMESPACE,
-            export_run_events,
-            render_jsonl,
-        )
-
         storage = instance.storage
         if run_id is None:
             run = latest_run_of(graph, storage)
@@ -110,13 +108,8 @@ def render_lineage(
         raise UsageError("--run and --namespace apply only to --format openlineage.")
     document = lineage_document(defs, instance, list(graph.all_keys if keys is None else keys), now)
     if fmt == "json":
-        from assetgraph.lineage.json_format import render_json
-
         return render_json(document)
     if fmt == "dot":
-        from assetgraph.lineage.dot import render_dot
-
         return render_dot(document)
-    from assetgraph.lineage.mermaid import render_mermaid
 
     return render_mermaid(document)

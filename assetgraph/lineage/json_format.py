@@ -38,6 +38,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
+from assetgraph import __version__
 from assetgraph.lineage.model import LineageAsset, LineageDocument, MappingDescription
 
 SCHEMA_VERSION = "1"
@@ -53,8 +54,6 @@ def lineage_schema() -> dict[str, Any]:
 
 def to_json_dict(document: LineageDocument) -> dict[str, Any]:
     """The document as plain JSON-serializable data (schema version 1)."""
-    from assetgraph import __version__
-
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": iso_time(document.generated_at),

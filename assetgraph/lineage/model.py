@@ -14,6 +14,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from assetgraph.keys import AssetKey
+from assetgraph.partitions.definitions import (
+    DynamicPartitionsDefinition,
+    StaticPartitionsDefinition,
+)
+from assetgraph.partitions.mappings import StaticPartitionMapping
+from assetgraph.partitions.multi import MultiPartitionsDefinition
+from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
 from assetgraph.status.assets import AssetStatus
 
 if TYPE_CHECKING:
@@ -132,13 +139,6 @@ def build_lineage(
 
 def describe_partitions(definition: PartitionsDefinition) -> dict[str, Any]:
     """A partitions definition as plain data: ``kind``, ``type`` and its parameters."""
-    from assetgraph.partitions.definitions import (
-        DynamicPartitionsDefinition,
-        StaticPartitionsDefinition,
-    )
-    from assetgraph.partitions.multi import MultiPartitionsDefinition
-    from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
-
     described: dict[str, Any] = {"type": type(definition).__name__}
     if isinstance(definition, TimeWindowPartitionsDefinition):
         described.update(
@@ -175,7 +175,6 @@ def describe_mapping(mapping: PartitionMapping | None) -> MappingDescription | N
     """A partition mapping by class name and public fields (None stays None)."""
     if mapping is None:
         return None
-    from assetgraph.partitions.mappings import StaticPartitionMapping
 
     params: dict[str, Any]
     if isinstance(mapping, StaticPartitionMapping):

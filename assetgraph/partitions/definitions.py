@@ -17,6 +17,10 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from assetgraph.errors import DefinitionError, UsageError, did_you_mean
 from assetgraph.partitions.clock import now_utc as now_utc
+from assetgraph.partitions.dynamic_requests import (
+    AddDynamicPartitionsRequest,
+    DeleteDynamicPartitionsRequest,
+)
 from assetgraph.partitions.key_range import PartitionKeyRange
 from assetgraph.partitions.subset import PartitionsSubset
 
@@ -448,14 +452,10 @@ class DynamicPartitionsDefinition(PartitionsDefinition):
 
     def build_add_request(self, partition_keys: Sequence[str]) -> AddDynamicPartitionsRequest:
         """A request, for ``SensorResult(dynamic_partitions_requests=)``, adding these keys."""
-        from assetgraph.partitions.dynamic_requests import AddDynamicPartitionsRequest
-
         return AddDynamicPartitionsRequest(self.name, tuple(str(k) for k in partition_keys))
 
     def build_delete_request(self, partition_keys: Sequence[str]) -> DeleteDynamicPartitionsRequest:
         """A request, for ``SensorResult(dynamic_partitions_requests=)``, deleting these keys."""
-        from assetgraph.partitions.dynamic_requests import DeleteDynamicPartitionsRequest
-
         return DeleteDynamicPartitionsRequest(self.name, tuple(str(k) for k in partition_keys))
 
     def _store(self, store: DynamicPartitionsStore | None) -> DynamicPartitionsStore:

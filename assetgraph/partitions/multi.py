@@ -15,6 +15,7 @@ from datetime import datetime
 
 from assetgraph.errors import DefinitionError, UsageError
 from assetgraph.partitions.definitions import (
+    DynamicPartitionsDefinition,
     DynamicPartitionsStore,
     PartitionsDefinition,
     StaticPartitionsDefinition,
@@ -263,3 +264,13 @@ class MultiPartitionsDefinition(PartitionsDefinition):
             for r in dimension_subset.key_ranges
         ]
         return PartitionsSubset.from_ranges(self, pieces, current_time, store)
+
+
+def dynamic_partitions_names(pdef: PartitionsDefinition | None) -> list[str]:
+    """The names of the ``DynamicPartitionsDefinition`` in ``pdef``: itself, or its
+    dimensions for a multi-partitions definition."""
+    if isinstance(pdef, DynamicPartitionsDefinition):
+        return [pdef.name]
+    if isinstance(pdef, MultiPartitionsDefinition):
+        return [name for d in pdef.partitions_defs.values() for name in dynamic_partitions_names(d)]
+    return []

@@ -153,6 +153,8 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         return (self.cron_schedule, self._tz.key, self.fmt, first, last, self.end_offset)
 
     def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
         if not isinstance(other, TimeWindowPartitionsDefinition):
             return NotImplemented
         return self._identity() == other._identity()

@@ -16,15 +16,19 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, overload
 
 from assetgraph.definitions.assets import AssetsDefinition
+from assetgraph.definitions.source_assets import SourceAsset
 from assetgraph.errors import UsageError
 from assetgraph.graph import AssetGraph
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.key_range import PartitionKeyRange
+from assetgraph.partitions.mappings import IdentityPartitionMapping
 from assetgraph.partitions.snapshot import snapshot_store
+from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.planning.request import (
     RANGE_SEPARATOR as RANGE_SEPARATOR,
     MaterializedPartitions as MaterializedPartitions,
@@ -41,9 +45,22 @@ if TYPE_CHECKING:
 _NO_INPUTS: Mapping[AssetKey, tuple[str, ...]] = MappingProxyType({})
 
 
+class StepKind(StrEnum):
+    """What a step does with its asset definition."""
+
+    MATERIALIZE = "materialize"
+    """Call the asset function and store what it returns through IO managers."""
+    OBSERVE = "observe"
+    """Call a source asset's observation function and record the data version it saw."""
+
+
 @dataclass(slots=True, eq=False)
 class Step:
     """One unit of work: run one asset function, for its partitions (if partitioned).
+
+    A step of a source asset observes it (``kind`` is ``StepKind.OBSERVE``): the planner
+    makes no other steps for source assets, and ``assetgraph.planning.observation`` makes
+    these.
 
     ``input_partitions`` holds, for each partitioned upstream asset, the partition keys
     this step reads from it. Read-only by convention rather than ``frozen``: a frozen
@@ -56,6 +73,13 @@ class Step:
     upstream_steps: tuple[str, ...]
     partition_keys: Sequence[str] = ()
     input_partitions: Mapping[AssetKey, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> StepKind:
+        """Observe for a source asset's step, materialize for any other."""
+        if isinstance(self.assets_def, SourceAsset):
+            return StepKind.OBSERVE
+        return StepKind.MATERIALIZE
 
     @property
     def partition_key(self) -> str | None:
@@ -525,9 +549,6 @@ class _Planner:
         assets_def: AssetsDefinition,
         subset: PartitionsSubset | None,
     ) -> PartitionsSubset:
-        from assetgraph.partitions.mappings import IdentityPartitionMapping
-        from assetgraph.partitions.subset import PartitionsSubset
-
         mapping = self.graph.partition_mapping(key, parent)
         if subset is None or assets_def.partitions_def is None or mapping is None:
             return PartitionsSubset.all(parent_def, self.now, self.store)
@@ -544,8 +565,6 @@ class _Planner:
         self, assets_def: AssetsDefinition, pdef: PartitionsDefinition
     ) -> PartitionsSubset:
         """The union of the partitions the request gives for the keys of ``assets_def``."""
-        from assetgraph.partitions.subset import PartitionsSubset
-
         union = PartitionsSubset.empty(pdef)
         for asset_key in assets_def.keys:
             given = self.targets.get(asset_key)

@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING
 from assetgraph.errors import UsageError
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.key_range import PartitionKeyRange
+from assetgraph.partitions.mappings import TimeWindowPartitionMapping
 from assetgraph.partitions.snapshot import snapshot_store
+from assetgraph.partitions.subset import PartitionsSubset
+from assetgraph.partitions.time_window import (
+    DailyPartitionsDefinition,
+    TimeWindowPartitionsDefinition,
+)
 
 if TYPE_CHECKING:
     from assetgraph.definitions.assets import AssetsDefinition
@@ -247,8 +253,6 @@ class _Resolver:
     def _target_subset(
         self, assets_def: AssetsDefinition, pdef: PartitionsDefinition
     ) -> PartitionsSubset:
-        from assetgraph.partitions.subset import PartitionsSubset
-
         selection = self.selection
         name = assets_def.step_name
         if selection.all_partitions or not selection.names_partitions:
@@ -285,9 +289,6 @@ class _Resolver:
     ) -> PartitionsSubset:
         """The partitions of ``pdef`` a key or range names, read in another time definition
         of the graph when ``pdef`` does not know the keys (hourly assets for a day)."""
-        from assetgraph.partitions.mappings import TimeWindowPartitionMapping
-        from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
-
         try:
             return pdef.subset_for_range(key_range, self.now, self.store)
         except UsageError as exc:
@@ -318,8 +319,6 @@ class _Resolver:
         self, assets_def: AssetsDefinition, pdef: PartitionsDefinition
     ) -> PartitionsSubset:
         """Partitions materialized for every key of the definition (known keys only)."""
-        from assetgraph.partitions.subset import PartitionsSubset
-
         result: PartitionsSubset | None = None
         for key in assets_def.keys:
             done = self.materialized.get(key, ())
@@ -334,8 +333,6 @@ class _Resolver:
 
 
 def _time_defs_of(defs: Sequence[AssetsDefinition]) -> list[PartitionsDefinition]:
-    from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
-
     found: list[PartitionsDefinition] = []
     for assets_def in defs:
         pdef = assets_def.partitions_def
@@ -346,8 +343,6 @@ def _time_defs_of(defs: Sequence[AssetsDefinition]) -> list[PartitionsDefinition
 
 def _daily_like(pdef: TimeWindowPartitionsDefinition) -> PartitionsDefinition:
     """Days in ``pdef``'s time zone, so that a date names the windows of that day."""
-    from assetgraph.partitions.time_window import DailyPartitionsDefinition
-
     return DailyPartitionsDefinition(
         start_date=pdef.start.strftime("%Y-%m-%d"), timezone=pdef.timezone
     )

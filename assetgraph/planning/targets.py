@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from assetgraph.errors import StorageError, UsageError, did_you_mean
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.key_range import PartitionKeyRange
+from assetgraph.partitions.subset import PartitionsSubset
 
 if TYPE_CHECKING:
     from assetgraph.graph import AssetGraph
@@ -136,8 +137,6 @@ class RunTargets:
         A ``UsageError`` names what the definitions no longer have: the asset, a partition,
         or partitions where there were none (or the other way round).
         """
-        from assetgraph.partitions.subset import PartitionsSubset
-
         found: dict[AssetKey, PartitionsSubset | None] = {}
         for name, ranges in self.assets.items():
             key = AssetKey.from_user(name)

@@ -19,6 +19,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from assetgraph.keys import AssetKey
+from assetgraph.partitions.snapshot import snapshot_store
+from assetgraph.status.partitions import partition_statuses
+from assetgraph.status.staleness import compute_staleness
 
 if TYPE_CHECKING:
     from assetgraph.graph import AssetGraph
@@ -90,10 +93,6 @@ def asset_statuses(
     ``now`` fixes the current count of time-window partitions; dynamic partitions are
     counted from one snapshot of ``storage``.
     """
-    from assetgraph.partitions.snapshot import snapshot_store
-    from assetgraph.status.partitions import partition_statuses
-    from assetgraph.status.staleness import compute_staleness
-
     keys = list(keys)
     partitioned: dict[AssetKey, PartitionsDefinition] = {}
     unpartitioned: list[str] = []

@@ -1,20 +1,19 @@
 """The latest result of every asset check, read from the event log in bulk (for ``status``).
 
-``latest_check_statuses`` (in ``assetgraph.definitions.checks``) folds check evaluation events into
-one status per (asset, check); this module answers which events those are, with one
-chunked query over the events index on (asset key, event type).
+``latest_check_statuses`` folds check evaluation events into one status per (asset,
+check); ``check_statuses`` finds those events with one chunked query over the events
+index on (asset key, event type).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
-from assetgraph.definitions.checks import AssetCheckStatus, latest_check_statuses
 from assetgraph.storage import schema
 from assetgraph.storage.chunking import rows_in
 from assetgraph.storage.records import EventRecord, EventType
@@ -130,3 +129,61 @@ def latest_by_partition(
         for partition in record.partition_keys or (None,):
             by_partition[partition] = record
     return latest
+
+
+@dataclass(frozen=True, slots=True)
+class AssetCheckStatus:
+    """The latest results of one check on one asset.
+
+    ``passed`` is the latest evaluation (of every partition, for partitioned assets);
+    ``failing_partitions`` lists the partitions whose latest evaluation failed.
+    """
+
+    asset_key: str
+    check_name: str
+    passed: bool
+    blocking: bool
+    run_id: str
+    timestamp: float
+    description: str | None
+    failing_partitions: tuple[str, ...] = ()
+    failure_cases: Mapping[str, Any] | None = None
+
+
+def latest_check_statuses(events: Iterable[EventRecord]) -> dict[str, list[AssetCheckStatus]]:
+    """Asset key -> the latest status of each of its checks, from ``asset_check_evaluation``
+    events (any order; other events are ignored). Checks appear in first-seen order.
+
+    A partitioned asset's check has failed while the latest evaluation of any of its
+    partitions failed; ``run_id``, ``timestamp`` and ``description`` are those of the most
+    recent evaluation (of a failing one, if any fails).
+    """
+    evaluations = sorted(
+        (e for e in events if e.event_type == EventType.ASSET_CHECK_EVALUATION and e.asset_key),
+        key=lambda e: e.timestamp,
+    )
+    per_partition: dict[tuple[str, str], dict[str | None, EventRecord]] = {}
+    for event in evaluations:
+        check = (str(event.asset_key), str(event.payload.get("check_name")))
+        partitions = event.payload.get("partition_keys") or [event.partition_key]
+        latest = per_partition.setdefault(check, {})
+        for partition in partitions:
+            latest[partition] = event
+    statuses: dict[str, list[AssetCheckStatus]] = {}
+    for (asset_key, check_name), latest in per_partition.items():
+        failing = {p: e for p, e in latest.items() if not e.payload.get("passed")}
+        shown = max((failing or latest).values(), key=lambda e: e.timestamp)
+        statuses.setdefault(asset_key, []).append(
+            AssetCheckStatus(
+                asset_key=asset_key,
+                check_name=check_name,
+                passed=not failing,
+                blocking=bool(shown.payload.get("blocking")),
+                run_id=shown.run_id,
+                timestamp=shown.timestamp,
+                description=shown.payload.get("description"),
+                failing_partitions=tuple(sorted(p for p in failing if p is not None)),
+                failure_cases=shown.payload.get("failure_cases"),
+            )
+        )
+    return statuses

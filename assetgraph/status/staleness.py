@@ -35,6 +35,8 @@ from assetgraph.partitions.key_range import PartitionKeyRange
 from assetgraph.partitions.mappings import IdentityPartitionMapping, PartitionMapping
 from assetgraph.partitions.snapshot import snapshot_store
 from assetgraph.partitions.subset import PartitionsSubset
+from assetgraph.planning.request import named_partitions
+from assetgraph.selection import select_assets
 from assetgraph.storage.events import Materialized
 
 if TYPE_CHECKING:
@@ -201,7 +203,6 @@ def stale_status(
     ``partitions`` narrows the report to some partitions (keys or ranges, as for
     ``materialize``). Without ``instance``, ``Instance.from_env()`` is read.
     """
-    from assetgraph.selection import select_assets
     from assetgraph.storage.instance import Instance
 
     instance = instance or Instance.from_env()
@@ -210,7 +211,6 @@ def stale_status(
     report = compute_staleness(defs.graph, keys, instance.storage, now)
     if partitions is None or not partitions.names_partitions:
         return report
-    from assetgraph.planning.request import named_partitions
 
     targets = named_partitions(defs.graph, keys, partitions, now, instance.storage)
     return StalenessReport(

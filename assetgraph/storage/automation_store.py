@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -23,7 +23,7 @@ from assetgraph.storage import schema
 from assetgraph.storage.chunking import rows_in
 from assetgraph.storage.events import StepFailed
 from assetgraph.storage.interface import AutomationBackend
-from assetgraph.storage.records import EventType, RunRecord, RunStatus
+from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
 
 TICK_PAYLOAD_VERSION = 1
 
@@ -36,9 +36,10 @@ _CHANGE_EVENTS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class IndexRow:
-    """The index entry of one (asset, partition): its latest materialization and failure."""
+class IndexRow(NamedTuple):
+    """The index entry of one (asset, partition): its latest materialization and failure.
+
+    A named tuple: a tick over many partitioned assets reads hundreds of thousands."""
 
     asset_key: str
     partition_key: str | None
@@ -107,6 +108,19 @@ class AutomationStore:
                 _upsert_cursor(conn, name, value, now)
 
         self._write(work)
+
+    def record_events_and_cursor(
+        self, events: Sequence[EventRecord], name: str, value: str, now: float
+    ) -> list[int]:
+        """Append ``events`` and store cursor ``name`` in one transaction, so events derived
+        from the cursor's previous value are written exactly once."""
+
+        def work(conn: Connection) -> list[int]:
+            ids = self.storage.write_events(conn, events) if events else []
+            _upsert_cursor(conn, name, value, now)
+            return ids
+
+        return self._write(work)
 
     # -- the daemon lease -----------------------------------------------------------------
 
@@ -310,11 +324,13 @@ class AutomationStore:
             return rows_in(conn, query, table.c.asset_key, keys)
 
         found: dict[str, list[IndexRow]] = {}
+        make = IndexRow._make
+        none = schema.NO_PARTITION
         for row in self._read(work):
-            partition = None if row[1] == schema.NO_PARTITION else row[1]
-            found.setdefault(row[0], []).append(
-                IndexRow(row[0], partition, row[2], row[3], row[4], row[5], row[6], row[7], row[8])
-            )
+            rows = found.get(row[0])
+            if rows is None:
+                rows = found[row[0]] = []
+            rows.append(make(row) if row[1] != none else make((row[0], None, *row[2:])))
         return found
 
     # -- runs -----------------------------------------------------------------------------

@@ -23,6 +23,7 @@ def rows_in(conn: Connection, query: Select[Any], column: Any, values: Iterable[
     """The rows of ``query`` whose ``column`` is one of ``values`` (deduplicated), read with
     one ``IN`` list per chunk."""
     wanted = list(dict.fromkeys(values))
-    return [
-        row for chunk in chunked(wanted) for row in conn.execute(query.where(column.in_(chunk)))
-    ]
+    found: list[Any] = []
+    for chunk in chunked(wanted):
+        found.extend(conn.execute(query.where(column.in_(chunk))).all())  # one fetchall each
+    return found

@@ -53,6 +53,8 @@ class ClaimRefused:
     reason: str
     holder_run_id: str | None = None
     pool: str | None = None
+    lease: str | None = None
+    """``asset`` or ``asset[partition]``: one lease the holder has that the claim needs."""
 
 
 @dataclass(slots=True)
@@ -210,7 +212,9 @@ def _take(conn: Connection, claim: StepClaim) -> ClaimRefused | None:
             holder = sorted(others)[0]
             (asset, partition), _ = next((k, r) for k, r in held.items() if r == holder)
             where = asset if not partition else f"{asset}[{partition}]"
-            return ClaimRefused(f"{where} is being materialized by run {holder}", holder)
+            return ClaimRefused(
+                f"{where} is being materialized by run {holder}", holder, lease=where
+            )
         new = [
             (asset, partition, claim.run_id, claim.step_key, now)
             for asset, partition in claim.leases

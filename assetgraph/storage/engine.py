@@ -48,10 +48,12 @@ def make_engine(url: str) -> Engine:
             f"Invalid metadata database URL {shown!r}: {exc}. Use {settings.STORAGE_URL_FORMS}."
         ) from None
     except ImportError as exc:  # the dialect's driver module is not installed
+        from assetgraph.errors import install_hint
+
         raise UsageError(
             f"The metadata database URL {shown!r} needs the Python module '{exc.name}', which "
             "is not installed: install it, or use postgresql+psycopg://... "
-            "(pip install 'assetgraph[postgres]')."
+            f"({install_hint('postgres')})."
         ) from None
 
 

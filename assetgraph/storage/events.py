@@ -265,6 +265,49 @@ class Logged:
         return cls(level=str(payload.get("level", "INFO")))
 
 
+FRESHNESS_RUN_ID = "__freshness__"
+"""The run id freshness state changes are stored under: the automation daemon writes them,
+outside any run (``events_for_run(FRESHNESS_RUN_ID, ...)`` reads them back)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FreshnessStateChanged:
+    """A freshness policy's state changed (Dagster's ``FreshnessStateChange``): pass, warn,
+    fail or unknown; for a partition deadline, the partitions overdue then."""
+
+    kind: ClassVar[EventType] = EventType.FRESHNESS_STATE_CHANGE
+    new_state: str
+    previous_state: str
+    policy: str = ""
+    overdue_partitions: tuple[str, ...] = ()
+    overdue_count: int = 0
+    last_updated: float | None = None
+
+    def to_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "new_state": self.new_state,
+            "previous_state": self.previous_state,
+            "policy": self.policy,
+        }
+        if self.overdue_count:
+            payload["overdue_partitions"] = list(self.overdue_partitions)
+            payload["overdue_count"] = self.overdue_count
+        if self.last_updated is not None:
+            payload["last_updated"] = self.last_updated
+        return payload
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> FreshnessStateChanged:
+        return cls(
+            new_state=str(payload.get("new_state", "unknown")),
+            previous_state=str(payload.get("previous_state", "unknown")),
+            policy=str(payload.get("policy", "")),
+            overdue_partitions=tuple(payload.get("overdue_partitions") or ()),
+            overdue_count=int(payload.get("overdue_count", 0)),
+            last_updated=payload.get("last_updated"),
+        )
+
+
 EventPayload: TypeAlias = (
     StepStarted
     | StepSucceeded
@@ -274,6 +317,7 @@ EventPayload: TypeAlias = (
     | Observed
     | CheckEvaluated
     | Logged
+    | FreshnessStateChanged
 )
 
 _CLASSES: dict[EventType, Any] = {
@@ -287,6 +331,7 @@ _CLASSES: dict[EventType, Any] = {
         Observed,
         CheckEvaluated,
         Logged,
+        FreshnessStateChanged,
     )
 }
 

@@ -164,7 +164,9 @@ class RunStorage(
     """Everything a run asks of storage: all the roles above but automation state."""
 
 
-class AutomationBackend(Transactions, RunStore, EventLogReader, DynamicPartitionStore, Protocol):
+class AutomationBackend(
+    Transactions, RunStore, EventLogReader, EventLogWriter, DynamicPartitionStore, Protocol
+):
     """What automation's own store is built on: SQL on the database, runs, payloads, and
     the keys of dynamic partitions a tick reasons about."""
 

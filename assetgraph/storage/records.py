@@ -51,6 +51,7 @@ class EventType(StrEnum):
     ASSET_OBSERVATION = "asset_observation"
     ASSET_CHECK_EVALUATION = "asset_check_evaluation"
     LOG = "log"
+    FRESHNESS_STATE_CHANGE = "freshness_state_change"
 
 
 @dataclass(frozen=True, slots=True)

@@ -352,7 +352,7 @@ def asset_checks(
 def why(graph: AssetGraph, key: AssetKey, storage: SqlStorage, now: datetime) -> WhyOut:
     """Why ``key`` has its status: stale causes and their root causes (as ``status`` says
     them), missing partitions, the last failure, and the freshness policy's standing."""
-    from assetgraph.automation.data_time import freshness_statuses
+    from assetgraph.automation.freshness import freshness_statuses
     from assetgraph.status.failures import last_failure
     from assetgraph.status.staleness import UNPARTITIONED, StalenessReport, compute_staleness
 

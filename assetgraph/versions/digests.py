@@ -29,6 +29,22 @@ def derived_data_version(
     return digest_text(payload)
 
 
+INPUT_VERSIONS_LIMIT = 1000
+"""Past this many partitions read from one upstream, only their digest is recorded."""
+
+
+def read_versions_record(read: dict[str, str | None]) -> dict[str, str | None]:
+    """What a materialization records of the data versions it read from one upstream
+    asset (partition key -> version): each one, or past ``INPUT_VERSIONS_LIMIT``
+    partitions ``{"__digest__": ..., "__count__": ...}``, a digest that no single
+    partition matches (it still changes when any version read changes). A small ``read``
+    is returned as it is, not copied."""
+    if len(read) <= INPUT_VERSIONS_LIMIT:
+        return read
+    text = "\n".join(f"{k}={v}" for k, v in sorted(read.items()))
+    return {"__digest__": digest_text(text), "__count__": str(len(read))}
+
+
 def frame_data_version(frame: Any) -> str:
     """A content digest of a pandas DataFrame: its columns, dtypes and every value."""
     import pandas as pd

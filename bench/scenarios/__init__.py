@@ -19,6 +19,7 @@ REGISTRY: dict[str, str] = {
     "S4": "bench.scenarios.s4_staleness",
     "S5": "bench.scenarios.s5_definitions",
     "S8": "bench.scenarios.s8_automation",
+    "S8b": "bench.scenarios.s8b_catch_up",
     "S8c": "bench.scenarios.s8c_backfill_steps",
     "S6": "bench.scenarios.s6_parallel",
     "S7": "bench.scenarios.s7_overhead",

@@ -19,7 +19,8 @@ CLI_MARKER = "<!-- cli-reference -->"
 API_MARKER = "<!-- api-reference -->"
 
 API_SECTIONS: list[tuple[str, tuple[str, ...]]] = [
-    ("Assets and lineage", ("assetgraph.keys", "assetgraph.definitions.assets", "assetgraph.definitions.backfill")),
+    ("Assets and lineage", ("assetgraph.keys", "assetgraph.definitions.asset_decorator", "assetgraph.definitions.assets",
+                            "assetgraph.definitions.backfill")),
     ("Asset checks", ("assetgraph.definitions.checks",)),
     ("Definitions and code locations", ("assetgraph.definitions.definitions", "assetgraph.definitions.code_location",
                                         "assetgraph.graph", "assetgraph.selection")),

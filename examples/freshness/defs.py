@@ -1,5 +1,6 @@
 """Freshness and automation: hourly raw data, eager cleaned data, a lazy daily aggregate
-that must be ready by 01:00 each day, a report on a cron schedule, and a file-arrival sensor.
+that must be ready by 01:00 each day, a report on a cron schedule, a file-arrival sensor,
+and a sensor that alerts when a freshness policy starts or stops failing.
 
     assetgraph automate -f examples/freshness/defs.py            # the daemon
     assetgraph automate -f examples/freshness/defs.py --now 2025-01-02T00:00:00 --once
@@ -18,11 +19,14 @@ from assetgraph import (
     DefaultSensorStatus,
     Definitions,
     FreshnessPolicy,
+    FreshnessPolicySensorContext,
+    FreshnessState,
     HourlyPartitionsDefinition,
     RunRequest,
     SensorEvaluationContext,
     SkipReason,
     asset,
+    freshness_policy_sensor,
     sensor,
 )
 
@@ -89,7 +93,19 @@ def new_files(context: SensorEvaluationContext):  # type: ignore[no-untyped-def]
     context.update_cursor(str(newest))
 
 
+@freshness_policy_sensor(
+    asset_selection=["daily_summary"], default_status=DefaultSensorStatus.RUNNING
+)
+def freshness_alert(context: FreshnessPolicySensorContext) -> None:
+    """Called once per change of the summary's freshness state (pass, warn, fail); a real
+    one would page the team or post to a channel."""
+    if context.new_state is FreshnessState.FAIL:
+        context.log.warning(f"{context.asset_key.to_string()} is late: its freshness policy fails")
+    elif context.previous_state is FreshnessState.FAIL:
+        context.log.info(f"{context.asset_key.to_string()} is fresh again")
+
+
 defs = Definitions(
     assets=[raw_events, cleaned_events, daily_summary, report, uploads],
-    sensors=[new_files],
+    sensors=[new_files, freshness_alert],
 )

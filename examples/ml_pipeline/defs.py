@@ -17,7 +17,7 @@ A churn model retrained every week, as teams run one:
 - ``churn_scores``: the week's customers with their churn probability, built only after
   the evaluation passed (``deps=[model_evaluation]``).
 
-Needs scikit-learn: ``pip install 'assetgraph[ml]'``.
+Needs scikit-learn, the ``ml`` extra: ``make demo`` (or ``make install EXTRAS=ml``) in the checkout.
 """
 
 from __future__ import annotations

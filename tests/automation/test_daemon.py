@@ -80,7 +80,7 @@ def test_a_run_started_by_hand_counts_as_in_flight(instance: Instance) -> None:
         "skipped 2025-01-01: already requested by run handmade"
     ]
     assert entry(outcome, "clean")["skipped"] == [
-        "waiting: upstream raw[2025-01-01] is being materialized by run handmade"
+        "waiting 2025-01-01: upstream raw[2025-01-01] is being materialized by run handmade"
     ]
 
 
@@ -101,7 +101,9 @@ def test_a_run_in_flight_covers_exactly_the_partitions_it_recorded(instance: Ins
     )
     outcome = tick(defs, instance, at(days=2), launcher=RecordingLauncher(instance))
     assert targets(outcome) == [{"raw": ["2025-01-02"], "clean": ["2025-01-02"]}]
-    assert entry(outcome, "raw")["skipped"] == []
+    assert entry(outcome, "raw")["skipped"] == [
+        "skipped 2025-01-01: already requested by run handmade"
+    ]
 
 
 def test_two_daemons_racing_never_both_evaluate(sqlite_instance: Instance) -> None:
@@ -202,7 +204,8 @@ def test_a_failing_run_is_recorded_and_not_retried_until_upstream_changes(
     second = tick(defs, instance, at(2))
     assert targets(second) == []
     assert entry(second, "breaks")["skipped"] == [
-        f"skipped: last attempt failed in run {failed_run[:8]}; waiting for new upstream data"
+        f"skipped: last attempt failed in run {failed_run[:8]}; waiting for new upstream data "
+        "or a code change"
     ]
     record(instance, "up", at(3), data_version="fixed")
     third = tick(defs, instance, at(3))

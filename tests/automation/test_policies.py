@@ -213,10 +213,10 @@ def test_missing_partitions_are_filled_with_a_cap_per_tick(
     assert entry(second, "events")["reasons"][0].startswith("missing partitions")
 
 
-def test_catch_up_default_is_the_latest_window_only(instance: Instance) -> None:
+def test_catch_up_latest_fills_the_latest_window_then_each_new_one(instance: Instance) -> None:
     daily = DailyPartitionsDefinition(start_date="2025-01-01")
 
-    @asset(partitions_def=daily, automation_policy=AutomationPolicy.eager())
+    @asset(partitions_def=daily, automation_policy=AutomationPolicy.eager(catch_up="latest"))
     def events(context) -> str:  # type: ignore[no-untyped-def]
         return str(context.partition_key)
 

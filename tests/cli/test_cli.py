@@ -151,7 +151,7 @@ def test_a_failed_step_exits_1_with_the_users_message_and_location(tmp_path: Pat
         (["materialize", "--config", "nope.yaml"], 2, ["nope.yaml' does not exist"]),
         (["materialize", "--tag", "novalue"], 2, ["Invalid --tag 'novalue'"]),
         (["runs", "show", "0000000000"], 2, ["No run '0000000000'"]),
-        (["runs", "list", "--status", "done"], 2, ["Unknown --status"]),
+        (["runs", "list", "--status", "done"], 2, ["'--status'", "'done' is not one of 'queued'"]),
     ],
 )
 def test_bad_input_is_one_clear_line_with_exit_2(

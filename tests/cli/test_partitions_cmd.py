@@ -190,3 +190,50 @@ def test_list_counts_only_partitions_the_definition_still_has(defs_file: Path) -
         "failed": 1,
         "missing": 49,
     }, "2025-01-01...2025-01-05 are no longer partitions of raw"
+
+
+def test_with_a_code_location_partitions_checks_the_dynamic_partitions_name(
+    defs_file: Path,
+) -> None:
+    code, _, err = invoke("partitions", "add", "customer", "acme", "-f", str(defs_file))
+    assert code == 2
+    assert "No asset of the code location uses dynamic partitions named 'customer'" in err
+    assert "Did you mean 'customers'?" in err
+    code, out, err = invoke("partitions", "add", "customers", "acme", "-f", str(defs_file))
+    assert code == 0, err
+    code, _, err = invoke("partitions", "delete", "custmers", "acme", "-f", str(defs_file))
+    assert code == 2 and "Did you mean 'customers'?" in err
+    code, _, err = invoke("partitions", "list", "customerz", "-f", str(defs_file))
+    assert code == 2 and "Did you mean 'customers'?" in err
+    code, out, _ = invoke("partitions", "list", "customers", "-f", str(defs_file))
+    assert code == 0 and out.split() == ["acme"]
+
+
+def test_without_a_code_location_any_name_is_taken(defs_file: Path) -> None:
+    code, out, err = invoke("partitions", "add", "anything", "k1")
+    assert code == 0, err
+    assert "Added 1 key(s) to 'anything'" in out
+
+
+def test_a_pyproject_code_location_is_used_by_partitions(
+    defs_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.assetgraph]\nfile = "defs.py"\n')
+    code, _, err = invoke("partitions", "add", "custmers", "acme")
+    assert code == 2 and "Did you mean 'customers'?" in err
+
+
+def test_dynamic_dimensions_of_multi_partitions_count(tmp_path: Path) -> None:
+    path = tmp_path / "multi.py"
+    path.write_text(
+        "from assetgraph import asset, DynamicPartitionsDefinition, MultiPartitionsDefinition,"
+        " StaticPartitionsDefinition\n\n"
+        "@asset(partitions_def=MultiPartitionsDefinition({'region': DynamicPartitionsDefinition("
+        "'regions'), 'kind': StaticPartitionsDefinition(['a', 'b'])}))\n"
+        "def sales(context):\n    return 1\n"
+    )
+    code, _, err = invoke("partitions", "add", "regions", "eu", "-f", str(path))
+    assert code == 0, err
+    code, _, err = invoke("partitions", "add", "kind", "c", "-f", str(path))
+    assert code == 2 and "its dynamic partitions definitions are 'regions'" in err

@@ -24,13 +24,10 @@ from assetgraph import (
     multi_asset,
     multi_asset_check,
 )
-from assetgraph.definitions.checks import (
-    SCHEMA_CHECK_NAME,
-    evaluate_check,
-    evaluate_schema,
-    latest_check_statuses,
-    match_check_results,
-)
+from assetgraph.definitions.check_evaluation import evaluate_check, match_check_results
+from assetgraph.definitions.checks import SCHEMA_CHECK_NAME
+from assetgraph.definitions.schema_validation import evaluate_schema
+from assetgraph.status.checks import latest_check_statuses
 from assetgraph.storage.records import EventRecord, EventType
 
 pa = pytest.importorskip("pandera.pandas")

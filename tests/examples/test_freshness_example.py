@@ -85,6 +85,10 @@ def test_three_days_of_ticks_launch_exactly_the_expected_runs(
             assert done == steps_of(run["targets"]), f"steps of the run at hour {h}"
         sensor_runs = [r for r in runs if r["origin"] == "sensor:new_files"]
         assert len(sensor_runs) == (1 if h == 30 else 0), f"sensor runs at hour {h}"
+        # The summary fails its policy until its first day is in (built at 24:00, seen at
+        # 25:00); the freshness sensor is called on exactly these two changes.
+        alert = tick["sensors"]["sensor:freshness_alert"]  # type: ignore[index]
+        assert ("handled 1 change(s)" in str(alert)) == (h in (0, 25)), f"{alert} at hour {h}"
         if h == 24:
             assets = tick["assets"]
             assert isinstance(assets, dict)
@@ -115,6 +119,11 @@ def test_three_days_of_ticks_launch_exactly_the_expected_runs(
                 "00:00 UTC or later, has data from 2025-01-02 00:00 UTC (lag 1440 min, max 60 min)"
             ]
     assert automate(cli, "--now", (T0 + timedelta(hours=73)).isoformat())["errors"] == []
+    changes = [
+        (event.asset_key, event.payload["previous_state"], event.payload["new_state"])
+        for event in storage.events_for_run("__freshness__", [EventType.FRESHNESS_STATE_CHANGE])
+    ]
+    assert changes == [("daily_summary", "unknown", "fail"), ("daily_summary", "fail", "pass")]
 
     why = cli.invoke(app, ["automate", "why", "daily_summary", "--limit", "26"])
     assert why.exit_code == 0, why.output
@@ -122,6 +131,13 @@ def test_three_days_of_ticks_launch_exactly_the_expected_runs(
     assert "because  freshness: the cron tick 2025-01-04 01:00 UTC" in why.output
     history = cli.invoke(app, ["automate", "history", "--limit", "3", "--json"])
     assert [row["tick_id"] for row in json.loads(history.output)] == [74, 73, 72]
+    everything = cli.invoke(app, ["automate", "history", "--limit", "80", "--json"])
+    recorded = {
+        row["tick_id"]: [(c["asset"], c["new_state"]) for c in row["freshness_changes"]]
+        for row in json.loads(everything.output)
+        if row["freshness_changes"]
+    }
+    assert recorded == {1: [("daily_summary", "fail")], 26: [("daily_summary", "pass")]}
 
 
 def test_dry_run_prints_what_a_tick_would_launch_and_launches_nothing(cli: CliRunner) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 pytest.importorskip(
-    "sklearn", reason="examples/ml_pipeline needs scikit-learn: pip install 'assetgraph[ml]'"
+    "sklearn", reason="examples/ml_pipeline needs scikit-learn: make install EXTRAS=ml"
 )
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -35,7 +35,7 @@ from assetgraph import (
     multi_asset_check,
 )
 from assetgraph.cli.main import app
-from assetgraph.definitions.checks import latest_check_statuses
+from assetgraph.status.checks import latest_check_statuses
 from assetgraph.storage.records import EventRecord, EventType
 
 pandera = pytest.importorskip("pandera")
