@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test bench bench-scale docs lint install install-dev system-deps clean
+.PHONY: demo test bench bench-scale docs lint install install-dev system-deps clean ui-shots
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -64,6 +64,10 @@ bench: install-dev
 ## bench-scale: S2, S3, S5 and S8 at three sizes each: cost per unit and largest/smallest
 bench-scale: install-dev
 	$(PY) bench/scale.py $(BENCH_SCALE_ARGS)
+
+## ui-shots: a screenshot of every UI page at 1440x900 and 390x844 under ui-shots/
+ui-shots: install-dev system-deps
+	$(PY) -m tests.ui.shots ui-shots
 
 ## docs: the documentation site under site/; warnings are errors
 docs: install-dev

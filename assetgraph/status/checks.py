@@ -54,6 +54,84 @@ def check_statuses(
 
 
 @dataclass(frozen=True, slots=True)
+class CheckEvaluationRecord:
+    """One stored evaluation of one check, as the asset page's checks tab lists it."""
+
+    event_id: int
+    check_name: str
+    run_id: str
+    timestamp: float
+    partition_keys: tuple[str, ...]
+    passed: bool
+    blocking: bool
+    severity: str
+    description: str | None
+    metadata: dict[str, Any]
+    error: str | None
+
+
+MAX_CHECK_HISTORY = 2000
+"""The most evaluations of one asset's checks one call reads."""
+
+
+def check_evaluations(
+    storage: Transactions, asset_key: str, limit: int = 500
+) -> list[CheckEvaluationRecord]:
+    """The latest ``limit`` check evaluations of ``asset_key`` (every check), newest first."""
+    table = schema.events
+    query = (
+        select(
+            table.c.id, table.c.run_id, table.c.timestamp, table.c.partition_key, table.c.payload
+        )
+        .where(
+            table.c.asset_key == asset_key,
+            table.c.event_type == EventType.ASSET_CHECK_EVALUATION.value,
+        )
+        .order_by(table.c.id.desc())
+        .limit(max(1, min(limit, MAX_CHECK_HISTORY)))
+    )
+
+    def work(conn: Connection) -> list[Any]:
+        return list(conn.execute(query).all())
+
+    records = []
+    for event_id, run_id, timestamp, partition_key, payload_text in storage.read(work):
+        payload = json.loads(payload_text or "{}")
+        partitions = payload.get("partition_keys") or ([partition_key] if partition_key else [])
+        error = payload.get("error")
+        records.append(
+            CheckEvaluationRecord(
+                event_id=int(event_id),
+                check_name=str(payload.get("check_name")),
+                run_id=run_id,
+                timestamp=float(timestamp),
+                partition_keys=tuple(str(p) for p in partitions),
+                passed=bool(payload.get("passed")),
+                blocking=bool(payload.get("blocking")),
+                severity=str(payload.get("severity") or "ERROR"),
+                description=payload.get("description"),
+                metadata=dict(payload.get("metadata") or {}),
+                error=f"{error.get('type')}: {error.get('message')}"
+                if isinstance(error, dict)
+                else None,
+            )
+        )
+    return records
+
+
+def latest_by_partition(
+    evaluations: Iterable[CheckEvaluationRecord],
+) -> dict[str, dict[str | None, CheckEvaluationRecord]]:
+    """Check name -> partition (None: unpartitioned) -> its latest evaluation."""
+    latest: dict[str, dict[str | None, CheckEvaluationRecord]] = {}
+    for record in sorted(evaluations, key=lambda r: (r.timestamp, r.event_id)):
+        by_partition = latest.setdefault(record.check_name, {})
+        for partition in record.partition_keys or (None,):
+            by_partition[partition] = record
+    return latest
+
+
+@dataclass(frozen=True, slots=True)
 class AssetCheckStatus:
     """The latest results of one check on one asset.
 

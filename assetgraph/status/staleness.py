@@ -142,7 +142,12 @@ class StalenessReport:
         ``revenue`` stale because ``cleaned`` is stale because ``raw``'s code changed gives
         ``["raw[...]: code changed (v: 1 -> 2)"]``.
         """
-        found: dict[str, None] = {}
+        found = {cause.describe(at): None for at, cause in self.root_cause_ranges(key)}
+        return list(found)
+
+    def root_cause_ranges(self, key: AssetKey | str) -> list[tuple[AssetKey, CauseRange]]:
+        """The causes ``root_causes`` describes, each with the asset it belongs to."""
+        found: list[tuple[AssetKey, CauseRange]] = []
         start = AssetKey.from_user(key)
         seen: set[AssetKey] = set()
         frontier = [start]
@@ -162,8 +167,8 @@ class StalenessReport:
                 if cause.cause is StaleCause.UPSTREAM_STALE and cause.upstream is not None:
                     frontier.append(cause.upstream)
                 else:
-                    found[cause.describe(current)] = None
-        return list(found)
+                    found.append((current, cause))
+        return found
 
     def __getitem__(self, key: AssetKey | str) -> AssetStaleness:
         return self.assets[AssetKey.from_user(key)]

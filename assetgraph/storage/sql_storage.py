@@ -658,3 +658,7 @@ def dialect_insert(dialect: str, table: Any) -> Any:
 
 def _index_key(asset_key: str, partition_key: str | None) -> tuple[str, str]:
     return asset_key, schema.NO_PARTITION if partition_key is None else partition_key
+
+
+event_record = _event_record
+"""An ``EventRecord`` from a row of the events table (for queries outside this class)."""

@@ -16,6 +16,8 @@ from fastapi import APIRouter, HTTPException, Query
 
 from assetgraph.errors import AssetgraphError
 from assetgraph.keys import AssetKey
+from assetgraph.status.runs import PARENT_RUN_TAG
+from assetgraph.storage.records import RunRecord, RunStatus
 from assetgraph.ui import catalog, runs
 from assetgraph.ui.automation import list_automation_ticks
 from assetgraph.ui.launcher import (
@@ -23,6 +25,7 @@ from assetgraph.ui.launcher import (
     LaunchError,
     job_materialize_args,
     launch_materialization,
+    launch_reexecution,
     materialize_args,
     wait_for_run,
 )
@@ -30,16 +33,22 @@ from assetgraph.ui.models import (
     AssetDetail,
     AssetSummary,
     CatalogOut,
+    ChecksOut,
+    EventLogOut,
     EventOut,
     LineageOut,
     MaterializationOut,
     MaterializeIn,
     MaterializeOut,
+    PartitionDetailOut,
     PartitionsOut,
+    ReexecuteIn,
+    RunActionOut,
     RunDetail,
     RunSummary,
     StatusStyle,
     TickOut,
+    WhyOut,
 )
 
 if TYPE_CHECKING:
@@ -98,6 +107,32 @@ def build_api_router(state: UiState) -> APIRouter:
         checks = state.defs.asset_checks
         return catalog.asset_detail(graph, find(key), storage, state.clock(), checks)
 
+    @router.get("/checks/{key:path}", tags=["assets"])
+    def get_checks(key: str) -> ChecksOut:
+        """One asset's checks: blocking or not, the latest result per partition, history."""
+        return catalog.asset_checks(graph, find(key), storage, state.defs.asset_checks)
+
+    @router.get("/why/{key:path}", tags=["assets"])
+    def get_why(key: str) -> WhyOut:
+        """Why one asset has its status: stale causes with their root causes, missing
+        partitions, the last failure (run, error, time) and the freshness policy's lag."""
+        return catalog.why(graph, find(key), storage, state.clock())
+
+    @router.get("/partition/{key:path}", tags=["assets"])
+    def get_partition(
+        key: str,
+        partition: Annotated[
+            str | None, Query(description="The partition key (none: unpartitioned).")
+        ] = None,
+    ) -> PartitionDetailOut:
+        """One partition of one asset: its status and why, its latest materialization (run,
+        time, code and data version, metadata) and its latest failure (run, time, error)."""
+        found = find(key)
+        try:
+            return catalog.partition_detail(graph, found, partition, storage, state.clock())
+        except AssetgraphError as exc:
+            raise HTTPException(status_code=404, detail=str(exc)) from None
+
     @router.get("/partitions/{key:path}", tags=["assets"])
     def get_partitions(key: str) -> PartitionsOut:
         """The partitions health of one asset: runs of equal status, ranges collapsed."""
@@ -119,12 +154,37 @@ def build_api_router(state: UiState) -> APIRouter:
     def list_runs(
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
         status: Annotated[str | None, Query(pattern="^[a-z]+$")] = None,
+        asset: Annotated[str | None, Query(description="Runs that build this asset.")] = None,
+        partition: Annotated[
+            str | None, Query(description="Runs that build this partition key.")
+        ] = None,
+        tag: Annotated[str | None, Query(description="KEY=VALUE: runs with this tag.")] = None,
+        launched_by: Annotated[
+            str | None,
+            Query(
+                description="automation, schedule:NAME, sensor:NAME, backfill, "
+                "re-execution, ui or cli."
+            ),
+        ] = None,
     ) -> list[RunSummary]:
-        """The newest runs, optionally of one status."""
+        """The newest runs, filtered by status, asset, partition, tag and launcher."""
+        tags = None
+        if tag:
+            name, has_value, value = tag.partition("=")
+            if not has_value or not name:
+                raise HTTPException(
+                    status_code=422, detail=f"Tag filter '{tag}': write it as KEY=VALUE."
+                )
+            tags = {name: value}
+        asset_key = None if not asset else find(asset).to_string()
         try:
-            return runs.list_runs(storage, limit, status)
+            return runs.list_runs(
+                storage, limit, status, tags, asset_key, partition or None, launched_by or None
+            )
         except ValueError:
             raise HTTPException(status_code=422, detail=f"Unknown run status '{status}'.") from None
+        except AssetgraphError as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from None
 
     @router.get("/runs/{run_id}", tags=["runs"])
     def get_run(run_id: str) -> RunDetail:
@@ -141,6 +201,83 @@ def build_api_router(state: UiState) -> APIRouter:
     def get_run_events(run_id: str, after_id: int | None = None) -> list[EventOut]:
         """A run's events after ``after_id`` (for live pages), in the order stored."""
         return runs.run_events(storage, run_id, after_id)
+
+    def get_run_or_404(run_id: str) -> RunRecord:
+        try:
+            run = storage.get_run(run_id)
+        except AssetgraphError as exc:
+            raise HTTPException(status_code=404, detail=str(exc)) from None
+        if run is None:
+            raise HTTPException(status_code=404, detail=f"No run '{run_id}'.")
+        return run
+
+    @router.get("/runs/{run_id}/log", tags=["runs"])
+    def get_run_log(
+        run_id: str,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        step: str | None = None,
+        kind: Annotated[list[str] | None, Query(description="Event kinds (repeatable).")] = None,
+        level: Annotated[list[str] | None, Query(description="Log levels (repeatable).")] = None,
+        search: Annotated[str | None, Query(max_length=200)] = None,
+    ) -> EventLogOut:
+        """One page of a run's event log, filtered by step, kind, level and text."""
+        run = get_run_or_404(run_id)
+        try:
+            return runs.run_log(
+                storage,
+                run.run_id,
+                offset,
+                limit,
+                step or None,
+                kind or [],
+                level or [],
+                search or None,
+            )
+        except ValueError as exc:
+            raise HTTPException(status_code=422, detail=f"Unknown event kind: {exc}") from None
+
+    @router.post("/runs/{run_id}/cancel", tags=["runs"])
+    def cancel_run(run_id: str) -> RunActionOut:
+        """Ask an unfinished run to stop (a queued run nobody runs is canceled at once)."""
+        from assetgraph.storage.coordination import request_cancel
+
+        run = get_run_or_404(run_id)
+        if run.status.is_finished:
+            raise HTTPException(
+                status_code=409, detail=f"Run {run.run_id} already finished ({run.status.value})."
+            )
+        request_cancel(storage, run.run_id)
+        if run.pid is None and run.status is RunStatus.QUEUED:
+            storage.update_run(
+                run.run_id, status=RunStatus.CANCELED, ended_at=state.clock().timestamp()
+            )
+            return RunActionOut(run_id=run.run_id, status="canceled", message="Canceled.")
+        return RunActionOut(
+            run_id=run.run_id,
+            status=run.status.value,
+            message="Cancel requested: the run stops at its next heartbeat.",
+        )
+
+    @router.post("/runs/{run_id}/reexecute", tags=["runs"], status_code=201)
+    def reexecute_run(run_id: str, request: ReexecuteIn) -> MaterializeOut:
+        """Run a past run again as a new run: all of it, or only what failed or never ran."""
+        run = get_run_or_404(run_id)
+        before = {r.run_id for r in storage.list_runs(1000, tags={PARENT_RUN_TAG: run.run_id})}
+        launch = launch_reexecution(
+            state.location, state.instance, run.run_id, request.from_failure, state.launch_logs
+        )
+        try:
+            new_id = wait_for_run(
+                state.instance,
+                launch,
+                state.launch_timeout,
+                tags={PARENT_RUN_TAG: run.run_id},
+                after=before,
+            )
+        except LaunchError as exc:
+            raise HTTPException(status_code=409, detail=str(exc)) from None
+        return MaterializeOut(run_id=new_id, request_id=launch.request_id)
 
     @router.post("/materialize", tags=["runs"], status_code=201)
     def materialize(request: MaterializeIn) -> MaterializeOut:

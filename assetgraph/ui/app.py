@@ -15,9 +15,12 @@ from string import Template
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assetgraph.errors import AssetgraphError
 from assetgraph.ui import catalog, metrics, security
 from assetgraph.ui.api import UiState, all_assets, build_api_router
 
@@ -28,9 +31,22 @@ PAGES = {
     "runs": "Runs",
     "run": "Run",
     "automation": "Automation",
+    "swagger": "API",
+    "redoc": "API",
 }
-NAV = (("/", "Assets"), ("/lineage", "Lineage"), ("/runs", "Runs"), ("/automation", "Automation"))
-VENDOR_SCRIPTS = {"lineage": ("vendor/cytoscape.min.js", "vendor/cytoscape-dagre.min.js")}
+NAV = (
+    ("/", "Assets"),
+    ("/lineage", "Lineage"),
+    ("/runs", "Runs"),
+    ("/automation", "Automation"),
+    ("/api/docs", "API"),
+)
+VENDOR_SCRIPTS = {
+    "lineage": ("vendor/cytoscape.min.js", "vendor/cytoscape-dagre.min.js"),
+    "swagger": ("vendor/swagger-ui-bundle.js",),
+    "redoc": ("vendor/redoc.standalone.js",),
+}
+VENDOR_STYLES = {"swagger": ("vendor/swagger-ui.css",)}
 SECURITY_HEADERS = {
     # Scripts only from this server (no inline script); cytoscape sets inline styles.
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; "
@@ -48,8 +64,14 @@ def _template() -> Template:
     return Template(text)
 
 
-def render_page(page: str, title: str, data: dict[str, str] | None = None) -> str:
-    """The HTML shell of ``page``; ``title`` and ``data`` (``data-*`` attributes) escaped."""
+def render_page(
+    page: str, title: str, data: dict[str, str] | None = None, content: str | None = None
+) -> str:
+    """The HTML shell of ``page``; ``title`` and ``data`` (``data-*`` attributes) escaped.
+
+    ``content`` is trusted HTML put in ``<main>`` (the not-found page's, built with
+    ``html.escape``); a page with content has no script of its own.
+    """
     attrs = "".join(
         f' data-{html.escape(name)}="{html.escape(value, quote=True)}"'
         for name, value in {"page": page, **(data or {})}.items()
@@ -58,13 +80,35 @@ def render_page(page: str, title: str, data: dict[str, str] | None = None) -> st
         f'<a href="{href}"{" class=current" if label == PAGES.get(page) else ""}>{label}</a>'
         for href, label in NAV
     )
+    own = ("app.js",) if content is not None else ("app.js", f"{page}.js")
     scripts = "".join(
-        f'<script src="/static/{src}"></script>'
-        for src in (*VENDOR_SCRIPTS.get(page, ()), "app.js", f"{page}.js")
+        f'<script src="/static/{src}"></script>' for src in (*VENDOR_SCRIPTS.get(page, ()), *own)
+    )
+    styles = "".join(
+        f'<link rel="stylesheet" href="/static/{src}">' for src in VENDOR_STYLES.get(page, ())
     )
     return _template().substitute(
-        title=html.escape(title), body_attrs=attrs, nav=nav, scripts=scripts
+        title=html.escape(title),
+        body_attrs=attrs,
+        nav=nav,
+        scripts=scripts,
+        styles=styles,
+        content=content
+        if content is not None
+        else "<noscript>This page needs JavaScript.</noscript>",
     )
+
+
+def not_found_page(what: str, detail: str) -> HTMLResponse:
+    """The HTML 404 page: ``what`` was not found, ``detail`` says why and what to do."""
+    content = (
+        '<section class="panel not-found" id="not-found">'
+        f"<h1>{html.escape(what)} not found</h1>"
+        f'<p class="error">{html.escape(detail)}</p>'
+        '<p><a href="/">All assets</a> · <a href="/runs">All runs</a></p></section>'
+    )
+    page = render_page("notfound", f"{what} not found", content=content)
+    return HTMLResponse(page, status_code=404)
 
 
 def create_app(state: UiState, token: str | None = None, loopback_only: bool = True) -> FastAPI:
@@ -77,7 +121,7 @@ def create_app(state: UiState, token: str | None = None, loopback_only: bool = T
         title="assetgraph UI",
         description="The JSON API of the assetgraph web UI.",
         version="1",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
     )
     state.instance.storage.list_runs(limit=1)  # creates or checks the schema once, up front
@@ -86,7 +130,19 @@ def create_app(state: UiState, token: str | None = None, loopback_only: bool = T
     static = resources.files("assetgraph.ui").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     add_pages(app, state)
+    add_not_found(app)
     return app
+
+
+def add_not_found(app: FastAPI) -> None:
+    """Unknown paths: JSON ``{"detail": ...}`` under ``/api/``, the HTML 404 page elsewhere."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        path = request.url.path
+        if exc.status_code != 404 or path.startswith(("/api/", "/static/", "/openapi.json")):
+            return await http_exception_handler(request, exc)
+        return not_found_page("Page", f"Nothing at '{path}'. Use the links above.")
 
 
 def add_pages(app: FastAPI, state: UiState) -> None:
@@ -103,7 +159,11 @@ def add_pages(app: FastAPI, state: UiState) -> None:
 
     @app.get("/assets/{key:path}", include_in_schema=False)
     def asset_page(key: str) -> HTMLResponse:
-        return page("asset", key, {"key": key})
+        try:
+            found = state.defs.graph.find(key)
+        except AssetgraphError as exc:
+            return not_found_page("Asset", str(exc))
+        return page("asset", found.to_string(), {"key": found.to_string()})
 
     @app.get("/runs", include_in_schema=False)
     def runs_page() -> HTMLResponse:
@@ -111,11 +171,32 @@ def add_pages(app: FastAPI, state: UiState) -> None:
 
     @app.get("/runs/{run_id}", include_in_schema=False)
     def run_page(run_id: str) -> HTMLResponse:
-        return page("run", f"Run {run_id[:8]}", {"run-id": run_id})
+        try:
+            run = state.instance.storage.get_run(run_id)
+        except AssetgraphError as exc:
+            return not_found_page("Run", str(exc))
+        if run is None:
+            return not_found_page(
+                "Run", f"No run '{run_id}' in this instance. The runs page lists every run."
+            )
+        return page("run", f"Run {run.run_id[:8]}", {"run-id": run.run_id})
 
     @app.get("/automation", include_in_schema=False)
     def automation_page() -> HTMLResponse:
         return page("automation", "Automation")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def swagger_page() -> HTMLResponse:
+        return page("swagger", "API (Swagger UI)", {"openapi": "/openapi.json"})
+
+    @app.get("/api/redoc", include_in_schema=False)
+    def redoc_page() -> HTMLResponse:
+        return page("redoc", "API (Redoc)", {"openapi": "/openapi.json"})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        icon = resources.files("assetgraph.ui").joinpath("static/favicon.svg").read_bytes()
+        return Response(icon, media_type="image/svg+xml")
 
     @app.get("/status.css", include_in_schema=False)
     def status_css() -> Response:

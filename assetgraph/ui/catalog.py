@@ -20,15 +20,23 @@ from assetgraph.ui.models import (
     AssetDetail,
     AssetSummary,
     CatalogOut,
+    CheckEvaluationOut,
+    CheckOut,
+    CheckPartitionOut,
+    ChecksOut,
+    FailureOut,
     LineageEdge,
     LineageNode,
     LineageOut,
     MaterializationOut,
     PartitionCountsOut,
+    PartitionDetailOut,
     PartitionsOut,
+    StaleCauseOut,
     StatusRangeOut,
     StatusStyle,
     UpstreamOut,
+    WhyOut,
 )
 
 if TYPE_CHECKING:
@@ -36,6 +44,7 @@ if TYPE_CHECKING:
 
     from assetgraph.definitions.checks import AssetChecksDefinition
     from assetgraph.graph import AssetGraph
+    from assetgraph.partitions.subset import PartitionsSubset
     from assetgraph.storage.sql_storage import SqlStorage
 
 
@@ -256,3 +265,195 @@ def _jsonable(value: object) -> object:
     if isinstance(value, dict):
         return {str(name): _jsonable(item) for name, item in value.items()}
     return repr(value)
+
+
+MAX_CHECK_PARTITIONS = 500
+CHECK_HISTORY = 20
+
+
+def asset_checks(
+    graph: AssetGraph,
+    key: AssetKey,
+    storage: SqlStorage,
+    asset_checks: Sequence[AssetChecksDefinition] = (),
+) -> ChecksOut:
+    """Each check of ``key`` (defined, or seen in the event log): blocking or not, its latest
+    result per partition, and its latest evaluations."""
+    from assetgraph.status.checks import check_evaluations, latest_by_partition
+
+    specs = {
+        s.name: s
+        for s in (
+            *(s for s in getattr(graph.assets_def(key), "check_specs", ()) if s.asset_key == key),
+            *(s for check in asset_checks for s in check.specs if s.asset_key == key),
+        )
+    }
+    evaluations = check_evaluations(storage, key.to_string())
+    latest = latest_by_partition(evaluations)
+    names = list(specs) + [name for name in latest if name not in specs]
+    checks = []
+    for name in names:
+        spec = specs.get(name)
+        by_partition = latest.get(name, {})
+        history = [e for e in evaluations if e.check_name == name]
+        failing = [e for e in by_partition.values() if not e.passed]
+        if not by_partition:
+            status = "not_evaluated"
+        elif not failing:
+            status = "passed"
+        elif all(e.severity == "WARN" for e in failing):
+            status = "warning"
+        else:
+            status = "failed"
+        rows = sorted(
+            by_partition.items(),
+            key=lambda item: (item[1].passed, -item[1].timestamp, item[0] or ""),
+        )
+        checks.append(
+            CheckOut(
+                name=name,
+                description=spec.description if spec is not None else history[0].description,
+                blocking=spec.blocking if spec is not None else history[0].blocking,
+                defined=spec is not None,
+                status=status,
+                evaluated_partitions=len(by_partition),
+                failing_partitions=len(failing),
+                latest=[
+                    CheckPartitionOut(
+                        partition_key=partition,
+                        passed=e.passed,
+                        severity=e.severity,
+                        run_id=e.run_id,
+                        timestamp=e.timestamp,
+                        description=e.description,
+                    )
+                    for partition, e in rows[:MAX_CHECK_PARTITIONS]
+                ],
+                history=[
+                    CheckEvaluationOut(
+                        check_name=e.check_name,
+                        run_id=e.run_id,
+                        timestamp=e.timestamp,
+                        partition_keys=list(e.partition_keys),
+                        passed=e.passed,
+                        blocking=e.blocking,
+                        severity=e.severity,
+                        description=e.description,
+                        metadata=e.metadata,
+                        error=e.error,
+                    )
+                    for e in history[:CHECK_HISTORY]
+                ],
+            )
+        )
+    return ChecksOut(key=key.to_string(), checks=checks)
+
+
+def why(graph: AssetGraph, key: AssetKey, storage: SqlStorage, now: datetime) -> WhyOut:
+    """Why ``key`` has its status: stale causes and their root causes (as ``status`` says
+    them), missing partitions, the last failure, and the freshness policy's standing."""
+    from assetgraph.automation.freshness import freshness_statuses
+    from assetgraph.status.failures import last_failure
+    from assetgraph.status.staleness import UNPARTITIONED, StalenessReport, compute_staleness
+
+    report: StalenessReport = compute_staleness(graph, [key], storage, now)
+    staleness = report[key]
+
+    def ranges(subset: PartitionsSubset | None) -> list[str]:
+        if subset is None or subset.partitions_def is UNPARTITIONED:
+            return []
+        return [r.start if r.start == r.end else f"{r.start}...{r.end}" for r in subset.ranges()]
+
+    roots = report.root_causes(key) if staleness.stale else []
+    # Where each chain starts: the asset whose code changed, or the upstream that changed
+    # or is missing.
+    root_assets = list(
+        dict.fromkeys(
+            (cause.upstream or at).to_string()
+            for at, cause in (report.root_cause_ranges(key) if staleness.stale else [])
+        )
+    )
+    failure = last_failure(storage, key.to_string())
+    status = asset_statuses(graph, [key], storage, now)[key]
+    freshness = {s.key.to_string(): s for s in freshness_statuses(graph, storage, [key], now)}
+    fresh = freshness.get(key.to_string())
+    return WhyOut(
+        key=key.to_string(),
+        status=staleness.status,
+        missing=ranges(staleness.missing)[:50],
+        missing_count=len(staleness.missing),
+        causes=[
+            StaleCauseOut(
+                cause=cause.cause.value,
+                text=cause.describe(key),
+                partitions=ranges(cause.partitions)[:50],
+                upstream=None if cause.upstream is None else cause.upstream.to_string(),
+                detail=cause.detail,
+            )
+            for cause in staleness.causes
+        ],
+        root_causes=roots,
+        root_assets=[name for name in root_assets if name != key.to_string()],
+        last_failure=None
+        if failure is None
+        else FailureOut(
+            run_id=failure.run_id,
+            step_key=failure.step_key,
+            partition_key=failure.partition_key,
+            timestamp=failure.timestamp,
+            error=failure.error,
+            error_type=failure.error_type,
+            latest_attempt_failed=status.status == "failed"
+            or (status.partitions is not None and status.partitions.failed > 0),
+        ),
+        freshness=None if fresh is None else fresh.to_json(),
+    )
+
+
+def partition_detail(
+    graph: AssetGraph, key: AssetKey, partition: str | None, storage: SqlStorage, now: datetime
+) -> PartitionDetailOut:
+    """One partition of ``key`` (None: unpartitioned): its status and why, its latest
+    materialization and its latest failure. A ``UsageError`` names a partition key that is
+    not in the definition."""
+    from assetgraph.errors import UsageError
+    from assetgraph.status.partition_detail import partition_detail as read_detail
+    from assetgraph.status.staleness import compute_staleness
+
+    partitions_def = graph.partitions_def(key)
+    if partitions_def is None and partition is not None:
+        raise UsageError(f"Asset '{key.to_string()}' is not partitioned: name no partition.")
+    if partitions_def is not None:
+        if partition is None:
+            raise UsageError(f"Asset '{key.to_string()}' is partitioned: name a partition.")
+        partitions_def.index_of(partition, now, storage)
+    detail = read_detail(storage, key.to_string(), partition)
+    staleness = compute_staleness(graph, [key], storage, now)[key]
+    causes: list[str] = []
+    if partitions_def is None:
+        stale = bool(staleness.stale)
+        causes = [cause.describe(key) for cause in staleness.causes]
+    else:
+        stale = partition in staleness.stale
+        causes = [c.describe(key) for c in staleness.causes if partition in c.partitions]
+    if detail.failed:
+        status = "failed"
+    elif not detail.materialized:
+        status = "missing"
+    else:
+        status = "stale" if stale else "materialized"
+    return PartitionDetailOut(
+        key=key.to_string(),
+        partition_key=partition,
+        status=status,
+        stale_causes=causes if stale else [],
+        materialization_run_id=detail.materialization_run_id,
+        materialized_at=detail.materialized_at,
+        code_version=detail.code_version,
+        data_version=detail.data_version,
+        duration=detail.duration,
+        metadata=detail.metadata,
+        failure_run_id=detail.failure_run_id,
+        failed_at=detail.failed_at,
+        error=detail.error,
+    )

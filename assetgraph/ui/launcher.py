@@ -147,26 +147,43 @@ def _partition_args(
 def launch_materialization(
     location: CodeLocation, instance: Instance, args: list[str], logs_dir: Path
 ) -> Launch:
-    """Start the child process; it runs on after this returns (reaped by a thread)."""
+    """Start ``assetgraph materialize ARGS`` in a child process, tagged with the launch's
+    request id; it runs on after this returns (reaped by a thread)."""
     request_id = uuid.uuid4().hex
-    logs_dir.mkdir(parents=True, exist_ok=True)
-    output = logs_dir / f"{request_id}.log"
     command = [
-        sys.executable,
-        "-m",
-        "assetgraph.cli.main",
         "materialize",
         *location.cli_args(),
         *args,
         "--tag",
         f"{REQUEST_TAG}={request_id}",
     ]
+    return launch_cli(location, instance, command, logs_dir, request_id)
+
+
+def launch_reexecution(
+    location: CodeLocation, instance: Instance, run_id: str, from_failure: bool, logs_dir: Path
+) -> Launch:
+    """Start ``assetgraph runs reexecute RUN_ID [--from-failure]`` in a child process (the
+    code location is the one the run recorded, else the UI's)."""
+    command = ["runs", "reexecute", run_id, *(["--from-failure"] if from_failure else [])]
+    if location.file is not None or location.module is not None:
+        command += location.cli_args()
+    return launch_cli(location, instance, command, logs_dir, uuid.uuid4().hex)
+
+
+def launch_cli(
+    location: CodeLocation, instance: Instance, command: list[str], logs_dir: Path, request_id: str
+) -> Launch:
+    """Start ``assetgraph COMMAND`` in a child process on ``instance``; its output goes to
+    ``logs_dir/<request_id>.log``."""
+    logs_dir.mkdir(parents=True, exist_ok=True)
+    output = logs_dir / f"{request_id}.log"
     env = dict(os.environ)
     env[HOME_ENV] = str(instance.home)
     env[STORAGE_URL_ENV] = instance.storage_url
     with output.open("wb") as stream:
         process = subprocess.Popen(
-            command,
+            [sys.executable, "-m", "assetgraph.cli.main", *command],
             cwd=location.cwd,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -178,30 +195,47 @@ def launch_materialization(
     return Launch(request_id=request_id, process=process, output=output)
 
 
-def find_launched_run(instance: Instance, launch: Launch) -> str | None:
-    """The id of the run the child recorded, if it has; a ``LaunchError`` if it exited without."""
-    runs = instance.storage.list_runs(limit=1, tags={REQUEST_TAG: launch.request_id})
+def find_launched_run(
+    instance: Instance, launch: Launch, tags: dict[str, str] | None = None
+) -> str | None:
+    """The id of the run the child recorded (the newest with ``tags``, by default the
+    launch's request tag), if it has; a ``LaunchError`` if it exited without."""
+    wanted = tags or {REQUEST_TAG: launch.request_id}
+    runs = instance.storage.list_runs(limit=1, tags=wanted)
     if runs:
         return runs[0].run_id
     if launch.process.poll() is not None:
         # Look once more: the run may have been recorded just before the exit.
-        runs = instance.storage.list_runs(limit=1, tags={REQUEST_TAG: launch.request_id})
+        runs = instance.storage.list_runs(limit=1, tags=wanted)
         if runs:
             return runs[0].run_id
         tail = launch.output_tail() or f"exit code {launch.process.returncode}"
-        raise LaunchError(f"The materialization did not start: {tail}")
+        raise LaunchError(f"The run did not start: {tail}")
     return None
 
 
-def wait_for_run(instance: Instance, launch: Launch, timeout: float, poll: float = 0.1) -> str:
-    """Poll until the child records its run; blocking, so call it from a worker thread."""
+def wait_for_run(
+    instance: Instance,
+    launch: Launch,
+    timeout: float,
+    poll: float = 0.1,
+    tags: dict[str, str] | None = None,
+    after: set[str] | None = None,
+) -> str:
+    """Poll until the child records its run (see ``find_launched_run``; a run id in
+    ``after`` existed before the launch and is not it); blocking, so call it from a worker
+    thread."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        run_id = find_launched_run(instance, launch)
+        run_id = find_launched_run(instance, launch, tags)
+        if run_id is not None and run_id in (after or set()):
+            run_id = None
+            if launch.process.poll() is not None:
+                raise LaunchError(f"The run did not start: {launch.output_tail() or 'no output'}")
         if run_id is not None:
             return run_id
         time.sleep(poll)
     raise LaunchError(
-        f"The materialization recorded no run within {timeout:.0f} s; its output so far: "
+        f"The launch recorded no run within {timeout:.0f} s; its output so far: "
         f"{launch.output_tail() or '(none)'}"
     )

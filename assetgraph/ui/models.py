@@ -74,7 +74,7 @@ class AssetDetail(BaseModel):
     partitions_def: dict[str, Any] | None
     upstream: list[UpstreamOut]
     downstream: list[str]
-    checks: list[str] = Field(description="Asset checks (none are defined yet).")
+    checks: list[str] = Field(description="The names of the asset's checks (see /api/checks/).")
 
 
 class StatusRangeOut(BaseModel):
@@ -124,6 +124,10 @@ class RunSummary(BaseModel):
         "(null: unpartitioned); null for a run recorded before targets were kept."
     )
     tags: dict[str, str]
+    launched_by: str = Field(
+        "cli",
+        description="automation, schedule:NAME, sensor:NAME, backfill, re-execution, ui or cli.",
+    )
     created_at: float
     started_at: float | None
     ended_at: float | None
@@ -155,6 +159,9 @@ class EventOut(BaseModel):
     message: str | None
     level: str | None
     error: str | None = Field(description="The traceback of a failure.")
+    metadata: dict[str, Any] | None = Field(
+        None, description="A materialization's or observation's metadata, as stored."
+    )
 
 
 class PartitionRangeIn(BaseModel):
@@ -186,3 +193,118 @@ class TickOut(BaseModel):
     status: str
     run_ids: list[str]
     reasons: dict[str, str] = Field(description="Asset key -> why it was (not) requested.")
+
+
+class CheckEvaluationOut(BaseModel):
+    check_name: str
+    run_id: str
+    timestamp: float
+    partition_keys: list[str] = Field(description="The partitions evaluated (empty: none).")
+    passed: bool
+    blocking: bool
+    severity: str = Field(description="ERROR or WARN.")
+    description: str | None
+    metadata: dict[str, Any]
+    error: str | None = Field(description="The exception the check raised, if it raised.")
+
+
+class CheckPartitionOut(BaseModel):
+    partition_key: str | None
+    passed: bool
+    severity: str
+    run_id: str
+    timestamp: float
+    description: str | None
+
+
+class CheckOut(BaseModel):
+    name: str
+    description: str | None
+    blocking: bool
+    defined: bool = Field(description="False for a check only seen in the event log.")
+    status: str = Field(description="passed, failed, warning (failed at WARN) or not_evaluated.")
+    evaluated_partitions: int
+    failing_partitions: int
+    latest: list[CheckPartitionOut] = Field(
+        description="The latest result per partition, failing first (at most 500)."
+    )
+    history: list[CheckEvaluationOut] = Field(description="The latest evaluations, newest first.")
+
+
+class ChecksOut(BaseModel):
+    key: str
+    checks: list[CheckOut]
+
+
+class StaleCauseOut(BaseModel):
+    cause: str = Field(
+        description="code_changed, upstream_changed, upstream_stale or upstream_missing."
+    )
+    text: str
+    partitions: list[str] = Field(
+        description="The stale partitions' ranges (empty: unpartitioned)."
+    )
+    upstream: str | None
+    detail: str
+
+
+class FailureOut(BaseModel):
+    run_id: str
+    step_key: str | None
+    partition_key: str | None
+    timestamp: float
+    error: str | None
+    error_type: str | None
+    latest_attempt_failed: bool = Field(description="Whether no materialization followed it.")
+
+
+class WhyOut(BaseModel):
+    key: str
+    status: str = Field(description="The staleness status: fresh, stale or missing.")
+    missing: list[str] = Field(description="Missing partitions' ranges (at most 50).")
+    missing_count: int
+    causes: list[StaleCauseOut]
+    root_causes: list[str] = Field(description="Where the chains of stale upstreams start.")
+    root_assets: list[str] = Field(description="The assets those root causes name.")
+    last_failure: FailureOut | None
+    freshness: dict[str, Any] | None = Field(
+        description="The freshness policy's lag, deadline and whether it is violated."
+    )
+
+
+class EventLogOut(BaseModel):
+    events: list[EventOut]
+    total: int = Field(description="How many events match the filters in all.")
+    offset: int
+    steps: list[str] = Field(description="Every step of the run, in the order they started.")
+    kinds: list[str] = Field(description="Every event kind the run has.")
+
+
+class ReexecuteIn(BaseModel):
+    from_failure: bool = Field(
+        False, description="Only the steps that failed, were skipped or never ran."
+    )
+
+
+class RunActionOut(BaseModel):
+    run_id: str
+    status: str
+    message: str
+
+
+class PartitionDetailOut(BaseModel):
+    key: str
+    partition_key: str | None
+    status: str = Field(
+        description="materialized, stale, failed or missing (the health strip's statuses)."
+    )
+    stale_causes: list[str] = Field(description="Why it is stale, as 'status' says it.")
+    materialization_run_id: str | None
+    materialized_at: float | None
+    code_version: str | None
+    data_version: str | None
+    duration: float | None
+    metadata: dict[str, Any] | None
+    failure_run_id: str | None
+    failed_at: float | None
+    error: str | None

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from assetgraph.planning.targets import describe_run_partitions, plain_run_targets
+from assetgraph.status.runs import event_page, find_runs, launched_by
 from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
-from assetgraph.ui.models import EventOut, RunDetail, RunSummary, StepOut
+from assetgraph.ui.models import EventLogOut, EventOut, RunDetail, RunSummary, StepOut
 
 if TYPE_CHECKING:
     from assetgraph.storage.sql_storage import SqlStorage
@@ -27,6 +28,7 @@ def run_summary(run: RunRecord) -> RunSummary:
         partitions=describe_run_partitions(run),
         targets=plain_run_targets(run),
         tags=dict(run.tags),
+        launched_by=launched_by(run),
         created_at=run.created_at,
         started_at=run.started_at,
         ended_at=run.ended_at,
@@ -36,11 +38,39 @@ def run_summary(run: RunRecord) -> RunSummary:
 
 
 def list_runs(
-    storage: SqlStorage, limit: int, status: str | None, tags: dict[str, str] | None = None
+    storage: SqlStorage,
+    limit: int,
+    status: str | None,
+    tags: dict[str, str] | None = None,
+    asset_key: str | None = None,
+    partition_key: str | None = None,
+    launcher: str | None = None,
 ) -> list[RunSummary]:
-    """The newest ``limit`` runs, optionally of one status and carrying ``tags``."""
+    """The newest ``limit`` runs matching every filter (see ``status.runs.find_runs``)."""
     statuses = [RunStatus(status)] if status else None
-    return [run_summary(run) for run in storage.list_runs(limit, statuses=statuses, tags=tags)]
+    found = find_runs(storage, limit, statuses, tags, asset_key, partition_key, launcher)
+    return [run_summary(run) for run in found]
+
+
+def run_log(
+    storage: SqlStorage,
+    run_id: str,
+    offset: int,
+    limit: int,
+    step_key: str | None,
+    kinds: list[str],
+    levels: list[str],
+    search: str | None,
+) -> EventLogOut:
+    """One page of a run's event log, filtered (see ``status.runs.event_page``)."""
+    page = event_page(storage, run_id, offset, limit, step_key, kinds, levels, search)
+    return EventLogOut(
+        events=[event_out(event) for event in page.events],
+        total=page.total,
+        offset=offset,
+        steps=page.steps,
+        kinds=page.kinds,
+    )
 
 
 def step_timeline(events: list[EventRecord]) -> list[StepOut]:
@@ -84,6 +114,7 @@ def event_out(event: EventRecord) -> EventOut:
     if traceback is None and isinstance(error, dict):
         traceback = error.get("message")
     level = event.payload.get("level")
+    metadata = event.payload.get("metadata")
     return EventOut(
         event_id=event.event_id,
         event_type=event.event_type.value,
@@ -94,6 +125,7 @@ def event_out(event: EventRecord) -> EventOut:
         message=event.message,
         level=level if isinstance(level, str) else None,
         error=traceback if isinstance(traceback, str) else None,
+        metadata=metadata if isinstance(metadata, dict) and metadata else None,
     )
 
 

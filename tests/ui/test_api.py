@@ -255,13 +255,17 @@ def test_automation_ticks_show_runs_and_reasons(client: TestClient, site: Site) 
 
 
 def test_pages_are_shells_with_escaped_values_and_a_strict_csp(client: TestClient) -> None:
-    for path in ("/", "/lineage", "/runs", "/automation", "/assets/raw_orders", "/runs/abc"):
+    run_id = client.get("/api/runs").json()[0]["run_id"]
+    for path in ("/", "/lineage", "/runs", "/automation", "/assets/raw_orders", f"/runs/{run_id}"):
         response = client.get(path)
         assert response.status_code == 200, path
         assert "script-src 'self'" in response.headers["content-security-policy"]
-    page = client.get('/runs/"><img src=x onerror=alert(1)>').text
-    assert "<img" not in page
-    assert 'data-run-id="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"' in page
+    page = client.get(f"/runs/{run_id[:8]}").text
+    assert f'data-run-id="{run_id}"' in page, "a prefix opens the run"
+    missing = client.get('/runs/"><img src=x onerror=alert(1)>')
+    assert missing.status_code == 404
+    assert "<img" not in missing.text
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in missing.text
     css = client.get("/status.css").text
     assert ".st-failed{" in css and ".st-materialized{" in css
     vendored = client.get("/static/vendor/cytoscape.min.js")

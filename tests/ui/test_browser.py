@@ -72,11 +72,14 @@ def page(browser: Any) -> Iterator[Any]:
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on(
+        "console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None
+    )
     try:
         yield opened
     finally:
         context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not errors, f"JavaScript or console errors on the page: {errors}"
 
 
 def open_page(page: Any, url: str) -> None:
@@ -132,6 +135,7 @@ def test_lineage_graph_shows_nodes_and_opens_an_asset_on_click(
     where = page.evaluate("agLineage.cy.getElementById('cleaned_orders').renderedPosition()")
     page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
     page.wait_for_url("**/assets/cleaned_orders")
+    page.wait_for_selector("body[data-ready=true]")  # its requests end before the server does
 
 
 def test_materialize_a_partition_and_watch_it_turn_materialized(

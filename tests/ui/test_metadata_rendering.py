@@ -82,9 +82,9 @@ def test_the_asset_page_renders_each_entry_by_its_type(
                 page.set_default_timeout(30_000)
                 page.on("pageerror", lambda error: errors.append(str(error)))
                 page.goto(server.url + "/assets/page")
-                page.wait_for_selector("[data-name=note] [data-type=md]")
-                note = page.locator("[data-name=note] [data-type=md]").inner_text()
-                link = page.locator("[data-name=link] a[data-type=url]")
+                page.wait_for_selector("#history [data-name=note] [data-type=md]")
+                note = page.locator("#history [data-name=note] [data-type=md]").inner_text()
+                link = page.locator("#history [data-name=link] a[data-type=url]")
                 injected = page.locator("#history script").count()
                 href = link.get_attribute("href")
             finally:

@@ -67,10 +67,138 @@ const ag = (() => {
     return el("span", { class: `badge ${kind === "run" ? "run" : "st"}-${status}`, text: status });
   }
 
-  function fmtTime(ts) {
+  // Times show in this browser's time zone, or in UTC when the header's switch is on
+  // (remembered per browser); either way the zone is written after the time.
+  const UTC_KEY = "assetgraph.utc";
+  let utc = false;
+  try { utc = window.localStorage.getItem(UTC_KEY) === "1"; } catch (_) { utc = false; }
+  const pad = (n, w) => String(n).padStart(w || 2, "0");
+
+  function zoneOf(d) {
+    if (utc) return "UTC";
+    const offset = -d.getTimezoneOffset();
+    const sign = offset >= 0 ? "+" : "-";
+    const abs = Math.abs(offset);
+    return `UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  }
+
+  // fmtTime(ts): "2025-01-08 13:04:05 UTC+01:00"; {ms: true} adds milliseconds,
+  // {zone: false} leaves the zone out, {date: false} the date.
+  function fmtTime(ts, options) {
     if (ts === null || ts === undefined) return "—";
+    const o = Object.assign({ ms: false, zone: true, date: true }, options);
     const d = new Date(ts * 1000);
-    return d.toISOString().replace("T", " ").slice(0, 19);
+    const get = (name) => d[utc ? `getUTC${name}` : `get${name}`]();
+    const day = `${get("FullYear")}-${pad(get("Month") + 1)}-${pad(get("Date"))}`;
+    let time = `${pad(get("Hours"))}:${pad(get("Minutes"))}:${pad(get("Seconds"))}`;
+    if (o.ms) time += `.${pad(get("Milliseconds"), 3)}`;
+    return [o.date ? day : null, time, o.zone ? zoneOf(d) : null].filter(Boolean).join(" ");
+  }
+
+  function zoneName() {
+    return zoneOf(new Date());
+  }
+
+  const utcSwitch = document.getElementById("utc");
+  if (utcSwitch) {
+    utcSwitch.checked = utc;
+    utcSwitch.addEventListener("change", () => {
+      try { window.localStorage.setItem(UTC_KEY, utcSwitch.checked ? "1" : "0"); } catch (_) { /* private mode */ }
+      window.location.reload();
+    });
+  }
+
+  // Descriptions and markdown metadata written in Markdown or reStructuredText, rendered
+  // as DOM nodes built from text (no HTML is ever parsed): paragraphs, headings, lists,
+  // code blocks, ``literals``/`code`, **bold**, *emphasis*, and links to http(s) URLs only.
+  function inline(text) {
+    const out = [];
+    const pattern = /``([^`]+)``|`([^`<]+?)\s*<(https?:\/\/[^>\s]+)>`_{1,2}|`([^`]+)`(?!_)|\*\*([^*]+)\*\*|\*([^*\s][^*]*)\*|\[([^\]]+)\]\(([^)\s]+)\)/g;
+    let last = 0;
+    let m;
+    while ((m = pattern.exec(text)) !== null) {
+      if (m.index > last) out.push(text.slice(last, m.index));
+      if (m[1] !== undefined) out.push(el("code", { text: m[1] }));
+      else if (m[2] !== undefined) out.push(link(m[2], m[3]));
+      else if (m[4] !== undefined) out.push(el("code", { text: m[4] }));
+      else if (m[5] !== undefined) out.push(el("strong", { text: m[5] }));
+      else if (m[6] !== undefined) out.push(el("em", { text: m[6] }));
+      else out.push(link(m[7], m[8]));
+      last = pattern.lastIndex;
+    }
+    if (last < text.length) out.push(text.slice(last));
+    return out;
+  }
+
+  function link(label, url) {
+    return /^https?:\/\//i.test(url)
+      ? el("a", { href: url, rel: "noopener noreferrer", target: "_blank", text: label })
+      : document.createTextNode(`${label} (${url})`);
+  }
+
+  function richText(source) {
+    const box = el("div", { class: "rich" });
+    const lines = String(source || "").replace(/\r\n?/g, "\n").split("\n");
+    let i = 0;
+    const isBlank = (line) => !line || !line.trim();
+    const indent = (line) => line.length - line.trimStart().length;
+    while (i < lines.length) {
+      const line = lines[i];
+      if (isBlank(line)) { i += 1; continue; }
+      const fence = line.trim().match(/^(```|~~~)/);
+      if (fence) {
+        const body = [];
+        i += 1;
+        while (i < lines.length && !lines[i].trim().startsWith(fence[1])) body.push(lines[i++]);
+        i += 1;
+        box.append(el("pre", { class: "code", text: body.join("\n") }));
+        continue;
+      }
+      const heading = line.match(/^(#{1,6})\s+(.*)$/);
+      if (heading) {
+        box.append(el(heading[1].length <= 2 ? "h3" : "h4", {}, inline(heading[2])));
+        i += 1;
+        continue;
+      }
+      if (i + 1 < lines.length && /^\s*([=\-~^"'`#*+])\1{2,}\s*$/.test(lines[i + 1]) && !/^\s*[-*+]\s/.test(line)) {
+        box.append(el("h3", {}, inline(line.trim())));
+        i += 2;
+        continue;
+      }
+      const item = /^\s*(?:[-*+]|\d+[.)])\s+/;
+      if (item.test(line)) {
+        const ordered = /^\s*\d/.test(line);
+        const list = el(ordered ? "ol" : "ul", {});
+        while (i < lines.length && item.test(lines[i])) {
+          const parts = [lines[i].replace(item, "")];
+          i += 1;
+          while (i < lines.length && !isBlank(lines[i]) && !item.test(lines[i]) && indent(lines[i]) > 0) parts.push(lines[i++].trim());
+          list.append(el("li", {}, inline(parts.join(" "))));
+        }
+        box.append(list);
+        continue;
+      }
+      const paragraph = [];
+      while (i < lines.length && !isBlank(lines[i]) && !item.test(lines[i]) && !/^#{1,6}\s/.test(lines[i])) paragraph.push(lines[i++].trim());
+      let text = paragraph.join(" ");
+      let literal = false;
+      if (text.endsWith("::")) { text = text.endsWith(" ::") ? text.slice(0, -3) : text.slice(0, -1); literal = true; }
+      if (text) box.append(el("p", {}, inline(text)));
+      if (literal) {
+        while (i < lines.length && isBlank(lines[i])) i += 1;
+        const body = [];
+        const base = i < lines.length ? indent(lines[i]) : 0;
+        while (i < lines.length && (isBlank(lines[i]) || (base > 0 && indent(lines[i]) >= base))) body.push(lines[i++].slice(base));
+        box.append(el("pre", { class: "code", text: body.join("\n").trimEnd() }));
+      }
+    }
+    return box;
+  }
+
+  // The text of a description without its markup (for one-line table cells).
+  function plainText(source) {
+    return String(source || "").replace(/``([^`]+)``/g, "$1").replace(/`([^`]+)`_*/g, "$1")
+      .replace(/\*\*([^*]+)\*\*/g, "$1").replace(/\s+/g, " ").trim();
   }
 
   function fmtAgo(ts, now) {
@@ -108,6 +236,6 @@ const ag = (() => {
 
   return {
     api, post, el, clear, assetHref, assetApi, runHref, badge, fmtTime, fmtAgo,
-    fmtDuration, table, showError, main, page,
+    fmtDuration, table, showError, main, page, richText, plainText, zoneName,
   };
 })();

@@ -9,7 +9,12 @@
   const launchPanel = el("section", { id: "materialize", class: "panel" });
   const partitionsPanel = el("section", { id: "partitions", class: "panel" });
   const historyPanel = el("section", { id: "history", class: "panel" });
-  main.append(head, launchPanel, partitionsPanel, historyPanel);
+  const whyPanel = el("section", { id: "why", class: "panel" });
+  const checksPanel = el("section", { id: "checks", class: "panel" });
+  const sections = el("nav", { class: "sections" },
+    [["#why", "Why"], ["#checks", "Checks"], ["#materialize", "Materialize"], ["#partitions", "Partitions"], ["#history", "History"]]
+      .map(([href, text]) => el("a", { href, text })));
+  main.append(head, sections, whyPanel, checksPanel, launchPanel, partitionsPanel, historyPanel);
 
   let detail;
   try {
@@ -26,7 +31,7 @@
     const link = (k) => el("a", { href: ag.assetHref(k), class: "key chip", text: k });
     ag.clear(head).append(
       el("h1", {}, el("span", { class: "key", text: s.key }), " ", el("span", { id: "asset-status" }, ag.badge(s.status))),
-      s.description ? el("p", { class: "description", text: s.description }) : el("p", { class: "muted", text: "No description." }),
+      s.description ? Object.assign(ag.richText(s.description), { id: "description", className: "rich description" }) : el("p", { class: "muted", text: "No description." }),
       el("dl", { class: "facts" },
         el("dt", { text: "Group" }), el("dd", {}, el("a", { href: `/?group=${encodeURIComponent(s.group)}`, text: s.group })),
         el("dt", { text: "Code version" }), el("dd", { class: "mono", id: "code-version", text: d.code_version }),
@@ -38,7 +43,7 @@
         el("dt", { text: "Owners" }), el("dd", { text: s.owners.join(", ") || "—" }),
         el("dt", { text: "Upstream" }), el("dd", {}, d.upstream.length ? d.upstream.map((u) => [link(u.key), u.partition_mapping ? el("span", { class: "muted small", text: ` ${u.partition_mapping} ` }) : " "]) : "—"),
         el("dt", { text: "Downstream" }), el("dd", {}, d.downstream.length ? d.downstream.map(link) : "—"),
-        el("dt", { text: "Checks" }), el("dd", { text: d.checks.length ? d.checks.join(", ") : "none defined" }),
+        el("dt", { text: "Checks" }), el("dd", {}, d.checks.length ? el("a", { href: "#checks", text: d.checks.join(", ") }) : "none defined"),
         el("dt", { text: "Lineage" }), el("dd", {}, el("a", { href: `/lineage?focus=${encodeURIComponent(s.key)}`, text: "show in graph" })),
         codeReferences(d)
       )
@@ -118,40 +123,100 @@
     await refresh();
   }
 
-  // -- Partitions health strip ----------------------------------------------------------------
+  // -- Partitions health strip: zoomable, with an axis of partition keys; a click on a
+  // partition (or on a range, then on a key of it) opens its detail -------------------------
+  let stripZoom = 1;
+  const drill = el("div", { id: "partition-detail" });
   async function renderPartitions() {
     ag.clear(partitionsPanel).append(el("h2", { text: "Partitions" }));
     if (!partitioned) {
-      partitionsPanel.append(el("p", { class: "muted", text: "Not partitioned." }));
+      partitionsPanel.append(el("p", { class: "muted", text: "Not partitioned." }), drill);
+      await showPartition(null);
       return;
     }
     const p = await ag.api(ag.assetApi("partitions", key));
     const strip = el("div", { class: "strip", id: "strip", role: "list" });
     const minShare = p.ranges.length > 200 ? 0 : 0.4;
+    let before = 0;
+    const starts = [];
     for (const r of p.ranges) {
+      starts.push(before);
+      before += r.count;
       const label = r.count === 1 ? r.first : `${r.first} … ${r.last}`;
       const segment = el("button", {
         type: "button", role: "listitem",
         class: `seg st-${r.status}`, "data-status": r.status, "data-first": r.first, "data-last": r.last,
         title: `${label}: ${r.status} (${r.count})`,
-        onclick: () => { partitionInput.value = r.first; rangeFirst.value = r.first; rangeLast.value = r.last; },
+        onclick: () => {
+          partitionInput.value = r.first; rangeFirst.value = r.first; rangeLast.value = r.last;
+          showPartition(r.first, r);
+        },
       });
       segment.style.flexGrow = String(Math.max(r.count / p.total * 100, minShare));
       strip.append(segment);
     }
+    strip.style.width = `${100 * stripZoom}%`;
+    // The axis: the first key of the range at each fifth of the strip (by partition count).
+    const axis = el("div", { class: "strip-axis", id: "strip-axis", style: `width:${100 * stripZoom}%` });
+    const ticks = Math.min(p.ranges.length, 2 + 4 * stripZoom, 400);
+    for (let i = 0; i < ticks; i += 1) {
+      const wanted = (p.total * i) / Math.max(1, ticks - 1);
+      let at = 0;
+      while (at + 1 < p.ranges.length && starts[at + 1] <= wanted) at += 1;
+      const r = p.ranges[at];
+      const last = i === ticks - 1;
+      axis.append(el("span", { class: "strip-tick", style: `left:${(100 * (last ? p.total : starts[at])) / p.total}%`, text: last ? r.last : r.first }));
+    }
+    const zoomStrip = (factor) => { stripZoom = Math.min(256, Math.max(1, stripZoom * factor)); renderPartitions(); };
     const counts = {};
     p.ranges.forEach((r) => (counts[r.status] = (counts[r.status] || 0) + r.count));
+    const inspect = el("input", { id: "inspect-partition", placeholder: "partition key", "aria-label": "Partition to inspect" });
     partitionsPanel.append(
-      strip,
+      el("div", { class: "controls" },
+        el("button", { id: "strip-zoom-out", type: "button", "aria-label": "Zoom out", text: "−", onclick: () => zoomStrip(0.5) }),
+        el("span", { class: "muted small", id: "strip-zoom", text: `${stripZoom}×` }),
+        el("button", { id: "strip-zoom-in", type: "button", "aria-label": "Zoom in", text: "+", onclick: () => zoomStrip(4) }),
+        el("form", { class: "controls inline", onsubmit: (event) => { event.preventDefault(); showPartition(inspect.value.trim()); } },
+          inspect, el("button", { id: "inspect", type: "submit", text: "Inspect" }))),
+      el("div", { class: "strip-box" }, strip, axis),
       el("p", { class: "legend" }, Object.entries(counts).map(([s, n]) => [ag.badge(s), ` ${n} `])),
+      drill,
       el("details", { open: p.ranges.length <= 12 },
         el("summary", { text: `${p.ranges.length} ranges of ${p.total} partitions` }),
         ag.table(["Status", "First", "Last", "Count"], p.ranges.map((r) =>
           el("tr", { "data-status": r.status, "data-first": r.first },
-            el("td", {}, ag.badge(r.status)), el("td", { class: "mono", text: r.first }),
-            el("td", { class: "mono", text: r.last }), el("td", { text: r.count }))))
+            el("td", {}, ag.badge(r.status)),
+            el("td", {}, el("a", { href: "#partition-detail", class: "mono", text: r.first, onclick: () => showPartition(r.first, r) })),
+            el("td", {}, el("a", { href: "#partition-detail", class: "mono", text: r.last, onclick: () => showPartition(r.last, r) })),
+            el("td", { text: r.count }))))
       )
     );
+  }
+
+  async function showPartition(partition, range) {
+    if (partition === "") return;
+    let d;
+    try {
+      d = await ag.api(ag.assetApi("partition", key) + (partition === null ? "" : `?partition=${encodeURIComponent(partition)}`));
+    } catch (error) {
+      ag.clear(drill);
+      ag.showError(drill, error);
+      return;
+    }
+    const runLink = (id) => (id ? el("a", { href: ag.runHref(id), class: "mono", text: id.slice(0, 8) }) : "—");
+    ag.clear(drill).append(el("div", { class: "panel inner", "data-partition": d.partition_key || "", "data-status": d.status },
+      el("h3", {}, d.partition_key ? el("span", { class: "mono", text: d.partition_key }) : "This asset", " ", ag.badge(d.status),
+        range && range.count > 1 ? el("span", { class: "muted small", text: ` first of ${range.count} ${range.status} partitions (${range.first} … ${range.last})` }) : ""),
+      el("dl", { class: "facts" },
+        el("dt", { text: "Materialized" }), el("dd", {}, d.materialized_at ? [ag.fmtTime(d.materialized_at), " in run ", runLink(d.materialization_run_id)] : "never"),
+        el("dt", { text: "Data version" }), el("dd", { class: "mono", id: "partition-data-version", text: d.data_version || "—" }),
+        el("dt", { text: "Code version" }), el("dd", { class: "mono", text: d.code_version || "—" }),
+        el("dt", { text: "Duration" }), el("dd", { text: ag.fmtDuration(d.duration) }),
+        d.stale_causes.length ? [el("dt", { text: "Stale because" }), el("dd", {}, d.stale_causes.map((c) => el("div", { text: c })))] : [],
+        d.failed_at ? [el("dt", { text: d.status === "failed" ? "Failing since" : "Last failure" }), el("dd", {}, ag.fmtTime(d.failed_at), " in run ", runLink(d.failure_run_id))] : [],
+        d.metadata ? [el("dt", { text: "Metadata" }), el("dd", {}, Object.entries(d.metadata).map(([k, v]) => el("div", { class: "metadata-entry", "data-name": k }, el("span", { class: "mono", text: `${k}: ` }), metadataValue(v))))] : []
+      ),
+      d.error ? el("pre", { class: "error", id: "partition-error", text: d.error }) : ""));
   }
 
   // -- Materializations, schema and plot --------------------------------------------------------
@@ -169,9 +234,14 @@
     if (metricNames.length) {
       const choose = el("select", { id: "plot-metric", "aria-label": "Metadata value to plot" }, metricNames.map((n) => el("option", { value: n, text: n })));
       const plotBox = el("div", { id: "plot" });
-      const draw = () => ag.clear(plotBox).append(plot(events, choose.value));
+      const partitionedEvents = events.some((e) => e.partition_key);
+      const over = el("select", { id: "plot-over", "aria-label": "Plot over" },
+        el("option", { value: "time", text: "over time" }),
+        partitionedEvents ? el("option", { value: "partition", text: "over partition" }) : null);
+      const draw = () => ag.clear(plotBox).append(plot(events, choose.value, over.value));
       choose.addEventListener("change", draw);
-      historyPanel.append(el("div", { class: "controls" }, el("span", { text: "Plot " }), choose, el("span", { class: "muted", text: ` over the last ${events.length} materializations` })), plotBox);
+      over.addEventListener("change", draw);
+      historyPanel.append(el("div", { class: "controls" }, el("span", { text: "Plot " }), choose, over, el("span", { class: "muted", text: ` (last ${events.length} materializations)` })), plotBox);
       draw();
     }
     const latest = events[0];
@@ -184,7 +254,7 @@
       const other = Object.entries(e.metadata).filter(([k]) => k !== "row_count" && k !== "column_schema")
         .map(([k, v]) => el("div", { class: "metadata-entry", "data-name": k }, el("span", { class: "mono", text: `${k}: ` }), metadataValue(v)));
       return el("tr", {},
-        el("td", { text: ag.fmtTime(e.timestamp) }),
+        el("td", { class: "nowrap", text: ag.fmtTime(e.timestamp) }),
         el("td", { class: "mono", text: e.partition_key || "—" }),
         el("td", {}, el("a", { href: ag.runHref(e.run_id), class: "mono", text: e.run_id.slice(0, 8) })),
         el("td", { text: e.metadata.row_count !== undefined ? String(e.metadata.row_count) : "—" }),
@@ -200,7 +270,12 @@
     const type = typed ? v.__metadata__ : null;
     const value = typed ? v.value : v;
     const pretty = (x) => el("pre", { class: "metadata-json", text: JSON.stringify(x, null, 2) });
-    if (type === "md") return el("pre", { class: "metadata-md", "data-type": "md", text: String(value) });
+    if (type === "md") {
+      const box = ag.richText(String(value));
+      box.className = "rich metadata-md";
+      box.dataset.type = "md";
+      return box;
+    }
     if (type === "url") {
       const url = String(value);
       return /^https?:\/\//i.test(url) ? el("a", { href: url, rel: "noopener noreferrer", target: "_blank", "data-type": "url", text: url }) : el("span", { class: "mono", text: url });
@@ -220,45 +295,149 @@
     return el("span", { class: "mono", text: value === null ? "null" : String(value) });
   }
 
-  // A line chart of one numeric value over time, drawn as SVG (oldest left).
-  function plot(events, name) {
+  // "Nice" axis bounds and ticks around [lo, hi]: one value v gets an axis around it
+  // (0..2v for a positive v), never a meaningless -0.989..1.011.
+  function niceScale(lo, hi) {
+    if (lo === hi) {
+      if (lo === 0) { lo = -1; hi = 1; } else if (lo > 0) { hi = lo * 2; lo = 0; } else { lo *= 2; hi = 0; }
+    }
+    const raw = (hi - lo) / 4;
+    const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 2.5, 5, 10].map((f) => f * mag).find((st) => st >= raw) || 10 * mag;
+    const first = Math.floor(lo / step) * step, last = Math.ceil(hi / step) * step;
+    const ticks = [];
+    for (let v = first; v <= last + step / 2; v += step) ticks.push(+v.toPrecision(12));
+    return { lo: first, hi: last, ticks };
+  }
+
+  // A line chart of one numeric value, drawn as SVG: over time (oldest left), or over
+  // partition key (the latest value of each partition, in key order) so a backfill's
+  // points do not stack on one instant.
+  function plot(events, name, by) {
     const NS = "http://www.w3.org/2000/svg";
-    const points = events.slice().reverse()
+    let points = events.slice().reverse()
       .map((e) => ({ t: e.timestamp, v: name === "duration (s)" ? e.duration : e.metadata[name], p: e.partition_key }))
       .filter((pt) => typeof pt.v === "number" && isFinite(pt.v));
-    const W = 640, H = 180, L = 56, R = 12, T = 12, B = 28;
+    if (by === "partition") {
+      const latest = new Map();
+      points.filter((pt) => pt.p).forEach((pt) => latest.set(pt.p, pt));
+      points = [...latest.values()].sort((a, b) => (a.p < b.p ? -1 : a.p > b.p ? 1 : 0));
+    }
+    const W = 640, H = 190, L = 64, R = 16, T = 12, B = 34;
     const svg = document.createElementNS(NS, "svg");
     const attrs = (node, values) => { for (const [k, v] of Object.entries(values)) node.setAttribute(k, String(v)); return node; };
-    attrs(svg, { viewBox: `0 0 ${W} ${H}`, width: W, height: H, class: "plot", role: "img", "aria-label": `${name} over time` });
+    attrs(svg, { viewBox: `0 0 ${W} ${H}`, class: "plot", role: "img", "aria-label": `${name} over ${by}`, "data-points": points.length });
     const add = (tag, values, text) => { const n = attrs(document.createElementNS(NS, tag), values); if (text !== undefined) n.textContent = text; svg.append(n); return n; };
-    if (!points.length) return svg;
-    const t0 = points[0].t, t1 = points[points.length - 1].t;
-    let v0 = Math.min(...points.map((p) => p.v)), v1 = Math.max(...points.map((p) => p.v));
-    if (v0 === v1) { v0 -= 1; v1 += 1; }
-    const x = (t) => (t1 === t0 ? L + (W - L - R) / 2 : L + ((t - t0) / (t1 - t0)) * (W - L - R));
-    const y = (v) => T + (1 - (v - v0) / (v1 - v0)) * (H - T - B);
+    if (!points.length) {
+      add("text", { x: W / 2, y: H / 2, "text-anchor": "middle", class: "tick" }, "No values to plot.");
+      return svg;
+    }
+    const n = points.length;
+    const pos = by === "partition" ? points.map((_, i) => i) : points.map((pt) => pt.t);
+    const x0 = pos[0], x1 = pos[n - 1];
+    const x = (i) => (x1 === x0 ? L + (W - L - R) / 2 : L + ((pos[i] - x0) / (x1 - x0)) * (W - L - R));
+    const scale = niceScale(Math.min(...points.map((pt) => pt.v)), Math.max(...points.map((pt) => pt.v)));
+    const y = (v) => T + (1 - (v - scale.lo) / (scale.hi - scale.lo)) * (H - T - B);
+    const fmt = (v) => (Math.abs(v) >= 1e6 ? v.toExponential(2) : String(+v.toPrecision(6)));
+    for (const tick of scale.ticks) {
+      add("line", { x1: L, y1: y(tick).toFixed(1), x2: W - R, y2: y(tick).toFixed(1), class: "grid" });
+      add("text", { x: L - 6, y: (y(tick) + 4).toFixed(1), "text-anchor": "end", class: "tick" }, fmt(tick));
+    }
     add("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, class: "axis" });
     add("line", { x1: L, y1: T, x2: L, y2: H - B, class: "axis" });
-    const fmt = (v) => (Math.abs(v) >= 1000 ? v.toExponential(2) : +v.toFixed(3)).toString();
-    add("text", { x: L - 6, y: T + 4, "text-anchor": "end", class: "tick" }, fmt(v1));
-    add("text", { x: L - 6, y: H - B, "text-anchor": "end", class: "tick" }, fmt(v0));
-    add("text", { x: L, y: H - 8, class: "tick" }, ag.fmtTime(t0));
-    add("text", { x: W - R, y: H - 8, "text-anchor": "end", class: "tick" }, ag.fmtTime(t1));
-    add("polyline", { points: points.map((p) => `${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join(" "), class: "line" });
-    for (const p of points) {
-      const dot = add("circle", { cx: x(p.t).toFixed(1), cy: y(p.v).toFixed(1), r: 3, class: "dot" });
-      const title = document.createElementNS(NS, "title");
-      title.textContent = `${ag.fmtTime(p.t)}${p.p ? " [" + p.p + "]" : ""}: ${p.v}`;
-      dot.append(title);
+    const label = (i) => (by === "partition" ? points[i].p : ag.fmtTime(points[i].t, { zone: false }));
+    if (n === 1) add("text", { x: x(0), y: H - 16, "text-anchor": "middle", class: "tick" }, label(0));
+    else {
+      add("text", { x: L, y: H - 16, class: "tick" }, label(0));
+      add("text", { x: W - R, y: H - 16, "text-anchor": "end", class: "tick" }, label(n - 1));
     }
+    add("text", { x: W - R, y: H - 2, "text-anchor": "end", class: "tick" }, by === "partition" ? "partition" : `time (${ag.zoneName()})`);
+    if (n > 1) add("polyline", { points: points.map((pt, i) => `${x(i).toFixed(1)},${y(pt.v).toFixed(1)}`).join(" "), class: "line" });
+    points.forEach((pt, i) => {
+      const dot = add("circle", { cx: x(i).toFixed(1), cy: y(pt.v).toFixed(1), r: n === 1 ? 4 : 3, class: "dot" });
+      const title = document.createElementNS(NS, "title");
+      title.textContent = `${ag.fmtTime(pt.t)}${pt.p ? " [" + pt.p + "]" : ""}: ${pt.v}`;
+      dot.append(title);
+    });
     return svg;
+  }
+
+  // -- Why: stale causes and root causes, missing partitions, last failure, freshness --------
+  async function renderWhy() {
+    const w = await ag.api(ag.assetApi("why", key));
+    ag.clear(whyPanel).append(el("h2", { text: "Why " + detail.summary.status }));
+    const link = (k) => el("a", { href: ag.assetHref(k), class: "key", text: k });
+    const items = [];
+    if (w.status === "fresh" && !w.last_failure) items.push(el("li", { text: "Up to date: every partition is materialized from the current code and upstream data." }));
+    if (w.missing_count) items.push(el("li", { class: "why-missing" }, `${w.missing_count} partition${w.missing_count === 1 ? "" : "s"} missing`, w.missing.length ? el("span", { class: "mono small", text: ": " + w.missing.join(", ") + (w.missing.length === 50 ? ", …" : "") }) : ""));
+    for (const c of w.causes) {
+      items.push(el("li", { class: "why-cause", "data-cause": c.cause }, c.text, c.upstream ? [" ", el("a", { href: ag.assetHref(c.upstream), class: "small", text: `open ${c.upstream}` })] : ""));
+    }
+    if (w.root_causes.length && w.root_causes.some((r) => !r.startsWith(w.key + ":") && !r.startsWith(w.key + "["))) {
+      items.push(el("li", { class: "why-roots" }, el("strong", { text: "Root causes: " }), w.root_causes.join("; "), " ", w.root_assets.map((k) => [link(k), " "])));
+    }
+    if (w.last_failure) {
+      const f = w.last_failure;
+      items.push(el("li", { class: "why-failure", id: "last-failure" },
+        el("strong", { text: f.latest_attempt_failed ? "Failing: " : "Last failure: " }),
+        f.partition_key ? el("span", { class: "mono", text: `[${f.partition_key}] ` }) : "",
+        `at ${ag.fmtTime(f.timestamp)} in run `, el("a", { href: ag.runHref(f.run_id), class: "mono", text: f.run_id.slice(0, 8) }),
+        f.error ? el("details", {}, el("summary", { text: firstLine(f.error) }), el("pre", { class: "error", text: f.error })) : ""));
+    }
+    if (w.freshness) {
+      const fr = w.freshness;
+      items.push(el("li", { class: fr.violated ? "why-freshness error" : "why-freshness", id: "freshness" }, el("strong", { text: fr.violated ? "Freshness violated: " : "Freshness: " }), fr.text));
+    }
+    whyPanel.append(el("ul", { class: "why" }, items));
+  }
+
+  function firstLine(text) {
+    const lines = String(text).trim().split("\n").filter((l) => l.trim());
+    return lines.length ? lines[lines.length - 1].slice(0, 200) : "";
+  }
+
+  // -- Checks: each check, blocking or not, the latest result per partition, history -------
+  async function renderChecks() {
+    const c = await ag.api(ag.assetApi("checks", key));
+    ag.clear(checksPanel).append(el("h2", { text: `Checks (${c.checks.length})` }));
+    if (!c.checks.length) {
+      checksPanel.append(el("p", { class: "muted", text: "No checks defined for this asset." }));
+      return;
+    }
+    const label = { passed: "passed", failed: "failed", warning: "warning", not_evaluated: "not evaluated" };
+    for (const check of c.checks) {
+      const badgeClass = { passed: "run-success", failed: "run-failure", warning: "run-canceled", not_evaluated: "run-queued" }[check.status];
+      const box = el("div", { class: "check", "data-check": check.name, "data-status": check.status },
+        el("h3", {}, el("span", { class: "mono", text: check.name }), " ", el("span", { class: `badge ${badgeClass}`, text: label[check.status] }), " ",
+          el("span", { class: "badge", text: check.blocking ? "blocking" : "non-blocking" }), check.defined ? "" : el("span", { class: "muted small", text: " (not in the code location)" })),
+        check.description ? ag.richText(check.description) : "",
+        check.evaluated_partitions > 1 || (check.latest[0] && check.latest[0].partition_key)
+          ? el("p", { class: "small muted", text: `${check.failing_partitions} of ${check.evaluated_partitions} evaluated partitions failing` }) : "");
+      if (check.latest.some((l) => l.partition_key)) {
+        box.append(el("details", { open: check.failing_partitions > 0 && check.failing_partitions <= 20 },
+          el("summary", { text: "Latest result per partition" }),
+          ag.table(["Partition", "Result", "Run", "Time", "Description"], check.latest.map((l) => el("tr", { "data-partition": l.partition_key || "", "data-passed": String(l.passed) },
+            el("td", { class: "mono", text: l.partition_key || "—" }), el("td", {}, el("span", { class: `badge ${l.passed ? "run-success" : "run-failure"}`, text: l.passed ? "passed" : `failed (${l.severity})` })),
+            el("td", {}, el("a", { href: ag.runHref(l.run_id), class: "mono", text: l.run_id.slice(0, 8) })), el("td", { class: "nowrap", text: ag.fmtTime(l.timestamp) }), el("td", { text: l.description || "" }))))));
+      }
+      if (check.history.length) {
+        box.append(el("details", { class: "check-history" }, el("summary", { text: `History (latest ${check.history.length})` }),
+          ag.table(["Time", "Partitions", "Result", "Run", "Metadata"], check.history.map((h) => el("tr", {},
+            el("td", { class: "nowrap", text: ag.fmtTime(h.timestamp) }),
+            el("td", { class: "mono", text: h.partition_keys.length > 3 ? `${h.partition_keys[0]} … ${h.partition_keys[h.partition_keys.length - 1]} (${h.partition_keys.length})` : h.partition_keys.join(", ") || "—" }),
+            el("td", {}, el("span", { class: `badge ${h.passed ? "run-success" : "run-failure"}`, text: h.passed ? "passed" : `failed (${h.severity})` }), h.error ? el("div", { class: "error small", text: h.error }) : ""),
+            el("td", {}, el("a", { href: ag.runHref(h.run_id), class: "mono", text: h.run_id.slice(0, 8) })),
+            el("td", { class: "small" }, Object.entries(h.metadata).map(([k, v]) => el("div", { class: "metadata-entry", "data-name": k }, el("span", { class: "mono", text: `${k}: ` }), metadataValue(v)))))))));
+      }
+      checksPanel.append(box);
+    }
   }
 
   async function refresh() {
     try {
       detail = await ag.api(ag.assetApi("assets", key));
       renderHead(detail);
-      await Promise.all([renderPartitions(), renderHistory()]);
+      await Promise.all([renderWhy(), renderChecks(), renderPartitions(), renderHistory()]);
     } catch (error) {
       ag.showError(main, error);
     }
@@ -267,7 +446,7 @@
 
   renderHead(detail);
   try {
-    await Promise.all([renderPartitions(), renderHistory()]);
+    await Promise.all([renderWhy(), renderChecks(), renderPartitions(), renderHistory()]);
   } catch (error) {
     ag.showError(main, error);
   }

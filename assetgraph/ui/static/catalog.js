@@ -48,7 +48,7 @@
       el("td", {}, ag.badge(asset.status)),
       el("td", { text: parts ? `${parts.materialized} / ${parts.total}` + (parts.stale ? ` (${parts.stale} stale)` : "") + (parts.failed ? ` (${parts.failed} failed)` : "") : "—" }),
       el("td", { title: ag.fmtTime(asset.last_materialized_at), text: ag.fmtAgo(asset.last_materialized_at, now) }),
-      el("td", { class: "desc", text: asset.description || "" })
+      el("td", { class: "desc", text: ag.plainText(asset.description) })
     );
     const tags = Object.entries(asset.tags).map(([k, v]) => `${k}=${v}`);
     return { asset, row, tags, text: `${asset.key} ${asset.description || ""}`.toLowerCase() };

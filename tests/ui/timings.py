@@ -1,0 +1,116 @@
+"""API timings of the UI for a large code location: ``python -m tests.ui.timings``.
+
+500 daily-partitioned assets over three years (1,096 partitions each) in 10 groups and
+12 layers, with ``BUILT`` assets materialized over ``DAYS`` partitions (real runs, so the
+event log and partition index hold real rows). Prints the median of ``REPEAT`` requests
+of each page's API call (catalog, lineage, asset page, partitions tab, why, checks, one
+partition, runs) through the real app, in-process (no network).
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assetgraph.ui.api import UiState
+from assetgraph.ui.app import create_app
+from tests.ui.conftest import ORIGIN, write_site
+
+ASSETS = 500
+GROUPS = 10
+LAYERS = 12
+BUILT = 50
+DAYS = 30
+REPEAT = 5
+START = "2023-01-01"
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def source(count: int = ASSETS, seed: int = 7) -> str:
+    rng = random.Random(seed)
+    lines = [
+        "from assetgraph import DailyPartitionsDefinition, Definitions, asset",
+        f"daily = DailyPartitionsDefinition(start_date={START!r}, end_date='2026-01-01')",
+        "",
+    ]
+    by_layer: list[list[str]] = [[] for _ in range(LAYERS)]
+    for i in range(count):
+        name = f"asset_{i:04d}"
+        layer = min(LAYERS - 1, int(rng.random() ** 0.8 * LAYERS)) if i >= GROUPS else 0
+        candidates = [n for lay in by_layer[max(0, layer - 2) : layer] for n in lay]
+        parents = sorted({rng.choice(candidates) for _ in range(2) if candidates})
+        by_layer[layer].append(name)
+        lines += [
+            f"@asset(group='group_{i * GROUPS // count:02d}', partitions_def=daily,"
+            f" deps={parents!r})",
+            f"def {name}() -> int:",
+            f"    return {i}",
+            "",
+        ]
+    names = ", ".join(f"asset_{i:04d}" for i in range(count))
+    lines.append(f"defs = Definitions(assets=[{names}])")
+    return "\n".join(lines) + "\n"
+
+
+def timed(client: TestClient, path: str) -> float:
+    samples = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        response = client.get(path)
+        samples.append(time.perf_counter() - started)
+        assert response.status_code == 200, (path, response.text[:300])
+    return statistics.median(samples)
+
+
+def main() -> int:
+    from assetgraph.execution.materialize import materialize
+
+    with tempfile.TemporaryDirectory() as scratch, pytest.MonkeyPatch.context() as patch:
+        site = write_site(Path(scratch) / "site", source(), patch)
+        defs = site.state.defs
+        built = [f"asset_{i:04d}" for i in range(BUILT)]
+        started = time.perf_counter()
+        result = materialize(
+            defs,
+            selection=" ".join(built),
+            partition_range=("2025-12-01", "2025-12-30"),
+            instance=site.instance,
+        )
+        assert result.success
+        print(f"setup: {BUILT} assets x {DAYS} partitions in {time.perf_counter() - started:.1f} s")
+        state = UiState(
+            defs=defs,
+            instance=site.instance,
+            location=site.state.location,
+            clock=lambda: NOW,
+        )
+        run_id = site.instance.storage.list_runs(1)[0].run_id
+        with TestClient(create_app(state), base_url=ORIGIN) as client:
+            for name, path in (
+                ("catalog (/api/assets)", "/api/assets"),
+                ("lineage (/api/lineage)", "/api/lineage"),
+                ("asset page (/api/assets/asset_0005)", "/api/assets/asset_0005"),
+                ("asset page, downstream (/api/assets/asset_0400)", "/api/assets/asset_0400"),
+                ("partitions tab (/api/partitions/asset_0005)", "/api/partitions/asset_0005"),
+                ("why (/api/why/asset_0400)", "/api/why/asset_0400"),
+                ("checks (/api/checks/asset_0005)", "/api/checks/asset_0005"),
+                ("one partition", "/api/partition/asset_0005?partition=2025-12-10"),
+                ("history (/api/materializations/asset_0005)", "/api/materializations/asset_0005"),
+                ("runs (/api/runs)", "/api/runs"),
+                ("run log (first 100 events)", f"/api/runs/{run_id}/log"),
+                ("asset page HTML", "/assets/asset_0005"),
+            ):
+                print(f"{name:55s} {timed(client, path) * 1000:8.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
