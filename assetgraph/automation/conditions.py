@@ -305,6 +305,13 @@ def drop_waiting(
         reads = state.upstream(key, wanted, parent)
         requested_up = requested.get(parent, state.empty(parent))
         have = state.materialized(parent)
+        if whole and state.pdef(parent) is not UNPARTITIONED and not (have | requested_up):
+            # An unpartitioned asset reading a partitioned one waits for its first partition
+            # (before any window ends there is nothing to read, not an empty input).
+            notes.append(
+                Finding(wanted, f"waiting for upstream {parent} (no partition materialized yet)")
+            )
+            return state.empty(key), notes
         busy = state.empty(parent)
         labels: list[str] = []
         for cover in covered.get(parent, ()):

@@ -94,7 +94,7 @@ def lineage(
                 for flag, text in (("--select", select), ("--exclude", exclude))
                 if text
             )
-            raise UsageError(f"{what} leaves no assets.")
+            raise UsageError(f"{what} {'leaves' if exclude else 'matched'} no assets.")
     text = render_lineage(
         defs,
         Instance.from_env(),

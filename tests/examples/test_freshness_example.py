@@ -146,8 +146,15 @@ def test_dry_run_prints_what_a_tick_would_launch_and_launches_nothing(cli: CliRu
     )
     assert result.exit_code == 0, result.output
     assert "1 run(s) would launch" in result.output
-    assert "raw_events[2025-01-01-02:00], cleaned_events[2025-01-01-02:00]" in result.output
-    assert "because  missing partition 2025-01-01-02:00 whose window ended" in result.output
+    # The daemon never ran: an eager policy catches up every hour since the start date.
+    assert (
+        "raw_events[2025-01-01-00:00...2025-01-01-02:00], "
+        "cleaned_events[2025-01-01-00:00...2025-01-01-02:00]" in result.output
+    )
+    assert (
+        "because  missing partitions 2025-01-01-00:00...2025-01-01-02:00 whose windows ended"
+        in result.output
+    )
     assert Instance.from_env().storage.list_runs() == []
     status = cli.invoke(app, ["status", "-f", str(EXAMPLE), "--json"])
     rows = {row["key"]: row for row in json.loads(status.output)}

@@ -22,11 +22,11 @@ from assetgraph import AutomationPolicy, DailyPartitionsDefinition, Definitions,
 FLAG = Path(__file__).parent / "broken"
 daily = DailyPartitionsDefinition(start_date="2025-01-01", end_date="2025-02-04")
 
-@asset(partitions_def=daily, automation_policy=AutomationPolicy.eager())
+@asset(partitions_def=daily, automation_policy=AutomationPolicy.eager(catch_up="latest"))
 def raw_orders(context):
     return context.partition_key
 
-@asset(partitions_def=daily, automation_policy=AutomationPolicy.eager())
+@asset(partitions_def=daily, automation_policy=AutomationPolicy.eager(catch_up="latest"))
 def cleaned_orders(raw_orders):
     if FLAG.exists():
         raise RuntimeError("cleaning is broken")
