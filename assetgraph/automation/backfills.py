@@ -45,6 +45,7 @@ from assetgraph.partitions.snapshot import snapshot_store
 from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.planning.request import PartitionSelection, parse_partition_range
 from assetgraph.planning.targets import TARGETS_TAG, RunTargets
+from assetgraph.status.partitions import materialized_by_asset
 from assetgraph.status.staleness import UNPARTITIONED
 from assetgraph.storage.backfill_store import BackfillStore, BulkActionStatus, PartitionBackfill
 from assetgraph.storage.records import EventType, RunRecord, RunStatus
@@ -107,7 +108,7 @@ def launch_backfill(
         missing=missing,
     )
     storage = instance.storage
-    materialized = _materialized(defs, keys, storage, now) if missing else None
+    materialized = materialized_by_asset(defs, keys, storage, now) if missing else None
     targets = targets_for_selection(
         defs.graph,
         keys,
@@ -736,27 +737,6 @@ def _first(subset: PartitionsSubset, size: int | None) -> PartitionsSubset:
         taken.append(range(span.start, stop))
         left -= stop - span.start
     return subset.with_ranges(taken)
-
-
-def _materialized(
-    defs: Definitions, keys: Sequence[AssetKey], storage: Any, now: datetime
-) -> dict[AssetKey, Any]:
-    """What ``--missing`` leaves out: materialized partitions as ranges, unpartitioned
-    assets as ``[None]`` when materialized."""
-    from assetgraph.status.partitions import partition_statuses
-
-    partitioned = {
-        key: pdef for key in keys if (pdef := defs.graph.partitions_def(key)) is not None
-    }
-    found: dict[AssetKey, Any] = {
-        key: status.materialized
-        for key, status in partition_statuses(partitioned, storage, now).items()
-    }
-    plain = [key.to_string() for key in keys if key not in partitioned]
-    if plain:
-        for name, done in storage.materialized_partitions(plain).items():
-            found[AssetKey.from_user(name)] = done
-    return found
 
 
 def _describe_request(

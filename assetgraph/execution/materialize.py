@@ -26,7 +26,6 @@ from assetgraph.keys import AssetKey
 from assetgraph.partitions.key_range import PartitionKeyRange
 from assetgraph.planning.planner import (
     ExecutionPlan,
-    MaterializedPartitions,
     PartitionSelection,
     build_plan,
     parse_partition_range,
@@ -38,7 +37,6 @@ from assetgraph.storage.records import EventRecord
 
 if TYPE_CHECKING:
     from assetgraph.definitions.config import RunConfig
-    from assetgraph.storage.sql_storage import SqlStorage
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +158,9 @@ def plan_for_selection(
     storage = instance.storage if instance is not None else None
     materialized = None
     if partitions.missing and storage is not None:
-        materialized = _materialized(defs, keys, storage, now)
+        from assetgraph.status.partitions import materialized_by_asset
+
+        materialized = materialized_by_asset(defs, keys, storage, now)
     stale = None
     if partitions.stale and storage is not None:
         report = compute_staleness(defs.graph, keys, storage, now)
@@ -174,27 +174,6 @@ def plan_for_selection(
         materialized=materialized,
         stale=stale,
     )
-
-
-def _materialized(
-    defs: Definitions, keys: Sequence[AssetKey], storage: SqlStorage, now: datetime
-) -> MaterializedPartitions:
-    """What is materialized of ``keys``: partitions as ranges (from the status kept as
-    ranges), unpartitioned assets as ``[None]`` when materialized."""
-    from assetgraph.status.partitions import partition_statuses
-
-    partitioned = {
-        key: pdef for key in keys if (pdef := defs.graph.partitions_def(key)) is not None
-    }
-    found: dict[AssetKey, Any] = {
-        key: status.materialized
-        for key, status in partition_statuses(partitioned, storage, now).items()
-    }
-    plain = [key.to_string() for key in keys if key not in partitioned]
-    if plain:
-        for name, done in storage.materialized_partitions(plain).items():
-            found[AssetKey.from_user(name)] = done
-    return found
 
 
 def execute_plan(

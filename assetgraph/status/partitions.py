@@ -20,7 +20,7 @@ turned into indices, and nothing on the way enumerates every key.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -39,6 +39,7 @@ from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
 
 if TYPE_CHECKING:
+    from assetgraph.definitions.definitions import Definitions
     from assetgraph.storage.sql_storage import SqlStorage
     from assetgraph.storage.status_store import PartitionRow, PositionRow, StatusRow
 
@@ -322,3 +323,23 @@ def _save(storage: SqlStorage, rows: Sequence[StatusRow]) -> None:
         status_store.upsert_status_rows(storage, rows)
     except StorageError as exc:
         logger.debug("Partition status not stored (it is recomputed next time): %s", exc)
+
+
+def materialized_by_asset(
+    defs: Definitions, keys: Sequence[AssetKey], storage: SqlStorage, now: datetime
+) -> dict[AssetKey, PartitionsSubset | Collection[str | None]]:
+    """What is materialized of ``keys`` (what ``--missing`` leaves out): partitions as
+    ranges, from the status kept as ranges; unpartitioned assets as ``[None]`` when
+    materialized."""
+    partitioned = {
+        key: pdef for key in keys if (pdef := defs.graph.partitions_def(key)) is not None
+    }
+    found: dict[AssetKey, PartitionsSubset | Collection[str | None]] = {
+        key: status.materialized
+        for key, status in partition_statuses(partitioned, storage, now).items()
+    }
+    plain = [key.to_string() for key in keys if key not in partitioned]
+    if plain:
+        for name, done in storage.materialized_partitions(plain).items():
+            found[AssetKey.from_user(name)] = done
+    return found
