@@ -170,6 +170,15 @@ _EXPORTS: dict[str, str] = {
     "OpExecutionContext": "assetgraph.definitions.ops",
     "fs_io_manager": "io_managers.filesystem",
     "mem_io_manager": "io_managers.memory",
+    # Dagster names that ported code locations use (docs/migration.md)
+    "materialize_to_memory": "assetgraph.execution.in_memory",
+    "instance_for_test": "assetgraph.storage.temporary_instance",
+    "Failure": "assetgraph.errors",
+    "AssetObservation": "assetgraph.definitions.asset_observation",
+    "AssetCheckKey": "assetgraph.definitions.check_specs",
+    "MultiPartitionMapping": "assetgraph.partitions.multi_mappings",
+    "DimensionPartitionMapping": "assetgraph.partitions.multi_mappings",
+    "SpecificPartitionsPartitionMapping": "assetgraph.partitions.specific_mapping",
 }
 
 __all__ = [
@@ -177,6 +186,7 @@ __all__ = [
     "AllPartitionMapping",
     "AnchorBasedFilePathMapping",
     "AssetCheckExecutionContext",
+    "AssetCheckKey",
     "AssetCheckResult",
     "AssetCheckSeverity",
     "AssetCheckSpec",
@@ -186,6 +196,7 @@ __all__ = [
     "AssetGraph",
     "AssetIn",
     "AssetKey",
+    "AssetObservation",
     "AssetOut",
     "AssetSelection",
     "AssetSensorDefinition",
@@ -212,12 +223,14 @@ __all__ = [
     "DefinitionError",
     "Definitions",
     "DeleteDynamicPartitionsRequest",
+    "DimensionPartitionMapping",
     "DynamicPartitionsDefinition",
     "EnvVar",
     "EventLogEntry",
     "ExecuteInProcessResult",
     "ExecutionOptions",
     "ExecutionPlan",
+    "Failure",
     "FilesystemIOManager",
     "FreshnessPolicy",
     "FreshnessPolicySensorContext",
@@ -237,6 +250,7 @@ __all__ = [
     "MetadataValue",
     "MonthlyPartitionsDefinition",
     "MultiPartitionKey",
+    "MultiPartitionMapping",
     "MultiPartitionsDefinition",
     "MultiToSingleDimensionPartitionMapping",
     "ObservationRun",
@@ -271,6 +285,7 @@ __all__ = [
     "SensorResult",
     "SkipReason",
     "SourceAsset",
+    "SpecificPartitionsPartitionMapping",
     "StaleCause",
     "StalenessReport",
     "StaticPartitionMapping",
@@ -304,6 +319,7 @@ __all__ = [
     "get_dagster_logger",
     "graph_asset",
     "graph_multi_asset",
+    "instance_for_test",
     "io_manager",
     "launch_backfill",
     "link_code_references_to_git",
@@ -315,6 +331,7 @@ __all__ = [
     "load_assets_from_package_name",
     "load_definitions",
     "materialize",
+    "materialize_to_memory",
     "mem_io_manager",
     "multi_asset",
     "multi_asset_check",
@@ -405,6 +422,9 @@ if TYPE_CHECKING:
         get_dagster_logger as get_dagster_logger,
     )
     from assetgraph.definitions.asset_decorator import asset as asset
+    from assetgraph.definitions.asset_observation import (
+        AssetObservation as AssetObservation,
+    )
     from assetgraph.definitions.asset_selection import (
         AssetSelection as AssetSelection,
     )
@@ -419,7 +439,10 @@ if TYPE_CHECKING:
     from assetgraph.definitions.backfill import (
         BackfillPolicy as BackfillPolicy,
     )
-    from assetgraph.definitions.check_specs import AssetCheckSpec as AssetCheckSpec
+    from assetgraph.definitions.check_specs import (
+        AssetCheckKey as AssetCheckKey,
+        AssetCheckSpec as AssetCheckSpec,
+    )
     from assetgraph.definitions.checks import (
         AssetCheckExecutionContext as AssetCheckExecutionContext,
         AssetCheckResult as AssetCheckResult,
@@ -514,6 +537,7 @@ if TYPE_CHECKING:
         AssetgraphError as AssetgraphError,
         CodeLocationLoadError as CodeLocationLoadError,
         DefinitionError as DefinitionError,
+        Failure as Failure,
         ResourceError as ResourceError,
         RunConfigError as RunConfigError,
         RunFailure as RunFailure,
@@ -521,6 +545,9 @@ if TYPE_CHECKING:
         StepFailure as StepFailure,
         StorageError as StorageError,
         UsageError as UsageError,
+    )
+    from assetgraph.execution.in_memory import (
+        materialize_to_memory as materialize_to_memory,
     )
     from assetgraph.execution.materialize import (
         ExecutionOptions as ExecutionOptions,
@@ -569,6 +596,13 @@ if TYPE_CHECKING:
         MultiPartitionKey as MultiPartitionKey,
         MultiPartitionsDefinition as MultiPartitionsDefinition,
     )
+    from assetgraph.partitions.multi_mappings import (
+        DimensionPartitionMapping as DimensionPartitionMapping,
+        MultiPartitionMapping as MultiPartitionMapping,
+    )
+    from assetgraph.partitions.specific_mapping import (
+        SpecificPartitionsPartitionMapping as SpecificPartitionsPartitionMapping,
+    )
     from assetgraph.partitions.subset import (
         PartitionsSubset as PartitionsSubset,
     )
@@ -604,4 +638,7 @@ if TYPE_CHECKING:
     )
     from assetgraph.storage.records import (
         RunStatus as RunStatus,
+    )
+    from assetgraph.storage.temporary_instance import (
+        instance_for_test as instance_for_test,
     )

@@ -271,6 +271,7 @@ class Coordinator:
         policy = step.assets_def.retry_policy or self.settings.default_retry
         attempt = self.attempts.get(key, 1)
         retry = policy is not None and attempt <= policy.max_retries
+        retry = retry and (outcome.error is None or outcome.error.retryable)
         if outcome.status == StepStatus.FAILURE and policy is not None and retry:
             wait = policy.wait_before(attempt + 1)
             _mark_retry(outcome, wait)
