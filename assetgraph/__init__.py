@@ -179,6 +179,9 @@ _EXPORTS: dict[str, str] = {
     "MultiPartitionMapping": "assetgraph.partitions.multi_mappings",
     "DimensionPartitionMapping": "assetgraph.partitions.multi_mappings",
     "SpecificPartitionsPartitionMapping": "assetgraph.partitions.specific_mapping",
+    "build_last_update_freshness_checks": "assetgraph.automation.freshness_checks",
+    "build_time_partition_freshness_checks": "assetgraph.automation.freshness_checks",
+    "build_sensor_for_freshness_checks": "assetgraph.automation.freshness_checks",
 }
 
 __all__ = [
@@ -306,10 +309,13 @@ __all__ = [
     "asset_sensor",
     "build_asset_context",
     "build_asset_reconciliation_sensor",
+    "build_last_update_freshness_checks",
     "build_plan_for_targets",
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
+    "build_sensor_for_freshness_checks",
+    "build_time_partition_freshness_checks",
     "cancel_backfill",
     "define_asset_job",
     "freshness_policy_sensor",
@@ -375,6 +381,11 @@ if TYPE_CHECKING:
         get_backfills as get_backfills,
         launch_backfill as launch_backfill,
         resume_backfill as resume_backfill,
+    )
+    from assetgraph.automation.freshness_checks import (
+        build_last_update_freshness_checks as build_last_update_freshness_checks,
+        build_sensor_for_freshness_checks as build_sensor_for_freshness_checks,
+        build_time_partition_freshness_checks as build_time_partition_freshness_checks,
     )
     from assetgraph.automation.freshness_sensors import (
         FreshnessPolicySensorContext as FreshnessPolicySensorContext,
