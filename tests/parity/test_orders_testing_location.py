@@ -146,3 +146,9 @@ def test_the_location_runs_from_the_cli(ported: Callable[[str], Path], cli: Cli)
     assert code == 0, out
     code, out = cli("list", "-f", location)
     assert code == 0 and "revenue_by_region" in out, out
+    [run] = Instance.from_env().storage.list_runs(limit=1)
+    code, out = cli("runs", "show", run.run_id)
+    assert code == 0, out
+    observations = out.split("Observations (AssetObservation):", 1)[1]
+    assert "raw_orders (rows fetched from the shop)" in observations
+    assert "row_count (int): 3" in observations
