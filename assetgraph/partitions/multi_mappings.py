@@ -40,12 +40,14 @@ _DimensionMapper = Callable[
 ]
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class MultiPartitionMapping(PartitionMapping):
     """Maps a multi-dimensional upstream to a multi-dimensional downstream, dimension by
     dimension (``downstream_mappings_by_upstream_dimension``: upstream dimension name ->
     ``DimensionPartitionMapping``)."""
 
-    __slots__ = ("_pairs",)
+    pairs: tuple[tuple[str, DimensionPartitionMapping], ...]
+    """(upstream dimension, its mapping), sorted by upstream dimension."""
 
     def __init__(
         self, downstream_mappings_by_upstream_dimension: Mapping[str, DimensionPartitionMapping]
@@ -65,21 +67,12 @@ class MultiPartitionMapping(PartitionMapping):
                 f"MultiPartitionMapping maps several upstream dimensions to downstream "
                 f"dimension(s) {repeated}; map each dimension at most once."
             )
-        self._pairs: tuple[tuple[str, DimensionPartitionMapping], ...] = tuple(sorted(pairs))
+        object.__setattr__(self, "pairs", tuple(sorted(pairs, key=lambda pair: pair[0])))
 
     @property
     def downstream_mappings_by_upstream_dimension(self) -> dict[str, DimensionPartitionMapping]:
         """Upstream dimension name -> its downstream dimension and mapping."""
-        return dict(self._pairs)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, MultiPartitionMapping) and self._pairs == other._pairs
-
-    def __hash__(self) -> int:
-        return hash(self._pairs)
-
-    def __repr__(self) -> str:
-        return f"MultiPartitionMapping({dict(self._pairs)!r})"
+        return dict(self.pairs)
 
     def problem(
         self, upstream_def: PartitionsDefinition | None, downstream_def: PartitionsDefinition | None
@@ -90,7 +83,7 @@ class MultiPartitionMapping(PartitionMapping):
         ):
             return f"{self!r} needs both assets to be multi-partitioned"
         up_dims, down_dims = upstream_def.partitions_defs, downstream_def.partitions_defs
-        for upstream_dim, mapping in self._pairs:
+        for upstream_dim, mapping in self.pairs:
             if upstream_dim not in up_dims:
                 return f"the upstream has no dimension {upstream_dim!r} (it has {sorted(up_dims)})"
             if mapping.dimension_name not in down_dims:
@@ -129,7 +122,7 @@ class MultiPartitionMapping(PartitionMapping):
         now, store = _context(downstream_subset, current_time, dynamic_partitions_store)
         pairs = [
             (m.dimension_name, up_dim, _upstream_mapper(m.partition_mapping, now, store))
-            for up_dim, m in self._pairs
+            for up_dim, m in self.pairs
         ]
         return _map_by_dimension(down, downstream_subset, up, pairs, now, store)
 
@@ -146,7 +139,7 @@ class MultiPartitionMapping(PartitionMapping):
         now, store = _context(upstream_subset, current_time, dynamic_partitions_store)
         pairs = [
             (up_dim, m.dimension_name, _downstream_mapper(m.partition_mapping, now, store))
-            for up_dim, m in self._pairs
+            for up_dim, m in self.pairs
         ]
         return _map_by_dimension(up, upstream_subset, down, pairs, now, store)
 

@@ -4,6 +4,7 @@ upstream partitions, named by key."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from assetgraph.errors import DefinitionError
@@ -16,6 +17,7 @@ from assetgraph.partitions.mappings import PartitionMapping, _context
 from assetgraph.partitions.subset import PartitionsSubset
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class SpecificPartitionsPartitionMapping(PartitionMapping):
     """Each downstream partition reads the upstream partitions ``partition_keys``.
 
@@ -23,7 +25,7 @@ class SpecificPartitionsPartitionMapping(PartitionMapping):
     partition; the other upstream partitions affect none.
     """
 
-    __slots__ = ("_keys",)
+    partition_keys: tuple[str, ...]
 
     def __init__(self, partition_keys: Sequence[str]) -> None:
         if isinstance(partition_keys, str) or not partition_keys:
@@ -31,21 +33,8 @@ class SpecificPartitionsPartitionMapping(PartitionMapping):
                 "SpecificPartitionsPartitionMapping(partition_keys=...) takes a non-empty list "
                 f"of upstream partition keys, got {partition_keys!r}."
             )
-        self._keys: tuple[str, ...] = tuple(dict.fromkeys(str(k) for k in partition_keys))
-
-    @property
-    def partition_keys(self) -> list[str]:
-        """The upstream partition keys every downstream partition reads."""
-        return list(self._keys)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, SpecificPartitionsPartitionMapping) and self._keys == other._keys
-
-    def __hash__(self) -> int:
-        return hash(self._keys)
-
-    def __repr__(self) -> str:
-        return f"SpecificPartitionsPartitionMapping({list(self._keys)!r})"
+        keys = tuple(dict.fromkeys(str(k) for k in partition_keys))
+        object.__setattr__(self, "partition_keys", keys)
 
     def problem(
         self, upstream_def: PartitionsDefinition | None, downstream_def: PartitionsDefinition | None
@@ -54,7 +43,7 @@ class SpecificPartitionsPartitionMapping(PartitionMapping):
         if upstream_def is None:
             return f"{self!r} needs the upstream asset to be partitioned"
         if isinstance(upstream_def, StaticPartitionsDefinition):
-            unknown = [k for k in self._keys if k not in upstream_def._index]
+            unknown = [k for k in self.partition_keys if k not in upstream_def._index]
             if unknown:
                 return f"upstream keys {unknown[:5]} of the mapping are not in {upstream_def!r}"
         return None
@@ -71,7 +60,7 @@ class SpecificPartitionsPartitionMapping(PartitionMapping):
         now, store = _context(downstream_subset, current_time, dynamic_partitions_store)
         if not downstream_subset:
             return PartitionsSubset.empty(upstream_def)
-        return upstream_def.subset_for_keys(self._keys, now, store)
+        return upstream_def.subset_for_keys(self.partition_keys, now, store)
 
     def downstream_subset(
         self,
@@ -83,6 +72,6 @@ class SpecificPartitionsPartitionMapping(PartitionMapping):
     ) -> PartitionsSubset:
         """Every downstream partition when a named upstream partition is in the subset."""
         now, store = _context(upstream_subset, current_time, dynamic_partitions_store)
-        if any(key in upstream_subset for key in self._keys):
+        if any(key in upstream_subset for key in self.partition_keys):
             return PartitionsSubset.all(downstream_def, now, store)
         return PartitionsSubset.empty(downstream_def)
