@@ -15,7 +15,11 @@ from assetgraph.errors import UsageError
 from assetgraph.graph import AssetGraph
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.definitions import PartitionsDefinition
-from assetgraph.partitions.mappings import IdentityPartitionMapping, PartitionMapping
+from assetgraph.partitions.mappings import (
+    AllPartitionMapping,
+    IdentityPartitionMapping,
+    PartitionMapping,
+)
 from assetgraph.partitions.snapshot import snapshot_store
 from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
@@ -90,9 +94,9 @@ class AssetState:
             return self.empty(parent)
         if up_def is UNPARTITIONED:
             return self.all(parent)
-        if self.pdef(key) is UNPARTITIONED:
-            return self.all(parent)
         mapping = self.mapping(key, parent)
+        if self.pdef(key) is UNPARTITIONED and isinstance(mapping, AllPartitionMapping):
+            return self.all(parent)  # else the mapping names what it reads (last, specific)
         if isinstance(mapping, IdentityPartitionMapping) and up_def == subset.partitions_def:
             return _within(subset, self.all(parent))
         found = mapping.upstream_subset(self.pdef(key), subset, up_def, self.now, self.dynamic)
@@ -105,11 +109,11 @@ class AssetState:
         if not subset:
             return self.empty(key)
         pdef = self.pdef(key)
-        if pdef is UNPARTITIONED:
-            return self.all(key)
         if self.pdef(parent) is UNPARTITIONED:
             return self.all(key)
         mapping = self.mapping(key, parent)
+        if pdef is UNPARTITIONED and isinstance(mapping, AllPartitionMapping):
+            return self.all(key)
         if isinstance(mapping, IdentityPartitionMapping) and pdef == subset.partitions_def:
             return _within(subset, self.all(key))
         found = mapping.downstream_subset(self.pdef(parent), subset, pdef, self.now, self.dynamic)

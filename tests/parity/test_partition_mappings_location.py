@@ -95,6 +95,27 @@ def test_every_region_reads_only_the_reference_rate(
     assert result.output_for("regional_prices", "us") == {"region": "us", "rate": 1.0}
 
 
+def test_an_unpartitioned_asset_reads_only_the_partitions_its_mapping_names(
+    ported: Callable[[str], Path], cli: Cli
+) -> None:
+    location = str(ported("partition_mappings"))
+    code, out = cli(
+        "materialize", "-f", location, "--select", "exchange_rates", "--partition", "reference"
+    )
+    assert code == 0, out
+    code, out = cli("materialize", "-f", location, "--select", "reference_rate")
+    assert code == 0, "the other currency pairs are not needed: " + out
+    code, out = cli("materialize", "-f", location, "--select", "latest_pair")
+    assert code == 1 and "usd_gbp" in out, "the last partition was never materialized: " + out
+
+    code, out = cli("materialize", "-f", location, "--select", "exchange_rates", "--all-partitions")
+    assert code == 0, out
+    defs = load_definitions(file=location)
+    result = materialize(defs, selection="reference_rate latest_pair", instance=Instance.from_env())
+    assert result.output_for("reference_rate") == 1.0
+    assert result.output_for("latest_pair") == "usd_gbp"
+
+
 def test_a_dimension_mapped_twice_or_missing_is_a_definition_error() -> None:
     with pytest.raises(DefinitionError, match="at most once"):
         MultiPartitionMapping(
@@ -109,3 +130,44 @@ def test_a_dimension_mapped_twice_or_missing_is_a_definition_error() -> None:
     single = StaticPartitionsDefinition(["a"])
     assert mapping.problem(single, single) is not None
     assert AssetKey("weekly_sales").to_string() == "weekly_sales"
+
+
+def test_only_a_change_to_a_named_partition_makes_the_unpartitioned_reader_stale() -> None:
+    from assetgraph import (
+        AssetIn,
+        Definitions,
+        SpecificPartitionsPartitionMapping,
+        asset,
+        stale_status,
+    )
+
+    rates = {"reference": 1.0, "usd_eur": 0.9}
+
+    @asset(partitions_def=StaticPartitionsDefinition(["reference", "usd_eur"]))
+    def exchange_rates(context) -> float:  # type: ignore[no-untyped-def]
+        return rates[context.partition_key]
+
+    @asset(
+        ins={
+            "exchange_rates": AssetIn(
+                partition_mapping=SpecificPartitionsPartitionMapping(["reference"])
+            )
+        }
+    )
+    def reference_rate(exchange_rates: float) -> float:
+        return exchange_rates
+
+    defs = Definitions(assets=[exchange_rates, reference_rate])
+    instance = Instance.from_env()
+    assert materialize(defs, selection="exchange_rates", all_partitions=True, instance=instance)
+    assert materialize(defs, selection="reference_rate", instance=instance).success
+
+    rates["usd_eur"] = 0.8
+    materialize(defs, selection="exchange_rates", partition_key="usd_eur", instance=instance)
+    report = stale_status(defs, instance=instance)
+    assert report.assets[AssetKey("reference_rate")].status == "fresh"
+
+    rates["reference"] = 1.1
+    materialize(defs, selection="exchange_rates", partition_key="reference", instance=instance)
+    report = stale_status(defs, instance=instance)
+    assert report.assets[AssetKey("reference_rate")].status == "stale"

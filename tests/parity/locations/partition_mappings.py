@@ -12,6 +12,7 @@ from dagster import (
     Definitions,
     DimensionPartitionMapping,
     IdentityPartitionMapping,
+    LastPartitionMapping,
     MultiPartitionKey,
     MultiPartitionMapping,
     MultiPartitionsDefinition,
@@ -101,4 +102,29 @@ def regional_prices(context: AssetExecutionContext, exchange_rates: dict) -> dic
     return {"region": context.partition_key, "rate": exchange_rates["rate"]}
 
 
-defs = Definitions(assets=[daily_sales, weekly_sales, exchange_rates, regional_prices])
+@asset(
+    ins={
+        "exchange_rates": AssetIn(
+            partition_mapping=SpecificPartitionsPartitionMapping(["reference"])
+        )
+    }
+)
+def reference_rate(exchange_rates: dict) -> float:
+    return exchange_rates["rate"]
+
+
+@asset(ins={"exchange_rates": AssetIn(partition_mapping=LastPartitionMapping())})
+def latest_pair(exchange_rates: dict) -> str:
+    return exchange_rates["pair"]
+
+
+defs = Definitions(
+    assets=[
+        daily_sales,
+        weekly_sales,
+        exchange_rates,
+        regional_prices,
+        reference_rate,
+        latest_pair,
+    ]
+)
