@@ -141,6 +141,8 @@ def execute_step(
         log_events.append(_event(env.run_id, Logged(level), step, time.time(), message=text))
 
     assets_def = step.assets_def
+    logged: list[Any] = []  # what user code passed to context.log_event, kept on failure
+    observed = False
     try:
         kwargs = _load_inputs(step, env)
         context = AssetExecutionContext(
@@ -163,6 +165,7 @@ def execute_step(
                 for param, upstream in env.graph.input_keys(step.assets_def).items()
             },
         )
+        logged = context.logged_events
         if assets_def.context_param is not None:
             kwargs[assets_def.context_param] = context
         for param in assets_def.resource_params:
@@ -171,7 +174,8 @@ def execute_step(
             kwargs[assets_def.config_param[0]] = env.configs[assets_def]
         with context.log.capturing():
             result = _call_user_code(step, kwargs)
-        result, observations = _separate_observations(step, result, context.logged_events)
+        observed = True
+        result, observations = _separate_observations(step, result, logged)
         outcome.events.extend(_observation_event(env.run_id, step, o) for o in observations)
         result, check_results = _separate_check_results(step, result)
         values = _split_outputs(step, result)
@@ -193,6 +197,12 @@ def execute_step(
             outcome.events.extend(materializations)
             raise _StepError(_check_error(step, crashed, stored=True))
     except _StepError as exc:
+        if not observed:  # as in Dagster, what was logged before the failure is kept
+            outcome.events.extend(
+                _observation_event(env.run_id, step, event)
+                for event in logged
+                if isinstance(event, AssetObservation)
+            )
         ended = time.time()
         outcome.status = StepStatus.FAILURE
         outcome.error = exc.error

@@ -152,3 +152,17 @@ def test_the_location_runs_from_the_cli(ported: Callable[[str], Path], cli: Cli)
     observations = out.split("Observations (AssetObservation):", 1)[1]
     assert "raw_orders (rows fetched from the shop)" in observations
     assert "row_count (int): 3" in observations
+
+
+def test_an_observation_logged_before_a_failure_is_kept() -> None:
+    from assetgraph import AssetObservation, asset
+
+    @asset
+    def checked_upload(context) -> None:  # type: ignore[no-untyped-def]
+        context.log_event(AssetObservation(asset_key="checked_upload", metadata={"files": 0}))
+        raise Failure(description="no files to upload")
+
+    result = materialize_to_memory([checked_upload], raise_on_error=False)
+    assert not result.success
+    [event] = result.get_asset_observation_events()
+    assert event.asset_observation.metadata["files"].value == 0
