@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from assetgraph.definitions.asset_selection import AssetSelection
 from assetgraph.definitions.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefinition
 from assetgraph.definitions.checks import AssetChecksDefinition
 from assetgraph.definitions.definitions import Definitions, is_io_manager
@@ -27,7 +28,7 @@ def materialize_to_memory(
     partition_key: str | None = None,
     raise_on_error: bool = True,
     tags: Mapping[str, str] | None = None,
-    selection: SelectionArg = None,
+    selection: SelectionArg | AssetSelection = None,
     *,
     current_time: datetime | None = None,
 ) -> ExecuteInProcessResult:

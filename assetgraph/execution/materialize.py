@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from assetgraph.definitions.asset_selection import AssetSelection
 from assetgraph.definitions.assets import AssetsDefinition
 from assetgraph.definitions.checks import AssetChecksDefinition
 from assetgraph.definitions.definitions import Definitions
@@ -53,8 +54,8 @@ SelectionArg = str | Sequence[str | AssetKey | AssetsDefinition] | None
 def materialize(
     assets: Definitions | Sequence[AssetsDefinition | AssetChecksDefinition],
     *,
-    selection: SelectionArg = None,
-    exclude: SelectionArg = None,
+    selection: SelectionArg | AssetSelection = None,
+    exclude: SelectionArg | AssetSelection = None,
     instance: Instance | None = None,
     run_config: Mapping[str, Any] | RunConfig | None = None,
     resources: Mapping[str, Any] | None = None,
@@ -87,6 +88,7 @@ def materialize(
     ``output_for(key, partition)``; with ``raise_on_error=True`` a failed step raises.
     """
     defs = as_definitions(assets, resources)
+    selection, exclude = _as_keys(selection, defs), _as_keys(exclude, defs)
     execution = ExecutionOptions(executor, workers, dask_address, no_wait)
     instance = instance or Instance.ephemeral()
     partitions = PartitionSelection(
@@ -280,6 +282,13 @@ def _run_tags(
         run_tags[PARTITION_SELECTION_TAG] = plan.partitions.to_json()
     run_tags[TARGETS_TAG] = RunTargets.from_plan(plan).to_json()
     return run_tags
+
+
+def _as_keys(selection: SelectionArg | AssetSelection, defs: Definitions) -> SelectionArg:
+    """A Dagster ``AssetSelection`` as the sorted keys it names; anything else as given."""
+    if isinstance(selection, AssetSelection):
+        return sorted(selection.resolve(defs.graph))
+    return selection
 
 
 def _selection_strings(selection: SelectionArg) -> list[str] | None:

@@ -166,3 +166,19 @@ def test_an_observation_logged_before_a_failure_is_kept() -> None:
     assert not result.success
     [event] = result.get_asset_observation_events()
     assert event.asset_observation.metadata["files"].value == 0
+
+
+def test_a_selection_may_be_an_asset_selection(orders: ModuleType) -> None:
+    from assetgraph import AssetSelection
+
+    assets = [orders.raw_orders, orders.cleaned_orders, orders.revenue_by_region]
+    result = materialize_to_memory(assets, selection=AssetSelection.assets(orders.raw_orders))
+    assert result.success and result.plan.step_keys == ["raw_orders"]
+    with instance_for_test() as instance:
+        result = materialize(
+            assets,
+            instance=instance,
+            selection=AssetSelection.all(),
+            exclude=AssetSelection.assets(orders.revenue_by_region),
+        )
+        assert result.plan.step_keys == ["raw_orders", "cleaned_orders"]
