@@ -172,10 +172,11 @@ def _map_by_dimension(
     dimension, mapper) pair maps one dimension; target dimensions no pair names take all
     their partitions.
 
-    With one pair, the subset is projected on its dimension and mapped at once (ranges
-    only). With several, the source partitions are mapped one combination of paired
-    dimension keys at a time: the image of a combination is a box, the intersection of each
-    target dimension's partitions expanded over the others.
+    With one pair, the subset is projected on its dimension and mapped at once. With
+    several, each index range of the subset is cut into boxes (a range of keys per
+    dimension, at most two per dimension and range); the image of a box is the
+    intersection of each paired target dimension's image expanded over the others. Only
+    ranges are handled, never one partition at a time.
     """
     if not subset:
         return PartitionsSubset.empty(target)
@@ -187,19 +188,49 @@ def _map_by_dimension(
         projected = source.project_subset(subset, source_dim)
         image = mapper(source_dims[source_dim], projected, target_dims[target_dim])
         return target.expand_subset(target_dim, image, now, store)
-    positions = {name: i for i, name in enumerate(source.dimension_names)}
+    positions = [source.dimension_names.index(source_dim) for source_dim, _, _ in pairs]
+    radices = source.radices(now, store)
     result = PartitionsSubset.empty(target)
-    seen: set[tuple[str, ...]] = set()
-    for key in subset:
-        parts = source.split_key(key)
-        combination = tuple(parts[positions[source_dim]] for source_dim, _, _ in pairs)
-        if combination in seen:
-            continue
-        seen.add(combination)
-        box = PartitionsSubset.all(target, now, store)
-        for (source_dim, target_dim, mapper), dim_key in zip(pairs, combination, strict=True):
-            single = source_dims[source_dim].subset_for_keys([dim_key], now, store)
-            image = mapper(source_dims[source_dim], single, target_dims[target_dim])
-            box = box & target.expand_subset(target_dim, image, now, store)
-        result = result | box
+    seen: set[tuple[range, ...]] = set()
+    for whole in subset.key_ranges:
+        for box in _boxes(whole.start, whole.stop, radices):
+            paired = tuple(box[position] for position in positions)
+            if paired in seen:
+                continue
+            seen.add(paired)
+            image = PartitionsSubset.all(target, now, store)
+            for (source_dim, target_dim, mapper), digits in zip(pairs, paired, strict=True):
+                part = PartitionsSubset.from_ranges(source_dims[source_dim], [digits], now, store)
+                mapped = mapper(source_dims[source_dim], part, target_dims[target_dim])
+                image = image & target.expand_subset(target_dim, mapped, now, store)
+            result = result | image
     return result
+
+
+def _boxes(lo: int, hi: int, radices: list[int]) -> list[tuple[range, ...]]:
+    """The mixed-radix indices ``[lo, hi)`` as boxes: one range of digits per dimension."""
+    if lo >= hi:
+        return []
+    if len(radices) == 1:
+        return [(range(lo, hi),)]
+    block = 1
+    for radix in radices[1:]:
+        block *= radix
+    first, last = lo // block, (hi - 1) // block
+    inner = radices[1:]
+    if first == last:
+        head = range(first, first + 1)
+        return [(head, *box) for box in _boxes(lo - first * block, hi - first * block, inner)]
+    boxes: list[tuple[range, ...]] = []
+    full_from, full_to = first, last + 1
+    if lo % block:
+        full_from = first + 1
+        head = range(first, first + 1)
+        boxes += [(head, *box) for box in _boxes(lo % block, block, inner)]
+    if hi % block:
+        full_to = last
+        tail = range(last, last + 1)
+        boxes += [(tail, *box) for box in _boxes(0, hi % block, inner)]
+    if full_from < full_to:
+        boxes.append((range(full_from, full_to), *(range(0, radix) for radix in inner)))
+    return boxes

@@ -105,3 +105,33 @@ def test_specific_partitions_are_read_by_every_downstream_partition() -> None:
     assert "not in" in (SpecificPartitionsPartitionMapping(["z"]).problem(ABC, NUMBERS) or "")
     with pytest.raises(DefinitionError, match="non-empty list"):
         SpecificPartitionsPartitionMapping("b")
+
+
+def test_two_mapped_dimensions_match_a_key_by_key_reference_on_any_range() -> None:
+    mapping = MultiPartitionMapping(
+        {
+            "abc": DimensionPartitionMapping(
+                "123", StaticPartitionMapping({"a": ["1", "2"], "c": "3"})
+            ),
+            "weekly": DimensionPartitionMapping("daily", TimeWindowPartitionMapping()),
+        }
+    )
+    every_key = list(DOWN.subset_for_range(PartitionKeyRange("1|2025-01-05", "3|2025-01-18"), NOW))
+
+    def reference(down_keys: list[str]) -> set[str]:
+        found: set[str] = set()
+        for key in down_keys:
+            number, day = DOWN.split_key(key)
+            letters = mapping.pairs[0][1].partition_mapping.upstream_subset(
+                NUMBERS, keys(NUMBERS, number), ABC, NOW
+            )
+            weeks = TimeWindowPartitionMapping().upstream_subset(
+                DAILY, keys(DAILY, day), WEEKLY, NOW
+            )
+            found |= {f"{letter}|{week}" for letter, week in product(letters, weeks)}
+        return found
+
+    for start, stop in [(0, 42), (3, 17), (13, 15), (6, 40), (20, 21)]:
+        down = DOWN.subset_for_keys(every_key[start:stop], NOW)
+        got = set(mapping.upstream_subset(DOWN, down, UP, NOW).keys())
+        assert got == reference(every_key[start:stop]), (start, stop)
