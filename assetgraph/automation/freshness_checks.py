@@ -315,7 +315,7 @@ def _due(storage: Any, key: AssetKey, now: float) -> bool:
     latest = next(
         (
             r
-            for r in check_evaluations(storage, key.to_string())
+            for r in check_evaluations(storage, key.to_string(), limit=100)
             if r.check_name == FRESHNESS_CHECK_NAME
         ),
         None,
