@@ -74,23 +74,29 @@ class ConfigFieldOut(BaseModel):
 
 
 class PlanPreviewOut(BaseModel):
+    """The plan of a request, or the error that keeps it from launching (``error``: the
+    same message a launch would answer with 422)."""
+
     selection: str
-    asset_keys: list[str] = Field(description="The assets the selection names.")
-    assets: list[PlanAssetOut]
-    steps: int
-    partitions: int
-    warnings: list[UpstreamWarningOut]
+    error: str | None = Field(
+        None, description="What is wrong with the request (selection, partitions, config)."
+    )
+    asset_keys: list[str] = Field([], description="The assets the selection names.")
+    assets: list[PlanAssetOut] = []
+    steps: int = 0
+    partitions: int = 0
+    warnings: list[UpstreamWarningOut] = []
     include_upstream: str | None = Field(
-        description="The selection with the missing upstreams added (null: nothing missing)."
+        None, description="The selection with the missing upstreams added (null: none missing)."
     )
-    config_fields: list[ConfigFieldOut]
+    config_fields: list[ConfigFieldOut] = []
     config_template: str | None = Field(
-        description="YAML run config with every field of the planned assets at its default."
+        None, description="YAML run config with every field of the planned assets at its default."
     )
-    needs_confirmation: bool
-    confirm_reason: str | None
+    needs_confirmation: bool = False
+    confirm_reason: str | None = None
     backfill_note: str | None = Field(
-        description="Why this request cannot launch as a backfill (null: it can)."
+        None, description="Why this request cannot launch as a backfill (null: it can)."
     )
 
 

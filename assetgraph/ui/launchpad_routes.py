@@ -49,8 +49,12 @@ def build_launchpad_router(state: UiState) -> APIRouter:
     def preview_launch(request: LaunchpadIn) -> PlanPreviewOut:
         """The plan of a request (steps and partitions per asset), missing upstream
         partitions its steps read, the config fields its assets take, and whether launching
-        it needs a confirmation. Errors (selection, partitions, run config) answer 422."""
-        launch = checked(request)
+        it needs a confirmation; or, in ``error``, what is wrong with it (the selection,
+        partitions or run config), as a form checked while it is typed."""
+        try:
+            launch = plan_request(state.defs, state.instance, request, state.clock())
+        except AssetgraphError as exc:
+            return PlanPreviewOut(selection=request.selection, error=str(exc))
         return preview(state.defs, state.instance, launch, request)
 
     @router.post("/launch", status_code=201)

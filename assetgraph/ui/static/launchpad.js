@@ -94,8 +94,13 @@
     current = null;
     resetLaunch();
     ag.clear(errorBox);
-    if (!selectBox.value.trim()) {
+    const missingPart = !selectBox.value.trim() ? "Write a selection to see its plan."
+      : mode() === "key" && !keyBox.value.trim() ? "Write the partition key."
+      : mode() === "range" && !(firstBox.value.trim() && lastBox.value.trim()) ? "Write the first and last partition of the range."
+      : null;
+    if (missingPart) {
       planBox.hidden = true;
+      errorBox.append(el("p", { class: "muted", id: "lp-hint", text: missingPart }));
       return;
     }
     let found;
@@ -108,6 +113,11 @@
       return;
     }
     if (mine !== generation) return; // the form changed while this preview was on its way
+    if (found.error) {
+      planBox.hidden = true;
+      ag.showError(errorBox, found.error);
+      return;
+    }
     current = found;
     renderPlan(found);
     resetLaunch();
