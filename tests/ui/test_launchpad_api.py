@@ -19,7 +19,9 @@ POST = {"Origin": ORIGIN}
 TOKEN = "launch-token"
 
 LAUNCH_DEFS = """
-from assetgraph import Config, DailyPartitionsDefinition, Definitions, HourlyPartitionsDefinition, asset
+from assetgraph import (
+    Config, DailyPartitionsDefinition, Definitions, HourlyPartitionsDefinition, asset
+)
 
 daily = DailyPartitionsDefinition(start_date="2025-01-01", end_date="2025-01-11")
 hourly = HourlyPartitionsDefinition(start_date="2025-01-01-00:00", end_date="2025-01-11-00:00")
