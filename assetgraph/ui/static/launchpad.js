@@ -61,6 +61,7 @@
     resultBox
   );
 
+  const count = (n, word) => `${n.toLocaleString()} ${word}${n === 1 ? "" : "s"}`;
   const mode = () => document.querySelector("input[name=lp-mode]:checked").value;
   function showRows() {
     document.getElementById("lp-key-row").hidden = mode() !== "key";
@@ -78,6 +79,7 @@
   }
 
   let current = null; // the preview of the form as it is now, else null
+  let template = null; // the config template of the last plan (kept while the config is wrong)
   let confirming = false;
   let generation = 0;
 
@@ -126,9 +128,9 @@
   function renderPlan(p) {
     ag.clear(planBox).hidden = false;
     planBox.append(
-      el("h2", {}, "Plan: ", el("span", { id: "lp-total-steps", text: `${p.steps.toLocaleString()} steps` }), ", ",
-        el("span", { id: "lp-total-partitions", text: `${p.partitions.toLocaleString()} partitions` }),
-        ` of ${p.assets.length} assets`),
+      el("h2", {}, "Plan: ", el("span", { id: "lp-total-steps", text: count(p.steps, "step") }), ", ",
+        el("span", { id: "lp-total-partitions", text: count(p.partitions, "partition") }),
+        ` of ${count(p.assets.length, "asset")}`),
       ag.table(["Asset", "Steps", "Partitions", "First", "Last"], p.assets.map((a) =>
         el("tr", { "data-asset": a.name },
           el("td", {}, el("a", { class: "key", href: ag.assetHref(a.keys[0]), text: a.name })),
@@ -150,7 +152,8 @@
     fields.textContent = p.config_fields.length
       ? "Config fields: " + p.config_fields.map((f) => `${f.asset}.${f.field}: ${f.type}${f.required ? " (required)" : ` = ${JSON.stringify(f.default)}`}`).join(", ")
       : "";
-    templateButton.hidden = !p.config_template;
+    template = p.config_template;
+    templateButton.hidden = !template;
   }
 
   async function launch() {
@@ -158,7 +161,7 @@
     if (current.needs_confirmation && !confirming) {
       confirming = true;
       launchButton.classList.add("confirm");
-      launchButton.textContent = `Confirm: launch ${current.steps.toLocaleString()} steps (${current.partitions.toLocaleString()} partitions)`;
+      launchButton.textContent = `Confirm: launch ${count(current.steps, "step")} (${count(current.partitions, "partition")})`;
       cancelConfirm.hidden = false;
       return;
     }
@@ -184,7 +187,7 @@
       return;
     }
     const state = el("span", { id: "lp-run-status" }, ag.badge("queued", "run"));
-    resultBox.append(el("p", {}, "Run ", el("a", { id: "lp-run-link", class: "mono", href: started.url, text: started.run_id.slice(0, 8) }), ` (${started.steps.toLocaleString()} steps) `, state));
+    resultBox.append(el("p", {}, "Run ", el("a", { id: "lp-run-link", class: "mono", href: started.url, text: started.run_id.slice(0, 8) }), ` (${count(started.steps, "step")}) `, state));
     for (;;) {
       const detail = await ag.api(`/api/runs/${encodeURIComponent(started.run_id)}`);
       ag.clear(state).append(ag.badge(detail.run.status, "run"));
@@ -212,8 +215,8 @@
   launchButton.addEventListener("click", launch);
   cancelConfirm.addEventListener("click", resetLaunch);
   templateButton.addEventListener("click", () => {
-    if (current && current.config_template) {
-      configBox.value = current.config_template;
+    if (template) {
+      configBox.value = template;
       changed();
     }
   });
