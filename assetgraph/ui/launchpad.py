@@ -12,7 +12,7 @@ take, and whether the launch needs a confirmation (``confirmation``).
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -46,12 +46,15 @@ SHOWN_RANGES = 3
 
 @dataclass(frozen=True)
 class LaunchPlan:
-    """A checked request: its plan, parsed run config, and partition options."""
+    """A checked request: its plan, parsed run config, partition options, and what is
+    materialized of the selected assets and their upstreams (read once, for both the
+    plan's ``missing`` and the preview's warnings)."""
 
     plan: ExecutionPlan
     run_config: dict[str, Any] | None
     partitions: PartitionSelection
     selection: str
+    materialized: Mapping[AssetKey, PartitionsSubset | Collection[str | None]]
 
     @property
     def steps(self) -> int:
@@ -59,7 +62,7 @@ class LaunchPlan:
 
     @property
     def partition_count(self) -> int:
-        return sum(row.partitions for row in self.plan.summary())
+        return sum(len(p.target) for p in self.plan.assets if p.target is not None)
 
 
 def partition_options(request: LaunchpadIn) -> PartitionSelection:
@@ -81,24 +84,33 @@ def plan_request(
     names the asset, partition or config field at fault when either is wrong."""
     from assetgraph.execution.materialize import plan_for_selection
     from assetgraph.execution.run_config import parse_run_config_text, resolve_run_config
+    from assetgraph.selection import select_assets
+    from assetgraph.status.partitions import materialized_by_asset
 
     selection = request.selection.strip()
     if not selection:
         raise UsageError("Write a selection: an asset key, '+key', 'group:NAME', or '*'.")
+    exclude = request.exclude.strip() if request.exclude else None
     partitions = partition_options(request)
+    graph = defs.graph
+    keys = select_assets(graph, selection, exclude)
+    wanted = {parent for key in keys for parent in graph.parents(key)}
+    wanted.update(keys if partitions.missing else ())
+    materialized = materialized_by_asset(defs, list(wanted), instance.storage, now)
     plan = plan_for_selection(
         defs,
         selection,
-        request.exclude.strip() if request.exclude else None,
+        exclude,
         partitions,
         instance=instance,
         current_time=now,
+        materialized=materialized,
     )
     run_config = None
     if request.run_config and request.run_config.strip():
         run_config = parse_run_config_text(request.run_config)
-    resolve_run_config(defs.graph, plan.assets_defs, run_config)
-    return LaunchPlan(plan, run_config, partitions, selection)
+    resolve_run_config(graph, plan.assets_defs, run_config)
+    return LaunchPlan(plan, run_config, partitions, selection, materialized)
 
 
 def confirmation(steps: int, partitions: int) -> str | None:
@@ -123,9 +135,7 @@ def backfill_note(request: LaunchpadIn) -> str | None:
     return None
 
 
-def preview(
-    defs: Definitions, instance: Instance, launch: LaunchPlan, request: LaunchpadIn
-) -> PlanPreviewOut:
+def preview(defs: Definitions, launch: LaunchPlan, request: LaunchpadIn) -> PlanPreviewOut:
     """What ``launch`` will do, and what to know before it starts."""
     plan = launch.plan
     assets = [
@@ -140,7 +150,7 @@ def preview(
         for planned in plan.assets
         if planned.step_count
     ]
-    warnings = upstream_warnings(defs, instance, plan)
+    warnings = upstream_warnings(defs, plan, launch.materialized)
     include = None
     if warnings:
         added = " ".join(dict.fromkeys(w.upstream for w in warnings))
@@ -163,7 +173,9 @@ def preview(
 
 
 def upstream_warnings(
-    defs: Definitions, instance: Instance, plan: ExecutionPlan
+    defs: Definitions,
+    plan: ExecutionPlan,
+    materialized: Mapping[AssetKey, PartitionsSubset | Collection[str | None]],
 ) -> list[UpstreamWarningOut]:
     """For each planned asset and upstream: the steps that read upstream partitions that
     are neither materialized nor built earlier in the plan (their step would fail).
@@ -171,9 +183,8 @@ def upstream_warnings(
     Works on partition ranges: the upstream partitions the asset's target reads (through
     the partition mapping), minus those materialized and those planned, mapped back to the
     target to count the steps that read them. Source assets are read as they are.
+    ``materialized`` holds what is materialized of every upstream of the plan's assets.
     """
-    from assetgraph.status.partitions import materialized_by_asset
-
     graph = defs.graph
     now = plan.current_time
     assert now is not None
@@ -187,13 +198,10 @@ def upstream_warnings(
                 same = by_key.get(parent) is planned
                 if not same and not graph.is_source(parent):
                     reads.append((planned, key, parent))
-    if not reads:
-        return []
-    parents = list(dict.fromkeys(parent for _, _, parent in reads))
-    done = materialized_by_asset(defs, parents, instance.storage, now)
     warnings: dict[tuple[str, str], UpstreamWarningOut] = {}
     for planned, key, parent in reads:
-        found = _missing_reads(defs, planned, key, parent, by_key.get(parent), done[parent], now)
+        done = materialized.get(parent, ())
+        found = _missing_reads(defs, planned, key, parent, by_key.get(parent), done, now)
         if found is None:
             continue
         steps, missing, ranges, more = found

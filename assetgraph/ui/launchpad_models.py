@@ -79,24 +79,28 @@ class PlanPreviewOut(BaseModel):
 
     selection: str
     error: str | None = Field(
-        None, description="What is wrong with the request (selection, partitions, config)."
+        default=None, description="What is wrong with the request (selection, partitions, config)."
     )
-    asset_keys: list[str] = Field([], description="The assets the selection names.")
+    asset_keys: list[str] = Field(
+        default_factory=list, description="The assets the selection names."
+    )
     assets: list[PlanAssetOut] = []
     steps: int = 0
     partitions: int = 0
     warnings: list[UpstreamWarningOut] = []
     include_upstream: str | None = Field(
-        None, description="The selection with the missing upstreams added (null: none missing)."
+        default=None,
+        description="The selection with the missing upstreams added (null: none missing).",
     )
     config_fields: list[ConfigFieldOut] = []
     config_template: str | None = Field(
-        None, description="YAML run config with every field of the planned assets at its default."
+        default=None,
+        description="YAML run config with every field of the planned assets at its default.",
     )
     needs_confirmation: bool = False
     confirm_reason: str | None = None
     backfill_note: str | None = Field(
-        None, description="Why this request cannot launch as a backfill (null: it can)."
+        default=None, description="Why this request cannot launch as a backfill (null: it can)."
     )
 
 
