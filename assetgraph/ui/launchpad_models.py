@@ -16,25 +16,28 @@ class LaunchpadIn(BaseModel):
         description="As the CLI's --select: 'key', '+key', 'key+', '2+key', 'group:NAME', "
         "'tag:K=V', '*'; space = union, comma = intersection."
     )
-    exclude: str | None = Field(None, description="As the CLI's --exclude.")
-    partition: str | None = Field(None, description="One partition key.")
+    exclude: str | None = Field(default=None, description="As the CLI's --exclude.")
+    partition: str | None = Field(default=None, description="One partition key.")
     partition_range: PartitionRangeIn | None = None
     all_partitions: bool = False
     missing: bool = Field(
-        False, description="Only partitions never materialized (alone, or within the range)."
+        default=False,
+        description="Only partitions never materialized (alone, or within the range).",
     )
-    stale: bool = Field(False, description="Only stale partitions (with missing: those too).")
+    stale: bool = Field(
+        default=False, description="Only stale partitions (with missing: those too)."
+    )
     run_config: str | None = Field(
-        None,
+        default=None,
         description="YAML or JSON: asset key -> its Config fields (or Dagster's "
         "ops: {ASSET: {config: {...}}}).",
         max_length=1_000_000,
     )
     as_backfill: bool = Field(
-        False, description="Store a backfill for the daemon instead of starting one run."
+        default=False, description="Store a backfill for the daemon instead of starting one run."
     )
     confirmed_steps: int | None = Field(
-        None,
+        default=None,
         description="A launch above the confirmation threshold must repeat the step count "
         "the preview showed.",
     )

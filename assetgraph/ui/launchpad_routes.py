@@ -79,7 +79,7 @@ def build_launchpad_router(state: UiState) -> APIRouter:
             )
         if request.as_backfill:
             return store_backfill(state, request, planned)
-        run_id = start_run(state, planned)
+        run_id, _ = start_run(state, planned)
         return LaunchpadOut(
             run_id=run_id,
             url=f"/runs/{run_id}",
@@ -92,8 +92,9 @@ def build_launchpad_router(state: UiState) -> APIRouter:
     return router
 
 
-def start_run(state: UiState, planned: LaunchPlan) -> str:
-    """Record the run of ``planned`` as queued and start it in a child process; its id."""
+def start_run(state: UiState, planned: LaunchPlan) -> tuple[str, str]:
+    """Record the run of ``planned`` as queued and start it in a child process; its id
+    and the launch's request id (the run's ``assetgraph/ui_request`` tag)."""
     from assetgraph.planning.targets import TARGETS_TAG, RunTargets
     from assetgraph.storage.records import RunRecord, RunStatus
 
@@ -136,7 +137,7 @@ def start_run(state: UiState, planned: LaunchPlan) -> str:
         name=f"watch-{run_id[:8]}",
         daemon=True,
     ).start()
-    return run_id
+    return run_id, request_id
 
 
 def fail_if_never_started(instance: Instance, run_id: str, launch: Launch) -> None:
