@@ -90,6 +90,8 @@ def plan_request(
     selection = request.selection.strip()
     if not selection:
         raise UsageError("Write a selection: an asset key, '+key', 'group:NAME', or '*'.")
+    if any(not name.strip() for name in request.tags):
+        raise UsageError("A tag has an empty key: write tags as KEY=VALUE.")
     exclude = request.exclude.strip() if request.exclude else None
     partitions = partition_options(request)
     graph = defs.graph

@@ -33,6 +33,9 @@ class LaunchpadIn(BaseModel):
         "ops: {ASSET: {config: {...}}}).",
         max_length=1_000_000,
     )
+    tags: dict[str, str] = Field(
+        default_factory=dict, description="Tags of the run (or of every run of the backfill)."
+    )
     as_backfill: bool = Field(
         default=False, description="Store a backfill for the daemon instead of starting one run."
     )

@@ -14,6 +14,7 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, HTTPException
@@ -79,7 +80,7 @@ def build_launchpad_router(state: UiState) -> APIRouter:
             )
         if request.as_backfill:
             return store_backfill(state, request, planned)
-        run_id, _ = start_run(state, planned)
+        run_id, _ = start_run(state, planned, request.tags)
         return LaunchpadOut(
             run_id=run_id,
             url=f"/runs/{run_id}",
@@ -92,16 +93,22 @@ def build_launchpad_router(state: UiState) -> APIRouter:
     return router
 
 
-def start_run(state: UiState, planned: LaunchPlan) -> tuple[str, str]:
-    """Record the run of ``planned`` as queued and start it in a child process; its id
-    and the launch's request id (the run's ``assetgraph/ui_request`` tag)."""
+def start_run(
+    state: UiState, planned: LaunchPlan, user_tags: Mapping[str, str] | None = None
+) -> tuple[str, str]:
+    """Record the run of ``planned`` (with ``user_tags``) as queued and start it in a child
+    process; its id and the launch's request id (the run's ``assetgraph/ui_request`` tag)."""
     from assetgraph.planning.targets import TARGETS_TAG, RunTargets
     from assetgraph.storage.records import RunRecord, RunStatus
 
     storage = state.instance.storage
     run_id, request_id = uuid.uuid4().hex, uuid.uuid4().hex
     targets = run_targets(planned.plan)
-    tags = {REQUEST_TAG: request_id, TARGETS_TAG: RunTargets.from_plan(planned.plan).to_json()}
+    tags = {
+        **(user_tags or {}),
+        REQUEST_TAG: request_id,
+        TARGETS_TAG: RunTargets.from_plan(planned.plan).to_json(),
+    }
     storage.create_run(
         RunRecord(
             run_id=run_id,
@@ -169,6 +176,7 @@ def store_backfill(state: UiState, request: LaunchpadIn, planned: LaunchPlan) ->
             partition_range=[str(r) for r in selection.ranges] or None,
             all_partitions=selection.all_partitions,
             missing=selection.missing,
+            tags=request.tags,
             instance=state.instance,
             now=state.clock(),
         )

@@ -173,6 +173,7 @@ def test_an_unpartitioned_downstream_reading_missing_partitions_is_warned(lp: Te
         ({"selection": "summary", "run_config": "sumary: {top: 1}"}, "'sumary'"),
         ({"selection": "summary", "run_config": "summary: [1"}, "not valid YAML/JSON"),
         ({"selection": "summary", "run_config": "- 1"}, "must hold a mapping"),
+        ({"selection": "summary", "tags": {" ": "x"}}, "empty key"),
     ],
 )
 def test_a_wrong_request_is_answered_before_anything_runs(
@@ -203,6 +204,7 @@ def test_a_launch_returns_the_run_id_at_once_and_the_run_finishes(
         selection="+summary",
         missing=True,
         run_config="summary: {title: monthly}",
+        tags={"team": "data", "assetgraph/priority": "5"},
     )
     elapsed = time.perf_counter() - started
     assert status == 201, body
@@ -211,6 +213,7 @@ def test_a_launch_returns_the_run_id_at_once_and_the_run_finishes(
     run = wait_for_end(lp, body["run_id"])
     assert run["status"] == "success", (run["error"], run)
     assert run["launched_by"] == "ui"
+    assert run["tags"]["team"] == "data" and run["tags"]["assetgraph/priority"] == "5"
     assert run["targets"]["raw"] == [["2025-01-04", "2025-01-10"]]
     assert run["targets"]["features"] == [["2025-01-01", "2025-01-10"]]
     assert run["targets"]["summary"] is None
@@ -240,11 +243,11 @@ def test_a_large_launch_needs_the_step_count_confirmed(lp: TestClient, launch_si
     assert status == 409 and "Confirm the 240 steps" in body["detail"]
     status, body = launch(lp, **request, confirmed_steps=239)
     assert status == 409
-    status, body = launch(lp, **request, confirmed_steps=240)
+    status, body = launch(lp, **request, confirmed_steps=240, tags={"team": "web"})
     assert status == 201, body
     assert body["run_id"] is None and body["url"] == f"/backfills/{body['backfill_id']}"
     stored = get_backfill(body["backfill_id"], launch_site.instance)
-    assert sorted(stored.state["assets"]) == ["clicks"]
+    assert sorted(stored.state["assets"]) == ["clicks"] and stored.tags == {"team": "web"}
     assert sum(p["target"] for p in stored.state["progress"].values()) == 240
 
 

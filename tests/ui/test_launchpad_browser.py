@@ -71,6 +71,11 @@ def test_preview_warns_of_missing_upstream_then_a_launch_runs_to_the_end(
     expect(rows).to_have_count(2)
     expect(rows.first).to_have_attribute("data-asset", "raw")
 
+    page.fill("#lp-tags", "team")
+    expect(page.locator("#lp-error")).to_contain_text("Tag 'team': write it as KEY=VALUE.")
+    expect(page.locator("#lp-launch")).to_be_disabled()
+    page.fill("#lp-tags", "team=data")
+    expect(page.locator("#lp-total-steps")).to_have_text("20 steps")
     page.click("#lp-launch")
     expect(page.locator("#lp-run-link")).to_be_visible()
     expect(page.locator("#lp-run-status")).to_have_attribute(

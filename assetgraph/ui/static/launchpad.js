@@ -19,6 +19,7 @@
   const lastBox = input("lp-last", { class: "mono", placeholder: "last", "aria-label": "Last partition", value: params.get("last") || "" });
   const missingBox = el("input", { id: "lp-missing", type: "checkbox", checked: params.get("missing") === "1" });
   const staleBox = el("input", { id: "lp-stale", type: "checkbox", checked: params.get("stale") === "1" });
+  const tagsBox = input("lp-tags", { class: "mono", placeholder: "tags: team=data priority=5", "aria-label": "Run tags (KEY=VALUE, space separated)" });
   const configBox = el("textarea", { id: "lp-config", class: "mono", rows: 5, spellcheck: "false", placeholder: "summary:\n  title: monthly\n  top: 5", "aria-label": "Run config (YAML or JSON)" });
 
   const initialMode = params.get("partition") ? "key" : params.get("first") ? "range" : params.get("all") === "1" ? "all" : "none";
@@ -54,7 +55,8 @@
       el("h2", { text: "Launch as" }),
       el("div", { class: "controls" },
         el("label", { class: "choice" }, asRun, " one run"),
-        el("label", { class: "choice" }, asBackfill, " a backfill (the daemon runs it in parts, resumable)")),
+        el("label", { class: "choice" }, asBackfill, " a backfill (the daemon runs it in parts, resumable)"),
+        tagsBox),
       el("div", { class: "controls" }, previewButton, launchButton, cancelConfirm),
       errorBox),
     planBox,
@@ -75,6 +77,12 @@
     if (mode() === "range") body.partition_range = { first: firstBox.value.trim(), last: lastBox.value.trim() };
     if (mode() === "all") body.all_partitions = true;
     if (configBox.value.trim()) body.run_config = configBox.value;
+    body.tags = {};
+    for (const item of tagsBox.value.split(/[\s,]+/).filter(Boolean)) {
+      const at = item.indexOf("=");
+      if (at <= 0) throw new Error(`Tag '${item}': write it as KEY=VALUE.`);
+      body.tags[item.slice(0, at)] = item.slice(at + 1);
+    }
     return body;
   }
 
@@ -165,12 +173,11 @@
       cancelConfirm.hidden = false;
       return;
     }
-    const body = Object.assign(request(), { confirmed_steps: current.steps });
     launchButton.disabled = true;
     ag.clear(errorBox);
     let started;
     try {
-      started = await ag.post("/api/launchpad/launch", body);
+      started = await ag.post("/api/launchpad/launch", Object.assign(request(), { confirmed_steps: current.steps }));
     } catch (error) {
       ag.showError(errorBox, error);
       resetLaunch();
@@ -208,7 +215,7 @@
     clearTimeout(timer);
     timer = setTimeout(preview, 350);
   }
-  for (const box of [selectBox, excludeBox, keyBox, firstBox, lastBox, configBox]) box.addEventListener("input", changed);
+  for (const box of [selectBox, excludeBox, keyBox, firstBox, lastBox, configBox, tagsBox]) box.addEventListener("input", changed);
   for (const box of [missingBox, staleBox, asRun, asBackfill, ...document.querySelectorAll("input[name=lp-mode]")]) box.addEventListener("change", changed);
   selectBox.addEventListener("keydown", (event) => { if (event.key === "Enter") { clearTimeout(timer); preview(); } });
   previewButton.addEventListener("click", () => { clearTimeout(timer); preview(); });
