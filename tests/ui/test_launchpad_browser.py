@@ -147,6 +147,17 @@ def test_the_catalog_an_asset_page_and_the_lineage_open_the_launchpad(
     page.wait_for_selector("body[data-ready=true]")
     expect(page.locator("#lp-select")).to_have_value("raw summary")
 
+    open_page(page, f"{live.url}/?group=ingest")
+    page.click("#launch-shown")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#lp-select")).to_have_value("group:ingest")
+    expect(page.locator("#lp-error")).to_contain_text("say which partitions")
+
+    open_page(page, f"{live.url}/?search=feat")
+    page.click("#launch-shown")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#lp-select")).to_have_value("features")
+
     open_page(page, f"{live.url}/assets/features")
     page.click("#launchpad-upstream")
     page.wait_for_selector("body[data-ready=true]")

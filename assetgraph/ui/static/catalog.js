@@ -29,12 +29,15 @@
   );
   const count = el("span", { class: "muted", id: "count" });
   const picked = new Set();
+  // The rows shown, as a selection: the group and tag filters as 'group:G,tag:K=V' (they
+  // stay true as assets change), else the keys of the rows shown.
+  const launchShown = el("a", { id: "launch-shown", href: "/launchpad", text: "Launch shown" });
   const launchPicked = el("button", { id: "launch-selected", type: "button", text: "Launch selected (0)", disabled: true, onclick: () => {
     location.href = "/launchpad?" + new URLSearchParams({ select: [...picked].join(" ") });
   } });
   const body = el("tbody", {});
   main.append(
-    el("div", { class: "controls" }, search, group, tag, status, count, launchPicked),
+    el("div", { class: "controls" }, search, group, tag, status, count, launchPicked, launchShown),
     el(
       "table", { id: "catalog" },
       el("thead", {}, el("tr", {}, ["", "Asset", "Group", "Status", "Partitions", "Last materialized", "Description"].map((h) => el("th", { text: h })))),
@@ -81,6 +84,11 @@
     }
     ag.clear(body).append(fragment);
     count.textContent = `${shown} of ${rows.length} assets`;
+    const byFilters = !needle && !status.value && (group.value || tagValue);
+    const terms = byFilters
+      ? [group.value && `group:${group.value}`, tagValue && `tag:${tagValue}`].filter(Boolean).join(",")
+      : rows.filter((item) => item.row.isConnected && !item.asset.source).map((item) => item.asset.key).join(" ");
+    launchShown.href = "/launchpad?" + new URLSearchParams({ select: shown === rows.length && !byFilters ? "*" : terms });
   }
   for (const control of [search, group, tag, status]) {
     control.addEventListener(control === search ? "input" : "change", apply);
