@@ -24,6 +24,7 @@ from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.planning.request import PartitionSelection
 from assetgraph.ui.launchpad_models import (
     ConfigFieldOut,
+    InFlightOut,
     LaunchpadIn,
     PlanAssetOut,
     PlanPreviewOut,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from assetgraph.definitions.definitions import Definitions
     from assetgraph.planning.planner import ExecutionPlan, PlannedAsset
     from assetgraph.storage.instance import Instance
+    from assetgraph.storage.sql_storage import SqlStorage
 
 CONFIRM_STEPS = 100
 """A launch of more steps than this needs a confirmation."""
@@ -42,6 +44,8 @@ CONFIRM_PARTITIONS = 50
 """A launch of more partitions than this needs a confirmation."""
 SHOWN_RANGES = 3
 """How many missing upstream ranges a warning lists."""
+IN_FLIGHT_RUNS = 200
+"""How many of the newest queued or started runs the preview compares with the plan."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,9 @@ def backfill_note(request: LaunchpadIn) -> str | None:
     return None
 
 
-def preview(defs: Definitions, launch: LaunchPlan, request: LaunchpadIn) -> PlanPreviewOut:
+def preview(
+    defs: Definitions, storage: SqlStorage, launch: LaunchPlan, request: LaunchpadIn
+) -> PlanPreviewOut:
     """What ``launch`` will do, and what to know before it starts."""
     plan = launch.plan
     assets = [
@@ -165,6 +171,7 @@ def preview(defs: Definitions, launch: LaunchPlan, request: LaunchpadIn) -> Plan
         steps=launch.steps,
         partitions=launch.partition_count,
         warnings=warnings,
+        in_flight=in_flight_overlaps(storage, plan),
         include_upstream=include,
         config_fields=fields,
         config_template=config_template(fields),
@@ -270,6 +277,65 @@ def _missing_reads(
         return None  # the plan itself reports mapping problems
     steps = sum(1 for _ in planned.chunks_within(affected)) if affected else 0
     return (steps, len(missing), shown, more) if steps else None
+
+
+def in_flight_overlaps(storage: SqlStorage, plan: ExecutionPlan) -> list[InFlightOut]:
+    """The queued or started runs (the newest ``IN_FLIGHT_RUNS``) that build some of the
+    partitions ``plan`` builds, read from the targets each run recorded."""
+    from assetgraph.errors import StorageError
+    from assetgraph.planning.targets import recorded_targets
+    from assetgraph.storage.records import RunStatus
+
+    by_name = {key.to_string(): p for p in plan.assets for key in p.assets_def.keys}
+    found: list[InFlightOut] = []
+    runs = storage.list_runs(IN_FLIGHT_RUNS, statuses=[RunStatus.QUEUED, RunStatus.STARTED])
+    for run in runs:
+        try:
+            targets = recorded_targets(run)
+        except StorageError:
+            continue  # written by a newer assetgraph
+        if targets is None:
+            continue
+        counts: dict[str, int] = {}
+        for name, ranges in targets.assets.items():
+            planned = by_name.get(name)
+            if planned is None:
+                continue
+            if planned.target is None or ranges is None:
+                counts[name] = 1 if planned.target is None and ranges is None else 0
+                continue
+            covered = _subset_of(planned.target, ranges, plan.current_time, storage)
+            counts[name] = len(planned.target & covered)
+        counts = {name: count for name, count in counts.items() if count}
+        if counts:
+            what = ", ".join(f"{name} {count:,}" for name, count in counts.items())
+            found.append(
+                InFlightOut(
+                    run_id=run.run_id,
+                    status=run.status.value,
+                    partitions=counts,
+                    message=f"Run {run.run_id[:8]} ({run.status.value}) already builds "
+                    f"{sum(counts.values()):,} of these partitions ({what}).",
+                )
+            )
+    return found
+
+
+def _subset_of(
+    like: PartitionsSubset,
+    ranges: tuple[PartitionKeyRange, ...],
+    now: datetime | None,
+    storage: SqlStorage,
+) -> PartitionsSubset:
+    """The partitions of ``ranges`` in the definition of ``like`` (keys it lacks dropped)."""
+    pdef = like.partitions_def
+    found = PartitionsSubset.empty(pdef)
+    for key_range in ranges:
+        try:
+            found = found | pdef.subset_for_range(key_range, now, storage)
+        except UsageError:
+            continue
+    return found
 
 
 def _count_text(missing: int, ranges: list[str], more: bool) -> str:

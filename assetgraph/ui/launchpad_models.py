@@ -68,6 +68,18 @@ class UpstreamWarningOut(BaseModel):
     message: str
 
 
+class InFlightOut(BaseModel):
+    """A queued or started run that already builds some of the planned partitions."""
+
+    run_id: str
+    status: str
+    partitions: dict[str, int] = Field(
+        description="Asset -> how many of its planned partitions the run builds (1 for an "
+        "unpartitioned asset)."
+    )
+    message: str
+
+
 class ConfigFieldOut(BaseModel):
     """One field of an asset's ``Config`` model."""
 
@@ -94,6 +106,10 @@ class PlanPreviewOut(BaseModel):
     steps: int = 0
     partitions: int = 0
     warnings: list[UpstreamWarningOut] = []
+    in_flight: list[InFlightOut] = Field(
+        default_factory=list,
+        description="Runs queued or started that already build some of these partitions.",
+    )
     include_upstream: str | None = Field(
         default=None,
         description="The selection with the missing upstreams added (null: none missing).",

@@ -56,7 +56,7 @@ def build_launchpad_router(state: UiState) -> APIRouter:
             launch = plan_request(state.defs, state.instance, request, state.clock())
         except AssetgraphError as exc:
             return PlanPreviewOut(selection=request.selection, error=str(exc))
-        return preview(state.defs, launch, request)
+        return preview(state.defs, state.instance.storage, launch, request)
 
     @router.post("/launch", status_code=201)
     def launch(request: LaunchpadIn) -> LaunchpadOut:

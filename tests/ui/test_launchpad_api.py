@@ -286,3 +286,31 @@ def test_the_launchpad_page_escapes_nothing_into_html(lp: TestClient) -> None:
     assert page.status_code == 200
     assert "<img" not in page.text and "/static/launchpad.js" in page.text
     assert "Content-Security-Policy" in page.headers
+
+
+def test_preview_names_runs_in_flight_that_build_some_of_the_partitions(
+    lp: TestClient, launch_site: Site
+) -> None:
+    from assetgraph.partitions.key_range import PartitionKeyRange
+    from assetgraph.planning.targets import TARGETS_TAG, RunTargets
+    from assetgraph.storage.records import RunRecord, RunStatus
+
+    targets = RunTargets({"raw": (PartitionKeyRange("2025-01-04", "2025-01-06"),), "summary": None})
+    launch_site.instance.storage.create_run(
+        RunRecord(
+            run_id="a" * 32,
+            status=RunStatus.QUEUED,
+            created_at=time.time(),
+            selection="raw summary",
+            asset_keys=("raw", "summary"),
+            tags={TARGETS_TAG: targets.to_json()},
+        )
+    )
+    plan = preview(
+        lp, selection="raw", partition_range={"first": "2025-01-05", "last": "2025-01-10"}
+    )
+    [run] = plan["in_flight"]
+    assert run["run_id"] == "a" * 32 and run["partitions"] == {"raw": 2}
+    assert run["message"] == "Run aaaaaaaa (queued) already builds 2 of these partitions (raw 2)."
+    assert preview(lp, selection="summary")["in_flight"][0]["partitions"] == {"summary": 1}
+    assert preview(lp, selection="features", partition="2025-01-05")["in_flight"] == []

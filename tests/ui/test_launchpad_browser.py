@@ -175,3 +175,29 @@ def test_a_selection_is_shown_as_text_never_as_html(page: Any, live: LiveServer)
     page.fill("#lp-select", "<img src=x onerror=alert(1)>")
     expect(page.locator("#lp-error")).to_contain_text("<img src=x")
     assert page.locator("#lp-error img").count() == 0
+
+
+def test_a_run_in_flight_over_the_same_partitions_is_pointed_out(
+    page: Any, live: LiveServer, site: Site
+) -> None:
+    import time
+
+    from assetgraph.partitions.key_range import PartitionKeyRange
+    from assetgraph.planning.targets import TARGETS_TAG, RunTargets
+    from assetgraph.storage.records import RunRecord, RunStatus
+
+    targets = RunTargets({"raw": (PartitionKeyRange("2025-01-04", "2025-01-06"),)})
+    site.instance.storage.create_run(
+        RunRecord(
+            run_id="b" * 32,
+            status=RunStatus.QUEUED,
+            created_at=time.time(),
+            selection="raw",
+            asset_keys=("raw",),
+            tags={TARGETS_TAG: targets.to_json()},
+        )
+    )
+    open_page(page, f"{live.url}/launchpad?select=raw&first=2025-01-01&last=2025-01-10")
+    note = page.locator("#lp-in-flight li")
+    expect(note).to_contain_text("(queued) already builds 3 of these partitions (raw 3)")
+    assert note.locator("a").get_attribute("href") == f"/runs/{'b' * 32}"

@@ -154,6 +154,11 @@
         el("strong", { text: "Missing upstream" }), list,
         el("button", { type: "button", id: "lp-include-upstream", text: `Include upstream: ${p.include_upstream}`, onclick: () => { selectBox.value = p.include_upstream; preview(); } })));
     }
+    if (p.in_flight.length) {
+      planBox.append(el("div", { class: "lp-warning", id: "lp-in-flight" },
+        el("strong", { text: "Already in flight" }),
+        el("ul", { class: "why" }, p.in_flight.map((r) => el("li", {}, el("a", { href: ag.runHref(r.run_id), class: "mono", text: r.run_id.slice(0, 8) }), ` ${r.message.replace(/^Run \S+ /, "")}`)))));
+    }
     if (p.confirm_reason) planBox.append(el("p", { class: "muted", id: "lp-confirm-note", text: `${p.confirm_reason} Launching asks for a second click.` }));
     if (asBackfill.checked && p.backfill_note) planBox.append(el("p", { class: "error", id: "lp-backfill-note", text: p.backfill_note }));
     const fields = document.getElementById("lp-config-fields");
