@@ -81,6 +81,7 @@ def test_preview_warns_of_missing_upstream_then_a_launch_runs_to_the_end(
     expect(page.locator("#lp-run-status")).to_have_attribute(
         "data-status", "success", timeout=RUN_TIMEOUT_MS
     )
+    expect(page.locator("#lp-run-progress")).to_have_text("20 of 20 steps finished")
     run_href = page.get_attribute("#lp-run-link", "href")
     assert run_href is not None and run_href.startswith("/runs/")
     shot(page, tmp_path, "launchpad-launched")

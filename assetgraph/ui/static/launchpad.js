@@ -196,14 +196,19 @@
     ag.clear(resultBox).hidden = false;
     if (started.backfill_id) {
       resultBox.append(el("p", {}, "Backfill ", el("a", { id: "lp-backfill-link", class: "mono", href: started.url, text: started.backfill_id }), ` stored. ${started.message}`));
+      resultBox.scrollIntoView({ block: "nearest" });
       return;
     }
     const state = el("span", { id: "lp-run-status" }, ag.badge("queued", "run"));
-    resultBox.append(el("p", {}, "Run ", el("a", { id: "lp-run-link", class: "mono", href: started.url, text: started.run_id.slice(0, 8) }), ` (${count(started.steps, "step")}) `, state));
+    const progress = el("span", { id: "lp-run-progress", class: "muted" });
+    resultBox.append(el("p", {}, "Run ", el("a", { id: "lp-run-link", class: "mono", href: started.url, text: started.run_id.slice(0, 8) }), ` (${count(started.steps, "step")}) `, state, " ", progress));
+    resultBox.scrollIntoView({ block: "nearest" });
     for (;;) {
       const detail = await ag.api(`/api/runs/${encodeURIComponent(started.run_id)}`);
       ag.clear(state).append(ag.badge(detail.run.status, "run"));
       state.dataset.status = detail.run.status;
+      const done = detail.steps.filter((step) => step.status !== "running").length;
+      progress.textContent = `${done.toLocaleString()} of ${count(started.steps, "step")} finished`;
       if (detail.run.ended_at !== null) {
         if (detail.run.error) resultBox.append(el("pre", { class: "error", text: detail.run.error }));
         break;
