@@ -34,6 +34,7 @@ from assetgraph.ui.launchpad_models import (
 if TYPE_CHECKING:
     from assetgraph.definitions.assets import AssetsDefinition
     from assetgraph.definitions.definitions import Definitions
+    from assetgraph.partitions.definitions import DynamicPartitionsStore
     from assetgraph.planning.planner import ExecutionPlan, PlannedAsset
     from assetgraph.storage.instance import Instance
     from assetgraph.storage.sql_storage import SqlStorage
@@ -158,7 +159,7 @@ def preview(
         for planned in plan.assets
         if planned.step_count
     ]
-    warnings = upstream_warnings(defs, plan, launch.materialized)
+    warnings = upstream_warnings(defs, plan, launch.materialized, storage)
     include = None
     if warnings:
         added = " ".join(dict.fromkeys(w.upstream for w in warnings))
@@ -185,6 +186,7 @@ def upstream_warnings(
     defs: Definitions,
     plan: ExecutionPlan,
     materialized: Mapping[AssetKey, PartitionsSubset | Collection[str | None]],
+    store: DynamicPartitionsStore | None = None,
 ) -> list[UpstreamWarningOut]:
     """For each planned asset and upstream: the steps that read upstream partitions that
     are neither materialized nor built earlier in the plan (their step would fail).
@@ -192,7 +194,8 @@ def upstream_warnings(
     Works on partition ranges: the upstream partitions the asset's target reads (through
     the partition mapping), minus those materialized and those planned, mapped back to the
     target to count the steps that read them. Source assets are read as they are.
-    ``materialized`` holds what is materialized of every upstream of the plan's assets.
+    ``materialized`` holds what is materialized of every upstream of the plan's assets;
+    ``store`` holds the dynamic partition keys.
     """
     graph = defs.graph
     now = plan.current_time
@@ -210,7 +213,7 @@ def upstream_warnings(
     warnings: dict[tuple[str, str], UpstreamWarningOut] = {}
     for planned, key, parent in reads:
         done = materialized.get(parent, ())
-        found = _missing_reads(defs, planned, key, parent, by_key.get(parent), done, now)
+        found = _missing_reads(defs, planned, (key, parent), by_key.get(parent), done, now, store)
         if found is None:
             continue
         steps, missing, ranges, more = found
@@ -236,15 +239,16 @@ def upstream_warnings(
 def _missing_reads(
     defs: Definitions,
     planned: PlannedAsset,
-    key: AssetKey,
-    parent: AssetKey,
+    edge: tuple[AssetKey, AssetKey],
     parent_planned: PlannedAsset | None,
     done: PartitionsSubset | Collection[str | None],
     now: datetime,
+    store: DynamicPartitionsStore | None,
 ) -> tuple[int, int, list[str], bool] | None:
     """(steps that read missing partitions of ``parent``, missing upstream partitions, the
     first missing ranges, whether there are more), or None when nothing it reads is
-    missing."""
+    missing. ``edge`` is (the planned key, its upstream)."""
+    key, parent = edge
     graph = defs.graph
     parent_def = graph.partitions_def(parent)
     if parent_def is None:
@@ -256,9 +260,9 @@ def _missing_reads(
     mapping = graph.partition_mapping(key, parent)
     try:
         if planned.target is None or child_def is None or mapping is None:
-            needed = PartitionsSubset.all(parent_def, now, None)
+            needed = PartitionsSubset.all(parent_def, now, store)
         else:
-            needed = mapping.upstream_subset(child_def, planned.target, parent_def, now)
+            needed = mapping.upstream_subset(child_def, planned.target, parent_def, now, store)
         missing = needed - done
         if parent_planned is not None and parent_planned.target is not None:
             missing = missing - parent_planned.target
@@ -271,7 +275,7 @@ def _missing_reads(
         if mapping is None:
             affected = planned.target
         else:
-            affected = mapping.downstream_subset(parent_def, missing, child_def, now)
+            affected = mapping.downstream_subset(parent_def, missing, child_def, now, store)
             affected = affected & planned.target
     except UsageError:
         return None  # the plan itself reports mapping problems

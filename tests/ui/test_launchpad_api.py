@@ -314,3 +314,45 @@ def test_preview_names_runs_in_flight_that_build_some_of_the_partitions(
     assert run["message"] == "Run aaaaaaaa (queued) already builds 2 of these partitions (raw 2)."
     assert preview(lp, selection="summary")["in_flight"][0]["partitions"] == {"summary": 1}
     assert preview(lp, selection="features", partition="2025-01-05")["in_flight"] == []
+
+
+DYNAMIC_DEFS = """
+from assetgraph import Definitions, DynamicPartitionsDefinition, asset
+
+customers = DynamicPartitionsDefinition(name="customers")
+
+
+@asset(partitions_def=customers)
+def accounts(context) -> str:
+    return context.partition_key
+
+
+@asset(partitions_def=customers)
+def invoices(accounts: str) -> str:
+    return accounts.upper()
+
+
+defs = Definitions(assets=[accounts, invoices])
+"""
+
+
+def test_dynamic_partitions_preview_and_launch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = write_site(tmp_path / "dynamic", DYNAMIC_DEFS, monkeypatch)
+    site.instance.add_dynamic_partitions("customers", ["acme", "globex", "initech"])
+    with TestClient(create_app(site.state), base_url=ORIGIN) as client:
+        plan = preview(client, selection="invoices", all_partitions=True)
+        [warning] = plan["warnings"]
+        assert (warning["upstream"], warning["steps"], warning["missing_upstream"]) == (
+            "accounts",
+            3,
+            3,
+        )
+        status, body = launch(
+            client, selection="+invoices", partition_range={"first": "globex", "last": "initech"}
+        )
+        assert status == 201 and body["steps"] == 4, body
+        assert wait_for_end(client, body["run_id"])["status"] == "success"
+        after = preview(client, selection="invoices", all_partitions=True)
+        assert after["warnings"][0]["missing_ranges"] == ["acme"]
