@@ -356,3 +356,10 @@ def test_dynamic_partitions_preview_and_launch(
         assert wait_for_end(client, body["run_id"])["status"] == "success"
         after = preview(client, selection="invoices", all_partitions=True)
         assert after["warnings"][0]["missing_ranges"] == ["acme"]
+
+
+def test_the_launchpad_api_is_documented(lp: TestClient) -> None:
+    paths = lp.get("/openapi.json").json()["paths"]
+    assert list(paths["/api/launchpad/preview"]) == ["post"]
+    assert list(paths["/api/launchpad/launch"]) == ["post"]
+    assert lp.get("/api/launchpad/launch").status_code == 405
