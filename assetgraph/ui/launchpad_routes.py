@@ -40,12 +40,6 @@ def build_launchpad_router(state: UiState) -> APIRouter:
     """The launchpad's API routes, bound to ``state``."""
     router = APIRouter(prefix="/api/launchpad", tags=["launchpad"])
 
-    def checked(request: LaunchpadIn) -> LaunchPlan:
-        try:
-            return plan_request(state.defs, state.instance, request, state.clock())
-        except AssetgraphError as exc:
-            raise HTTPException(status_code=422, detail=str(exc)) from None
-
     @router.post("/preview")
     def preview_launch(request: LaunchpadIn) -> PlanPreviewOut:
         """The plan of a request (steps and partitions per asset), missing upstream
@@ -67,10 +61,14 @@ def build_launchpad_router(state: UiState) -> APIRouter:
             note = backfill_note(request)
             if note is not None:
                 raise HTTPException(status_code=422, detail=note)
-        planned = checked(request)
+        try:
+            planned = plan_request(state.defs, state.instance, request, state.clock())
+        except AssetgraphError as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from None
         if not planned.plan:
             raise HTTPException(
-                status_code=409, detail="Nothing to do: the plan has no steps (all done?)."
+                status_code=409,
+                detail="Nothing to do: none of the partitions asked for is missing or stale.",
             )
         reason = confirmation(planned.steps, planned.partition_count)
         if reason is not None and request.confirmed_steps != planned.steps:

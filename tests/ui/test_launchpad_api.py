@@ -363,3 +363,14 @@ def test_the_launchpad_api_is_documented(lp: TestClient) -> None:
     assert list(paths["/api/launchpad/preview"]) == ["post"]
     assert list(paths["/api/launchpad/launch"]) == ["post"]
     assert lp.get("/api/launchpad/launch").status_code == 405
+
+
+def test_nothing_missing_is_nothing_to_launch(lp: TestClient) -> None:
+    request = {
+        "selection": "raw",
+        "missing": True,
+        "partition_range": {"first": "2025-01-01", "last": "2025-01-03"},
+    }
+    assert preview(lp, **request)["steps"] == 0
+    status, body = launch(lp, **request)
+    assert status == 409 and body["detail"].startswith("Nothing to do")
