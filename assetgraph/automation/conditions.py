@@ -118,17 +118,15 @@ def updated_upstream(state: AssetState, key: AssetKey) -> list[Finding]:
     """Materialized partitions of ``key`` that read an upstream partition whose data
     version changed after they were built (early cut-off: a rebuild with the same data
     version is no change)."""
-    rows = state.rows(key)
-    built = {i: row.event_id for i, row in rows.items() if row.event_id is not None}
-    if not built:
+    oldest = state.oldest_materialization(key)
+    if oldest is None:
         return []
-    oldest = min(built.values())
     findings: list[Finding] = []
     for parent in state.graph.parents(key):
-        up_rows = state.rows(parent)
+        # Only rows materialized after the oldest build of ``key`` can be newer than it.
         changed = {
             i: changed_at
-            for i, row in up_rows.items()
+            for i, row in state.rows_after(parent, oldest).items()
             if row.event_id is not None
             and (changed_at := row.data_version_event_id or row.event_id) > oldest
         }
@@ -136,19 +134,22 @@ def updated_upstream(state: AssetState, key: AssetKey) -> list[Finding]:
             continue
         hits: list[int] = []
         culprits: set[int] = set()
-        unpartitioned = state.pdef(key) is UNPARTITIONED
-        if unpartitioned and state.pdef(parent) is UNPARTITIONED:
-            if changed[0] > built.get(0, changed[0]):
+        if state.pdef(key) is UNPARTITIONED and state.pdef(parent) is UNPARTITIONED:
+            own = state.rows(key)[0].event_id
+            if own is not None and changed[0] > own:
                 hits, culprits = [0], {0}
         else:
             changed_subset = state.subset(parent, changed)
             candidates = state.downstream(parent, changed_subset, key)
+            own_rows = state.rows_at(key, candidates)
             for index in candidates.indices():
-                own = built.get(index)
-                if own is None:
+                own_row = own_rows.get(index)
+                if own_row is None or own_row.event_id is None:
                     continue
                 reads = state.upstream(key, state.subset(key, [index]), parent)
-                newer = [u for u in (reads & changed_subset).indices() if changed[u] > own]
+                newer = [
+                    u for u in (reads & changed_subset).indices() if changed[u] > own_row.event_id
+                ]
                 if newer:
                     hits.append(index)
                     culprits.update(newer)
@@ -203,13 +204,10 @@ def drop_failed(
 
     Returns what is left, the notes on what is held back, and the reasons for retries.
     """
-    rows = state.rows(key)
+    if not state.failed(key) & wanted:
+        return wanted, [], []
     failed = {
-        index: row
-        for index, row in rows.items()
-        if row.failure_event_id is not None
-        and row.failure_event_id > (row.event_id or -1)
-        and wanted.contains_index(index)
+        index: row for index, row in state.failed_rows(key).items() if wanted.contains_index(index)
     }
     if not failed:
         return wanted, [], []
@@ -220,7 +218,7 @@ def drop_failed(
     blocked: dict[int, str] = {}
     for index, row in failed.items():
         assert row.failure_event_id is not None
-        if _newest_upstream(state, key, index) > row.failure_event_id:
+        if _newest_upstream(state, key, index, row.failure_event_id) > row.failure_event_id:
             retry.append(index)
         else:
             blocked[index] = row.failure_run_id or "?"
@@ -251,12 +249,13 @@ def _what(subset: PartitionsSubset, lead: str = "") -> str:
     return f"{lead}{text}" if lead else f"{text} "
 
 
-def _newest_upstream(state: AssetState, key: AssetKey, index: int) -> int:
-    """The newest data event among the upstream partitions partition ``index`` reads."""
+def _newest_upstream(state: AssetState, key: AssetKey, index: int, after: int) -> int:
+    """The newest data event among the upstream partitions partition ``index`` reads, when
+    newer than ``after`` (otherwise some event id not above ``after``)."""
     newest = 0
     one = state.subset(key, [index])
     for parent in state.graph.parents(key):
-        rows = state.rows(parent)
+        rows = state.rows_after(parent, after)
         if not rows:
             continue
         reads: Iterable[int]
@@ -293,7 +292,7 @@ def drop_waiting(
     for parent in state.graph.parents(key):
         if not wanted:
             break
-        if state.graph.is_source(parent) and not state.rows(parent):
+        if state.graph.is_source(parent) and not state.recorded(parent):
             continue  # a source never observed: its data is there, unversioned
         if (
             whole

@@ -552,9 +552,7 @@ class _Tick:
         while queue:
             _, key = heapq.heappop(queue)
             if not self.state.is_loaded(key):
-                batch = [k for _, k in queue] + [key]
-                parents = [p for k in batch for p in self.graph.parents(k)]
-                self.state.load([*batch, *parents])
+                self._load([k for _, k in queue] + [key])
             requested = self._decide(key, horizon, cron)
             if not requested:
                 continue
@@ -566,6 +564,25 @@ class _Tick:
         return {
             name: when for name, when in cron.items() if self.graph.has(AssetKey.from_user(name))
         }
+
+    def _load(self, batch: list[AssetKey]) -> None:
+        """Read what deciding ``batch`` needs, in a few queries: every row of assets with a
+        condition (and their parents), the status of the others; and the rows of parents
+        materialized after the oldest materialization of each child in the batch."""
+        state = self.state
+        full = [key for key in batch if key in self.conditions]
+        state.load([*full, *(p for key in full for p in self.graph.parents(key))])
+        rest = [key for key in batch if key not in self.conditions]
+        parents = [p for key in rest for p in self.graph.parents(key)]
+        state.load_status([*rest, *parents])
+        after: dict[AssetKey, int] = {}
+        for key in rest:
+            oldest = state.oldest_materialization(key)
+            if oldest is None:
+                continue
+            for parent in self.graph.parents(key):
+                after[parent] = min(oldest, after.get(parent, oldest))
+        state.prefetch_after(after)
 
     def _decide(self, key: AssetKey, horizon: float, cron: dict[str, float]) -> bool:
         if key in self.conditions:
