@@ -333,8 +333,16 @@ class _Tick:
         )
 
     def _digest(self) -> str:
+        texts: dict[int, str] = {}  # by object: many assets share one policy
+
+        def text(policy: object) -> str:
+            found = texts.get(id(policy))
+            if found is None:
+                found = texts[id(policy)] = repr(policy)
+            return found
+
         parts = [
-            f"{key}|{self.automation.get(key)!r}|{self.freshness.get(key)!r}"
+            f"{key}|{text(self.automation.get(key))}|{text(self.freshness.get(key))}"
             + (f"|{condition_digest(self.conditions[key])}" if key in self.conditions else "")
             for key in self.graph.all_keys
             if key in self.automation or key in self.freshness or key in self.conditions
@@ -577,10 +585,11 @@ class _Tick:
         state.load_status([*rest, *parents])
         after: dict[AssetKey, int] = {}
         for key in rest:
-            oldest = state.oldest_materialization(key)
+            ranged = [p for p in self.graph.parents(key) if state.is_ranges_only(p)]
+            oldest = state.oldest_materialization(key) if ranged else None
             if oldest is None:
                 continue
-            for parent in self.graph.parents(key):
+            for parent in ranged:
                 after[parent] = min(oldest, after.get(parent, oldest))
         state.prefetch_after(after)
 

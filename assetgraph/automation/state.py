@@ -133,6 +133,10 @@ class AssetState:
     def is_loaded(self, key: AssetKey) -> bool:
         return key in self._rows or key in self._status
 
+    def is_ranges_only(self, key: AssetKey) -> bool:
+        """Whether the asset was read by ``load_status`` as ranges (its rows not read)."""
+        return key in self._status and key not in self._rows
+
     def load(self, keys: Iterable[AssetKey]) -> None:
         """Read every index row of ``keys`` not read yet, in one batch."""
         wanted = [key for key in dict.fromkeys(keys) if key not in self._rows]
@@ -174,7 +178,7 @@ class AssetState:
         found = self._materialized.get(key)
         if found is None:
             status = self._status.get(key)
-            if status is not None and key not in self._rows:
+            if status is not None and self.is_ranges_only(key):
                 found = status[0]
             else:
                 rows = self.rows(key)
@@ -185,28 +189,28 @@ class AssetState:
     def failed(self, key: AssetKey) -> PartitionsSubset:
         """The partitions whose latest attempt failed."""
         status = self._status.get(key)
-        if status is not None and key not in self._rows:
+        if status is not None and self.is_ranges_only(key):
             return status[1]
         return self.subset(key, self.failed_rows(key))
 
     def recorded(self, key: AssetKey) -> bool:
         """Whether the index has any row of the asset (materialized or failed)."""
         status = self._status.get(key)
-        if status is not None and key not in self._rows:
+        if status is not None and self.is_ranges_only(key):
             return bool(status[0] or status[1])
         return bool(self.rows(key))
 
     def oldest_materialization(self, key: AssetKey) -> int | None:
         """The lowest event id among the latest materializations of the asset's
         partitions (None: nothing materialized)."""
-        if key in self._status and key not in self._rows:
+        if self.is_ranges_only(key):
             return self._oldest.get(key)
         ids = [row.event_id for row in self.rows(key).values() if row.event_id is not None]
         return min(ids, default=None)
 
     def failed_rows(self, key: AssetKey) -> dict[int, IndexRow]:
         """Partition index -> index row, for the partitions whose latest attempt failed."""
-        if key in self._status and key not in self._rows:
+        if self.is_ranges_only(key):
             rows = self.rows_at(key, self._status[key][1])
         else:
             rows = self.rows(key)
