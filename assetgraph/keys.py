@@ -77,7 +77,7 @@ class AssetKey:
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self.path == other.path  # type: ignore[attr-defined]
+        return self.path == other.path
 
     def __str__(self) -> str:
         return self.to_string()
