@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
+from typing import Protocol
 
+from assetgraph.automation.retries import RetryVerdict
 from assetgraph.automation.state import AssetState, ranges_text
 from assetgraph.definitions.policies import AutomationPolicy
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.status.staleness import UNPARTITIONED
+from assetgraph.storage.automation_store import IndexRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,12 +198,29 @@ def drop_covered(
     return wanted, notes
 
 
+class RetryJudge(Protocol):
+    """Judges, under a retry policy, failed partitions that nothing new would make succeed."""
+
+    def __call__(
+        self, key: AssetKey, blocked: Mapping[int, tuple[IndexRow, int]]
+    ) -> dict[int, RetryVerdict]:
+        """Partition index -> verdict, for ``blocked``: index -> (its index row, the newest
+        data event among the upstream partitions it reads)."""
+        ...
+
+
 def drop_failed(
-    state: AssetState, key: AssetKey, wanted: PartitionsSubset, *, code_changed: bool = False
+    state: AssetState,
+    key: AssetKey,
+    wanted: PartitionsSubset,
+    *,
+    code_changed: bool = False,
+    retries: RetryJudge | None = None,
 ) -> tuple[PartitionsSubset, list[Finding], list[Finding]]:
     """Remove partitions whose last attempt failed, unless something that could make a new
     attempt succeed changed since: an upstream partition it reads has newer data, or its
-    code version changed (``code_changed``). Retrying as is would fail the same way.
+    code version changed (``code_changed``); or ``retries`` (the asset's retry policy)
+    allows another attempt now.
 
     Returns what is left, the notes on what is held back, and the reasons for retries.
     """
@@ -214,32 +234,39 @@ def drop_failed(
     if code_changed:
         hit = state.subset(key, failed)
         return wanted, [], [Finding(hit, f"retrying {_what(hit)}after a failure: its code changed")]
+    newest = _newest_upstream(state, key, failed)
     retry: list[int] = []
-    blocked: dict[int, str] = {}
+    blocked: dict[int, tuple[IndexRow, int]] = {}
     for index, row in failed.items():
         assert row.failure_event_id is not None
-        if _newest_upstream(state, key, index, row.failure_event_id) > row.failure_event_id:
+        if newest[index] > row.failure_event_id:
             retry.append(index)
         else:
-            blocked[index] = row.failure_run_id or "?"
+            blocked[index] = (row, newest[index])
     notes: list[Finding] = []
     retried: list[Finding] = []
     if retry:
         hit = state.subset(key, retry)
         retried.append(Finding(hit, f"retrying {_what(hit)}after a failure: new upstream data"))
-    if blocked:
-        hit = state.subset(key, blocked)
-        runs = sorted(set(blocked.values()))
-        notes.append(
-            Finding(
-                hit,
-                f"skipped{_what(hit, ' ')}: last attempt failed in run "
-                f"{', '.join(r[:8] for r in runs[:3])}; waiting for new upstream data or a "
-                "code change",
-            )
-        )
-        wanted = wanted - hit
+    verdicts = retries(key, blocked) if retries is not None and blocked else {}
+    by_words: dict[tuple[bool, str], list[int]] = {}
+    plain = {i: row.failure_run_id or "?" for i, (row, _) in blocked.items() if i not in verdicts}
+    if plain:
+        runs = ", ".join(r[:8] for r in sorted(set(plain.values()))[:3])
+        by_words[(False, f"last attempt failed in run {runs}; {NOTHING_NEW}")] = list(plain)
+    for index, found in verdicts.items():
+        by_words.setdefault((found.now, found.words), []).append(index)
+    for (now, words), indices in by_words.items():
+        hit = state.subset(key, indices)
+        if now:
+            retried.append(Finding(hit, f"retrying {_what(hit)}after a failure: {words}"))
+        else:
+            notes.append(Finding(hit, f"skipped{_what(hit, ' ')}: {words}"))
+            wanted = wanted - hit
     return wanted, notes, retried
+
+
+NOTHING_NEW = "waiting for new upstream data or a code change"
 
 
 def _what(subset: PartitionsSubset, lead: str = "") -> str:
@@ -249,23 +276,30 @@ def _what(subset: PartitionsSubset, lead: str = "") -> str:
     return f"{lead}{text}" if lead else f"{text} "
 
 
-def _newest_upstream(state: AssetState, key: AssetKey, index: int, after: int) -> int:
-    """The newest data event among the upstream partitions partition ``index`` reads, when
-    newer than ``after`` (otherwise some event id not above ``after``)."""
-    newest = 0
-    one = state.subset(key, [index])
+def _newest_upstream(
+    state: AssetState, key: AssetKey, failed: Mapping[int, IndexRow]
+) -> dict[int, int]:
+    """Per failed partition index, the newest data event among the upstream partitions it
+    reads (0 when none has data); one read of the upstream rows per parent."""
+    newest = dict.fromkeys(failed, 0)
+    whole = state.pdef(key) is UNPARTITIONED
+    every = state.subset(key, failed)
     for parent in state.graph.parents(key):
-        rows = state.rows_after(parent, after)
+        unpartitioned = whole or state.pdef(parent) is UNPARTITIONED
+        rows = state.rows_at(parent, state.upstream(key, every, parent))
         if not rows:
             continue
-        reads: Iterable[int]
-        if state.pdef(parent) is UNPARTITIONED or state.pdef(key) is UNPARTITIONED:
-            reads = rows.keys()
-        else:
-            reads = [i for i in state.upstream(key, one, parent).indices() if i in rows]
-        for i in reads:
-            row = rows[i]
-            newest = max(newest, row.data_version_event_id or row.event_id or 0)
+        for index in failed:
+            reads: Iterable[int] = (
+                rows.keys()
+                if unpartitioned
+                else state.upstream(key, state.subset(key, [index]), parent).indices()
+            )
+            for i in reads:
+                row = rows.get(i)
+                if row is not None:
+                    changed = row.data_version_event_id or row.event_id or 0
+                    newest[index] = max(newest[index], changed)
     return newest
 
 

@@ -63,6 +63,13 @@ class MaterializationEvent:
     timestamp: float
 
 
+class StepFailure(NamedTuple):
+    """One failed attempt of an (asset, partition): its event id and time."""
+
+    event_id: int
+    timestamp: float
+
+
 @dataclass(frozen=True, slots=True)
 class TickRow:
     """One stored automation tick."""
@@ -307,6 +314,25 @@ class AutomationStore:
             elif asset_key:
                 found[(asset_key, partition, event_type)] = None
         return list(found)
+
+    def failures_after(self, asset_key: str, after_id: int) -> dict[str | None, list[StepFailure]]:
+        """Per partition key (None: unpartitioned), the failed attempts of one asset with an
+        event id above ``after_id``, oldest first."""
+        table = schema.events
+        query = (
+            select(table.c.id, table.c.timestamp, table.c.partition_key, table.c.payload)
+            .where(table.c.event_type == EventType.STEP_FAILURE.value, table.c.id > after_id)
+            .order_by(table.c.id)
+        )
+        found: dict[str | None, list[StepFailure]] = {}
+        for event_id, timestamp, partition, payload in self._read(
+            lambda conn: conn.execute(query).all()
+        ):
+            failure = StepFailed.from_payload(json.loads(payload))
+            for key, failed in failure.failed_pairs(partition):
+                if key == asset_key:
+                    found.setdefault(failed, []).append(StepFailure(int(event_id), timestamp))
+        return found
 
     def materialization_before(self, asset_key: str, before_id: int) -> MaterializationEvent | None:
         """The latest materialization (or observation) of an asset stored before an event."""
