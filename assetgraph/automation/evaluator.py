@@ -346,12 +346,12 @@ class _Tick:
         )
 
     def _digest(self) -> str:
-        texts: dict[int, str] = {}  # by object: many assets share one policy
+        texts: dict[object, str] = {}  # many assets have equal policies: one repr each
 
         def text(policy: object) -> str:
-            found = texts.get(id(policy))
+            found = texts.get(policy)
             if found is None:
-                found = texts[id(policy)] = repr(policy)
+                found = texts[policy] = repr(policy)
             return found
 
         parts = [
