@@ -107,7 +107,22 @@ def _union(a: tuple[range, ...], b: tuple[range, ...]) -> tuple[range, ...]:
         return a + b
     if b[-1].stop < a[0].start:
         return b + a
-    return normalize_ranges(a + b)
+    out: list[range] = []
+    i = j = 0
+    len_a, len_b = len(a), len(b)
+    while i < len_a or j < len_b:
+        if j == len_b or (i < len_a and a[i].start <= b[j].start):
+            r = a[i]
+            i += 1
+        else:
+            r = b[j]
+            j += 1
+        if out and r.start <= out[-1].stop:
+            if r.stop > out[-1].stop:
+                out[-1] = range(out[-1].start, r.stop)
+        else:
+            out.append(r)
+    return tuple(out)
 
 
 def _subtract(a: tuple[range, ...], b: tuple[range, ...]) -> tuple[range, ...]:
