@@ -329,12 +329,11 @@ def drop_waiting(
         if state.graph.is_source(parent) and not state.recorded(parent):
             continue  # a source never observed: its data is there, unversioned
         if (
-            whole
-            and parent in requested
+            state.pdef(parent) is UNPARTITIONED
             and parent not in covered
-            and state.pdef(parent) is UNPARTITIONED
+            and (whole and parent in requested or state.materialized(parent))
         ):
-            continue  # the common case, decided without partition arithmetic
+            continue  # the common cases, decided without partition arithmetic
         reads = state.upstream(key, wanted, parent)
         requested_up = requested.get(parent, state.empty(parent))
         have = state.materialized(parent)

@@ -41,6 +41,7 @@ class AssetState:
         self._status: dict[AssetKey, tuple[PartitionsSubset, PartitionsSubset]] = {}
         """Materialized and failed partitions of assets read by ``load_status``."""
         self._oldest: dict[AssetKey, int | None] = {}
+        self._failed: dict[AssetKey, PartitionsSubset] = {}
         self._after: dict[AssetKey, tuple[int, dict[int, IndexRow]]] = {}
         """Rows materialized after an event id (and perhaps more), by asset."""
         self.queries = 0
@@ -191,7 +192,10 @@ class AssetState:
         status = self._status.get(key)
         if status is not None and self.is_ranges_only(key):
             return status[1]
-        return self.subset(key, self.failed_rows(key))
+        found = self._failed.get(key)
+        if found is None:
+            found = self._failed[key] = self.subset(key, self.failed_rows(key))
+        return found
 
     def recorded(self, key: AssetKey) -> bool:
         """Whether the index has any row of the asset (materialized or failed)."""
