@@ -331,7 +331,7 @@ def drop_waiting(
         if (
             state.pdef(parent) is UNPARTITIONED
             and parent not in covered
-            and (whole and parent in requested or state.materialized(parent))
+            and ((whole and parent in requested) or state.materialized(parent))
         ):
             continue  # the common cases, decided without partition arithmetic
         reads = state.upstream(key, wanted, parent)

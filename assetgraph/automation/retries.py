@@ -15,12 +15,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from assetgraph.definitions.retry import RetryPolicy
 
 
-@dataclass(frozen=True, slots=True)
-class Attempts:
+class Attempts(NamedTuple):
     """The failed attempts of one partition since its last change."""
 
     count: int

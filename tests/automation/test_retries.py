@@ -50,10 +50,15 @@ def test_a_failed_partition_is_retried_after_the_policy_delay_up_to_max_retries(
         return str(context.partition_key)
 
     defs = Definitions([flaky])
+
+    def held(hours: float) -> list[str]:
+        """What a tick at ``hours`` into the second day skips (it requests nothing)."""
+        outcome = tick(defs, instance, at(hours, days=1), dry_run=True)
+        assert targets(outcome) == []
+        return list(entry(outcome, "flaky")["skipped"])
+
     failed(instance, "flaky", "2025-01-01", at(0.5, days=1))
-    early = tick(defs, instance, at(0.55, days=1), dry_run=True)
-    assert targets(early) == []
-    assert entry(early, "flaky")["skipped"] == [
+    assert held(0.55) == [
         "skipped 2025-01-01: failed at 2025-01-02 00:30 UTC; retry 1 of 2 after "
         "2025-01-02 00:40 UTC"
     ]
@@ -64,9 +69,7 @@ def test_a_failed_partition_is_retried_after_the_policy_delay_up_to_max_retries(
         "(RetryPolicy)" in entry(due, "flaky")["reasons"]
     )
     failed(instance, "flaky", "2025-01-01", at(0.75, days=1))  # the retry failed too
-    backoff = tick(defs, instance, at(0.8, days=1), dry_run=True)
-    assert targets(backoff) == []
-    assert entry(backoff, "flaky")["skipped"] == [
+    assert held(0.8) == [  # exponential backoff: twice the delay before the second retry
         "skipped 2025-01-01: failed at 2025-01-02 00:45 UTC; retry 2 of 2 after "
         "2025-01-02 01:05 UTC"
     ]
@@ -74,9 +77,7 @@ def test_a_failed_partition_is_retried_after_the_policy_delay_up_to_max_retries(
         {"flaky": ["2025-01-01"]}
     ]
     failed(instance, "flaky", "2025-01-01", at(1.2, days=1))
-    spent = tick(defs, instance, at(5, days=1), dry_run=True)
-    assert targets(spent) == []
-    assert entry(spent, "flaky")["skipped"] == [
+    assert held(5) == [
         "skipped 2025-01-01: failed at 2025-01-02 01:12 UTC (3 attempts; RetryPolicy "
         "max_retries=2 used up); waiting for new upstream data or a code change"
     ]
