@@ -23,7 +23,7 @@ from assetgraph.definitions.retry import RetryPolicy
 class Attempts(NamedTuple):
     """The failed attempts of one partition since its last change."""
 
-    count: int
+    made: int
     last_failed_at: float
 
 
@@ -41,12 +41,12 @@ def verdict(
     """Judge the next attempt after ``attempts`` under ``policy`` at ``now``; ``seed`` fixes
     the jitter (the same on every tick), ``nothing_new`` ends the words when none is left."""
     failed = f"failed at {_when(attempts.last_failed_at)}"
-    retry = attempts.count  # the next attempt is retry number ``count``
+    retry = attempts.made  # the next attempt is retry number ``made``
     if retry > policy.max_retries:
-        tries = "attempt" if attempts.count == 1 else "attempts"
+        tries = "attempt" if attempts.made == 1 else "attempts"
         return RetryVerdict(
             False,
-            f"{failed} ({attempts.count} {tries}; RetryPolicy max_retries="
+            f"{failed} ({attempts.made} {tries}; RetryPolicy max_retries="
             f"{policy.max_retries} used up); {nothing_new}",
         )
     wait = policy.wait_before(retry + 1, random.Random(f"{seed}|{retry}"))
