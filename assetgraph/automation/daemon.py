@@ -70,15 +70,19 @@ class TickOutcome:
 
 
 @contextlib.contextmanager
-def _older_objects_frozen() -> Iterator[None]:
-    """Leave the objects that exist before a tick (definitions, caches) out of garbage
-    collection while it evaluates: it allocates many short-lived objects, and each full
-    collection would walk every definition again. They are collected as before afterwards."""
-    gc.freeze()
+def _no_cyclic_collection() -> Iterator[None]:
+    """Hold the cyclic garbage collector while a tick evaluates. A tick allocates many
+    short-lived objects (a decision, findings and subsets per asset looked at), freed by
+    reference counting; each collection would walk every definition and every object
+    the tick made so far, which grows faster than the tick itself (on 100,000 assets a
+    third of the tick). Cycles made meanwhile are collected once it is back on."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 def run_tick(
@@ -100,7 +104,7 @@ def run_tick(
     outcome = TickOutcome(tick_id, now, "started")
     try:
         clock = time.perf_counter()
-        with _older_objects_frozen():
+        with _no_cyclic_collection():
             evaluation, triggers = _evaluate(
                 defs, store, instance, now, settings, wall_clock, dry_run=dry_run
             )
