@@ -252,10 +252,12 @@ def cluster_worker_problem(run_key: str) -> str | None:
     return state if isinstance(state, str) else None
 
 
-def run_cluster_task(task: StepTask, dask_key: str, *, run_key: str, topic: str) -> StepOutcome:
-    """Run ``task`` on a Dask worker set up for its run, first telling the launcher (Dask
-    event ``topic``) that ``dask_key`` starts here: a second start of one key means Dask ran
-    it again after the worker that ran it first died."""
+def run_cluster_tasks(
+    tasks: list[StepTask], dask_key: str, *, run_key: str, topic: str
+) -> list[StepOutcome]:
+    """Run ``tasks`` one after another on a Dask worker set up for their run, first telling
+    the launcher (Dask event ``topic``) that ``dask_key`` starts here: a second start of one
+    key means Dask ran it again after the worker that ran it first died."""
     from distributed import get_worker
 
     worker = get_worker()
@@ -264,7 +266,7 @@ def run_cluster_task(task: StepTask, dask_key: str, *, run_key: str, topic: str)
     if not isinstance(state, _WorkerRun):
         problem = state or "was not set up for the run"
         raise ResourceError(f"Dask worker {worker.address} {problem}.")
-    return run_step(state.env, state.by_name, task)
+    return [run_step(state.env, state.by_name, task) for task in tasks]
 
 
 def _run_for(payload: bytes) -> _WorkerRun:
@@ -326,8 +328,13 @@ def initialize_pool_worker(
     _RUNS[payload] = _WorkerRun(pickle.loads(payload))
 
 
+def run_pool_tasks(tasks: list[StepTask]) -> list[StepOutcome]:
+    """Steps, one after another, in a pool worker set up by ``initialize_pool_worker``."""
+    return [run_pool_task(task) for task in tasks]
+
+
 def run_pool_task(task: StepTask) -> StepOutcome:
-    """A task in a pool worker set up by ``initialize_pool_worker``."""
+    """A step in a pool worker set up by ``initialize_pool_worker``."""
     assert _PAYLOAD is not None, "the worker was not initialized"
     if not _LIVE:
         return run_task(_PAYLOAD, task)
