@@ -156,6 +156,10 @@ HOLD_SECONDS = 1.0
 """A write connection is kept open for the next write that comes within this long."""
 
 
+_INHERITED: list[Connection | None] = []
+"""Write connections a forked process inherited from its parent: never used, never closed."""
+
+
 class HeldWriter:
     """Runs write transactions on one connection kept open while writes come quickly.
 
@@ -196,8 +200,7 @@ class HeldWriter:
         return result
 
     def _connection(self) -> Connection:
-        if self._pid != os.getpid():  # forked: the parent's connection is not ours to use
-            self._conn, self._pid = None, os.getpid()
+        self._forget_if_forked()
         if self._conn is not None and time.monotonic() - self._last_used > HOLD_SECONDS:
             self._drop()
         if self._conn is None:
@@ -211,9 +214,15 @@ class HeldWriter:
 
     def close(self) -> None:
         """Give the connection back to the pool (the writer stays usable)."""
-        if self._pid == os.getpid():
-            self._drop()
-        self._conn = None
+        self._forget_if_forked()
+        self._drop()
+
+    def _forget_if_forked(self) -> None:
+        """In a forked process, the parent's connection is not ours to use, nor to close
+        (kept from the garbage collector, which would close it)."""
+        if self._pid != os.getpid():
+            _INHERITED.append(self._conn)
+            self._conn, self._pid = None, os.getpid()
 
 
 def _retrying_locks(
