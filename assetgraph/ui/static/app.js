@@ -231,11 +231,34 @@ const ag = (() => {
     container.append(el("p", { class: "error", role: "alert", text: String(error.message || error) }));
   }
 
+  // Live pages: call onChange(version) when /api/version differs from `since` (the version
+  // the page's data was read at), polled every few seconds while the tab is visible;
+  // onChange updates the page in place.
+  function watchVersion(onChange, since, intervalMs) {
+    let last = since;
+    let busy = false;
+    async function poll() {
+      if (busy || document.visibilityState === "hidden") return;
+      busy = true;
+      try {
+        const { version } = await api("/api/version");
+        if (version !== last) await onChange(version);
+        last = version;
+      } catch (_) {
+        // The server restarting or a network blip: try again on the next tick.
+      } finally {
+        busy = false;
+      }
+    }
+    poll();
+    return setInterval(poll, intervalMs || 3000);
+  }
+
   const main = document.getElementById("main");
   const page = document.body.dataset;
 
   return {
     api, post, el, clear, assetHref, assetApi, runHref, badge, fmtTime, fmtAgo,
-    fmtDuration, table, showError, main, page, richText, plainText, zoneName,
+    fmtDuration, table, showError, main, page, richText, plainText, zoneName, watchVersion,
   };
 })();

@@ -1,12 +1,15 @@
 // The asset catalog: search, filter by group, tag and status; status and last
-// materialization of each asset. Loads the catalog once, filters in the browser.
+// materialization of each asset. Loads the catalog, filters in the browser, and reloads
+// it when the instance's state version changes (filters and scroll stay).
 "use strict";
 
 (async () => {
   const { el, main } = ag;
   main.append(el("h1", { text: "Assets" }));
   let data;
+  let version;
   try {
+    ({ version } = await ag.api("/api/version"));
     data = await ag.api("/api/assets");
   } catch (error) {
     ag.showError(main, error);
@@ -38,8 +41,7 @@
     )
   );
 
-  const now = Date.now() / 1000;
-  const rows = data.assets.map((asset) => {
+  const toRows = (assets, now) => assets.map((asset) => {
     const parts = asset.partitions;
     const row = el(
       "tr", { "data-key": asset.key, "data-status": asset.status },
@@ -53,6 +55,8 @@
     const tags = Object.entries(asset.tags).map(([k, v]) => `${k}=${v}`);
     return { asset, row, tags, text: `${asset.key} ${asset.description || ""}`.toLowerCase() };
   });
+
+  let rows = toRows(data.assets, Date.now() / 1000);
 
   function apply() {
     const needle = search.value.trim().toLowerCase();
@@ -82,5 +86,11 @@
     if (params.get(name)) control.value = params.get(name);
   }
   apply();
+  ag.watchVersion(async () => {
+    const fresh = await ag.api("/api/assets");
+    rows = toRows(fresh.assets, Date.now() / 1000);
+    apply();
+    count.dataset.updated = String(Date.now());
+  }, version);
   document.body.dataset.ready = "true";
 })();
