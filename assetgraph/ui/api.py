@@ -47,6 +47,7 @@ from assetgraph.ui.models import (
     RunActionOut,
     RunDetail,
     RunSummary,
+    SelectionOut,
     StatusStyle,
     TickOut,
     VersionOut,
@@ -163,6 +164,20 @@ def build_api_router(state: UiState) -> APIRouter:
             )
         except AssetgraphError as exc:
             raise HTTPException(status_code=422, detail=str(exc)) from None
+
+    @router.get("/select", tags=["assets"])
+    def get_selection(
+        select: Annotated[str, Query(max_length=2000, description="As the CLI's --select.")],
+    ) -> SelectionOut:
+        """The assets a selection names, or what is wrong with it (HTTP 200 either way, so a
+        page can check what a user types)."""
+        from assetgraph.selection import select_assets
+
+        try:
+            keys = select_assets(graph, select)
+        except AssetgraphError as exc:
+            return SelectionOut(selection=select, keys=[], error=str(exc))
+        return SelectionOut(selection=select, keys=[key.to_string() for key in keys], error=None)
 
     @router.get("/version", tags=["assets"])
     def get_version() -> VersionOut:

@@ -352,3 +352,9 @@ class PartitionGridOut(BaseModel):
         description="One character per partition, row after row: see 'codes' for the status."
     )
     codes: dict[str, str] = Field(description="Cell character -> partition status.")
+
+
+class SelectionOut(BaseModel):
+    selection: str
+    keys: list[str] = Field(description="The assets selected, in topological order.")
+    error: str | None = Field(description="What is wrong with the selection (keys is empty).")

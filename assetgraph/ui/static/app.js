@@ -254,11 +254,46 @@ const ag = (() => {
     return setInterval(poll, intervalMs || 3000);
   }
 
+  // Tabs over the <section data-tab="name"> elements inside `root` (label: data-tab-label),
+  // in page order, including sections another script adds later. The open tab is the
+  // URL's #name (or the id of a section), so a tab can be linked and survives a reload.
+  function tabs(root, before) {
+    const bar = el("div", { class: "tabs", role: "tablist", id: "tabs" });
+    root.insertBefore(bar, before ? before.nextSibling : root.firstChild);
+    let wanted = decodeURIComponent(location.hash.slice(1));
+    const sections = () => [...root.querySelectorAll("section[data-tab]")];
+    const nameOf = (section) => section.dataset.tab;
+    function show() {
+      const all = sections();
+      const open = all.find((s) => nameOf(s) === wanted || s.id === wanted) || all[0];
+      clear(bar).append(...all.map((section) => {
+        const name = nameOf(section);
+        const label = section.dataset.tabLabel || name.charAt(0).toUpperCase() + name.slice(1);
+        section.setAttribute("role", "tabpanel");
+        section.hidden = section !== open;
+        return el("button", {
+          type: "button", role: "tab", class: "tab", "data-tab": name, "aria-selected": String(section === open),
+          "aria-controls": section.id || null, text: label,
+          onclick: () => { wanted = name; history.pushState(null, "", `#${encodeURIComponent(name)}`); show(); },
+        });
+      }));
+      if (open) bar.dataset.open = nameOf(open);
+    }
+    const follow = () => { wanted = decodeURIComponent(location.hash.slice(1)); show(); };
+    window.addEventListener("popstate", follow);
+    window.addEventListener("hashchange", follow);
+    new MutationObserver((changes) => {
+      if (changes.some((c) => [...c.addedNodes, ...c.removedNodes].some((n) => n.nodeType === 1 && n.matches("section[data-tab]")))) show();
+    }).observe(root, { childList: true });
+    show();
+    return { show };
+  }
+
   const main = document.getElementById("main");
   const page = document.body.dataset;
 
   return {
     api, post, el, clear, assetHref, assetApi, runHref, badge, fmtTime, fmtAgo,
-    fmtDuration, table, showError, main, page, richText, plainText, zoneName, watchVersion,
+    fmtDuration, table, showError, main, page, richText, plainText, zoneName, watchVersion, tabs,
   };
 })();

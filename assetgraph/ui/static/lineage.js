@@ -79,8 +79,8 @@
 
   function build() {
     colours = Object.fromEntries(data.statuses.map((s) => [s.status, s]));
-    ag.clear(legend).append(data.statuses.map((s) => ag.badge(s.status)));
-    ag.clear(keys).append(data.nodes.slice(0, 5000).map((n) => el("option", { value: n.key })));
+    ag.clear(legend).append(...data.statuses.map((s) => ag.badge(s.status)));
+    ag.clear(keys).append(...data.nodes.slice(0, 5000).map((n) => el("option", { value: n.key })));
     const now = Date.now() / 1000;
     const big = data.nodes.length > 300;
     const groupOf = new Map(data.nodes.map((n) => [n.key, n.group]));
@@ -298,14 +298,14 @@
 
   async function applySelection() {
     const wanted = selectInput.value.trim();
-    let found;
-    try {
-      const query = wanted ? `?select=${encodeURIComponent(wanted)}` : "";
-      found = await ag.api(`/api/lineage${query}`);
-    } catch (error) {
-      selectError.textContent = String(error.message || error).replace(/^\d+: /, "");
-      return;
+    if (wanted) {
+      const checked = await ag.api(`/api/select?select=${encodeURIComponent(wanted)}`);
+      if (checked.error) {
+        selectError.textContent = checked.error;
+        return;
+      }
     }
+    const found = await ag.api(wanted ? `/api/lineage?select=${encodeURIComponent(wanted)}` : "/api/lineage");
     selectError.textContent = "";
     selection = wanted;
     data = found;
@@ -348,14 +348,12 @@
   zoomIn.addEventListener("click", () => zoomBy(1.4));
   zoomOut.addEventListener("click", () => zoomBy(1 / 1.4));
 
-  try {
-    data = await load();
-  } catch (error) {
-    selectError.textContent = String(error.message || error).replace(/^\d+: /, "");
+  const checked = selection ? await ag.api(`/api/select?select=${encodeURIComponent(selection)}`) : { error: null };
+  if (checked.error) {
+    selectError.textContent = checked.error;
     selection = "";
-    selectInput.value = "";
-    data = await ag.api("/api/lineage");
   }
+  data = await load();
   setLaunchLink();
   await render();
   const wanted = params.get("focus");
