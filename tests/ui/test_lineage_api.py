@@ -227,3 +227,33 @@ def test_the_asset_definition_shows_policies_and_the_condition_tree(
     assert condition["label"] == "keep up with events"
     assert condition["children"], condition
     assert sales["checks"] == ["sales_positive"]
+
+
+def test_new_endpoints_need_the_token_and_answer_json(lineage_site: Site) -> None:
+    token = "lineage-token"
+    paths = (
+        "/api/version",
+        "/api/select?select=%2Bforecast",
+        "/api/lineage?select=group%3Aml",
+        "/api/partition_grid/regional_sales",
+    )
+    with TestClient(
+        create_app(lineage_site.state, token=token), base_url="http://10.1.2.3:3000"
+    ) as guarded:
+        for path in paths:
+            assert guarded.get(path).status_code == 401, path
+            answer = guarded.get(path, headers={"Authorization": f"Bearer {token}"})
+            assert answer.status_code == 200, path
+            assert answer.headers["content-type"] == "application/json"
+            assert "default-src 'self'" in answer.headers["content-security-policy"]
+
+
+def test_a_wrong_selection_is_explained_with_http_200_for_the_page(
+    lineage_client: TestClient,
+) -> None:
+    typed = "<img src=x onerror=alert(1)>"
+    body = lineage_client.get("/api/select", params={"select": typed}).json()
+    assert body["keys"] == [] and body["selection"] == typed
+    assert "Invalid selection" in body["error"]
+    ok = lineage_client.get("/api/select", params={"select": "weekly_report+"}).json()
+    assert ok == {"selection": "weekly_report+", "keys": ["weekly_report", "forecast"], "error": None}

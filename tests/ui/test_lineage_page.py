@@ -254,3 +254,10 @@ def test_multi_partition_grid_drills_down_and_plots_go_over_partition(
     expect(page.locator("#plot-over")).to_have_value("partition")
     page.select_option("#plot-metric", "rows")
     assert page.locator("#plot svg").get_attribute("data-points") == "3"
+
+
+def test_a_selection_in_the_url_is_shown_as_text_never_as_html(page: Any, live: LiveServer) -> None:
+    open_page(page, live.url + "/lineage?select=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
+    expect(page.locator("#select-error")).to_contain_text("<img src=x onerror=alert(1)>")
+    assert page.locator("#main img").count() == 0
+    assert page.evaluate("() => window.agLineage.cy.nodes('[!isGroup]').length") == 5
