@@ -89,7 +89,20 @@ def test_lineage_nodes_say_status_partitions_and_checks_and_edges_go_around_grou
     assert "checks: 0/1 passed, 1 failed" in labels["daily_sales"]
     assert "5/21 partitions · 1 failed · 16 missing" in labels["regional_sales"]
     assert labels["forecast"].splitlines()[1] == "missing · never"
+    assert page.evaluate("() => window.agLineage.layoutFrom") == "dagre"
     graph = page.evaluate(GRAPH)
+    assert_no_edge_crosses_a_group(graph)
+    shot(page, tmp_path, "lineage-groups")
+    # A second visit reuses the layout kept in the browser: the same places, still routed.
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.evaluate("() => window.agLineage.layoutFrom") == "cache"
+    again = page.evaluate(GRAPH)
+    assert again["boxes"] == graph["boxes"]
+    assert_no_edge_crosses_a_group(again)
+
+
+def assert_no_edge_crosses_a_group(graph: dict[str, Any]) -> None:
     boxes = dict(graph["boxes"])
     assert len(boxes) == 4
     spans = {(e["source"], e["target"]) for e in graph["edges"]}
@@ -101,7 +114,6 @@ def test_lineage_nodes_say_status_partitions_and_checks_and_edges_go_around_grou
         for a, b in zip(points, points[1:], strict=False):
             for group in others:
                 assert not crosses(a, b, boxes[group]), (edge, group)
-    shot(page, tmp_path, "lineage-groups")
 
 
 def test_a_typed_selection_limits_the_graph_and_links_to_the_launchpad(

@@ -169,8 +169,65 @@
     });
   }
 
+  // The layout depends only on the graph's shape, so it is kept in the browser
+  // (localStorage, per selection) and reused while the shape is the same: a second visit
+  // skips dagre.
+  const LAYOUT_KEY = "assetgraph.lineage.layout";
+  let layoutFrom = null;
+  function shapeOf() {
+    const text = JSON.stringify([data.nodes.map((n) => [n.key, n.group, cy.getElementById(n.key).data("h")]), data.edges.map((e) => [e.source, e.target])]);
+    let hash = 2166136261;
+    for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
+    return `${text.length}:${hash >>> 0}`;
+  }
+
+  function cachedPositions(shape) {
+    try {
+      const saved = JSON.parse(window.localStorage.getItem(`${LAYOUT_KEY}:${selection}`) || "null");
+      return saved && saved.shape === shape ? saved.positions : null;
+    } catch (_) {
+      return null;
+    }
+  }
+
+  function savePositions(shape) {
+    const positions = {};
+    cy.nodes("[!isGroup]").forEach((n) => { positions[n.id()] = [n.position("x"), n.position("y")]; });
+    try {
+      window.localStorage.setItem(`${LAYOUT_KEY}:${selection}`, JSON.stringify({ shape, positions }));
+    } catch (_) {
+      // Storage full or off: the next visit lays out again.
+    }
+  }
+
   async function layout(groupOf) {
     const started = performance.now();
+    const shape = shapeOf();
+    const cached = cachedPositions(shape);
+    if (cached) {
+      cy.batch(() => cy.nodes("[!isGroup]").positions((n) => ({ x: cached[n.id()][0], y: cached[n.id()][1] })));
+      if (data.groups.length > 1) routeCrossEdges();
+      finishLayout();
+      layoutFrom = "cache";
+      return performance.now() - started;
+    }
+    await dagreLayout(groupOf);
+    layoutFrom = "dagre";
+    savePositions(shape);
+    finishLayout();
+    return performance.now() - started;
+  }
+
+  function finishLayout() {
+    cy.fit(undefined, 20);
+    if (cy.zoom() > 1.1) {
+      cy.zoom(1.1); // a small graph stays at reading size rather than blown up
+      cy.center();
+    }
+    scaleGroupLabels();
+  }
+
+  async function dagreLayout(groupOf) {
     const assets = cy.nodes("[!isGroup]");
     const byGroup = new Map(data.groups.map((g) => [g, cy.collection()]));
     assets.forEach((n) => byGroup.set(n.data("group"), byGroup.get(n.data("group")).union(n)));
@@ -205,13 +262,6 @@
       meta.destroy();
       routeCrossEdges();
     }
-    cy.fit(undefined, 20);
-    if (cy.zoom() > 1.1) {
-      cy.zoom(1.1); // a small graph stays at reading size rather than blown up
-      cy.center();
-    }
-    scaleGroupLabels();
-    return performance.now() - started;
   }
 
   // Edges between groups leave their group sideways into the free channel between two
@@ -289,11 +339,13 @@
   }
 
   async function render() {
+    const started = performance.now();
     const groupOf = build();
+    const built = performance.now();
     info.textContent = `${data.nodes.length} assets in ${data.groups.length} groups — laying out…`;
     const elapsed = await layout(groupOf);
     info.textContent = `${data.nodes.length} assets in ${data.groups.length} groups — layout ${Math.round(elapsed)} ms. Scroll to zoom, drag to pan, click an asset to open it.`;
-    window.agLineage = { cy, layoutMs: elapsed, version: data.version };
+    window.agLineage = { cy, layoutMs: elapsed, layoutFrom, buildMs: built - started, version: data.version, selection };
   }
 
   async function applySelection() {
