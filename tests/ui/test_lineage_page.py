@@ -7,6 +7,7 @@ Every test fails on any console error or uncaught page error.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,7 @@ def assert_no_edge_crosses_a_group(graph: dict[str, Any]) -> None:
         others = [g for g in boxes if g not in (edge["source"], edge["target"])]
         points = edge["points"]
         assert len(points) >= 3, edge  # routed, not a straight line
-        for a, b in zip(points, points[1:], strict=False):
+        for a, b in itertools.pairwise(points):
             for group in others:
                 assert not crosses(a, b, boxes[group]), (edge, group)
 
@@ -240,9 +241,8 @@ def test_multi_partition_grid_drills_down_and_plots_go_over_partition(
     grid = page.locator("#partition-grid")
     expect(grid).to_be_visible()
     assert (grid.get_attribute("data-rows"), grid.get_attribute("data-cols")) == ("7", "3")
-    cell, label_w, head_h = (
-        int(grid.get_attribute(name) or 0) for name in ("data-cell", "data-label-width", "data-head-height")
-    )
+    names = ("data-cell", "data-label-width", "data-head-height")
+    cell, label_w, head_h = (int(grid.get_attribute(name) or 0) for name in names)
     canvas = grid.locator("canvas")
     # Row 2025-01-03 (third), column apac (third): the failed partition.
     canvas.click(position={"x": label_w + 2 * cell + cell / 2, "y": head_h + 2 * cell + cell / 2})

@@ -118,7 +118,7 @@ def main() -> int:
                 ("lineage (/api/lineage)", "/api/lineage"),
                 ("asset page (/api/assets/asset_0005)", "/api/assets/asset_0005"),
                 ("asset page, downstream (/api/assets/asset_0400)", "/api/assets/asset_0400"),
-                ("lineage, selected (/api/lineage?select=+asset_0400)", "/api/lineage?select=%2Basset_0400"),
+                ("lineage, selected (+asset_0400)", "/api/lineage?select=%2Basset_0400"),
                 ("state version (/api/version, polled)", "/api/version"),
                 ("partitions tab (/api/partitions/asset_0005)", "/api/partitions/asset_0005"),
                 ("partition grid (/api/partition_grid/regional)", "/api/partition_grid/regional"),
