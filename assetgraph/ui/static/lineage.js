@@ -100,8 +100,10 @@
       elements.push({ group: "edges", classes: cross ? "cross" : "", data: { id: `e${i}`, source: edge.source, target: edge.target, mapping: edge.partition_mapping || "" } });
     });
     if (cy) cy.destroy();
+    // Built headless and mounted once laid out: a renderer attached from the start costs
+    // about ten times as much to create (and repaints during the layout).
     cy = cytoscape({
-      container, elements, minZoom: 0.02, maxZoom: 4,
+      headless: true, styleEnabled: true, elements, minZoom: 0.02, maxZoom: 4,
       textureOnViewport: big, hideEdgesOnViewport: big, pixelRatio: big ? 1 : "auto", boxSelectionEnabled: false,
       style: [
         {
@@ -206,25 +208,21 @@
     const cached = cachedPositions(shape);
     if (cached) {
       cy.batch(() => cy.nodes("[!isGroup]").positions((n) => ({ x: cached[n.id()][0], y: cached[n.id()][1] })));
-      if (data.groups.length > 1) routeCrossEdges();
-      finishLayout();
       layoutFrom = "cache";
-      return performance.now() - started;
+    } else {
+      await dagreLayout(groupOf);
+      layoutFrom = "dagre";
+      savePositions(shape);
     }
-    await dagreLayout(groupOf);
-    layoutFrom = "dagre";
-    savePositions(shape);
-    finishLayout();
-    return performance.now() - started;
-  }
-
-  function finishLayout() {
+    cy.mount(container);
+    if (data.groups.length > 1) routeCrossEdges(); // needs the group labels' sizes: mounted
     cy.fit(undefined, 20);
     if (cy.zoom() > 1.1) {
       cy.zoom(1.1); // a small graph stays at reading size rather than blown up
       cy.center();
     }
     scaleGroupLabels();
+    return performance.now() - started;
   }
 
   async function dagreLayout(groupOf) {
@@ -260,7 +258,6 @@
         }
       });
       meta.destroy();
-      routeCrossEdges();
     }
   }
 
