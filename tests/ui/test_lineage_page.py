@@ -129,6 +129,9 @@ def test_a_typed_selection_limits_the_graph_and_links_to_the_launchpad(
     assert ids == ["daily_sales", "raw_events", "weekly_report"]
     launch = page.locator("#materialize-selection")
     assert launch.get_attribute("href") == "/launchpad?select=%2Bweekly_report"
+    page.fill("#select", "forecast+")  # typed, not applied yet: the link follows the box
+    assert launch.get_attribute("href") == "/launchpad?select=forecast%2B"
+    page.fill("#select", "+weekly_report")
     # A mistake says what is wrong and keeps the graph.
     page.fill("#select", "weekly_reprot")
     page.click("#select-apply")

@@ -41,9 +41,11 @@
   let cy = null;
   let colours = {};
 
+  // The launchpad opens on what the box holds (typed, even before Select).
   function setLaunchLink() {
-    launch.href = `/launchpad?select=${encodeURIComponent(selection || "*")}`;
-    launch.title = `Open the launchpad with ${selection ? `'${selection}'` : "every asset"}`;
+    const typed = selectInput.value.trim();
+    launch.href = `/launchpad?select=${encodeURIComponent(typed || "*")}`;
+    launch.title = `Open the launchpad with ${typed ? `'${typed}'` : "every asset"}`;
   }
 
   // The label of an asset: its key, then status and age, partitions, checks.
@@ -381,6 +383,7 @@
     info.dataset.updated = String(now);
   }
 
+  selectInput.addEventListener("input", setLaunchLink);
   live.addEventListener("change", () => { if (live.checked) refresh(); });
   selectForm.addEventListener("submit", (event) => { event.preventDefault(); applySelection(); });
   find.addEventListener("keydown", (event) => {
