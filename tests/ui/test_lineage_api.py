@@ -262,3 +262,48 @@ def test_a_wrong_selection_is_explained_with_http_200_for_the_page(
     assert "Invalid selection" in body["error"]
     ok = lineage_client.get("/api/select", params={"select": "weekly_report+"}).json()
     assert ok["keys"] == ["weekly_report", "forecast"] and ok["error"] is None
+
+
+THREE_DIMENSIONS = """
+from assetgraph import (
+    Definitions, MultiPartitionsDefinition, StaticPartitionsDefinition, asset,
+)
+
+cube = MultiPartitionsDefinition({
+    "color": StaticPartitionsDefinition(["red", "blue"]),
+    "size": StaticPartitionsDefinition(["s", "m", "l"]),
+    "shape": StaticPartitionsDefinition(["round", "square"]),
+})
+
+
+@asset(partitions_def=cube)
+def items(context) -> str:
+    return context.partition_key
+
+
+defs = Definitions(assets=[items])
+"""
+
+
+def test_a_grid_of_three_dimensions_combines_the_others_as_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = write_site(tmp_path / "cube", THREE_DIMENSIONS, monkeypatch)
+    assert materialize(
+        site.state.defs, selection="items", partition_key="blue|square|m", instance=site.instance
+    ).success
+    with TestClient(create_app(site.state), base_url=ORIGIN) as client:
+        grid = client.get("/api/partition_grid/items").json()
+    rows, columns = grid["dimensions"]
+    assert (rows["name"], rows["keys"]) == ("color", ["red", "blue"])
+    assert columns["name"] == "shape|size"
+    assert columns["keys"] == [
+        "round|s",
+        "round|m",
+        "round|l",
+        "square|s",
+        "square|m",
+        "square|l",
+    ]
+    built = [i for i, code in enumerate(grid["cells"]) if grid["codes"][code] == "materialized"]
+    assert built == [1 * 6 + columns["keys"].index("square|m")]

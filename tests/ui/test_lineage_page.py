@@ -264,6 +264,10 @@ def test_multi_partition_grid_drills_down_and_plots_go_over_partition(
     # Swapped: row apac (third), column 2025-01-03 (third) is the same partition.
     canvas.click(position={"x": label_w + 2 * cell + 4, "y": head_h + 2 * cell + 4})
     expect(page.locator("#partition-detail [data-partition='2025-01-03|apac']")).to_be_visible()
+    # A link to an anchor inside the tab (a key in the list of ranges) keeps the tab open.
+    page.locator("#strip-area td a", has_text="2025-01-03|apac").first.click()
+    expect(page.locator("#partitions")).to_be_visible()
+    expect(page.locator("#partition-detail [data-partition='2025-01-03|apac']")).to_be_visible()
     # raw_events' three partitions came from one backfill run: plotted over partition.
     open_page(page, live.url + "/assets/raw_events#plots")
     expect(page.locator("#plot-over")).to_have_value("partition")

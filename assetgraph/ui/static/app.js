@@ -260,12 +260,18 @@ const ag = (() => {
   function tabs(root, before) {
     const bar = el("div", { class: "tabs", role: "tablist", id: "tabs" });
     root.insertBefore(bar, before ? before.nextSibling : root.firstChild);
-    let wanted = decodeURIComponent(location.hash.slice(1));
     const sections = () => [...root.querySelectorAll("section[data-tab]")];
     const nameOf = (section) => section.dataset.tab;
+    // The tab a #hash names: by name, by the section's id, or holding that element.
+    function tabOf(hash) {
+      const target = hash && document.getElementById(hash);
+      const section = sections().find((s) => nameOf(s) === hash || s.id === hash || (target && s.contains(target)));
+      return section ? nameOf(section) : null;
+    }
+    let wanted = decodeURIComponent(location.hash.slice(1));
     function show() {
       const all = sections();
-      const open = all.find((s) => nameOf(s) === wanted || s.id === wanted) || all[0];
+      const open = all.find((s) => nameOf(s) === wanted) || all.find((s) => nameOf(s) === tabOf(wanted)) || all[0];
       clear(bar).append(...all.map((section) => {
         const name = nameOf(section);
         const label = section.dataset.tabLabel || name.charAt(0).toUpperCase() + name.slice(1);
@@ -279,7 +285,10 @@ const ag = (() => {
       }));
       if (open) bar.dataset.open = nameOf(open);
     }
-    const follow = () => { wanted = decodeURIComponent(location.hash.slice(1)); show(); };
+    const follow = () => {
+      const hash = decodeURIComponent(location.hash.slice(1));
+      if (!hash || tabOf(hash)) { wanted = hash; show(); } // #partition-detail and the like stay put
+    };
     window.addEventListener("popstate", follow);
     window.addEventListener("hashchange", follow);
     new MutationObserver((changes) => {
