@@ -101,7 +101,9 @@ def build_api_router(state: UiState) -> APIRouter:
         status: str | None = None,
     ) -> CatalogOut:
         """The catalog: every asset (filtered) with its status and last materialization."""
+        version = lineage_view.state_version(storage)  # read first: a later change shows
         found = catalog.catalog(graph, storage, state.clock())
+        found.version = version
         found.assets = catalog.filter_catalog(found.assets, search, group, tag, status)
         return found
 

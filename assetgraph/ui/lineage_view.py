@@ -76,7 +76,7 @@ def lineage(
     ``--select`` language; a ``SelectionError`` says what is wrong with it)."""
     from assetgraph.selection import select_assets
 
-    version = state_version(storage)
+    version = state_version(storage)  # read first: a change made meanwhile shows next poll
     keys = select_assets(graph, selection) if selection else list(graph.all_keys)
     chosen = set(keys)
     statuses = asset_statuses(graph, keys, storage, now)

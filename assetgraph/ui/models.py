@@ -48,6 +48,7 @@ class CatalogOut(BaseModel):
     groups: list[str]
     tags: list[str] = Field(description="Every tag of any asset, as KEY=VALUE.")
     statuses: list[StatusStyle]
+    version: str = Field(default="", description="The state version the statuses were read at.")
 
 
 class UpstreamOut(BaseModel):

@@ -182,6 +182,7 @@ def test_the_version_changes_when_a_run_adds_events(
     before = lineage_client.get("/api/version").json()["version"]
     assert lineage_client.get("/api/version").json()["version"] == before
     assert lineage_client.get("/api/lineage").json()["version"] == before
+    assert lineage_client.get("/api/assets").json()["version"] == before
     assert materialize(
         lineage_site.state.defs, selection="forecast", instance=lineage_site.instance
     ).success

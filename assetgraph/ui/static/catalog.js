@@ -7,9 +7,7 @@
   const { el, main } = ag;
   main.append(el("h1", { text: "Assets" }));
   let data;
-  let version;
   try {
-    ({ version } = await ag.api("/api/version"));
     data = await ag.api("/api/assets");
   } catch (error) {
     ag.showError(main, error);
@@ -91,6 +89,6 @@
     rows = toRows(fresh.assets, Date.now() / 1000);
     apply();
     count.dataset.updated = String(Date.now());
-  }, version);
+  }, data.version);
   document.body.dataset.ready = "true";
 })();
