@@ -142,6 +142,22 @@ def test_a_typed_selection_limits_the_graph_and_links_to_the_launchpad(
     page.wait_for_selector("body[data-ready=true]")
     assert page.input_value("#select") == "+weekly_report"
     assert page.evaluate("() => window.agLineage.cy.nodes('[!isGroup]').length") == 3
+    # Shift+click adds an asset to the box (and takes it out again).
+    at = page.evaluate(
+        "() => { const p = window.agLineage.cy.getElementById('daily_sales').renderedPosition();"
+        " const r = document.getElementById('graph').getBoundingClientRect();"
+        " return [r.left + p.x, r.top + p.y]; }"
+    )
+    page.keyboard.down("Shift")
+    page.mouse.click(at[0], at[1])
+    page.keyboard.up("Shift")
+    expect(page.locator("#select")).to_have_value("+weekly_report daily_sales")
+    assert launch.get_attribute("href") == "/launchpad?select=%2Bweekly_report%20daily_sales"
+    page.keyboard.down("Shift")
+    page.mouse.click(at[0], at[1])
+    page.keyboard.up("Shift")
+    expect(page.locator("#select")).to_have_value("+weekly_report")
+    assert "/lineage" in page.url  # no navigation
     page.click("#select-clear")
     page.wait_for_function("() => window.agLineage.cy.nodes('[!isGroup]').length === 5")
     assert "select=" not in page.url
@@ -221,6 +237,10 @@ def test_asset_tabs_follow_the_url_and_the_definition_renders_each_type(
     expect(page.locator("#why")).to_be_hidden()
     page.go_back()
     expect(page.locator("#overview")).to_be_visible()
+    page.focus("#tabs button[data-tab=overview]")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#why")).to_be_visible()
+    assert page.url.endswith("#why")
     # A section another script adds (the automation panel) gets its own tab.
     page.evaluate(
         "() => { const s = document.createElement('section');"

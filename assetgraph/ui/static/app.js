@@ -285,6 +285,16 @@ const ag = (() => {
       }));
       if (open) bar.dataset.open = nameOf(open);
     }
+    // Arrow keys move between tabs, as in any tab list.
+    bar.addEventListener("keydown", (event) => {
+      const buttons = [...bar.querySelectorAll("button.tab")];
+      const at = buttons.indexOf(document.activeElement);
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (at < 0 || !step) return;
+      const next = buttons[(at + step + buttons.length) % buttons.length];
+      next.click();
+      bar.querySelector(`button[data-tab="${next.dataset.tab}"]`).focus();
+    });
     const follow = () => {
       const hash = decodeURIComponent(location.hash.slice(1));
       if (!hash || tabOf(hash)) { wanted = hash; show(); } // #partition-detail and the like stay put

@@ -34,12 +34,22 @@
     el("div", { class: "controls" }, selectForm, launch),
     selectError,
     el("div", { class: "controls" }, find, keys, fit, zoomIn, zoomOut, el("label", { class: "small" }, live, " live"), legend, info),
+    el("p", { class: "muted small", text: "Shift+click assets to add them to the selection." }),
     container
   );
 
   let data = null;
   let cy = null;
   let colours = {};
+
+  // Shift+click adds an asset to the selection box (or takes it out), ready for Select or
+  // Materialize selection.
+  function togglePicked(key) {
+    const terms = selectInput.value.trim().split(/\s+/).filter(Boolean);
+    const kept = terms.filter((t) => t !== key);
+    selectInput.value = (kept.length === terms.length ? [...terms, key] : kept).join(" ");
+    setLaunchLink();
+  }
 
   // The launchpad opens on what the box holds (typed, even before Select).
   function setLaunchLink() {
@@ -146,7 +156,9 @@
     cy.on("zoom", scaleGroupLabels);
     cy.on("tap", "node", (event) => {
       const node = event.target;
-      if (!node.data("isGroup")) location.href = ag.assetHref(node.id());
+      if (node.data("isGroup")) return;
+      if (event.originalEvent && event.originalEvent.shiftKey) togglePicked(node.id());
+      else location.href = ag.assetHref(node.id());
     });
     cy.on("mouseover", "node", (event) => {
       const node = event.target;
