@@ -300,3 +300,61 @@ def test_a_selection_in_the_url_is_shown_as_text_never_as_html(page: Any, live: 
     expect(page.locator("#select-error")).to_contain_text("<img src=x onerror=alert(1)>")
     assert page.locator("#main img").count() == 0
     assert page.evaluate("() => window.agLineage.cy.nodes('[!isGroup]').length") == 5
+
+
+BIG_GRID = """
+from assetgraph import (
+    DailyPartitionsDefinition, Definitions, MultiPartitionsDefinition,
+    StaticPartitionsDefinition, asset,
+)
+
+days = DailyPartitionsDefinition(start_date="2023-01-01")
+regions = StaticPartitionsDefinition([f"region_{r:02d}" for r in range(40)])
+
+
+@asset(partitions_def=MultiPartitionsDefinition({"date": days, "region": regions}))
+def regional() -> int:
+    return 1
+
+
+defs = Definitions(assets=[regional])
+"""
+
+
+def test_a_large_grid_paints_only_what_is_in_view_and_clicks_after_scrolling(
+    browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.ui.conftest import write_site
+
+    site = write_site(tmp_path / "big", BIG_GRID, monkeypatch)
+    server = start_live_server(create_app(site.state))
+    context, page, errors = new_page(browser)
+    try:
+        open_page(page, server.url + "/assets/regional#partitions")
+        grid = page.locator("#partition-grid")
+        rows = int(grid.get_attribute("data-rows") or 0)
+        assert rows == 762 and grid.get_attribute("data-cols") == "40"  # 2023-01-01..2025-01-31
+        size = page.evaluate(
+            "() => { const b = document.getElementById('partition-grid');"
+            " const c = b.querySelector('canvas');"
+            " return [b.scrollHeight, b.clientHeight, c.clientHeight]; }"
+        )
+        assert size[0] > 12_000 and size[2] <= size[1]  # a canvas the size of the view
+        page.evaluate(
+            "() => { const b = document.getElementById('partition-grid');"
+            " b.scrollTop = b.scrollHeight; b.scrollLeft = b.scrollWidth; }"
+        )
+        page.wait_for_timeout(100)  # one animation frame repaints the view
+        page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+        box = grid.bounding_box()
+        cell = int(grid.get_attribute("data-cell") or 0)
+        canvas = grid.locator("canvas").bounding_box()
+        # The last row's cell at the view's bottom edge, in the last column at the right.
+        x, y = canvas["x"] + canvas["width"] - 60 - cell / 2, box["y"] + box["height"] - cell
+        page.mouse.click(x, y)
+        last = page.locator("#partition-detail [data-partition='2025-01-31|region_39']")
+        expect(last).to_have_attribute("data-status", "missing")
+    finally:
+        context.close()
+        stop_live_server(server)
+    assert not errors, errors
