@@ -161,6 +161,7 @@
   const gridArea = el("div", { id: "grid-area" });
   partitionsPanel.append(el("h2", { text: "Partitions" }), gridArea, stripArea);
   let gridSwapped = false;
+  let gridObserver = null;
 
   // A multi-partitioned asset's partitions as a grid (rows x columns of its dimensions),
   // drawn on a canvas that only paints the cells in view, so 1,096 days x 100 regions
@@ -251,7 +252,9 @@
       const at = cellAt(event);
       if (at) { partitionInput.value = keyAt(...at); showPartition(keyAt(...at)); }
     });
-    new ResizeObserver(() => draw()).observe(box);
+    if (gridObserver) gridObserver.disconnect();
+    gridObserver = new ResizeObserver(() => draw()); // a hidden tab shown, a window resized
+    gridObserver.observe(box);
     draw();
   }
 

@@ -385,15 +385,21 @@
   async function refresh() {
     if (!live.checked) return;
     const fresh = await load();
+    data = Object.assign(data, { nodes: fresh.nodes, version: fresh.version });
+    relabel();
+    window.agLineage.version = fresh.version;
+    info.dataset.updated = String(Date.now() / 1000);
+  }
+
+  // Node data from `data` (also each minute, so "5 min ago" keeps true).
+  function relabel() {
     const now = Date.now() / 1000;
-    cy.batch(() => fresh.nodes.forEach((node) => {
+    cy.batch(() => data.nodes.forEach((node) => {
       const shown = cy.getElementById(node.key);
       if (!shown.empty()) shown.data(nodeData(node, now));
     }));
-    data = Object.assign(data, { nodes: fresh.nodes, version: fresh.version });
-    window.agLineage.version = fresh.version;
-    info.dataset.updated = String(now);
   }
+  setInterval(() => { if (cy && document.visibilityState !== "hidden") relabel(); }, 60_000);
 
   selectInput.addEventListener("input", setLaunchLink);
   live.addEventListener("change", () => { if (live.checked) refresh(); });
