@@ -233,16 +233,22 @@ const ag = (() => {
 
   // Live pages: call onChange(version) when /api/version differs from `since` (the version
   // the page's data was read at), polled every few seconds while the tab is visible;
-  // onChange updates the page in place.
+  // onChange updates the page in place. While runs write events all the time (a backfill),
+  // an update that took d ms is followed by a pause of 4 d, so a costly page reloads less.
   function watchVersion(onChange, since, intervalMs) {
     let last = since;
     let busy = false;
+    let quietUntil = 0;
     async function poll() {
-      if (busy || document.visibilityState === "hidden") return;
+      if (busy || document.visibilityState === "hidden" || Date.now() < quietUntil) return;
       busy = true;
       try {
         const { version } = await api("/api/version");
-        if (version !== last) await onChange(version);
+        if (version !== last) {
+          const started = Date.now();
+          await onChange(version);
+          quietUntil = Date.now() + 4 * (Date.now() - started);
+        }
         last = version;
       } catch (_) {
         // The server restarting or a network blip: try again on the next tick.
