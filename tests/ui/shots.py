@@ -39,6 +39,7 @@ def pages(runs: list[dict[str, Any]]) -> dict[str, str]:
         "asset-checks-tab": "/assets/orders#checks",
         "asset-why-tab": "/assets/summary#why",
         "automation": "/automation",
+        "launchpad": "/launchpad?select=orders+summary&first=2025-01-01&last=2025-01-05",
         "api-swagger": "/api/docs",
         "api-redoc": "/api/redoc",
         "not-found": "/assets/no_such_asset",

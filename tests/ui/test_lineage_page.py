@@ -177,6 +177,7 @@ def test_lineage_and_catalog_refresh_live_without_moving_the_view(
         catalog.fill("#search", "forecast")
         row = catalog.locator("tr[data-key=forecast]")
         assert row.get_attribute("data-status") == "missing"
+        catalog.check("tr[data-key=forecast] input.pick")
         assert materialize(site.state.defs, selection="forecast", instance=site.instance).success
         page.wait_for_function(
             "() => window.agLineage.cy.getElementById('forecast').data('status') !== 'missing'",
@@ -192,6 +193,8 @@ def test_lineage_and_catalog_refresh_live_without_moving_the_view(
         expect(row).not_to_have_attribute("data-status", "missing", timeout=15_000)
         assert catalog.input_value("#search") == "forecast"  # the filter stays
         assert catalog.locator("#catalog tbody tr").count() == 1
+        assert catalog.is_checked("tr[data-key=forecast] input.pick")  # the pick stays too
+        expect(catalog.locator("#launch-selected")).to_have_text("Launch selected (1)")
     finally:
         context.close()
         catalog_context.close()
