@@ -18,6 +18,7 @@ import pytest
 from assetgraph.ui.app import create_app
 from tests.ui.conftest import start_live_server, stop_live_server
 from tests.ui.test_asset_panels import build_checks_site
+from tests.ui.test_lineage_api import build_lineage_site
 
 SIZES = ((1440, 900), (390, 844))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
@@ -35,12 +36,24 @@ def pages(runs: list[dict[str, Any]]) -> dict[str, str]:
         "runs": "/runs",
         "run-success": f"/runs/{succeeded}",
         "run-failure": f"/runs/{failed}",
+        "asset-checks-tab": "/assets/orders#checks",
+        "asset-why-tab": "/assets/summary#why",
         "automation": "/automation",
         "launchpad": "/launchpad?select=orders+summary&first=2025-01-01&last=2025-01-05",
         "api-swagger": "/api/docs",
         "api-redoc": "/api/redoc",
         "not-found": "/assets/no_such_asset",
     }
+
+
+LINEAGE_PAGES = {
+    "lineage-groups": "/lineage",
+    "lineage-selection": "/lineage?select=%2Bweekly_report",
+    "asset-definition": "/assets/raw_events",
+    "asset-grid": "/assets/regional_sales#partitions",
+    "asset-plots": "/assets/raw_events#plots",
+}
+"""Pages shown on the four-group code location of ``test_lineage_api``."""
 
 
 def take(folder: Path, chromium: str = "/usr/bin/chromium") -> list[str]:
@@ -66,6 +79,16 @@ def take(folder: Path, chromium: str = "/usr/bin/chromium") -> list[str]:
                             problems += shoot(
                                 browser, server.url + path, name, width, height, folder
                             )
+                    lineage_site = build_lineage_site(Path(scratch) / "lineage", patch)
+                    lineage_server = start_live_server(create_app(lineage_site.state))
+                    try:
+                        for name, path in LINEAGE_PAGES.items():
+                            for width, height in SIZES:
+                                problems += shoot(
+                                    browser, lineage_server.url + path, name, width, height, folder
+                                )
+                    finally:
+                        stop_live_server(lineage_server)
                 finally:
                     browser.close()
         finally:

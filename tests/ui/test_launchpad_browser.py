@@ -165,8 +165,8 @@ def test_the_catalog_an_asset_page_and_the_lineage_open_the_launchpad(
     expect(page.locator("#lp-select")).to_have_value("+features")
 
     open_page(page, f"{live.url}/lineage")
-    page.fill("#find", "summary+")
-    page.click("#lineage-launch")
+    page.fill("#select", "summary+")  # the lineage's selection box, typed, not yet applied
+    page.click("#materialize-selection")
     page.wait_for_selector("body[data-ready=true]")
     expect(page.locator("#lp-select")).to_have_value("summary+")
 

@@ -1,5 +1,6 @@
 // The asset catalog: search, filter by group, tag and status; status and last
-// materialization of each asset. Loads the catalog once, filters in the browser.
+// materialization of each asset. Loads the catalog, filters in the browser, and reloads
+// it when the instance's state version changes (filters and scroll stay).
 "use strict";
 
 (async () => {
@@ -45,12 +46,11 @@
     )
   );
 
-  const now = Date.now() / 1000;
-  const rows = data.assets.map((asset) => {
+  const toRows = (assets, now) => assets.map((asset) => {
     const parts = asset.partitions;
     const row = el(
       "tr", { "data-key": asset.key, "data-status": asset.status },
-      el("td", {}, asset.source ? null : el("input", { type: "checkbox", class: "pick", "aria-label": `Select ${asset.key} to launch`, onchange: (event) => {
+      el("td", {}, asset.source ? null : el("input", { type: "checkbox", class: "pick", checked: picked.has(asset.key), "aria-label": `Select ${asset.key} to launch`, onchange: (event) => {
         if (event.target.checked) picked.add(asset.key); else picked.delete(asset.key);
         launchPicked.textContent = `Launch selected (${picked.size})`;
         launchPicked.disabled = picked.size === 0;
@@ -65,6 +65,8 @@
     const tags = Object.entries(asset.tags).map(([k, v]) => `${k}=${v}`);
     return { asset, row, tags, text: `${asset.key} ${asset.description || ""}`.toLowerCase() };
   });
+
+  let rows = toRows(data.assets, Date.now() / 1000);
 
   function apply() {
     const needle = search.value.trim().toLowerCase();
@@ -99,5 +101,11 @@
     if (params.get(name)) control.value = params.get(name);
   }
   apply();
+  ag.watchVersion(async () => {
+    const fresh = await ag.api("/api/assets");
+    rows = toRows(fresh.assets, Date.now() / 1000);
+    apply();
+    count.dataset.updated = String(Date.now());
+  }, data.version);
   document.body.dataset.ready = "true";
 })();
