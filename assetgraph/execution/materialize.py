@@ -37,6 +37,7 @@ from assetgraph.storage.records import EventRecord
 
 if TYPE_CHECKING:
     from assetgraph.definitions.config import RunConfig
+    from assetgraph.planning.request import MaterializedPartitions
 
 logger = logging.getLogger(__name__)
 
@@ -140,11 +141,12 @@ def plan_for_selection(
     *,
     instance: Instance | None = None,
     current_time: datetime | None = None,
+    materialized: MaterializedPartitions | None = None,
 ) -> ExecutionPlan:
     """The plan for the assets a selection names (an error when it names none).
 
     ``instance`` supplies dynamic partition keys and, for ``missing``, what is already
-    materialized.
+    materialized (unless ``materialized`` gives it, read by the caller for other uses too).
     """
     keys = select_assets(defs.graph, _selection_strings(selection), _selection_strings(exclude))
     if not keys:
@@ -156,8 +158,9 @@ def plan_for_selection(
     partitions = partitions or PartitionSelection()
     now = current_time or datetime.now(UTC)
     storage = instance.storage if instance is not None else None
-    materialized = None
-    if partitions.missing and storage is not None:
+    if not partitions.missing:
+        materialized = None
+    elif materialized is None and storage is not None:
         from assetgraph.status.partitions import materialized_by_asset
 
         materialized = materialized_by_asset(defs, keys, storage, now)

@@ -284,7 +284,9 @@ def build_api_router(state: UiState) -> APIRouter:
         """Start a run of one asset or of a job (a partition, a range, or the missing
         partitions).
 
-        The run executes in a child process; this returns as soon as it is recorded.
+        The run executes in a child process. An asset's run is recorded (queued) before
+        the child starts, so its id comes back at once; a job's comes back once the child
+        has recorded it.
         """
         if (request.asset_key is None) == (request.job is None):
             raise HTTPException(status_code=422, detail="Give asset_key or job (one of them).")
@@ -294,7 +296,8 @@ def build_api_router(state: UiState) -> APIRouter:
             if request.job is not None:
                 args = job_materialize_args(state.defs, request, state.clock(), storage)
             else:
-                args = materialize_args(graph, request, state.clock(), storage)
+                materialize_args(graph, request, state.clock(), storage)  # checks it
+                return start_asset_run(state, request)
         except AssetgraphError as exc:
             raise HTTPException(status_code=422, detail=str(exc)) from None
         launch = launch_materialization(state.location, state.instance, args, state.launch_logs)
@@ -310,6 +313,23 @@ def build_api_router(state: UiState) -> APIRouter:
         return list_automation_ticks(storage, limit)
 
     return router
+
+
+def start_asset_run(state: UiState, request: MaterializeIn) -> MaterializeOut:
+    """Start the run of one asset as the launchpad does: the id comes back at once."""
+    from assetgraph.ui.launchpad import plan_request
+    from assetgraph.ui.launchpad_models import LaunchpadIn
+    from assetgraph.ui.launchpad_routes import start_run
+
+    launch = LaunchpadIn(
+        selection=state.defs.graph.find(request.asset_key or "").to_string(),
+        partition=request.partition,
+        partition_range=request.partition_range,
+        missing=request.missing,
+    )
+    planned = plan_request(state.defs, state.instance, launch, state.clock())
+    run_id, request_id = start_run(state, planned)
+    return MaterializeOut(run_id=run_id, request_id=request_id)
 
 
 def all_assets(state: UiState) -> list[AssetSummary]:

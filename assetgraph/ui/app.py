@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from assetgraph.errors import AssetgraphError
 from assetgraph.ui import catalog, metrics, security
 from assetgraph.ui.api import UiState, all_assets, build_api_router
+from assetgraph.ui.launchpad_routes import build_launchpad_router
 
 PAGES = {
     "catalog": "Assets",
@@ -31,6 +32,7 @@ PAGES = {
     "runs": "Runs",
     "run": "Run",
     "automation": "Automation",
+    "launchpad": "Launchpad",
     "swagger": "API",
     "redoc": "API",
 }
@@ -39,6 +41,7 @@ NAV = (
     ("/lineage", "Lineage"),
     ("/runs", "Runs"),
     ("/automation", "Automation"),
+    ("/launchpad", "Launchpad"),
     ("/api/docs", "API"),
 )
 VENDOR_SCRIPTS = {
@@ -46,7 +49,7 @@ VENDOR_SCRIPTS = {
     "swagger": ("vendor/swagger-ui-bundle.js",),
     "redoc": ("vendor/redoc.standalone.js",),
 }
-VENDOR_STYLES = {"swagger": ("vendor/swagger-ui.css",)}
+VENDOR_STYLES = {"swagger": ("vendor/swagger-ui.css",), "launchpad": ("launchpad.css",)}
 SECURITY_HEADERS = {
     # Scripts only from this server (no inline script); cytoscape sets inline styles.
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; "
@@ -127,6 +130,7 @@ def create_app(state: UiState, token: str | None = None, loopback_only: bool = T
     state.instance.storage.list_runs(limit=1)  # creates or checks the schema once, up front
     install_security(app, token, loopback_only)
     app.include_router(build_api_router(state))
+    app.include_router(build_launchpad_router(state))
     static = resources.files("assetgraph.ui").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     add_pages(app, state)
@@ -184,6 +188,10 @@ def add_pages(app: FastAPI, state: UiState) -> None:
     @app.get("/automation", include_in_schema=False)
     def automation_page() -> HTMLResponse:
         return page("automation", "Automation")
+
+    @app.get("/launchpad", include_in_schema=False)
+    def launchpad_page() -> HTMLResponse:
+        return page("launchpad", "Launchpad")
 
     @app.get("/api/docs", include_in_schema=False)
     def swagger_page() -> HTMLResponse:

@@ -36,6 +36,7 @@ def pages(runs: list[dict[str, Any]]) -> dict[str, str]:
         "run-success": f"/runs/{succeeded}",
         "run-failure": f"/runs/{failed}",
         "automation": "/automation",
+        "launchpad": "/launchpad?select=orders+summary&first=2025-01-01&last=2025-01-05",
         "api-swagger": "/api/docs",
         "api-redoc": "/api/redoc",
         "not-found": "/assets/no_such_asset",

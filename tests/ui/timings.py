@@ -109,7 +109,52 @@ def main() -> int:
                 ("asset page HTML", "/assets/asset_0005"),
             ):
                 print(f"{name:55s} {timed(client, path) * 1000:8.1f} ms")
+            launchpad_timings(client)
     return 0
+
+
+LAUNCHPAD_REQUESTS = (
+    (
+        "launchpad preview, +asset_0400 over December",
+        "preview",
+        {
+            "selection": "+asset_0400",
+            "partition_range": {"first": "2025-12-01", "last": "2025-12-31"},
+        },
+    ),
+    ("launchpad preview, * missing (500 x 1,096)", "preview", {"selection": "*", "missing": True}),
+    (
+        "launchpad preview, group:group_03 all partitions",
+        "preview",
+        {"selection": "group:group_03", "all_partitions": True},
+    ),
+    (
+        "launchpad launch -> run id (one partition)",
+        "launch",
+        {"selection": "asset_0005", "partition": "2025-12-31"},
+    ),
+)
+
+
+def launchpad_timings(client: TestClient) -> None:
+    """The launchpad's preview and the time a launch takes to answer with its run id (the
+    run goes on in a child process; each is waited for before the folder goes away)."""
+    for name, route, body in LAUNCHPAD_REQUESTS:
+        samples, run_ids = [], []
+        for _ in range(REPEAT):
+            started = time.perf_counter()
+            response = client.post(f"/api/launchpad/{route}", json=body, headers={"Origin": ORIGIN})
+            samples.append(time.perf_counter() - started)
+            assert response.status_code in (200, 201), (name, response.text[:300])
+            assert response.json().get("error") is None, response.text[:300]
+            run_ids += [response.json()["run_id"]] if route == "launch" else []
+        print(f"{name:55s} {statistics.median(samples) * 1000:8.1f} ms")
+        for run_id in run_ids:
+            deadline = time.monotonic() + 120
+            while client.get(f"/api/runs/{run_id}").json()["run"]["ended_at"] is None:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"run {run_id} did not end within 120 s")
+                time.sleep(0.2)  # polling the run's end, with a deadline
 
 
 if __name__ == "__main__":

@@ -94,6 +94,12 @@
     launchPanel.append(el("div", { class: "controls" }, button("materialize-asset", "Materialize", () => ({}))));
   }
   launchPanel.append(launchStatus);
+  if (!detail.summary.source) {
+    const pad = (select, text, id) => el("a", { id, href: "/launchpad?" + new URLSearchParams({ select }), text });
+    launchPanel.append(el("p", { class: "lp-launch-links" }, "In the launchpad (partitions, run config, preview): ",
+      pad(key, "this asset", "launchpad-asset"), " · ", pad(`+${key}`, "with upstream", "launchpad-upstream"), " · ",
+      pad(`${key}+`, "with downstream", "launchpad-downstream")));
+  }
 
   async function launch(payload) {
     buttons.forEach((b) => (b.disabled = true));

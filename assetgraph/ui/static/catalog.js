@@ -28,12 +28,19 @@
     options("All statuses", data.statuses.map((s) => s.status))
   );
   const count = el("span", { class: "muted", id: "count" });
+  const picked = new Set();
+  // The rows shown, as a selection: the group and tag filters as 'group:G,tag:K=V' (they
+  // stay true as assets change), else the keys of the rows shown.
+  const launchShown = el("a", { id: "launch-shown", href: "/launchpad", text: "Launch shown" });
+  const launchPicked = el("button", { id: "launch-selected", type: "button", text: "Launch selected (0)", disabled: true, onclick: () => {
+    location.href = "/launchpad?" + new URLSearchParams({ select: [...picked].join(" ") });
+  } });
   const body = el("tbody", {});
   main.append(
-    el("div", { class: "controls" }, search, group, tag, status, count),
+    el("div", { class: "controls" }, search, group, tag, status, count, launchPicked, launchShown),
     el(
       "table", { id: "catalog" },
-      el("thead", {}, el("tr", {}, ["Asset", "Group", "Status", "Partitions", "Last materialized", "Description"].map((h) => el("th", { text: h })))),
+      el("thead", {}, el("tr", {}, ["", "Asset", "Group", "Status", "Partitions", "Last materialized", "Description"].map((h) => el("th", { text: h })))),
       body
     )
   );
@@ -43,6 +50,11 @@
     const parts = asset.partitions;
     const row = el(
       "tr", { "data-key": asset.key, "data-status": asset.status },
+      el("td", {}, asset.source ? null : el("input", { type: "checkbox", class: "pick", "aria-label": `Select ${asset.key} to launch`, onchange: (event) => {
+        if (event.target.checked) picked.add(asset.key); else picked.delete(asset.key);
+        launchPicked.textContent = `Launch selected (${picked.size})`;
+        launchPicked.disabled = picked.size === 0;
+      } })),
       el("td", {}, el("a", { href: ag.assetHref(asset.key), class: "key", text: asset.key })),
       el("td", { text: asset.group }),
       el("td", {}, ag.badge(asset.status)),
@@ -72,6 +84,11 @@
     }
     ag.clear(body).append(fragment);
     count.textContent = `${shown} of ${rows.length} assets`;
+    const byFilters = !needle && !status.value && (group.value || tagValue);
+    const terms = byFilters
+      ? [group.value && `group:${group.value}`, tagValue && `tag:${tagValue}`].filter(Boolean).join(",")
+      : rows.filter((item) => item.row.isConnected && !item.asset.source).map((item) => item.asset.key).join(" ");
+    launchShown.href = "/launchpad?" + new URLSearchParams({ select: shown === rows.length && !byFilters ? "*" : terms });
   }
   for (const control of [search, group, tag, status]) {
     control.addEventListener(control === search ? "input" : "change", apply);

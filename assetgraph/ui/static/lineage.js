@@ -23,7 +23,11 @@
   const info = el("span", { class: "muted", id: "lineage-info", text: `${data.nodes.length} assets in ${data.groups.length} groups — laying out…` });
   const legend = el("span", { class: "legend" }, data.statuses.map((s) => ag.badge(s.status)));
   const container = el("div", { id: "graph", role: "img", "aria-label": "Asset lineage graph" });
-  main.append(el("div", { class: "controls" }, find, keys, fit, zoomIn, zoomOut, legend, info), container);
+  // The launchpad opens on what the box holds: a key, or a selection such as +key.
+  const launch = el("button", { id: "lineage-launch", type: "button", text: "Launch…", title: "Open the launchpad on the asset or selection typed in the box", onclick: () => {
+    location.href = "/launchpad?" + new URLSearchParams({ select: find.value.trim() || new URLSearchParams(location.search).get("select") || "*" });
+  } });
+  main.append(el("div", { class: "controls" }, find, keys, launch, fit, zoomIn, zoomOut, legend, info), container);
 
   const big = data.nodes.length > 300;
   const groupOf = new Map(data.nodes.map((n) => [n.key, n.group]));
