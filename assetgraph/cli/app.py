@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from typer.core import TyperArgument, TyperGroup, TyperOption
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
+from assetgraph.cli.coercion import use_plain_coercion
 from assetgraph.errors import AssetgraphError, CodeLocationLoadError, RunInterrupted
 
 COMMAND_ORDER: dict[str, tuple[str, ...]] = {
@@ -61,14 +62,32 @@ class PlainArgument(TyperArgument):
         return None
 
 
+class PlainCommand(TyperCommand):
+    """A command whose flags, strings and paths are coerced without pydantic
+    (``cli.coercion``)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        for param in params:
+            use_plain_coercion(param)
+        return params
+
+
 class CommandGroup(TyperGroup):
-    """The command groups of the CLI: commands in :data:`COMMAND_ORDER`, and every
-    parameter given a metavar a person would write (``FILE``, ``N``, ``[json|dot]``)."""
+    """The command groups of the CLI: commands in :data:`COMMAND_ORDER`, every parameter
+    given a metavar a person would write (``FILE``, ``N``, ``[json|dot]``), and plain
+    coercion as ``PlainCommand``'s."""
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         for command in self.commands.values():
             _polish(command)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        for param in params:  # as PlainCommand's
+            use_plain_coercion(param)
+        return params
 
     def list_commands(self, ctx: Any) -> list[str]:
         names = list(self.commands)
@@ -80,6 +99,8 @@ def _polish(command: Any) -> None:
     """Give ``command`` (and its subcommands) plain metavars, and groups their order."""
     if isinstance(command, TyperGroup) and not isinstance(command, CommandGroup):
         command.__class__ = CommandGroup
+    elif type(command) is TyperCommand:
+        command.__class__ = PlainCommand
     for param in command.params:
         if isinstance(param, TyperArgument):
             param.__class__ = PlainArgument

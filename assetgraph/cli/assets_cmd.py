@@ -39,6 +39,8 @@ from assetgraph.cli.execution_options import (
 )
 
 if TYPE_CHECKING:
+    from assetgraph.keys import AssetKey
+    from assetgraph.partitions.definitions import PartitionsDefinition
     from assetgraph.status.partitions import PartitionStatusSubsets
 
 
@@ -62,21 +64,20 @@ def list_assets(
         print_jobs(load(file, module), as_json)
         return
     from assetgraph.selection import select_assets
-    from assetgraph.status.partitions import partition_statuses
     from assetgraph.status.staleness import compute_staleness
-    from assetgraph.storage.instance import Instance
+    from assetgraph.storage.sqlite_reader import status_reader
 
     defs = load(file, module)
     graph = defs.graph
     keys = select_assets(graph, select, exclude) if select or exclude else list(graph.all_keys)
-    storage = Instance.from_env().storage
+    storage = status_reader()  # the default SQLite database read without SQLAlchemy
     now = datetime.now(UTC)
     statuses = compute_staleness(graph, keys, storage, now)
     latest = storage.latest_materializations(
         [k.to_string() for k in keys if graph.partitions_def(k) is None]
     )
     partitioned = {k: pdef for k in keys if (pdef := graph.partitions_def(k)) is not None}
-    partition_status = partition_statuses(partitioned, storage, now)
+    partition_status = _partition_statuses(partitioned, now)
     rows: list[dict[str, Any]] = []
     for key in keys:
         spec = graph.spec(key)
@@ -126,6 +127,19 @@ def list_assets(
             for row in rows
         ],
     )
+
+
+def _partition_statuses(
+    partitioned: dict[AssetKey, PartitionsDefinition], now: datetime
+) -> dict[AssetKey, PartitionStatusSubsets]:
+    """The partition status of the partitioned assets listed, through ``SqlStorage``
+    (status kept as ranges is brought up to date as it is read)."""
+    if not partitioned:
+        return {}
+    from assetgraph.status.partitions import partition_statuses
+    from assetgraph.storage.instance import Instance
+
+    return partition_statuses(partitioned, Instance.from_env().storage, now)
 
 
 def _partition_counts(pdef: Any, status: PartitionStatusSubsets) -> dict[str, Any]:

@@ -6,7 +6,6 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from assetgraph.definitions.asset_selection import AssetSelection
 from assetgraph.definitions.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefinition
 from assetgraph.definitions.checks import SCHEMA_CHECK_NAME, AssetChecksDefinition
 from assetgraph.definitions.external_assets import ExternalAsset
@@ -125,6 +124,8 @@ class Definitions:
 
     def get_implicit_global_asset_job_def(self) -> JobDefinition:
         """The job of every materializable asset (Dagster's ``__ASSET_JOB``)."""
+        from assetgraph.definitions.asset_selection import AssetSelection
+
         job = UnresolvedAssetJobDefinition(IMPLICIT_ASSET_JOB_NAME, AssetSelection.all())
         return job.resolve_for(self)
 

@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from assetgraph.definitions.asset_selection import AssetSelection
 from assetgraph.errors import (
     AssetgraphError,
     DefinitionError,
@@ -33,6 +32,7 @@ from assetgraph.errors import (
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 
 if TYPE_CHECKING:
+    from assetgraph.definitions.asset_selection import AssetSelection
     from assetgraph.definitions.definitions import Definitions
     from assetgraph.definitions.retry import RetryPolicy
     from assetgraph.execution.result import ExecuteInProcessResult
@@ -111,6 +111,8 @@ class JobDefinition:
     @property
     def selection(self) -> AssetSelection:
         """The job's assets, as a selection."""
+        from assetgraph.definitions.asset_selection import AssetSelection
+
         return AssetSelection.assets(*self.asset_keys)
 
     def run_tags_for_run(self, tags: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -230,6 +232,8 @@ def define_asset_job(
             f"define_asset_job('{name}', hooks=...): hooks are not supported by assetgraph; "
             "react to runs with a sensor instead."
         )
+    from assetgraph.definitions.asset_selection import AssetSelection
+
     try:
         resolved_selection = (
             AssetSelection.all() if selection is None else AssetSelection.from_coercible(selection)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from assetgraph.storage.automation_store import AutomationStore, TickRow
     from assetgraph.storage.sql_storage import SqlStorage
+    from assetgraph.storage.sqlite_reader import SqliteReader
 
 T = TypeVar("T")
 
@@ -115,12 +116,8 @@ class PartitionStatusReader(Protocol):
     def partition_counts(self, asset_keys: Iterable[str]) -> dict[str, tuple[int, int]]: ...
 
 
-class DynamicPartitionStore(Protocol):
-    """The keys of dynamic partitions definitions: added, deleted, read by index."""
-
-    def add_dynamic_partitions(self, name: str, keys: Iterable[str]) -> int: ...
-
-    def delete_dynamic_partitions(self, name: str, keys: Iterable[str]) -> int: ...
+class DynamicPartitionReader(Protocol):
+    """The keys of dynamic partitions definitions, read by index."""
 
     def get_dynamic_partitions(self, name: str) -> list[str]: ...
 
@@ -136,6 +133,14 @@ class DynamicPartitionStore(Protocol):
 
     def dynamic_partitions_generation(self, name: str) -> int: ...
 
+
+class DynamicPartitionStore(DynamicPartitionReader, Protocol):
+    """The keys of dynamic partitions definitions: added, deleted, read by index."""
+
+    def add_dynamic_partitions(self, name: str, keys: Iterable[str]) -> int: ...
+
+    def delete_dynamic_partitions(self, name: str, keys: Iterable[str]) -> int: ...
+
     def dynamic_partitions_names(self) -> list[str]: ...
 
 
@@ -149,8 +154,9 @@ class CoordinationStore(Transactions, RunStore, EventLogWriter, Protocol):
     dead runs failed."""
 
 
-class StatusSource(MaterializationIndex, DynamicPartitionStore, Protocol):
-    """What computing stale status reads: versions, and the keys of dynamic partitions."""
+class StatusSource(MaterializationIndex, DynamicPartitionReader, Protocol):
+    """What computing stale status reads: versions, and the keys of dynamic partitions
+    (``SqlStorage``, or ``SqliteReader`` where SQLAlchemy is not worth importing)."""
 
 
 class RunStorage(
@@ -199,7 +205,9 @@ class AutomationState(Protocol):
     def get_ticks(self, tick_ids: Iterable[int]) -> dict[int, TickRow]: ...
 
 
-def _implements(storage: SqlStorage, automation: AutomationStore) -> list[object]:
+def _implements(
+    storage: SqlStorage, automation: AutomationStore, reader: SqliteReader
+) -> list[object]:
     """Never called: mypy checks here that the implementations fit every protocol."""
     roles: list[object] = []
     run_storage: RunStorage = storage
@@ -208,6 +216,8 @@ def _implements(storage: SqlStorage, automation: AutomationStore) -> list[object
     roles.append(recording)
     status: StatusSource = storage
     roles.append(status)
+    read_only: StatusSource = reader
+    roles.append(read_only)
     state: AutomationState = automation
     roles.append(state)
     backend: AutomationBackend = storage

@@ -6,11 +6,16 @@ are JSON-serializable dicts and carry ``PAYLOAD_VERSION`` when stored.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 PAYLOAD_VERSION = 1
+
+NO_PARTITION = ""
+"""Stored in place of a partition key for unpartitioned assets (keys are never empty)."""
 
 
 class RunStatus(StrEnum):
@@ -122,6 +127,23 @@ class MaterializationRecord:
     duration: float | None
     metadata: dict[str, Any]
     data_version_event_id: int | None = None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> MaterializationRecord:
+        """The record of a row of the index table (``asset_partitions``)."""
+        partition = row["partition_key"]
+        return cls(
+            asset_key=row["asset_key"],
+            partition_key=None if partition == NO_PARTITION else partition,
+            run_id=row["materialization_run_id"],
+            event_id=row["materialization_event_id"],
+            timestamp=row["materialized_at"],
+            code_version=row["code_version"],
+            data_version=row["data_version"],
+            data_version_event_id=row["data_version_event_id"],
+            duration=row["duration"],
+            metadata=json.loads(row["metadata"] or "{}"),
+        )
 
 
 @dataclass(frozen=True, slots=True)

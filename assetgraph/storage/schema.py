@@ -19,12 +19,14 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from assetgraph.storage import records
+
 metadata = MetaData()
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL wants a BIGINT identity.
 EventId = BigInteger().with_variant(Integer(), "sqlite")
 
-NO_PARTITION = ""
+NO_PARTITION = records.NO_PARTITION
 """Stored in place of a partition key for unpartitioned assets (keys are never empty)."""
 
 schema_version = Table(

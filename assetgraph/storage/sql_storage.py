@@ -246,7 +246,7 @@ class SqlStorage:
 
         records: dict[tuple[str, str | None], MaterializationRecord] = {}
         for row in self.read(work):
-            record = _materialization_record(row._mapping)
+            record = MaterializationRecord.from_row(row._mapping)
             records[(record.asset_key, record.partition_key)] = record
         return records
 
@@ -543,22 +543,6 @@ def _event_record(row: Any) -> EventRecord:
         message=row["message"],
         payload=payload,
         event_id=row["id"],
-    )
-
-
-def _materialization_record(row: Any) -> MaterializationRecord:
-    partition = row["partition_key"]
-    return MaterializationRecord(
-        asset_key=row["asset_key"],
-        partition_key=None if partition == schema.NO_PARTITION else partition,
-        run_id=row["materialization_run_id"],
-        event_id=row["materialization_event_id"],
-        timestamp=row["materialized_at"],
-        code_version=row["code_version"],
-        data_version=row["data_version"],
-        data_version_event_id=row["data_version_event_id"],
-        duration=row["duration"],
-        metadata=json.loads(row["metadata"] or "{}"),
     )
 
 

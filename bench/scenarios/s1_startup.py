@@ -7,8 +7,9 @@ quickstart example (``examples/quickstart/defs.py``), or, while that does not ex
 generated five-asset code location of the same shape. A fourth case, ``list (plain)``,
 always lists the generated code location, which imports nothing but assetgraph, to
 separate the framework's own start-up from the libraries a user's code imports (the
-quickstart imports pandas). Each process has a fresh, empty ``ASSETGRAPH_HOME``, so
-``list`` includes creating the metadata database.
+quickstart imports pandas). Each process has a fresh, empty ``ASSETGRAPH_HOME``: ``list``
+finds no metadata database there (it reads the default SQLite database with the standard
+library and creates none; before it did, it created the schema).
 """
 
 from __future__ import annotations

@@ -161,11 +161,28 @@ def test_the_same_partition_never_runs_twice_at_once(tmp_path: Path, shared_stor
     assert second_start >= first_end
 
 
+HELD_PARTITION = """
+import time
+from pathlib import Path
+from assetgraph import asset, StaticPartitionsDefinition
+
+@asset(partitions_def=StaticPartitionsDefinition(["eu", "us"]))
+def orders(context):
+    deadline = time.monotonic() + 120
+    while not Path({release!r}).exists():  # hold the lease until the test is done
+        if time.monotonic() > deadline:
+            raise TimeoutError("never released")
+        time.sleep(0.02)
+    return context.partition_key
+"""
+
+
 def test_no_wait_fails_the_step_naming_the_run_that_holds_the_lease(
     tmp_path: Path, shared_storage: str
 ) -> None:
     path = tmp_path / "defs.py"
-    path.write_text(SLOW_PARTITIONS.format(sleep=3))
+    release = tmp_path / "release"
+    path.write_text(HELD_PARTITION.format(release=str(release)))
     first = subprocess.Popen([*CLI, "materialize", "-f", str(path), "-p", "eu"], text=True)
     storage = Instance.from_env().storage
     holder = wait_for(
@@ -174,7 +191,10 @@ def test_no_wait_fails_the_step_naming_the_run_that_holds_the_lease(
         ),
         what="the first run to take its lease",
     )
-    second = cli("materialize", "-f", str(path), "-p", "eu", "--no-wait")
+    try:
+        second = cli("materialize", "-f", str(path), "-p", "eu", "--no-wait")
+    finally:
+        release.touch()
     assert second.returncode == 1
     assert f"orders[eu] is being materialized by run {holder}" in second.stderr
     assert first.wait(60) == 0
