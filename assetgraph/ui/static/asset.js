@@ -437,7 +437,7 @@
     try {
       detail = await ag.api(ag.assetApi("assets", key));
       renderHead(detail);
-      await Promise.all([renderWhy(), renderChecks(), renderPartitions(), renderHistory()]);
+      await Promise.all([renderWhy(), renderChecks(), renderPartitions(), renderHistory(), agAssetAutomation.render(main, key)]);
     } catch (error) {
       ag.showError(main, error);
     }
@@ -446,7 +446,7 @@
 
   renderHead(detail);
   try {
-    await Promise.all([renderWhy(), renderChecks(), renderPartitions(), renderHistory()]);
+    await Promise.all([renderWhy(), renderChecks(), renderPartitions(), renderHistory(), agAssetAutomation.render(main, key)]);
   } catch (error) {
     ag.showError(main, error);
   }
