@@ -106,7 +106,6 @@ def tick_detail(storage: SqlStorage, tick_id: int) -> AutomationTickDetailOut | 
         **tick_summary(tick).model_dump(),
         decisions=decisions,
         runs=runs,
-        backfills=list(tick.payload.get("backfills", [])),
     )
 
 

@@ -143,7 +143,6 @@ class AutomationTickDetailOut(AutomationTickOut):
     runs: list[dict[str, Any]] = Field(
         description="Per run: request_id, origin, run_id, error, targets."
     )
-    backfills: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class AssetEvaluationOut(BaseModel):

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from assetgraph.automation.instigators import set_status, state_of
+from assetgraph.definitions.default_status import RUNNING, STOPPED
 from assetgraph.definitions.policies import next_tick
 from assetgraph.errors import UsageError, did_you_mean
 from assetgraph.storage.automation_store import AutomationStore, TickRow
@@ -53,7 +54,8 @@ def set_running(
     """Start or stop a schedule or sensor (as ``assetgraph schedules start NAME``)."""
     item = find_instigator(defs, kind, name)
     store = AutomationStore(storage)
-    set_status(defs, store, kind, name, status, now.timestamp())
+    stored = RUNNING if status == "running" else STOPPED
+    set_status(defs, store, kind, name, stored, now.timestamp())
     history = tick_history(store.list_ticks(TICKS_SCANNED), kind, name, 1)
     return _out(defs, store, kind, item, now, history[0] if history else None)
 
@@ -164,8 +166,8 @@ def _out(
     return InstigatorOut(
         kind=kind,
         name=item.name,
-        status=state.status,
-        default_status=state.default_status,
+        status=state.status.lower(),
+        default_status=state.default_status.lower(),
         set_by_user=state.stored,
         description=item.description,
         job=item.job_name,

@@ -22,9 +22,7 @@
       el("dt", { text: "Took" }), el("dd", { text: `${ag.fmtDuration(duration)}${tick.evaluation_ms !== null ? ` (evaluation ${tick.evaluation_ms} ms)` : ""}` }),
       el("dt", { text: "Runs" }), el("dd", {}, tick.runs.length ? tick.runs.map((r) => r.run_id
         ? el("a", { href: ag.runHref(r.run_id), class: "mono chip", title: r.origin, text: `${r.run_id.slice(0, 8)} (${r.origin})` })
-        : el("span", { class: "chip error", text: `${r.request_id} (${r.origin}): ${r.error || "not launched"}` })) : "none"),
-      tick.backfills.length ? [el("dt", { text: "Backfills" }), el("dd", {}, tick.backfills.map((b) =>
-        el("div", {}, el("a", { href: `/backfills/${encodeURIComponent(b.backfill_id)}`, class: "mono", text: b.backfill_id }), `: ${b.status}, ${b.queued.length} run(s) queued`)))] : []));
+        : el("span", { class: "chip error", text: `${r.request_id} (${r.origin}): ${r.error || "not launched"}` })) : "none")));
   if (tick.errors.length) main.append(el("section", { class: "panel", id: "tick-errors" }, el("h2", { text: "Errors" }), tick.errors.map((e) => el("pre", { class: "error", text: e }))));
   const notes = Object.entries(tick.instigators);
   if (notes.length) {
