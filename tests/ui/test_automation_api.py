@@ -19,6 +19,7 @@ from tests.ui.conftest import ORIGIN, Site
 
 WRITE = {"Origin": ORIGIN}
 TOKEN = "auto-token"
+SENSORS = "/api/automation/instigators/sensor"
 
 
 @pytest.fixture
@@ -38,7 +39,8 @@ def test_backfills_list_progress_per_asset_and_runs(
     backfill_id = built[1].backfill_id
     [listed] = client.get("/api/backfills").json()
     assert listed["backfill_id"] == backfill_id and listed["status"] == "completed_failed"
-    assert listed["totals"] == {"target": 8, "done": 6, "failed": 2, "in_progress": 0, "remaining": 0}
+    totals = {"target": 8, "done": 6, "failed": 2, "in_progress": 0, "remaining": 0}
+    assert listed["totals"] == totals
     assert client.get("/api/backfills?status=requested").json() == []
     assert client.get("/api/backfills?status=bogus").status_code == 422
     detail = client.get(f"/api/backfills/{backfill_id[:6]}").json()  # a unique prefix opens it
@@ -80,7 +82,8 @@ def test_schedules_and_sensors_state_toggle_and_tick_history(
     client: TestClient, built: tuple[Site, Any]
 ) -> None:
     site = built[0]
-    items = {f"{i['kind']}:{i['name']}": i for i in client.get("/api/automation/instigators").json()}
+    listed = client.get("/api/automation/instigators").json()
+    items = {f"{i['kind']}:{i['name']}": i for i in listed}
     sensor, schedule = items["sensor:inbox_sensor"], items["schedule:nightly"]
     assert sensor["status"] == "running" and schedule["status"] == "stopped"
     assert schedule["cron_schedule"] == "0 2 * * *" and schedule["next_tick"] is None
@@ -92,8 +95,8 @@ def test_schedules_and_sensors_state_toggle_and_tick_history(
     ).json()
     assert started["status"] == "running" and started["set_by_user"]
     assert started["next_tick"] == 1_736_128_800.0  # 2025-01-06 02:00 UTC
-    listed = json.loads(cli("schedules", "list", "-f", str(site.file), "--json"))
-    assert listed[0]["status"] == "RUNNING", "stored where the CLI reads it"
+    schedules = json.loads(cli("schedules", "list", "-f", str(site.file), "--json"))
+    assert schedules[0]["status"] == "RUNNING", "stored where the CLI reads it"
     cli("sensors", "stop", "inbox_sensor", "-f", str(site.file))
     assert client.get("/api/automation/instigators/sensor/inbox_sensor").json()["status"] == (
         "stopped"
@@ -119,7 +122,7 @@ def test_the_sensor_result_is_recorded_in_its_tick(built: tuple[Site, Any]) -> N
     [
         ("get", "/api/automation/instigators/sensor/no_such", None, 404),
         ("get", "/api/automation/instigators/job/inbox_sensor", None, 422),
-        ("post", "/api/automation/instigators/sensor/inbox_sensr/status", {"status": "running"}, 404),
+        ("post", f"{SENSORS}/inbox_sensr/status", {"status": "running"}, 404),
         ("post", "/api/automation/instigators/sensor/inbox_sensor/status", {"status": "on"}, 422),
         ("get", "/api/automation/ticks/999", None, 404),
         ("get", "/api/automation/assets/no_such_asset", None, 404),

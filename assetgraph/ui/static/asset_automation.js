@@ -43,7 +43,11 @@ const agAssetAutomation = (() => {
     ag.clear(panel).append(el("h2", { text: "Automation" }));
     const facts = el("dl", { class: "facts" });
     if (a.policy) facts.append(el("dt", { text: "Policy" }), el("dd", { id: "automation-policy", class: "mono", text: a.policy }));
-    if (a.condition) facts.append(el("dt", { text: "Condition" }), el("dd", { id: "automation-condition" }, agConditions.outline(a.condition)));
+    if (a.condition) {
+      const top = a.condition.label ? `${a.condition.label} (${a.condition.name})` : a.condition.name;
+      facts.append(el("dt", { text: "Condition" }), el("dd", { id: "automation-condition" },
+        el("details", { open: !(a.latest && a.latest.condition) || undefined }, el("summary", { class: "mono", text: top }), agConditions.outline(a.condition))));
+    }
     if (!a.policy && !a.condition) facts.append(el("dt", { text: "Policy" }), el("dd", { class: "muted", text: "none: the daemon requests it only for a freshness policy or downstream need" }));
     if (a.freshness) facts.append(...freshnessFacts(a.freshness));
     facts.append(el("dt", { text: "Schedules, sensors" }), el("dd", {}, a.sensors.length ? a.sensors.map((name) => {

@@ -52,7 +52,7 @@
         el("td", { class: "done", text: String(a.done) }), el("td", { class: "failed", text: String(a.failed) }),
         el("td", { class: "in-flight", text: String(a.in_progress) }), el("td", { class: "remaining", text: String(a.remaining) }),
         el("td", { class: "mono small", text: a.target_ranges.join(", ") || "(unpartitioned)" }),
-        el("td", { class: "mono small error", text: a.failed_ranges.join(", ") }))))));
+        el("td", { class: "mono small error", text: a.failed_ranges.join(", ") })))));
 
     ag.clear(runsPanel).append(el("h2", { text: `Runs (${b.runs.length})` }));
     if (!b.runs.length) {

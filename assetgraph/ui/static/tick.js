@@ -61,8 +61,8 @@
     for (const b of filterButtons) b.classList.toggle("current", b.dataset.filter === shown);
     const text = search.value.trim().toLowerCase();
     const picked = tick.decisions.filter((d) => (shown === "all" || shown.split("+").includes(d.decision)) && (!text || d.asset.toLowerCase().includes(text)));
-    ag.clear(list).append(picked.length ? picked.slice(0, 500).map(decision) : el("p", { class: "muted", text: "No asset matches." }),
-      picked.length > 500 ? el("p", { class: "muted", text: `${picked.length - 500} more: filter to narrow.` }) : "");
+    ag.clear(list).append(el("div", {}, picked.length ? picked.slice(0, 500).map(decision) : el("p", { class: "muted", text: "No asset matches." }),
+      picked.length > 500 ? el("p", { class: "muted", text: `${picked.length - 500} more: filter to narrow.` }) : ""));
   }
   draw();
   document.body.dataset.ready = "true";
