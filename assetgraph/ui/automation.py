@@ -37,9 +37,12 @@ def decision_of(entry: dict[str, Any]) -> str:
     return "skipped"
 
 
-def list_automation_ticks(storage: SqlStorage, limit: int) -> list[AutomationTickOut]:
-    """The latest ``limit`` automation ticks, newest first."""
-    return [tick_summary(tick) for tick in AutomationStore(storage).list_ticks(limit)]
+def list_automation_ticks(
+    storage: SqlStorage, limit: int, before_id: int | None = None
+) -> list[AutomationTickOut]:
+    """The latest ``limit`` automation ticks (older than ``before_id``), newest first."""
+    ticks = AutomationStore(storage).list_ticks(limit, before_id=before_id)
+    return [tick_summary(tick) for tick in ticks]
 
 
 def tick_summary(tick: TickRow) -> AutomationTickOut:
@@ -79,6 +82,7 @@ def tick_detail(storage: SqlStorage, tick_id: int) -> AutomationTickDetailOut | 
     if tick is None:
         return None
     runs = list(tick.payload.get("runs", []))
+    holders: dict[float, TickRow | None] = {}
     decisions = []
     for name, entry in tick.payload.get("assets", {}).items():
         requested = entry.get("requested")
@@ -97,7 +101,7 @@ def tick_detail(storage: SqlStorage, tick_id: int) -> AutomationTickDetailOut | 
                     for r in runs
                     if r.get("run_id") and name in (r.get("targets") or {})
                 ],
-                condition=full_condition(store, name, entry.get("condition")),
+                condition=full_condition(store, name, entry.get("condition"), holders),
             )
         )
     order = {"requested": 0, "waiting": 1, "skipped": 2}
@@ -121,7 +125,8 @@ def asset_automation(
     name = key.to_string()
     store = AutomationStore(storage)
     rows = why_rows(store, name, limit=limit)
-    evaluations = [_evaluation(store, name, row) for row in rows]
+    holders: dict[float, TickRow | None] = {}
+    evaluations = [_evaluation(store, name, row, holders) for row in rows]
     fresh = next(iter(freshness_statuses(graph, storage, [key], now)), None)
     policy = spec.automation_policy
     condition = spec.automation_condition
@@ -147,7 +152,9 @@ def condition_outline(condition: AutomationCondition) -> dict[str, Any]:
     return node
 
 
-def _evaluation(store: AutomationStore, name: str, row: dict[str, Any]) -> AssetEvaluationOut:
+def _evaluation(
+    store: AutomationStore, name: str, row: dict[str, Any], holders: dict[float, TickRow | None]
+) -> AssetEvaluationOut:
     evaluated = bool(row["evaluated"])
     entry = {"requested": row["requested"], "skipped": row["skipped"]}
     return AssetEvaluationOut(
@@ -159,5 +166,5 @@ def _evaluation(store: AutomationStore, name: str, row: dict[str, Any]) -> Asset
         reasons=[str(r) for r in row["reasons"]],
         skipped=[str(s) for s in row["skipped"]],
         run_ids=[str(r) for r in row["runs"] if r],
-        condition=full_condition(store, name, row.get("condition")),
+        condition=full_condition(store, name, row.get("condition"), holders),
     )

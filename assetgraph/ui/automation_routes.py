@@ -118,9 +118,12 @@ def build_automation_router(state: UiState) -> APIRouter:
     @router.get("/automation/ticks", tags=["automation"])
     def automation_ticks(
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+        before_id: Annotated[
+            int | None, Query(description="Only ticks older than this tick (paging).")
+        ] = None,
     ) -> list[AutomationTickOut]:
         """Automation ticks, newest first: runs, and the assets requested, waiting, skipped."""
-        return automation.list_automation_ticks(storage, limit)
+        return automation.list_automation_ticks(storage, limit, before_id)
 
     @router.get("/automation/ticks/{tick_id}", tags=["automation"])
     def automation_tick(tick_id: int) -> AutomationTickDetailOut:

@@ -21,18 +21,15 @@ if TYPE_CHECKING:
     from assetgraph.storage.sql_storage import SqlStorage
 
 KINDS = ("schedule", "sensor")
-TICKS_SCANNED = 500
-"""How many recent daemon ticks the pages read for schedule and sensor history."""
 
 
 def list_instigators(defs: Definitions, storage: SqlStorage, now: datetime) -> list[InstigatorOut]:
     """Every schedule, then every sensor, of ``defs`` with its state and latest tick."""
     store = AutomationStore(storage)
-    ticks = store.list_ticks(TICKS_SCANNED)
     found = []
     for kind in KINDS:
         for item in _items(defs, kind):
-            history = tick_history(ticks, kind, item.name, 1)
+            history = tick_history(store, kind, item.name, 1)
             found.append(_out(defs, store, kind, item, now, history[0] if history else None))
     return found
 
@@ -43,7 +40,7 @@ def instigator_detail(
     """One schedule or sensor with its latest ``limit`` evaluations, newest first."""
     item = find_instigator(defs, kind, name)
     store = AutomationStore(storage)
-    history = tick_history(store.list_ticks(TICKS_SCANNED), kind, name, limit)
+    history = tick_history(store, kind, name, limit)
     base = _out(defs, store, kind, item, now, history[0] if history else None)
     return InstigatorDetailOut(**base.model_dump(), ticks=history)
 
@@ -56,7 +53,7 @@ def set_running(
     store = AutomationStore(storage)
     stored = RUNNING if status == "running" else STOPPED
     set_status(defs, store, kind, name, stored, now.timestamp())
-    history = tick_history(store.list_ticks(TICKS_SCANNED), kind, name, 1)
+    history = tick_history(store, kind, name, 1)
     return _out(defs, store, kind, item, now, history[0] if history else None)
 
 
@@ -94,35 +91,28 @@ def targeting(defs: Definitions, key: AssetKey) -> list[str]:
     return found
 
 
-def tick_history(ticks: list[TickRow], kind: str, name: str, limit: int) -> list[InstigatorTickOut]:
-    """The ticks (newest first) that evaluated the schedule or sensor: those where it was
-    stopped or not yet due are left out."""
+def tick_history(
+    store: AutomationStore, kind: str, name: str, limit: int
+) -> list[InstigatorTickOut]:
+    """The ticks (newest first) that evaluated the schedule or sensor, with its result:
+    those where it was stopped or not yet due recorded none."""
     origin = f"{kind}:{name}"
-    found: list[InstigatorTickOut] = []
-    for tick in ticks:
-        entry = _tick_entry(tick, kind, origin)
-        if entry is not None:
-            found.append(entry)
-            if len(found) >= limit:
-                break
-    return found
+    # The result as finish_tick writes it: '"sensor:NAME": {"status": ...' (a note, in
+    # "sensors", is a string): the database finds the ticks that hold one.
+    needle = json.dumps({origin: {"status": ""}})[1:-4]
+    ticks = store.ticks_containing(needle, limit)
+    return [entry for entry in (_tick_entry(tick, origin) for tick in ticks) if entry]
 
 
-def _tick_entry(tick: TickRow, kind: str, origin: str) -> InstigatorTickOut | None:
+def _tick_entry(tick: TickRow, origin: str) -> InstigatorTickOut | None:
     payload = tick.payload
+    kind = origin.partition(":")[0]
     note = str(payload.get(f"{kind}s", {}).get(origin, ""))
     outcome: dict[str, Any] | None = payload.get("instigators", {}).get(origin)
-    if outcome is None and (not note or note == "stopped" or note.startswith("not due")):
+    if outcome is None:
         return None
     runs = [r for r in payload.get("runs", []) if r.get("origin") == origin]
     run_ids = [str(r["run_id"]) for r in runs if r.get("run_id")]
-    if outcome is None:  # a tick recorded before results were kept: its note says it all
-        failed = "failed" in note
-        outcome = {
-            "status": "failure" if failed else "requested" if runs else "skipped",
-            "error": note if failed else None,
-            "run_requests": [{"assets": sorted(r.get("targets") or {})} for r in runs],
-        }
     return InstigatorTickOut(
         tick_id=tick.tick_id,
         timestamp=tick.evaluated_at,

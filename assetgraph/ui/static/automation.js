@@ -55,9 +55,24 @@
     return list.length > 6 ? [shown, el("span", { class: "muted small", text: `+${list.length - 6} more` })] : shown;
   }
 
-  async function renderTicks() {
-    const ticks = await ag.api("/api/automation/ticks?limit=100");
+  // Ticks, PAGE at a time: a tick of a large code location is a large record.
+  const PAGE = 25;
+  const pages = [];  // the before_id of each page shown, for "Newer"
+
+  async function renderTicks(before) {
+    const query = `?limit=${PAGE}` + (before ? `&before_id=${before}` : "");
+    const ticks = await ag.api(`/api/automation/ticks${query}`);
     ag.clear(ticksPanel).append(el("h2", { text: "Ticks" }));
+    const turn = (target) => async () => {
+      try { await renderTicks(target); } catch (error) { ag.showError(ticksPanel, error); }
+    };
+    if (before || ticks.length === PAGE) {
+      ticksPanel.append(el("div", { class: "controls" },
+        el("button", { type: "button", id: "ticks-newer", text: "‹ Newer", disabled: !before || undefined,
+          onclick: () => { pages.pop(); turn(pages[pages.length - 1])(); } }),
+        el("button", { type: "button", id: "ticks-older", text: "Older ›", disabled: ticks.length < PAGE || undefined,
+          onclick: () => { const last = ticks[ticks.length - 1].tick_id; pages.push(last); turn(last)(); } })));
+    }
     if (!ticks.length) {
       ticksPanel.append(
         el("p", { id: "no-ticks", class: "empty", text: "No ticks recorded." }),
@@ -77,7 +92,7 @@
   }
 
   try {
-    await Promise.all([renderInstigators(), renderTicks()]);
+    await Promise.all([renderInstigators(), renderTicks(null)]);
   } catch (error) {
     ag.showError(main, error);
   }
