@@ -240,3 +240,24 @@ def test_the_new_endpoints_pass_the_security_gate(built: tuple[Site, Any]) -> No
 
 def client_status(client: TestClient, backfill_id: str) -> str:
     return str(client.get(f"/api/backfills/{backfill_id}").json()["status"])
+
+
+def test_a_started_schedule_records_the_cron_tick_it_ran_for(
+    client: TestClient, built: tuple[Site, Any]
+) -> None:
+    site = built[0]
+    cli("schedules", "start", "nightly", "-f", str(site.file))
+    automate(site, "2025-01-06T01:55:00+00:00")  # not due: no result recorded
+    automate(site, "2025-01-06T02:05:00+00:00")
+    schedule = client.get("/api/automation/instigators/schedule/nightly").json()
+    [tick] = schedule["ticks"]
+    assert tick["status"] == "requested" and tick["scheduled_for"] == 1_736_128_800.0
+    assert tick["run_requests"] == [{"run_key": None, "partitions": 1, "assets": ["summary"]}]
+    assert len(tick["run_ids"]) == 1 and tick["note"].endswith("run requested")
+
+
+def test_ticks_are_paged_newest_first(client: TestClient) -> None:
+    first = client.get("/api/automation/ticks?limit=2").json()
+    assert [t["tick_id"] for t in first] == [3, 2]
+    older = client.get("/api/automation/ticks?limit=2&before_id=2").json()
+    assert [t["tick_id"] for t in older] == [1]
