@@ -151,7 +151,9 @@ def _out(
         interval = float(item.minimum_interval_seconds)
         if state.running:
             evaluated = _last_evaluated(store, item.name)
-            upcoming = now.timestamp() if evaluated is None else evaluated + interval
+            upcoming = now.timestamp()  # due: the daemon's next tick evaluates it
+            if evaluated is not None:
+                upcoming = max(upcoming, evaluated + interval)
     target = None if item.job_name is not None else _target_text(item.selection)
     return InstigatorOut(
         kind=kind,

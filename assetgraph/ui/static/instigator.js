@@ -23,7 +23,9 @@
           ? [el("dt", { text: "Cron" }), el("dd", { class: "mono", text: `${item.cron_schedule} (${item.execution_timezone})` })]
           : [el("dt", { text: "Minimum interval" }), el("dd", { text: `${item.minimum_interval_seconds} s` })],
         el("dt", { text: "Target" }), el("dd", { class: "mono", text: item.job ? `job ${item.job}` : item.target || "—" }),
-        el("dt", { text: "Last tick" }), el("dd", { text: item.last_tick ? `${ag.fmtTime(item.last_tick.timestamp)}: ${item.last_tick.status}` : "never evaluated" }),
+        el("dt", { text: "Last tick" }), el("dd", {}, item.last_tick
+          ? [el("a", { href: `/automation/ticks/${item.last_tick.tick_id}`, text: ag.fmtTime(item.last_tick.timestamp) }), " ", agAutomation.tickBadge(item.last_tick.status)]
+          : "never evaluated"),
         el("dt", { text: "Next tick" }), el("dd", { id: "next-tick", text: item.status === "running" ? ag.fmtTime(item.next_tick) : "— (stopped)" })));
   }
 
