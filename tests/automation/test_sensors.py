@@ -361,3 +361,43 @@ def test_loading_a_sensor_location_from_a_file(tmp_path: Path, inbox: Path) -> N
     defs = load_definitions(file=path)
     (sensor_def,) = defs.sensors
     assert sensor_def.job_name == "images_job"
+
+
+def test_each_tick_records_what_each_sensor_gave(tmp_path: Path) -> None:
+    from assetgraph import (
+        DefaultSensorStatus,
+        Definitions,
+        RunRequest,
+        SensorResult,
+        asset,
+        sensor,
+    )
+
+    calls: list[int] = []
+
+    @asset
+    def target() -> int:
+        return 1
+
+    @sensor(
+        asset_selection="target",
+        minimum_interval_seconds=0,
+        default_status=DefaultSensorStatus.RUNNING,
+    )
+    def flaky(context):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the bucket is unreachable")
+        return SensorResult(run_requests=[RunRequest(run_key=f"k{len(calls)}")], cursor="c" * 600)
+
+    defs = Definitions([target], sensors=[flaky])
+    instance = Instance(storage_url=f"sqlite:///{tmp_path}/meta.db", home=tmp_path / "home")
+    instance.storage.upgrade()
+    first = tick(defs, instance, at(1)).payload["instigators"]["sensor:flaky"]
+    assert first["status"] == "requested" and first["error"] is None
+    assert first["run_requests"] == [{"run_key": "k1", "partitions": 1, "assets": ["target"]}]
+    assert first["cursor"] == "c" * 500 + "…", "a long cursor is cut"
+    second = tick(defs, instance, at(2)).payload["instigators"]["sensor:flaky"]
+    assert second["status"] == "failure"
+    assert second["error"] == "RuntimeError: the bucket is unreachable"
+    assert second["run_requests"] == [] and "cursor" not in second
