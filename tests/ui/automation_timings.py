@@ -85,9 +85,14 @@ def main() -> int:
         )
         ticks = AutomationStore(site.instance.storage).list_ticks(1)
         import json
+
         t0 = time.perf_counter()
         rows = AutomationStore(site.instance.storage).list_ticks(30)
-        print("list 30 ticks", time.perf_counter() - t0, [len(json.dumps(r.payload)) for r in rows[:3]])
+        print(
+            "list 30 ticks",
+            time.perf_counter() - t0,
+            [len(json.dumps(r.payload)) for r in rows[:3]],
+        )
         with TestClient(create_app(state), base_url=ORIGIN) as client:
             for name, path in (
                 ("ticks (/api/automation/ticks)", "/api/automation/ticks"),
