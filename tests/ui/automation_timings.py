@@ -19,12 +19,15 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from assetgraph.automation.instigators import set_status
+from assetgraph.storage.automation_store import AutomationStore
 from assetgraph.ui.api import UiState
 from assetgraph.ui.app import create_app
 from tests.ui.conftest import ORIGIN, write_site
 from tests.ui.timings import NOW, source, timed
 
 TICKS = 30
+SENSOR = "/api/automation/instigators/sensor/quiet_sensor"
 EXTRA = """
 from assetgraph import AutomationCondition, DefaultSensorStatus, ScheduleDefinition, SkipReason
 from assetgraph import sensor
@@ -61,9 +64,6 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch, pytest.MonkeyPatch.context() as patch:
         site = write_site(Path(scratch) / "site", automated_source(), patch)
         defs = site.state.defs
-        from assetgraph.automation.instigators import set_status
-        from assetgraph.storage.automation_store import AutomationStore
-
         set_status(
             defs, AutomationStore(site.instance.storage), "schedule", "nightly", "RUNNING", 0.0
         )
@@ -80,25 +80,12 @@ def main() -> int:
             defs=defs, instance=site.instance, location=site.state.location, clock=lambda: NOW
         )
         ticks = AutomationStore(site.instance.storage).list_ticks(1)
-        state = UiState(
-            defs=defs, instance=site.instance, location=site.state.location, clock=lambda: NOW
-        )
-        ticks = AutomationStore(site.instance.storage).list_ticks(1)
-        import json
-
-        t0 = time.perf_counter()
-        rows = AutomationStore(site.instance.storage).list_ticks(30)
-        print(
-            "list 30 ticks",
-            time.perf_counter() - t0,
-            [len(json.dumps(r.payload)) for r in rows[:3]],
-        )
         with TestClient(create_app(state), base_url=ORIGIN) as client:
             for name, path in (
-                ("ticks (/api/automation/ticks)", "/api/automation/ticks"),
+                ("ticks, first page of 25", "/api/automation/ticks?limit=25"),
                 ("one tick (decisions, trees)", f"/api/automation/ticks/{ticks[0].tick_id}"),
                 ("schedules and sensors", "/api/automation/instigators"),
-                ("one sensor's history", "/api/automation/instigators/sensor/quiet_sensor"),
+                ("one sensor's history (25 ticks)", f"{SENSOR}?limit=25"),
                 ("asset automation panel", "/api/automation/assets/asset_0400"),
                 ("backfills", "/api/backfills"),
                 ("one backfill (548k partitions)", f"/api/backfills/{backfill.backfill_id}"),

@@ -45,7 +45,7 @@
 
   let item;
   try {
-    item = await ag.api(`/api/automation/instigators/${kind}/${encodeURIComponent(name)}?limit=100`);
+    item = await ag.api(`/api/automation/instigators/${kind}/${encodeURIComponent(name)}?limit=25`);
   } catch (error) {
     ag.showError(main, error);
     document.body.dataset.ready = "true";
