@@ -143,7 +143,10 @@ def _out(
     state = state_of(store, kind, item.name, item.default_status.value)
     cron = timezone = interval = upcoming = None
     if kind == "schedule":
-        resolved = item.resolved_for(defs)
+        try:
+            resolved = item.resolved_for(defs)
+        except Exception:  # its job does not resolve: the tick records why; show it as declared
+            resolved = item
         cron, timezone = resolved.cron_schedule, resolved.timezone
         if state.running:
             upcoming = float(next_tick(cron, timezone, now.timestamp()))
