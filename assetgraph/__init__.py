@@ -170,6 +170,18 @@ _EXPORTS: dict[str, str] = {
     "OpExecutionContext": "assetgraph.definitions.ops",
     "fs_io_manager": "io_managers.filesystem",
     "mem_io_manager": "io_managers.memory",
+    # Dagster names that ported code locations use (docs/migration.md)
+    "materialize_to_memory": "assetgraph.execution.in_memory",
+    "instance_for_test": "assetgraph.storage.temporary_instance",
+    "Failure": "assetgraph.errors",
+    "AssetObservation": "assetgraph.definitions.asset_observation",
+    "AssetCheckKey": "assetgraph.definitions.check_specs",
+    "MultiPartitionMapping": "assetgraph.partitions.multi_mappings",
+    "DimensionPartitionMapping": "assetgraph.partitions.multi_mappings",
+    "SpecificPartitionsPartitionMapping": "assetgraph.partitions.specific_mapping",
+    "build_last_update_freshness_checks": "assetgraph.automation.freshness_checks",
+    "build_time_partition_freshness_checks": "assetgraph.automation.freshness_checks",
+    "build_sensor_for_freshness_checks": "assetgraph.automation.freshness_checks",
 }
 
 __all__ = [
@@ -177,6 +189,7 @@ __all__ = [
     "AllPartitionMapping",
     "AnchorBasedFilePathMapping",
     "AssetCheckExecutionContext",
+    "AssetCheckKey",
     "AssetCheckResult",
     "AssetCheckSeverity",
     "AssetCheckSpec",
@@ -186,6 +199,7 @@ __all__ = [
     "AssetGraph",
     "AssetIn",
     "AssetKey",
+    "AssetObservation",
     "AssetOut",
     "AssetSelection",
     "AssetSensorDefinition",
@@ -212,12 +226,14 @@ __all__ = [
     "DefinitionError",
     "Definitions",
     "DeleteDynamicPartitionsRequest",
+    "DimensionPartitionMapping",
     "DynamicPartitionsDefinition",
     "EnvVar",
     "EventLogEntry",
     "ExecuteInProcessResult",
     "ExecutionOptions",
     "ExecutionPlan",
+    "Failure",
     "FilesystemIOManager",
     "FreshnessPolicy",
     "FreshnessPolicySensorContext",
@@ -237,6 +253,7 @@ __all__ = [
     "MetadataValue",
     "MonthlyPartitionsDefinition",
     "MultiPartitionKey",
+    "MultiPartitionMapping",
     "MultiPartitionsDefinition",
     "MultiToSingleDimensionPartitionMapping",
     "ObservationRun",
@@ -271,6 +288,7 @@ __all__ = [
     "SensorResult",
     "SkipReason",
     "SourceAsset",
+    "SpecificPartitionsPartitionMapping",
     "StaleCause",
     "StalenessReport",
     "StaticPartitionMapping",
@@ -291,10 +309,13 @@ __all__ = [
     "asset_sensor",
     "build_asset_context",
     "build_asset_reconciliation_sensor",
+    "build_last_update_freshness_checks",
     "build_plan_for_targets",
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
+    "build_sensor_for_freshness_checks",
+    "build_time_partition_freshness_checks",
     "cancel_backfill",
     "define_asset_job",
     "freshness_policy_sensor",
@@ -304,6 +325,7 @@ __all__ = [
     "get_dagster_logger",
     "graph_asset",
     "graph_multi_asset",
+    "instance_for_test",
     "io_manager",
     "launch_backfill",
     "link_code_references_to_git",
@@ -315,6 +337,7 @@ __all__ = [
     "load_assets_from_package_name",
     "load_definitions",
     "materialize",
+    "materialize_to_memory",
     "mem_io_manager",
     "multi_asset",
     "multi_asset_check",
@@ -358,6 +381,11 @@ if TYPE_CHECKING:
         get_backfills as get_backfills,
         launch_backfill as launch_backfill,
         resume_backfill as resume_backfill,
+    )
+    from assetgraph.automation.freshness_checks import (
+        build_last_update_freshness_checks as build_last_update_freshness_checks,
+        build_sensor_for_freshness_checks as build_sensor_for_freshness_checks,
+        build_time_partition_freshness_checks as build_time_partition_freshness_checks,
     )
     from assetgraph.automation.freshness_sensors import (
         FreshnessPolicySensorContext as FreshnessPolicySensorContext,
@@ -405,6 +433,9 @@ if TYPE_CHECKING:
         get_dagster_logger as get_dagster_logger,
     )
     from assetgraph.definitions.asset_decorator import asset as asset
+    from assetgraph.definitions.asset_observation import (
+        AssetObservation as AssetObservation,
+    )
     from assetgraph.definitions.asset_selection import (
         AssetSelection as AssetSelection,
     )
@@ -419,7 +450,10 @@ if TYPE_CHECKING:
     from assetgraph.definitions.backfill import (
         BackfillPolicy as BackfillPolicy,
     )
-    from assetgraph.definitions.check_specs import AssetCheckSpec as AssetCheckSpec
+    from assetgraph.definitions.check_specs import (
+        AssetCheckKey as AssetCheckKey,
+        AssetCheckSpec as AssetCheckSpec,
+    )
     from assetgraph.definitions.checks import (
         AssetCheckExecutionContext as AssetCheckExecutionContext,
         AssetCheckResult as AssetCheckResult,
@@ -514,6 +548,7 @@ if TYPE_CHECKING:
         AssetgraphError as AssetgraphError,
         CodeLocationLoadError as CodeLocationLoadError,
         DefinitionError as DefinitionError,
+        Failure as Failure,
         ResourceError as ResourceError,
         RunConfigError as RunConfigError,
         RunFailure as RunFailure,
@@ -521,6 +556,9 @@ if TYPE_CHECKING:
         StepFailure as StepFailure,
         StorageError as StorageError,
         UsageError as UsageError,
+    )
+    from assetgraph.execution.in_memory import (
+        materialize_to_memory as materialize_to_memory,
     )
     from assetgraph.execution.materialize import (
         ExecutionOptions as ExecutionOptions,
@@ -569,6 +607,13 @@ if TYPE_CHECKING:
         MultiPartitionKey as MultiPartitionKey,
         MultiPartitionsDefinition as MultiPartitionsDefinition,
     )
+    from assetgraph.partitions.multi_mappings import (
+        DimensionPartitionMapping as DimensionPartitionMapping,
+        MultiPartitionMapping as MultiPartitionMapping,
+    )
+    from assetgraph.partitions.specific_mapping import (
+        SpecificPartitionsPartitionMapping as SpecificPartitionsPartitionMapping,
+    )
     from assetgraph.partitions.subset import (
         PartitionsSubset as PartitionsSubset,
     )
@@ -604,4 +649,7 @@ if TYPE_CHECKING:
     )
     from assetgraph.storage.records import (
         RunStatus as RunStatus,
+    )
+    from assetgraph.storage.temporary_instance import (
+        instance_for_test as instance_for_test,
     )

@@ -186,6 +186,7 @@ class AssetExecutionContext:
         self._direct = False
         self._pending_range: PartitionKeyRange | None = None
         self._input_defs = dict(input_partitions_defs or {})
+        self.logged_events: list[Any] = []
 
     def __enter__(self) -> AssetExecutionContext:
         return self
@@ -382,6 +383,11 @@ class AssetExecutionContext:
         """How the step's assets are partitioned (None: not partitioned)."""
         self._check_output(output_name)
         return self.partitions_def
+
+    def log_event(self, event: Any) -> None:
+        """Record ``event`` (an ``AssetObservation``) in the run's event log, as Dagster's
+        ``context.log_event``; the step checks its type when it records it."""
+        self.logged_events.append(event)
 
     def add_output_metadata(
         self, metadata: Mapping[str, Any], output_name: str | None = None, *, asset_key: Any = None

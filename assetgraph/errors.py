@@ -7,8 +7,9 @@ The classes are grouped by who must act; the CLI maps them to exit codes through
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 
 class AssetgraphError(Exception):
@@ -54,6 +55,26 @@ class StepFailure(AssetgraphError):
     """A step failed; the original exception (user code or IO manager) is ``__cause__``."""
 
     exit_code = 1
+
+
+class Failure(StepFailure):
+    """Raised by user code to fail its step on purpose, as Dagster's ``Failure``.
+
+    ``description`` is the step's error message and ``metadata`` is recorded with the
+    failure; ``allow_retries=False`` fails the step for good even when its retry policy
+    has attempts left.
+    """
+
+    def __init__(
+        self,
+        description: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        allow_retries: bool | None = None,
+    ) -> None:
+        super().__init__(description or "Failure")
+        self.description = description
+        self.metadata: dict[str, Any] = dict(metadata or {})
+        self.allow_retries = True if allow_retries is None else bool(allow_retries)
 
 
 class RunFailure(AssetgraphError):

@@ -69,6 +69,16 @@ class AssetKey:
         """This key under ``prefix``."""
         return AssetKey((*prefix, *self.path))
 
+    # Written out rather than generated: dicts keyed by asset keys are looked up hundreds of
+    # thousands of times in a tick, and the generated methods wrap ``path`` in a tuple first.
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.path == other.path
+
     def __str__(self) -> str:
         return self.to_string()
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
+from typing import Protocol
 
+from assetgraph.automation.retries import RetryVerdict
 from assetgraph.automation.state import AssetState, ranges_text
 from assetgraph.definitions.policies import AutomationPolicy
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.status.staleness import UNPARTITIONED
+from assetgraph.storage.automation_store import IndexRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,17 +121,15 @@ def updated_upstream(state: AssetState, key: AssetKey) -> list[Finding]:
     """Materialized partitions of ``key`` that read an upstream partition whose data
     version changed after they were built (early cut-off: a rebuild with the same data
     version is no change)."""
-    rows = state.rows(key)
-    built = {i: row.event_id for i, row in rows.items() if row.event_id is not None}
-    if not built:
+    oldest = state.oldest_materialization(key)
+    if oldest is None:
         return []
-    oldest = min(built.values())
     findings: list[Finding] = []
     for parent in state.graph.parents(key):
-        up_rows = state.rows(parent)
+        # Only rows materialized after the oldest build of ``key`` can be newer than it.
         changed = {
             i: changed_at
-            for i, row in up_rows.items()
+            for i, row in state.rows_after(parent, oldest).items()
             if row.event_id is not None
             and (changed_at := row.data_version_event_id or row.event_id) > oldest
         }
@@ -136,19 +137,22 @@ def updated_upstream(state: AssetState, key: AssetKey) -> list[Finding]:
             continue
         hits: list[int] = []
         culprits: set[int] = set()
-        unpartitioned = state.pdef(key) is UNPARTITIONED
-        if unpartitioned and state.pdef(parent) is UNPARTITIONED:
-            if changed[0] > built.get(0, changed[0]):
+        if state.pdef(key) is UNPARTITIONED and state.pdef(parent) is UNPARTITIONED:
+            own = state.rows(key)[0].event_id
+            if own is not None and changed[0] > own:
                 hits, culprits = [0], {0}
         else:
             changed_subset = state.subset(parent, changed)
             candidates = state.downstream(parent, changed_subset, key)
+            own_rows = state.rows_at(key, candidates)
             for index in candidates.indices():
-                own = built.get(index)
-                if own is None:
+                own_row = own_rows.get(index)
+                if own_row is None or own_row.event_id is None:
                     continue
                 reads = state.upstream(key, state.subset(key, [index]), parent)
-                newer = [u for u in (reads & changed_subset).indices() if changed[u] > own]
+                newer = [
+                    u for u in (reads & changed_subset).indices() if changed[u] > own_row.event_id
+                ]
                 if newer:
                     hits.append(index)
                     culprits.update(newer)
@@ -194,54 +198,75 @@ def drop_covered(
     return wanted, notes
 
 
+class RetryJudge(Protocol):
+    """Judges, under a retry policy, failed partitions that nothing new would make succeed."""
+
+    def __call__(
+        self, key: AssetKey, blocked: Mapping[int, tuple[IndexRow, int]]
+    ) -> dict[int, RetryVerdict]:
+        """Partition index -> verdict, for ``blocked``: index -> (its index row, the newest
+        data event among the upstream partitions it reads)."""
+        ...
+
+
 def drop_failed(
-    state: AssetState, key: AssetKey, wanted: PartitionsSubset, *, code_changed: bool = False
+    state: AssetState,
+    key: AssetKey,
+    wanted: PartitionsSubset,
+    *,
+    code_changed: bool = False,
+    retries: RetryJudge | None = None,
 ) -> tuple[PartitionsSubset, list[Finding], list[Finding]]:
     """Remove partitions whose last attempt failed, unless something that could make a new
     attempt succeed changed since: an upstream partition it reads has newer data, or its
-    code version changed (``code_changed``). Retrying as is would fail the same way.
+    code version changed (``code_changed``); or ``retries`` (the asset's retry policy)
+    allows another attempt now.
 
     Returns what is left, the notes on what is held back, and the reasons for retries.
     """
-    rows = state.rows(key)
+    if not state.failed(key) & wanted:
+        return wanted, [], []
     failed = {
-        index: row
-        for index, row in rows.items()
-        if row.failure_event_id is not None
-        and row.failure_event_id > (row.event_id or -1)
-        and wanted.contains_index(index)
+        index: row for index, row in state.failed_rows(key).items() if wanted.contains_index(index)
     }
     if not failed:
         return wanted, [], []
     if code_changed:
         hit = state.subset(key, failed)
         return wanted, [], [Finding(hit, f"retrying {_what(hit)}after a failure: its code changed")]
+    newest = _newest_upstream(state, key, failed)
     retry: list[int] = []
-    blocked: dict[int, str] = {}
+    blocked: dict[int, tuple[IndexRow, int]] = {}
     for index, row in failed.items():
         assert row.failure_event_id is not None
-        if _newest_upstream(state, key, index) > row.failure_event_id:
+        if newest[index] > row.failure_event_id:
             retry.append(index)
         else:
-            blocked[index] = row.failure_run_id or "?"
+            blocked[index] = (row, newest[index])
     notes: list[Finding] = []
     retried: list[Finding] = []
     if retry:
         hit = state.subset(key, retry)
         retried.append(Finding(hit, f"retrying {_what(hit)}after a failure: new upstream data"))
-    if blocked:
-        hit = state.subset(key, blocked)
-        runs = sorted(set(blocked.values()))
-        notes.append(
-            Finding(
-                hit,
-                f"skipped{_what(hit, ' ')}: last attempt failed in run "
-                f"{', '.join(r[:8] for r in runs[:3])}; waiting for new upstream data or a "
-                "code change",
-            )
-        )
-        wanted = wanted - hit
+    verdicts = retries(key, blocked) if retries is not None and blocked else {}
+    by_words: dict[tuple[bool, str], list[int]] = {}
+    plain = {i: row.failure_run_id or "?" for i, (row, _) in blocked.items() if i not in verdicts}
+    if plain:
+        runs = ", ".join(r[:8] for r in sorted(set(plain.values()))[:3])
+        by_words[(False, f"last attempt failed in run {runs}; {NOTHING_NEW}")] = list(plain)
+    for index, found in verdicts.items():
+        by_words.setdefault((found.now, found.words), []).append(index)
+    for (now, words), indices in by_words.items():
+        hit = state.subset(key, indices)
+        if now:
+            retried.append(Finding(hit, f"retrying {_what(hit)}after a failure: {words}"))
+        else:
+            notes.append(Finding(hit, f"skipped{_what(hit, ' ')}: {words}"))
+            wanted = wanted - hit
     return wanted, notes, retried
+
+
+NOTHING_NEW = "waiting for new upstream data or a code change"
 
 
 def _what(subset: PartitionsSubset, lead: str = "") -> str:
@@ -251,22 +276,30 @@ def _what(subset: PartitionsSubset, lead: str = "") -> str:
     return f"{lead}{text}" if lead else f"{text} "
 
 
-def _newest_upstream(state: AssetState, key: AssetKey, index: int) -> int:
-    """The newest data event among the upstream partitions partition ``index`` reads."""
-    newest = 0
-    one = state.subset(key, [index])
+def _newest_upstream(
+    state: AssetState, key: AssetKey, failed: Mapping[int, IndexRow]
+) -> dict[int, int]:
+    """Per failed partition index, the newest data event among the upstream partitions it
+    reads (0 when none has data); one read of the upstream rows per parent."""
+    newest = dict.fromkeys(failed, 0)
+    whole = state.pdef(key) is UNPARTITIONED
+    every = state.subset(key, failed)
     for parent in state.graph.parents(key):
-        rows = state.rows(parent)
+        unpartitioned = whole or state.pdef(parent) is UNPARTITIONED
+        rows = state.rows_at(parent, state.upstream(key, every, parent))
         if not rows:
             continue
-        reads: Iterable[int]
-        if state.pdef(parent) is UNPARTITIONED or state.pdef(key) is UNPARTITIONED:
-            reads = rows.keys()
-        else:
-            reads = [i for i in state.upstream(key, one, parent).indices() if i in rows]
-        for i in reads:
-            row = rows[i]
-            newest = max(newest, row.data_version_event_id or row.event_id or 0)
+        for index in failed:
+            reads: Iterable[int] = (
+                rows.keys()
+                if unpartitioned
+                else state.upstream(key, state.subset(key, [index]), parent).indices()
+            )
+            for i in reads:
+                row = rows.get(i)
+                if row is not None:
+                    changed = row.data_version_event_id or row.event_id or 0
+                    newest[index] = max(newest[index], changed)
     return newest
 
 
@@ -293,15 +326,14 @@ def drop_waiting(
     for parent in state.graph.parents(key):
         if not wanted:
             break
-        if state.graph.is_source(parent) and not state.rows(parent):
+        if state.graph.is_source(parent) and not state.recorded(parent):
             continue  # a source never observed: its data is there, unversioned
         if (
-            whole
-            and parent in requested
+            state.pdef(parent) is UNPARTITIONED
             and parent not in covered
-            and state.pdef(parent) is UNPARTITIONED
+            and ((whole and parent in requested) or state.materialized(parent))
         ):
-            continue  # the common case, decided without partition arithmetic
+            continue  # the common cases, decided without partition arithmetic
         reads = state.upstream(key, wanted, parent)
         requested_up = requested.get(parent, state.empty(parent))
         have = state.materialized(parent)

@@ -37,10 +37,11 @@ from typing import Any
 
 from assetgraph.automation import conditions
 from assetgraph.automation.condition_evaluation import ConditionTick, condition_digest
-from assetgraph.automation.conditions import Covered, Finding
+from assetgraph.automation.conditions import NOTHING_NEW, Covered, Finding
 from assetgraph.automation.data_time import DataTimes
 from assetgraph.automation.freshness import evaluate_policy, last_updated
 from assetgraph.automation.freshness_needs import FreshnessNeeds
+from assetgraph.automation.retries import Attempts, RetryVerdict, verdict
 from assetgraph.automation.state import AssetState, ranges_text, subset_from_json, subset_to_json
 from assetgraph.definitions.automation_condition import AutomationCondition
 from assetgraph.definitions.definitions import Definitions
@@ -53,7 +54,7 @@ from assetgraph.definitions.policies import (
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.status.staleness import UNPARTITIONED
-from assetgraph.storage.automation_store import AutomationStore
+from assetgraph.storage.automation_store import AutomationStore, IndexRow
 
 CURSOR = "automation"
 
@@ -133,6 +134,9 @@ class CursorState:
     cron: dict[str, float] = field(default_factory=dict)
     failed_code: dict[str, str] = field(default_factory=dict)
     """Per asset with partitions held back by a failure: its code version when first held."""
+    code_retried: dict[str, int] = field(default_factory=dict)
+    """Per asset retried after a code change: the last event id of that tick (its retry
+    policy counts the attempts after it)."""
 
     @classmethod
     def from_text(cls, text: str | None) -> CursorState | None:
@@ -149,6 +153,7 @@ class CursorState:
                 checks={str(k): float(v) for k, v in data.get("checks", {}).items()},
                 cron={str(k): float(v) for k, v in data.get("cron", {}).items()},
                 failed_code={str(k): str(v) for k, v in data.get("failed_code", {}).items()},
+                code_retried={str(k): int(v) for k, v in data.get("code_retried", {}).items()},
             )
         except (ValueError, KeyError, TypeError):
             return None
@@ -165,6 +170,7 @@ class CursorState:
                 "checks": self.checks,
                 "cron": self.cron,
                 "failed_code": self.failed_code,
+                "code_retried": self.code_retried,
             },
             separators=(",", ":"),
         )
@@ -268,11 +274,13 @@ class _Tick:
         self.forced: dict[AssetKey, list[Finding]] = {}
         self.pending: set[AssetKey] = set()
         self.failed_code: dict[str, str] = dict(cursor.failed_code) if cursor is not None else {}
+        self.code_retried: dict[str, int] = dict(cursor.code_retried) if cursor is not None else {}
+        self.last_event = 0
 
     # -- the tick -------------------------------------------------------------------------
 
     def run(self) -> Evaluation:
-        last_event = self.store.last_event_id()
+        last_event = self.last_event = self.store.last_event_id()
         digest = self._digest()
         previous = self.cursor
         full = previous is None or previous.digest != digest
@@ -316,6 +324,11 @@ class _Tick:
                 for name, code in self.failed_code.items()
                 if self.graph.has(AssetKey.from_user(name))
             },
+            code_retried={
+                name: event_id
+                for name, event_id in self.code_retried.items()
+                if self.graph.has(AssetKey.from_user(name))
+            },
         )
         return Evaluation(
             self.now,
@@ -333,8 +346,16 @@ class _Tick:
         )
 
     def _digest(self) -> str:
+        texts: dict[object, str] = {}  # many assets have equal policies: one repr each
+
+        def text(policy: object) -> str:
+            found = texts.get(policy)
+            if found is None:
+                found = texts[policy] = repr(policy)
+            return found
+
         parts = [
-            f"{key}|{self.automation.get(key)!r}|{self.freshness.get(key)!r}"
+            f"{key}|{text(self.automation.get(key))}|{text(self.freshness.get(key))}"
             + (f"|{condition_digest(self.conditions[key])}" if key in self.conditions else "")
             for key in self.graph.all_keys
             if key in self.automation or key in self.freshness or key in self.conditions
@@ -552,9 +573,7 @@ class _Tick:
         while queue:
             _, key = heapq.heappop(queue)
             if not self.state.is_loaded(key):
-                batch = [k for _, k in queue] + [key]
-                parents = [p for k in batch for p in self.graph.parents(k)]
-                self.state.load([*batch, *parents])
+                self._load([k for _, k in queue] + [key])
             requested = self._decide(key, horizon, cron)
             if not requested:
                 continue
@@ -566,6 +585,26 @@ class _Tick:
         return {
             name: when for name, when in cron.items() if self.graph.has(AssetKey.from_user(name))
         }
+
+    def _load(self, batch: list[AssetKey]) -> None:
+        """Read what deciding ``batch`` needs, in a few queries: every row of assets with a
+        condition (and their parents), the status of the others; and the rows of parents
+        materialized after the oldest materialization of each child in the batch."""
+        state = self.state
+        full = [key for key in batch if key in self.conditions]
+        state.load([*full, *(p for key in full for p in self.graph.parents(key))])
+        rest = [key for key in batch if key not in self.conditions]
+        parents = [p for key in rest for p in self.graph.parents(key)]
+        state.load_status([*rest, *parents])
+        after: dict[AssetKey, int] = {}
+        for key in rest:
+            ranged = [p for p in self.graph.parents(key) if state.is_ranges_only(p)]
+            oldest = state.oldest_materialization(key) if ranged else None
+            if oldest is None:
+                continue
+            for parent in ranged:
+                after[parent] = min(oldest, after.get(parent, oldest))
+        state.prefetch_after(after)
 
     def _decide(self, key: AssetKey, horizon: float, cron: dict[str, float]) -> bool:
         if key in self.conditions:
@@ -641,9 +680,12 @@ class _Tick:
         state = self.state
         wanted, notes = conditions.drop_covered(state, wanted, self.covered.get(key, ()))
         decision.add(notes, skipped=True)
+        code_changed = self._code_changed(key)
         wanted, notes, retried = conditions.drop_failed(
-            state, key, wanted, code_changed=self._code_changed(key)
+            state, key, wanted, code_changed=code_changed, retries=self._judge_retries
         )
+        if code_changed and retried:
+            self.code_retried[key.to_string()] = self.last_event
         decision.add(notes, skipped=True)
         decision.add(retried, skipped=False)
         held = bool(notes)
@@ -655,6 +697,37 @@ class _Tick:
         wanted, notes = conditions.drop_waiting(state, key, wanted, self.requested, self.covered)
         decision.add(notes, skipped=True)
         return wanted
+
+    def _judge_retries(
+        self, key: AssetKey, blocked: Mapping[int, tuple[IndexRow, int]]
+    ) -> dict[int, RetryVerdict]:
+        """Under the asset's retry policy (else the definitions' default), whether each
+        blocked failed partition may be tried again now (see ``retries``)."""
+        policy = self.graph.assets_def(key).retry_policy or self.defs.retry_policy
+        if policy is None:
+            return {}
+        name = key.to_string()
+        mark = self.code_retried.get(name, 0)
+        since = {
+            index: max(row.event_id or 0, upstream, mark)
+            for index, (row, upstream) in blocked.items()
+        }
+        failures = self.store.failures_after(name, min(since.values()))
+        pdef = self.state.pdef(key)
+        indices = list(blocked)
+        partition_keys: list[str | None] = (
+            [None] * len(indices)
+            if pdef is UNPARTITIONED
+            else list(pdef.keys_at(indices, self.now, self.state.dynamic))
+        )
+        found: dict[int, RetryVerdict] = {}
+        for index, partition in zip(indices, partition_keys, strict=True):
+            tries = [f for f in failures.get(partition, ()) if f.event_id > since[index]]
+            if tries:
+                attempts = Attempts(len(tries), tries[-1].timestamp)
+                seed = f"{name}|{partition}"
+                found[index] = verdict(policy, attempts, self.now_ts, seed, NOTHING_NEW)
+        return found
 
     def _code_changed(self, key: AssetKey) -> bool:
         """Whether the asset's code version differs from when a failure first held it back."""

@@ -7,15 +7,20 @@ in one query), never one query per asset, and kept for the length of the tick.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from assetgraph.errors import UsageError
 from assetgraph.graph import AssetGraph
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.definitions import PartitionsDefinition
-from assetgraph.partitions.mappings import IdentityPartitionMapping, PartitionMapping
+from assetgraph.partitions.key_table import KEY_TABLE_LIMIT, key_table
+from assetgraph.partitions.mappings import (
+    AllPartitionMapping,
+    IdentityPartitionMapping,
+    PartitionMapping,
+)
 from assetgraph.partitions.snapshot import snapshot_store
 from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
@@ -37,6 +42,12 @@ class AssetState:
         self._rows: dict[AssetKey, dict[int, IndexRow]] = {}
         self._all: dict[AssetKey, PartitionsSubset] = {}
         self._materialized: dict[AssetKey, PartitionsSubset] = {}
+        self._status: dict[AssetKey, tuple[PartitionsSubset, PartitionsSubset]] = {}
+        """Materialized and failed partitions of assets read by ``load_status``."""
+        self._oldest: dict[AssetKey, int | None] = {}
+        self._failed: dict[AssetKey, PartitionsSubset] = {}
+        self._after: dict[AssetKey, tuple[int, dict[int, IndexRow]]] = {}
+        """Rows materialized after an event id (and perhaps more), by asset."""
         self.queries = 0
 
     # -- partitions -----------------------------------------------------------------------
@@ -90,9 +101,9 @@ class AssetState:
             return self.empty(parent)
         if up_def is UNPARTITIONED:
             return self.all(parent)
-        if self.pdef(key) is UNPARTITIONED:
-            return self.all(parent)
         mapping = self.mapping(key, parent)
+        if self.pdef(key) is UNPARTITIONED and isinstance(mapping, AllPartitionMapping):
+            return self.all(parent)  # else the mapping names what it reads (last, specific)
         if isinstance(mapping, IdentityPartitionMapping) and up_def == subset.partitions_def:
             return _within(subset, self.all(parent))
         found = mapping.upstream_subset(self.pdef(key), subset, up_def, self.now, self.dynamic)
@@ -105,23 +116,34 @@ class AssetState:
         if not subset:
             return self.empty(key)
         pdef = self.pdef(key)
-        if pdef is UNPARTITIONED:
-            return self.all(key)
         if self.pdef(parent) is UNPARTITIONED:
             return self.all(key)
         mapping = self.mapping(key, parent)
+        if pdef is UNPARTITIONED and isinstance(mapping, AllPartitionMapping):
+            return self.all(key)
         if isinstance(mapping, IdentityPartitionMapping) and pdef == subset.partitions_def:
             return _within(subset, self.all(key))
         found = mapping.downstream_subset(self.pdef(parent), subset, pdef, self.now, self.dynamic)
         return found & self.all(key)
 
     # -- index rows -----------------------------------------------------------------------
+    #
+    # Two ways to read an asset. ``load`` reads every index row (conditions, data times and
+    # freshness look at rows one by one). ``load_status`` reads what eager and cron policies
+    # need of a partitioned asset without one row per partition: its materialized and
+    # failed partitions as index ranges (the stored partition status), the oldest event id
+    # among its materializations, and, on demand, only the rows materialized after an
+    # event id (``rows_after``) or of given partitions (``rows_at``).
 
     def is_loaded(self, key: AssetKey) -> bool:
-        return key in self._rows
+        return key in self._rows or key in self._status
+
+    def is_ranges_only(self, key: AssetKey) -> bool:
+        """Whether the asset was read by ``load_status`` as ranges (its rows not read)."""
+        return key in self._status and key not in self._rows
 
     def load(self, keys: Iterable[AssetKey]) -> None:
-        """Read the index rows of ``keys`` not read yet, in one batch."""
+        """Read every index row of ``keys`` not read yet, in one batch."""
         wanted = [key for key in dict.fromkeys(keys) if key not in self._rows]
         if not wanted:
             return
@@ -129,6 +151,26 @@ class AssetState:
         found = self.store.index_rows([key.to_string() for key in wanted])
         for key in wanted:
             self._rows[key] = self._by_index(key, found.get(key.to_string(), []))
+
+    def load_status(self, keys: Iterable[AssetKey]) -> None:
+        """Read the status of ``keys`` not read yet, in a few queries: partitioned assets as
+        ranges with their oldest materialization, unpartitioned ones as their one row."""
+        from assetgraph.status.partitions import partition_statuses
+
+        wanted = [key for key in dict.fromkeys(keys) if not self.is_loaded(key)]
+        partitioned = {
+            key: pdef for key in wanted if (pdef := self.graph.partitions_def(key)) is not None
+        }
+        self.load(key for key in wanted if key not in partitioned)
+        if not partitioned:
+            return
+        self.queries += 2
+        storage: Any = self.store.storage
+        statuses = partition_statuses(partitioned, storage, self.now, self.dynamic)
+        oldest = self.store.oldest_materializations(key.to_string() for key in partitioned)
+        for key, status in statuses.items():
+            self._status[key] = (status.materialized, status.failed)
+            self._oldest[key] = oldest.get(key.to_string())
 
     def rows(self, key: AssetKey) -> dict[int, IndexRow]:
         """Partition index -> index row (materialized or failed), for existing partitions."""
@@ -140,10 +182,86 @@ class AssetState:
         """The partitions with a materialization (observations count for source assets)."""
         found = self._materialized.get(key)
         if found is None:
-            rows = self.rows(key)
-            found = self.subset(key, (i for i, row in rows.items() if row.event_id is not None))
+            status = self._status.get(key)
+            if status is not None and self.is_ranges_only(key):
+                found = status[0]
+            else:
+                rows = self.rows(key)
+                found = self.subset(key, (i for i, row in rows.items() if row.event_id is not None))
             self._materialized[key] = found
         return found
+
+    def failed(self, key: AssetKey) -> PartitionsSubset:
+        """The partitions whose latest attempt failed."""
+        status = self._status.get(key)
+        if status is not None and self.is_ranges_only(key):
+            return status[1]
+        found = self._failed.get(key)
+        if found is None:
+            found = self._failed[key] = self.subset(key, self.failed_rows(key))
+        return found
+
+    def recorded(self, key: AssetKey) -> bool:
+        """Whether the index has any row of the asset (materialized or failed)."""
+        status = self._status.get(key)
+        if status is not None and self.is_ranges_only(key):
+            return bool(status[0] or status[1])
+        return bool(self.rows(key))
+
+    def oldest_materialization(self, key: AssetKey) -> int | None:
+        """The lowest event id among the latest materializations of the asset's
+        partitions (None: nothing materialized)."""
+        if self.is_ranges_only(key):
+            return self._oldest.get(key)
+        ids = [row.event_id for row in self.rows(key).values() if row.event_id is not None]
+        return min(ids, default=None)
+
+    def failed_rows(self, key: AssetKey) -> dict[int, IndexRow]:
+        """Partition index -> index row, for the partitions whose latest attempt failed."""
+        if self.is_ranges_only(key):
+            rows = self.rows_at(key, self._status[key][1])
+        else:
+            rows = self.rows(key)
+        return {
+            i: row
+            for i, row in rows.items()
+            if row.failure_event_id is not None and row.failure_event_id > (row.event_id or -1)
+        }
+
+    def prefetch_after(self, after: dict[AssetKey, int]) -> None:
+        """Read, in one batch, the rows each asset had materialized after the event id given
+        for it (see ``rows_after``)."""
+        wanted = {
+            key: event_id
+            for key, event_id in after.items()
+            if key not in self._rows and self._after.get(key, (event_id + 1,))[0] > event_id
+        }
+        if not wanted:
+            return
+        self.queries += 1
+        found = self.store.index_rows_after({k.to_string(): e for k, e in wanted.items()})
+        for key, event_id in wanted.items():
+            self._after[key] = (event_id, self._by_index(key, found.get(key.to_string(), [])))
+
+    def rows_after(self, key: AssetKey, event_id: int) -> dict[int, IndexRow]:
+        """Partition index -> index row, at least for every partition materialized after
+        ``event_id`` (perhaps more)."""
+        if key in self._rows or key not in self._status:
+            return self.rows(key)
+        self.prefetch_after({key: event_id})
+        return self._after[key][1]
+
+    def rows_at(self, key: AssetKey, subset: PartitionsSubset) -> dict[int, IndexRow]:
+        """Partition index -> index row, for the partitions of ``subset`` the index has."""
+        if key in self._rows or key not in self._status:
+            rows = self.rows(key)
+            return {i: rows[i] for i in subset.indices() if i in rows}
+        if not subset:
+            return {}
+        self.queries += 1
+        keys = self.pdef(key).keys_at(list(subset.indices()), self.now, self.dynamic)
+        found = self.store.index_rows_for(key.to_string(), keys)
+        return self._by_index(key, found)
 
     def _by_index(self, key: AssetKey, rows: list[IndexRow]) -> dict[int, IndexRow]:
         pdef = self.pdef(key)
@@ -178,52 +296,6 @@ def _within(subset: PartitionsSubset, everything: PartitionsSubset) -> Partition
     if len(spans) == 1 and spans[0].start == 0 and (not runs or runs[-1].stop <= spans[0].stop):
         return subset
     return subset & everything
-
-
-KEY_TABLE_LIMIT = 200_000
-"""Time schedules with at most this many partitions get a key table (key <-> index)."""
-
-
-class KeyTable:
-    """The keys of a time schedule's first windows, and their indices, grown on demand."""
-
-    __slots__ = ("index", "keys")
-
-    def __init__(self) -> None:
-        self.keys: list[str] = []
-        self.index: dict[str, int] = {}
-
-
-_TABLES: dict[int, tuple[TimeWindowPartitionsDefinition, KeyTable]] = {}
-"""Key tables by the identity of their definition (hashing one costs cron arithmetic)."""
-
-
-def _table(tdef: TimeWindowPartitionsDefinition) -> KeyTable:
-    found = _TABLES.get(id(tdef))
-    if found is not None and found[0] is tdef:
-        return found[1]
-    if len(_TABLES) >= 256:  # definitions reloaded many times: start afresh
-        _TABLES.clear()
-    table = _by_value(tdef)
-    _TABLES[id(tdef)] = (tdef, table)
-    return table
-
-
-@functools.lru_cache(maxsize=64)
-def _by_value(tdef: TimeWindowPartitionsDefinition) -> KeyTable:
-    """Equal definitions (e.g. one per asset) share a table."""
-    return KeyTable()
-
-
-def key_table(tdef: TimeWindowPartitionsDefinition, count: int) -> KeyTable:
-    """The key table of ``tdef`` covering at least its first ``count`` windows."""
-    table = _table(tdef)
-    have = len(table.keys)
-    if count > have:
-        new = list(tdef.keys_between(have, count))
-        table.index.update(zip(new, range(have, count), strict=True))
-        table.keys.extend(new)
-    return table
 
 
 def _range_texts(subset: PartitionsSubset, limit: int | None = None) -> list[str]:

@@ -193,6 +193,8 @@ def show_run(
     )
     _print_metadata([e for e in events if e.event_type is EventType.ASSET_MATERIALIZATION])
     _print_checks([e for e in events if e.event_type is EventType.ASSET_CHECK_EVALUATION])
+    observations = [e for e in events if e.event_type is EventType.RUNTIME_OBSERVATION]
+    _print_metadata(observations, "Observations (AssetObservation)", hidden=set())
     for event in events:
         if event.event_type is EventType.LOG:
             typer.echo(f"[{event.step_key}] {event.payload.get('level', 'INFO')}: {event.message}")
@@ -252,19 +254,23 @@ MAX_METADATA_SHOWN = 20
 _SHOWN_ELSEWHERE = {"row_count", "column_schema"}
 
 
-def _print_metadata(events: list[Any]) -> None:
-    """Each materialization's metadata, one entry a line, rendered by its type."""
+def _print_metadata(
+    events: list[Any], title: str = "Metadata", hidden: set[str] = _SHOWN_ELSEWHERE
+) -> None:
+    """Each materialization's (or observation's) metadata, one entry a line, rendered by
+    its type."""
     from assetgraph.definitions.metadata import metadata_type, render_text
 
-    with_metadata = [e for e in events if set(e.payload.get("metadata") or {}) - _SHOWN_ELSEWHERE]
+    with_metadata = [e for e in events if set(e.payload.get("metadata") or {}) - hidden]
     if not with_metadata:
         return
-    typer.echo("\nMetadata:")
+    typer.echo(f"\n{title}:")
     for event in with_metadata[:MAX_METADATA_SHOWN]:
         where = f"[{event.partition_key}]" if event.partition_key else ""
-        typer.echo(f"  {event.asset_key}{where}")
+        about = f" ({event.payload['description']})" if event.payload.get("description") else ""
+        typer.echo(f"  {event.asset_key}{where}{about}")
         for name, value in event.payload["metadata"].items():
-            if name in _SHOWN_ELSEWHERE:
+            if name in hidden:
                 continue
             kind = metadata_type(value)
             lines = render_text(value).splitlines() or [""]

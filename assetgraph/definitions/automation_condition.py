@@ -381,41 +381,45 @@ class Operand(AutomationCondition):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AndCondition(AutomationCondition):
-    operands: tuple[AutomationCondition, ...]
+class JunctionCondition(AutomationCondition):
+    """A condition over several operands: ``AndCondition`` or ``OrCondition``."""
 
-    @property
-    def name(self) -> str:
-        return "AND"
+    operands: tuple[AutomationCondition, ...]
 
     @property
     def children(self) -> tuple[AutomationCondition, ...]:
         return self.operands
 
     def without(self, condition: AutomationCondition) -> AutomationCondition:
-        return _without(self, condition)
+        kept = tuple(op for op in self.operands if op != condition)
+        if len(kept) == len(self.operands):
+            shown = ", ".join(op.describe() for op in self.operands)
+            raise DefinitionError(
+                f"AutomationCondition {self.describe()!r} has no operand "
+                f"{condition.describe()!r} to remove; its operands are: {shown}."
+            )
+        if not kept:
+            raise DefinitionError(
+                f"AutomationCondition {self.describe()!r}: .without() would remove every operand."
+            )
+        return dataclasses.replace(self, operands=kept)
 
     def _map_children(self, change: Any) -> AutomationCondition:
         return dataclasses.replace(self, operands=tuple(change(c) for c in self.operands))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class OrCondition(AutomationCondition):
-    operands: tuple[AutomationCondition, ...]
+class AndCondition(JunctionCondition):
+    @property
+    def name(self) -> str:
+        return "AND"
 
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrCondition(JunctionCondition):
     @property
     def name(self) -> str:
         return "OR"
-
-    @property
-    def children(self) -> tuple[AutomationCondition, ...]:
-        return self.operands
-
-    def without(self, condition: AutomationCondition) -> AutomationCondition:
-        return _without(self, condition)
-
-    def _map_children(self, change: Any) -> AutomationCondition:
-        return dataclasses.replace(self, operands=tuple(change(c) for c in self.operands))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -531,23 +535,6 @@ def _flat(condition: AutomationCondition, kind: type[AutomationCondition]) -> tu
     ):
         return condition.operands
     return (condition,)
-
-
-def _without(
-    condition: AndCondition | OrCondition, removed: AutomationCondition
-) -> AutomationCondition:
-    kept = tuple(op for op in condition.operands if op != removed)
-    if len(kept) == len(condition.operands):
-        shown = ", ".join(op.describe() for op in condition.operands)
-        raise DefinitionError(
-            f"AutomationCondition {condition.describe()!r} has no operand "
-            f"{removed.describe()!r} to remove; its operands are: {shown}."
-        )
-    if not kept:
-        raise DefinitionError(
-            f"AutomationCondition {condition.describe()!r}: .without() would remove every operand."
-        )
-    return dataclasses.replace(condition, operands=kept)
 
 
 def _selection(selection: Any) -> Any:

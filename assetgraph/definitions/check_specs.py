@@ -17,6 +17,49 @@ if TYPE_CHECKING:
     from assetgraph.definitions.assets import AssetsDefinition
 
 
+@dataclass(frozen=True, slots=True)
+class AssetCheckKey:
+    """Names one asset check: the checked ``asset_key`` and the check's ``name``.
+
+    As Dagster's: ``AssetCheckKey(AssetKey("orders"), "not_empty")``; the user string is
+    ``orders:not_empty`` (``to_user_string`` / ``from_user_string``).
+    """
+
+    asset_key: AssetKey
+    name: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.asset_key, AssetKey):
+            object.__setattr__(self, "asset_key", AssetKey.from_user(self.asset_key))
+        if not isinstance(self.name, str) or not self.name:
+            raise DefinitionError(
+                f"AssetCheckKey({self.asset_key}, {self.name!r}): the check name must be a "
+                "non-empty string."
+            )
+
+    def to_user_string(self) -> str:
+        """``asset/key:check_name``."""
+        return f"{self.asset_key.to_string()}:{self.name}"
+
+    @staticmethod
+    def from_user_string(text: str) -> AssetCheckKey:
+        """The key of ``asset/key:check_name``."""
+        asset, sep, name = text.rpartition(":")
+        if not sep or not asset or not name:
+            raise DefinitionError(
+                f"{text!r} is not an asset check key: expected 'asset/key:check_name'."
+            )
+        return AssetCheckKey(AssetKey.from_user(asset), name)
+
+    def with_asset_key_prefix(self, prefix: CoercibleToAssetKey) -> AssetCheckKey:
+        """The same check on the asset key with ``prefix`` in front."""
+        parts = AssetKey.from_user(prefix).path
+        return AssetCheckKey(self.asset_key.with_prefix(parts), self.name)
+
+    def __str__(self) -> str:
+        return self.to_user_string()
+
+
 @dataclass(frozen=True, slots=True, init=False)
 class AssetCheckSpec:
     """A check an asset (``@asset(check_specs=...)``) or a ``@multi_asset_check`` reports on.
@@ -61,6 +104,11 @@ class AssetCheckSpec:
     def check_key(self) -> str:
         """``asset/key:check_name``."""
         return f"{self.asset_key.to_string()}:{self.name}"
+
+    @property
+    def key(self) -> AssetCheckKey:
+        """Dagster's name for this check: its ``AssetCheckKey``."""
+        return AssetCheckKey(self.asset_key, self.name)
 
 
 def checked_asset_key(asset: object) -> AssetKey:

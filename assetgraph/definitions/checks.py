@@ -21,7 +21,7 @@ from typing import Any
 
 from assetgraph.context import AssetExecutionContext
 from assetgraph.definitions.assets import CONTEXT_PARAM, AssetsDefinition, source_location
-from assetgraph.definitions.check_specs import AssetCheckSpec, checked_asset_key
+from assetgraph.definitions.check_specs import AssetCheckKey, AssetCheckSpec, checked_asset_key
 from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 
@@ -100,6 +100,11 @@ class AssetChecksDefinition:
     def check_key(self) -> str:
         """``asset/key:check_name``, unique within a code location."""
         return f"{self.asset_key.to_string()}:{self.name}"
+
+    @property
+    def check_keys(self) -> set[AssetCheckKey]:
+        """Dagster's name for the checks this definition runs: their ``AssetCheckKey``s."""
+        return {spec.key for spec in self.specs}
 
     @property
     def source_location(self) -> str:

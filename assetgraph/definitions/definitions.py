@@ -72,7 +72,7 @@ class Definitions:
         self.resources: dict[str, Any] = dict(resources or {})
         self.io_managers: dict[str, Any] = dict(io_managers or {})
         for name, value in self.resources.items():
-            if _is_io_manager(value):
+            if is_io_manager(value):
                 self.io_managers.setdefault(name, value)
         self.graph = AssetGraph(self.assets)
         self._check_resources()
@@ -92,7 +92,7 @@ class Definitions:
         merged.resources = {**self.resources, **resources}
         merged.io_managers = dict(self.io_managers)
         for name, value in resources.items():
-            if _is_io_manager(value):
+            if is_io_manager(value):
                 merged.io_managers[name] = value
         merged._check_resources()
         return merged
@@ -293,7 +293,8 @@ def _multi_check_host(check: AssetChecksDefinition, graph: AssetGraph) -> AssetK
     )
 
 
-def _is_io_manager(value: object) -> bool:
+def is_io_manager(value: object) -> bool:
+    """True for an IO manager object or an ``@io_manager`` definition."""
     if getattr(value, "__assetgraph_kind__", None) == "io_manager_definition":
         return True  # an @io_manager function, called when a run starts
     return callable(getattr(value, "handle_output", None)) and callable(

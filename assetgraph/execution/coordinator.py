@@ -166,11 +166,12 @@ class Coordinator:
     def _launch_ready(self) -> bool:
         """Claim a batch of ready steps when none is claimed, then launch claimed steps
         while the launcher has room."""
-        room = self.launcher.capacity - len(self.running)
+        capacity = self._capacity()
+        room = capacity - len(self.running)
         if room > 0 and not self.claimed:
             self._claim_ready(room)
         launched = False
-        while self.claimed and len(self.running) < self.launcher.capacity:
+        while self.claimed and len(self.running) < capacity:
             if launched and self._pending_overdue():
                 self._flush()
             step, task = self.claimed.popleft()
@@ -271,6 +272,7 @@ class Coordinator:
         policy = step.assets_def.retry_policy or self.settings.default_retry
         attempt = self.attempts.get(key, 1)
         retry = policy is not None and attempt <= policy.max_retries
+        retry = retry and (outcome.error is None or outcome.error.retryable)
         if outcome.status == StepStatus.FAILURE and policy is not None and retry:
             wait = policy.wait_before(attempt + 1)
             _mark_retry(outcome, wait)
@@ -379,8 +381,13 @@ class Coordinator:
             not self.claimed
             and bool(self.ready)
             and self.ready[0][0] <= time.monotonic()
-            and len(self.running) < self.launcher.capacity
+            and len(self.running) < self._capacity()
         )
+
+    def _capacity(self) -> int:
+        """How many steps may run at once: the launcher's tasks, each of several steps once
+        the steps are known to be quick (``Launcher.steps_per_task``)."""
+        return self.launcher.capacity * self.launcher.steps_per_task(self.step_seconds)
 
     def _pending_overdue(self) -> bool:
         return bool(self.pending) and (time.monotonic() - self.pending_since > RECORD_DELAY_SECONDS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import importlib
 import os
@@ -19,7 +20,7 @@ import traceback
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from assetgraph.errors import ExecutorLost, UsageError
 from assetgraph.execution.step import StepEnvironment, StepError, StepOutcome
@@ -28,15 +29,30 @@ from assetgraph.planning.planner import Step
 from assetgraph.storage.events import StepFailed, step_event
 from assetgraph.storage.records import StepStatus
 
+T = TypeVar("T")
+
 EXECUTORS = ("in_process", "multiprocess", "dask")
 STOP_TIMEOUT_SECONDS = 10.0
 """How long stopping a run waits for each killed worker process to be gone."""
+
+TASK_SECONDS = 0.02
+"""Quick steps go to a worker several in one task, as many as take about this long: one
+round trip through the pool or the Dask scheduler for them all."""
+
+MAX_STEPS_PER_TASK = 16
+"""At most this many steps in one task."""
 
 
 class Launcher(Protocol):
     """Runs step tasks and reports their outcomes."""
 
     capacity: int
+    """How many tasks it runs at once."""
+
+    def steps_per_task(self, step_seconds: float | None) -> int:
+        """How many steps a task may carry when steps take ``step_seconds`` (None: not
+        known yet)."""
+        ...
 
     def launch(self, step: Step, task: StepTask) -> None: ...
 
@@ -65,6 +81,9 @@ class InProcessLauncher:
         self._done: list[StepOutcome] = []
         self._by_name = {d.step_name: d for d in env.graph.assets_defs}
 
+    def steps_per_task(self, step_seconds: float | None) -> int:
+        return 1
+
     def launch(self, step: Step, task: StepTask) -> None:
         self._done.append(run_step(self._env, self._by_name, task, tee=True))
 
@@ -85,7 +104,11 @@ class InProcessLauncher:
 
 
 class ProcessPoolLauncher:
-    """Runs steps in ``workers`` processes (``spawn``), each set up once for the run."""
+    """Runs steps in ``workers`` processes (``spawn``), each set up once for the run.
+
+    The steps launched in one coordinator pass go to the pool when it next collects, in
+    tasks of several steps when there are more than idle workers (quick steps).
+    """
 
     def __init__(self, workers: int, payload: bytes, *, needs_main: bool = True) -> None:
         import multiprocessing
@@ -97,7 +120,9 @@ class ProcessPoolLauncher:
         self.capacity = workers
         self._needs_main = needs_main
         self._stopped = False
-        self._finished: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+        self._finished: queue.SimpleQueue[tuple[list[str], Any]] = queue.SimpleQueue()
+        self._to_submit: list[tuple[str, StepTask]] = []
+        self._in_flight = 0  # tasks submitted, not yet collected
         context = multiprocessing.get_context("spawn")
         self._live_logs = LiveLogRelay(context)  # steps' logs, as they happen
         self._pool = ProcessPoolExecutor(
@@ -107,18 +132,36 @@ class ProcessPoolLauncher:
             initargs=(payload, os.getpid(), self._live_logs.worker_args()),
         )
 
-    def launch(self, step: Step, task: StepTask) -> None:
-        from assetgraph.execution.worker import run_pool_task
+    def steps_per_task(self, step_seconds: float | None) -> int:
+        return steps_per_task(step_seconds)
 
-        with _main_hidden(not self._needs_main):  # a submit may start a worker process
-            future = self._pool.submit(run_pool_task, task)
-        future.add_done_callback(lambda done: self._finished.put((step.key, done)))
+    def launch(self, step: Step, task: StepTask) -> None:
+        self._to_submit.append((step.key, task))
+
+    def _submit(self) -> None:
+        from assetgraph.execution.worker import run_pool_tasks
+
+        groups = task_groups(self._to_submit, self.capacity - self._in_flight)
+        self._to_submit = []
+        for group in groups:
+            keys = [key for key, _ in group]
+            with _main_hidden(not self._needs_main):  # a submit may start a worker process
+                future = self._pool.submit(run_pool_tasks, [task for _, task in group])
+            self._in_flight += 1
+            future.add_done_callback(functools.partial(self._task_done, keys))
+
+    def _task_done(self, keys: list[str], future: Any) -> None:
+        self._finished.put((keys, future))
 
     def collect(self, timeout: float) -> list[StepOutcome]:
-        return _drain(self._finished, timeout, _future_outcome)
+        self._submit()
+        done = _drain(self._finished, timeout)
+        self._in_flight -= len(done)
+        return [outcome for keys, future in done for outcome in _future_outcomes(keys, future)]
 
     def stop_running(self) -> None:
         # The executor cannot stop a running task; its worker processes can be killed.
+        self._to_submit.clear()
         self._stopped = True
         processes = list(getattr(self._pool, "_processes", {}).values())
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -141,13 +184,15 @@ class ProcessPoolLauncher:
 class DaskLauncher:
     """Runs steps on a Dask cluster: the one at ``address``, or a ``LocalCluster``.
 
-    Each step is one Dask task, submitted when the coordinator launches it (as soon as its
-    inputs are ready), so the scheduler places tasks on free workers as they come. Before
+    Each step is a Dask task, submitted when the coordinator launches it (as soon as its
+    inputs are ready), so the scheduler places tasks on free workers as they come; quick
+    steps launched together go several to a task (``task_groups``). Before
     the first task every worker is set up for the run (``prepare_cluster_worker``): a
     worker that cannot import the code location fails the run at once, naming the module
     and the worker. Each task reports its start (a Dask event): a second start of one task
     means its first worker died and Dask runs it again elsewhere, which the coordinator
-    counts as a failed attempt. A scheduler that goes away ends the run (``ExecutorLost``).
+    counts as a failed attempt of each of its steps. A scheduler that goes away ends the
+    run (``ExecutorLost``).
     """
 
     def __init__(self, workers: int | None, address: str | None, payload: bytes) -> None:
@@ -180,8 +225,8 @@ class DaskLauncher:
         self.capacity = 2 * max(1, sum(self._client.nthreads().values()))
         self._topic = f"assetgraph-step-start-{uuid.uuid4().hex}"
         self._finished: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
-        self._futures: dict[str, Any] = {}  # step key -> its Dask future
-        self._steps: dict[str, str] = {}  # Dask key -> step key
+        self._futures: dict[str, Any] = {}  # step key -> the Dask future of its task
+        self._steps: dict[str, list[str]] = {}  # Dask key -> the step keys of its task
         self._started_on: dict[str, str] = {}  # Dask key -> the worker it last started on
         self._abandoned: set[str] = set()
         self._to_submit: list[tuple[str, StepTask]] = []
@@ -218,6 +263,9 @@ class DaskLauncher:
         _, (dask_key, worker) = event
         self._finished.put(("start", (dask_key, worker)))
 
+    def steps_per_task(self, step_seconds: float | None) -> int:
+        return steps_per_task(step_seconds)
+
     def launch(self, step: Step, task: StepTask) -> None:
         # Kept until ``collect``: the steps the coordinator launches in one pass go to the
         # scheduler as one graph, with one wake-up of the client's event loop.
@@ -225,16 +273,17 @@ class DaskLauncher:
         self._to_submit.append((step.key, task))
 
     def _submit(self) -> None:
-        """Send the launched steps to the scheduler, one task each, in one graph."""
-        from assetgraph.execution.worker import run_cluster_task
+        """Send the launched steps to the scheduler, in tasks of one or more, in one graph."""
+        from assetgraph.execution.worker import run_cluster_tasks
 
         if not self._to_submit:
             return
-        batch, self._to_submit = self._to_submit, []
-        keys = [f"{key}-{task.attempt}-{time.time_ns()}" for key, task in batch]
+        groups = task_groups(self._to_submit, self.capacity - len(self._steps))
+        self._to_submit = []
+        keys = [f"{group[0][0]}-{group[0][1].attempt}-{time.time_ns()}" for group in groups]
         futures = self._client.map(
-            run_cluster_task,
-            [task for _, task in batch],
+            run_cluster_tasks,
+            [[task for _, task in group] for group in groups],
             keys,
             key=keys,
             pure=False,
@@ -242,23 +291,25 @@ class DaskLauncher:
             topic=self._topic,
         )
         watched = []
-        for (step_key, _), dask_key, future in zip(batch, keys, futures, strict=True):
-            self._futures[step_key] = future
-            self._steps[dask_key] = step_key
-            watched.append((step_key, future, self._client.gather(future, asynchronous=True)))
+        for group, dask_key, future in zip(groups, keys, futures, strict=True):
+            step_keys = [step_key for step_key, _ in group]
+            for step_key in step_keys:
+                self._futures[step_key] = future
+            self._steps[dask_key] = step_keys
+            watched.append((step_keys, future, self._client.gather(future, asynchronous=True)))
         # Outcomes are fetched on the client's event loop as soon as each task ends, so the
         # coordinator's thread never waits on a round trip to a worker.
         asyncio.run_coroutine_threadsafe(self._deliver(watched), self._client.loop.asyncio_loop)
 
-    async def _deliver(self, watched: list[tuple[str, Any, Any]]) -> None:
-        """Wait (on the client's event loop) for each task's outcome, and queue it."""
+    async def _deliver(self, watched: list[tuple[list[str], Any, Any]]) -> None:
+        """Wait (on the client's event loop) for each task's outcomes, and queue them."""
 
-        async def one(step_key: str, future: Any, gathering: Any) -> None:
+        async def one(step_keys: list[str], future: Any, gathering: Any) -> None:
             try:
                 outcome: Any = await gathering
             except BaseException as exc:  # the task failed, was lost or canceled
                 outcome = exc
-            self._finished.put(("done", (step_key, future, outcome)))
+            self._finished.put(("done", (step_keys, future, outcome)))
 
         await asyncio.gather(*(one(*item) for item in watched))
 
@@ -272,41 +323,47 @@ class DaskLauncher:
                 kind, item = self._finished.get(timeout=max(0.0, wait))
             except queue.Empty:
                 break
-            outcome = self._started(*item) if kind == "start" else self._done(*item)
-            if outcome is not None:
-                outcomes.append(outcome)
+            outcomes.extend(self._started(*item) if kind == "start" else self._done(*item))
         if not outcomes:
             self._check_connected()
         return outcomes
 
-    def _started(self, dask_key: str, worker: str) -> StepOutcome | None:
-        step_key = self._steps.get(dask_key)
+    def _started(self, dask_key: str, worker: str) -> list[StepOutcome]:
+        step_keys = self._steps.get(dask_key)
         before = self._started_on.get(dask_key)
         self._started_on[dask_key] = worker
-        if step_key is None or before is None or step_key in self._abandoned:
-            return None
-        lost = lost_outcome(
-            step_key,
-            ExecutorLost(f"the Dask worker {before} running this step died"),
-            f"the Dask worker {before} running this step died; Dask runs it again on {worker}",
-        )
-        lost.rerun = True
+        if step_keys is None or before is None:
+            return []
+        lost = []
+        for step_key in step_keys:
+            if step_key in self._abandoned:
+                continue
+            outcome = lost_outcome(
+                step_key,
+                ExecutorLost(f"the Dask worker {before} running this step died"),
+                f"the Dask worker {before} running this step died; Dask runs it again on {worker}",
+            )
+            outcome.rerun = True
+            lost.append(outcome)
         return lost
 
-    def _done(self, step_key: str, future: Any, outcome: Any) -> StepOutcome | None:
+    def _done(self, step_keys: list[str], future: Any, outcome: Any) -> list[StepOutcome]:
         self._steps.pop(future.key, None)
         self._started_on.pop(future.key, None)
-        if self._futures.get(step_key) is future:
-            del self._futures[step_key]
-        if step_key in self._abandoned:
-            self._abandoned.discard(step_key)
-            return None
+        wanted = []
+        for step_key in step_keys:
+            if self._futures.get(step_key) is future:
+                del self._futures[step_key]
+            if step_key in self._abandoned:
+                self._abandoned.discard(step_key)
+            else:
+                wanted.append(step_key)
         if future.status == "cancelled" and self._client.status != "running":
             self._check_connected(force=True)
         if isinstance(outcome, BaseException):
-            return lost_outcome(step_key, outcome)
-        result: StepOutcome = outcome
-        return result
+            return [lost_outcome(step_key, outcome) for step_key in wanted]
+        outcomes: list[StepOutcome] = outcome
+        return [done for done in outcomes if done.step_key in wanted]
 
     def _check_connected(self, *, force: bool = False) -> None:
         """``ExecutorLost`` when the client lost its scheduler (its tasks are gone)."""
@@ -319,12 +376,14 @@ class DaskLauncher:
         )
 
     def abandon(self, step_key: str) -> None:
-        """Drop a step that Dask runs again: cancel it and ignore its outcome."""
+        """Drop a step that Dask runs again: ignore its outcome, and cancel its task once
+        every step of it is dropped."""
         future = self._futures.get(step_key)
         if future is not None:
             self._abandoned.add(step_key)
-            with contextlib.suppress(Exception):
-                self._client.cancel([future], force=True)
+            if all(key in self._abandoned for key in self._steps.get(future.key, ())):
+                with contextlib.suppress(Exception):
+                    self._client.cancel([future], force=True)
 
     def stop_running(self) -> None:
         self._to_submit.clear()
@@ -391,30 +450,50 @@ def _main_hidden(hide: bool) -> Iterator[None]:
         main.__file__ = saved
 
 
-def _drain(
-    finished: queue.SimpleQueue[tuple[str, Any]],
-    timeout: float,
-    outcome_of: Callable[[str, Any], StepOutcome],
-) -> list[StepOutcome]:
+def steps_per_task(step_seconds: float | None) -> int:
+    """As many steps of ``step_seconds`` as take about ``TASK_SECONDS`` (one while their
+    duration is not known), at most ``MAX_STEPS_PER_TASK``."""
+    if step_seconds is None:
+        return 1
+    return max(1, min(MAX_STEPS_PER_TASK, int(TASK_SECONDS / max(step_seconds, 1e-6))))
+
+
+def task_groups(items: list[T], idle: int) -> list[list[T]]:
+    """``items`` in tasks of at most ``MAX_STEPS_PER_TASK``: one each for as many
+    ``idle`` workers as there are items, otherwise as few tasks as that allows."""
+    if not items:
+        return []
+    count = max(min(len(items), max(1, idle)), -(-len(items) // MAX_STEPS_PER_TASK))
+    size, extra = divmod(len(items), count)
+    groups, start = [], 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        groups.append(items[start:end])
+        start = end
+    return groups
+
+
+def _drain(finished: queue.SimpleQueue[T], timeout: float) -> list[T]:
+    """What ``finished`` holds, waiting up to ``timeout`` seconds for the first."""
     try:
-        first = finished.get(timeout=max(0.0, timeout))
+        done = [finished.get(timeout=max(0.0, timeout))]
     except queue.Empty:
         return []
-    done = [outcome_of(*first)]
     while True:
         try:
-            done.append(outcome_of(*finished.get_nowait()))
+            done.append(finished.get_nowait())
         except queue.Empty:
             return done
 
 
-def _future_outcome(step_key: str, future: Any) -> StepOutcome:
-    """The outcome a future carries, or a failure saying why the worker gave none."""
+def _future_outcomes(step_keys: list[str], future: Any) -> list[StepOutcome]:
+    """The outcomes a task's future carries, or a failure of each of its steps saying
+    why the worker gave none."""
     try:
-        outcome: StepOutcome = future.result()
-        return outcome
+        outcomes: list[StepOutcome] = future.result()
+        return outcomes
     except BaseException as exc:  # the worker died, or the task could not be sent back
-        return lost_outcome(step_key, exc)
+        return [lost_outcome(key, exc) for key in step_keys]
 
 
 def lost_outcome(step_key: str, exc: BaseException, message: str | None = None) -> StepOutcome:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from assetgraph.definitions.asset_selection import AssetSelection
 from assetgraph.definitions.assets import AssetsDefinition
 from assetgraph.definitions.checks import AssetChecksDefinition
 from assetgraph.definitions.definitions import Definitions
@@ -37,6 +38,7 @@ from assetgraph.storage.records import EventRecord
 
 if TYPE_CHECKING:
     from assetgraph.definitions.config import RunConfig
+    from assetgraph.planning.request import MaterializedPartitions
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +55,8 @@ SelectionArg = str | Sequence[str | AssetKey | AssetsDefinition] | None
 def materialize(
     assets: Definitions | Sequence[AssetsDefinition | AssetChecksDefinition],
     *,
-    selection: SelectionArg = None,
-    exclude: SelectionArg = None,
+    selection: SelectionArg | AssetSelection = None,
+    exclude: SelectionArg | AssetSelection = None,
     instance: Instance | None = None,
     run_config: Mapping[str, Any] | RunConfig | None = None,
     resources: Mapping[str, Any] | None = None,
@@ -87,6 +89,7 @@ def materialize(
     ``output_for(key, partition)``; with ``raise_on_error=True`` a failed step raises.
     """
     defs = as_definitions(assets, resources)
+    selection, exclude = _as_keys(selection, defs), _as_keys(exclude, defs)
     execution = ExecutionOptions(executor, workers, dask_address, no_wait)
     instance = instance or Instance.ephemeral()
     partitions = PartitionSelection(
@@ -140,11 +143,12 @@ def plan_for_selection(
     *,
     instance: Instance | None = None,
     current_time: datetime | None = None,
+    materialized: MaterializedPartitions | None = None,
 ) -> ExecutionPlan:
     """The plan for the assets a selection names (an error when it names none).
 
     ``instance`` supplies dynamic partition keys and, for ``missing``, what is already
-    materialized.
+    materialized (unless ``materialized`` gives it, read by the caller for other uses too).
     """
     keys = select_assets(defs.graph, _selection_strings(selection), _selection_strings(exclude))
     if not keys:
@@ -156,8 +160,9 @@ def plan_for_selection(
     partitions = partitions or PartitionSelection()
     now = current_time or datetime.now(UTC)
     storage = instance.storage if instance is not None else None
-    materialized = None
-    if partitions.missing and storage is not None:
+    if not partitions.missing:
+        materialized = None
+    elif materialized is None and storage is not None:
         from assetgraph.status.partitions import materialized_by_asset
 
         materialized = materialized_by_asset(defs, keys, storage, now)
@@ -280,6 +285,13 @@ def _run_tags(
         run_tags[PARTITION_SELECTION_TAG] = plan.partitions.to_json()
     run_tags[TARGETS_TAG] = RunTargets.from_plan(plan).to_json()
     return run_tags
+
+
+def _as_keys(selection: SelectionArg | AssetSelection, defs: Definitions) -> SelectionArg:
+    """A Dagster ``AssetSelection`` as the sorted keys it names; anything else as given."""
+    if isinstance(selection, AssetSelection):
+        return sorted(selection.resolve(defs.graph))
+    return selection
 
 
 def _selection_strings(selection: SelectionArg) -> list[str] | None:

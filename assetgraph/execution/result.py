@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+from assetgraph.definitions.asset_observation import AssetObservation
+from assetgraph.definitions.check_specs import AssetCheckKey
 from assetgraph.definitions.checks import AssetCheckSeverity
 from assetgraph.definitions.metadata import MetadataValue, metadata_from_stored
 from assetgraph.definitions.outputs import DEFAULT_OUTPUT_NAME
@@ -20,6 +22,7 @@ from assetgraph.graph import AssetGraph
 from assetgraph.io import InputContext
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 from assetgraph.planning.planner import ExecutionPlan
+from assetgraph.storage.events import RuntimeObservation
 from assetgraph.storage.records import EventType
 
 
@@ -32,6 +35,23 @@ class AssetMaterialization:
     metadata: Mapping[str, MetadataValue]
     data_version: str | None
     tags: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationEvent:
+    """Dagster's ``DagsterEvent`` of an ``AssetObservation``, as far as tests read one."""
+
+    step_key: str | None
+    asset_observation: AssetObservation
+    event_type_value: str = "ASSET_OBSERVATION"
+
+    @property
+    def asset_key(self) -> AssetKey:
+        return self.asset_observation.asset_key
+
+    @property
+    def partition(self) -> str | None:
+        return self.asset_observation.partition
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +82,11 @@ class AssetCheckEvaluation:
     metadata: Mapping[str, MetadataValue]
     description: str | None
     partition: str | None
+
+    @property
+    def asset_check_key(self) -> AssetCheckKey:
+        """Dagster's name for the check this result is for."""
+        return AssetCheckKey(self.asset_key, self.check_name)
 
 
 class ExecuteInProcessResult:
@@ -190,6 +215,35 @@ class ExecuteInProcessResult:
             found.append(MaterializationEvent(event.step_key, materialization))
         return found
 
+    def asset_observations_for_node(self, node_name: str) -> list[AssetObservation]:
+        """The ``AssetObservation``s node ``node_name`` yielded or logged, in order."""
+        self._keys_of_node(node_name)  # raises when the node was not part of the run
+        step_name = next(d.step_name for d in self.plan.assets_defs if node_name in _node_names(d))
+        return [
+            event.asset_observation
+            for event in self.get_asset_observation_events()
+            if event.step_key is not None
+            and (event.step_key == step_name or event.step_key.startswith(f"{step_name}["))
+        ]
+
+    def get_asset_observation_events(self) -> list[ObservationEvent]:
+        """Dagster's method: the ``AssetObservation``s user code recorded in this run
+        (``asset_key``, ``partition``, ``asset_observation``), in step order."""
+        found = []
+        for event in self._events():
+            if event.event_type != EventType.RUNTIME_OBSERVATION or event.asset_key is None:
+                continue
+            body = RuntimeObservation.from_payload(event.payload)
+            observation = AssetObservation(
+                asset_key=event.asset_key,
+                description=body.description,
+                metadata=metadata_from_stored(body.metadata),
+                partition=event.partition_key,
+                tags=body.tags,
+            )
+            found.append(ObservationEvent(event.step_key, observation))
+        return found
+
     def get_asset_check_evaluations(self) -> list[AssetCheckEvaluation]:
         """Every asset check result this run recorded (Dagster's method of that name)."""
         found = []
@@ -216,9 +270,7 @@ class ExecuteInProcessResult:
 
     def _keys_of_node(self, node: str) -> list[AssetKey]:
         for assets_def in self.plan.assets_defs:
-            names = {assets_def.name, assets_def.step_name}
-            names |= {key.to_string().replace("/", "__") for key in assets_def.keys}
-            if node in names:
+            if node in _node_names(assets_def):
                 return list(assets_def.keys)
         raise UsageError(f"Node '{node}' was not part of run {self.run_id}.")
 
@@ -244,3 +296,10 @@ def _worst(previous: str | None, status: str) -> str:
     if previous is None or _SEVERITY[status] > _SEVERITY[previous]:
         return status
     return previous
+
+
+def _node_names(assets_def: Any) -> set[str]:
+    """The names a node (an asset's step) answers to: its name, step name, and keys as
+    ``a__b``."""
+    names = {assets_def.name, assets_def.step_name}
+    return names | {key.to_string().replace("/", "__") for key in assets_def.keys}

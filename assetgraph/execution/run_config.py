@@ -23,8 +23,6 @@ MAX_RUN_CONFIG_VALUES = 1_000_000
 
 def load_run_config_file(path: str | Path) -> dict[str, Any]:
     """Read a YAML or JSON run config file (at most 10 MB and 1,000,000 values)."""
-    import yaml
-
     file = Path(path)
     if not file.is_file():
         raise UsageError(f"Run config file '{file}' does not exist.")
@@ -40,31 +38,42 @@ def load_run_config_file(path: str | Path) -> dict[str, Any]:
             f"Run config file '{file}' is not a text file (byte {exc.start} is not UTF-8): "
             "give a YAML or JSON file."
         ) from None
+    return parse_run_config_text(text, f"Run config file '{file}'")
+
+
+def parse_run_config_text(text: str, source: str = "Run config") -> dict[str, Any]:
+    """Parse run config written as YAML or JSON (at most 1,000,000 values once YAML aliases
+    are expanded); ``source`` names where it came from in error messages."""
+    import yaml
+
+    if len(text.encode("utf-8")) > MAX_RUN_CONFIG_BYTES:
+        raise RunConfigError(
+            f"{source} is larger than {MAX_RUN_CONFIG_BYTES // 2**20} MB: run config holds "
+            "settings, not data; read large inputs from an asset or a resource."
+        )
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is not None:
-            _check_expanded_size(node, file)
+            _check_expanded_size(node, source)
         loaded = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         reason = " ".join(str(exc).split())
-        raise RunConfigError(f"Run config file '{file}' is not valid YAML/JSON: {reason}") from exc
+        raise RunConfigError(f"{source} is not valid YAML/JSON: {reason}") from exc
     except RecursionError:
-        raise RunConfigError(
-            f"Run config file '{file}' is nested too deeply to read: flatten it."
-        ) from None
+        raise RunConfigError(f"{source} is nested too deeply to read: flatten it.") from None
     finally:
         loader.dispose()
     loaded = loaded or {}
     if not isinstance(loaded, dict):
         raise RunConfigError(
-            f"Run config file '{file}' must hold a mapping of asset key -> config fields, "
+            f"{source} must hold a mapping of asset key -> config fields, "
             f"got {type(loaded).__name__}."
         )
     return loaded
 
 
-def _check_expanded_size(root: Any, file: Path) -> None:
+def _check_expanded_size(root: Any, source: str) -> None:
     """Count the values of a composed YAML document as if every alias were written out
     (each node once, sizes memoized, so the count costs no more than the file), and refuse
     a document over ``MAX_RUN_CONFIG_VALUES`` or one whose alias sits inside its own anchor."""
@@ -79,7 +88,7 @@ def _check_expanded_size(root: Any, file: Path) -> None:
             sizes[id(node)] = size = 1 + sum(sizes[id(child)] for child in children)
             if size > MAX_RUN_CONFIG_VALUES:
                 raise RunConfigError(
-                    f"Run config file '{file}' holds more than {MAX_RUN_CONFIG_VALUES:,} values "
+                    f"{source} holds more than {MAX_RUN_CONFIG_VALUES:,} values "
                     "once its YAML aliases (*name) are expanded: refusing to expand it; write "
                     "the config out with fewer aliases."
                 )
@@ -88,7 +97,7 @@ def _check_expanded_size(root: Any, file: Path) -> None:
             continue
         if id(node) in on_path:
             raise RunConfigError(
-                f"Run config file '{file}' uses a YAML alias inside its own anchor (a structure "
+                f"{source} uses a YAML alias inside its own anchor (a structure "
                 "that contains itself): write the config out without it."
             )
         on_path.add(id(node))

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from assetgraph.context import AssetExecutionContext, StepLog
+from assetgraph.definitions.asset_observation import AssetObservation
 from assetgraph.definitions.assets import AssetOutputSpec
 from assetgraph.definitions.check_evaluation import (
     CheckEvaluation,
@@ -30,7 +31,7 @@ from assetgraph.definitions.metadata import normalize_metadata
 from assetgraph.definitions.outputs import MaterializeResult, Output
 from assetgraph.definitions.schema_validation import evaluate_schema
 from assetgraph.definitions.signatures import cached_signature
-from assetgraph.errors import USER_CODE_FAILURES
+from assetgraph.errors import USER_CODE_FAILURES, Failure
 from assetgraph.execution.data_versions import InputVersions
 from assetgraph.execution.input_shapes import input_shapes, load_shaped
 from assetgraph.graph import AssetGraph
@@ -42,6 +43,7 @@ from assetgraph.storage.events import (
     EventPayload,
     Logged,
     Materialized,
+    RuntimeObservation,
     StepFailed,
     StepSkipped,
     StepStarted,
@@ -66,15 +68,22 @@ class StepError:
     message: str
     location: str | None
     traceback: str
+    metadata: dict[str, Any] | None = None
+    """What a ``Failure`` the user raised attached (typed, as stored)."""
+    retryable: bool = True
+    """False when a ``Failure(allow_retries=False)`` forbids retrying the step."""
 
     def to_payload(self) -> dict[str, Any]:
-        return {
+        payload: dict[str, Any] = {
             "kind": self.kind,
             "type": self.type_name,
             "message": self.message,
             "location": self.location,
             "traceback": self.traceback,
         }
+        if self.metadata:
+            payload["metadata"] = self.metadata
+        return payload
 
     def summary(self) -> str:
         where = f" (at {self.location})" if self.location else ""
@@ -132,6 +141,8 @@ def execute_step(
         log_events.append(_event(env.run_id, Logged(level), step, time.time(), message=text))
 
     assets_def = step.assets_def
+    logged: list[Any] = []  # what user code passed to context.log_event, kept on failure
+    observed = False
     try:
         kwargs = _load_inputs(step, env)
         context = AssetExecutionContext(
@@ -154,6 +165,7 @@ def execute_step(
                 for param, upstream in env.graph.input_keys(step.assets_def).items()
             },
         )
+        logged = context.logged_events
         if assets_def.context_param is not None:
             kwargs[assets_def.context_param] = context
         for param in assets_def.resource_params:
@@ -162,6 +174,9 @@ def execute_step(
             kwargs[assets_def.config_param[0]] = env.configs[assets_def]
         with context.log.capturing():
             result = _call_user_code(step, kwargs)
+        observed = True
+        result, observations = _separate_observations(step, result, logged)
+        outcome.events.extend(_observation_event(env.run_id, step, o) for o in observations)
         result, check_results = _separate_check_results(step, result)
         values = _split_outputs(step, result)
         with context.log.capturing():  # checks are user code too
@@ -182,6 +197,12 @@ def execute_step(
             outcome.events.extend(materializations)
             raise _StepError(_check_error(step, crashed, stored=True))
     except _StepError as exc:
+        if not observed:  # as in Dagster, what was logged before the failure is kept
+            outcome.events.extend(
+                _observation_event(env.run_id, step, event)
+                for event in logged
+                if isinstance(event, AssetObservation)
+            )
         ended = time.time()
         outcome.status = StepStatus.FAILURE
         outcome.error = exc.error
@@ -264,6 +285,55 @@ def _call_user_code(step: Step, kwargs: dict[str, Any]) -> Any:
         return result
     except USER_CODE_FAILURES as exc:
         raise _StepError(_error_from(exc, "user_code", str(exc))) from exc
+
+
+def _separate_observations(
+    step: Step, result: Any, logged: Sequence[Any]
+) -> tuple[Any, list[AssetObservation]]:
+    """The function's outputs, and the ``AssetObservation``s it yielded or logged with
+    ``context.log_event``. Anything else logged is an error naming it."""
+    observations = []
+    for event in logged:
+        if not isinstance(event, AssetObservation):
+            hint = (
+                " (AssetMaterialization is not supported: return MaterializeResult(metadata=...) "
+                "or Output(value, metadata=...))"
+                if type(event).__name__ == "AssetMaterialization"
+                else ""
+            )
+            raise _StepError(
+                StepError(
+                    "output",
+                    "OutputError",
+                    f"asset '{step.key}' called context.log_event with a "
+                    f"{type(event).__name__}; it takes an AssetObservation{hint}.",
+                    step.assets_def.source_location,
+                    "",
+                )
+            )
+        observations.append(event)
+    if isinstance(result, AssetObservation):
+        return None, [*observations, result]
+    if isinstance(result, list) and any(isinstance(r, AssetObservation) for r in result):
+        observations.extend(r for r in result if isinstance(r, AssetObservation))
+        rest = [r for r in result if not isinstance(r, AssetObservation)]
+        return (rest or None), observations
+    return result, observations
+
+
+def _observation_event(run_id: str, step: Step, observation: AssetObservation) -> EventRecord:
+    body = RuntimeObservation(
+        normalize_metadata(observation.metadata), observation.description, dict(observation.tags)
+    )
+    return step_event(
+        run_id,
+        body,
+        time.time(),
+        step_key=step.key,
+        asset_key=observation.asset_key.to_string(),
+        partition_key=observation.partition,
+        message=observation.description,
+    )
 
 
 def _separate_check_results(step: Step, result: Any) -> tuple[Any, list[AssetCheckResult]]:
@@ -625,7 +695,11 @@ def _error_from(exc: BaseException, kind: str, message: str) -> StepError:
         last = user_frames[-1]
         location = f"{last.filename}:{last.lineno}"
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    return StepError(kind, type(exc).__name__, message, location, text)
+    error = StepError(kind, type(exc).__name__, message, location, text)
+    if isinstance(exc, Failure):  # Dagster's: failed on purpose, with metadata
+        error.metadata = normalize_metadata(exc.metadata) or None
+        error.retryable = exc.allow_retries
+    return error
 
 
 def _event(

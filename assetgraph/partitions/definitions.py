@@ -634,3 +634,8 @@ class InMemoryDynamicPartitionsStore:
 
     def dynamic_partitions_generation(self, name: str) -> int:
         return self._deletions.get(name, 0)
+
+
+UNPARTITIONED = StaticPartitionsDefinition(["__unpartitioned__"])
+"""An unpartitioned asset seen as an asset of this one partition, where a partition
+mapping or a subset needs a definition (status, automation, planning)."""

@@ -332,6 +332,14 @@ class AllPartitionMapping(PartitionMapping):
 class LastPartitionMapping(PartitionMapping):
     """Every downstream partition reads the last upstream partition that exists."""
 
+    def problem(
+        self, upstream_def: PartitionsDefinition | None, downstream_def: PartitionsDefinition | None
+    ) -> str | None:
+        """The upstream must be partitioned; the downstream may be unpartitioned."""
+        if upstream_def is None:
+            return f"{self!r} needs the upstream asset to be partitioned"
+        return None
+
     def upstream_subset(
         self,
         downstream_def: PartitionsDefinition,

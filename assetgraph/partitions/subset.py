@@ -44,35 +44,112 @@ def normalize_ranges(ranges: Iterable[range | tuple[int, int]]) -> tuple[range, 
 
 
 def _intersect(a: tuple[range, ...], b: tuple[range, ...]) -> tuple[range, ...]:
+    if not a or not b:
+        return ()
+    if len(b) == 1:
+        return _clip(a, b[0])
+    if len(a) == 1:
+        return _clip(b, a[0])
+    out: list[range] = []
+    append = out.append
+    i = j = 0
+    len_a, len_b = len(a), len(b)
+    ra, rb = a[0], b[0]
+    while True:
+        start = ra.start if ra.start > rb.start else rb.start
+        if ra.stop < rb.stop:
+            if start < ra.stop:
+                append(range(start, ra.stop))
+            i += 1
+            if i == len_a:
+                break
+            ra = a[i]
+        else:
+            if start < rb.stop:
+                append(range(start, rb.stop))
+            j += 1
+            if j == len_b:
+                break
+            rb = b[j]
+    return tuple(out)
+
+
+def _clip(runs: tuple[range, ...], span: range) -> tuple[range, ...]:
+    """``runs`` intersected with one interval ``span``."""
+    lo, hi = span.start, span.stop
+    if runs[0].start >= lo and runs[-1].stop <= hi:
+        return runs
+    first = bisect.bisect_right(runs, lo, key=_stop)
+    last = bisect.bisect_left(runs, hi, key=_start)
+    inside = list(runs[first:last])
+    if inside:
+        if inside[0].start < lo:
+            inside[0] = range(lo, inside[0].stop)
+        if inside[-1].stop > hi:
+            inside[-1] = range(inside[-1].start, hi)
+    return tuple(inside)
+
+
+def _start(r: range) -> int:
+    return r.start
+
+
+def _stop(r: range) -> int:
+    return r.stop
+
+
+def _union(a: tuple[range, ...], b: tuple[range, ...]) -> tuple[range, ...]:
+    if not a or b == a:
+        return b
+    if not b:
+        return a
+    if a[-1].stop < b[0].start:
+        return a + b
+    if b[-1].stop < a[0].start:
+        return b + a
     out: list[range] = []
     i = j = 0
-    while i < len(a) and j < len(b):
-        start = max(a[i].start, b[j].start)
-        stop = min(a[i].stop, b[j].stop)
-        if start < stop:
-            out.append(range(start, stop))
-        if a[i].stop < b[j].stop:
+    len_a, len_b = len(a), len(b)
+    while i < len_a or j < len_b:
+        if j == len_b or (i < len_a and a[i].start <= b[j].start):
+            r = a[i]
             i += 1
         else:
+            r = b[j]
             j += 1
+        if out and r.start <= out[-1].stop:
+            if r.stop > out[-1].stop:
+                out[-1] = range(out[-1].start, r.stop)
+        else:
+            out.append(r)
     return tuple(out)
 
 
 def _subtract(a: tuple[range, ...], b: tuple[range, ...]) -> tuple[range, ...]:
+    if not a or not b:
+        return a
+    if b[0].start >= a[-1].stop or b[-1].stop <= a[0].start:
+        return a
     out: list[range] = []
+    append = out.append
     j = 0
+    len_b = len(b)
     for r in a:
-        start = r.start
-        while j < len(b) and b[j].stop <= start:
+        start, stop = r.start, r.stop
+        while j < len_b and b[j].stop <= start:
             j += 1
         k = j
-        while k < len(b) and b[k].start < r.stop:
-            if b[k].start > start:
-                out.append(range(start, b[k].start))
-            start = max(start, b[k].stop)
+        while k < len_b:
+            cut = b[k]
+            if cut.start >= stop:
+                break
+            if cut.start > start:
+                append(range(start, cut.start))
+            if cut.stop > start:
+                start = cut.stop
             k += 1
-        if start < r.stop:
-            out.append(range(start, r.stop))
+        if start < stop:
+            append(range(start, stop))
     return tuple(out)
 
 
@@ -173,7 +250,7 @@ class PartitionsSubset:
 
     def __or__(self, other: PartitionsSubset) -> PartitionsSubset:
         other = self._check_same(other, "join")
-        return self._merged(other, normalize_ranges(self.key_ranges + other.key_ranges))
+        return self._merged(other, _union(self.key_ranges, other.key_ranges))
 
     def __and__(self, other: PartitionsSubset) -> PartitionsSubset:
         other = self._check_same(other, "intersect")

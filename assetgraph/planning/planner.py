@@ -25,6 +25,7 @@ from assetgraph.definitions.source_assets import SourceAsset
 from assetgraph.errors import UsageError
 from assetgraph.graph import AssetGraph
 from assetgraph.keys import AssetKey
+from assetgraph.partitions.definitions import UNPARTITIONED
 from assetgraph.partitions.key_range import PartitionKeyRange
 from assetgraph.partitions.mappings import IdentityPartitionMapping
 from assetgraph.partitions.snapshot import snapshot_store
@@ -550,6 +551,16 @@ class _Planner:
         subset: PartitionsSubset | None,
     ) -> PartitionsSubset:
         mapping = self.graph.partition_mapping(key, parent)
+        if assets_def.partitions_def is None and mapping is not None:
+            # An unpartitioned asset reads what its mapping names (as Dagster's
+            # LastPartitionMapping / SpecificPartitionsPartitionMapping); all by default.
+            whole = PartitionsSubset.all(UNPARTITIONED, self.now, self.store)
+            try:
+                return mapping.upstream_subset(
+                    UNPARTITIONED, whole, parent_def, self.now, self.store
+                )
+            except UsageError as exc:
+                raise UsageError(f"Asset '{key}' reads asset '{parent}': {exc}") from None
         if subset is None or assets_def.partitions_def is None or mapping is None:
             return PartitionsSubset.all(parent_def, self.now, self.store)
         if isinstance(mapping, IdentityPartitionMapping) and parent_def == subset.partitions_def:

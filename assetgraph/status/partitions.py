@@ -34,6 +34,7 @@ from assetgraph.partitions.definitions import (
     now_utc,
 )
 from assetgraph.partitions.fingerprint import status_fingerprint
+from assetgraph.partitions.key_table import key_indices
 from assetgraph.partitions.snapshot import snapshot_store
 from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
@@ -296,7 +297,7 @@ def _key_indices(
     are clipped on every read, and a later clock or end date shows it.
     """
     if isinstance(pdef, TimeWindowPartitionsDefinition):
-        found = {key: pdef.index_for_key(key) for key in keys}
+        found = key_indices(pdef, keys, pdef.count(current_time))
         return {key: index for key, index in found.items() if index is not None and index >= 0}
     return pdef.known_indices(keys, current_time, store)
 

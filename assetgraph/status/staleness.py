@@ -30,7 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 from assetgraph.graph import AssetGraph
 from assetgraph.keys import AssetKey
-from assetgraph.partitions.definitions import PartitionsDefinition, StaticPartitionsDefinition
+from assetgraph.partitions.definitions import (
+    UNPARTITIONED as UNPARTITIONED,  # re-exported: where callers have found it
+    PartitionsDefinition,
+)
 from assetgraph.partitions.key_range import PartitionKeyRange
 from assetgraph.partitions.mappings import IdentityPartitionMapping, PartitionMapping
 from assetgraph.partitions.snapshot import snapshot_store
@@ -46,8 +49,6 @@ if TYPE_CHECKING:
     from assetgraph.storage.interface import StatusSource
     from assetgraph.storage.records import VersionRow, VersionSummary
 
-UNPARTITIONED = StaticPartitionsDefinition(["__unpartitioned__"])
-"""An unpartitioned asset is treated as an asset with this one partition."""
 
 _IDENTITY = IdentityPartitionMapping()
 

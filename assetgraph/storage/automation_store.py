@@ -11,16 +11,16 @@ queries whatever the size of the graph.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from assetgraph.errors import StorageError
 from assetgraph.storage import schema
-from assetgraph.storage.chunking import rows_in
+from assetgraph.storage.chunking import IN_CHUNK, chunked, rows_in
 from assetgraph.storage.events import StepFailed
 from assetgraph.storage.interface import AutomationBackend
 from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
@@ -63,6 +63,13 @@ class MaterializationEvent:
     timestamp: float
 
 
+class StepFailure(NamedTuple):
+    """One failed attempt of an (asset, partition): its event id and time."""
+
+    event_id: int
+    timestamp: float
+
+
 @dataclass(frozen=True, slots=True)
 class TickRow:
     """One stored automation tick."""
@@ -73,6 +80,34 @@ class TickRow:
     ended_at: float | None
     status: str
     payload: dict[str, Any]
+
+
+_INDEX = schema.asset_partitions
+_INDEX_QUERY = select(
+    _INDEX.c.asset_key,
+    _INDEX.c.partition_key,
+    _INDEX.c.materialization_event_id,
+    _INDEX.c.materialization_run_id,
+    _INDEX.c.materialized_at,
+    _INDEX.c.data_version,
+    _INDEX.c.data_version_event_id,
+    _INDEX.c.failure_event_id,
+    _INDEX.c.failure_run_id,
+)
+"""The columns of an ``IndexRow``, in its order."""
+
+
+def _index_rows(rows: Iterable[Any]) -> dict[str, list[IndexRow]]:
+    """Index rows by asset key (the unpartitioned pseudo-key read as None)."""
+    found: dict[str, list[IndexRow]] = {}
+    make = IndexRow._make
+    none = schema.NO_PARTITION
+    for row in rows:
+        listed = found.get(row[0])
+        if listed is None:
+            listed = found[row[0]] = []
+        listed.append(make(row) if row[1] != none else make((row[0], None, *row[2:])))
+    return found
 
 
 class AutomationStore:
@@ -299,6 +334,25 @@ class AutomationStore:
                 found[(asset_key, partition, event_type)] = None
         return list(found)
 
+    def failures_after(self, asset_key: str, after_id: int) -> dict[str | None, list[StepFailure]]:
+        """Per partition key (None: unpartitioned), the failed attempts of one asset with an
+        event id above ``after_id``, oldest first."""
+        table = schema.events
+        query = (
+            select(table.c.id, table.c.timestamp, table.c.partition_key, table.c.payload)
+            .where(table.c.event_type == EventType.STEP_FAILURE.value, table.c.id > after_id)
+            .order_by(table.c.id)
+        )
+        found: dict[str | None, list[StepFailure]] = {}
+        for event_id, timestamp, partition, payload in self._read(
+            lambda conn: conn.execute(query).all()
+        ):
+            failure = StepFailed.from_payload(json.loads(payload))
+            for key, failed in failure.failed_pairs(partition):
+                if key == asset_key:
+                    found.setdefault(failed, []).append(StepFailure(int(event_id), timestamp))
+        return found
+
     def materialization_before(self, asset_key: str, before_id: int) -> MaterializationEvent | None:
         """The latest materialization (or observation) of an asset stored before an event."""
         table = schema.events
@@ -326,31 +380,63 @@ class AutomationStore:
     def index_rows(self, asset_keys: Iterable[str]) -> dict[str, list[IndexRow]]:
         """Per asset, every (partition) row of the index, materialized or failed."""
         table = schema.asset_partitions
-        query = select(
-            table.c.asset_key,
-            table.c.partition_key,
-            table.c.materialization_event_id,
-            table.c.materialization_run_id,
-            table.c.materialized_at,
-            table.c.data_version,
-            table.c.data_version_event_id,
-            table.c.failure_event_id,
-            table.c.failure_run_id,
-        )
         keys = list(dict.fromkeys(asset_keys))
 
         def work(conn: Connection) -> list[Any]:
-            return rows_in(conn, query, table.c.asset_key, keys)
+            return rows_in(conn, _INDEX_QUERY, table.c.asset_key, keys)
 
-        found: dict[str, list[IndexRow]] = {}
-        make = IndexRow._make
-        none = schema.NO_PARTITION
-        for row in self._read(work):
-            rows = found.get(row[0])
-            if rows is None:
-                rows = found[row[0]] = []
-            rows.append(make(row) if row[1] != none else make((row[0], None, *row[2:])))
-        return found
+        return _index_rows(self._read(work))
+
+    def index_rows_after(self, after: Mapping[str, int]) -> dict[str, list[IndexRow]]:
+        """Per asset, the rows of the index materialized after the event id given for it
+        (through the index on the materialization event id)."""
+        table = schema.asset_partitions
+        items = list(after.items())
+
+        def work(conn: Connection) -> list[Any]:
+            rows: list[Any] = []
+            for chunk in chunked(items, IN_CHUNK // 2):
+                terms = [
+                    and_(table.c.asset_key == key, table.c.materialization_event_id > event_id)
+                    for key, event_id in chunk
+                ]
+                rows.extend(conn.execute(_INDEX_QUERY.where(or_(*terms))).all())
+            return rows
+
+        return _index_rows(self._read(work)) if items else {}
+
+    def index_rows_for(self, asset_key: str, partition_keys: Iterable[str]) -> list[IndexRow]:
+        """The rows of the index of these partitions of one asset (those it has)."""
+        table = schema.asset_partitions
+        query = _INDEX_QUERY.where(table.c.asset_key == asset_key)
+
+        def work(conn: Connection) -> list[Any]:
+            return rows_in(conn, query, table.c.partition_key, partition_keys)
+
+        return _index_rows(self._read(work)).get(asset_key, [])
+
+    def oldest_materializations(self, asset_keys: Iterable[str]) -> dict[str, int]:
+        """Per asset, the lowest materialization event id among its partitions' latest
+        materializations (assets never materialized are left out). One ``min`` per asset,
+        each answered from the index on the materialization event id."""
+        table = schema.asset_partitions
+        keys = list(dict.fromkeys(asset_keys))
+
+        def oldest(key: str) -> Any:
+            return (
+                select(func.min(table.c.materialization_event_id))
+                .where(table.c.asset_key == key)
+                .scalar_subquery()
+            )
+
+        def work(conn: Connection) -> list[tuple[str, Any]]:
+            found: list[tuple[str, Any]] = []
+            for chunk in chunked(keys, 200):
+                row = conn.execute(select(*(oldest(key) for key in chunk))).one()
+                found.extend(zip(chunk, row, strict=True))
+            return found
+
+        return {key: int(value) for key, value in self._read(work) if value is not None}
 
     # -- runs -----------------------------------------------------------------------------
 

@@ -14,7 +14,9 @@ by ``assetgraph.settings``).
 
 from __future__ import annotations
 
+import os
 import random
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -97,8 +99,14 @@ def _set_up_sqlite(engine: Engine, *, in_memory: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(conn: Connection) -> None:
-        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        statement = "BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN"
+        # Straight to the driver (a run begins many short transactions); its error is
+        # wrapped as SQLAlchemy would, so a locked database is retried like any other.
+        driver_error = conn.dialect.loaded_dbapi.Error
+        try:
+            conn.connection.dbapi_connection.execute(statement)  # type: ignore[union-attr]
+        except driver_error as exc:
+            raise DBAPIError.instance(statement, None, exc, driver_error) from exc
 
 
 def _use_wal(cursor: Any) -> None:
@@ -136,15 +144,99 @@ def run_write(
 
     Any other database error becomes a ``StorageError`` naming the database.
     """
+
+    def attempt() -> T:
+        with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
+            return work(conn)
+
+    return _retrying_locks(attempt, describe, retry_locks)
+
+
+HOLD_SECONDS = 1.0
+"""A write connection is kept open for the next write that comes within this long."""
+
+
+_INHERITED: list[Connection | None] = []
+"""Write connections a forked process inherited from its parent: never used, never closed."""
+
+
+class HeldWriter:
+    """Runs write transactions on one connection kept open while writes come quickly.
+
+    Taking a connection from the pool, wrapping it and giving it back costs more than a
+    short write transaction itself (and on PostgreSQL a ping per checkout): a run records
+    its steps in many short transactions, so they share one connection. A connection idle
+    for ``HOLD_SECONDS`` goes back to the pool before the next write, which takes a fresh,
+    checked one. A write that finds the connection busy (another thread writing) takes its
+    own from the pool, as does a process forked from the one that opened it.
+    """
+
+    def __init__(self, engine: Engine, describe: Callable[[], str]) -> None:
+        self._engine = engine
+        self._describe = describe
+        self._lock = threading.Lock()
+        self._conn: Connection | None = None
+        self._pid = os.getpid()
+        self._last_used = 0.0
+
+    def run(self, work: Callable[[Connection], T], retry_locks: bool = True) -> T:
+        """Run ``work`` in one write transaction, as ``run_write`` does."""
+        if not self._lock.acquire(blocking=False):
+            return run_write(self._engine, work, self._describe, retry_locks)
+        try:
+            return _retrying_locks(lambda: self._transaction(work), self._describe, retry_locks)
+        finally:
+            self._lock.release()
+
+    def _transaction(self, work: Callable[[Connection], T]) -> T:
+        conn = self._connection()
+        try:
+            with conn.begin():
+                result = work(conn)
+        except DBAPIError:  # the connection may be broken or half begun: not kept
+            self._drop()
+            raise
+        self._last_used = time.monotonic()
+        return result
+
+    def _connection(self) -> Connection:
+        self._forget_if_forked()
+        if self._conn is not None and time.monotonic() - self._last_used > HOLD_SECONDS:
+            self._drop()
+        if self._conn is None:
+            self._conn = self._engine.connect().execution_options(**{WRITE_OPTION: True})
+        return self._conn
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
+
+    def close(self) -> None:
+        """Give the connection back to the pool (the writer stays usable)."""
+        self._forget_if_forked()
+        self._drop()
+
+    def _forget_if_forked(self) -> None:
+        """In a forked process, the parent's connection is not ours to use, nor to close
+        (kept from the garbage collector, which would close it)."""
+        if self._pid != os.getpid():
+            _INHERITED.append(self._conn)
+            self._conn, self._pid = None, os.getpid()
+
+
+def _retrying_locks(
+    attempt: Callable[[], T],
+    describe: Callable[[], str],
+    retry_locks: bool,
+) -> T:
+    """``attempt()`` retried with backoff while SQLite is locked (for up to the lock retry
+    setting, or once without ``retry_locks``); database errors become StorageError."""
     deadline = time.monotonic() + (settings.sqlite_lock_retry_seconds() if retry_locks else 0.0)
     delay = 0.01
     while True:
         try:
-            with (
-                engine.connect().execution_options(**{WRITE_OPTION: True}) as conn,
-                conn.begin(),
-            ):
-                return work(conn)
+            return attempt()
         except OperationalError as exc:
             if is_lock_error(exc) and time.monotonic() < deadline:
                 time.sleep(delay * (1 + random.random()))
@@ -160,22 +252,12 @@ def run_write(
 def run_read(engine: Engine, work: Callable[[Connection], T], describe: Callable[[], str]) -> T:
     """Run ``work`` on a connection, retrying while SQLite is locked (a reader can meet a
     lock while another process creates the database); other errors become StorageError."""
-    deadline = time.monotonic() + settings.sqlite_lock_retry_seconds()
-    delay = 0.01
-    while True:
-        try:
-            with engine.connect() as conn:
-                return work(conn)
-        except OperationalError as exc:
-            if is_lock_error(exc) and time.monotonic() < deadline:
-                time.sleep(delay * (1 + random.random()))
-                delay = min(delay * 2, 1.0)
-                continue
-            raise storage_error(exc, describe()) from exc
-        except DatabaseError as exc:
-            if is_corrupt_error(exc):
-                raise storage_error(exc, describe()) from exc
-            raise
+
+    def attempt() -> T:
+        with engine.connect() as conn:
+            return work(conn)
+
+    return _retrying_locks(attempt, describe, True)
 
 
 def is_corrupt_error(exc: BaseException) -> bool:

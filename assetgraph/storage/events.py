@@ -265,6 +265,33 @@ class Logged:
         return cls(level=str(payload.get("level", "INFO")))
 
 
+@dataclass(frozen=True, slots=True)
+class RuntimeObservation:
+    """An ``AssetObservation`` recorded by user code while a step ran: its metadata,
+    description and tags. It changes no data version (unlike ``Observed``)."""
+
+    kind: ClassVar[EventType] = EventType.RUNTIME_OBSERVATION
+    metadata: dict[str, Any] = field(default_factory=dict)
+    description: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+    def to_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {"metadata": self.metadata}
+        if self.description is not None:
+            payload["description"] = self.description
+        if self.tags:
+            payload["tags"] = dict(self.tags)
+        return payload
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> RuntimeObservation:
+        return cls(
+            metadata=_mapping(payload.get("metadata")),
+            description=payload.get("description"),
+            tags=dict(payload.get("tags") or {}),
+        )
+
+
 FRESHNESS_RUN_ID = "__freshness__"
 """The run id freshness state changes are stored under: the automation daemon writes them,
 outside any run (``events_for_run(FRESHNESS_RUN_ID, ...)`` reads them back)."""
@@ -318,6 +345,7 @@ EventPayload: TypeAlias = (
     | CheckEvaluated
     | Logged
     | FreshnessStateChanged
+    | RuntimeObservation
 )
 
 _CLASSES: dict[EventType, Any] = {
@@ -332,6 +360,7 @@ _CLASSES: dict[EventType, Any] = {
         CheckEvaluated,
         Logged,
         FreshnessStateChanged,
+        RuntimeObservation,
     )
 }
 

@@ -52,6 +52,8 @@ class EventType(StrEnum):
     ASSET_CHECK_EVALUATION = "asset_check_evaluation"
     LOG = "log"
     FRESHNESS_STATE_CHANGE = "freshness_state_change"
+    RUNTIME_OBSERVATION = "runtime_observation"
+    """An ``AssetObservation`` user code recorded: metadata only, no new data version."""
 
 
 @dataclass(frozen=True, slots=True)

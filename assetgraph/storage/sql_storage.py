@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, and_, case, exists, func, insert, select, update
@@ -18,6 +19,7 @@ from assetgraph.storage import dynamic_partitions, migrations, schema
 from assetgraph.storage.chunking import rows_in
 from assetgraph.storage.early_cutoff import data_version_event_id, data_version_event_id_sql
 from assetgraph.storage.engine import (
+    HeldWriter,
     corrupt_error,
     integrity_problem,
     make_engine,
@@ -52,6 +54,7 @@ class SqlStorage:
         self.url = url
         self.engine = make_engine(url)
         self.display_url = self.engine.url.render_as_string(hide_password=True)
+        self._writer = HeldWriter(self.engine, self._where)
         self._checked = False
 
     # -- schema ---------------------------------------------------------------------------
@@ -91,7 +94,7 @@ class SqlStorage:
         """Run ``work(connection)`` in one write transaction (retried while SQLite is locked,
         unless ``retry_locks`` is false)."""
         self._ensure_schema()
-        return run_write(self.engine, work, self._where, retry_locks)
+        return self._writer.run(work, retry_locks)
 
     def read(self, work: Callable[[Connection], T]) -> T:
         """Run ``work(connection)`` on a connection; database errors become StorageError."""
@@ -100,6 +103,7 @@ class SqlStorage:
 
     def dispose(self) -> None:
         """Close every pooled connection (the storage stays usable)."""
+        self._writer.close()
         self.engine.dispose()
 
     # -- runs -----------------------------------------------------------------------------
@@ -199,25 +203,7 @@ class SqlStorage:
 
     def write_events(self, conn: Connection, events: Sequence[EventRecord]) -> list[int]:
         """Append ``events`` and update the index inside the caller's transaction."""
-        rows = [_event_row(event) for event in events]
-        postgres = conn.dialect.name == "postgresql"
-        # One statement per row costs a round trip on PostgreSQL: many rows go in batches.
-        if len(rows) <= (_DRIVER_BATCH_POSTGRES if postgres else _DRIVER_BATCH):
-            # The events of a batch of steps: straight to the driver's cursor, skipping
-            # SQLAlchemy's statement and result layers (they cost more than the inserts).
-            sql = _INSERT_EVENT.replace("?", "%s") if postgres else _INSERT_EVENT
-            cursor = conn.connection.cursor()
-            try:
-                ids = []
-                for row in rows:
-                    cursor.execute(sql, tuple(row[c] for c in _EVENT_COLUMNS))
-                    returned: Any = cursor.fetchone()
-                    ids.append(int(returned[0]))
-            finally:
-                cursor.close()
-        else:
-            result = conn.execute(_INSERT_EVENTS, rows)
-            ids = [int(row[0]) for row in result]
+        ids = _insert_events(conn, [_event_values(event) for event in events])
         _index_events(conn, events, ids)
         return ids
 
@@ -442,8 +428,11 @@ def _case_int(condition: Any) -> Any:
     return case((condition, 1), else_=0)
 
 
+_ENCODER = json.JSONEncoder(default=str, separators=(",", ":"))
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, default=str, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def _run_row(run: RunRecord) -> dict[str, Any]:
@@ -481,17 +470,59 @@ def _run_record(row: Any) -> RunRecord:
     )
 
 
-def _event_row(event: EventRecord) -> dict[str, Any]:
-    return {
-        "run_id": event.run_id,
-        "event_type": event.event_type.value,
-        "timestamp": event.timestamp,
-        "step_key": event.step_key,
-        "asset_key": event.asset_key,
-        "partition_key": event.partition_key,
-        "message": event.message,
-        "payload": _dumps({"v": PAYLOAD_VERSION, **event.payload}),
-    }
+def _event_values(event: EventRecord) -> tuple[Any, ...]:
+    """An event as the values of ``_EVENT_COLUMNS``."""
+    return (
+        event.run_id,
+        event.event_type.value,
+        event.timestamp,
+        event.step_key,
+        event.asset_key,
+        event.partition_key,
+        event.message,
+        _dumps({"v": PAYLOAD_VERSION, **event.payload}),
+    )
+
+
+def _insert_events(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> list[int]:
+    """Insert event rows, up to ``_ROWS_PER_INSERT`` per statement; their ids, in order.
+
+    The statements go to the driver's cursor: SQLAlchemy's statement and result layers
+    cost more than the inserts. The ids of one statement's rows are assigned in the order
+    of its VALUES (SQLite: one more than the largest so far; PostgreSQL: the sequence), so
+    sorted they match the rows, whatever order RETURNING gives them in.
+    """
+    postgres = conn.dialect.name == "postgresql"
+    cursor = conn.connection.cursor()
+    ids: list[int] = []
+    try:
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start : start + _ROWS_PER_INSERT]
+            cursor.execute(_insert_events_sql(len(chunk), postgres), _flat(chunk))
+            ids.extend(sorted(int(row[0]) for row in cursor.fetchall()))
+    finally:
+        cursor.close()
+    return ids
+
+
+def _flat(rows: Sequence[tuple[Any, ...]]) -> tuple[Any, ...]:
+    return rows[0] if len(rows) == 1 else tuple(chain.from_iterable(rows))
+
+
+_INSERT_EVENTS_SQL: dict[tuple[int, bool], str] = {}
+
+
+def _insert_events_sql(count: int, postgres: bool) -> str:
+    """``INSERT INTO events ... VALUES (...), ... RETURNING id`` for ``count`` rows."""
+    sql = _INSERT_EVENTS_SQL.get((count, postgres))
+    if sql is None:
+        mark = "%s" if postgres else "?"
+        row = f"({', '.join(mark for _ in _EVENT_COLUMNS)})"
+        sql = _INSERT_EVENTS_SQL[(count, postgres)] = (
+            f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) "
+            f"VALUES {', '.join(row for _ in range(count))} RETURNING id"
+        )
+    return sql
 
 
 def _event_record(row: Any) -> EventRecord:
@@ -612,13 +643,8 @@ _EVENT_COLUMNS = (
     "message",
     "payload",
 )
-_INSERT_EVENT = (
-    f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in _EVENT_COLUMNS)}) RETURNING id"
-)
-_INSERT_EVENTS = insert(schema.events).returning(schema.events.c.id, sort_by_parameter_order=True)
-_DRIVER_BATCH = 500
-_DRIVER_BATCH_POSTGRES = 20
+_ROWS_PER_INSERT = 100
+"""Event rows per INSERT statement: 800 parameters, under SQLite's oldest limit of 999."""
 
 _VERSIONED_EVENTS: dict[EventType, type[Materialized] | type[Observed]] = {
     EventType.ASSET_MATERIALIZATION: Materialized,

@@ -18,7 +18,7 @@ from assetgraph.errors import AssetgraphError
 from assetgraph.keys import AssetKey
 from assetgraph.status.runs import PARENT_RUN_TAG
 from assetgraph.storage.records import RunRecord, RunStatus
-from assetgraph.ui import catalog, runs
+from assetgraph.ui import catalog, lineage_view, runs
 from assetgraph.ui.launcher import (
     CodeLocation,
     LaunchError,
@@ -40,14 +40,18 @@ from assetgraph.ui.models import (
     MaterializeIn,
     MaterializeOut,
     PartitionDetailOut,
+    PartitionGridOut,
     PartitionsOut,
     ReexecuteIn,
     RunActionOut,
     RunDetail,
     RunSummary,
+    SelectionOut,
     StatusStyle,
+    VersionOut,
     WhyOut,
 )
+from assetgraph.ui.partition_grid import partition_grid
 
 if TYPE_CHECKING:
     from assetgraph.definitions.definitions import Definitions
@@ -95,7 +99,9 @@ def build_api_router(state: UiState) -> APIRouter:
         status: str | None = None,
     ) -> CatalogOut:
         """The catalog: every asset (filtered) with its status and last materialization."""
+        version = lineage_view.state_version(storage)  # read first: a later change shows
         found = catalog.catalog(graph, storage, state.clock())
+        found.version = version
         found.assets = catalog.filter_catalog(found.assets, search, group, tag, status)
         return found
 
@@ -144,9 +150,50 @@ def build_api_router(state: UiState) -> APIRouter:
         return catalog.materializations(storage, find(key), limit)
 
     @router.get("/lineage", tags=["assets"])
-    def get_lineage() -> LineageOut:
-        """The asset graph: nodes with group and status, and edges with partition mappings."""
-        return catalog.lineage(graph, storage, state.clock())
+    def get_lineage(
+        select: Annotated[
+            str | None,
+            Query(max_length=2000, description="A selection, as the CLI's --select writes it."),
+        ] = None,
+    ) -> LineageOut:
+        """The asset graph (or the assets ``select`` names): nodes with group, status, last
+        materialization, partition counts and check state; edges with partition mappings."""
+        try:
+            return lineage_view.lineage(
+                graph, storage, state.clock(), state.defs.asset_checks, select or None
+            )
+        except AssetgraphError as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from None
+
+    @router.get("/select", tags=["assets"])
+    def get_selection(
+        select: Annotated[str, Query(max_length=2000, description="As the CLI's --select.")],
+    ) -> SelectionOut:
+        """The assets a selection names, or what is wrong with it (HTTP 200 either way, so a
+        page can check what a user types)."""
+        from assetgraph.selection import select_assets
+
+        try:
+            keys = select_assets(graph, select)
+        except AssetgraphError as exc:
+            return SelectionOut(selection=select, keys=[], error=str(exc))
+        return SelectionOut(selection=select, keys=[key.to_string() for key in keys], error=None)
+
+    @router.get("/version", tags=["assets"])
+    def get_version() -> VersionOut:
+        """A version of the instance's state that changes with every run, event or dynamic
+        partition: poll it (cheap) and reload the catalog or lineage when it changes."""
+        return VersionOut(version=lineage_view.state_version(storage))
+
+    @router.get("/partition_grid/{key:path}", tags=["assets"])
+    def get_partition_grid(key: str) -> PartitionGridOut:
+        """The partitions of a multi-partitioned asset as a grid of statuses (rows: its first
+        dimension; columns: the others)."""
+        found = find(key)
+        try:
+            return partition_grid(graph, found, storage, state.clock())
+        except AssetgraphError as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from None
 
     @router.get("/runs", tags=["runs"])
     def list_runs(
@@ -282,7 +329,9 @@ def build_api_router(state: UiState) -> APIRouter:
         """Start a run of one asset or of a job (a partition, a range, or the missing
         partitions).
 
-        The run executes in a child process; this returns as soon as it is recorded.
+        The run executes in a child process. An asset's run is recorded (queued) before
+        the child starts, so its id comes back at once; a job's comes back once the child
+        has recorded it.
         """
         if (request.asset_key is None) == (request.job is None):
             raise HTTPException(status_code=422, detail="Give asset_key or job (one of them).")
@@ -292,7 +341,8 @@ def build_api_router(state: UiState) -> APIRouter:
             if request.job is not None:
                 args = job_materialize_args(state.defs, request, state.clock(), storage)
             else:
-                args = materialize_args(graph, request, state.clock(), storage)
+                materialize_args(graph, request, state.clock(), storage)  # checks it
+                return start_asset_run(state, request)
         except AssetgraphError as exc:
             raise HTTPException(status_code=422, detail=str(exc)) from None
         launch = launch_materialization(state.location, state.instance, args, state.launch_logs)
@@ -303,6 +353,23 @@ def build_api_router(state: UiState) -> APIRouter:
         return MaterializeOut(run_id=run_id, request_id=launch.request_id)
 
     return router
+
+
+def start_asset_run(state: UiState, request: MaterializeIn) -> MaterializeOut:
+    """Start the run of one asset as the launchpad does: the id comes back at once."""
+    from assetgraph.ui.launchpad import plan_request
+    from assetgraph.ui.launchpad_models import LaunchpadIn
+    from assetgraph.ui.launchpad_routes import start_run
+
+    launch = LaunchpadIn(
+        selection=state.defs.graph.find(request.asset_key or "").to_string(),
+        partition=request.partition,
+        partition_range=request.partition_range,
+        missing=request.missing,
+    )
+    planned = plan_request(state.defs, state.instance, launch, state.clock())
+    run_id, request_id = start_run(state, planned)
+    return MaterializeOut(run_id=run_id, request_id=request_id)
 
 
 def all_assets(state: UiState) -> list[AssetSummary]:

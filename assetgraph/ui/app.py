@@ -24,6 +24,7 @@ from assetgraph.errors import AssetgraphError
 from assetgraph.ui import catalog, metrics, security
 from assetgraph.ui.api import UiState, all_assets, build_api_router
 from assetgraph.ui.automation_routes import add_automation_pages, build_automation_router
+from assetgraph.ui.launchpad_routes import build_launchpad_router
 
 PAGES = {
     "catalog": "Assets",
@@ -36,6 +37,7 @@ PAGES = {
     "tick": "Automation",
     "backfills": "Backfills",
     "backfill": "Backfills",
+    "launchpad": "Launchpad",
     "swagger": "API",
     "redoc": "API",
 }
@@ -45,6 +47,7 @@ NAV = (
     ("/runs", "Runs"),
     ("/automation", "Automation"),
     ("/backfills", "Backfills"),
+    ("/launchpad", "Launchpad"),
     ("/api/docs", "API"),
 )
 VENDOR_SCRIPTS = {
@@ -52,7 +55,7 @@ VENDOR_SCRIPTS = {
     "swagger": ("vendor/swagger-ui-bundle.js",),
     "redoc": ("vendor/redoc.standalone.js",),
 }
-VENDOR_STYLES = {"swagger": ("vendor/swagger-ui.css",)}
+VENDOR_STYLES = {"swagger": ("vendor/swagger-ui.css",), "launchpad": ("launchpad.css",)}
 PAGE_SCRIPTS = {
     # Scripts of ours a page uses besides app.js and its own, loaded before its own.
     "asset": ("condition_tree.js", "asset_automation.js"),
@@ -147,6 +150,7 @@ def create_app(state: UiState, token: str | None = None, loopback_only: bool = T
     install_security(app, token, loopback_only)
     app.include_router(build_api_router(state))
     app.include_router(build_automation_router(state))
+    app.include_router(build_launchpad_router(state))
     static = resources.files("assetgraph.ui").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     add_pages(app, state)
@@ -206,6 +210,10 @@ def add_pages(app: FastAPI, state: UiState) -> None:
         return page("automation", "Automation")
 
     add_automation_pages(app, state, page, not_found_page)
+
+    @app.get("/launchpad", include_in_schema=False)
+    def launchpad_page() -> HTMLResponse:
+        return page("launchpad", "Launchpad")
 
     @app.get("/api/docs", include_in_schema=False)
     def swagger_page() -> HTMLResponse:

@@ -24,10 +24,8 @@ from assetgraph.ui.models import (
     CheckOut,
     CheckPartitionOut,
     ChecksOut,
+    ConditionOut,
     FailureOut,
-    LineageEdge,
-    LineageNode,
-    LineageOut,
     MaterializationOut,
     PartitionCountsOut,
     PartitionDetailOut,
@@ -42,6 +40,7 @@ from assetgraph.ui.models import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from assetgraph.definitions.automation_condition import AutomationCondition
     from assetgraph.definitions.checks import AssetChecksDefinition
     from assetgraph.graph import AssetGraph
     from assetgraph.partitions.subset import PartitionsSubset
@@ -77,7 +76,6 @@ def summarize_asset(
     graph: AssetGraph, key: AssetKey, status: AssetStatus, last_at: float | None
 ) -> AssetSummary:
     spec = graph.spec(key)
-    counts = status.partitions
     return AssetSummary(
         key=key.to_string(),
         group=spec.group,
@@ -88,16 +86,22 @@ def summarize_asset(
         status=status.status,
         last_materialized_at=status.last_materialized_at or last_at,
         last_run_id=status.last_run_id,
-        partitions=None
-        if counts is None
-        else PartitionCountsOut(
-            total=counts.total,
-            materialized=counts.materialized,
-            failed=counts.failed,
-            missing=counts.missing,
-            stale=counts.stale,
-        ),
+        partitions=partition_counts(status),
         source=graph.is_source(key),
+    )
+
+
+def partition_counts(status: AssetStatus) -> PartitionCountsOut | None:
+    """The partition counts of a partitioned asset's ``status`` (None: unpartitioned)."""
+    counts = status.partitions
+    if counts is None:
+        return None
+    return PartitionCountsOut(
+        total=counts.total,
+        materialized=counts.materialized,
+        failed=counts.failed,
+        missing=counts.missing,
+        stale=counts.stale,
     )
 
 
@@ -145,6 +149,15 @@ def filter_catalog(
     return kept
 
 
+def check_names(
+    graph: AssetGraph, key: AssetKey, asset_checks: Sequence[AssetChecksDefinition]
+) -> list[str]:
+    """The names of the checks defined on ``key``: its own specs, then ``asset_checks``'."""
+    own = (s.name for s in getattr(graph.assets_def(key), "check_specs", ()) if s.asset_key == key)
+    other = (s.name for check in asset_checks for s in check.specs if s.asset_key == key)
+    return list(dict.fromkeys([*own, *other]))
+
+
 def asset_detail(
     graph: AssetGraph,
     key: AssetKey,
@@ -174,14 +187,21 @@ def asset_detail(
         partitions_def=None if partitions_def is None else describe_partitions(partitions_def),
         upstream=upstream,
         downstream=[child.to_string() for child in graph.children(key)],
-        checks=[
-            *(
-                s.name
-                for s in getattr(graph.assets_def(key), "check_specs", ())
-                if s.asset_key == key
-            ),
-            *(s.name for check in asset_checks for s in check.specs if s.asset_key == key),
-        ],
+        checks=check_names(graph, key, asset_checks),
+        freshness_policy=None if (fresh := spec.freshness_policy) is None else fresh.describe(),
+        automation_policy=None if (policy := spec.automation_policy) is None else policy.describe(),
+        automation_condition=None
+        if spec.automation_condition is None
+        else condition_tree(spec.automation_condition),
+    )
+
+
+def condition_tree(condition: AutomationCondition) -> ConditionOut:
+    """An automation condition and its operands, as the definition shows them."""
+    return ConditionOut(
+        name=condition.name,
+        label=condition.get_label(),
+        children=[condition_tree(child) for child in condition.children],
     )
 
 
@@ -222,33 +242,6 @@ def materializations(storage: SqlStorage, key: AssetKey, limit: int) -> list[Mat
         )
         for event in history.recent_materializations(storage, key.to_string(), limit)
     ]
-
-
-def lineage(graph: AssetGraph, storage: SqlStorage, now: datetime) -> LineageOut:
-    """Nodes (with group and status) and edges of the whole graph."""
-    keys = list(graph.all_keys)
-    statuses = asset_statuses(graph, keys, storage, now)
-    nodes = [
-        LineageNode(
-            key=key.to_string(),
-            group=graph.group_of(key),
-            status=statuses[key].status,
-            partitioned=graph.partitions_def(key) is not None,
-        )
-        for key in keys
-    ]
-    edges = []
-    for key in keys:
-        for parent in graph.parents(key):
-            mapping = describe_mapping(graph.partition_mapping(key, parent))
-            edges.append(
-                LineageEdge(
-                    source=parent.to_string(),
-                    target=key.to_string(),
-                    partition_mapping=None if mapping is None else mapping.text,
-                )
-            )
-    return LineageOut(nodes=nodes, edges=edges, groups=graph.groups(), statuses=status_styles())
 
 
 def _jsonable(value: object) -> object:

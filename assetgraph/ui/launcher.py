@@ -172,10 +172,15 @@ def launch_reexecution(
 
 
 def launch_cli(
-    location: CodeLocation, instance: Instance, command: list[str], logs_dir: Path, request_id: str
+    location: CodeLocation,
+    instance: Instance,
+    command: list[str],
+    logs_dir: Path,
+    request_id: str,
+    stdin: bytes | None = None,
 ) -> Launch:
     """Start ``assetgraph COMMAND`` in a child process on ``instance``; its output goes to
-    ``logs_dir/<request_id>.log``."""
+    ``logs_dir/<request_id>.log``; ``stdin``, if given, is written to its standard input."""
     logs_dir.mkdir(parents=True, exist_ok=True)
     output = logs_dir / f"{request_id}.log"
     env = dict(os.environ)
@@ -186,13 +191,24 @@ def launch_cli(
             [sys.executable, "-m", "assetgraph.cli.main", *command],
             cwd=location.cwd,
             env=env,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
             stdout=stream,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # a Ctrl-C of the server does not kill a run midway
         )
+    if stdin is not None:  # from a thread: a large input waits until the child reads it
+        threading.Thread(target=_feed, args=(process, stdin), daemon=True).start()
     threading.Thread(target=process.wait, name=f"reap-{request_id[:8]}", daemon=True).start()
     return Launch(request_id=request_id, process=process, output=output)
+
+
+def _feed(process: subprocess.Popen[bytes], data: bytes) -> None:
+    assert process.stdin is not None
+    try:
+        with process.stdin:
+            process.stdin.write(data)
+    except BrokenPipeError:
+        pass  # the child exited first; its output says why
 
 
 def find_launched_run(

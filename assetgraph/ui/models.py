@@ -48,6 +48,7 @@ class CatalogOut(BaseModel):
     groups: list[str]
     tags: list[str] = Field(description="Every tag of any asset, as KEY=VALUE.")
     statuses: list[StatusStyle]
+    version: str = Field(default="", description="The state version the statuses were read at.")
 
 
 class UpstreamOut(BaseModel):
@@ -66,6 +67,12 @@ class MaterializationOut(BaseModel):
     metadata: dict[str, Any]
 
 
+class ConditionOut(BaseModel):
+    name: str
+    label: str | None
+    children: list[ConditionOut]
+
+
 class AssetDetail(BaseModel):
     summary: AssetSummary
     code_version: str
@@ -75,6 +82,11 @@ class AssetDetail(BaseModel):
     upstream: list[UpstreamOut]
     downstream: list[str]
     checks: list[str] = Field(description="The names of the asset's checks (see /api/checks/).")
+    freshness_policy: str | None = Field(None, description="The freshness policy, in words.")
+    automation_policy: str | None = Field(None, description="The automation policy, in words.")
+    automation_condition: ConditionOut | None = Field(
+        None, description="The automation condition as a tree (Dagster's AutomationCondition)."
+    )
 
 
 class StatusRangeOut(BaseModel):
@@ -91,11 +103,21 @@ class PartitionsOut(BaseModel):
     ranges: list[StatusRangeOut] = Field(description="Runs of equal status, definition order.")
 
 
+class CheckStateOut(BaseModel):
+    status: str = Field(description="passed, failed or not_evaluated (no result yet).")
+    total: int = Field(description="Checks defined or evaluated.")
+    passed: int
+    failed: int
+
+
 class LineageNode(BaseModel):
     key: str
     group: str
     status: str
     partitioned: bool
+    last_materialized_at: float | None = Field(None, description="Unix seconds, any partition.")
+    partitions: PartitionCountsOut | None = None
+    checks: CheckStateOut | None = Field(None, description="None: the asset has no checks.")
 
 
 class LineageEdge(BaseModel):
@@ -109,6 +131,8 @@ class LineageOut(BaseModel):
     edges: list[LineageEdge]
     groups: list[str]
     statuses: list[StatusStyle]
+    selection: str | None = Field(None, description="The selection the graph is limited to.")
+    version: str = Field("", description="The state version these statuses were read at.")
 
 
 class RunSummary(BaseModel):
@@ -298,3 +322,30 @@ class PartitionDetailOut(BaseModel):
     failure_run_id: str | None
     failed_at: float | None
     error: str | None
+
+
+class VersionOut(BaseModel):
+    version: str = Field(description="Changes whenever runs, events or dynamic partitions do.")
+
+
+class GridDimensionOut(BaseModel):
+    name: str
+    keys: list[str]
+
+
+class PartitionGridOut(BaseModel):
+    key: str
+    dimensions: list[GridDimensionOut] = Field(
+        description="Rows, then columns; more than two dimensions: the columns are the others "
+        "combined ('a|b' keys)."
+    )
+    cells: str = Field(
+        description="One character per partition, row after row: see 'codes' for the status."
+    )
+    codes: dict[str, str] = Field(description="Cell character -> partition status.")
+
+
+class SelectionOut(BaseModel):
+    selection: str
+    keys: list[str] = Field(description="The assets selected, in topological order.")
+    error: str | None = Field(description="What is wrong with the selection (keys is empty).")

@@ -119,3 +119,58 @@ def test_an_unpicklable_io_manager_is_named(tmp_path: Path) -> None:
         materialize(defs, instance=instance, executor="multiprocess", workers=1)
     run = instance.storage.list_runs()[0]
     assert run.status.value == "failure" and "cannot be pickled" in (run.error or "")
+
+
+MANY_QUICK = """
+import os
+from assetgraph import asset, Definitions
+
+def make(index):
+    @asset(name=f"quick_{index:03d}")
+    def quick():
+        if index == 37:
+            raise ValueError("quick_037 fails on purpose")
+        return {"index": index, "pid": os.getpid()}
+    return quick
+
+defs = Definitions([make(i) for i in range(60)])
+"""
+
+
+@pytest.mark.parametrize("executor", ["multiprocess", "dask"])
+def test_quick_steps_sent_several_at_a_time_are_each_recorded_once(
+    tmp_path: Path, executor: str
+) -> None:
+    path = tmp_path / "many.py"
+    path.write_text(MANY_QUICK)
+    defs = load_definitions(file=path)
+    instance = Instance(storage_url=f"sqlite:///{tmp_path}/m.db", home=tmp_path)
+    result = materialize(defs, instance=instance, executor=executor, workers=2)
+    assert not result.success
+    [failure] = result.failures
+    assert failure.step_key == "quick_037" and "on purpose" in failure.error.message  # type: ignore[union-attr]
+    events = instance.storage.events_for_run(result.run_id)
+    counts: dict[str, int] = {}
+    for event in events:
+        counts[event.event_type.value] = counts.get(event.event_type.value, 0) + 1
+    assert counts["step_start"] == 60
+    assert counts["step_success"] == counts["asset_materialization"] == 59
+    assert counts["step_failure"] == 1
+    done = {e.step_key for e in events if e.event_type is EventType.STEP_SUCCESS}
+    assert len(done) == 59 and "quick_037" not in done
+    pids = {result.output_for(f"quick_{i:03d}")["pid"] for i in (0, 36, 38, 59)}
+    assert sys.modules["os"].getpid() not in pids
+
+
+def test_quick_steps_are_grouped_one_task_per_idle_worker_at_most_sixteen_each() -> None:
+    from assetgraph.execution.launchers import MAX_STEPS_PER_TASK, steps_per_task, task_groups
+
+    assert task_groups([], 2) == []
+    assert task_groups([1, 2, 3], 2) == [[1, 2], [3]]
+    assert task_groups([1, 2, 3], 0) == [[1, 2, 3]]  # no worker idle: one task queues
+    groups = task_groups(list(range(40)), 2)
+    assert [len(g) for g in groups] == [14, 13, 13]
+    assert [x for g in groups for x in g] == list(range(40))  # order kept
+    assert steps_per_task(None) == 1  # not known yet: one step per task
+    assert steps_per_task(1.0) == 1  # slow steps: one per task
+    assert steps_per_task(0.0001) == MAX_STEPS_PER_TASK

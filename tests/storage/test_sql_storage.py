@@ -295,3 +295,67 @@ def test_a_rebuild_with_the_same_data_version_keeps_its_change_event(storage_url
     [third] = storage.store_events([_versioned("r3", "bbb")])
     record = storage.latest_materializations(["orders"])[("orders", None)]
     assert record.data_version == "bbb" and record.data_version_event_id == third
+
+
+def test_a_batch_larger_than_one_insert_statement_keeps_its_order(storage_url: str) -> None:
+    storage = SqlStorage(storage_url)
+    storage.upgrade()
+    storage.create_run(_run("r1", time.time()))
+    events = [
+        _materialization("r1", f"asset_{i:03d}")
+        if i % 7 == 0
+        else EventRecord("r1", EventType.LOG, time.time(), message=f"line {i}")
+        for i in range(250)  # three INSERT statements of up to 100 rows
+    ]
+    ids = storage.store_events(events)
+    assert ids == sorted(ids) and len(set(ids)) == 250
+    stored = storage.events_for_run("r1")
+    assert [e.event_id for e in stored] == ids
+    assert [(e.event_type, e.message, e.asset_key) for e in stored] == [
+        (e.event_type, e.message, e.asset_key) for e in events
+    ]
+    latest = storage.latest_materializations(["asset_014"])
+    assert latest[("asset_014", None)].event_id == ids[14]
+    storage.dispose()
+
+
+def test_writes_from_several_threads_at_once_all_land(storage_url: str) -> None:
+    import threading
+
+    storage = SqlStorage(storage_url)
+    storage.upgrade()
+    storage.create_run(_run("r1", time.time()))
+
+    def write(name: str) -> None:
+        for i in range(30):
+            storage.store_events([_materialization("r1", name, partition=f"p{i}")])
+
+    threads = [threading.Thread(target=write, args=(f"asset_{n}",)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert storage.count_events(EventType.ASSET_MATERIALIZATION) == 90
+    assert len(storage.latest_materializations()) == 90
+    storage.dispose()
+
+
+def test_a_write_after_a_lock_that_outlasted_the_retries_succeeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    monkeypatch.setenv("ASSETGRAPH_SQLITE_BUSY_TIMEOUT_MS", "100")
+    monkeypatch.setenv("ASSETGRAPH_SQLITE_LOCK_RETRY_SECONDS", "0.3")
+    storage = SqlStorage(f"sqlite:///{tmp_path}/meta.db")
+    storage.upgrade()
+    storage.create_run(_run("r1", time.time()))
+    other = sqlite3.connect(tmp_path / "meta.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    with pytest.raises(StorageError, match="database is locked"):
+        storage.store_events([_materialization("r1", "a")])
+    other.execute("COMMIT")
+    other.close()
+    storage.store_events([_materialization("r1", "a")])
+    assert storage.count_events(EventType.ASSET_MATERIALIZATION) == 1
+    storage.dispose()

@@ -19,6 +19,7 @@ from assetgraph.ui.app import create_app
 from tests.ui.automation_site import build_automation_site
 from tests.ui.conftest import start_live_server, stop_live_server
 from tests.ui.test_asset_panels import build_checks_site
+from tests.ui.test_lineage_api import build_lineage_site
 
 SIZES = ((1440, 900), (390, 844))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
@@ -36,7 +37,10 @@ def pages(runs: list[dict[str, Any]]) -> dict[str, str]:
         "runs": "/runs",
         "run-success": f"/runs/{succeeded}",
         "run-failure": f"/runs/{failed}",
+        "asset-checks-tab": "/assets/orders#checks",
+        "asset-why-tab": "/assets/summary#why",
         "automation": "/automation",
+        "launchpad": "/launchpad?select=orders+summary&first=2025-01-01&last=2025-01-05",
         "api-swagger": "/api/docs",
         "api-redoc": "/api/redoc",
         "not-found": "/assets/no_such_asset",
@@ -57,6 +61,16 @@ def automation_pages(backfill_id: str) -> dict[str, str]:
     }
 
 
+LINEAGE_PAGES = {
+    "lineage-groups": "/lineage",
+    "lineage-selection": "/lineage?select=%2Bweekly_report",
+    "asset-definition": "/assets/raw_events",
+    "asset-grid": "/assets/regional_sales#partitions",
+    "asset-plots": "/assets/raw_events#plots",
+}
+"""Pages shown on the four-group code location of ``test_lineage_api``."""
+
+
 def take(folder: Path, chromium: str = "/usr/bin/chromium") -> list[str]:
     """Write the screenshots into ``folder``; return one line per problem found."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -67,6 +81,8 @@ def take(folder: Path, chromium: str = "/usr/bin/chromium") -> list[str]:
 
         runs = [r.model_dump() for r in list_runs(site.instance.storage, 50, None)]
         problems += shoot_site(site, pages(runs), folder, chromium)
+        lineage_site = build_lineage_site(Path(scratch) / "lineage", patch)
+        problems += shoot_site(lineage_site, LINEAGE_PAGES, folder, chromium)
         built, backfill = build_automation_site(Path(scratch) / "automation", patch)
         problems += shoot_site(built, automation_pages(backfill.backfill_id), folder, chromium)
     return problems

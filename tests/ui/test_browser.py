@@ -141,7 +141,7 @@ def test_lineage_graph_shows_nodes_and_opens_an_asset_on_click(
 def test_materialize_a_partition_and_watch_it_turn_materialized(
     page: Any, live: LiveServer, tmp_path: Path
 ) -> None:
-    open_page(page, live.url + "/assets/raw_orders")
+    open_page(page, live.url + "/assets/raw_orders#partitions")
     assert page.locator('#strip .seg[data-first="2025-01-04"]').get_attribute("data-status") == (
         "missing"
     )
@@ -262,6 +262,7 @@ def test_stale_assets_in_the_catalog_the_health_strip_and_a_source_page(
         page.wait_for_url("**/assets/cleaned_orders")
         page.wait_for_selector("body[data-ready=true]")
         assert page.locator("#asset-status").inner_text() == "stale"
+        page.click("#tabs button[data-tab=partitions]")
         segment = page.locator('#strip .seg[data-first="2025-01-02"][data-last="2025-01-03"]')
         segment.wait_for()
         assert segment.get_attribute("data-status") == "stale"

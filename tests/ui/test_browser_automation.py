@@ -200,9 +200,9 @@ def test_a_tick_shows_each_assets_decision_and_its_condition_tree(
 def test_the_asset_page_has_an_automation_panel(
     page: Any, live: LiveServer, tmp_path: Path
 ) -> None:
-    open_page(page, live.url + "/assets/summary")
+    open_page(page, live.url + "/assets/summary#automation")  # its tab
     panel = page.locator("section[data-tab=automation]")
-    expect(panel.locator("#automation-policy")).to_have_text("eager")
+    expect(panel.locator("#automation-panel-policy")).to_have_text("eager")
     expect(panel.locator("#automation-freshness")).to_contain_text("120 min")
     expect(panel.locator("a.chip", has_text="sensor:inbox_sensor")).to_be_visible()
     expect(panel.locator("#automation-latest .decision")).to_have_text("skipped")
@@ -210,12 +210,11 @@ def test_the_asset_page_has_an_automation_panel(
     panel.locator("#automation-evaluations summary").click()
     expect(panel.locator("#automation-evaluations tbody tr")).to_have_count(3)
     shot(page, tmp_path, "asset-automation")
-    open_page(page, live.url + "/assets/anomalies")
+    open_page(page, live.url + "/assets/anomalies#automation")
     panel = page.locator("section[data-tab=automation]")
-    condition = panel.locator("#automation-condition")
+    condition = panel.locator("#automation-panel-condition")
     expect(condition.locator("summary")).to_have_text("eager (AND)")
     condition.locator("summary").click()
     expect(condition).to_contain_text("any_deps_missing")
     evaluated = panel.locator("#automation-tree li[data-name=in_latest_time_window]")
     expect(evaluated.first).to_contain_text("1 of 4 partitions")
-    page.locator("a[href='#automation']").click()

@@ -55,13 +55,14 @@ def page(browser: Any) -> Iterator[Any]:
 def test_the_asset_page_says_why_and_shows_each_check(
     page: Any, live: LiveServer, tmp_path: Path
 ) -> None:
-    open_page(page, live.url + "/assets/summary")
+    open_page(page, live.url + "/assets/summary#why")
     why = page.locator("#why")
     why.locator("li[data-cause=upstream_changed]").wait_for()
     assert "upstream orders[2025-01-01] changed" in why.inner_text()
     why.locator("a", has_text="open orders").first.click()
     page.wait_for_url("**/assets/orders")
     page.wait_for_selector("body[data-ready=true]")
+    page.click("#tabs button[data-tab=why]")
     failure = page.locator("#last-failure")
     assert "Failing:" in failure.inner_text() and "2025-01-03" in failure.inner_text()
     failure.locator("summary").click()
@@ -70,6 +71,7 @@ def test_the_asset_page_says_why_and_shows_each_check(
     assert page.locator("#description code").inner_text() == "summary"
     assert page.locator("#description a").get_attribute("href") == "https://shop.example"
     assert "``" not in page.locator("#description").inner_text()
+    page.click("#tabs button[data-tab=checks]")
     positive = page.locator(".check[data-check=positive]")
     assert positive.get_attribute("data-status") == "failed"
     assert "blocking" in positive.locator("h3").inner_text()
@@ -83,6 +85,7 @@ def test_the_asset_page_says_why_and_shows_each_check(
     assert few_rows.locator("details.check-history [data-name=rows]").first.is_visible()
     # Drill down: the failed partition's segment shows its run and error; a built one its
     # data version; zooming widens the strip and adds keys to its axis.
+    page.click("#tabs button[data-tab=partitions]")
     page.click('#strip .seg[data-first="2025-01-03"]')
     detail = page.locator("#partition-detail [data-partition='2025-01-03']")
     assert detail.get_attribute("data-status") == "failed"
@@ -96,6 +99,7 @@ def test_the_asset_page_says_why_and_shows_each_check(
     expect(page.locator("#strip-zoom")).to_have_text("4\u00d7")
     assert page.locator("#strip-axis .strip-tick").count() >= ticks
     # The plot over partition has one point per partition.
+    page.click("#tabs button[data-tab=plots]")
     page.select_option("#plot-over", "partition")
     assert page.locator("#plot svg").get_attribute("data-points") == "3"
     shot(page, tmp_path, "asset-why-checks")

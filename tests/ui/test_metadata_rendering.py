@@ -81,7 +81,7 @@ def test_the_asset_page_renders_each_entry_by_its_type(
                 page = browser.new_page()
                 page.set_default_timeout(30_000)
                 page.on("pageerror", lambda error: errors.append(str(error)))
-                page.goto(server.url + "/assets/page")
+                page.goto(server.url + "/assets/page#plots")
                 page.wait_for_selector("#history [data-name=note] [data-type=md]")
                 note = page.locator("#history [data-name=note] [data-type=md]").inner_text()
                 link = page.locator("#history [data-name=link] a[data-type=url]")

@@ -231,11 +231,94 @@ const ag = (() => {
     container.append(el("p", { class: "error", role: "alert", text: String(error.message || error) }));
   }
 
+  // Live pages: call onChange(version) when /api/version differs from `since` (the version
+  // the page's data was read at), polled every few seconds while the tab is visible;
+  // onChange updates the page in place. While runs write events all the time (a backfill),
+  // an update that took d ms is followed by a pause of 4 d, so a costly page reloads less.
+  function watchVersion(onChange, since, intervalMs) {
+    let last = since;
+    let busy = false;
+    let quietUntil = 0;
+    async function poll() {
+      if (busy || document.visibilityState === "hidden" || Date.now() < quietUntil) return;
+      busy = true;
+      try {
+        const { version } = await api("/api/version");
+        if (version !== last) {
+          const started = Date.now();
+          await onChange(version);
+          quietUntil = Date.now() + 4 * (Date.now() - started);
+        }
+        last = version;
+      } catch (_) {
+        // The server restarting or a network blip: try again on the next tick.
+      } finally {
+        busy = false;
+      }
+    }
+    poll();
+    return setInterval(poll, intervalMs || 3000);
+  }
+
+  // Tabs over the <section data-tab="name"> elements inside `root` (label: data-tab-label),
+  // in page order, including sections another script adds later. The open tab is the
+  // URL's #name (or the id of a section), so a tab can be linked and survives a reload.
+  function tabs(root, before) {
+    const bar = el("div", { class: "tabs", role: "tablist", id: "tabs" });
+    root.insertBefore(bar, before ? before.nextSibling : root.firstChild);
+    const sections = () => [...root.querySelectorAll("section[data-tab]")];
+    const nameOf = (section) => section.dataset.tab;
+    // The tab a #hash names: by name, by the section's id, or holding that element.
+    function tabOf(hash) {
+      const target = hash && document.getElementById(hash);
+      const section = sections().find((s) => nameOf(s) === hash || s.id === hash || (target && s.contains(target)));
+      return section ? nameOf(section) : null;
+    }
+    let wanted = decodeURIComponent(location.hash.slice(1));
+    function show() {
+      const all = sections();
+      const open = all.find((s) => nameOf(s) === wanted) || all.find((s) => nameOf(s) === tabOf(wanted)) || all[0];
+      clear(bar).append(...all.map((section) => {
+        const name = nameOf(section);
+        const label = section.dataset.tabLabel || name.charAt(0).toUpperCase() + name.slice(1);
+        section.setAttribute("role", "tabpanel");
+        section.hidden = section !== open;
+        return el("button", {
+          type: "button", role: "tab", class: "tab", "data-tab": name, "aria-selected": String(section === open),
+          "aria-controls": section.id || null, text: label,
+          onclick: () => { wanted = name; history.pushState(null, "", `#${encodeURIComponent(name)}`); show(); },
+        });
+      }));
+      if (open) bar.dataset.open = nameOf(open);
+    }
+    // Arrow keys move between tabs, as in any tab list.
+    bar.addEventListener("keydown", (event) => {
+      const buttons = [...bar.querySelectorAll("button.tab")];
+      const at = buttons.indexOf(document.activeElement);
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (at < 0 || !step) return;
+      const next = buttons[(at + step + buttons.length) % buttons.length];
+      next.click();
+      bar.querySelector(`button[data-tab="${next.dataset.tab}"]`).focus();
+    });
+    const follow = () => {
+      const hash = decodeURIComponent(location.hash.slice(1));
+      if (!hash || tabOf(hash)) { wanted = hash; show(); } // #partition-detail and the like stay put
+    };
+    window.addEventListener("popstate", follow);
+    window.addEventListener("hashchange", follow);
+    new MutationObserver((changes) => {
+      if (changes.some((c) => [...c.addedNodes, ...c.removedNodes].some((n) => n.nodeType === 1 && n.matches("section[data-tab]")))) show();
+    }).observe(root, { childList: true });
+    show();
+    return { show };
+  }
+
   const main = document.getElementById("main");
   const page = document.body.dataset;
 
   return {
     api, post, el, clear, assetHref, assetApi, runHref, badge, fmtTime, fmtAgo,
-    fmtDuration, table, showError, main, page, richText, plainText, zoneName,
+    fmtDuration, table, showError, main, page, richText, plainText, zoneName, watchVersion, tabs,
   };
 })();

@@ -1,5 +1,8 @@
-// One asset: definition, status, Materialize (asset, partition, range or missing), the
-// partitions health strip, recent materializations with schema and a metadata plot.
+// One asset: a header with its status and Materialize (asset, partition, range or
+// missing), then tabs built from the page's <section data-tab> elements (another script
+// may add its own, e.g. the automation tab): the definition (metadata by type, policies),
+// why, partitions (health strip; a grid for multi-partitioned assets), checks, and plots
+// with the recent materializations. The open tab is in the URL (#checks).
 "use strict";
 
 (async () => {
@@ -7,14 +10,14 @@
   const key = ag.page.key;
   const head = el("div", { id: "asset-head" });
   const launchPanel = el("section", { id: "materialize", class: "panel" });
-  const partitionsPanel = el("section", { id: "partitions", class: "panel" });
-  const historyPanel = el("section", { id: "history", class: "panel" });
-  const whyPanel = el("section", { id: "why", class: "panel" });
-  const checksPanel = el("section", { id: "checks", class: "panel" });
-  const sections = el("nav", { class: "sections" },
-    [["#why", "Why"], ["#checks", "Checks"], ["#materialize", "Materialize"], ["#partitions", "Partitions"], ["#history", "History"]]
-      .map(([href, text]) => el("a", { href, text })));
-  main.append(head, sections, whyPanel, checksPanel, launchPanel, partitionsPanel, historyPanel);
+  const tab = (id, name, label) => el("section", { id, class: "panel", "data-tab": name, "data-tab-label": label });
+  const overviewPanel = tab("overview", "overview", "Overview");
+  const whyPanel = tab("why", "why", "Why");
+  const partitionsPanel = tab("partitions", "partitions", "Partitions");
+  const checksPanel = tab("checks", "checks", "Checks");
+  const historyPanel = tab("history", "plots", "Plots");
+  main.append(head, launchPanel, overviewPanel, whyPanel, partitionsPanel, checksPanel, historyPanel);
+  ag.tabs(main, main.querySelector("#materialize"));
 
   let detail;
   try {
@@ -30,7 +33,9 @@
     const tags = Object.entries(s.tags).map(([k, v]) => el("span", { class: "tag", text: `${k}=${v}` }));
     const link = (k) => el("a", { href: ag.assetHref(k), class: "key chip", text: k });
     ag.clear(head).append(
-      el("h1", {}, el("span", { class: "key", text: s.key }), " ", el("span", { id: "asset-status" }, ag.badge(s.status))),
+      el("h1", {}, el("span", { class: "key", text: s.key }), " ", el("span", { id: "asset-status" }, ag.badge(s.status))));
+    ag.clear(overviewPanel).append(
+      el("h2", { text: "Definition" }),
       s.description ? Object.assign(ag.richText(s.description), { id: "description", className: "rich description" }) : el("p", { class: "muted", text: "No description." }),
       el("dl", { class: "facts" },
         el("dt", { text: "Group" }), el("dd", {}, el("a", { href: `/?group=${encodeURIComponent(s.group)}`, text: s.group })),
@@ -44,10 +49,35 @@
         el("dt", { text: "Upstream" }), el("dd", {}, d.upstream.length ? d.upstream.map((u) => [link(u.key), u.partition_mapping ? el("span", { class: "muted small", text: ` ${u.partition_mapping} ` }) : " "]) : "—"),
         el("dt", { text: "Downstream" }), el("dd", {}, d.downstream.length ? d.downstream.map(link) : "—"),
         el("dt", { text: "Checks" }), el("dd", {}, d.checks.length ? el("a", { href: "#checks", text: d.checks.join(", ") }) : "none defined"),
-        el("dt", { text: "Lineage" }), el("dd", {}, el("a", { href: `/lineage?focus=${encodeURIComponent(s.key)}`, text: "show in graph" })),
+        el("dt", { text: "Freshness" }), el("dd", { id: "freshness-policy", text: d.freshness_policy || "no freshness policy" }),
+        el("dt", { text: "Automation" }), el("dd", { id: "automation-policy" },
+          d.automation_policy ? `policy: ${d.automation_policy}` : d.automation_condition ? "" : "none (materialized by hand, schedules or sensors)",
+          d.automation_condition ? conditionTree(d.automation_condition) : ""),
+        el("dt", { text: "Lineage" }), el("dd", {}, el("a", { href: `/lineage?select=${encodeURIComponent(`+${s.key}+`)}&focus=${encodeURIComponent(s.key)}`, text: "show in graph" })),
         codeReferences(d)
-      )
+      ),
+      ...definitionMetadata(d.metadata || {})
     );
+  }
+
+  // An automation condition as nested lists: each operator with its operands.
+  function conditionTree(c) {
+    return el("ul", { class: "condition-tree", id: "automation-condition" }, conditionItem(c));
+  }
+
+  function conditionItem(c) {
+    return el("li", { "data-condition": c.name },
+      c.label ? [el("strong", { text: c.label }), el("span", { class: "muted small mono", text: ` (${c.name})` })] : el("span", { class: "mono", text: c.name }),
+      c.children.length ? el("ul", {}, c.children.map(conditionItem)) : "");
+  }
+
+  // The definition's metadata, each value rendered by its type (code references have
+  // their own line above).
+  function definitionMetadata(metadata) {
+    const entries = Object.entries(metadata).filter(([k]) => k !== "assetgraph/code_references");
+    if (!entries.length) return [];
+    return [el("h3", { text: "Metadata" }), ag.table(["Name", "Value"], entries.map(([k, v]) =>
+      el("tr", { class: "metadata-entry", "data-name": k }, el("td", { class: "mono", text: k }), el("td", {}, metadataValue(v)))))];
   }
 
   // Code references (with_source_code_references / link_code_references_to_git): links
@@ -94,6 +124,12 @@
     launchPanel.append(el("div", { class: "controls" }, button("materialize-asset", "Materialize", () => ({}))));
   }
   launchPanel.append(launchStatus);
+  if (!detail.summary.source) {
+    const pad = (select, text, id) => el("a", { id, href: "/launchpad?" + new URLSearchParams({ select }), text });
+    launchPanel.append(el("p", { class: "lp-launch-links" }, "In the launchpad (partitions, run config, preview): ",
+      pad(key, "this asset", "launchpad-asset"), " · ", pad(`+${key}`, "with upstream", "launchpad-upstream"), " · ",
+      pad(`${key}+`, "with downstream", "launchpad-downstream")));
+  }
 
   async function launch(payload) {
     buttons.forEach((b) => (b.disabled = true));
@@ -127,10 +163,116 @@
   // partition (or on a range, then on a key of it) opens its detail -------------------------
   let stripZoom = 1;
   const drill = el("div", { id: "partition-detail" });
+  const stripArea = el("div", { id: "strip-area" });
+  const gridArea = el("div", { id: "grid-area" });
+  partitionsPanel.append(el("h2", { text: "Partitions" }), gridArea, stripArea);
+  let gridSwapped = false;
+  let gridObserver = null;
+
+  // A multi-partitioned asset's partitions as a grid (rows x columns of its dimensions),
+  // drawn on a canvas that only paints the cells in view, so 1,096 days x 100 regions
+  // scrolls as smoothly as 7 x 3. A click opens the partition's detail.
+  async function renderGrid() {
+    ag.clear(gridArea);
+    if (!detail.partitions_def || detail.partitions_def.kind !== "multi") return;
+    const [g, styles] = await Promise.all([ag.api(ag.assetApi("partition_grid", key)), ag.api("/api/statuses")]);
+    const colour = Object.fromEntries(styles.map((st) => [st.status, st.status === "missing" ? st.fill : st.stroke]));
+    const [first, second] = g.dimensions;
+    const rows = gridSwapped ? second : first, cols = gridSwapped ? first : second;
+    const statusAt = (r, c) => {
+      const [i, j] = gridSwapped ? [c, r] : [r, c];
+      return g.codes[g.cells[i * second.keys.length + j]];
+    };
+    const keyAt = (r, c) => (gridSwapped ? `${first.keys[c]}|${second.keys[r]}` : `${first.keys[r]}|${second.keys[c]}`);
+    const CELL = 16, LABEL_W = 110, HEAD_H = 70;
+    const box = el("div", { class: "grid-box", id: "partition-grid", "data-rows": rows.keys.length, "data-cols": cols.keys.length, "data-cell": CELL, "data-label-width": LABEL_W, "data-head-height": HEAD_H });
+    const canvas = el("canvas", { class: "grid-canvas", role: "img", "aria-label": `Partitions of ${key}: ${rows.name} by ${cols.name}` });
+    const spacer = el("div", { class: "grid-spacer" });
+    box.append(canvas, spacer);
+    const counts = {};
+    for (const ch of g.cells) counts[g.codes[ch]] = (counts[g.codes[ch]] || 0) + 1;
+    gridArea.append(
+      el("div", { class: "controls" },
+        el("span", { class: "muted", text: `${rows.keys.length.toLocaleString("en")} ${rows.name} × ${cols.keys.length.toLocaleString("en")} ${cols.name}` }),
+        el("button", { type: "button", id: "grid-swap", text: "Swap axes", onclick: () => { gridSwapped = !gridSwapped; renderGrid(); } }),
+        el("span", { class: "legend" }, Object.entries(counts).map(([st, n]) => [ag.badge(st), ` ${n} `]))),
+      box);
+    const width = LABEL_W + cols.keys.length * CELL + 60, height = HEAD_H + rows.keys.length * CELL;
+    spacer.style.width = `${width}px`;
+    spacer.style.height = `${height}px`;
+    const ratio = window.devicePixelRatio || 1;
+    function draw() {
+      const w = Math.min(box.clientWidth, width), h = Math.min(box.clientHeight, height);
+      canvas.width = Math.round(w * ratio);
+      canvas.height = Math.round(h * ratio);
+      canvas.style.width = `${w}px`;
+      canvas.style.height = `${h}px`;
+      spacer.style.marginTop = `-${h}px`;
+      const ctx = canvas.getContext("2d");
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.clearRect(0, 0, w, h);
+      const left = box.scrollLeft, top = box.scrollTop;
+      const c0 = Math.floor(left / CELL), c1 = Math.min(cols.keys.length, Math.ceil((left + w - LABEL_W) / CELL));
+      const r0 = Math.floor(top / CELL), r1 = Math.min(rows.keys.length, Math.ceil((top + h - HEAD_H) / CELL));
+      for (let r = r0; r < r1; r += 1) {
+        for (let c = c0; c < c1; c += 1) {
+          ctx.fillStyle = colour[statusAt(r, c)] || "#eeeeee";
+          ctx.fillRect(LABEL_W + c * CELL - left + 1, HEAD_H + r * CELL - top + 1, CELL - 2, CELL - 2);
+        }
+      }
+      ctx.fillStyle = "#fff";
+      ctx.fillRect(0, 0, w, HEAD_H);
+      ctx.fillRect(0, 0, LABEL_W, h);
+      ctx.fillStyle = "#687086";
+      ctx.font = "11px ui-monospace, Menlo, Consolas, monospace";
+      ctx.textBaseline = "middle";
+      for (let r = r0; r < r1; r += 1) {
+        const y = HEAD_H + r * CELL - top + CELL / 2;
+        if (y > HEAD_H) ctx.fillText(rows.keys[r].slice(0, 15), 4, y);
+      }
+      for (let c = c0; c < c1; c += 1) {
+        const x = LABEL_W + c * CELL - left + CELL / 2;
+        if (x < LABEL_W) continue;
+        ctx.save();
+        ctx.translate(x, HEAD_H - 4);
+        ctx.rotate(-Math.PI / 3);
+        ctx.fillText(cols.keys[c].slice(0, 12), 0, 0);
+        ctx.restore();
+      }
+    }
+    function cellAt(event) {
+      const rect = canvas.getBoundingClientRect();
+      const x = event.clientX - rect.left, y = event.clientY - rect.top;
+      if (x < LABEL_W || y < HEAD_H) return null;
+      const c = Math.floor((x - LABEL_W + box.scrollLeft) / CELL), r = Math.floor((y - HEAD_H + box.scrollTop) / CELL);
+      return r < rows.keys.length && c < cols.keys.length ? [r, c] : null;
+    }
+    let frame = 0;
+    box.addEventListener("scroll", () => { if (!frame) frame = requestAnimationFrame(() => { frame = 0; draw(); }); });
+    canvas.addEventListener("mousemove", (event) => {
+      const at = cellAt(event);
+      canvas.title = at ? `${keyAt(...at)}: ${statusAt(...at)}` : "";
+      canvas.style.cursor = at ? "pointer" : "default";
+    });
+    canvas.addEventListener("click", (event) => {
+      const at = cellAt(event);
+      if (at) { partitionInput.value = keyAt(...at); showPartition(keyAt(...at)); }
+    });
+    if (gridObserver) gridObserver.disconnect();
+    gridObserver = new ResizeObserver(() => draw()); // a hidden tab shown, a window resized
+    gridObserver.observe(box);
+    draw();
+  }
+
   async function renderPartitions() {
-    ag.clear(partitionsPanel).append(el("h2", { text: "Partitions" }));
+    await renderGrid();
+    await renderStrip();
+  }
+
+  async function renderStrip() {
+    ag.clear(stripArea);
     if (!partitioned) {
-      partitionsPanel.append(el("p", { class: "muted", text: "Not partitioned." }), drill);
+      stripArea.append(el("p", { class: "muted", text: "Not partitioned." }), drill);
       await showPartition(null);
       return;
     }
@@ -167,11 +309,12 @@
       const last = i === ticks - 1;
       axis.append(el("span", { class: "strip-tick", style: `left:${(100 * (last ? p.total : starts[at])) / p.total}%`, text: last ? r.last : r.first }));
     }
-    const zoomStrip = (factor) => { stripZoom = Math.min(256, Math.max(1, stripZoom * factor)); renderPartitions(); };
+    const zoomStrip = (factor) => { stripZoom = Math.min(256, Math.max(1, stripZoom * factor)); renderStrip(); };
     const counts = {};
     p.ranges.forEach((r) => (counts[r.status] = (counts[r.status] || 0) + r.count));
     const inspect = el("input", { id: "inspect-partition", placeholder: "partition key", "aria-label": "Partition to inspect" });
-    partitionsPanel.append(
+    stripArea.append(
+      gridArea.firstChild ? el("h3", { text: "In key order" }) : "",
       el("div", { class: "controls" },
         el("button", { id: "strip-zoom-out", type: "button", "aria-label": "Zoom out", text: "−", onclick: () => zoomStrip(0.5) }),
         el("span", { class: "muted small", id: "strip-zoom", text: `${stripZoom}×` }),
@@ -238,6 +381,9 @@
       const over = el("select", { id: "plot-over", "aria-label": "Plot over" },
         el("option", { value: "time", text: "over time" }),
         partitionedEvents ? el("option", { value: "partition", text: "over partition" }) : null);
+      // A backfill writes many partitions at nearly one instant: plot those over partition.
+      const instants = new Set(events.map((e) => Math.round(e.timestamp / 60))).size;
+      if (partitionedEvents && instants < new Set(events.map((e) => e.partition_key)).size) over.value = "partition";
       const draw = () => ag.clear(plotBox).append(plot(events, choose.value, over.value));
       choose.addEventListener("change", draw);
       over.addEventListener("change", draw);
@@ -269,7 +415,11 @@
     const typed = v !== null && typeof v === "object" && !Array.isArray(v) && typeof v.__metadata__ === "string";
     const type = typed ? v.__metadata__ : null;
     const value = typed ? v.value : v;
-    const pretty = (x) => el("pre", { class: "metadata-json", text: JSON.stringify(x, null, 2) });
+    const pretty = (x) => {
+      const text = JSON.stringify(x, null, 2);
+      const block = el("pre", { class: "metadata-json", "data-type": "json", text });
+      return text.split("\n").length > 12 ? el("details", {}, el("summary", { text: `JSON (${text.split("\n").length} lines)` }), block) : block;
+    };
     if (type === "md") {
       const box = ag.richText(String(value));
       box.className = "rich metadata-md";
@@ -280,7 +430,11 @@
       const url = String(value);
       return /^https?:\/\//i.test(url) ? el("a", { href: url, rel: "noopener noreferrer", target: "_blank", "data-type": "url", text: url }) : el("span", { class: "mono", text: url });
     }
-    if (type === "path" || type === "notebook") return el("code", { "data-type": type, text: String(value) });
+    if (type === "path" || type === "notebook") return el("code", { "data-type": type, title: type, text: String(value) });
+    if (type === "dagster_run") return el("a", { href: ag.runHref(String(value)), class: "mono", "data-type": "run", text: String(value).slice(0, 8) });
+    if (type === "int" || type === "float" || (!typed && typeof value === "number")) {
+      return el("span", { class: "mono number", "data-type": type || (Number.isInteger(value) ? "int" : "float"), title: String(value), text: typeof value === "number" ? value.toLocaleString("en", { maximumFractionDigits: 6 }) : String(value) });
+    }
     if (type === "timestamp") return el("span", { "data-type": "timestamp", text: ag.fmtTime(value) });
     if (type === "asset") return el("a", { href: ag.assetHref(String(value)), class: "key", "data-type": "asset", text: String(value) });
     if (type === "table" && value && Array.isArray(value.records)) {

@@ -10,7 +10,7 @@ const agAssetAutomation = (() => {
   function section(main) {
     let found = main.querySelector('section[data-tab="automation"]');
     if (!found) {
-      found = el("section", { id: "automation", class: "panel", "data-tab": "automation" });
+      found = el("section", { id: "automation", class: "panel", "data-tab": "automation", "data-tab-label": "Automation" });
       main.append(found);
       const nav = main.querySelector("nav.sections");
       if (nav && !nav.querySelector('a[href="#automation"]')) nav.append(el("a", { href: "#automation", text: "Automation" }));
@@ -42,10 +42,10 @@ const agAssetAutomation = (() => {
     const a = await ag.api(ag.assetApi("automation/assets", key));
     ag.clear(panel).append(el("h2", { text: "Automation" }));
     const facts = el("dl", { class: "facts" });
-    if (a.policy) facts.append(el("dt", { text: "Policy" }), el("dd", { id: "automation-policy", class: "mono", text: a.policy }));
+    if (a.policy) facts.append(el("dt", { text: "Policy" }), el("dd", { id: "automation-panel-policy", class: "mono", text: a.policy }));
     if (a.condition) {
       const top = a.condition.label ? `${a.condition.label} (${a.condition.name})` : a.condition.name;
-      facts.append(el("dt", { text: "Condition" }), el("dd", { id: "automation-condition" },
+      facts.append(el("dt", { text: "Condition" }), el("dd", { id: "automation-panel-condition" },
         el("details", { open: !(a.latest && a.latest.condition) || undefined }, el("summary", { class: "mono", text: top }), agConditions.outline(a.condition))));
     }
     if (!a.policy && !a.condition) facts.append(el("dt", { text: "Policy" }), el("dd", { class: "muted", text: "none: the daemon requests it only for a freshness policy or downstream need" }));
