@@ -261,6 +261,7 @@ def _payload(
         },
         "schedules": {k: v for k, v in triggers.notes.items() if k.startswith("schedule:")},
         "sensors": {k: v for k, v in triggers.notes.items() if k.startswith("sensor:")},
+        "instigators": triggers.outcomes,
         "freshness_changes": evaluation.freshness_events,
         "errors": outcome.errors,
         "evaluation_ms": round(outcome.evaluation_ms, 2),

@@ -39,6 +39,7 @@ from assetgraph.status.staleness import UNPARTITIONED
 from assetgraph.storage.automation_store import AutomationStore
 
 RUN_KEYS_KEPT = 1000
+CURSOR_SHOWN = 500  # characters of a sensor's cursor kept in its tick result
 
 
 @dataclass(slots=True)
@@ -59,6 +60,8 @@ class TriggerResults:
     notes: dict[str, str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     cursors: dict[str, str] = field(default_factory=dict)
+    outcomes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per schedule or sensor evaluated at this tick: its result (see ``_outcome``)."""
 
 
 def evaluate_triggers(
@@ -133,6 +136,7 @@ def _schedule(
     except Exception as exc:  # a wrong selection, a failing schedule function
         results.errors.append(f"{name}: {type(exc).__name__}: {exc}")
         results.notes[name] = f"tick {_when(tick)} failed: {exc}"
+        results.outcomes[name] = _outcome([], [], f"{type(exc).__name__}: {exc}", tick=tick)
         return
     results.cursors[name] = json.dumps(
         {"last_tick": float(tick), "run_keys": run_keys[-RUN_KEYS_KEPT:]}
@@ -146,6 +150,43 @@ def _schedule(
         results.notes[name] = f"tick {_when(tick)}: nothing to run (no partition has ended yet)"
     else:
         results.notes[name] = f"tick {_when(tick)}: skipped (the schedule asked for no run)"
+    if not asked and not skips:
+        skips = [results.notes[name].partition(": ")[2]]
+    results.outcomes[name] = _outcome(asked, skips, None, tick=tick)
+
+
+def _outcome(
+    asked: list[TriggerRequest],
+    skips: list[str],
+    error: str | None,
+    *,
+    tick: float | None = None,
+    notes: list[str] | None = None,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """What one schedule or sensor evaluation gave, as the tick records it: ``requested``,
+    ``skipped`` or ``failure``, the runs it asked for (by partitions), its skip reasons,
+    its error, the cron tick it ran for (schedules) and the cursor it left (sensors)."""
+    status = "failure" if error else "requested" if asked else "skipped"
+    found: dict[str, Any] = {
+        "status": status,
+        "run_requests": [
+            {
+                "run_key": request.tags.get("assetgraph/run_key"),
+                "partitions": sum(len(keys) or 1 for keys in request.targets.values()),
+                "assets": sorted(request.targets),
+            }
+            for request in asked
+        ],
+        "skip_reasons": skips,
+        "error": error,
+        "notes": notes or [],
+    }
+    if tick is not None:
+        found["scheduled_for"] = float(tick)
+    if cursor is not None:
+        found["cursor"] = cursor if len(cursor) <= CURSOR_SHOWN else cursor[:CURSOR_SHOWN] + "…"
+    return found
 
 
 def _runs_words(count: int) -> str:
@@ -210,8 +251,10 @@ def _sensor(
     except Exception as exc:
         results.errors.append(f"{name} failed: {type(exc).__name__}: {exc}")
         results.notes[name] = f"failed: {type(exc).__name__}: {exc}"
+        results.outcomes[name] = _outcome([], [], f"{type(exc).__name__}: {exc}")
         return
     results.requests.extend(asked)
+    results.outcomes[name] = _outcome(asked, skips, None, notes=notes, cursor=context.cursor)
     said = [f"{len(asked)} run(s) requested"] if asked else []
     results.notes[name] = "; ".join(said + notes + skips) or "no run requested"
     results.cursors[name] = json.dumps(

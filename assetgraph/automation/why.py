@@ -55,6 +55,29 @@ def why_rows(
     return rows
 
 
+def full_condition(
+    store: AutomationStore,
+    name: str,
+    recorded: dict[str, Any] | None,
+    holders: dict[float, TickRow | None] | None = None,
+) -> dict[str, Any] | None:
+    """Asset ``name``'s recorded condition tree; one a tick stored as "same as the tick at
+    T" (to keep ticks small) is read from that tick. ``holders`` keeps the ticks read, by
+    time, for a caller that resolves many trees (each tick is read once)."""
+    if not recorded or "same_as" not in recorded:
+        return recorded
+    at = float(recorded["same_as"])
+    holders = {} if holders is None else holders
+    if at not in holders:
+        holders[at] = store.latest_tick_evaluated_at(at)
+    holder = holders[at]
+    found = None if holder is None else holder.payload.get("assets", {}).get(name, {})
+    tree = None if found is None else found.get("condition")
+    if not tree or "tree" not in tree:
+        return {**recorded, "missing": "the tick that recorded it is no longer kept"}
+    return {**tree, "initial": False, "same_as": recorded["same_as"]}
+
+
 def _check_partition(defs: Definitions | None, key: AssetKey, partition: str) -> None:
     if defs is None:
         raise UsageError("--partition needs the definitions: pass -f FILE or -m MODULE.")

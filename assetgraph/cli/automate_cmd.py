@@ -274,7 +274,7 @@ def why(
 
     With a code location, ASSET is checked against its assets first.
     """
-    from assetgraph.automation.why import why_rows
+    from assetgraph.automation.why import full_condition, why_rows
     from assetgraph.keys import AssetKey
     from assetgraph.storage.automation_store import AutomationStore
     from assetgraph.storage.instance import Instance
@@ -289,7 +289,7 @@ def why(
     rows = why_rows(store, asset, limit=limit, partition=partition, defs=defs)
     for row in rows:
         recorded = row.get("condition")
-        row["condition"] = None if recorded is None else _full_condition(store, name, recorded)
+        row["condition"] = None if recorded is None else full_condition(store, name, recorded)
     if as_json:
         render.print_json(rows)
         return
@@ -336,18 +336,6 @@ def launch_run(
     defs = load(file, module)
     run_id = execute_request(defs, Instance.from_env(), payload)
     typer.echo(f"run {run_id} for request {payload['request_id']}")
-
-
-def _full_condition(store: Any, name: str, recorded: dict[str, Any] | None) -> Any:
-    """A recorded condition tree; one stored as "same as the tick at T" is read from there."""
-    if not recorded or "same_as" not in recorded:
-        return recorded
-    holder = store.latest_tick_evaluated_at(recorded["same_as"])
-    found = None if holder is None else holder.payload.get("assets", {}).get(name, {})
-    tree = None if found is None else found.get("condition")
-    if not tree or "tree" not in tree:
-        return {**recorded, "missing": "the tick that recorded it is no longer kept"}
-    return {**tree, "initial": False, "same_as": recorded["same_as"]}
 
 
 def condition_tree_lines(recorded: dict[str, Any]) -> list[str]:

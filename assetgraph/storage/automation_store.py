@@ -256,12 +256,31 @@ class AutomationStore:
             )
         )
 
-    def list_ticks(self, limit: int | None = 20) -> list[TickRow]:
-        """Ticks, newest first."""
+    def list_ticks(self, limit: int | None = 20, before_id: int | None = None) -> list[TickRow]:
+        """Ticks, newest first (only those older than tick ``before_id``, when given)."""
         table = schema.automation_ticks
         query = select(table).order_by(table.c.id.desc())
+        if before_id is not None:
+            query = query.where(table.c.id < before_id)
         if limit is not None:
             query = query.limit(limit)
+        rows = self._read(lambda conn: conn.execute(query).all())
+        return [_tick_row(row._mapping) for row in rows]
+
+    def ticks_containing(
+        self, text: str, limit: int, before_id: int | None = None
+    ) -> list[TickRow]:
+        """Ticks whose stored payload contains ``text`` (a fragment of its JSON), newest
+        first: the database searches the text, so only the ticks found are decoded."""
+        table = schema.automation_ticks
+        query = (
+            select(table)
+            .where(table.c.payload.contains(text, autoescape=True))
+            .order_by(table.c.id.desc())
+            .limit(limit)
+        )
+        if before_id is not None:
+            query = query.where(table.c.id < before_id)
         rows = self._read(lambda conn: conn.execute(query).all())
         return [_tick_row(row._mapping) for row in rows]
 

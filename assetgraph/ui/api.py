@@ -19,7 +19,6 @@ from assetgraph.keys import AssetKey
 from assetgraph.status.runs import PARENT_RUN_TAG
 from assetgraph.storage.records import RunRecord, RunStatus
 from assetgraph.ui import catalog, lineage_view, runs
-from assetgraph.ui.automation import list_automation_ticks
 from assetgraph.ui.launcher import (
     CodeLocation,
     LaunchError,
@@ -49,7 +48,6 @@ from assetgraph.ui.models import (
     RunSummary,
     SelectionOut,
     StatusStyle,
-    TickOut,
     VersionOut,
     WhyOut,
 )
@@ -353,11 +351,6 @@ def build_api_router(state: UiState) -> APIRouter:
         except LaunchError as exc:
             raise HTTPException(status_code=500, detail=str(exc)) from None
         return MaterializeOut(run_id=run_id, request_id=launch.request_id)
-
-    @router.get("/automation/ticks", tags=["automation"])
-    def automation_ticks(limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> list[TickOut]:
-        """Automation ticks, newest first, with the runs they launched and the reasons."""
-        return list_automation_ticks(storage, limit)
 
     return router
 

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from assetgraph.errors import AssetgraphError
 from assetgraph.ui import catalog, metrics, security
 from assetgraph.ui.api import UiState, all_assets, build_api_router
+from assetgraph.ui.automation_routes import add_automation_pages, build_automation_router
 from assetgraph.ui.launchpad_routes import build_launchpad_router
 
 PAGES = {
@@ -32,6 +33,10 @@ PAGES = {
     "runs": "Runs",
     "run": "Run",
     "automation": "Automation",
+    "instigator": "Automation",
+    "tick": "Automation",
+    "backfills": "Backfills",
+    "backfill": "Backfills",
     "launchpad": "Launchpad",
     "swagger": "API",
     "redoc": "API",
@@ -41,6 +46,7 @@ NAV = (
     ("/lineage", "Lineage"),
     ("/runs", "Runs"),
     ("/automation", "Automation"),
+    ("/backfills", "Backfills"),
     ("/launchpad", "Launchpad"),
     ("/api/docs", "API"),
 )
@@ -50,6 +56,15 @@ VENDOR_SCRIPTS = {
     "redoc": ("vendor/redoc.standalone.js",),
 }
 VENDOR_STYLES = {"swagger": ("vendor/swagger-ui.css",), "launchpad": ("launchpad.css",)}
+PAGE_SCRIPTS = {
+    # Scripts of ours a page uses besides app.js and its own, loaded before its own.
+    "asset": ("condition_tree.js", "asset_automation.js"),
+    "automation": ("automation_shared.js",),
+    "instigator": ("automation_shared.js",),
+    "tick": ("automation_shared.js", "condition_tree.js"),
+    "backfills": ("backfills_shared.js",),
+    "backfill": ("backfills_shared.js",),
+}
 SECURITY_HEADERS = {
     # Scripts only from this server (no inline script); cytoscape sets inline styles.
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; "
@@ -83,7 +98,11 @@ def render_page(
         f'<a href="{href}"{" class=current" if label == PAGES.get(page) else ""}>{label}</a>'
         for href, label in NAV
     )
-    own = ("app.js",) if content is not None else ("app.js", f"{page}.js")
+    own = (
+        ("app.js",)
+        if content is not None
+        else ("app.js", *PAGE_SCRIPTS.get(page, ()), f"{page}.js")
+    )
     scripts = "".join(
         f'<script src="/static/{src}"></script>' for src in (*VENDOR_SCRIPTS.get(page, ()), *own)
     )
@@ -130,6 +149,7 @@ def create_app(state: UiState, token: str | None = None, loopback_only: bool = T
     state.instance.storage.list_runs(limit=1)  # creates or checks the schema once, up front
     install_security(app, token, loopback_only)
     app.include_router(build_api_router(state))
+    app.include_router(build_automation_router(state))
     app.include_router(build_launchpad_router(state))
     static = resources.files("assetgraph.ui").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
@@ -188,6 +208,8 @@ def add_pages(app: FastAPI, state: UiState) -> None:
     @app.get("/automation", include_in_schema=False)
     def automation_page() -> HTMLResponse:
         return page("automation", "Automation")
+
+    add_automation_pages(app, state, page, not_found_page)
 
     @app.get("/launchpad", include_in_schema=False)
     def launchpad_page() -> HTMLResponse:

@@ -1,37 +1,170 @@
-"""Automation ticks for the automation page, read from the automation tick log."""
+"""Automation ticks for the automation pages, read from the automation tick log: each
+tick's runs and per-asset decisions with the evaluated condition tree, and one asset's
+automation panel (its policy or condition, freshness, recent decisions)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from assetgraph.automation.why import full_condition, why_rows
+from assetgraph.storage.automation_store import AutomationStore, TickRow
+from assetgraph.ui.automation_models import (
+    AssetAutomationOut,
+    AssetDecisionOut,
+    AssetEvaluationOut,
+    AutomationTickDetailOut,
+    AutomationTickOut,
+)
+from assetgraph.ui.instigators import targeting
+
 if TYPE_CHECKING:
+    from assetgraph.definitions.automation_condition import AutomationCondition
+    from assetgraph.definitions.definitions import Definitions
+    from assetgraph.keys import AssetKey
     from assetgraph.storage.sql_storage import SqlStorage
-    from assetgraph.ui.models import TickOut
+
+WAITING = "waiting"
 
 
-def list_automation_ticks(storage: SqlStorage, limit: int) -> list[TickOut]:
-    """The latest ``limit`` automation ticks, newest first, with the runs each launched and,
-    per asset, what was requested and why (or why not)."""
-    from assetgraph.storage.automation_store import AutomationStore
-    from assetgraph.ui.models import TickOut
+def decision_of(entry: dict[str, Any]) -> str:
+    """``requested``, ``waiting`` (some partitions wait for upstream ones) or ``skipped``,
+    for one asset's entry in a tick."""
+    if entry.get("requested") is not None:
+        return "requested"
+    if any(str(note).startswith(WAITING) for note in entry.get("skipped", [])):
+        return "waiting"
+    return "skipped"
 
-    ticks = AutomationStore(storage).list_ticks(limit)
-    return [
-        TickOut(
-            tick_id=str(tick.tick_id),
-            timestamp=tick.evaluated_at,
-            status=tick.status,
-            run_ids=[run["run_id"] for run in tick.payload.get("runs", []) if run.get("run_id")],
-            reasons={
-                key: _reason_text(entry) for key, entry in tick.payload.get("assets", {}).items()
-            },
+
+def list_automation_ticks(
+    storage: SqlStorage, limit: int, before_id: int | None = None
+) -> list[AutomationTickOut]:
+    """The latest ``limit`` automation ticks (older than ``before_id``), newest first."""
+    ticks = AutomationStore(storage).list_ticks(limit, before_id=before_id)
+    return [tick_summary(tick) for tick in ticks]
+
+
+def tick_summary(tick: TickRow) -> AutomationTickOut:
+    """One tick: its runs, the assets it requested, left waiting or skipped."""
+    payload = tick.payload
+    by_decision: dict[str, list[str]] = {"requested": [], "waiting": [], "skipped": []}
+    for name, entry in payload.get("assets", {}).items():
+        by_decision[decision_of(entry)].append(name)
+    return AutomationTickOut(
+        tick_id=tick.tick_id,
+        timestamp=tick.evaluated_at,
+        started_at=tick.started_at,
+        ended_at=tick.ended_at,
+        status=tick.status,
+        run_ids=[str(r["run_id"]) for r in payload.get("runs", []) if r.get("run_id")],
+        requested=by_decision["requested"],
+        waiting=by_decision["waiting"],
+        skipped=by_decision["skipped"],
+        instigators={
+            **payload.get("schedules", {}),
+            **payload.get("sensors", {}),
+        },
+        errors=[str(e) for e in payload.get("errors", [])],
+        evaluation_ms=payload.get("evaluation_ms"),
+    )
+
+
+def tick_exists(storage: SqlStorage, tick_id: int) -> bool:
+    """Whether automation tick ``tick_id`` is kept."""
+    return tick_id in AutomationStore(storage).get_ticks([tick_id])
+
+
+def tick_detail(storage: SqlStorage, tick_id: int) -> AutomationTickDetailOut | None:
+    """One tick with, per asset, its decision, reasons and condition tree (None: no tick)."""
+    store = AutomationStore(storage)
+    tick = store.get_ticks([tick_id]).get(tick_id)
+    if tick is None:
+        return None
+    runs = list(tick.payload.get("runs", []))
+    holders: dict[float, TickRow | None] = {}
+    decisions = []
+    for name, entry in tick.payload.get("assets", {}).items():
+        requested = entry.get("requested")
+        decisions.append(
+            AssetDecisionOut(
+                asset=name,
+                decision=decision_of(entry),
+                requested=requested,
+                requested_count=int(
+                    entry.get("requested_count", 1 if requested is not None else 0)
+                ),
+                reasons=[str(r) for r in entry.get("reasons", [])],
+                skipped=[str(s) for s in entry.get("skipped", [])],
+                run_ids=[
+                    str(r["run_id"])
+                    for r in runs
+                    if r.get("run_id") and name in (r.get("targets") or {})
+                ],
+                condition=full_condition(store, name, entry.get("condition"), holders),
+            )
         )
-        for tick in ticks
-    ]
+    order = {"requested": 0, "waiting": 1, "skipped": 2}
+    decisions.sort(key=lambda d: (order[d.decision], d.asset))
+    return AutomationTickDetailOut(
+        **tick_summary(tick).model_dump(),
+        decisions=decisions,
+        runs=runs,
+    )
 
 
-def _reason_text(entry: dict[str, Any]) -> str:
-    requested = entry.get("requested")
-    head = "requested " + ", ".join(requested) if requested else "not requested"
-    reasons = [*entry.get("reasons", []), *entry.get("skipped", [])]
-    return head + (": " + "; ".join(str(r) for r in reasons) if reasons else "")
+def asset_automation(
+    defs: Definitions, key: AssetKey, storage: SqlStorage, now: datetime, limit: int
+) -> AssetAutomationOut:
+    """What drives ``key`` (policy or condition, freshness, schedules and sensors) and
+    what the latest ``limit`` ticks decided for it."""
+    from assetgraph.automation.freshness import freshness_statuses
+
+    graph = defs.graph
+    spec = graph.spec(key)
+    name = key.to_string()
+    store = AutomationStore(storage)
+    rows = why_rows(store, name, limit=limit)
+    holders: dict[float, TickRow | None] = {}
+    evaluations = [_evaluation(store, name, row, holders) for row in rows]
+    fresh = next(iter(freshness_statuses(graph, storage, [key], now)), None)
+    policy = spec.automation_policy
+    condition = spec.automation_condition
+    return AssetAutomationOut(
+        key=name,
+        policy=None if policy is None else policy.describe(),
+        condition=None if condition is None else condition_outline(condition),
+        freshness=None if fresh is None else fresh.to_json(),
+        sensors=targeting(defs, key),
+        latest=next((e for e in evaluations if e.evaluated), None),
+        evaluations=evaluations,
+    )
+
+
+def condition_outline(condition: AutomationCondition) -> dict[str, Any]:
+    """An ``AutomationCondition`` as a tree of its operators and operands (not evaluated)."""
+    node: dict[str, Any] = {"name": condition.name}
+    if condition.label:
+        node["label"] = condition.label
+    children = [condition_outline(child) for child in condition.children]
+    if children:
+        node["children"] = children
+    return node
+
+
+def _evaluation(
+    store: AutomationStore, name: str, row: dict[str, Any], holders: dict[float, TickRow | None]
+) -> AssetEvaluationOut:
+    evaluated = bool(row["evaluated"])
+    entry = {"requested": row["requested"], "skipped": row["skipped"]}
+    return AssetEvaluationOut(
+        tick_id=int(row["tick_id"]),
+        timestamp=datetime.fromisoformat(row["evaluated_at"]).astimezone(UTC).timestamp(),
+        evaluated=evaluated,
+        decision=decision_of(entry) if evaluated else None,
+        requested=row["requested"],
+        reasons=[str(r) for r in row["reasons"]],
+        skipped=[str(s) for s in row["skipped"]],
+        run_ids=[str(r) for r in row["runs"] if r],
+        condition=full_condition(store, name, row.get("condition"), holders),
+    )

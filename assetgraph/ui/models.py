@@ -209,16 +209,6 @@ class MaterializeOut(BaseModel):
     request_id: str
 
 
-class TickOut(BaseModel):
-    """One evaluation of the automation policies: its time, runs launched and reasons."""
-
-    tick_id: str
-    timestamp: float
-    status: str
-    run_ids: list[str]
-    reasons: dict[str, str] = Field(description="Asset key -> why it was (not) requested.")
-
-
 class CheckEvaluationOut(BaseModel):
     check_name: str
     run_id: str

@@ -361,3 +361,75 @@ def test_loading_a_sensor_location_from_a_file(tmp_path: Path, inbox: Path) -> N
     defs = load_definitions(file=path)
     (sensor_def,) = defs.sensors
     assert sensor_def.job_name == "images_job"
+
+
+def test_each_tick_records_what_each_sensor_gave(tmp_path: Path) -> None:
+    from assetgraph import (
+        DefaultSensorStatus,
+        Definitions,
+        RunRequest,
+        SensorResult,
+        asset,
+        sensor,
+    )
+
+    calls: list[int] = []
+
+    @asset
+    def target() -> int:
+        return 1
+
+    @sensor(
+        asset_selection="target",
+        minimum_interval_seconds=0,
+        default_status=DefaultSensorStatus.RUNNING,
+    )
+    def flaky(context):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the bucket is unreachable")
+        return SensorResult(run_requests=[RunRequest(run_key=f"k{len(calls)}")], cursor="c" * 600)
+
+    defs = Definitions([target], sensors=[flaky])
+    instance = Instance(storage_url=f"sqlite:///{tmp_path}/meta.db", home=tmp_path / "home")
+    instance.storage.upgrade()
+    first = tick(defs, instance, at(1)).payload["instigators"]["sensor:flaky"]
+    assert first["status"] == "requested" and first["error"] is None
+    assert first["run_requests"] == [{"run_key": "k1", "partitions": 1, "assets": ["target"]}]
+    assert first["cursor"] == "c" * 500 + "…", "a long cursor is cut"
+    second = tick(defs, instance, at(2)).payload["instigators"]["sensor:flaky"]
+    assert second["status"] == "failure"
+    assert second["error"] == "RuntimeError: the bucket is unreachable"
+    assert second["run_requests"] == [] and "cursor" not in second
+
+
+def test_the_ticks_holding_one_sensors_result_are_found_by_the_database(
+    instance: Instance,
+) -> None:
+    from assetgraph import DefaultSensorStatus, Definitions, SkipReason, asset, sensor
+    from assetgraph.storage.automation_store import AutomationStore
+
+    @asset
+    def target() -> int:
+        return 1
+
+    def quiet(context):  # type: ignore[no-untyped-def]
+        return SkipReason("nothing new")
+
+    running = DefaultSensorStatus.RUNNING
+    defs = Definitions(
+        [target],
+        sensors=[
+            sensor(name="a_b", asset_selection="target")(quiet),
+            sensor(name="axb", asset_selection="target", default_status=running)(quiet),
+        ],
+    )
+    for hour in (1, 2):
+        tick(defs, instance, at(hour))
+    store = AutomationStore(instance.storage)
+    found = store.ticks_containing('"sensor:axb": {"status": ', limit=5)
+    assert [t.payload["instigators"]["sensor:axb"]["status"] for t in found] == ["skipped"] * 2
+    assert found[0].tick_id > found[1].tick_id, "newest first"
+    assert store.ticks_containing('"sensor:a_b": {"status": ', limit=5) == [], "_ is no wildcard"
+    older = store.ticks_containing('"sensor:axb": {"status": ', limit=5, before_id=found[0].tick_id)
+    assert [t.tick_id for t in older] == [found[1].tick_id]

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from assetgraph.ui.app import create_app
+from tests.ui.automation_site import build_automation_site
 from tests.ui.conftest import start_live_server, stop_live_server
 from tests.ui.test_asset_panels import build_checks_site
 from tests.ui.test_lineage_api import build_lineage_site
@@ -46,6 +47,20 @@ def pages(runs: list[dict[str, Any]]) -> dict[str, str]:
     }
 
 
+def automation_pages(backfill_id: str) -> dict[str, str]:
+    """Page name -> path, for the pages of the automation site (backfills, sensors, ticks)."""
+    return {
+        "backfills": "/backfills",
+        "backfill": f"/backfills/{backfill_id}",
+        "automation-ticks": "/automation",
+        "automation-tick": "/automation/ticks/3",
+        "automation-sensor": "/automation/sensor/inbox_sensor",
+        "automation-schedule": "/automation/schedule/nightly",
+        "asset-automation": "/assets/summary#automation",
+        "asset-condition": "/assets/anomalies#automation",
+    }
+
+
 LINEAGE_PAGES = {
     "lineage-groups": "/lineage",
     "lineage-selection": "/lineage?select=%2Bweekly_report",
@@ -58,41 +73,40 @@ LINEAGE_PAGES = {
 
 def take(folder: Path, chromium: str = "/usr/bin/chromium") -> list[str]:
     """Write the screenshots into ``folder``; return one line per problem found."""
-    from playwright.sync_api import sync_playwright
-
     folder.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
     with tempfile.TemporaryDirectory() as scratch, pytest.MonkeyPatch.context() as patch:
         site = build_checks_site(Path(scratch) / "site", patch)
-        server = start_live_server(create_app(site.state))
-        try:
-            from assetgraph.ui.runs import list_runs
+        from assetgraph.ui.runs import list_runs
 
-            runs = [r.model_dump() for r in list_runs(site.instance.storage, 50, None)]
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=chromium, headless=True, args=CHROMIUM_ARGS
-                )
-                try:
-                    for name, path in pages(runs).items():
-                        for width, height in SIZES:
-                            problems += shoot(
-                                browser, server.url + path, name, width, height, folder
-                            )
-                    lineage_site = build_lineage_site(Path(scratch) / "lineage", patch)
-                    lineage_server = start_live_server(create_app(lineage_site.state))
-                    try:
-                        for name, path in LINEAGE_PAGES.items():
-                            for width, height in SIZES:
-                                problems += shoot(
-                                    browser, lineage_server.url + path, name, width, height, folder
-                                )
-                    finally:
-                        stop_live_server(lineage_server)
-                finally:
-                    browser.close()
-        finally:
-            stop_live_server(server)
+        runs = [r.model_dump() for r in list_runs(site.instance.storage, 50, None)]
+        problems += shoot_site(site, pages(runs), folder, chromium)
+        lineage_site = build_lineage_site(Path(scratch) / "lineage", patch)
+        problems += shoot_site(lineage_site, LINEAGE_PAGES, folder, chromium)
+        built, backfill = build_automation_site(Path(scratch) / "automation", patch)
+        problems += shoot_site(built, automation_pages(backfill.backfill_id), folder, chromium)
+    return problems
+
+
+def shoot_site(site: Any, paths: dict[str, str], folder: Path, chromium: str) -> list[str]:
+    """Serve ``site`` and shoot each of ``paths`` at each size; the problems found."""
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    server = start_live_server(create_app(site.state))
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+            )
+            try:
+                for name, path in paths.items():
+                    for width, height in SIZES:
+                        problems += shoot(browser, server.url + path, name, width, height, folder)
+            finally:
+                browser.close()
+    finally:
+        stop_live_server(server)
     return problems
 
 

@@ -248,9 +248,12 @@ def test_automation_ticks_show_runs_and_reasons(client: TestClient, site: Site) 
     store.finish_tick(tick, "success", payload, ended_at=1_735_700_002.0)
     [shown] = client.get("/api/automation/ticks").json()
     assert shown["status"] == "success" and shown["run_ids"] == ["feedbeef" * 4]
-    assert shown["reasons"] == {
-        "cleaned_orders": "requested 2025-01-04: missing partition 2025-01-04 whose window ended",
-        "revenue": "not requested: lazy: nothing needs it",
+    assert shown["requested"] == ["cleaned_orders"] and shown["skipped"] == ["revenue"]
+    detail = client.get(f"/api/automation/ticks/{tick}").json()
+    reasons = {d["asset"]: (d["decision"], d["reasons"]) for d in detail["decisions"]}
+    assert reasons == {
+        "cleaned_orders": ("requested", ["missing partition 2025-01-04 whose window ended"]),
+        "revenue": ("skipped", ["lazy: nothing needs it"]),
     }
 
 

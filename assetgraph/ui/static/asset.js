@@ -591,7 +591,7 @@
     try {
       detail = await ag.api(ag.assetApi("assets", key));
       renderHead(detail);
-      await Promise.all([renderWhy(), renderChecks(), renderPartitions(), renderHistory()]);
+      await Promise.all([renderWhy(), renderChecks(), renderPartitions(), renderHistory(), agAssetAutomation.render(main, key)]);
     } catch (error) {
       ag.showError(main, error);
     }
@@ -600,7 +600,7 @@
 
   renderHead(detail);
   try {
-    await Promise.all([renderWhy(), renderChecks(), renderPartitions(), renderHistory()]);
+    await Promise.all([renderWhy(), renderChecks(), renderPartitions(), renderHistory(), agAssetAutomation.render(main, key)]);
   } catch (error) {
     ag.showError(main, error);
   }
