@@ -121,6 +121,10 @@ class InputContext(_DagsterNames):
     """The input's parameter name (None when loading for ``output_for``)."""
     upstream_output: OutputContext | None = None
     """The upstream asset's output, as its IO manager saw it when storing (Dagster's)."""
+    annotation: Any = None
+    """The type the reading parameter is annotated with, else the upstream asset's return
+    annotation; None when neither names one. Table IO managers load a polars frame when it
+    is ``polars.DataFrame`` or ``polars.LazyFrame`` (Dagster's ``dagster_type.typing_type``)."""
 
     def __post_init__(self) -> None:
         _partition_fields(self)

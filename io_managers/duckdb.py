@@ -1,4 +1,4 @@
-"""Stores pandas DataFrames as tables of a DuckDB database file.
+"""Stores pandas or polars DataFrames as tables of a DuckDB database file.
 
 The same contract as ``io_managers.sql.SQLTableIOManager``: one table per asset, named by
 joining its key parts with ``__``, in ``schema`` (default DuckDB's ``main``); the
@@ -8,6 +8,10 @@ their rows and inserts the frame (``INSERT ... BY NAME SELECT`` from the registe
 in one transaction; storing an unpartitioned asset is one ``CREATE OR REPLACE TABLE``.
 Columns that appear in a later frame are added; identifiers are quoted and partition keys
 are bound parameters.
+
+A polars ``DataFrame`` or ``LazyFrame`` is registered with DuckDB as it is (through Arrow);
+loading gives a polars frame when the reading parameter (or the upstream asset) is annotated
+with one (``io_managers.polars_frames``).
 
 DuckDB lets one process at a time open a database file for writing; a manager that finds
 the file locked by another process retries for ``lock_timeout`` seconds.
@@ -23,6 +27,7 @@ from assetgraph.errors import StorageError
 from assetgraph.io import InputContext, IOManager, OutputContext
 from io_managers.parquet import report_frame_versions, require_frame
 from io_managers.pickle import missing_value_error
+from io_managers.polars_frames import FrameKind, as_kind, requested_kind
 from io_managers.sql import (
     in_key_order,
     key_values,
@@ -33,7 +38,6 @@ from io_managers.sql import (
 
 if TYPE_CHECKING:
     import duckdb
-    import pandas as pd
 
 _FRAME_VIEW = "__assetgraph_frame"
 
@@ -158,9 +162,12 @@ class DuckDBIOManager(IOManager):
 
     # Loading.
 
-    def load_input(self, context: InputContext) -> pd.DataFrame:
+    def load_input(self, context: InputContext) -> Any:
+        """The table's rows (of the partitions asked for): a pandas frame, or a polars one
+        when ``context.annotation`` asks for it."""
         name = table_name_for(context.asset_key)
         keys = context.partition_keys
+        kind = requested_kind(context.annotation)
         con = self._connect()
         try:
             existing = self._columns(con, name)
@@ -168,7 +175,7 @@ class DuckDBIOManager(IOManager):
                 where = f"table {self._schema}.{name} in {self.path}"
                 raise missing_value_error(context.asset_key, keys, where)
             if not keys:
-                return con.execute(f"FROM {self._table(name)}").df()
+                return _fetch(con, f"FROM {self._table(name)}", [], kind)
             column = partition_column_to_read(context)
             if column not in existing:
                 raise StorageError(
@@ -178,10 +185,22 @@ class DuckDBIOManager(IOManager):
                     "to the column that holds them."
                 )
             values = key_values(keys, _column_kind(existing[column]))
-            frame = con.execute(
-                f"FROM {self._table(name)} WHERE {quote_identifier(column)} IN (SELECT UNNEST(?))",
-                [values],
-            ).df()
+            query = (
+                f"FROM {self._table(name)} WHERE {quote_identifier(column)} IN (SELECT UNNEST(?))"
+            )
+            frame = _fetch(con, query, [values], "pandas" if kind == "pandas" else "polars")
         finally:
             con.close()
-        return in_key_order(frame, column, keys)
+        ordered = in_key_order(frame, column, keys)
+        return ordered if kind == "pandas" else as_kind(ordered, kind)
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, query: str, params: list[Any], kind: FrameKind) -> Any:
+    """The query's rows as a pandas frame or a polars frame of ``kind``."""
+    if kind == "pandas":
+        return con.execute(query, params).df()
+    import polars as pl
+
+    frame = pl.from_arrow(con.sql(query, params=params).to_arrow_table())
+    assert isinstance(frame, pl.DataFrame)  # a table, not a single column
+    return as_kind(frame, kind)

@@ -1,4 +1,4 @@
-"""Stores pandas DataFrames as Parquet files, locally or on any fsspec file system.
+"""Stores pandas or polars DataFrames as Parquet files, locally or on any fsspec file system.
 
 Layout under ``base_dir``: ``<key parts>.parquet`` for an unpartitioned asset, and
 ``<key parts>/<partition file name>.parquet`` for each partition of a partitioned one,
@@ -13,7 +13,12 @@ go to the fsspec file system. Writes are atomic: a local file is written under a
 name in the same folder and renamed over the old one; on other file systems each object is
 put under a temporary key, then moved into place (``io_managers.object_store``).
 
-pandas, pyarrow and fsspec are imported when first needed, so importing this module is cheap.
+A polars ``DataFrame`` or ``LazyFrame`` is stored with polars; loading gives a polars frame
+when the reading parameter (or the upstream asset) is annotated with one
+(``io_managers.polars_frames``), else a pandas DataFrame.
+
+pandas, pyarrow, polars and fsspec are imported when first needed, so importing this module
+is cheap.
 """
 
 from __future__ import annotations
@@ -31,6 +36,18 @@ from assetgraph.keys import AssetKey
 from assetgraph.versions.digests import frame_data_version
 from io_managers.files import open_temp_beside
 from io_managers.pickle import missing_value_error, partition_file_name
+from io_managers.polars_frames import (
+    FrameKind,
+    as_kind,
+    collected,
+    concat_polars,
+    is_polars_frame,
+    pandas_column,
+    polars_data_version,
+    requested_kind,
+    rows_of_keys,
+    without_pandas_index,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,19 +60,27 @@ PARTITION_KEY_COLUMN = "partition_key"
 # Frames and partition columns: shared with the table IO managers (sql, duckdb).
 
 
-def require_frame(asset_key: AssetKey, obj: Any, manager: str) -> pd.DataFrame:
-    """``obj`` if it is a pandas DataFrame, else a StorageError naming the asset."""
+def require_frame(asset_key: AssetKey, obj: Any, manager: str) -> Any:
+    """``obj`` if it is a pandas or polars DataFrame (a LazyFrame is collected), else a
+    StorageError naming the asset."""
     import pandas as pd
 
+    if is_polars_frame(obj):
+        return collected(obj)
     if not isinstance(obj, pd.DataFrame):
         raise StorageError(
-            f"{manager} stores pandas DataFrames, but asset '{asset_key}' returned "
+            f"{manager} stores pandas or polars DataFrames, but asset '{asset_key}' returned "
             f"{type(obj).__name__}: return a DataFrame or give the asset another io_manager_key."
         )
     return obj
 
 
-def partition_column_for(metadata: Mapping[str, Any], frame: pd.DataFrame) -> str | None:
+def data_version_of(frame: Any) -> str:
+    """The content digest of a pandas or (collected) polars frame."""
+    return polars_data_version(frame) if is_polars_frame(frame) else frame_data_version(frame)
+
+
+def partition_column_for(metadata: Mapping[str, Any], frame: Any) -> str | None:
     """The frame column that holds partition keys, if there is one.
 
     That is the asset's ``partition_expr`` metadata (an error if the frame lacks it), else a
@@ -67,27 +92,28 @@ def partition_column_for(metadata: Mapping[str, Any], frame: pd.DataFrame) -> st
     return PARTITION_KEY_COLUMN if PARTITION_KEY_COLUMN in frame.columns else None
 
 
-def partition_key_strings(column: pd.Series[Any]) -> pd.Series[str]:
-    """The partition key each value of ``column`` names, as a string.
+def partition_key_strings(column: Any) -> pd.Series[str]:
+    """The partition key each value of ``column`` (pandas or polars) names, as a string.
 
     Strings stay as they are; dates give ``2025-01-31``; datetimes give ``2025-01-31`` when
     every one is at midnight, else the hourly form ``2025-01-31-13:00``.
     """
     import pandas as pd
 
-    if pd.api.types.is_datetime64_any_dtype(column.dtype):
-        stamps = column.dt
-        at_midnight = bool((stamps.normalize() == column).all())
+    series = pandas_column(column)
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        stamps = series.dt
+        at_midnight = bool((stamps.normalize() == series).all())
         keys: pd.Series[str] = stamps.strftime("%Y-%m-%d" if at_midnight else "%Y-%m-%d-%H:%M")
         return keys
-    return column.astype(str)
+    return series.astype(str)
 
 
 def check_partition_values(
     asset_key: AssetKey,
     keys: tuple[str, ...],
     column: str,
-    frame: pd.DataFrame,
+    frame: Any,
 ) -> pd.Series[str]:
     """The key of each row, after checking that every row names one of ``keys``."""
     if column not in frame.columns:
@@ -108,9 +134,7 @@ def check_partition_values(
     return row_keys
 
 
-def split_by_partition(
-    context: OutputContext, frame: pd.DataFrame, manager: str
-) -> dict[str, pd.DataFrame]:
+def split_by_partition(context: OutputContext, frame: Any, manager: str) -> dict[str, Any]:
     """``frame`` cut into one frame per partition key of ``context`` (empty ones included)."""
     keys = context.partition_keys
     column = partition_column_for(context.metadata, frame)
@@ -126,26 +150,30 @@ def split_by_partition(
     row_keys = check_partition_values(context.asset_key, keys, column, frame)
     if len(keys) == 1:
         return {keys[0]: frame}
+    if is_polars_frame(frame):
+        return rows_of_keys(frame, row_keys, keys)  # type: ignore[no-any-return]
     parts = {str(key): part for key, part in frame.groupby(row_keys.to_numpy(), sort=False)}
     return {key: parts.get(key, frame.iloc[0:0]) for key in keys}
 
 
-def report_frame_versions(context: OutputContext, frame: pd.DataFrame, manager: str) -> None:
+def report_frame_versions(context: OutputContext, frame: Any, manager: str) -> None:
     """Tell ``context`` the content version of ``frame`` (of each partition's rows)."""
     keys = context.partition_keys
     if len(keys) <= 1:
-        context.set_data_version(frame_data_version(frame), keys[0] if keys else None)
+        context.set_data_version(data_version_of(frame), keys[0] if keys else None)
         return
     for key, part in split_by_partition(context, frame, manager).items():
-        context.set_data_version(frame_data_version(part), key)
+        context.set_data_version(data_version_of(part), key)
 
 
-def concat_in_key_order(frames: list[pd.DataFrame]) -> pd.DataFrame:
+def concat_in_key_order(frames: list[Any]) -> Any:
     """One frame of ``frames`` in order; a fresh row index when each had a default one."""
     import pandas as pd
 
     if len(frames) == 1:
         return frames[0]
+    if not isinstance(frames[0], pd.DataFrame):
+        return concat_polars(frames)
     default_index = all(isinstance(f.index, pd.RangeIndex) for f in frames)
     return pd.concat(frames, ignore_index=default_index)
 
@@ -243,12 +271,12 @@ class ParquetIOManager(IOManager):
         frame = require_frame(context.asset_key, obj, "ParquetIOManager")
         if context.partition_keys:
             split = split_by_partition(context, frame, "ParquetIOManager")
-            frames: dict[str | None, pd.DataFrame] = {k: v for k, v in split.items()}
+            frames: dict[str | None, Any] = {k: v for k, v in split.items()}
         else:
             frames = {None: frame}
         paths = {key: self.path_for(context.asset_key, key) for key in frames}
         for key, part in frames.items():
-            context.set_data_version(frame_data_version(part), key)
+            context.set_data_version(data_version_of(part), key)
         if self.is_local:
             self._write_local(frames, paths)
         else:
@@ -263,7 +291,7 @@ class ParquetIOManager(IOManager):
         context.add_output_metadata(metadata)
 
     def _write_local(
-        self, frames: Mapping[str | None, pd.DataFrame], paths: Mapping[str | None, str]
+        self, frames: Mapping[str | None, Any], paths: Mapping[str | None, str]
     ) -> None:
         # Write every file under a temporary name first and rename only when all are
         # written: a failure leaves every partition with its old file.
@@ -275,7 +303,7 @@ class ParquetIOManager(IOManager):
                 fd, tmp_name = open_temp_beside(Path(path))
                 staged.append((tmp_name, path))
                 with os.fdopen(fd, "wb") as handle:
-                    frame.to_parquet(handle, engine="pyarrow")
+                    _write_parquet(frame, handle)
             for tmp_name, path in staged:
                 os.replace(tmp_name, path)
         except BaseException:
@@ -286,37 +314,37 @@ class ParquetIOManager(IOManager):
     def _write_remote(
         self,
         asset_key: AssetKey,
-        frames: Mapping[str | None, pd.DataFrame],
+        frames: Mapping[str | None, Any],
         paths: Mapping[str | None, str],
     ) -> None:
         # Serialize everything before the first put, so a bad frame changes nothing.
         payloads: list[tuple[str, bytes]] = []
         for key, frame in frames.items():
             buffer = io.BytesIO()
-            frame.to_parquet(buffer, engine="pyarrow")
+            _write_parquet(frame, buffer)
             payloads.append((paths[key], buffer.getvalue()))
         self.store.write_all(asset_key, payloads)
 
     # Loading.
 
-    def load_input(self, context: InputContext) -> pd.DataFrame:
+    def load_input(self, context: InputContext) -> Any:
+        """The stored frame: pandas, or polars when ``context.annotation`` asks for it."""
         keys = context.partition_keys
+        kind = requested_kind(context.annotation)
         if not keys:
-            return self._read(context.asset_key, None)
+            return self._read(context.asset_key, None, kind)
         if len(keys) > 1:
             self._check_present(context.asset_key, keys)
-        return concat_in_key_order([self._read(context.asset_key, key) for key in keys])
+        return concat_in_key_order([self._read(context.asset_key, key, kind) for key in keys])
 
-    def _read(self, asset_key: AssetKey, partition_key: str | None) -> pd.DataFrame:
-        import pandas as pd
-
+    def _read(self, asset_key: AssetKey, partition_key: str | None, kind: FrameKind) -> Any:
         path = self.path_for(asset_key, partition_key)
         partitions = (partition_key,) if partition_key is not None else ()
         if not self.is_local:
             data = self.store.read(asset_key, partition_key, path)
-            return pd.read_parquet(io.BytesIO(data), engine="pyarrow")
+            return _read_parquet(io.BytesIO(data), kind)
         try:
-            return pd.read_parquet(path, engine="pyarrow")
+            return _read_parquet(path, kind)
         except FileNotFoundError:
             raise missing_value_error(asset_key, partitions, self._display(path)) from None
 
@@ -330,3 +358,20 @@ class ParquetIOManager(IOManager):
         missing = tuple(k for k, p in paths.items() if self._basename(p) not in present)
         if missing:
             raise missing_value_error(asset_key, missing, self._display(folder))
+
+
+def _write_parquet(frame: Any, target: Any) -> None:
+    if is_polars_frame(frame):
+        frame.write_parquet(target)
+    else:
+        frame.to_parquet(target, engine="pyarrow")
+
+
+def _read_parquet(source: Any, kind: FrameKind) -> Any:
+    if kind == "pandas":
+        import pandas as pd
+
+        return pd.read_parquet(source, engine="pyarrow")
+    import polars as pl
+
+    return as_kind(without_pandas_index(pl.read_parquet(source)), kind)

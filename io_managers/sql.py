@@ -1,4 +1,5 @@
-"""Stores pandas DataFrames as database tables through SQLAlchemy Core (SQLite, PostgreSQL...).
+"""Stores pandas or polars DataFrames as database tables through SQLAlchemy Core (SQLite,
+PostgreSQL...).
 
 Each asset has one table, named by joining its key parts with ``__`` (``shop/orders`` is
 table ``shop__orders``), in the manager's ``schema`` (None: the connection's default).
@@ -20,7 +21,12 @@ Loading returns the rows of the requested partitions in partition key order, wit
 partition column, or the whole table. A partition with no rows loads as an empty frame: a
 table cannot tell an empty partition from one never stored (the metadata database can).
 
-pandas and SQLAlchemy are imported when first needed, so importing this module is cheap.
+A polars ``DataFrame`` or ``LazyFrame`` is stored through its pandas form (so column types
+follow the same rules); loading gives a polars frame when the reading parameter (or the
+upstream asset) is annotated with one (``io_managers.polars_frames``).
+
+pandas, polars and SQLAlchemy are imported when first needed, so importing this module is
+cheap.
 """
 
 from __future__ import annotations
@@ -44,6 +50,14 @@ from io_managers.parquet import (
     report_frame_versions,
     require_frame,
 )
+from io_managers.polars_frames import (
+    as_kind,
+    is_polars_frame,
+    pandas_frame,
+    records_frame,
+    requested_kind,
+    with_constant,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,9 +76,7 @@ def table_name_for(asset_key: AssetKey) -> str:
     return "__".join(asset_key.path)
 
 
-def partition_column_to_write(
-    context: OutputContext, frame: pd.DataFrame, manager: str
-) -> tuple[str, pd.DataFrame]:
+def partition_column_to_write(context: OutputContext, frame: Any, manager: str) -> tuple[str, Any]:
     """The partition column and the frame to insert, checked against the partitions written.
 
     With ``partition_expr`` metadata the frame must have that column; without it, a
@@ -81,6 +93,8 @@ def partition_column_to_write(
                 "row's partition key: name it with @asset(metadata={'partition_expr': "
                 "'column'}) or call it 'partition_key'."
             )
+        if is_polars_frame(frame):
+            return PARTITION_KEY_COLUMN, with_constant(frame, PARTITION_KEY_COLUMN, keys[0])
         return PARTITION_KEY_COLUMN, frame.assign(**{PARTITION_KEY_COLUMN: keys[0]})
     check_partition_values(context.asset_key, keys, column, frame)
     return column, frame
@@ -104,13 +118,17 @@ def key_values(keys: Sequence[str], kind: str) -> list[Any]:
     return list(keys)
 
 
-def in_key_order(frame: pd.DataFrame, column: str, keys: Sequence[str]) -> pd.DataFrame:
-    """The rows of ``frame`` sorted by the position of their partition key in ``keys``."""
-    if len(keys) < 2 or frame.empty:
-        return frame.reset_index(drop=True)
+def in_key_order(frame: Any, column: str, keys: Sequence[str]) -> Any:
+    """The rows of ``frame`` (pandas or polars) sorted by the position of their partition
+    key in ``keys``."""
+    polars = is_polars_frame(frame)
+    if len(keys) < 2 or len(frame) == 0:
+        return frame if polars else frame.reset_index(drop=True)
     position = {key: i for i, key in enumerate(keys)}
-    order = partition_key_strings(frame[column]).map(position)
-    return frame.iloc[order.argsort(kind="stable")].reset_index(drop=True)
+    order = partition_key_strings(frame[column]).map(position).argsort(kind="stable")
+    if polars:
+        return frame[order.to_numpy()]
+    return frame.iloc[order].reset_index(drop=True)
 
 
 def chunks(values: Sequence[Any], size: int = MAX_IN_PARAMETERS) -> Iterator[Sequence[Any]]:
@@ -304,6 +322,8 @@ class SQLTableIOManager(IOManager):
         frame = require_frame(context.asset_key, obj, "SQLTableIOManager")
         name = self.table_name(context.asset_key)
         metadata: dict[str, Any] = {"row_count": len(frame)}
+        if is_polars_frame(frame):
+            frame = pandas_frame(frame)
         report_frame_versions(context, frame, "SQLTableIOManager")
         if context.partition_keys:
             column, frame = partition_column_to_write(context, frame, "SQLTableIOManager")
@@ -397,12 +417,15 @@ class SQLTableIOManager(IOManager):
 
     # Loading.
 
-    def load_input(self, context: InputContext) -> pd.DataFrame:
+    def load_input(self, context: InputContext) -> Any:
+        """The table's rows (of the partitions asked for): a pandas frame, or a polars one
+        when ``context.annotation`` asks for it."""
         import pandas as pd
         import sqlalchemy as sa
 
         name = self.table_name(context.asset_key)
         keys = context.partition_keys
+        kind = requested_kind(context.annotation)
         with self.engine.connect() as conn:
             table = self._reflect(conn, name)
             if table is None:
@@ -412,6 +435,8 @@ class SQLTableIOManager(IOManager):
             names = list(table.c.keys())
             if not keys:
                 rows = list(conn.execute(sa.select(table)))
+                if kind != "pandas":
+                    return as_kind(records_frame(rows, names), kind)
                 return pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
             column = partition_column_to_read(context)
             if column not in table.c:
@@ -424,6 +449,8 @@ class SQLTableIOManager(IOManager):
             values = key_values(keys, _column_kind(table.c[column].type))
             for chunk in chunks(values):
                 rows.extend(conn.execute(sa.select(table).where(table.c[column].in_(chunk))))
+        if kind != "pandas":
+            return as_kind(in_key_order(records_frame(rows, names), column, keys), kind)
         frame = pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
         return in_key_order(frame, column, keys)
 

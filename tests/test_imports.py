@@ -7,7 +7,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ["pandas", "pyarrow", "sqlalchemy", "networkx", "pandera", "dask", "fastapi", "pydantic"]
+HEAVY = [
+    "pandas",
+    "pyarrow",
+    "sqlalchemy",
+    "networkx",
+    "pandera",
+    "polars",
+    "dask",
+    "fastapi",
+    "pydantic",
+]
 
 
 def _loaded_after(code: str) -> set[str]:

@@ -66,6 +66,8 @@ def summarize_failure_cases(frame: Any) -> dict[str, Any]:
     Returns ``{"total": N, "cases": [{"column", "check", "count", "values", "index"}]}``;
     ``values`` and ``index`` keep at most ``MAX_FAILURE_VALUES`` entries.
     """
+    if frame is not None and type(frame).__module__.startswith("polars"):
+        frame = frame.to_pandas()  # pandera's Polars schemas report a polars frame
     if frame is None or not hasattr(frame, "groupby") or len(frame) == 0:
         return {"total": 0, "cases": []}
     cases: list[dict[str, Any]] = []

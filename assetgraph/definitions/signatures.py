@@ -68,6 +68,17 @@ def _read_signature(func: Callable[..., Any], name: str) -> inspect.Signature:
     return signature.replace(parameters=params)
 
 
+def resolved_return_annotation(func: Callable[..., Any], name: str) -> Any:
+    """``func``'s return annotation, resolved when a string; None when it has none."""
+    annotation = cached_signature(func, name).return_annotation
+    if annotation is inspect.Signature.empty:
+        return None
+    if isinstance(annotation, str):
+        namespace = getattr(inspect.unwrap(func), "__globals__", {})
+        return _resolve_annotation(annotation, namespace)
+    return annotation
+
+
 _DOTTED_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
@@ -97,12 +108,14 @@ def _resolve_annotation(text: str, namespace: Mapping[str, Any]) -> Any:
 
 
 def annotated_schema(func: Callable[..., Any]) -> Any:
-    """The model of a ``pandera.typing.DataFrame[Model]`` return annotation, else None."""
+    """The model of a ``pandera.typing.DataFrame[Model]`` return annotation (or of pandera's
+    Polars ``pandera.typing.polars.DataFrame[Model]`` / ``LazyFrame[Model]``, under any
+    imported name), else None."""
     annotation = getattr(inspect.unwrap(func), "__annotations__", {}).get("return")
     if annotation is None or "pandera" not in sys.modules:
         return None  # a pandera annotation means the user's module imported pandera
     if isinstance(annotation, str):
-        if "DataFrame[" not in annotation:
+        if "[" not in annotation:
             return None
         namespace = getattr(inspect.unwrap(func), "__globals__", {})
         annotation = _resolve_annotation(annotation, namespace)

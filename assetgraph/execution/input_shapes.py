@@ -4,8 +4,10 @@ A bare (unannotated) parameter keeps Dagster's behaviour: what the IO manager re
 which for pickled values is the value for one partition and a dict keyed by partition for
 several. An annotation asks for one shape whatever the number of partitions:
 
-- ``pd.DataFrame`` (or a pandera ``DataFrame[Model]``) / ``pyarrow.Table``: the
-  partitions concatenated in key order (a dict of frames from the IO manager is joined);
+- ``pd.DataFrame`` (or a pandera ``DataFrame[Model]``) / ``pyarrow.Table`` /
+  ``polars.DataFrame`` or ``polars.LazyFrame``: the partitions concatenated in key order
+  (a dict of frames from the IO manager is joined; the table IO managers return one frame,
+  of the kind annotated);
 - ``dict[str, T]`` (or ``Mapping[str, T]``): always a dict keyed by partition, even for
   one; an IO manager that returns one table for several partitions is asked once per
   partition.
@@ -24,7 +26,7 @@ from typing import Any, Literal
 
 from assetgraph.io import InputContext
 
-Shape = Literal["bare", "frame", "table", "dict"]
+Shape = Literal["bare", "frame", "table", "polars", "dict"]
 
 
 def input_shapes(fn: Callable[..., Any], name: str) -> dict[str, Shape]:
@@ -55,6 +57,9 @@ def shape_of(annotation: Any) -> Shape:
         return "frame"
     if cls.__name__ == "Table" and cls.__module__.startswith("pyarrow"):
         return "table"
+    polars = sys.modules.get("polars")
+    if polars is not None and issubclass(cls, polars.DataFrame | polars.LazyFrame):
+        return "polars"
     return "bare"
 
 
@@ -76,6 +81,8 @@ def load_shaped(manager: Any, context: InputContext, shape: Shape) -> Any:
     if not (isinstance(value, Mapping) and set(value) == set(keys)):
         return value  # the IO manager already returned one table
     parts = [value[key] for key in keys]
+    if shape == "polars":
+        return _concat_polars(parts)
     return _concat_frames(parts) if shape == "frame" else _concat_tables(parts)
 
 
@@ -88,6 +95,12 @@ def _concat_frames(frames: list[Any]) -> Any:
 
     default_index = all(isinstance(frame.index, pd.RangeIndex) for frame in frames)
     return pd.concat(frames, ignore_index=default_index)
+
+
+def _concat_polars(frames: list[Any]) -> Any:
+    import polars as pl
+
+    return pl.concat(frames, how="diagonal_relaxed")
 
 
 def _concat_tables(tables: list[Any]) -> Any:

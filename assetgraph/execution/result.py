@@ -17,7 +17,7 @@ from assetgraph.definitions.checks import AssetCheckSeverity
 from assetgraph.definitions.metadata import MetadataValue, metadata_from_stored
 from assetgraph.definitions.outputs import DEFAULT_OUTPUT_NAME
 from assetgraph.errors import UsageError
-from assetgraph.execution.step import StepOutcome
+from assetgraph.execution.step import StepOutcome, stored_annotation
 from assetgraph.graph import AssetGraph
 from assetgraph.io import InputContext
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
@@ -149,7 +149,9 @@ class ExecuteInProcessResult:
         """Load the value this run stored for ``key`` (and ``partition``) through its IO manager.
 
         For a partitioned asset without ``partition``, every partition this run stored is
-        loaded together (as the IO manager combines several partitions).
+        loaded together (as the IO manager combines several partitions). The asset's return
+        annotation is the input annotation the IO manager sees (a polars frame for
+        ``-> polars.DataFrame``).
         """
         asset_key = AssetKey.from_user(key)
         status = self.status_for(asset_key, partition)
@@ -168,6 +170,7 @@ class ExecuteInProcessResult:
             resources=SimpleNamespace(),
             metadata=spec.metadata,
             partition_keys=partitions,
+            annotation=stored_annotation(self._graph, asset_key),
         )
         return self._io_managers[spec.io_manager_key].load_input(context)
 

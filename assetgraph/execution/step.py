@@ -30,7 +30,7 @@ from assetgraph.definitions.checks import AssetCheckResult, AssetChecksDefinitio
 from assetgraph.definitions.metadata import normalize_metadata
 from assetgraph.definitions.outputs import MaterializeResult, Output
 from assetgraph.definitions.schema_validation import evaluate_schema
-from assetgraph.definitions.signatures import cached_signature
+from assetgraph.definitions.signatures import cached_signature, resolved_return_annotation
 from assetgraph.errors import USER_CODE_FAILURES, Failure
 from assetgraph.execution.data_versions import InputVersions
 from assetgraph.execution.input_shapes import input_shapes, load_shaped
@@ -261,6 +261,7 @@ def _load_inputs(step: Step, env: StepEnvironment) -> dict[str, Any]:
                 partitions_def=env.graph.partitions_def(upstream),
                 name=spec.output_name,
             ),
+            annotation=_input_annotation(step, param, upstream, env.graph),
         )
         try:
             kwargs[param] = load_shaped(manager, context, shapes.get(param, "bare"))
@@ -274,6 +275,23 @@ def _load_inputs(step: Step, env: StepEnvironment) -> dict[str, Any]:
                 )
             ) from exc
     return kwargs
+
+
+def _input_annotation(step: Step, param: str, upstream: AssetKey, graph: AssetGraph) -> Any:
+    """The parameter's annotation, else the return annotation of the single asset it reads."""
+    fn, name = step.assets_def.fn, step.assets_def.name
+    parameter = cached_signature(fn, name).parameters.get(param)
+    if parameter is not None and parameter.annotation is not inspect.Parameter.empty:
+        return parameter.annotation
+    return stored_annotation(graph, upstream)
+
+
+def stored_annotation(graph: AssetGraph, key: AssetKey) -> Any:
+    """The return annotation of the single asset ``key`` (None for a multi-asset's outputs)."""
+    assets_def = graph.assets_def(key)
+    if assets_def.is_multi:
+        return None
+    return resolved_return_annotation(assets_def.fn, assets_def.name)
 
 
 def _call_user_code(step: Step, kwargs: dict[str, Any]) -> Any:
@@ -677,14 +695,26 @@ def _returns_nothing(step: Step) -> bool:
 
 
 def value_metadata(value: Any) -> dict[str, Any]:
-    """Metadata every materialization of ``value`` gets: row count and schema of frames."""
+    """Metadata every materialization of ``value`` gets: row count and schema of frames.
+
+    A polars LazyFrame gets its schema only (counting its rows would run its query).
+    """
     pandas = sys.modules.get("pandas")
     if pandas is not None and isinstance(value, pandas.DataFrame):
         return {
             "row_count": len(value),
             "column_schema": {str(col): str(dtype) for col, dtype in value.dtypes.items()},
         }
+    polars = sys.modules.get("polars")
+    if polars is not None and isinstance(value, polars.LazyFrame):
+        return {"column_schema": _polars_schema(value.collect_schema())}
+    if polars is not None and isinstance(value, polars.DataFrame):
+        return {"row_count": value.height, "column_schema": _polars_schema(value.schema)}
     return {}
+
+
+def _polars_schema(schema: Mapping[str, Any]) -> dict[str, str]:
+    return {str(name): str(dtype) for name, dtype in schema.items()}
 
 
 def _error_from(exc: BaseException, kind: str, message: str) -> StepError:

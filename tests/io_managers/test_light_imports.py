@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-HEAVY = ("pandas", "pyarrow", "sqlalchemy", "duckdb", "fsspec", "numpy")
+HEAVY = ("pandas", "pyarrow", "sqlalchemy", "duckdb", "fsspec", "numpy", "polars")
 
 
 @pytest.mark.parametrize(
