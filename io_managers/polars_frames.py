@@ -11,8 +11,10 @@ is loaded as a polars frame.
 
 from __future__ import annotations
 
+import collections.abc
 import re
 import sys
+import types
 import typing
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -28,11 +30,20 @@ _PANDAS_INDEX_COLUMN = re.compile(r"^__index_level_\d+__$")
 
 
 def requested_kind(annotation: Any) -> FrameKind:
-    """The kind of frame ``annotation`` asks an IO manager to load (pandas by default)."""
+    """The kind of frame ``annotation`` asks an IO manager to load (pandas by default).
+
+    ``dict[str, F]`` (one frame per partition) and ``F | None`` ask for what ``F`` asks for.
+    """
     polars = sys.modules.get("polars")
     if polars is None or annotation is None:
         return "pandas"  # a polars annotation means the user's module imported polars
     origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (dict, collections.abc.Mapping) and len(args) == 2:
+        return requested_kind(args[1])  # dict[str, pl.DataFrame]: one frame per partition
+    if origin in (typing.Union, types.UnionType):
+        kinds = {requested_kind(arg) for arg in args if arg is not type(None)}
+        return kinds.pop() if len(kinds) == 1 else "pandas"  # pl.DataFrame | None
     cls = origin if isinstance(origin, type) else annotation
     if not isinstance(cls, type):
         return "pandas"

@@ -311,3 +311,20 @@ def test_polars_reads_what_pandas_stored_and_back(manager: IOManager, instance: 
     assert polars_frame.columns == ["key", "n"], "no pandas index column"
     assert polars_frame["key"].to_list() == DAYS and polars_frame["n"].to_list() == [2, 1, 0]
     assert result.output_for("in_pandas").to_dict("list") == {"key": DAYS, "n": [2, 1, 0]}
+
+
+def test_a_dict_annotation_gets_one_polars_frame_per_partition(
+    manager: IOManager, instance: Instance
+) -> None:
+    @asset
+    def per_day(sales: dict[str, pl.LazyFrame]) -> pl.DataFrame:
+        assert list(sales) == DAYS
+        assert all(type(frame) is pl.LazyFrame for frame in sales.values())
+        return pl.DataFrame(
+            {"day": list(sales), "rows": [f.collect().height for f in sales.values()]}
+        )
+
+    defs = Definitions(assets=[sales, per_day], resources={"io_manager": manager})
+    _run(defs, instance, selection="sales", all_partitions=True)
+    frame = _run(defs, instance, selection="per_day").output_for("per_day")
+    assert frame.to_dict(as_series=False) == {"day": DAYS, "rows": [2, 2, 2]}
