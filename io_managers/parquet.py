@@ -15,7 +15,8 @@ put under a temporary key, then moved into place (``io_managers.object_store``).
 
 A polars ``DataFrame`` or ``LazyFrame`` is stored with polars; loading gives a polars frame
 when the reading parameter (or the upstream asset) is annotated with one
-(``io_managers.polars_frames``), else a pandas DataFrame.
+(``io_managers.polars_frames``), else a pandas DataFrame. A ``LazyFrame`` loaded from a
+local folder scans its files (``polars.scan_parquet``).
 
 pandas, pyarrow, polars and fsspec are imported when first needed, so importing this module
 is cheap.
@@ -41,6 +42,7 @@ from io_managers.polars_frames import (
     as_kind,
     collected,
     concat_polars,
+    is_pandas_index_column,
     is_polars_frame,
     pandas_column,
     polars_data_version,
@@ -51,6 +53,7 @@ from io_managers.polars_frames import (
 
 if TYPE_CHECKING:
     import pandas as pd
+    import polars as pl
 
     from io_managers.object_store import ObjectStore
 
@@ -344,6 +347,8 @@ class ParquetIOManager(IOManager):
             data = self.store.read(asset_key, partition_key, path)
             return _read_parquet(io.BytesIO(data), kind)
         try:
+            if kind == "polars_lazy":
+                return _scan_parquet(path)
             return _read_parquet(path, kind)
         except FileNotFoundError:
             raise missing_value_error(asset_key, partitions, self._display(path)) from None
@@ -375,3 +380,14 @@ def _read_parquet(source: Any, kind: FrameKind) -> Any:
     import polars as pl
 
     return as_kind(without_pandas_index(pl.read_parquet(source)), kind)
+
+
+def _scan_parquet(path: str) -> pl.LazyFrame:
+    """A lazy scan of a local Parquet file (its rows are read when the frame is collected)."""
+    import polars as pl
+
+    if not os.path.exists(path):
+        raise FileNotFoundError(path)
+    frame = pl.scan_parquet(path)
+    extra = [name for name in frame.collect_schema().names() if is_pandas_index_column(name)]
+    return frame.drop(extra) if extra else frame

@@ -73,9 +73,14 @@ def as_kind(frame: pl.DataFrame, kind: FrameKind) -> pl.DataFrame | pl.LazyFrame
     return frame.lazy() if kind == "polars_lazy" else frame
 
 
+def is_pandas_index_column(name: str) -> bool:
+    """True for an index column pandas writes into the Parquet files it stores."""
+    return _PANDAS_INDEX_COLUMN.match(name) is not None
+
+
 def without_pandas_index(frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` without the index columns pandas writes into Parquet files it stores."""
-    extra = [name for name in frame.columns if _PANDAS_INDEX_COLUMN.match(name)]
+    extra = [name for name in frame.columns if is_pandas_index_column(name)]
     return frame.drop(extra) if extra else frame
 
 

@@ -18,6 +18,7 @@ from assetgraph import (
     Definitions,
     Instance,
     IOManager,
+    StorageError,
     asset,
     materialize,
 )
@@ -328,3 +329,15 @@ def test_a_dict_annotation_gets_one_polars_frame_per_partition(
     _run(defs, instance, selection="sales", all_partitions=True)
     frame = _run(defs, instance, selection="per_day").output_for("per_day")
     assert frame.to_dict(as_series=False) == {"day": DAYS, "rows": [2, 2, 2]}
+
+
+@pytest.mark.parametrize("kind", [pl.DataFrame, pl.LazyFrame])
+def test_loading_a_value_never_stored_names_it(manager: IOManager, kind: type) -> None:
+    from assetgraph import AssetKey
+    from assetgraph.io import InputContext
+
+    context = InputContext(
+        AssetKey("orders"), run_id="r", partition_keys=("2025-01-01",), annotation=kind
+    )
+    with pytest.raises(StorageError, match=r"Asset 'orders' partition '2025-01-01' has"):
+        manager.load_input(context)
