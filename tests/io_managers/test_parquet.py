@@ -163,7 +163,9 @@ def test_a_failure_mid_write_keeps_every_old_partition(
 
 
 def test_non_frames_are_refused(manager: ParquetIOManager) -> None:
-    with pytest.raises(StorageError, match="stores pandas DataFrames, but asset 'x' returned list"):
+    with pytest.raises(
+        StorageError, match="stores pandas or polars DataFrames, but asset 'x' returned list"
+    ):
         manager.handle_output(_out("x"), [1, 2])
 
 

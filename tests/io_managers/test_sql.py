@@ -203,7 +203,7 @@ def test_the_manager_pickles_without_its_engine(sql_manager: SQLTableIOManager) 
 def test_non_frames_are_refused_with_the_asset_named(tmp_path: Path) -> None:
     manager = SQLTableIOManager(f"sqlite:///{tmp_path}/w.db")
     with pytest.raises(
-        StorageError, match="stores pandas DataFrames, but asset 'orders' returned dict"
+        StorageError, match="stores pandas or polars DataFrames, but asset 'orders' returned dict"
     ):
         manager.handle_output(_out("orders"), {"a": 1})
 
