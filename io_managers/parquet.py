@@ -154,7 +154,7 @@ def split_by_partition(context: OutputContext, frame: Any, manager: str) -> dict
     if len(keys) == 1:
         return {keys[0]: frame}
     if is_polars_frame(frame):
-        return rows_of_keys(frame, row_keys, keys)  # type: ignore[no-any-return]
+        return rows_of_keys(frame, row_keys, keys)
     parts = {str(key): part for key, part in frame.groupby(row_keys.to_numpy(), sort=False)}
     return {key: parts.get(key, frame.iloc[0:0]) for key in keys}
 

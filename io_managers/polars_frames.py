@@ -112,7 +112,9 @@ def polars_data_version(frame: pl.DataFrame) -> str:
     return frame_data_version(frame.to_pandas())
 
 
-def rows_of_keys(frame: pl.DataFrame, row_keys: pd.Series[str], keys: tuple[str, ...]) -> Any:
+def rows_of_keys(
+    frame: pl.DataFrame, row_keys: pd.Series[str], keys: tuple[str, ...]
+) -> dict[str, pl.DataFrame]:
     """``frame`` cut into one frame per key of ``keys`` (empty ones included)."""
     import polars as pl
 
