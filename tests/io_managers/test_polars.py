@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,14 @@ def _duckdb(tmp_path: Path) -> IOManager:
     return DuckDBIOManager(tmp_path / "warehouse.duckdb")
 
 
+def _object_store(tmp_path: Path) -> IOManager:
+    pytest.importorskip("fsspec", reason="the fsspec package is not installed (extra 'fsspec')")
+    return ParquetIOManager(f"memory://polars-{uuid.uuid4().hex}")
+
+
 MANAGERS: dict[str, Callable[[Path], IOManager]] = {
     "parquet": lambda tmp: ParquetIOManager(tmp / "store"),
+    "parquet-memory": _object_store,
     "duckdb": _duckdb,
     "sqlite": lambda tmp: SQLTableIOManager(f"sqlite:///{tmp}/warehouse.db"),
 }
