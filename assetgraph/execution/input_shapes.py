@@ -6,8 +6,8 @@ several. An annotation asks for one shape whatever the number of partitions:
 
 - ``pd.DataFrame`` (or a pandera ``DataFrame[Model]``) / ``pyarrow.Table`` /
   ``polars.DataFrame`` or ``polars.LazyFrame``: the partitions concatenated in key order
-  (a dict of frames from the IO manager is joined; the table IO managers return one frame,
-  of the kind annotated);
+  (a dict of frames from the IO manager is joined; the table IO managers return one frame);
+  a polars frame is made lazy or collected to the kind annotated;
 - ``dict[str, T]`` (or ``Mapping[str, T]``): always a dict keyed by partition, even for
   one; an IO manager that returns one table for several partitions is asked once per
   partition.
@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from assetgraph.io import InputContext
 
-Shape = Literal["bare", "frame", "table", "polars", "dict"]
+Shape = Literal["bare", "frame", "table", "polars", "polars_lazy", "dict"]
 
 
 def input_shapes(fn: Callable[..., Any], name: str) -> dict[str, Shape]:
@@ -58,7 +58,9 @@ def shape_of(annotation: Any) -> Shape:
     if cls.__name__ == "Table" and cls.__module__.startswith("pyarrow"):
         return "table"
     polars = sys.modules.get("polars")
-    if polars is not None and issubclass(cls, polars.DataFrame | polars.LazyFrame):
+    if polars is not None and issubclass(cls, polars.LazyFrame):
+        return "polars_lazy"
+    if polars is not None and issubclass(cls, polars.DataFrame):
         return "polars"
     return "bare"
 
@@ -75,15 +77,18 @@ def load_shaped(manager: Any, context: InputContext, shape: Shape) -> Any:
         if len(keys) == 1:
             return {keys[0]: value}
         return {key: manager.load_input(_one(context, key)) for key in keys}
-    if len(keys) == 1:
-        return manager.load_input(context)
     value = manager.load_input(context)
-    if not (isinstance(value, Mapping) and set(value) == set(keys)):
-        return value  # the IO manager already returned one table
-    parts = [value[key] for key in keys]
-    if shape == "polars":
-        return _concat_polars(parts)
-    return _concat_frames(parts) if shape == "frame" else _concat_tables(parts)
+    if len(keys) > 1 and isinstance(value, Mapping) and set(value) == set(keys):
+        parts = [value[key] for key in keys]
+        if shape == "frame":
+            value = _concat_frames(parts)
+        elif shape == "table":
+            value = _concat_tables(parts)
+        else:
+            value = _concat_polars(parts)
+    if shape in ("polars", "polars_lazy"):
+        return _polars_as(value, lazy=shape == "polars_lazy")
+    return value
 
 
 def _one(context: InputContext, key: str) -> InputContext:
@@ -100,7 +105,20 @@ def _concat_frames(frames: list[Any]) -> Any:
 def _concat_polars(frames: list[Any]) -> Any:
     import polars as pl
 
+    if any(isinstance(frame, pl.LazyFrame) for frame in frames):
+        frames = [frame.lazy() if isinstance(frame, pl.DataFrame) else frame for frame in frames]
     return pl.concat(frames, how="diagonal_relaxed")
+
+
+def _polars_as(value: Any, lazy: bool) -> Any:
+    """A polars frame as the kind annotated: a DataFrame made lazy, or a LazyFrame collected."""
+    import polars as pl
+
+    if lazy and isinstance(value, pl.DataFrame):
+        return value.lazy()
+    if not lazy and isinstance(value, pl.LazyFrame):
+        return value.collect()
+    return value
 
 
 def _concat_tables(tables: list[Any]) -> Any:

@@ -348,3 +348,17 @@ def test_loading_a_value_never_stored_names_it(manager: IOManager, kind: type) -
     )
     with pytest.raises(StorageError, match=r"Asset 'orders' partition '2025-01-01' has"):
         manager.load_input(context)
+
+
+def test_partitions_held_as_a_dict_are_concatenated_for_a_polars_input(
+    instance: Instance,
+) -> None:
+    from assetgraph import InMemoryIOManager
+
+    @asset
+    def joined(sales: pl.LazyFrame) -> pl.DataFrame:
+        return sales.collect()
+
+    defs = Definitions(assets=[sales, joined], resources={"io_manager": InMemoryIOManager()})
+    frame = _run(defs, instance, all_partitions=True).output_for("joined")
+    assert frame["amount"].to_list() == [1, 10, 2, 20, 3, 30]
