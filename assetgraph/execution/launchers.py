@@ -104,6 +104,7 @@ class InProcessLauncher:
 
 
 WORKER_PRELOAD = (
+    "assetgraph.execution.fork_server",
     "assetgraph.execution.worker",
     "assetgraph.execution.live_logs",
     "assetgraph.execution.resources",
@@ -112,7 +113,8 @@ WORKER_PRELOAD = (
     "assetgraph.definitions.asset_decorator",
 )
 """What the fork server imports once, so that each worker it forks starts with it loaded:
-the worker's own modules and what a code location's ``from assetgraph import asset`` needs."""
+its signal set-up, the worker's own modules and what a code location's
+``from assetgraph import asset`` needs."""
 
 
 class ProcessPoolLauncher:
