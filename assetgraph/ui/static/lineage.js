@@ -229,9 +229,8 @@
       savePositions(shape);
     }
     cy.mount(container);
-    const boxes = groupBoxes();
-    if (data.groups.length > 1) routeCrossEdges(boxes);
-    if (boxes.size) cy.fit(unionOf([...boxes.values()]), 20);
+    if (data.groups.length > 1) routeCrossEdges(); // needs the group labels' sizes: mounted
+    cy.fit(undefined, 20);
     if (cy.zoom() > 1.1) {
       cy.zoom(1.1); // a small graph stays at reading size rather than blown up
       cy.center();
@@ -276,36 +275,13 @@
     }
   }
 
-  // The box of each group (one box of every asset when ungrouped) with its label on top,
-  // from the assets' positions and sizes: cytoscape's bounding boxes with labels measure
-  // the text of every asset, which costs more than the rest of the page.
-  const NODE_WIDTH = 210, GROUP_PADDING = 18, GROUP_LABEL = 28;
-  function groupBoxes() {
-    const boxes = new Map();
-    cy.nodes("[!isGroup]").forEach((n) => {
-      const { x, y } = n.position(), h = n.data("h");
-      const group = data.groups.length > 1 ? n.data("group") : "";
-      const bb = boxes.get(group);
-      const x1 = x - NODE_WIDTH / 2, x2 = x + NODE_WIDTH / 2, y1 = y - h / 2, y2 = y + h / 2;
-      if (!bb) boxes.set(group, { x1, x2, y1, y2 });
-      else Object.assign(bb, { x1: Math.min(bb.x1, x1), x2: Math.max(bb.x2, x2), y1: Math.min(bb.y1, y1), y2: Math.max(bb.y2, y2) });
-    });
-    for (const bb of boxes.values()) {
-      bb.x1 -= GROUP_PADDING; bb.x2 += GROUP_PADDING; bb.y2 += GROUP_PADDING;
-      bb.y1 -= GROUP_PADDING + GROUP_LABEL;
-    }
-    return boxes;
-  }
-
-  function unionOf(boxes) {
-    return boxes.reduce((a, b) => ({ x1: Math.min(a.x1, b.x1), x2: Math.max(a.x2, b.x2), y1: Math.min(a.y1, b.y1), y2: Math.max(a.y2, b.y2) }));
-  }
-
   // Edges between groups leave their group sideways into the free channel between two
   // columns of boxes, run along a corridor no box crosses, and enter the target's group
   // from the channel beside it, so no edge cuts across a group box.
-  function routeCrossEdges(boxes) {
+  function routeCrossEdges() {
     const MARGIN = 24;
+    const boxes = new Map();
+    cy.nodes("[?isGroup]").forEach((g) => boxes.set(g.data("label"), g.boundingBox({ includeLabels: true })));
     // Columns: groups whose boxes overlap horizontally (dagre's ranks), left to right.
     const columns = [];
     for (const [group, bb] of [...boxes].sort((a, b) => a[1].x1 - b[1].x1)) {
