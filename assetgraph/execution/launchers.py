@@ -103,15 +103,31 @@ class InProcessLauncher:
         pass
 
 
-class ProcessPoolLauncher:
-    """Runs steps in ``workers`` processes (``spawn``), each set up once for the run.
+WORKER_PRELOAD = (
+    "assetgraph.execution.fork_server",
+    "assetgraph.execution.worker",
+    "assetgraph.execution.live_logs",
+    "assetgraph.execution.resources",
+    "assetgraph.execution.run_config",
+    "assetgraph.definitions.code_location",
+    "assetgraph.definitions.asset_decorator",
+)
+"""What the fork server imports once, so that each worker it forks starts with it loaded:
+its signal set-up, the worker's own modules and what a code location's
+``from assetgraph import asset`` needs."""
 
-    The steps launched in one coordinator pass go to the pool when it next collects, in
-    tasks of several steps when there are more than idle workers (quick steps).
+
+class ProcessPoolLauncher:
+    """Runs steps in ``workers`` processes, each set up once for the run.
+
+    Workers are forked by a fork server that imported assetgraph once
+    (``worker_context``), all of them as soon as the launcher is made, so that they set
+    up while the coordinator prepares its first steps. The steps launched in one
+    coordinator pass go to the pool when it next collects, in tasks of several steps when
+    there are more than idle workers (quick steps).
     """
 
     def __init__(self, workers: int, payload: bytes, *, needs_main: bool = True) -> None:
-        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         from assetgraph.execution.live_logs import LiveLogRelay
@@ -123,14 +139,23 @@ class ProcessPoolLauncher:
         self._finished: queue.SimpleQueue[tuple[list[str], Any]] = queue.SimpleQueue()
         self._to_submit: list[tuple[str, StepTask]] = []
         self._in_flight = 0  # tasks submitted, not yet collected
-        context = multiprocessing.get_context("spawn")
+        context = worker_context(needs_main)
         self._live_logs = LiveLogRelay(context)  # steps' logs, as they happen
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
             initializer=initialize_pool_worker,
-            initargs=(payload, os.getpid(), self._live_logs.worker_args()),
+            initargs=(payload, os.getpid(), self._live_logs.worker_args(), dict(os.environ)),
         )
+        self._start_workers()
+
+    def _start_workers(self) -> None:
+        """Start every worker now: the pool starts one per task submitted while none is idle."""
+        from assetgraph.execution.worker import worker_ready
+
+        with _main_hidden(not self._needs_main):
+            for _ in range(self.capacity):
+                self._pool.submit(worker_ready)
 
     def steps_per_task(self, step_seconds: float | None) -> int:
         return steps_per_task(step_seconds)
@@ -428,6 +453,20 @@ def make_launcher(
     if executor == "dask":
         return DaskLauncher(workers, dask_address, payload())
     raise UsageError(f"Unknown executor '{executor}': use one of {', '.join(EXECUTORS)}.")
+
+
+def worker_context(needs_main: bool) -> Any:
+    """How pool workers start: forked by a fork server that imported ``WORKER_PRELOAD``
+    once (fast, and safe with the coordinator's threads); ``spawn`` when steps come from
+    the main script (the fork server does not load it) or the platform has no fork server.
+    """
+    import multiprocessing
+
+    if needs_main or "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(WORKER_PRELOAD))
+    return context
 
 
 @contextmanager

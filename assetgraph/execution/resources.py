@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,7 +10,6 @@ from types import SimpleNamespace
 from typing import Any
 
 from assetgraph.definitions.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefinition
-from assetgraph.definitions.config import resolve_env_vars
 from assetgraph.definitions.definitions import Definitions
 from assetgraph.definitions.source_assets import is_source
 from assetgraph.errors import ResourceError
@@ -111,7 +111,7 @@ class _RunResources(SimpleNamespace):
         declared: dict[str, Any] = object.__getattribute__(self, "_declared")
         if name.startswith("_") or name not in declared:
             raise AttributeError(name)
-        resource = self._set_up(name, resolve_env_vars(declared[name], name))
+        resource = self._set_up(name, _env_vars_read(declared[name], name))
         setattr(self, name, resource)
         return resource
 
@@ -164,4 +164,14 @@ class _ReadyOnDemand(Mapping[str, Any]):
 def _built_io_manager(value: Any, key: str) -> Any:
     """``value`` ready for a run: ``EnvVar`` fields read, an ``@io_manager`` function called."""
     build = getattr(value, "build_io_manager", None)
-    return build(key) if callable(build) else resolve_env_vars(value, key)
+    return build(key) if callable(build) else _env_vars_read(value, key)
+
+
+def _env_vars_read(resource: Any, name: str) -> Any:
+    """``resolve_env_vars(resource, name)``, importing pydantic (through the config module)
+    only when a ``ConfigurableResource`` can exist: its class comes from that module."""
+    if "assetgraph.definitions.config" not in sys.modules:
+        return resource
+    from assetgraph.definitions.config import resolve_env_vars
+
+    return resolve_env_vars(resource, name)

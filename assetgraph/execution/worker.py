@@ -23,7 +23,7 @@ from assetgraph.errors import ResourceError
 from assetgraph.execution.capture import capture_output
 from assetgraph.execution.data_versions import InputVersions
 from assetgraph.execution.observe_step import observe_step
-from assetgraph.execution.parent_death import die_with_parent
+from assetgraph.execution.parent_death import die_with_coordinator
 from assetgraph.execution.step import StepEnvironment, StepOutcome, execute_step
 from assetgraph.keys import AssetKey
 from assetgraph.planning.planner import Step, StepKind
@@ -314,14 +314,21 @@ _LIVE = False  # whether this pool worker forwards its steps' logs as they happe
 
 
 def initialize_pool_worker(
-    payload: bytes, coordinator_pid: int, live_logs: tuple[Any, dict[str, int]] | None = None
+    payload: bytes,
+    coordinator_pid: int,
+    live_logs: tuple[Any, dict[str, int]] | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> None:
     """``ProcessPoolExecutor`` initializer: die with the coordinator, leave Ctrl-C to it,
-    send logs to it as they happen (``live_logs``: ``LiveLogRelay.worker_args()``), keep
-    the payload and set the run up now."""
+    send logs to it as they happen (``live_logs``: ``LiveLogRelay.worker_args()``), take
+    the coordinator's environment ``environ`` (a fork server forks workers with its own,
+    from when it started), keep the payload and set the run up now."""
     global _PAYLOAD, _LIVE
-    die_with_parent(coordinator_pid)
+    die_with_coordinator(coordinator_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator stops its workers itself
+    if environ is not None and os.environ != environ:
+        os.environ.clear()
+        os.environ.update(environ)
     if live_logs is not None:
         from assetgraph.execution.live_logs import forward_worker_logs
 
@@ -340,6 +347,10 @@ def _leave_at_once() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
+
+
+def worker_ready() -> None:
+    """A task that does nothing: submitted once per worker to start the pool's workers."""
 
 
 def run_pool_tasks(tasks: list[StepTask]) -> list[StepOutcome]:

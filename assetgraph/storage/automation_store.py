@@ -24,6 +24,7 @@ from assetgraph.storage.chunking import IN_CHUNK, chunked, rows_in
 from assetgraph.storage.events import StepFailed
 from assetgraph.storage.interface import AutomationBackend
 from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
+from assetgraph.storage.tick_summary import summarize_tick
 
 TICK_PAYLOAD_VERSION = 1
 
@@ -80,6 +81,19 @@ class TickRow:
     ended_at: float | None
     status: str
     payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class TickSummaryRow:
+    """One stored automation tick with its summary (``tick_summary.summarize_tick``)
+    instead of its payload."""
+
+    tick_id: int
+    evaluated_at: float
+    started_at: float
+    ended_at: float | None
+    status: str
+    summary: dict[str, Any]
 
 
 _INDEX = schema.asset_partitions
@@ -225,6 +239,7 @@ class AutomationStore:
         """Record a tick that has started; returns its id."""
         table = schema.automation_ticks
         payload = json.dumps({"v": TICK_PAYLOAD_VERSION})
+        summary = json.dumps(summarize_tick({}))
 
         def work(conn: Connection) -> int:
             result = conn.execute(
@@ -234,6 +249,7 @@ class AutomationStore:
                     started_at=started_at,
                     status="started",
                     payload=payload,
+                    summary=summary,
                 )
                 .returning(table.c.id)
             )
@@ -245,16 +261,54 @@ class AutomationStore:
     def finish_tick(
         self, tick_id: int, status: str, payload: dict[str, Any], ended_at: float | None
     ) -> None:
-        """Store a tick's outcome: its status and its payload (runs, reasons, errors)."""
+        """Store a tick's outcome: its status, its payload (runs, reasons, errors) and the
+        payload's summary."""
         table = schema.automation_ticks
         text = json.dumps({"v": TICK_PAYLOAD_VERSION, **payload}, default=str)
+        summary = json.dumps(summarize_tick(json.loads(text)))
         self._write(
             lambda conn: conn.execute(
                 update(table)
                 .where(table.c.id == tick_id)
-                .values(status=status, payload=text, ended_at=ended_at)
+                .values(status=status, payload=text, summary=summary, ended_at=ended_at)
             )
         )
+
+    def list_tick_summaries(
+        self, limit: int, before_id: int | None = None, containing: str | None = None
+    ) -> list[TickSummaryRow]:
+        """Ticks with their summaries, newest first: only those older than tick
+        ``before_id``, and whose summary contains ``containing`` (a fragment of its JSON,
+        searched by the database), when given. Payloads are not read."""
+        table = schema.automation_ticks
+        query = (
+            select(
+                table.c.id,
+                table.c.evaluated_at,
+                table.c.started_at,
+                table.c.ended_at,
+                table.c.status,
+                table.c.summary,
+            )
+            .order_by(table.c.id.desc())
+            .limit(limit)
+        )
+        if before_id is not None:
+            query = query.where(table.c.id < before_id)
+        if containing is not None:
+            query = query.where(table.c.summary.contains(containing, autoescape=True))
+        rows = self._read(lambda conn: conn.execute(query).all())
+        return [
+            TickSummaryRow(
+                tick_id=int(row.id),
+                evaluated_at=float(row.evaluated_at),
+                started_at=float(row.started_at),
+                ended_at=None if row.ended_at is None else float(row.ended_at),
+                status=str(row.status),
+                summary=json.loads(row.summary),
+            )
+            for row in rows
+        ]
 
     def list_ticks(self, limit: int | None = 20, before_id: int | None = None) -> list[TickRow]:
         """Ticks, newest first (only those older than tick ``before_id``, when given)."""

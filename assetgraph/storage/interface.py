@@ -26,7 +26,7 @@ from assetgraph.storage.records import (
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from assetgraph.storage.automation_store import AutomationStore, TickRow
+    from assetgraph.storage.automation_store import AutomationStore, TickRow, TickSummaryRow
     from assetgraph.storage.sql_storage import SqlStorage
     from assetgraph.storage.sqlite_reader import SqliteReader
 
@@ -203,6 +203,10 @@ class AutomationState(Protocol):
     def list_ticks(self, limit: int | None = 20) -> list[TickRow]: ...
 
     def get_ticks(self, tick_ids: Iterable[int]) -> dict[int, TickRow]: ...
+
+    def list_tick_summaries(
+        self, limit: int, before_id: int | None = None, containing: str | None = None
+    ) -> list[TickSummaryRow]: ...
 
 
 def _implements(

@@ -7,13 +7,15 @@ step at a time; a database newer than this code is refused rather than misread.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Connection, func, inspect, select, text
+from sqlalchemy import Connection, bindparam, func, inspect, select, text, update
 
 from assetgraph.errors import StorageError
 from assetgraph.storage import schema
+from assetgraph.storage.tick_summary import summarize_tick
 
 Migration = Callable[[Connection], None]
 
@@ -72,15 +74,46 @@ def _v5_backfills_and_run_queue(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.backfills, schema.run_queue])
 
 
+def _v6_tick_summaries(conn: Connection) -> None:
+    """A small summary beside each automation tick's payload, computed here for the ticks
+    already stored, so lists of ticks no longer decode whole payloads."""
+    columns = {column["name"] for column in inspect(conn).get_columns("automation_ticks")}
+    if "summary" not in columns:  # version 3 creates the table as it is now
+        conn.execute(text("ALTER TABLE automation_ticks ADD COLUMN summary TEXT"))
+    table = schema.automation_ticks
+    after = -1
+    while True:
+        rows = conn.execute(
+            select(table.c.id, table.c.payload)
+            .where(table.c.id > after)
+            .order_by(table.c.id)
+            .limit(_V6_BATCH)
+        ).all()
+        if not rows:
+            return
+        conn.execute(
+            update(table).where(table.c.id == bindparam("tick_id")),
+            [
+                {"tick_id": tick_id, "summary": json.dumps(summarize_tick(json.loads(payload)))}
+                for tick_id, payload in rows
+            ],
+        )
+        after = rows[-1][0]
+
+
+_V6_BATCH = 500
+
+
 MIGRATIONS: dict[int, Migration] = {
     2: _v2_data_version_event_id,
     3: _v3_execution_and_automation,
     4: _v4_partition_ranges,
     5: _v5_backfills_and_run_queue,
+    6: _v6_tick_summaries,
 }
 """Version N -> the step that moves a database from version N-1 to N."""
 
-CURRENT_VERSION = 5
+CURRENT_VERSION = 6
 
 
 def stored_version(conn: Connection) -> int | None:

@@ -167,6 +167,7 @@ automation_ticks = Table(
     Column("ended_at", Float),
     Column("status", String(16), nullable=False),  # started | success | failure | skipped
     Column("payload", Text, nullable=False),  # JSON: runs launched, reasons per asset, errors
+    Column("summary", Text),  # JSON: what lists of ticks show (tick_summary.summarize_tick)
     Index("ix_automation_ticks_evaluated_at", "evaluated_at"),
 )
 

@@ -30,7 +30,7 @@ from assetgraph.storage.records import (
 if TYPE_CHECKING:
     from assetgraph.storage.interface import StatusSource
 
-READ_SCHEMA_VERSION = 5
+READ_SCHEMA_VERSION = 6
 """The schema version the queries below were written for (``migrations.CURRENT_VERSION``
 when they were); a database of another version is read through ``SqlStorage``."""
 

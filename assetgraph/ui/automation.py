@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from assetgraph.automation.why import full_condition, why_rows
 from assetgraph.storage.automation_store import AutomationStore, TickRow
+from assetgraph.storage.tick_summary import decision_of, summarize_tick
 from assetgraph.ui.automation_models import (
     AssetAutomationOut,
     AssetDecisionOut,
@@ -24,49 +25,50 @@ if TYPE_CHECKING:
     from assetgraph.keys import AssetKey
     from assetgraph.storage.sql_storage import SqlStorage
 
-WAITING = "waiting"
-
-
-def decision_of(entry: dict[str, Any]) -> str:
-    """``requested``, ``waiting`` (some partitions wait for upstream ones) or ``skipped``,
-    for one asset's entry in a tick."""
-    if entry.get("requested") is not None:
-        return "requested"
-    if any(str(note).startswith(WAITING) for note in entry.get("skipped", [])):
-        return "waiting"
-    return "skipped"
-
 
 def list_automation_ticks(
     storage: SqlStorage, limit: int, before_id: int | None = None
 ) -> list[AutomationTickOut]:
-    """The latest ``limit`` automation ticks (older than ``before_id``), newest first."""
-    ticks = AutomationStore(storage).list_ticks(limit, before_id=before_id)
-    return [tick_summary(tick) for tick in ticks]
+    """The latest ``limit`` automation ticks (older than ``before_id``), newest first, read
+    from their stored summaries."""
+    rows = AutomationStore(storage).list_tick_summaries(limit, before_id=before_id)
+    return [
+        _tick_out(
+            row.tick_id, row.evaluated_at, row.started_at, row.ended_at, row.status, row.summary
+        )
+        for row in rows
+    ]
 
 
 def tick_summary(tick: TickRow) -> AutomationTickOut:
     """One tick: its runs, the assets it requested, left waiting or skipped."""
-    payload = tick.payload
-    by_decision: dict[str, list[str]] = {"requested": [], "waiting": [], "skipped": []}
-    for name, entry in payload.get("assets", {}).items():
-        by_decision[decision_of(entry)].append(name)
+    summary = summarize_tick(tick.payload)
+    return _tick_out(
+        tick.tick_id, tick.evaluated_at, tick.started_at, tick.ended_at, tick.status, summary
+    )
+
+
+def _tick_out(
+    tick_id: int,
+    evaluated_at: float,
+    started_at: float,
+    ended_at: float | None,
+    status: str,
+    summary: dict[str, Any],
+) -> AutomationTickOut:
     return AutomationTickOut(
-        tick_id=tick.tick_id,
-        timestamp=tick.evaluated_at,
-        started_at=tick.started_at,
-        ended_at=tick.ended_at,
-        status=tick.status,
-        run_ids=[str(r["run_id"]) for r in payload.get("runs", []) if r.get("run_id")],
-        requested=by_decision["requested"],
-        waiting=by_decision["waiting"],
-        skipped=by_decision["skipped"],
-        instigators={
-            **payload.get("schedules", {}),
-            **payload.get("sensors", {}),
-        },
-        errors=[str(e) for e in payload.get("errors", [])],
-        evaluation_ms=payload.get("evaluation_ms"),
+        tick_id=tick_id,
+        timestamp=evaluated_at,
+        started_at=started_at,
+        ended_at=ended_at,
+        status=status,
+        run_ids=summary["run_ids"],
+        requested=summary["requested"],
+        waiting=summary["waiting"],
+        skipped=summary["skipped"],
+        instigators=summary["notes"],
+        errors=summary["errors"],
+        evaluation_ms=summary["evaluation_ms"],
     )
 
 

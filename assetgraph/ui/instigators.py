@@ -12,7 +12,7 @@ from assetgraph.automation.instigators import set_status, state_of
 from assetgraph.definitions.default_status import RUNNING, STOPPED
 from assetgraph.definitions.policies import next_tick
 from assetgraph.errors import UsageError, did_you_mean
-from assetgraph.storage.automation_store import AutomationStore, TickRow
+from assetgraph.storage.automation_store import AutomationStore, TickSummaryRow
 from assetgraph.ui.automation_models import InstigatorDetailOut, InstigatorOut, InstigatorTickOut
 
 if TYPE_CHECKING:
@@ -97,28 +97,23 @@ def tick_history(
     """The ticks (newest first) that evaluated the schedule or sensor, with its result:
     those where it was stopped or not yet due recorded none."""
     origin = f"{kind}:{name}"
-    # The result as finish_tick writes it: '"sensor:NAME": {"status": ...' (a note, in
-    # "sensors", is a string): the database finds the ticks that hold one.
+    # A result as a tick's summary holds it: '"sensor:NAME": {"status": ...' (a note is a
+    # string): the database finds the ticks that hold one, and only their summaries are read.
     needle = json.dumps({origin: {"status": ""}})[1:-4]
-    ticks = store.ticks_containing(needle, limit)
-    return [entry for entry in (_tick_entry(tick, origin) for tick in ticks) if entry]
+    rows = store.list_tick_summaries(limit, containing=needle)
+    return [entry for entry in (_tick_entry(row, origin) for row in rows) if entry]
 
 
-def _tick_entry(tick: TickRow, origin: str) -> InstigatorTickOut | None:
-    payload = tick.payload
-    kind = origin.partition(":")[0]
-    note = str(payload.get(f"{kind}s", {}).get(origin, ""))
-    outcome: dict[str, Any] | None = payload.get("instigators", {}).get(origin)
+def _tick_entry(row: TickSummaryRow, origin: str) -> InstigatorTickOut | None:
+    outcome: dict[str, Any] | None = row.summary["instigators"].get(origin)
     if outcome is None:
         return None
-    runs = [r for r in payload.get("runs", []) if r.get("origin") == origin]
-    run_ids = [str(r["run_id"]) for r in runs if r.get("run_id")]
     return InstigatorTickOut(
-        tick_id=tick.tick_id,
-        timestamp=tick.evaluated_at,
-        status=str(outcome.get("status", "skipped")),
-        note=note,
-        run_ids=run_ids,
+        tick_id=row.tick_id,
+        timestamp=row.evaluated_at,
+        status=str(outcome["status"]),
+        note=str(row.summary["notes"].get(origin, "")),
+        run_ids=list(outcome["run_ids"]),
         run_requests=list(outcome.get("run_requests", [])),
         skip_reasons=[str(s) for s in outcome.get("skip_reasons", [])],
         error=outcome.get("error"),

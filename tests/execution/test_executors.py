@@ -174,3 +174,34 @@ def test_quick_steps_are_grouped_one_task_per_idle_worker_at_most_sixteen_each()
     assert steps_per_task(None) == 1  # not known yet: one step per task
     assert steps_per_task(1.0) == 1  # slow steps: one per task
     assert steps_per_task(0.0001) == MAX_STEPS_PER_TASK
+
+
+ENV_DEFS = """
+import os
+from assetgraph import asset
+
+@asset
+def greeting():
+    return (os.environ.get("ASSETGRAPH_TEST_GREETING"), os.getcwd())
+"""
+
+
+def test_workers_see_the_environment_and_folder_of_each_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Workers of later runs in the same process are forked from the same fork server,
+    # started in the first run: they still get the coordinator's environment of their run.
+    path = tmp_path / "defs.py"
+    path.write_text(ENV_DEFS)
+    defs = load_definitions(file=path)
+    seen = []
+    for word in ("hello", "again"):
+        folder = tmp_path / word
+        folder.mkdir()
+        monkeypatch.chdir(folder)
+        monkeypatch.setenv("ASSETGRAPH_TEST_GREETING", word)
+        instance = Instance(storage_url=f"sqlite:///{folder}/m.db", home=folder)
+        result = materialize(defs, instance=instance, executor="multiprocess", workers=2)
+        assert result.success, [o.error.summary() for o in result.failures if o.error]
+        seen.append(result.output_for("greeting"))
+    assert seen == [("hello", str(tmp_path / "hello")), ("again", str(tmp_path / "again"))]

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from assetgraph.errors import StorageError, UsageError
-from assetgraph.storage import migrations, schema
+from assetgraph.storage import schema
 from assetgraph.storage.backfill_store import BackfillStore, BulkActionStatus, PartitionBackfill
 from assetgraph.storage.records import EventType, RunRecord, RunStatus
 from assetgraph.storage.run_queue import RunQueueStore
@@ -127,18 +127,19 @@ def test_a_backfill_from_a_newer_format_is_refused(storage_url: str) -> None:
         store.get("b1")
 
 
-def test_a_version_4_database_is_upgraded_to_5(storage_url: str) -> None:
+def test_a_version_4_database_is_upgraded(storage_url: str) -> None:
     storage = SqlStorage(storage_url)
     storage.create_run(RunRecord("old", RunStatus.SUCCESS, time.time()))
     with storage.engine.begin() as conn:  # make it look like a version 4 database
         conn.execute(sa.text("DROP TABLE backfills"))
         conn.execute(sa.text("DROP TABLE run_queue"))
+        conn.execute(sa.text("ALTER TABLE automation_ticks DROP COLUMN summary"))
         conn.execute(sa.delete(schema.schema_version))
         conn.execute(schema.schema_version.insert(), [{"version": 4, "applied_at": 0.0}])
     old = SqlStorage(storage_url)
     with pytest.raises(StorageError, match="schema version 4"):
         old.list_runs()
-    assert old.upgrade() == [5] and migrations.CURRENT_VERSION == 5
+    assert old.upgrade() == [5, 6]
     assert {"backfills", "run_queue"} <= set(sa.inspect(old.engine).get_table_names())
     assert old.get_run("old") is not None
     BackfillStore(old).add(_backfill("b1", 1.0))

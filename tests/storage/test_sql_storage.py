@@ -253,7 +253,7 @@ def test_a_version_1_database_is_upgraded_step_by_step(storage_url: str) -> None
     old = SqlStorage(storage_url)
     with pytest.raises(StorageError, match="schema version 1"):
         old.list_runs()
-    assert old.upgrade() == [2, 3, 4, 5]
+    assert old.upgrade() == [2, 3, 4, 5, 6]
     assert {"concurrency_slots", "asset_leases", "cursors", "asset_partition_status"} <= set(
         sa.inspect(old.engine).get_table_names()
     )
