@@ -7,6 +7,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -162,3 +163,13 @@ def start_live_server(app: FastAPI, timeout: float = 15.0) -> LiveServer:
 def stop_live_server(live: LiveServer) -> None:
     live.server.should_exit = True
     live.thread.join(timeout=10)
+
+
+@contextmanager
+def serving(state: UiState) -> Iterator[LiveServer]:
+    """A live server for the UI of ``state``, stopped on leaving."""
+    server = start_live_server(create_app(state))
+    try:
+        yield server
+    finally:
+        stop_live_server(server)

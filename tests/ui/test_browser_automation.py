@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from assetgraph.ui.app import create_app
 from tests.ui.automation_site import automate, build_automation_site, cli
-from tests.ui.conftest import LiveServer, Site, start_live_server, stop_live_server
-from tests.ui.test_browser import TIMEOUT_MS, browser, open_page, shot, sync_api
+from tests.ui.conftest import LiveServer, Site, serving
+from tests.ui.test_browser import browser, open_page, shot, sync_api
+from tests.ui.test_browser_panels import page
 
 expect = sync_api.expect
 
-__all__ = ["browser"]  # the module-scoped Chromium fixture, shared with test_browser
+__all__ = ["browser", "page"]  # fixtures shared with test_browser and test_browser_panels
 
 
 @pytest.fixture
@@ -31,28 +31,8 @@ def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Site, Any]:
 
 @pytest.fixture
 def live(built: tuple[Site, Any]) -> Iterator[LiveServer]:
-    server = start_live_server(create_app(built[0].state))
-    try:
+    with serving(built[0].state) as server:
         yield server
-    finally:
-        stop_live_server(server)
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1360, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    opened.on(
-        "console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None
-    )
-    try:
-        yield opened
-    finally:
-        context.close()
-    assert not errors, errors
 
 
 def test_a_backfill_with_a_failure_is_resumed_from_its_page(

@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from assetgraph.ui.app import create_app
-from tests.ui.conftest import LiveServer, start_live_server, stop_live_server
+from tests.ui.conftest import LiveServer, serving
 from tests.ui.test_asset_panels import build_checks_site
 from tests.ui.test_browser import TIMEOUT_MS, browser, open_page, shot, sync_api
 
@@ -25,11 +24,8 @@ __all__ = ["browser"]  # the module-scoped Chromium fixture, shared with test_br
 @pytest.fixture
 def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
     site = build_checks_site(tmp_path / "site", monkeypatch)
-    server = start_live_server(create_app(site.state))
-    try:
+    with serving(site.state) as server:
         yield server
-    finally:
-        stop_live_server(server)
 
 
 def new_page(browser: Any, width: int = 1360, height: int = 900) -> tuple[Any, Any, list[str]]:

@@ -11,16 +11,15 @@ from typing import Any
 
 import pytest
 
-from assetgraph.ui.app import create_app
-from tests.ui.conftest import LiveServer, Site, start_live_server, stop_live_server
+from tests.ui.conftest import LiveServer, Site, serving
 from tests.ui.test_browser import browser, open_page, shot, sync_api
-from tests.ui.test_browser_panels import new_page
+from tests.ui.test_browser_panels import page
 from tests.ui.test_launchpad_api import build_launch_site
 
 expect = sync_api.expect
 RUN_TIMEOUT_MS = 90_000
 
-__all__ = ["browser"]  # the module-scoped Chromium fixture, shared with test_browser
+__all__ = ["browser", "page"]  # fixtures shared with test_browser and test_browser_panels
 
 
 @pytest.fixture
@@ -30,21 +29,8 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Site:
 
 @pytest.fixture
 def live(site: Site) -> Iterator[LiveServer]:
-    server = start_live_server(create_app(site.state))
-    try:
+    with serving(site.state) as server:
         yield server
-    finally:
-        stop_live_server(server)
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context, opened, errors = new_page(browser)
-    try:
-        yield opened
-    finally:
-        context.close()
-    assert not errors, errors
 
 
 def test_preview_warns_of_missing_upstream_then_a_launch_runs_to_the_end(

@@ -16,14 +16,14 @@ import pytest
 
 from assetgraph import materialize
 from assetgraph.ui.app import create_app
-from tests.ui.conftest import LiveServer, Site, start_live_server, stop_live_server
+from tests.ui.conftest import LiveServer, Site, serving, start_live_server, stop_live_server
 from tests.ui.test_browser import browser, open_page, shot, sync_api
-from tests.ui.test_browser_panels import new_page
+from tests.ui.test_browser_panels import new_page, page
 from tests.ui.test_lineage_api import build_lineage_site
 
 expect = sync_api.expect
 
-__all__ = ["browser"]  # the module-scoped Chromium fixture, shared with test_browser
+__all__ = ["browser", "page"]  # fixtures shared with test_browser and test_browser_panels
 
 
 @pytest.fixture
@@ -33,21 +33,8 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Site:
 
 @pytest.fixture
 def live(site: Site) -> Iterator[LiveServer]:
-    server = start_live_server(create_app(site.state))
-    try:
+    with serving(site.state) as server:
         yield server
-    finally:
-        stop_live_server(server)
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context, opened, errors = new_page(browser)
-    try:
-        yield opened
-    finally:
-        context.close()
-    assert not errors, errors
 
 
 GRAPH = """() => {
