@@ -66,6 +66,7 @@ def needed_for(
         if is_source(assets_def):
             continue
         io_keys.update(spec.io_manager_key for spec in assets_def.specs)
+        io_keys.update(i.input_manager_key for i in assets_def.inputs if i.input_manager_key)
         for upstream in graph.input_keys(assets_def).values():
             io_keys.add(graph.spec(upstream).io_manager_key)
     pending = list(resources)

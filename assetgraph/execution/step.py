@@ -172,6 +172,9 @@ def execute_step(
             kwargs[param] = getattr(env.resources, param)
         if assets_def.config_param is not None:
             kwargs[assets_def.config_param[0]] = env.configs[assets_def]
+            context.op_config = env.configs[assets_def].model_dump()
+        elif assets_def.config_schema is not None:
+            context.op_config = env.configs[assets_def]
         with context.log.capturing():
             result = _call_user_code(step, kwargs)
         observed = True
@@ -239,9 +242,10 @@ def _load_inputs(step: Step, env: StepEnvironment) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     # An annotated partitioned input keeps one shape for one partition or many.
     shapes = input_shapes(step.assets_def.fn, step.assets_def.name) if step.input_partitions else {}
+    input_managers = {i.param: i.input_manager_key for i in step.assets_def.inputs}
     for param, upstream in env.graph.input_keys(step.assets_def).items():
         spec = env.graph.spec(upstream)
-        manager = env.io_managers[spec.io_manager_key]
+        manager = env.io_managers[input_managers.get(param) or spec.io_manager_key]
         context = InputContext(
             asset_key=upstream,
             run_id=env.run_id,
