@@ -7,7 +7,8 @@ This module is the whole public API. Names are resolved on first use, so that
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+import typing
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
@@ -470,7 +471,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> typing.Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'assetgraph' has no attribute {name!r}")
@@ -589,6 +590,30 @@ if TYPE_CHECKING:
         ConfigurableResource as ConfigurableResource,
         RunConfig as RunConfig,
     )
+    from assetgraph.definitions.config_schema import (
+        Any as Any,
+        Array as Array,
+        Bool as Bool,
+        BoolSource as BoolSource,
+        Enum as Enum,
+        EnumValue as EnumValue,
+        Field as Field,
+        Float as Float,
+        Int as Int,
+        IntSource as IntSource,
+        Map as Map,
+        Noneable as Noneable,
+        Permissive as Permissive,
+        Selector as Selector,
+        Shape as Shape,
+        String as String,
+        StringSource as StringSource,
+    )
+    from assetgraph.definitions.dagster_types import (
+        DagsterType as DagsterType,
+        Nothing as Nothing,
+        TypeCheck as TypeCheck,
+    )
     from assetgraph.definitions.default_status import (
         DefaultScheduleStatus as DefaultScheduleStatus,
         DefaultSensorStatus as DefaultSensorStatus,
@@ -597,10 +622,18 @@ if TYPE_CHECKING:
         Definitions as Definitions,
     )
     from assetgraph.definitions.env_vars import EnvVar as EnvVar
+    from assetgraph.definitions.io_contexts import (
+        build_input_context as build_input_context,
+        build_output_context as build_output_context,
+    )
     from assetgraph.definitions.jobs import (
         JobDefinition as JobDefinition,
         UnresolvedAssetJobDefinition as UnresolvedAssetJobDefinition,
         define_asset_job as define_asset_job,
+    )
+    from assetgraph.definitions.lazy_definitions import (
+        definitions as definitions,
+        file_relative_path as file_relative_path,
     )
     from assetgraph.definitions.loading import (
         load_asset_checks_from_modules as load_asset_checks_from_modules,
@@ -611,10 +644,27 @@ if TYPE_CHECKING:
         load_assets_from_package_name as load_assets_from_package_name,
     )
     from assetgraph.definitions.metadata import (
+        BoolMetadataValue as BoolMetadataValue,
+        FloatMetadataValue as FloatMetadataValue,
+        IntMetadataValue as IntMetadataValue,
+        JsonMetadataValue as JsonMetadataValue,
+        MarkdownMetadataValue as MarkdownMetadataValue,
         MetadataValue as MetadataValue,
+        NotebookMetadataValue as NotebookMetadataValue,
+        NullMetadataValue as NullMetadataValue,
+        PathMetadataValue as PathMetadataValue,
         TableColumn as TableColumn,
+        TableColumnConstraints as TableColumnConstraints,
+        TableColumnDep as TableColumnDep,
+        TableColumnLineage as TableColumnLineage,
+        TableColumnLineageMetadataValue as TableColumnLineageMetadataValue,
+        TableMetadataValue as TableMetadataValue,
         TableRecord as TableRecord,
         TableSchema as TableSchema,
+        TableSchemaMetadataValue as TableSchemaMetadataValue,
+        TextMetadataValue as TextMetadataValue,
+        TimestampMetadataValue as TimestampMetadataValue,
+        UrlMetadataValue as UrlMetadataValue,
     )
     from assetgraph.definitions.multi_assets import (
         multi_asset as multi_asset,
@@ -637,10 +687,15 @@ if TYPE_CHECKING:
         FreshnessState as FreshnessState,
     )
     from assetgraph.definitions.resource_functions import (
+        InitResourceContext as InitResourceContext,
         IOManagerDefinition as IOManagerDefinition,
         ResourceDefinition as ResourceDefinition,
+        build_init_resource_context as build_init_resource_context,
+        input_manager as input_manager,
         io_manager as io_manager,
+        make_values_resource as make_values_resource,
         resource as resource,
+        with_resources as with_resources,
     )
     from assetgraph.definitions.resource_params import ResourceParam as ResourceParam
     from assetgraph.definitions.retry import (
@@ -657,9 +712,19 @@ if TYPE_CHECKING:
         AssetDep as AssetDep,
         AssetSpec as AssetSpec,
     )
+
+    # Dagster names of assets, IO managers, resources, config and metadata
     from assetgraph.errors import (
         AssetgraphError as AssetgraphError,
         CodeLocationLoadError as CodeLocationLoadError,
+        DagsterError as DagsterError,
+        DagsterExecutionStepExecutionError as DagsterExecutionStepExecutionError,
+        DagsterInvalidConfigError as DagsterInvalidConfigError,
+        DagsterInvalidDefinitionError as DagsterInvalidDefinitionError,
+        DagsterInvalidInvocationError as DagsterInvalidInvocationError,
+        DagsterInvariantViolationError as DagsterInvariantViolationError,
+        DagsterTypeCheckDidNotPass as DagsterTypeCheckDidNotPass,
+        DagsterUnknownResourceError as DagsterUnknownResourceError,
         DefinitionError as DefinitionError,
         Failure as Failure,
         ResourceError as ResourceError,
@@ -684,11 +749,15 @@ if TYPE_CHECKING:
     from assetgraph.execution.result import (
         ExecuteInProcessResult as ExecuteInProcessResult,
     )
+    from assetgraph.execution.value_loader import (
+        AssetValueLoader as AssetValueLoader,
+    )
     from assetgraph.graph import (
         AssetGraph as AssetGraph,
     )
     from assetgraph.io import (
         InputContext as InputContext,
+        InputManager as InputManager,
         IOManager as IOManager,
         OutputContext as OutputContext,
     )
@@ -765,79 +834,4 @@ if TYPE_CHECKING:
     )
     from assetgraph.storage.temporary_instance import (
         instance_for_test as instance_for_test,
-    )
-    # Dagster names of assets, IO managers, resources, config and metadata
-    from assetgraph.errors import (
-        DagsterError as DagsterError,
-        DagsterInvalidDefinitionError as DagsterInvalidDefinitionError,
-        DagsterInvariantViolationError as DagsterInvariantViolationError,
-        DagsterInvalidInvocationError as DagsterInvalidInvocationError,
-        DagsterInvalidConfigError as DagsterInvalidConfigError,
-        DagsterExecutionStepExecutionError as DagsterExecutionStepExecutionError,
-        DagsterTypeCheckDidNotPass as DagsterTypeCheckDidNotPass,
-        DagsterUnknownResourceError as DagsterUnknownResourceError,
-    )
-    from assetgraph.definitions.config_schema import (
-        Field as Field,
-        Int as Int,
-        String as String,
-        Bool as Bool,
-        Float as Float,
-        Any as Any,
-        Array as Array,
-        Shape as Shape,
-        Permissive as Permissive,
-        Noneable as Noneable,
-        Map as Map,
-        Enum as Enum,
-        EnumValue as EnumValue,
-        Selector as Selector,
-        StringSource as StringSource,
-        IntSource as IntSource,
-        BoolSource as BoolSource,
-    )
-    from assetgraph.definitions.resource_functions import (
-        make_values_resource as make_values_resource,
-        InitResourceContext as InitResourceContext,
-        build_init_resource_context as build_init_resource_context,
-        input_manager as input_manager,
-        with_resources as with_resources,
-    )
-    from assetgraph.definitions.io_contexts import (
-        build_input_context as build_input_context,
-        build_output_context as build_output_context,
-    )
-    from assetgraph.io import (
-        InputManager as InputManager,
-    )
-    from assetgraph.definitions.lazy_definitions import (
-        definitions as definitions,
-        file_relative_path as file_relative_path,
-    )
-    from assetgraph.definitions.dagster_types import (
-        Nothing as Nothing,
-        DagsterType as DagsterType,
-        TypeCheck as TypeCheck,
-    )
-    from assetgraph.definitions.metadata import (
-        TextMetadataValue as TextMetadataValue,
-        IntMetadataValue as IntMetadataValue,
-        FloatMetadataValue as FloatMetadataValue,
-        BoolMetadataValue as BoolMetadataValue,
-        JsonMetadataValue as JsonMetadataValue,
-        MarkdownMetadataValue as MarkdownMetadataValue,
-        UrlMetadataValue as UrlMetadataValue,
-        PathMetadataValue as PathMetadataValue,
-        NotebookMetadataValue as NotebookMetadataValue,
-        TimestampMetadataValue as TimestampMetadataValue,
-        TableMetadataValue as TableMetadataValue,
-        TableSchemaMetadataValue as TableSchemaMetadataValue,
-        TableColumnLineageMetadataValue as TableColumnLineageMetadataValue,
-        NullMetadataValue as NullMetadataValue,
-        TableColumnConstraints as TableColumnConstraints,
-        TableColumnLineage as TableColumnLineage,
-        TableColumnDep as TableColumnDep,
-    )
-    from assetgraph.execution.value_loader import (
-        AssetValueLoader as AssetValueLoader,
     )

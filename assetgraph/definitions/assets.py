@@ -222,8 +222,9 @@ class AssetsDefinition:
             bind(self)
             if self.config_schema is not None and getattr(context, "_direct", False):
                 # build_asset_context(asset_config=...) checked as a run's config would be
-                context.op_config = process_config(
-                    self.config_schema, context._asset_config, f"asset '{self.name}'"
+                direct: Any = context
+                direct.op_config = process_config(
+                    self.config_schema, direct._asset_config, f"asset '{self.name}'"
                 )
         return self.fn(*args, **kwargs)
 

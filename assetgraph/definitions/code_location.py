@@ -1,8 +1,9 @@
 """Loading a code location: a module (``-m``), a file (``-f``) or ``[tool.assetgraph]``.
 
 A code location exposes one ``Definitions`` object at top level, or one ``@definitions``
-function that returns it (Dagster's); a module without either but with ``@asset`` functions at top level is loaded as ``Definitions(assets=[...])``, with
-its top-level ``@asset_check`` functions as ``asset_checks``.
+function that returns it (Dagster's); a module without either but with ``@asset``
+functions at top level (or lists of them) is loaded as ``Definitions(assets=[...])``,
+with its top-level ``@asset_check`` functions as ``asset_checks``.
 """
 
 from __future__ import annotations

@@ -121,9 +121,12 @@ class Field:
     ) -> None:
         self.config_type = resolve_config_type(config)
         self.description = description
-        if default_value is NO_DEFAULT and isinstance(self.config_type, Noneable):
-            if is_required is None or not is_required:
-                default_value = None
+        if (
+            default_value is NO_DEFAULT
+            and isinstance(self.config_type, Noneable)
+            and not is_required
+        ):
+            default_value = None
         if is_required is None:
             is_required = default_value is NO_DEFAULT and self.config_type.required_by_default
         if is_required and default_value is not NO_DEFAULT:
@@ -232,7 +235,11 @@ class Selector(Shape):
             _fail(where, path, f"a Selector takes exactly one of: {choices}; got {value!r}")
         [(name, inner)] = value.items()
         if name not in self.fields:
-            _fail(where, path, f"unknown selector entry {name!r}; expected one of {sorted(self.fields)}")
+            _fail(
+                where,
+                path,
+                f"unknown selector entry {name!r}; expected one of {sorted(self.fields)}",
+            )
         return {name: self.fields[name].process(inner, f"{path}:{name}", where)}
 
 

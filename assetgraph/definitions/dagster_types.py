@@ -40,7 +40,7 @@ class DagsterType:
         **_: Any,
     ) -> None:
         self.type_check_fn = type_check_fn
-        self.name = name or getattr(type_check_fn, "__name__", "DagsterType")
+        self.name: str = name or str(getattr(type_check_fn, "__name__", "DagsterType"))
         self.description = description
         self.typing_type = typing_type
         self.metadata = dict(metadata or {})

@@ -8,6 +8,7 @@ is torn down when the context is used as a context manager and the block exits
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Mapping
 from types import SimpleNamespace
@@ -105,7 +106,7 @@ def build_input_context(
 def _key(asset_key: CoercibleToAssetKey | None, fallback: str | None) -> AssetKey:
     if asset_key is not None:
         return AssetKey.from_user(asset_key)
-    return AssetKey(fallback or "result")
+    return AssetKey((fallback or "result",))
 
 
 def _built_resources(
@@ -126,7 +127,7 @@ def _built_resources(
         if inspect.isgenerator(made):
             generator = made
             made = next(generator)
-            teardown.append(lambda g=generator: _finish(g))
+            teardown.append(functools.partial(_finish, generator))
         built[name] = made
     return SimpleNamespace(**built), teardown
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 import inspect
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assetgraph.errors import DefinitionError
+
+if TYPE_CHECKING:
+    from assetgraph.definitions.definitions import Definitions
 
 
 class LazyDefinitions:
@@ -20,7 +23,7 @@ class LazyDefinitions:
         self.__name__ = getattr(fn, "__name__", "definitions")
         self.__doc__ = fn.__doc__
 
-    def __call__(self, context: Any = None) -> Any:
+    def __call__(self, context: Any = None) -> Definitions:
         from assetgraph.definitions.definitions import Definitions
 
         takes_context = bool(inspect.signature(self.fn).parameters)

@@ -96,7 +96,9 @@ class TableColumnLineage:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            column: [{"asset_key": d.asset_key.to_string(), "column_name": d.column_name} for d in deps]
+            column: [
+                {"asset_key": d.asset_key.to_string(), "column_name": d.column_name} for d in deps
+            ]
             for column, deps in self.deps_by_column.items()
         }
 
@@ -108,11 +110,7 @@ class TableSchema:
     columns: Sequence[TableColumn] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "columns": [
-                _column_json(c) for c in self.columns
-            ]
-        }
+        return {"columns": [_column_json(c) for c in self.columns]}
 
 
 def _column_json(column: TableColumn) -> dict[str, Any]:
@@ -464,11 +462,14 @@ class TableColumnLineageMetadataValue(_Typed):
     __slots__ = ()
     metadata_type = "column_lineage"
 
-    @property
-    def column_lineage(self) -> TableColumnLineage:
+    @property  # Dagster: a constructor on the base class, the lineage here
+    def column_lineage(self) -> TableColumnLineage:  # type: ignore[override]
         return TableColumnLineage(
             {
-                column: [TableColumnDep(AssetKey.from_user(d["asset_key"]), d["column_name"]) for d in deps]
+                column: [
+                    TableColumnDep(AssetKey.from_user(d["asset_key"]), d["column_name"])
+                    for d in deps
+                ]
                 for column, deps in (self.value or {}).items()
             }
         )

@@ -20,10 +20,10 @@ from assetgraph.definitions.assets import (
     InputSpec,
     source_location,
 )
+from assetgraph.definitions.dagster_types import is_nothing
 from assetgraph.definitions.resource_params import resource_param_type
 from assetgraph.definitions.signatures import cached_signature
 from assetgraph.definitions.specs import as_asset_deps
-from assetgraph.definitions.dagster_types import is_nothing
 from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey
 
@@ -48,7 +48,9 @@ def definition_from_function(
     ins = dict(ins or {})
     params = cached_signature(func, name).parameters
     nothing_ins = {
-        n: i for n, i in ins.items() if n not in params and is_nothing(getattr(i, "dagster_type", None))
+        n: i
+        for n, i in ins.items()
+        if n not in params and is_nothing(getattr(i, "dagster_type", None))
     }
     unknown_ins = sorted(set(ins) - set(params) - set(nothing_ins))
     if unknown_ins:
@@ -107,7 +109,10 @@ def definition_from_function(
             config_param = (param.name, param.annotation)
         else:
             inputs.append(InputSpec(param=param.name, name=_param_key(param.name, name, func)))
-    for in_name, asset_in in nothing_ins.items():  # Dagster's ins={...: AssetIn(dagster_type=Nothing)}
+    for (
+        in_name,
+        asset_in,
+    ) in nothing_ins.items():  # Dagster's ins={...: AssetIn(dagster_type=Nothing)}
         inputs.append(
             InputSpec(
                 param=None,

@@ -268,8 +268,7 @@ def make_values_resource(**kwargs: Any) -> ResourceDefinition:
     my_str=str, my_int=Field(int, default_value=1))`` is configured like any ``@resource``
     (``.configured({...})`` or run config ``resources: {name: {config: {...}}}``) and read
     as ``context.resources.name["my_str"]``. Without fields, it takes any config."""
-    from assetgraph.definitions.config_schema import Any as AnyConfig
-    from assetgraph.definitions.config_schema import Field
+    from assetgraph.definitions.config_schema import Any as AnyConfig, Field
 
     schema: Any = dict(kwargs) if kwargs else Field(AnyConfig, default_value={})
     return ResourceDefinition(lambda init_context: init_context.resource_config, schema)

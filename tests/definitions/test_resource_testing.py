@@ -12,8 +12,8 @@ from assetgraph import (
     AssetIn,
     DagsterInvalidConfigError,
     Definitions,
-    Instance,
     InputManager,
+    Instance,
     Nothing,
     asset,
     build_init_resource_context,
@@ -148,6 +148,7 @@ def test_our_errors_are_dagsters_error_classes() -> None:
     assert issubclass(dg.RunConfigError, dg.DagsterInvalidConfigError)
     assert issubclass(dg.StepFailure, dg.DagsterExecutionStepExecutionError)
     assert issubclass(dg.AssetgraphError, dg.DagsterError)
+
     def needs_missing(missing_upstream: int) -> int:
         return missing_upstream
 
@@ -163,7 +164,9 @@ def test_metadata_values_are_dagsters_classes() -> None:
     assert dg.MetadataValue.json({"a": 1}).data == {"a": 1}
     table = dg.MetadataValue.table(
         [dg.TableRecord(a=1)],
-        dg.TableSchema([dg.TableColumn("a", "int", constraints=dg.TableColumnConstraints(unique=True))]),
+        dg.TableSchema(
+            [dg.TableColumn("a", "int", constraints=dg.TableColumnConstraints(unique=True))]
+        ),
     )
     assert isinstance(table, dg.TableMetadataValue)
     assert table.records == [dg.TableRecord(a=1)]
