@@ -240,6 +240,8 @@ _EXPORTS: dict[str, str] = {
     "TableColumnLineage": "assetgraph.definitions.metadata",
     "TableColumnDep": "assetgraph.definitions.metadata",
     "AssetValueLoader": "assetgraph.execution.value_loader",
+    "ConfigurableIOManagerFactory": "assetgraph.definitions.config",
+    "UPathIOManager": "io_managers.upath",
 }
 
 __all__ = [
@@ -280,6 +282,7 @@ __all__ = [
     "CodeLocationLoadError",
     "Config",
     "ConfigurableIOManager",
+    "ConfigurableIOManagerFactory",
     "ConfigurableResource",
     "DagsterError",
     "DagsterExecutionStepExecutionError",
@@ -406,6 +409,7 @@ __all__ = [
     "TimeWindowPartitionsDefinition",
     "TimestampMetadataValue",
     "TypeCheck",
+    "UPathIOManager",
     "UnresolvedAssetJobDefinition",
     "UrlMetadataValue",
     "UsageError",
@@ -587,6 +591,7 @@ if TYPE_CHECKING:
     from assetgraph.definitions.config import (
         Config as Config,
         ConfigurableIOManager as ConfigurableIOManager,
+        ConfigurableIOManagerFactory as ConfigurableIOManagerFactory,
         ConfigurableResource as ConfigurableResource,
         RunConfig as RunConfig,
     )
@@ -834,4 +839,7 @@ if TYPE_CHECKING:
     )
     from assetgraph.storage.temporary_instance import (
         instance_for_test as instance_for_test,
+    )
+    from io_managers.upath import (
+        UPathIOManager as UPathIOManager,
     )

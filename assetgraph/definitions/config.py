@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter, ValidationError
 
 from assetgraph.definitions.env_vars import EnvVar, IntEnvVar, read_env_var
+from assetgraph.definitions.resource_functions import InitResourceContext
 from assetgraph.errors import DefinitionError, ResourceError, RunConfigError
 from assetgraph.io import IOManager
 
@@ -70,6 +71,38 @@ class ConfigurableIOManager(ConfigurableResource, IOManager):
     """
 
     __assetgraph_kind__: ClassVar[str] = "resource"
+
+
+class ConfigurableIOManagerFactory(ConfigurableResource):
+    """Configured like a ``ConfigurableResource``; builds the IO manager a run uses
+    (Dagster's): implement ``create_io_manager(context)`` returning an ``IOManager``.
+
+    ``EnvVar`` fields are read before ``create_io_manager`` is called, when a run starts.
+    """
+
+    __assetgraph_kind__: ClassVar[str] = "resource"
+
+    def create_io_manager(self, context: Any) -> IOManager:
+        """The IO manager of a run; ``context.resource_config`` holds this object's fields."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement create_io_manager(self, context)."
+        )
+
+    def build_io_manager(self, key: str) -> IOManager:
+        """The IO manager for a run, under the resource key ``key``."""
+        resolved = resolve_env_vars(self, key)
+        context = InitResourceContext(resource_config=resolved.model_dump(), resource_name=key)
+        manager: IOManager = resolved.create_io_manager(context)
+        if not (
+            callable(getattr(manager, "handle_output", None))
+            and callable(getattr(manager, "load_input", None))
+        ):
+            raise ResourceError(
+                f"IO manager '{key}' ({type(self).__name__}.create_io_manager) returned "
+                f"{type(manager).__name__}, which has no handle_output/load_input: return an "
+                "IOManager."
+            )
+        return manager
 
 
 def _with_placeholders(

@@ -328,8 +328,8 @@ def is_io_manager(value: object) -> bool:
     """True for an IO manager object or an ``@io_manager`` definition."""
     if getattr(value, "__assetgraph_kind__", None) == "io_manager_definition":
         return True  # an @io_manager function, called when a run starts
-    if isinstance(value, InputManager):
-        return True
+    if isinstance(value, InputManager) or callable(getattr(value, "create_io_manager", None)):
+        return True  # an input manager, or a ConfigurableIOManagerFactory
     return callable(getattr(value, "handle_output", None)) and callable(
         getattr(value, "load_input", None)
     )

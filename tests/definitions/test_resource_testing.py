@@ -173,3 +173,44 @@ def test_metadata_values_are_dagsters_classes() -> None:
     assert table.schema is not None and table.schema.columns[0].constraints.unique
     check = dg.DagsterType(lambda _, v: isinstance(v, int), name="Int").type_check(None, "x")
     assert check == dg.TypeCheck(success=False)
+
+
+def test_an_io_manager_factory_builds_the_io_manager_of_a_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from upath import UPath
+
+    class TextFiles(dg.UPathIOManager):
+        extension = ".txt"
+
+        def dump_to_path(self, context: dg.OutputContext, obj: str, path: UPath) -> None:
+            path.write_text(obj)
+
+        def load_from_path(self, context: dg.InputContext, path: UPath) -> str:
+            return str(path.read_text())
+
+    class TextFactory(dg.ConfigurableIOManagerFactory):
+        root: str
+
+        def create_io_manager(self, context: dg.InitResourceContext) -> TextFiles:
+            assert context.resource_config == {"root": str(tmp_path)}
+            return TextFiles(base_path=UPath(self.root))
+
+    @asset(key_prefix="docs")
+    def note() -> str:
+        return "hello"
+
+    @asset(key_prefix="docs")
+    def shout(note: str) -> str:
+        return note.upper()
+
+    monkeypatch.setenv("TEXT_ROOT", str(tmp_path))
+    defs = Definitions(
+        assets=[note, shout], resources={"io_manager": TextFactory(root=dg.EnvVar("TEXT_ROOT"))}
+    )
+    result = materialize(defs, instance=Instance.ephemeral(), raise_on_error=True)
+    assert (tmp_path / "docs" / "shout.txt").read_text() == "HELLO"
+    assert result.output_for("docs/note") == "hello"
+    empty = TextFiles(base_path=UPath(tmp_path / "empty"))
+    with pytest.raises(dg.StorageError, match=r"Asset 'docs/note' has no stored value"):
+        empty.load_input(build_input_context(asset_key="docs/note"))

@@ -109,3 +109,36 @@ def test_an_asset_reads_its_config_schema_as_op_config(ported: Port) -> None:
         instance=Instance.ephemeral(),
     )
     assert result.output_for("asset_using_config") == "hello Ada"
+
+
+def test_a_upath_io_manager_of_a_users_project_stores_one_file_per_partition(
+    ported: Port, tmp_path: Path
+) -> None:
+    import pyarrow as pa
+    from upath import UPath
+
+    from assetgraph import Definitions, StaticPartitionsDefinition, asset
+
+    module = load(ported("arrow_parquet_io_manager"))
+
+    @asset(io_manager_key="arrow", partitions_def=StaticPartitionsDefinition(["a", "b"]))
+    def table(context) -> pa.Table:  # type: ignore[no-untyped-def]
+        return pa.table({"part": [context.partition_key]})
+
+    @asset(io_manager_key="arrow")
+    def combined(table: dict[str, pa.Table]) -> pa.Table:
+        return pa.concat_tables([table[key] for key in sorted(table)])
+
+    manager = module.ArrowParquetIOManager(base_path=UPath(tmp_path / "lake"))
+    defs = Definitions(assets=[table, combined], resources={"arrow": manager})
+    instance = Instance.ephemeral()
+    for key in ("a", "b"):
+        assert materialize(defs, selection="table", partition_key=key, instance=instance).success
+    [stored] = materialize(
+        defs, selection="table", partition_key="a"
+    ).asset_materializations_for_node("table")
+    assert stored.metadata["row_count"].value == 1
+    assert stored.metadata["path"].value == str(tmp_path / "lake" / "table" / "a.parquet")
+    result = materialize(defs, selection="combined", instance=instance, raise_on_error=True)
+    assert result.output_for("combined").column("part").to_pylist() == ["a", "b"]
+    assert (tmp_path / "lake" / "combined.parquet").is_file()
