@@ -242,6 +242,12 @@ _EXPORTS: dict[str, str] = {
     "AssetValueLoader": "assetgraph.execution.value_loader",
     "ConfigurableIOManagerFactory": "assetgraph.definitions.config",
     "UPathIOManager": "io_managers.upath",
+    "ConfigurableResourceFactory": "assetgraph.definitions.resource_adapters",
+    "ConfigurableLegacyResourceAdapter": "assetgraph.definitions.resource_adapters",
+    "ConfigurableLegacyIOManagerAdapter": "assetgraph.definitions.resource_adapters",
+    "ResourceDependency": "assetgraph.definitions.resource_adapters",
+    "Resource": "assetgraph.definitions.resource_params",
+    "PartialResource": "assetgraph.definitions.config",
 }
 
 __all__ = [
@@ -283,7 +289,10 @@ __all__ = [
     "Config",
     "ConfigurableIOManager",
     "ConfigurableIOManagerFactory",
+    "ConfigurableLegacyIOManagerAdapter",
+    "ConfigurableLegacyResourceAdapter",
     "ConfigurableResource",
+    "ConfigurableResourceFactory",
     "DagsterError",
     "DagsterExecutionStepExecutionError",
     "DagsterInstance",
@@ -355,6 +364,7 @@ __all__ = [
     "OpExecutionContext",
     "Output",
     "OutputContext",
+    "PartialResource",
     "PartitionBackfill",
     "PartitionKeyRange",
     "PartitionMapping",
@@ -363,7 +373,9 @@ __all__ = [
     "PartitionsSubset",
     "PathMetadataValue",
     "Permissive",
+    "Resource",
     "ResourceDefinition",
+    "ResourceDependency",
     "ResourceError",
     "ResourceParam",
     "RetryPolicy",
@@ -593,6 +605,7 @@ if TYPE_CHECKING:
         ConfigurableIOManager as ConfigurableIOManager,
         ConfigurableIOManagerFactory as ConfigurableIOManagerFactory,
         ConfigurableResource as ConfigurableResource,
+        PartialResource as PartialResource,
         RunConfig as RunConfig,
     )
     from assetgraph.definitions.config_schema import (
@@ -691,6 +704,12 @@ if TYPE_CHECKING:
         FreshnessPolicy as FreshnessPolicy,
         FreshnessState as FreshnessState,
     )
+    from assetgraph.definitions.resource_adapters import (
+        ConfigurableLegacyIOManagerAdapter as ConfigurableLegacyIOManagerAdapter,
+        ConfigurableLegacyResourceAdapter as ConfigurableLegacyResourceAdapter,
+        ConfigurableResourceFactory as ConfigurableResourceFactory,
+        ResourceDependency as ResourceDependency,
+    )
     from assetgraph.definitions.resource_functions import (
         InitResourceContext as InitResourceContext,
         IOManagerDefinition as IOManagerDefinition,
@@ -702,7 +721,10 @@ if TYPE_CHECKING:
         resource as resource,
         with_resources as with_resources,
     )
-    from assetgraph.definitions.resource_params import ResourceParam as ResourceParam
+    from assetgraph.definitions.resource_params import (
+        Resource as Resource,
+        ResourceParam as ResourceParam,
+    )
     from assetgraph.definitions.retry import (
         Backoff as Backoff,
         Jitter as Jitter,

@@ -39,10 +39,28 @@ class ConfigurableResource(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
     __assetgraph_kind__: ClassVar[str] = "resource"
     _env_vars: dict[str, EnvVar] = PrivateAttr(default_factory=dict)
+    _partials: dict[str, PartialResource] = PrivateAttr(default_factory=dict)
 
     def __init__(self, **data: Any) -> None:
         # ``EnvVar`` fields keep the variable's name until a run resolves them
-        # (``resolve_env_vars``); the other fields are validated now, as usual.
+        # (``resolve_env_vars``); the other fields are validated now, as usual. A nested
+        # resource configured at launch (``configure_at_launch()``) is resolved when a run
+        # starts, from the top-level resource it is (``with_run_config``).
+        partials = {k: v for k, v in data.items() if isinstance(v, PartialResource)}
+        if partials:
+            data = {**data, **{k: v.resource_class.model_construct() for k, v in partials.items()}}
+        self._init_fields(data)
+        for name, partial in partials.items():
+            object.__setattr__(self, name, partial)
+        self._partials.update(partials)
+
+    @classmethod
+    def configure_at_launch(cls, **partial: Any) -> PartialResource:
+        """This resource with its fields given when a run is launched (Dagster's): run
+        config ``resources: {name: {config: {field: value}}}`` completes ``partial``."""
+        return PartialResource(cls, partial)
+
+    def _init_fields(self, data: dict[str, Any]) -> None:
         env_vars = {name: value for name, value in data.items() if isinstance(value, EnvVar)}
         if not env_vars or set(env_vars) - set(type(self).model_fields):
             super().__init__(**data)
@@ -61,6 +79,33 @@ class ConfigurableResource(BaseModel):
 
     def teardown_after_execution(self, context: Any) -> None:
         """Called once per run after the last step, even when the run failed."""
+
+
+class PartialResource:
+    """A ``ConfigurableResource`` whose fields are given at launch (``configure_at_launch``)."""
+
+    config_schema = "run config"  # configured from run config's resources section
+
+    def __init__(self, resource_class: type[ConfigurableResource], partial: dict[str, Any]):
+        self.resource_class = resource_class
+        self.partial = dict(partial)
+
+    def configured(self, config: Any) -> ConfigurableResource:
+        """The resource, with ``config`` (a run config's fields) over the partial fields."""
+        fields = {**self.partial, **(config if isinstance(config, dict) else {})}
+        try:
+            return self.resource_class(**fields)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in exc.errors()
+            )
+            raise RunConfigError(
+                f"Resource {self.resource_class.__name__} (configured at launch): {problems}. "
+                "Give its fields in run config resources: {name: {config: {...}}}."
+            ) from None
+
+    def __repr__(self) -> str:
+        return f"{self.resource_class.__name__}.configure_at_launch()"
 
 
 class ConfigurableIOManager(ConfigurableResource, IOManager):

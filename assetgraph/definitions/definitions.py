@@ -375,7 +375,10 @@ def _check_automation(objects: Iterable[Any], what: str) -> tuple[Any, ...]:
 
 
 def _built_at_run(value: object) -> bool:
-    """An ``@resource`` function: its value, built when a run starts, is not checked here."""
+    """An ``@resource`` function, a resource factory or one configured at launch: its value,
+    built when a run starts, is not checked here."""
+    if callable(getattr(value, "build_for_run", None)) or hasattr(value, "resource_class"):
+        return True
     return getattr(value, "__assetgraph_kind__", None) in (
         "resource_definition",
         "io_manager_definition",

@@ -234,11 +234,12 @@ def with_run_config(
     resources: Mapping[str, Any], run_config: Mapping[str, Any] | None
 ) -> dict[str, Any]:
     """``resources`` with Dagster's run config for them applied: ``resources: {name:
-    {config: {...}}}`` configures a ``@resource`` (``ResourceDefinition.configured``).
-    Config for a resource that is not a ``@resource``, or that does not exist, is an error."""
-    section = (run_config or {}).get("resources")
-    if not section:
-        return dict(resources)
+    {config: {...}}}`` configures a ``@resource`` (``ResourceDefinition.configured``) or
+    completes a resource configured at launch (``configure_at_launch()``), which then
+    replaces it where another resource holds it as a field. Config for a resource that
+    takes none, or that does not exist, is an error; so is a resource configured at launch
+    that run config leaves out."""
+    section = (run_config or {}).get("resources") or {}
     if not isinstance(section, Mapping):
         raise RunConfigError(
             f"Run config 'resources' must map resource names to {{config: ...}}, got "
@@ -262,4 +263,23 @@ def with_run_config(
                 "it (EnvVar for values the environment decides)."
             )
         configured[name] = resource.configured(config if config is not None else {})
+    launched = {id(resources[name]): configured[name] for name in section}
+    for name, resource in resources.items():
+        if type(resource).__name__ == "PartialResource" and name not in section:
+            raise RunConfigError(
+                f"Resource '{name}' ({resource!r}) is configured at launch: give its fields in "
+                f"run config resources: {{{name}: {{config: {{...}}}}}}."
+            )
+        partials = getattr(resource, "_partials", None)
+        if partials:
+            fields = {field: getattr(resource, field) for field in type(resource).model_fields}
+            for field, partial in partials.items():
+                if id(partial) not in launched:
+                    raise RunConfigError(
+                        f"Resource '{name}': field '{field}' is {partial!r}, which no "
+                        "top-level resource configured by run config is: register it in "
+                        "Definitions(resources=...) and configure it in run config."
+                    )
+                fields[field] = launched[id(partial)]
+            configured[name] = type(resource)(**fields)
     return configured

@@ -214,3 +214,74 @@ def test_an_io_manager_factory_builds_the_io_manager_of_a_run(
     empty = TextFiles(base_path=UPath(tmp_path / "empty"))
     with pytest.raises(dg.StorageError, match=r"Asset 'docs/note' has no stored value"):
         empty.load_input(build_input_context(asset_key="docs/note"))
+
+
+class Credentials(dg.ConfigurableResource):
+    username: str
+
+
+class Bucket(dg.ConfigurableResource):
+    credentials: Credentials
+    region: str
+
+
+class Greeter:
+    def __init__(self, greeting: str) -> None:
+        self.greeting = greeting
+
+
+class GreeterFactory(dg.ConfigurableResourceFactory[Greeter]):
+    greeting: str
+
+    def create_resource(self, context: dg.InitResourceContext) -> Greeter:
+        return Greeter(context.resource_config["greeting"])
+
+
+@resource(config_schema={"prefix": str})
+def prefixer(init_context: dg.InitResourceContext) -> str:
+    return str(init_context.resource_config["prefix"])
+
+
+class PrefixAdapter(dg.ConfigurableLegacyResourceAdapter):
+    prefix: str
+
+    @property
+    def wrapped_resource(self) -> dg.ResourceDefinition:
+        return prefixer
+
+
+def test_resources_configured_at_launch_factories_and_adapters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    credentials = Credentials.configure_at_launch()
+
+    @asset
+    def uploaded(
+        bucket: Bucket, greeter: dg.Resource[Greeter], prefix: dg.ResourceParam[str]
+    ) -> str:
+        return f"{prefix}{greeter.greeting} {bucket.credentials.username}@{bucket.region}"
+
+    monkeypatch.setenv("GREETING", "hi")
+    resources = {
+        "credentials": credentials,
+        "bucket": Bucket(credentials=credentials, region="eu"),
+        "greeter": GreeterFactory(greeting=dg.EnvVar("GREETING")),
+        "prefix": PrefixAdapter(prefix="> "),
+    }
+    result = materialize(
+        [uploaded],
+        resources=resources,
+        run_config={"resources": {"credentials": {"config": {"username": "ada"}}}},
+        instance=Instance.ephemeral(),
+        raise_on_error=True,
+    )
+    assert result.output_for("uploaded") == "> hi ada@eu"
+    with pytest.raises(dg.RunConfigError, match="'credentials' .* is configured at launch"):
+        materialize([uploaded], resources=resources, instance=Instance.ephemeral())
+    with pytest.raises(dg.RunConfigError, match="field 'username': Field required"):
+        materialize(
+            [uploaded],
+            resources=resources,
+            run_config={"resources": {"credentials": {"config": {}}}},
+            instance=Instance.ephemeral(),
+        )

@@ -10,6 +10,7 @@ from types import ModuleType
 
 import pytest
 
+import assetgraph as dg
 from assetgraph import AssetKey, Instance, load_definitions, materialize
 
 Cli = Callable[..., tuple[int, str]]
@@ -142,3 +143,23 @@ def test_a_upath_io_manager_of_a_users_project_stores_one_file_per_partition(
     result = materialize(defs, selection="combined", instance=instance, raise_on_error=True)
     assert result.output_for("combined").column("part").to_pylist() == ["a", "b"]
     assert (tmp_path / "lake" / "combined.parquet").is_file()
+
+
+def test_the_pythonic_resources_guide_runs(ported: Port) -> None:
+    module = load(ported("pythonic_resources"))
+    module.new_resource_testing()
+    module.new_resource_testing_with_nesting()
+    module.raw_github_resource()
+    module.impl_details_resolve()
+    assert module.new_resources_assets_defs().resources["data_url"] == "https://dagster.io"
+    assert "my_conn" in module.new_resources_configurable_defs().resources
+    assert module.new_resources_nesting().resources["bucket"].region == "us-east-1"
+
+    defs = module.new_resource_runtime()
+    launched = {"resources": {"db_conn": {"config": {"table": "users"}}}}
+    result = materialize(
+        defs.assets, resources=defs.resources, run_config=launched, instance=Instance.ephemeral()
+    )
+    assert result.success
+    with pytest.raises(dg.RunConfigError, match="'db_conn' .* is configured at launch"):
+        materialize(defs.assets, resources=defs.resources, instance=Instance.ephemeral())
