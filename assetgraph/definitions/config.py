@@ -215,9 +215,9 @@ class RunConfig:
     """Dagster's ``RunConfig``: a run's config as ``Config`` objects, by asset name.
 
     ``RunConfig({"report": ReportConfig(top=3)})`` (or ``ops=``) is the same as run config
-    ``{"ops": {"report": {"config": {"top": 3}}}}``. Resources are configured where
-    ``Definitions(resources=...)`` names them (with ``EnvVar`` fields for what a run's
-    environment decides), so ``resources=``, ``loggers=`` and ``execution=`` are refused.
+    ``{"ops": {"report": {"config": {"top": 3}}}}``. ``resources={"db": DbResource(...)}``
+    gives a resource's fields for this run (a resource configured at launch needs them);
+    ``loggers=`` and ``execution=`` are refused.
     """
 
     def __init__(
@@ -227,27 +227,30 @@ class RunConfig:
         loggers: dict[str, Any] | None = None,
         execution: dict[str, Any] | None = None,
     ) -> None:
-        for name, given in (
-            ("resources", resources),
-            ("loggers", loggers),
-            ("execution", execution),
-        ):
+        for name, given in (("loggers", loggers), ("execution", execution)):
             if given:
                 raise RunConfigError(
-                    f"RunConfig({name}=...) is not supported: configure resources in "
-                    "Definitions(resources=...) (EnvVar fields for values a run's environment "
-                    "decides) and executors with materialize(executor=...) / --executor."
+                    f"RunConfig({name}=...) is not supported: executors are chosen with "
+                    "materialize(executor=...) / --executor."
                 )
         self.ops = dict(ops or {})
+        self.resources = dict(resources or {})
 
     def to_config_dict(self) -> dict[str, Any]:
-        """The run config mapping: ``{"ops": {name: {"config": fields}}}``."""
-        return {
+        """The run config mapping: ``{"ops": {name: {"config": fields}}}``, and
+        ``"resources"`` the same way when given."""
+        config: dict[str, Any] = {
             "ops": {
                 name: {"config": value.model_dump() if isinstance(value, BaseModel) else value}
                 for name, value in self.ops.items()
             }
         }
+        if self.resources:
+            config["resources"] = {  # a mapping is already {"config": {...}}, as in Dagster
+                name: {"config": value.model_dump()} if isinstance(value, BaseModel) else value
+                for name, value in self.resources.items()
+            }
+        return config
 
     def __repr__(self) -> str:
-        return f"RunConfig(ops={self.ops!r})"
+        return f"RunConfig(ops={self.ops!r}, resources={self.resources!r})"

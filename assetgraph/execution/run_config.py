@@ -254,6 +254,11 @@ def with_run_config(
             )
         config = entry.get("config") if isinstance(entry, Mapping) else None
         resource = resources[name]
+        if hasattr(type(resource), "model_fields") and isinstance(config, Mapping):
+            # a ConfigurableResource: run config overrides its fields, as in Dagster
+            fields = {field: getattr(resource, field) for field in type(resource).model_fields}
+            configured[name] = _rebuilt(name, resource, {**fields, **config})
+            continue
         if not callable(getattr(resource, "configured", None)) or not hasattr(
             resource, "config_schema"
         ):
@@ -281,5 +286,19 @@ def with_run_config(
                         "Definitions(resources=...) and configure it in run config."
                     )
                 fields[field] = launched[id(partial)]
-            configured[name] = type(resource)(**fields)
+            configured[name] = _rebuilt(name, resource, fields)
     return configured
+
+
+def _rebuilt(name: str, resource: Any, fields: Mapping[str, Any]) -> Any:
+    from pydantic import ValidationError
+
+    try:
+        return type(resource)(**fields)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in exc.errors()
+        )
+        raise RunConfigError(
+            f"Run config for resource '{name}' ({type(resource).__name__}): {problems}."
+        ) from None

@@ -285,3 +285,28 @@ def test_resources_configured_at_launch_factories_and_adapters(
             run_config={"resources": {"credentials": {"config": {}}}},
             instance=Instance.ephemeral(),
         )
+
+
+def test_run_config_resources_override_a_configurable_resource() -> None:
+    @asset
+    def where(bucket: Bucket) -> str:
+        return bucket.region
+
+    bucket = Bucket(credentials=Credentials(username="u"), region="eu")
+    result = materialize(
+        [where],
+        resources={"bucket": bucket},
+        run_config=dg.RunConfig(
+            resources={"bucket": Bucket(credentials=Credentials(username="v"), region="us")}
+        ),
+        instance=Instance.ephemeral(),
+        raise_on_error=True,
+    )
+    assert result.output_for("where") == "us"
+    with pytest.raises(dg.RunConfigError, match="resource 'bucket' \\(Bucket\\): field 'region'"):
+        materialize(
+            [where],
+            resources={"bucket": bucket},
+            run_config={"resources": {"bucket": {"config": {"region": 3}}}},
+            instance=Instance.ephemeral(),
+        )
