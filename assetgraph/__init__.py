@@ -242,6 +242,9 @@ _EXPORTS: dict[str, str] = {
     "AssetValueLoader": "assetgraph.execution.value_loader",
     "ConfigurableIOManagerFactory": "assetgraph.definitions.config",
     "UPathIOManager": "io_managers.upath",
+    "external_asset_from_spec": "assetgraph.definitions.external_assets",
+    "external_assets_from_specs": "assetgraph.definitions.external_assets",
+    "build_resources": "assetgraph.execution.built_resources",
     "ConfigurableResourceFactory": "assetgraph.definitions.resource_adapters",
     "ConfigurableLegacyResourceAdapter": "assetgraph.definitions.resource_adapters",
     "ConfigurableLegacyIOManagerAdapter": "assetgraph.definitions.resource_adapters",
@@ -436,6 +439,7 @@ __all__ = [
     "build_last_update_freshness_checks",
     "build_output_context",
     "build_plan_for_targets",
+    "build_resources",
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
@@ -444,6 +448,8 @@ __all__ = [
     "cancel_backfill",
     "define_asset_job",
     "definitions",
+    "external_asset_from_spec",
+    "external_assets_from_specs",
     "file_relative_path",
     "freshness_policy_sensor",
     "fs_io_manager",
@@ -864,4 +870,11 @@ if TYPE_CHECKING:
     )
     from io_managers.upath import (
         UPathIOManager as UPathIOManager,
+    )
+    from assetgraph.definitions.external_assets import (
+        external_asset_from_spec as external_asset_from_spec,
+        external_assets_from_specs as external_assets_from_specs,
+    )
+    from assetgraph.execution.built_resources import (
+        build_resources as build_resources,
     )

@@ -310,3 +310,32 @@ def test_run_config_resources_override_a_configurable_resource() -> None:
             run_config={"resources": {"bucket": {"config": {"region": 3}}}},
             instance=Instance.ephemeral(),
         )
+
+
+def test_build_resources_sets_up_and_tears_down_outside_a_run() -> None:
+    closed: list[bool] = []
+
+    @resource(config_schema={"name": str})
+    def named(init_context: dg.InitResourceContext):  # type: ignore[no-untyped-def]
+        yield init_context.resource_config["name"]
+        closed.append(True)
+
+    with dg.build_resources(
+        {"named": named, "bucket": Bucket(credentials=Credentials(username="u"), region="eu")},
+        resource_config={"named": {"config": {"name": "n"}}},
+    ) as resources:
+        assert (resources.named, resources.bucket.region) == ("n", "eu")
+        assert closed == []
+    assert closed == [True]
+
+
+def test_an_external_asset_from_a_spec_is_upstream_only() -> None:
+    raw = dg.external_asset_from_spec(dg.AssetSpec("raw", group_name="ingest"))
+
+    @asset(deps=["raw"])
+    def cleaned() -> int:
+        return 1
+
+    defs = Definitions(assets=[raw, cleaned])
+    assert defs.graph.is_external(dg.AssetKey("raw"))
+    assert materialize(defs, instance=Instance.ephemeral()).plan.step_keys == ["cleaned"]
