@@ -646,6 +646,10 @@ if TYPE_CHECKING:
         Definitions as Definitions,
     )
     from assetgraph.definitions.env_vars import EnvVar as EnvVar
+    from assetgraph.definitions.external_assets import (
+        external_asset_from_spec as external_asset_from_spec,
+        external_assets_from_specs as external_assets_from_specs,
+    )
     from assetgraph.definitions.io_contexts import (
         build_input_context as build_input_context,
         build_output_context as build_output_context,
@@ -768,6 +772,9 @@ if TYPE_CHECKING:
         StorageError as StorageError,
         UsageError as UsageError,
     )
+    from assetgraph.execution.built_resources import (
+        build_resources as build_resources,
+    )
     from assetgraph.execution.in_memory import (
         materialize_to_memory as materialize_to_memory,
     )
@@ -870,11 +877,4 @@ if TYPE_CHECKING:
     )
     from io_managers.upath import (
         UPathIOManager as UPathIOManager,
-    )
-    from assetgraph.definitions.external_assets import (
-        external_asset_from_spec as external_asset_from_spec,
-        external_assets_from_specs as external_assets_from_specs,
-    )
-    from assetgraph.execution.built_resources import (
-        build_resources as build_resources,
     )
