@@ -27,6 +27,31 @@ class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     __assetgraph_kind__: ClassVar[str] = "config"
 
+    def __init__(self, **data: Any) -> None:
+        # Dagster's ``MyConfig(name=EnvVar("NAME"))``: the field takes the variable's value.
+        super().__init__(
+            **{
+                name: _config_env_value(type(self).__name__, name, value)
+                for name, value in data.items()
+            }
+        )
+
+
+def _config_env_value(config_name: str, field: str, value: Any) -> Any:
+    if not isinstance(value, EnvVar):
+        return value
+    try:
+        return read_env_var(value, config_name, field)
+    except ResourceError as exc:
+        raise RunConfigError(str(exc).replace("Resource '", "Config '", 1)) from None
+
+
+class PermissiveConfig(Config):
+    """A ``Config`` that also keeps fields it does not declare (Dagster's): run config may
+    give any field; ``config.dict()`` / ``model_dump()`` has them all."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
 
 class ConfigurableResource(BaseModel):
     """A resource (a client, a connection's settings) injected into assets by annotation.

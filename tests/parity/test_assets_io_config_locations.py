@@ -163,3 +163,47 @@ def test_the_pythonic_resources_guide_runs(ported: Port) -> None:
     assert result.success
     with pytest.raises(dg.RunConfigError, match="'db_conn' .* is configured at launch"):
         materialize(defs.assets, resources=defs.resources, instance=Instance.ephemeral())
+
+
+def test_the_pythonic_config_guide_runs(ported: Port, monkeypatch: pytest.MonkeyPatch) -> None:
+    module = load(ported("pythonic_config"))
+    module.basic_resource_config()
+    module.basic_data_structures_config()
+    module.union_schema_config()
+    module.optional_config()
+    with pytest.raises(ValueError, match="less than 100"):
+        module.metadata_config()  # the guide says: "errors, since age is not in the valid range"
+    with pytest.raises(ValueError, match="person_first_name"):
+        module.required_config()  # "errors, since person_first_name ... are required"
+
+
+class Filters(dg.PermissiveConfig):
+    title: str | None = None
+
+
+class Person(dg.Config):
+    name: str
+
+
+def test_permissive_config_and_env_vars_in_config() -> None:
+    @dg.asset
+    def listing(config: Filters) -> dict[str, object]:
+        return config.model_dump()
+
+    @dg.asset
+    def greeting(config: Person) -> str:
+        return f"hello {config.name}"
+
+    assert listing(Filters(title="hotel", beds=4)) == {"title": "hotel", "beds": 4}
+    result = materialize(
+        [listing],
+        run_config={"listing": {"beds": 2}},
+        instance=Instance.ephemeral(),
+        raise_on_error=True,
+    )
+    assert result.output_for("listing") == {"title": None, "beds": 2}
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PERSON_NAME", "Alice")
+        run_config = dg.RunConfig({"greeting": Person(name=dg.EnvVar("PERSON_NAME"))})
+    result = materialize([greeting], run_config=run_config, instance=Instance.ephemeral())
+    assert result.output_for("greeting") == "hello Alice"
