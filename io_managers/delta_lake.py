@@ -94,7 +94,9 @@ class DeltaLakeIOManager(IOManager):
         if self.is_local:
             root = str(Path(root.removeprefix("file://")).absolute())
         self.root_uri = root.rstrip("/")
-        self.storage_options: dict[str, str] = {k: str(v) for k, v in (storage_options or {}).items()}
+        self.storage_options: dict[str, str] = {
+            k: str(v) for k, v in (storage_options or {}).items()
+        }
         if max_commit_attempts < 1:
             raise ValueError(f"max_commit_attempts must be at least 1, got {max_commit_attempts}.")
         self.max_commit_attempts = max_commit_attempts
@@ -429,7 +431,7 @@ def _compatible(stored: pa.DataType, written: pa.DataType) -> bool:
         return True
     if pa.types.is_timestamp(stored) and pa.types.is_timestamp(written):
         return bool(stored.tz) == bool(written.tz)
-    return pa.types.is_floating(stored) and pa.types.is_floating(written)
+    return bool(pa.types.is_floating(stored) and pa.types.is_floating(written))
 
 
 def _shown(keys: tuple[str, ...]) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from assetgraph.errors import StorageError
@@ -180,7 +180,7 @@ def _time_literal(asset_key: AssetKey, column: str, kind: str, moment: datetime)
             )
         return quote_literal(moment.date().isoformat())
     if kind == "timestamp":  # a zoned column holds UTC instants
-        return quote_literal(moment.astimezone(timezone.utc).isoformat())
+        return quote_literal(moment.astimezone(UTC).isoformat())
     return quote_literal(moment.replace(tzinfo=None).isoformat())  # naive: wall-clock time
 
 
