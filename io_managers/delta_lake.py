@@ -125,38 +125,17 @@ class DeltaLakeIOManager(IOManager):
     def handle_output(self, context: OutputContext, obj: Any) -> None:
         data = arrow_table(context.asset_key, obj)
         uri = self.table_uri(context.asset_key)
-        keys = context.partition_keys
         columns: PartitionColumns | None = None
-        if keys:
+        if context.partition_keys:
             columns = partition_columns(context.asset_key, context.metadata, context.partitions_def)
             data = _with_partition_column(context, columns, data)
         token = uuid.uuid4().hex
-        predicate = None
-        attempts = 0
-        while True:
-            attempts += 1
-            table = self._open(uri)
-            if columns is not None:
-                predicate = self._predicate(context, columns, table, data, uri)
-            try:
-                _write(uri, data, table, columns, predicate, self.storage_options, token)
-                break
-            except Exception as exc:
-                if not _is_commit_conflict(exc):
-                    raise _write_error(context.asset_key, uri, keys, data, table, exc) from exc
-                if attempts >= self.max_commit_attempts:
-                    raise StorageError(
-                        f"Asset '{context.asset_key}': gave up writing Delta table {uri} after "
-                        f"{attempts} attempts, each in conflict with a concurrent commit "
-                        f"({_first_line(exc)}); retry the run, or raise max_commit_attempts."
-                    ) from exc
-                time.sleep(0.05 * 2**attempts * random.uniform(0.5, 1.5))
+        predicate, attempts = self._commit(context, uri, data, columns, token)
         committed = self._open(uri)
         assert committed is not None
         version, timestamp = _committed_version(committed, token)
-        data_version = f"v{version}@{timestamp}"
-        for key in keys or (None,):
-            context.set_data_version(data_version, key)
+        for key in context.partition_keys or (None,):
+            context.set_data_version(f"v{version}@{timestamp}", key)
         metadata: dict[str, Any] = {
             "table_uri": uri,
             "table_version": version,
@@ -167,6 +146,43 @@ class DeltaLakeIOManager(IOManager):
         if predicate is not None:
             metadata["partition_predicate"] = predicate
         context.add_output_metadata(metadata)
+
+    def _commit(
+        self,
+        context: OutputContext,
+        uri: str,
+        data: pa.Table,
+        columns: PartitionColumns | None,
+        token: str,
+    ) -> tuple[str | None, int]:
+        """Write ``data`` in one commit carrying ``token``, trying again from the start
+        (the table re-read) while concurrent commits conflict with it.
+
+        Returns the predicate written with and the number of attempts.
+        """
+        from deltalake.exceptions import CommitFailedError
+
+        attempts = 0
+        while True:
+            attempts += 1
+            table = self._open(uri)
+            predicate = None
+            if columns is not None:
+                predicate = self._predicate(context, columns, table, data, uri)
+            try:
+                _write(uri, data, table, columns, predicate, self.storage_options, token)
+                return predicate, attempts
+            except CommitFailedError as exc:
+                if attempts >= self.max_commit_attempts:
+                    raise StorageError(
+                        f"Asset '{context.asset_key}': gave up writing Delta table {uri} after "
+                        f"{attempts} attempts, each in conflict with a concurrent commit "
+                        f"({_first_line(exc)}); retry the run, or raise max_commit_attempts."
+                    ) from exc
+            except Exception as exc:
+                keys = context.partition_keys
+                raise _write_error(context.asset_key, uri, keys, data, table, exc) from exc
+            time.sleep(0.05 * 2**attempts * random.uniform(0.5, 1.5))
 
     def _predicate(
         self,
@@ -374,13 +390,6 @@ def _committed_version(table: DeltaTable, token: str) -> tuple[int, int]:
         f"Delta table {table.table_uri}: the commit just written is not among the latest "
         "hundred; its version is unknown."
     )
-
-
-def _is_commit_conflict(exc: BaseException) -> bool:
-    from deltalake.exceptions import CommitFailedError
-
-    # A first commit raced by another writer of the same new table fails on "version 0".
-    return isinstance(exc, CommitFailedError) or "already exists" in str(exc)
 
 
 def _first_line(exc: BaseException) -> str:
