@@ -168,7 +168,8 @@ class DeltaLakeIOManager(IOManager):
             table = self._open(uri)
             predicate = None
             if columns is not None:
-                predicate = self._predicate(context, columns, table, data, uri)
+                schema = data.schema if table is None else _arrow_schema(table)
+                predicate, _ = _partitions_predicate(context, columns, schema, uri)
             try:
                 _write(uri, data, table, columns, predicate, self.storage_options, token)
                 return predicate, attempts
@@ -184,27 +185,6 @@ class DeltaLakeIOManager(IOManager):
                 raise _write_error(context.asset_key, uri, keys, data, table, exc) from exc
             time.sleep(0.05 * 2**attempts * random.uniform(0.5, 1.5))
 
-    def _predicate(
-        self,
-        context: OutputContext,
-        columns: PartitionColumns,
-        table: DeltaTable | None,
-        data: pa.Table,
-        uri: str,
-    ) -> str:
-        schema = data.schema if table is None else _arrow_schema(table)
-        missing = [name for name in columns.names if name not in schema.names]
-        if missing:
-            raise StorageError(
-                f"Delta table {uri} of asset '{context.asset_key}' has no partition column "
-                f"{missing} (columns: {schema.names}); it was written with another "
-                "partition_expr: set metadata partition_expr to its column, or move the table."
-            )
-        kinds = {name: column_kind(schema.field(name).type) for name in columns.names}
-        return partitions_predicate(
-            context.asset_key, context.partition_keys, columns, kinds, context.partitions_def
-        )
-
     # Loading.
 
     def load_input(self, context: InputContext) -> Any:
@@ -219,18 +199,7 @@ class DeltaLakeIOManager(IOManager):
         order: str | None = None
         if keys:
             columns = partition_columns(context.asset_key, context.metadata, context.partitions_def)
-            schema = _arrow_schema(table)
-            missing = [name for name in columns.names if name not in schema.names]
-            if missing:
-                raise StorageError(
-                    f"Asset '{context.asset_key}' is loaded by partition, but Delta table {uri} "
-                    f"has no partition column {missing} (columns: {schema.names}); set "
-                    "metadata partition_expr to the column that holds them."
-                )
-            kinds = {name: column_kind(schema.field(name).type) for name in columns.names}
-            predicate = partitions_predicate(
-                context.asset_key, keys, columns, kinds, context.partitions_def
-            )
+            predicate, kinds = _partitions_predicate(context, columns, _arrow_schema(table), uri)
             query += f" WHERE {predicate}"
             if len(columns.names) == 1 and kinds[columns.names[0]] == "other":
                 order = columns.names[0]  # sorted below, in key order
@@ -240,6 +209,28 @@ class DeltaLakeIOManager(IOManager):
         if order is not None and len(keys) > 1:
             rows = _in_key_order(rows, order, keys)
         return _as_requested(rows, context.annotation)
+
+
+def _partitions_predicate(
+    context: OutputContext | InputContext,
+    columns: PartitionColumns,
+    schema: pa.Schema,
+    uri: str,
+) -> tuple[str, dict[str, str]]:
+    """The predicate of the context's partitions on a table of ``schema``, and the kind of
+    each partition column."""
+    missing = [name for name in columns.names if name not in schema.names]
+    if missing:
+        raise StorageError(
+            f"Delta table {uri} of asset '{context.asset_key}' has no partition column "
+            f"{missing} (columns: {schema.names}): set metadata partition_expr to the column "
+            "that holds the partitions, or move the table away to start a new one."
+        )
+    kinds = {name: column_kind(schema.field(name).type) for name in columns.names}
+    predicate = partitions_predicate(
+        context.asset_key, context.partition_keys, columns, kinds, context.partitions_def
+    )
+    return predicate, kinds
 
 
 # Frames.

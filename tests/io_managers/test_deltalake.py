@@ -611,3 +611,12 @@ def test_concurrent_writers_of_different_partitions_on_s3_all_land(
     assert not errors, errors
     rows = _rows(f"{s3_lake.root_uri}/stock", s3_lake.storage_options)
     assert rows == [("a", 1), ("b", 1), ("c", 1)], "three first writers of one new table"
+
+
+def test_a_partition_key_with_quotes_is_a_literal_not_sql(lake: DeltaLakeIOManager) -> None:
+    tricky = "o'hare\" OR 1=1 --"
+    for key in [tricky, "x"]:
+        lake.handle_output(output_context("airports", (key,)), pd.DataFrame({"n": [len(key)]}))
+    lake.handle_output(output_context("airports", (tricky,)), pd.DataFrame({"n": [0]}))
+    assert lake.load_input(input_context("airports", (tricky,)))["n"].tolist() == [0]
+    assert lake.load_input(input_context("airports", ("x",)))["n"].tolist() == [1]
