@@ -310,7 +310,9 @@ def test_multi_partitions_take_one_column_per_dimension(
 
     defs = _defs(visits, lake=lake)
     for key in ["2025-01-01|eu", "2025-01-01|us", "2025-01-02|eu", "2025-01-01|eu"]:
-        _run(defs, instance, partition_key=key)
+        result = _run(defs, instance, partition_key=key)
+    loaded_by_result = result.output_for("visits", "2025-01-01|eu")  # knows the dimensions
+    assert loaded_by_result[["region", "n"]].values.tolist() == [["eu", 2]]
     uri = f"{lake.root_uri}/visits"
     jan = [dt.date(2025, 1, 1), dt.date(2025, 1, 2)]
     assert _rows(uri) == [(jan[0], "eu", 2), (jan[0], "us", 2), (jan[1], "eu", 2)]
