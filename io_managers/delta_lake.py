@@ -25,9 +25,9 @@ error naming the asset and the columns. An unpartitioned write replaces the sche
 
 The committed table version is the materialization's data version (``v<version>@<commit
 time in ms>``: the time keeps a re-created table's versions distinct), and the metadata
-records ``table_uri``, ``table_version``, ``row_count``, ``table_schema`` and, for partitions,
-the ``partition_predicate``. So a rewrite of the same rows is a new version, and marks the
-assets downstream stale.
+records ``table_uri``, ``table_version``, ``row_count``, ``table_schema``,
+``commit_attempts`` and, for partitions, the ``partition_predicate``. So a rewrite of the
+same rows is a new version, and marks the assets downstream stale.
 
 Loading selects the requested partitions with the same predicate, in partition key order,
 as a pandas DataFrame, or as a ``pyarrow.Table`` or polars frame when the reading parameter
