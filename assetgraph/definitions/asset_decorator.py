@@ -83,6 +83,7 @@ def asset(
     kinds: Iterable[str] | None = None,
     check_specs: Sequence[Any] | None = None,
     config_schema: Any = None,
+    dagster_type: Any = None,
 ) -> Callable[[Callable[..., Any]], AssetsDefinition]: ...
 
 
@@ -119,6 +120,7 @@ def asset(
     kinds: Iterable[str] | None = None,
     check_specs: Sequence[Any] | None = None,
     config_schema: Any = None,
+    dagster_type: Any = None,
 ) -> AssetsDefinition | Callable[[Callable[..., Any]], AssetsDefinition]:
     """Declare a function as the definition of one asset.
 
@@ -136,6 +138,7 @@ def asset(
     ``AutomationCondition``) says when ``assetgraph automate`` builds it.
     ``config_schema`` (Dagster's config types, ``assetgraph.definitions.config_schema``)
     checks the asset's run config, which the function reads as ``context.op_config``.
+    ``dagster_type`` (a ``DagsterType``) checks the value before it is stored.
     """
 
     def decorate(func: Callable[..., Any]) -> AssetsDefinition:
@@ -164,6 +167,7 @@ def asset(
             freshness_policy=freshness_policy,
             automation_policy=automation_policy or legacy_policy,
             automation_condition=automation_condition,
+            dagster_type=dagster_type,
         )
         built = definition_from_function(
             func, asset_name, [spec], ins, deps, partitions_def, backfill_policy

@@ -67,8 +67,8 @@ class AssetOut:
 
     Dagster's fields keep Dagster's meaning: ``group_name`` (or ``group``), ``kinds``
     (recorded as ``dagster/kind/<kind>`` tags), ``is_required=False`` (the function may
-    leave the output out; nothing is stored for it then), ``dagster_type`` (accepted and
-    not checked: use ``schema`` for validation).
+    leave the output out; nothing is stored for it then), ``dagster_type`` (a
+    ``DagsterType`` checked before the value is stored; other types are not checked).
     """
 
     key: CoercibleToAssetKey | None = None
@@ -110,6 +110,8 @@ class AssetOutputSpec:
     automation_condition: AutomationCondition | None = None
     is_required: bool = True
     """False: a multi-asset may leave this output out (Dagster's ``is_required``/``skippable``)."""
+    dagster_type: Any = field(default=None, compare=False)
+    """A ``DagsterType`` whose check the value must pass before it is stored (Dagster's)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -339,3 +339,22 @@ def test_an_external_asset_from_a_spec_is_upstream_only() -> None:
     defs = Definitions(assets=[raw, cleaned])
     assert defs.graph.is_external(dg.AssetKey("raw"))
     assert materialize(defs, instance=Instance.ephemeral()).plan.step_keys == ["cleaned"]
+
+
+def test_a_dagster_type_checks_the_value_before_it_is_stored() -> None:
+    positive = dg.DagsterType(
+        lambda _, value: dg.TypeCheck(success=value > 0, description=f"{value} is not > 0"),
+        name="Positive",
+    )
+
+    @asset(dagster_type=positive)
+    def count() -> int:
+        return -1
+
+    result = materialize([count], instance=Instance.ephemeral())
+    assert not result.success
+    [failure] = result.failures
+    assert failure.error is not None and failure.error.type_name == "DagsterTypeCheckDidNotPass"
+    assert "type check of Positive failed: -1 is not > 0" in failure.error.message
+    with pytest.raises(dg.DagsterTypeCheckDidNotPass, match="Asset 'count'"):
+        positive.check_value(-1, "Asset 'count'")
