@@ -207,3 +207,23 @@ def test_permissive_config_and_env_vars_in_config() -> None:
         run_config = dg.RunConfig({"greeting": Person(name=dg.EnvVar("PERSON_NAME"))})
     result = materialize([greeting], run_config=run_config, instance=Instance.ephemeral())
     assert result.output_for("greeting") == "hello Alice"
+
+
+def test_asset_checks_of_the_docs_run_with_their_metadata(
+    ported: Port, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the asset writes orders.csv where it runs
+    module = load(ported("asset_check_metadata"))
+    result = materialize(
+        [module.orders, module.orders_id_has_no_nulls], instance=Instance.ephemeral()
+    )
+    [evaluation] = result.get_asset_check_evaluations()
+    assert evaluation.passed and evaluation.metadata["num_null_order_ids"].value == 0
+
+    code, out = cli("materialize", "-f", str(ported("asset_check_blocking")))
+    assert code == 1 and "blocking check 'check_upstream_asset' failed" in out, out
+    assert "1 skipped" in out, "the downstream asset does not run after a failed blocking check"
+
+    factory = load_definitions(file=ported("asset_check_factory"))
+    names = sorted(spec.name for check in factory.asset_checks for spec in check.specs)
+    assert names == ["items_id_has_no_nulls", "orders_id_has_no_nulls"]
