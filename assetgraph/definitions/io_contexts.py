@@ -1,9 +1,11 @@
 """Dagster's ``build_input_context`` and ``build_output_context``: IO manager contexts for
 unit tests of an IO manager's ``load_input`` and ``handle_output``.
 
-Resources given as ``@resource`` definitions are built now; one whose function ``yield``s
-is torn down when the context is used as a context manager and the block exits
-(``with build_output_context(resources=...) as context:``).
+Resources given as ``@resource`` definitions are built now. When one of them ``yield``s
+its value, as in Dagster, the context must be used as a context manager (``with
+build_output_context(resources=...) as context:``): reading ``context.resources``
+outside the block is a ``DagsterInvariantViolationError``, and the resource is torn down
+when the block exits (or when the context is dropped).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from assetgraph.definitions.resource_functions import InitResourceContext, ResourceDefinition
+from assetgraph.errors import DagsterInvariantViolationError
 from assetgraph.io import InputContext, OutputContext
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 from assetgraph.partitions.key_range import PartitionKeyRange
@@ -40,7 +43,7 @@ def build_output_context(
     Without ``asset_key`` the context's key is the output's ``name`` (or ``step_key``).
     """
     built, teardown = _built_resources(resources)
-    context = OutputContext(
+    context = _BuiltOutputContext(
         asset_key=_key(asset_key, name or step_key),
         run_id=run_id or "EPHEMERAL",
         step_key=step_key or "build_output_context",
@@ -54,6 +57,7 @@ def build_output_context(
         dagster_type=dagster_type,
     )
     context.teardown.extend(teardown)
+    context.__dict__["generators"] = bool(teardown)
     return context
 
 
@@ -84,7 +88,7 @@ def build_input_context(
     keys: tuple[str, ...] = ()
     if asset_partition_key_range is not None and asset_partitions_def is not None:
         keys = tuple(asset_partitions_def.get_partition_keys_in_range(asset_partition_key_range))
-    context = InputContext(
+    context = _BuiltInputContext(
         asset_key=key,
         run_id="EPHEMERAL",
         resources=built,
@@ -100,7 +104,55 @@ def build_input_context(
         dagster_type=dagster_type,
     )
     context.teardown.extend(teardown)
+    context.__dict__["generators"] = bool(teardown)
     return context
+
+
+def _scoped_resources(context: Any, slot: Any, builder: str) -> Any:
+    state = context.__dict__
+    if state.get("generators") and not state.get("entered"):
+        raise DagsterInvariantViolationError(
+            "At least one provided resource is a generator, but attempting to access "
+            "resources outside of context manager scope. You can use the following syntax to "
+            f"open a context manager: `with {builder}(...) as context:`"
+        )
+    return slot.__get__(context)
+
+
+class _BuiltOutputContext(OutputContext):
+    """An ``OutputContext`` made by ``build_output_context``: see the module docstring."""
+
+    resources = property(
+        lambda self: _scoped_resources(self, _OUTPUT_RESOURCES, "build_output_context"),
+        lambda self, value: _OUTPUT_RESOURCES.__set__(self, value),
+    )
+
+    def __enter__(self) -> Any:
+        self.__dict__["entered"] = True
+        return self
+
+    def __del__(self) -> None:
+        self.__exit__()
+
+
+class _BuiltInputContext(InputContext):
+    """An ``InputContext`` made by ``build_input_context``: see the module docstring."""
+
+    resources = property(
+        lambda self: _scoped_resources(self, _INPUT_RESOURCES, "build_input_context"),
+        lambda self, value: _INPUT_RESOURCES.__set__(self, value),
+    )
+
+    def __enter__(self) -> Any:
+        self.__dict__["entered"] = True
+        return self
+
+    def __del__(self) -> None:
+        self.__exit__()
+
+
+_OUTPUT_RESOURCES: Any = OutputContext.__dict__["resources"]
+_INPUT_RESOURCES: Any = InputContext.__dict__["resources"]
 
 
 def _key(asset_key: CoercibleToAssetKey | None, fallback: str | None) -> AssetKey:

@@ -87,6 +87,12 @@ def test_io_contexts_build_resources_and_tear_generators_down() -> None:
     assert loading.asset_key == dg.AssetKey("up") and loading.asset_partition_key == "2025-01-01"
     assert loading.upstream_output is upstream
 
+    outside = build_input_context(resources={"conn": conn})
+    with pytest.raises(dg.DagsterInvariantViolationError, match="outside of context manager"):
+        outside.resources  # noqa: B018
+    del outside
+    assert closed == ["closed", "closed"], "a dropped context tears its resources down"
+
 
 def test_an_input_manager_loads_an_input_and_nothing_orders_only() -> None:
     class Doubler(InputManager):
