@@ -11,6 +11,7 @@ from typing import Any
 
 from assetgraph.definitions.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefinition
 from assetgraph.definitions.definitions import Definitions
+from assetgraph.definitions.resource_functions import InitResourceContext
 from assetgraph.definitions.source_assets import is_source
 from assetgraph.errors import ResourceError
 from assetgraph.io_registry import default_io_manager
@@ -125,7 +126,7 @@ class _RunResources(SimpleNamespace):
         setup = getattr(resource, "setup_for_execution", None)
         if callable(setup):
             try:
-                setup(SimpleNamespace(run_id=self._run_id, resource_name=name))
+                setup(InitResourceContext(run_id=self._run_id, resource_name=name))
             except Exception as exc:
                 raise ResourceError(
                     f"Resource '{name}' ({type(resource).__name__}) failed to set up: "
@@ -140,7 +141,7 @@ class _RunResources(SimpleNamespace):
         for name, resource in reversed(self._ready):
             teardown = getattr(resource, "teardown_after_execution", None)
             if callable(teardown):
-                teardown(SimpleNamespace(run_id=self._run_id, resource_name=name))
+                teardown(InitResourceContext(run_id=self._run_id, resource_name=name))
 
 
 class _ReadyOnDemand(Mapping[str, Any]):
