@@ -20,6 +20,7 @@ from types import ModuleType
 
 from assetgraph.definitions.checks import AssetChecksDefinition
 from assetgraph.definitions.definitions import Definitions
+from assetgraph.definitions.jobs import JobDefinition, UnresolvedAssetJobDefinition
 from assetgraph.errors import AssetgraphError, CodeLocationLoadError, UsageError
 from assetgraph.graph import assets_defs_in
 
@@ -151,12 +152,18 @@ def definitions_in_module(module: ModuleType, origin: str) -> Definitions:
             f"({', '.join(sorted(found))}); keep one, or name the one to use 'defs'."
         )
     assets = assets_defs_in(vars(module).values())
-    if not assets:
+    jobs = [
+        obj
+        for obj in vars(module).values()
+        if isinstance(obj, JobDefinition | UnresolvedAssetJobDefinition)
+    ]
+    if not assets and not jobs:
         raise CodeLocationLoadError(
-            f"Code location '{origin}' defines no Definitions and no @asset functions at top level."
+            f"Code location '{origin}' defines no Definitions, no @asset functions and no jobs "
+            "at top level."
         )
     checks = [obj for obj in vars(module).values() if isinstance(obj, AssetChecksDefinition)]
-    return Definitions(assets=assets, asset_checks=checks)
+    return Definitions(assets=assets, asset_checks=checks, jobs=jobs)
 
 
 def _from_pyproject(cwd: Path) -> tuple[str | None, str | None]:
