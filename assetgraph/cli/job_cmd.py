@@ -85,9 +85,8 @@ def execute(
 
         materialize_cmd(file=file, module=module, job=job, config=config, tag=tag)
         return
-    from assetgraph.cli.job_runs import report_op_job, run_op_job
-
     from assetgraph.cli.execution_options import run_origin_tags
+    from assetgraph.cli.job_runs import report_op_job, run_op_job
 
     tags = {**run_origin_tags(defs, None), **parse_tags(tag)}
     result = run_op_job(found, Instance.from_env(), run_config, tags, op_selection)
