@@ -7,6 +7,8 @@ This module is the whole public API. Names are resolved on first use, so that
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -172,6 +174,9 @@ _EXPORTS: dict[str, str] = {
     "job": "assetgraph.definitions.op_graph",
     "graph": "assetgraph.definitions.op_graph",
     "GraphDefinition": "assetgraph.definitions.op_graph",
+    "DependencyDefinition": "assetgraph.definitions.op_graph",
+    "MultiDependencyDefinition": "assetgraph.definitions.op_graph",
+    "NodeInvocation": "assetgraph.definitions.op_graph",
     "In": "assetgraph.definitions.op_io",
     "Out": "assetgraph.definitions.op_io",
     "DynamicOut": "assetgraph.definitions.op_io",
@@ -246,6 +251,7 @@ __all__ = [
     "DefinitionError",
     "Definitions",
     "DeleteDynamicPartitionsRequest",
+    "DependencyDefinition",
     "DimensionPartitionMapping",
     "DynamicOut",
     "DynamicOutput",
@@ -280,10 +286,12 @@ __all__ = [
     "MaterializeResult",
     "MetadataValue",
     "MonthlyPartitionsDefinition",
+    "MultiDependencyDefinition",
     "MultiPartitionKey",
     "MultiPartitionMapping",
     "MultiPartitionsDefinition",
     "MultiToSingleDimensionPartitionMapping",
+    "NodeInvocation",
     "Nothing",
     "ObservationRun",
     "ObserveResult",
@@ -405,6 +413,23 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+class _PublicAPI(types.ModuleType):
+    """This package, whose public names win over submodules of the same name.
+
+    ``assetgraph.graph`` is Dagster's ``@graph`` decorator (a public name), while the module
+    ``assetgraph/graph.py`` holds the asset graph: importing that module must not replace
+    the public name, so it is reached only as ``from assetgraph.graph import ...``.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType):
+            return  # a submodule being imported; it stays in sys.modules
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _PublicAPI
 
 
 if TYPE_CHECKING:
@@ -554,7 +579,10 @@ if TYPE_CHECKING:
         ExpectationResult as ExpectationResult,
     )
     from assetgraph.definitions.op_graph import (
+        DependencyDefinition as DependencyDefinition,
         GraphDefinition as GraphDefinition,
+        MultiDependencyDefinition as MultiDependencyDefinition,
+        NodeInvocation as NodeInvocation,
         graph as graph,
         job as job,
     )

@@ -15,12 +15,15 @@ import stat
 import sys
 import tomllib
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from assetgraph.definitions.checks import AssetChecksDefinition
 from assetgraph.definitions.definitions import Definitions
 from assetgraph.definitions.jobs import JobDefinition, UnresolvedAssetJobDefinition
+from assetgraph.definitions.op_graph import GraphDefinition
 from assetgraph.errors import AssetgraphError, CodeLocationLoadError, UsageError
 from assetgraph.graph import assets_defs_in
 
@@ -152,11 +155,7 @@ def definitions_in_module(module: ModuleType, origin: str) -> Definitions:
             f"({', '.join(sorted(found))}); keep one, or name the one to use 'defs'."
         )
     assets = assets_defs_in(vars(module).values())
-    jobs = [
-        obj
-        for obj in vars(module).values()
-        if isinstance(obj, JobDefinition | UnresolvedAssetJobDefinition)
-    ]
+    jobs = jobs_in(vars(module).values())
     if not assets and not jobs:
         raise CodeLocationLoadError(
             f"Code location '{origin}' defines no Definitions, no @asset functions and no jobs "
@@ -164,6 +163,21 @@ def definitions_in_module(module: ModuleType, origin: str) -> Definitions:
         )
     checks = [obj for obj in vars(module).values() if isinstance(obj, AssetChecksDefinition)]
     return Definitions(assets=assets, asset_checks=checks, jobs=jobs)
+
+
+def jobs_in(objects: Iterable[Any]) -> list[Any]:
+    """The jobs among ``objects``, and a job of each graph that no job runs (Dagster loads
+    a file's top-level graphs as jobs too)."""
+    objects = list(objects)
+    found = [
+        obj for obj in objects if isinstance(obj, JobDefinition | UnresolvedAssetJobDefinition)
+    ]
+    run = {id(getattr(job, "graph_def", None)) for job in found}
+    names = {job.name for job in found}
+    for obj in objects:
+        if isinstance(obj, GraphDefinition) and id(obj) not in run and obj.name not in names:
+            found.append(obj.to_job())
+    return found
 
 
 def _from_pyproject(cwd: Path) -> tuple[str | None, str | None]:

@@ -10,10 +10,12 @@ by output name (``out={"x": GraphOut(), ...}``), or nothing.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, overload
 
 from assetgraph.definitions.op_composition import (
+    Node,
     NodeOutputs,
     OutputRef,
     current_composition,
@@ -23,32 +25,88 @@ from assetgraph.definitions.op_definition import PendingNodeInvocation
 from assetgraph.definitions.op_io import GraphOut, Out
 from assetgraph.definitions.op_jobs import OpJobDefinition, check_job_name
 from assetgraph.definitions.outputs import DEFAULT_OUTPUT_NAME
-from assetgraph.errors import DefinitionError
+from assetgraph.errors import DefinitionError, did_you_mean
+
+
+@dataclass(frozen=True)
+class DependencyDefinition:
+    """In ``GraphDefinition(dependencies=...)``: an input fed by output ``output`` of
+    node ``node``."""
+
+    node: str
+    output: str = DEFAULT_OUTPUT_NAME
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class MultiDependencyDefinition:
+    """An input fed by several outputs (fan-in), as a list in this order."""
+
+    dependencies: Sequence[DependencyDefinition]
+
+
+@dataclass(frozen=True)
+class NodeInvocation:
+    """A node of ``GraphDefinition(dependencies=...)`` under an alias, with tags."""
+
+    name: str
+    alias: str | None = None
+    tags: Mapping[str, str] | None = None
 
 
 class GraphDefinition:
-    """Ops wired together; a node of another graph, or a job (``to_job``)."""
+    """Ops wired together; a node of another graph, or a job (``to_job``).
+
+    Made by ``@graph`` (or ``@job``) from a composition function, or, as Dagster's
+    constructor, from ``node_defs`` and ``dependencies``: ``{node: {input:
+    DependencyDefinition(upstream_node, output)}}``, node keys a name or ``NodeInvocation``.
+    """
 
     def __init__(
         self,
+        name: str,
+        node_defs: Sequence[Any] | None = None,
+        dependencies: Mapping[Any, Mapping[str, Any]] | None = None,
+        description: str | None = None,
+        config: Any = None,
+        tags: Mapping[str, str] | None = None,
+        **unsupported: Any,
+    ) -> None:
+        given = [key for key, value in unsupported.items() if value is not None]
+        if given:
+            raise DefinitionError(
+                f"GraphDefinition '{name}': {', '.join(sorted(given))} not supported; write the "
+                "graph with @graph, whose body wires inputs and returns outputs."
+            )
+        self.name = name
+        self.nodes: list[Any] = _nodes_of(name, node_defs or (), dependencies or {})
+        self._input_names: list[str] = []
+        self.output_refs: dict[str, Any] = {}
+        self.description = description
+        self.config = config
+        self.tags = dict(tags or {})
+        self.outs: dict[str, GraphOut] = {}
+
+    @classmethod
+    def traced(
+        cls,
         name: str,
         *,
         nodes: list[Any],
         input_names: list[str],
         output_refs: Mapping[str, Any],
-        description: str | None = None,
-        config: Any = None,
-        tags: Mapping[str, str] | None = None,
-        outs: Mapping[str, GraphOut] | None = None,
-    ) -> None:
-        self.name = name
-        self.nodes = nodes
-        self._input_names = input_names
-        self.output_refs = dict(output_refs)
-        self.description = description
-        self.config = config
-        self.tags = dict(tags or {})
-        self.outs = dict(outs or {})
+        description: str | None,
+        config: Any,
+        tags: Mapping[str, str] | None,
+        outs: Mapping[str, GraphOut],
+    ) -> GraphDefinition:
+        """The graph a composition function's trace made."""
+        graph = cls(name, description=description, config=config, tags=tags)
+        graph.nodes = nodes
+        graph._input_names = list(input_names)
+        graph.output_refs = dict(output_refs)
+        graph.outs = dict(outs)
+        return graph
 
     # -- the node protocol (op_composition) ------------------------------------------------
 
@@ -164,7 +222,7 @@ def _build_graph(
     ]
     nodes, returned = trace(graph_name, fn, params)
     outs = _graph_outs(out)
-    return GraphDefinition(
+    return GraphDefinition.traced(
         graph_name,
         nodes=nodes,
         input_names=params,
@@ -174,6 +232,61 @@ def _build_graph(
         tags=tags,
         outs=outs,
     )
+
+
+def _nodes_of(
+    graph_name: str, node_defs: Sequence[Any], dependencies: Mapping[Any, Mapping[str, Any]]
+) -> list[Any]:
+    """The nodes of Dagster's ``GraphDefinition(node_defs, dependencies)``, upstream first."""
+    by_name = {definition.name: definition for definition in node_defs}
+    invocations: dict[str, tuple[Any, Mapping[str, str], Mapping[str, Any]]] = {}
+    for key, inputs in dependencies.items():
+        invocation = key if isinstance(key, NodeInvocation) else NodeInvocation(str(key))
+        if invocation.name not in by_name:
+            raise DefinitionError(
+                f"GraphDefinition '{graph_name}': dependencies name node '{invocation.name}', "
+                f"which node_defs lacks." + did_you_mean(invocation.name, list(by_name))
+            )
+        node_name = invocation.alias or invocation.name
+        invocations[node_name] = (by_name[invocation.name], invocation.tags or {}, inputs)
+    for name, definition in by_name.items():
+        if not any(d is definition for d, _, _ in invocations.values()):
+            invocations[name] = (definition, {}, {})
+    ordered: list[Any] = []
+    placed: set[str] = set()
+    while len(ordered) < len(invocations):
+        ready = [
+            name
+            for name, (_, _, inputs) in invocations.items()
+            if name not in placed and all(up in placed for up in _upstream(inputs))
+        ]
+        if not ready:
+            raise DefinitionError(
+                f"GraphDefinition '{graph_name}': its dependencies form a cycle or name a node "
+                "that does not exist."
+            )
+        for name in ready:
+            definition, tags, inputs = invocations[name]
+            wired = {input_name: _ref(dep) for input_name, dep in inputs.items()}
+            ordered.append(Node(name, definition, wired, dict(tags)))
+            placed.add(name)
+    return ordered
+
+
+def _upstream(inputs: Mapping[str, Any]) -> list[str]:
+    found: list[str] = []
+    for dep in inputs.values():
+        deps = dep.dependencies if isinstance(dep, MultiDependencyDefinition) else [dep]
+        found.extend(d.node for d in deps)
+    return found
+
+
+def _ref(dep: Any) -> Any:
+    if isinstance(dep, MultiDependencyDefinition):
+        return [OutputRef(d.node, d.output) for d in dep.dependencies]
+    if isinstance(dep, DependencyDefinition):
+        return OutputRef(dep.node, dep.output)
+    raise DefinitionError(f"Expected a DependencyDefinition, got {dep!r}.")
 
 
 def _graph_outs(out: Any) -> dict[str, GraphOut]:

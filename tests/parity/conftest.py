@@ -19,6 +19,7 @@ LOCATIONS = Path(__file__).resolve().parent / "locations"
 def port_source(text: str) -> str:
     """Dagster's imports rewritten to assetgraph's; the rest of ``text`` untouched."""
     ported = re.sub(r"^from dagster import", "from assetgraph import", text, flags=re.M)
+    ported = re.sub(r"^import dagster as (\w+)", r"import assetgraph as \1", ported, flags=re.M)
     code = re.sub(r'""".*?"""|#.*', "", ported, flags=re.S)
     assert "dagster" not in code.replace("dagster/", ""), "only the imports may name dagster"
     return ported
