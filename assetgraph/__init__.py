@@ -192,6 +192,9 @@ _EXPORTS: dict[str, str] = {
     "multiprocess_executor": "assetgraph.definitions.executors",
     "ExecutorDefinition": "assetgraph.definitions.executors",
     "repository": "assetgraph.definitions.repository",
+    "Resource": "assetgraph.definitions.resource_params",
+    "DagsterEventType": "assetgraph.storage.event_entries",
+    "external_asset_from_spec": "assetgraph.definitions.external_assets",
     "fs_io_manager": "io_managers.filesystem",
     "mem_io_manager": "io_managers.memory",
     # Dagster names that ported code locations use (docs/migration.md)
@@ -242,6 +245,7 @@ __all__ = [
     "Config",
     "ConfigurableIOManager",
     "ConfigurableResource",
+    "DagsterEventType",
     "DagsterInstance",
     "DagsterRunStatus",
     "DailyPartitionsDefinition",
@@ -306,6 +310,7 @@ __all__ = [
     "PartitionSelection",
     "PartitionsDefinition",
     "PartitionsSubset",
+    "Resource",
     "ResourceDefinition",
     "ResourceError",
     "ResourceParam",
@@ -358,6 +363,7 @@ __all__ = [
     "build_time_partition_freshness_checks",
     "cancel_backfill",
     "define_asset_job",
+    "external_asset_from_spec",
     "freshness_policy_sensor",
     "fs_io_manager",
     "get_backfill",
@@ -619,7 +625,10 @@ if TYPE_CHECKING:
         io_manager as io_manager,
         resource as resource,
     )
-    from assetgraph.definitions.resource_params import ResourceParam as ResourceParam
+    from assetgraph.definitions.resource_params import (
+        Resource as Resource,
+        ResourceParam as ResourceParam,
+    )
     from assetgraph.definitions.retry import (
         Backoff as Backoff,
         Jitter as Jitter,

@@ -139,7 +139,9 @@ class RunConfig:
     ``RunConfig({"report": ReportConfig(top=3)})`` (or ``ops=``) is the same as run config
     ``{"ops": {"report": {"config": {"top": 3}}}}``. Resources are configured where
     ``Definitions(resources=...)`` names them (with ``EnvVar`` fields for what a run's
-    environment decides), so ``resources=``, ``loggers=`` and ``execution=`` are refused.
+    environment decides), so ``resources=`` and ``loggers=`` are refused; ``execution=`` (an
+    executor's config) is kept in the run config and not used: a run's executor is chosen
+    with ``--executor``, and op jobs run in process.
     """
 
     def __init__(
@@ -152,24 +154,28 @@ class RunConfig:
         for name, given in (
             ("resources", resources),
             ("loggers", loggers),
-            ("execution", execution),
         ):
             if given:
                 raise RunConfigError(
                     f"RunConfig({name}=...) is not supported: configure resources in "
                     "Definitions(resources=...) (EnvVar fields for values a run's environment "
-                    "decides) and executors with materialize(executor=...) / --executor."
+                    "decides)."
                 )
         self.ops = dict(ops or {})
+        self.execution = dict(execution or {})
 
     def to_config_dict(self) -> dict[str, Any]:
-        """The run config mapping: ``{"ops": {name: {"config": fields}}}``."""
-        return {
+        """The run config mapping: ``{"ops": {name: {"config": fields}}}`` (and the
+        ``execution`` section when given: recorded, runs take their executor elsewhere)."""
+        config: dict[str, Any] = {
             "ops": {
                 name: {"config": value.model_dump() if isinstance(value, BaseModel) else value}
                 for name, value in self.ops.items()
             }
         }
+        if self.execution:
+            config["execution"] = dict(self.execution)
+        return config
 
     def __repr__(self) -> str:
         return f"RunConfig(ops={self.ops!r})"

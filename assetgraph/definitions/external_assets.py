@@ -58,3 +58,9 @@ class ExternalAsset(SourceAsset):
 def external_asset_for_key(key: AssetKey, named_by: str) -> ExternalAsset:
     """The external asset standing for an undeclared key in ``deps=[...]`` of ``named_by``."""
     return ExternalAsset(AssetSpec(key), defined_at=f"deps=[...] of {named_by}")
+
+
+def external_asset_from_spec(spec: AssetSpec) -> ExternalAsset:
+    """Dagster's ``external_asset_from_spec``: the external asset ``spec`` declares (the same
+    as passing ``spec`` itself in ``Definitions(assets=[...])``)."""
+    return ExternalAsset(spec, defined_at=f"external_asset_from_spec(AssetSpec('{spec.key}'))")

@@ -26,6 +26,7 @@ from assetgraph.definitions.op_config import is_config_class
 from assetgraph.definitions.op_context import build_op_context
 from assetgraph.definitions.op_io import In, Out, ins_of, outs_of
 from assetgraph.definitions.outputs import Output
+from assetgraph.definitions.resource_params import resource_param_type
 from assetgraph.definitions.retry import RetryPolicy
 from assetgraph.errors import DefinitionError
 
@@ -315,8 +316,7 @@ def _classify(definition: OpDefinition) -> OpParameters:
 
 def _is_resource_param(annotation: Any) -> bool:
     """Dagster's ``ResourceParam[T]`` / ``Resource[T]`` annotations."""
-    origin = getattr(annotation, "__assetgraph_resource_param__", False)
-    return bool(origin)
+    return resource_param_type(annotation) is not None
 
 
 def _is_context(value: Any) -> bool:

@@ -59,6 +59,23 @@ class ResourceDefinition:
             {**self.config, **config},
         )
 
+    @staticmethod
+    def hardcoded_resource(value: Any, description: str | None = None) -> ResourceDefinition:
+        """A resource that is ``value`` in every run."""
+        return ResourceDefinition(lambda: value, description=description)
+
+    @staticmethod
+    def mock_resource(description: str | None = None) -> ResourceDefinition:
+        """A resource that is a new ``unittest.mock.MagicMock`` in each run (for tests)."""
+        from unittest.mock import MagicMock
+
+        return ResourceDefinition(lambda: MagicMock(), description=description)
+
+    @staticmethod
+    def none_resource(description: str | None = None) -> ResourceDefinition:
+        """A resource that is None."""
+        return ResourceDefinition(lambda: None, description=description)
+
     def build_for_run(
         self, name: str, run_id: str, built: Mapping[str, Any]
     ) -> tuple[Any, Callable[[], None] | None]:

@@ -21,20 +21,27 @@ from assetgraph.execution.result import (
     ExecuteInProcessResult,
     MaterializationEvent,
 )
+from assetgraph.storage.event_entries import DagsterEventType
 from assetgraph.storage.records import StepStatus
+
+_KINDS = {
+    "AssetMaterialization": DagsterEventType.ASSET_MATERIALIZATION,
+    "ExpectationResult": DagsterEventType.STEP_EXPECTATION_RESULT,
+    "AssetObservation": DagsterEventType.ASSET_OBSERVATION,
+}
 
 
 @dataclass(frozen=True)
 class OpEvent:
     """One event of an op's step, as ``events_for_node`` lists them."""
 
-    event_type_value: str
+    event_type: DagsterEventType
     step_key: str
     event_specific_data: Any = None
 
     @property
-    def event_type(self) -> str:
-        return self.event_type_value
+    def event_type_value(self) -> str:
+        return self.event_type.value
 
 
 class OpJobResult(ExecuteInProcessResult):
@@ -118,23 +125,22 @@ class OpJobResult(ExecuteInProcessResult):
         """The events of node ``node_name``'s steps: start, user events, outputs, end."""
         found: list[OpEvent] = []
         for step in self._steps_of(node_name):
-            found.append(OpEvent("STEP_START", step.step_key))
+            if step.status is StepStatus.SKIPPED:
+                found.append(OpEvent(DagsterEventType.STEP_SKIPPED, step.step_key))
+                continue
+            found.append(OpEvent(DagsterEventType.STEP_START, step.step_key))
             for event in step.user_events:
-                kind = {
-                    "AssetMaterialization": "ASSET_MATERIALIZATION",
-                    "ExpectationResult": "STEP_EXPECTATION_RESULT",
-                    "AssetObservation": "ASSET_OBSERVATION",
-                }[type(event).__name__]
+                kind = _KINDS[type(event).__name__]
                 found.append(OpEvent(kind, step.step_key, _specific(event)))
-            for name in step.outputs:
-                found.append(OpEvent("STEP_OUTPUT", step.step_key, name))
-            found.append(
-                OpEvent(
-                    "STEP_SUCCESS" if step.status is StepStatus.SUCCESS else "STEP_FAILURE",
-                    step.step_key,
-                    step.error,
-                )
+            for name in [*step.outputs, *step.dynamic]:
+                found.append(OpEvent(DagsterEventType.STEP_OUTPUT, step.step_key, name))
+                found.append(OpEvent(DagsterEventType.HANDLED_OUTPUT, step.step_key, name))
+            ended = (
+                DagsterEventType.STEP_SUCCESS
+                if step.status is StepStatus.SUCCESS
+                else DagsterEventType.STEP_FAILURE
             )
+            found.append(OpEvent(ended, step.step_key, step.error))
         return found
 
     def _steps_of(self, node_name: str) -> list[OpStepResult]:
@@ -172,14 +178,14 @@ class OpJobResult(ExecuteInProcessResult):
 
     def get_step_success_events(self) -> list[OpEvent]:
         return [
-            OpEvent("STEP_SUCCESS", s.step_key)
+            OpEvent(DagsterEventType.STEP_SUCCESS, s.step_key)
             for s in self.op_steps.values()
             if s.status is StepStatus.SUCCESS
         ]
 
     def get_step_failure_events(self) -> list[OpEvent]:
         return [
-            OpEvent("STEP_FAILURE", s.step_key, s.error)
+            OpEvent(DagsterEventType.STEP_FAILURE, s.step_key, s.error)
             for s in self.op_steps.values()
             if s.status is StepStatus.FAILURE
         ]

@@ -173,9 +173,14 @@ def resolve_run_config(
     return configs
 
 
+_NOT_ASSETS = frozenset({"execution"})
+
+
 def _normalize(run_config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     entries: dict[str, dict[str, Any]] = {}
     for name, value in run_config.items():
+        if name in _NOT_ASSETS:
+            continue  # Dagster's executor section: recorded with the run, not asset config
         if name == "ops" and isinstance(value, Mapping):
             for op_name, op_value in value.items():
                 config = op_value.get("config", {}) if isinstance(op_value, Mapping) else op_value
