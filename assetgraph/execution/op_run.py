@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from assetgraph.definitions.jobs import JOB_TAG
 from assetgraph.definitions.op_plan import Collect, FlatOp, Source
-from assetgraph.errors import ResourceError, RunFailure, did_you_mean
+from assetgraph.errors import ResourceError, RunFailure, UsageError, did_you_mean
 from assetgraph.execution.lifecycle import RunHeartbeat
 from assetgraph.execution.op_result import OpJobResult
 from assetgraph.execution.op_step import OpRunEnvironment, OpStepResult, run_op_step
@@ -59,17 +59,26 @@ def execute_op_job(
     run_id = run_id or uuid.uuid4().hex
     run_tags = {**(tags or {}), JOB_TAG: job.name}
     started = time.time()
-    storage.create_run(
-        RunRecord(
-            run_id=run_id,
-            status=RunStatus.STARTED,
-            created_at=started,
-            started_at=started,
-            selection=f"job:{job.name}",
-            tags=run_tags,
-            run_config=dict(run_config),
+    queued = storage.get_run(run_id)
+    if queued is not None:  # a run the run queue recorded: start it as recorded
+        if queued.status is not RunStatus.QUEUED:
+            raise UsageError(
+                f"Run {run_id} is {queued.status.value}, not queued: only a queued run can be "
+                "started by its id."
+            )
+        storage.update_run(run_id, status=RunStatus.STARTED, started_at=started)
+    else:
+        storage.create_run(
+            RunRecord(
+                run_id=run_id,
+                status=RunStatus.STARTED,
+                created_at=started,
+                started_at=started,
+                selection=f"job:{job.name}",
+                tags=run_tags,
+                run_config=dict(run_config),
+            )
         )
-    )
 
     def record(events: list[EventRecord]) -> None:
         storage.store_events(events)
