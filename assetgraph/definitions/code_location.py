@@ -158,7 +158,7 @@ def definitions_in_module(module: ModuleType, origin: str) -> Definitions:
     jobs = jobs_in(vars(module).values())
     if not assets and not jobs:
         raise CodeLocationLoadError(
-            f"Code location '{origin}' defines no Definitions, no @asset functions and no jobs "
+            f"Code location '{origin}' defines no Definitions and no @asset functions or jobs "
             "at top level."
         )
     checks = [obj for obj in vars(module).values() if isinstance(obj, AssetChecksDefinition)]

@@ -83,7 +83,8 @@ class In:
 class Out:
     """An op output: its type (not checked), whether it must be produced
     (``is_required=False``: a branch the op may skip), description and metadata.
-    ``io_manager_key`` is recorded: values pass between ops in memory."""
+    ``io_manager_key`` is recorded: values pass between ops in memory. With ``asset_key``,
+    each value the op produces is recorded as a materialization of that asset."""
 
     dagster_type: Any = None
     description: str | None = None
@@ -91,6 +92,7 @@ class Out:
     io_manager_key: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
     code_version: str | None = None
+    asset_key: Any = None
 
     @property
     def is_dynamic(self) -> bool:

@@ -133,6 +133,7 @@ def _attempt(
                 _take_returned(flat_op, returned, result)
         _take_events(context.logged_events, result)
         _check_required(flat_op, result)
+        _materialize_asset_outputs(flat_op, result)
     except _OutputError as exc:
         error = StepError("output", "OutputError", str(exc), None, "")
         return _failed(flat_op, step_key, env, attempt, started, error, None), None
@@ -261,55 +262,57 @@ def _check_required(flat_op: FlatOp, result: OpStepResult) -> None:
             )
 
 
+def _materialize_asset_outputs(flat_op: FlatOp, result: OpStepResult) -> None:
+    """An output declared with ``Out(asset_key=...)`` materializes that asset when produced."""
+    for name, out in flat_op.op.outs.items():
+        if out.asset_key is None or (name not in result.outputs and not result.dynamic.get(name)):
+            continue
+        if callable(out.asset_key):
+            raise _OutputError(
+                f"Op '{flat_op.handle}': Out(asset_key=<function>) is not supported; give the "
+                "asset key itself, or yield AssetMaterialization(asset_key=...)."
+            )
+        result.user_events.append(AssetMaterialization(out.asset_key, metadata=out.metadata))
+
+
 def _record_user_events(result: OpStepResult, step_key: str, env: OpRunEnvironment) -> None:
     now = time.time()
-    events: list[EventRecord] = []
-    for event in result.user_events:
-        if isinstance(event, AssetMaterialization):
-            metadata = normalize_metadata(event.metadata)
-            if event.description:
-                metadata.setdefault("description", event.description)
-            body: Any = Materialized(
-                code_version=None, data_version=None, metadata=metadata, tags=dict(event.tags)
-            )
-            events.append(
-                step_event(
-                    env.run_id,
-                    body,
-                    now,
-                    step_key=step_key,
-                    asset_key=event.asset_key.to_string(),
-                    partition_key=event.partition,
-                )
-            )
-        elif isinstance(event, AssetObservation):
-            body = RuntimeObservation(
-                metadata=normalize_metadata(event.metadata),
-                description=event.description,
-                tags=dict(event.tags),
-            )
-            events.append(
-                step_event(
-                    env.run_id,
-                    body,
-                    now,
-                    step_key=step_key,
-                    asset_key=event.asset_key.to_string(),
-                    partition_key=event.partition,
-                )
-            )
-        else:
-            state = "passed" if event.success else "failed"
-            label = event.label or "expectation"
-            message = f"expectation '{label}' {state}" + (
-                f": {event.description}" if event.description else ""
-            )
-            level = "INFO" if event.success else "WARNING"
-            events.append(
-                step_event(env.run_id, Logged(level), now, step_key=step_key, message=message)
-            )
+    events = [_user_event(event, step_key, env.run_id, now) for event in result.user_events]
     if events:
         env.record(events)
+
+
+def _user_event(event: Any, step_key: str, run_id: str, now: float) -> EventRecord:
+    """The stored event of what an op yielded or logged: an ``AssetMaterialization``
+    (a materialization of its key), an ``AssetObservation``, or an ``ExpectationResult``
+    (a log line)."""
+    if isinstance(event, ExpectationResult):
+        state = "passed" if event.success else "failed"
+        message = f"expectation '{event.label or 'expectation'}' {state}" + (
+            f": {event.description}" if event.description else ""
+        )
+        level = "INFO" if event.success else "WARNING"
+        return step_event(run_id, Logged(level), now, step_key=step_key, message=message)
+    metadata = normalize_metadata(event.metadata)
+    body: Materialized | RuntimeObservation
+    if isinstance(event, AssetMaterialization):
+        if event.description:
+            metadata.setdefault("description", event.description)
+        body = Materialized(
+            code_version=None, data_version=None, metadata=metadata, tags=dict(event.tags)
+        )
+    else:
+        body = RuntimeObservation(
+            metadata=metadata, description=event.description, tags=dict(event.tags)
+        )
+    return step_event(
+        run_id,
+        body,
+        now,
+        step_key=step_key,
+        asset_key=event.asset_key.to_string(),
+        partition_key=event.partition,
+    )
 
 
 def _retry_in(flat_op: FlatOp, env: OpRunEnvironment, exc: Exception, attempt: int) -> float | None:

@@ -483,3 +483,20 @@ def test_op_job_runs_persist_in_a_file_instance(tmp_path: Path) -> None:
     run = again.storage.get_run(result.run_id)
     assert run is not None and run.status is RunStatus.SUCCESS
     assert run.selection == "job:small"
+
+
+def test_an_out_with_an_asset_key_materializes_that_asset() -> None:
+    @op(out=Out(asset_key=AssetKey("my_dataset"), metadata={"owner": "ops"}))
+    def persist() -> int:
+        return 5
+
+    @job
+    def persisting() -> None:
+        persist()
+
+    instance = Instance.ephemeral()
+    result = persisting.execute_in_process(instance=instance)
+
+    event = instance.get_latest_materialization_event(AssetKey("my_dataset"))
+    assert event is not None and event.run_id == result.run_id
+    assert result.output_for_node("persist") == 5
