@@ -193,6 +193,7 @@ _EXPORTS: dict[str, str] = {
     "ExecutorDefinition": "assetgraph.definitions.executors",
     "repository": "assetgraph.definitions.repository",
     "Resource": "assetgraph.definitions.resource_params",
+    "validate_run_config": "assetgraph.definitions.op_jobs",
     "DagsterEventType": "assetgraph.storage.event_entries",
     "external_asset_from_spec": "assetgraph.definitions.external_assets",
     "fs_io_manager": "io_managers.filesystem",
@@ -404,6 +405,7 @@ __all__ = [
     "sensor",
     "stale_status",
     "targets_for_selection",
+    "validate_run_config",
     "with_source_code_references",
 ]
 
@@ -601,6 +603,7 @@ if TYPE_CHECKING:
         Nothing as Nothing,
         Out as Out,
     )
+    from assetgraph.definitions.op_jobs import validate_run_config as validate_run_config
     from assetgraph.definitions.ops import (
         OpDefinition as OpDefinition,
         OpExecutionContext as OpExecutionContext,

@@ -109,8 +109,9 @@ class OpJobDefinition(JobDefinition):
         return [op for op in self.flat.ops if op.handle in chosen]
 
     def _select(self, text: str) -> set[str]:
-        up, down = text.startswith("*"), text.endswith("*")
-        name = text.strip("*")
+        name = text.strip("*+")
+        up = _levels(text[: len(text) - len(text.lstrip("*+"))])
+        down = _levels(text[len(text.rstrip("*+")) :])
         handles = [h for h in self.op_handles if h == name or h.startswith(f"{name}.")]
         if not handles:
             raise UsageError(
@@ -120,13 +121,15 @@ class OpJobDefinition(JobDefinition):
         found = set(handles)
         upstream = {op.handle: {s.handle for s in _sources_of(op)} for op in self.flat.ops}
         frontier = set(handles)
-        while up and frontier:
+        while up > 0 and frontier:
             frontier = {u for h in frontier for u in upstream.get(h, ())} - found
             found |= frontier
+            up -= 1
         frontier = set(handles)
-        while down and frontier:
+        while down > 0 and frontier:
             frontier = {h for h, ups in upstream.items() if ups & frontier} - found
             found |= frontier
+            down -= 1
         return found
 
     def op_configs(self, run_config: Mapping[str, Any]) -> dict[str, Any]:
@@ -143,15 +146,20 @@ class OpJobDefinition(JobDefinition):
         return configs
 
     def op_inputs(
-        self, run_config: Mapping[str, Any], input_values: Mapping[str, Any]
+        self,
+        run_config: Mapping[str, Any],
+        input_values: Mapping[str, Any],
+        ops: Sequence[FlatOp] | None = None,
     ) -> dict[tuple[str, str], Any]:
-        """Values of inputs wired to nothing, by (handle, input): from ``input_values`` (top
-        inputs of the graph), run config ``ops: {op: {inputs: {...}}}`` or ``In(default_value)``;
-        a ``RunConfigError`` names an input that has none."""
+        """Values of inputs wired to nothing (or, with ``ops`` a selection, to an op left
+        out), by (handle, input): from ``input_values`` (top inputs of the graph), run config
+        ``ops: {op: {inputs: {...}}}`` or ``In(default_value)``; a ``RunConfigError`` names
+        an input that has none."""
         ops_section = _ops_section(run_config)
         values = {**self.input_values, **input_values}
         found: dict[tuple[str, str], Any] = {}
-        for flat_op in self.flat.ops:
+        selected = {op.handle for op in (self.flat.ops if ops is None else ops)}
+        for flat_op in self.flat.ops if ops is None else ops:
             entry = _entry_for(ops_section, flat_op)
             given = entry.get("inputs", {}) if isinstance(entry, Mapping) else {}
             for name in flat_op.op.input_names():
@@ -166,9 +174,9 @@ class OpJobDefinition(JobDefinition):
                             "value: pass input_values={...}."
                         )
                     found[(flat_op.handle, name)] = values[source.name]
-                elif source is None:
+                elif source is None or not _within(source, selected):
                     found[(flat_op.handle, name)] = _unwired_value(
-                        self.name, flat_op, name, given, in_def
+                        self.name, flat_op, name, given, in_def, source is not None
                     )
         return found
 
@@ -181,10 +189,32 @@ class OpJobDefinition(JobDefinition):
                     + did_you_mean(name, sorted(top))
                 )
 
-    def run_resources(self, resources: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """The resources of a run: the code location's, the job's, then those given."""
+    def run_resources(
+        self,
+        resources: Mapping[str, Any] | None = None,
+        run_config: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The resources of a run: the code location's, the job's, then those given; a
+        ``@resource`` named in run config ``resources: {name: {config: {...}}}`` is
+        configured with it."""
         base = dict(getattr(self.definitions, "resources", None) or {})
-        return {**base, **self.resource_defs, **(resources or {})}
+        found = {**base, **self.resource_defs, **(resources or {})}
+        section = (run_config or {}).get("resources") or {}
+        for name, entry in section.items():
+            if name not in found:
+                raise RunConfigError(
+                    f"Run config configures resource '{name}', which job '{self.name}' does "
+                    "not have." + did_you_mean(name, list(found))
+                )
+            config = entry.get("config", entry) if isinstance(entry, Mapping) else entry
+            configure = getattr(found[name], "configured", None)
+            if not callable(configure) or not isinstance(config, Mapping):
+                raise RunConfigError(
+                    f"Resource '{name}' cannot be configured from run config: configure it "
+                    "where it is defined (resource_defs= or Definitions(resources=...))."
+                )
+            found[name] = configure(config)
+        return found
 
     def execute_in_process(
         self,
@@ -225,6 +255,22 @@ class OpJobDefinition(JobDefinition):
 
     def bound_to(self, defs: Definitions) -> OpJobDefinition:
         return self if defs is self.definitions else dataclasses.replace(self, definitions=defs)
+
+
+def _levels(marks: str) -> float:
+    """How many levels a selection's ``*`` (all) or ``+`` (one each) marks reach."""
+    return float("inf") if "*" in marks else float(len(marks))
+
+
+def validate_run_config(job_def: Any, run_config: Any = None) -> dict[str, Any]:
+    """Dagster's ``validate_run_config``: ``run_config`` (merged over the job's) checked as a
+    run of ``job_def`` would check it; the merged config, or a ``RunConfigError``."""
+    merged = job_def.run_config_for(run_config)
+    op_configs = getattr(job_def, "op_configs", None)
+    if callable(op_configs):
+        op_configs(merged)
+        job_def.op_inputs(merged, {})
+    return dict(merged)
 
 
 def _sources_of(flat_op: FlatOp) -> list[Source]:
@@ -284,14 +330,31 @@ def _checked_config(flat_op: FlatOp, given: Any) -> Any:
     return None
 
 
-def _unwired_value(job: str, flat_op: FlatOp, name: str, given: Any, in_def: Any) -> Any:
+def _within(source: Any, selected: set[str]) -> bool:
+    """Whether every op ``source`` reads from is in ``selected``."""
+    if isinstance(source, Source):
+        return source.handle in selected
+    if isinstance(source, tuple):
+        return all(_within(s, selected) for s in source)
+    inner = getattr(source, "source", None)
+    return inner is None or _within(inner, selected)
+
+
+def _unwired_value(
+    job: str, flat_op: FlatOp, name: str, given: Any, in_def: Any, left_out: bool = False
+) -> Any:
     if isinstance(given, Mapping) and name in given:
         value = given[name]
         return value["value"] if isinstance(value, Mapping) and set(value) == {"value"} else value
     if in_def is not None and in_def.has_default:
         return in_def.default_value
+    why = (
+        "reads an op the op selection leaves out: select that op too (e.g. '*op'), or set"
+        if left_out
+        else "is not wired to any output and has no value: wire it, give In(default_value=...), "
+        "or set"
+    )
     raise RunConfigError(
-        f"Job '{job}': input '{name}' of op '{flat_op.handle}' is not wired to any output and "
-        f"has no value: wire it, give In(default_value=...), or set ops: "
+        f"Job '{job}': input '{name}' of op '{flat_op.handle}' {why} ops: "
         f"{{{flat_op.path[-1]}: {{inputs: {{{name}: ...}}}}}} in run config."
     )

@@ -50,8 +50,8 @@ def execute_op_job(
     an ephemeral one); with ``raise_on_error`` a failed run raises ``RunFailure``."""
     ops = job.ops_for_run(op_selection)
     configs = job.op_configs(run_config)
-    unwired = job.op_inputs(run_config, input_values or {})
-    declared = job.run_resources(resources)
+    unwired = job.op_inputs(run_config, input_values or {}, ops)
+    declared = job.run_resources(resources, run_config)
     needed = _needed_resources(ops, declared)
     instance = instance if instance is not None else Instance.ephemeral()
     storage = instance.storage

@@ -35,6 +35,8 @@ from assetgraph import (
     job,
     op,
     repository,
+    resource,
+    validate_run_config,
 )
 from assetgraph.errors import DefinitionError, ResourceError, RunConfigError, UsageError
 from assetgraph.storage.records import EventType, RunStatus
@@ -500,3 +502,49 @@ def test_an_out_with_an_asset_key_materializes_that_asset() -> None:
     event = instance.get_latest_materialization_event(AssetKey("my_dataset"))
     assert event is not None and event.run_id == result.run_id
     assert result.output_for_node("persist") == 5
+
+
+def test_resources_configured_from_run_config_and_validate_run_config() -> None:
+    @resource(config_schema={"prefix": str})
+    def namer(init_context: Any) -> str:
+        return str(init_context.resource_config["prefix"])
+
+    @op(required_resource_keys={"namer"}, config_schema={"name": str})
+    def named(context: OpExecutionContext) -> str:
+        return context.resources.namer + context.op_config["name"]
+
+    @job(resource_defs={"namer": namer})
+    def naming() -> None:
+        named()
+
+    config = {
+        "resources": {"namer": {"config": {"prefix": "dr. "}}},
+        "ops": {"named": {"config": {"name": "who"}}},
+    }
+    assert validate_run_config(naming, config) == config
+    assert naming.execute_in_process(run_config=config).output_for_node("named") == "dr. who"
+    with pytest.raises(RunConfigError, match="configures resource 'namr'.*Did you mean 'namer'"):
+        naming.execute_in_process(run_config={**config, "resources": {"namr": {"config": {}}}})
+    with pytest.raises(RunConfigError, match="Op 'named' needs config"):
+        validate_run_config(naming, {})
+
+
+def test_op_selection_with_levels() -> None:
+    @job
+    def line() -> None:
+        double.alias("d3")(double.alias("d2")(double(one())))
+
+    def ran(selection: str) -> list[str]:
+        config = {"ops": {"double": {"inputs": {"x": 4}}}}
+        result = line.execute_in_process(op_selection=[selection], run_config=config)
+        return [s.step_key for s in result.op_steps.values()]
+
+    assert ran("*d2") == ["one", "double", "d2"]
+    assert ran("+d2") == ["double", "d2"]
+    assert ran("double+") == ["double", "d2"]
+    result = line.execute_in_process(
+        op_selection=["double*"], run_config={"ops": {"double": {"inputs": {"x": 4}}}}
+    )
+    assert result.output_for_node("d3") == 32
+    with pytest.raises(RunConfigError, match="input 'x' of op 'd2' reads an op the op selection"):
+        line.execute_in_process(op_selection=["d2"])
