@@ -276,6 +276,10 @@ def materialize_cmd(
     run_config = load_run_config_file(config) if config else None
     tags = {**run_origin_tags(defs, exclude), **parse_tags(tag)}
     selection: Any = select
+    if job is None and not defs.graph.all_keys:
+        from assetgraph.cli.job_runs import refuse_op_only_location
+
+        refuse_op_only_location(defs)
     if job is not None and getattr(defs.get_job_def(job), "is_op_job", False):
         from assetgraph.cli.job_runs import report_op_job, run_op_job
 

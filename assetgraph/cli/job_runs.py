@@ -135,3 +135,14 @@ def report_op_job(result: Any, as_json: bool, verbose: bool) -> None:
                 typer.echo(step.error.traceback, err=True)
     if not result.success:
         raise typer.Exit(1)
+
+
+def refuse_op_only_location(defs: Any) -> None:
+    """A code location of op jobs and no assets has nothing to materialize: say how to run
+    its jobs instead."""
+    names = [job.name for job in defs.get_all_job_defs() if getattr(job, "is_op_job", False)]
+    if names:
+        raise UsageError(
+            f"This code location has no assets, only op jobs ({', '.join(names)}): run one with "
+            f"'assetgraph job execute -j {names[0]}' (or materialize --job NAME)."
+        )

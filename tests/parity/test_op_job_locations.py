@@ -259,3 +259,19 @@ def test_cli_materialize_job_runs_an_op_job_with_failures_exit_1(
         "even_better": "failure",
         "manual": "failure",
     }
+
+
+def test_cli_points_an_op_only_location_at_its_jobs_and_names_bad_config(
+    ported: Callable[[str], Path], cli: Cli, home: Path
+) -> None:
+    path = ported("op_simple_job")
+    code, out = cli("materialize", "-f", str(path))
+    assert code == 2
+    assert "only op jobs (do_stuff): run one with 'assetgraph job execute -j do_stuff'" in out
+
+    config = Path(path.parent / "run.yaml")
+    config.write_text("ops:\n  add_onne:\n    config:\n      n: 1\n")
+    code, out = cli("job", "execute", "-f", str(path), "-j", "do_stuff", "-c", str(config))
+    assert code == 2
+    assert "names op 'add_onne', which job 'do_stuff' does not have" in out
+    assert "Did you mean 'add_one'" in out
