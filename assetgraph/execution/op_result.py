@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from assetgraph.definitions.asset_observation import AssetObservation
 from assetgraph.definitions.op_events import AssetMaterialization
 from assetgraph.definitions.op_plan import Collect, InputSource, Source
 from assetgraph.definitions.outputs import DEFAULT_OUTPUT_NAME
@@ -20,6 +21,7 @@ from assetgraph.execution.result import (
     AssetMaterialization as RecordedMaterialization,
     ExecuteInProcessResult,
     MaterializationEvent,
+    ObservationEvent,
 )
 from assetgraph.storage.event_entries import DagsterEventType
 from assetgraph.storage.records import StepStatus
@@ -72,6 +74,8 @@ class OpJobResult(ExecuteInProcessResult):
         self._graph_outputs = graph_outputs
         self._job_outputs = job_outputs
         self.step_outcomes = {}
+        self.partition_status = {}
+        self.asset_status = {}
 
     @property
     def failures(self) -> list[Any]:
@@ -175,6 +179,24 @@ class OpJobResult(ExecuteInProcessResult):
                     )
                     found.append(MaterializationEvent(step.step_key, recorded))
         return found
+
+    def asset_observations_for_node(self, node_name: str) -> list[AssetObservation]:
+        """The ``AssetObservation``s node ``node_name`` yielded or logged."""
+        return [
+            event
+            for step in self._steps_of(node_name)
+            for event in step.user_events
+            if isinstance(event, AssetObservation)
+        ]
+
+    def get_asset_observation_events(self) -> list[ObservationEvent]:
+        """The ``AssetObservation``s the run's ops recorded, in step order."""
+        return [
+            ObservationEvent(step.step_key, event)
+            for step in self.op_steps.values()
+            for event in step.user_events
+            if isinstance(event, AssetObservation)
+        ]
 
     def get_step_success_events(self) -> list[OpEvent]:
         return [

@@ -11,11 +11,13 @@ import pytest
 from assetgraph import (
     AssetKey,
     AssetMaterialization,
+    AssetObservation,
     Config,
     ConfigurableResource,
     Definitions,
     DynamicOut,
     DynamicOutput,
+    ExpectationResult,
     Failure,
     GraphOut,
     In,
@@ -548,3 +550,28 @@ def test_op_selection_with_levels() -> None:
     assert result.output_for_node("d3") == 32
     with pytest.raises(RunConfigError, match="input 'x' of op 'd2' reads an op the op selection"):
         line.execute_in_process(op_selection=["d2"])
+
+
+def test_observations_and_expectations_of_an_op_are_recorded() -> None:
+    @op
+    def inspect_table(context: OpExecutionContext) -> Any:
+        context.log_event(AssetObservation("orders", metadata={"rows": 10}))
+        yield ExpectationResult(success=False, label="non_empty", description="no rows")
+        yield Output(1)
+
+    @job
+    def inspecting() -> None:
+        inspect_table()
+
+    instance = Instance.ephemeral()
+    result = inspecting.execute_in_process(instance=instance)
+
+    [observation] = result.asset_observations_for_node("inspect_table")
+    assert observation.asset_key == AssetKey("orders")
+    assert [e.asset_key for e in result.get_asset_observation_events()] == [AssetKey("orders")]
+    logs = instance.storage.events_for_run(result.run_id, [EventType.LOG])
+    assert [(e.payload["level"], e.message) for e in logs] == [
+        ("WARNING", "expectation 'non_empty' failed: no rows")
+    ]
+    with pytest.raises(UsageError, match="stores no assets"):
+        result.output_for("orders")
