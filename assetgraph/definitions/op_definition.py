@@ -16,6 +16,7 @@ built for it when it takes one and none is given.
 from __future__ import annotations
 
 import contextvars
+import copy
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ from assetgraph.errors import DefinitionError
 
 GRAPH_ASSET_STEP: contextvars.ContextVar[Any] = contextvars.ContextVar("assetgraph_op_context")
 """The step context of the ``@graph_asset`` whose composition is running (ops run at once)."""
+
+NO_DEFAULT: Any = inspect.Parameter.empty
+"""What ``OpDefinition.parameter_default`` returns for a parameter without a default."""
 
 CONTEXT_NAMES = frozenset({"context", "_context", "context_", "_"})
 """Names of a first parameter that receives the op's context (as Dagster's)."""
@@ -81,6 +85,7 @@ class OpDefinition:
         self.code_version = code_version
         self._params = list(inspect.signature(fn).parameters.values())
         self.parameters = _classify(self)
+        self.configured_config: Any = None
         self.__doc__ = fn.__doc__
         self.__wrapped__ = fn
 
@@ -93,6 +98,21 @@ class OpDefinition:
 
     def output_defs(self) -> Mapping[str, Out]:
         return self.outs
+
+    def parameter_default(self, name: str) -> Any:
+        """The function's default for parameter ``name`` (``NO_DEFAULT`` when none)."""
+        for param in self._params:
+            if param.name == name:
+                return param.default
+        return NO_DEFAULT
+
+    def configured(self, config: Any, name: str | None = None) -> OpDefinition:
+        """A copy of this op (named ``name``) whose config is always ``config``, checked
+        against its schema when a run starts (Dagster's ``configured``)."""
+        copied = copy.copy(self)
+        copied.name = name or self.name
+        copied.configured_config = config
+        return copied
 
     @property
     def config_class(self) -> type | None:

@@ -21,6 +21,7 @@ from assetgraph.definitions.op_config import (
     validate_config_class,
     validate_schema,
 )
+from assetgraph.definitions.op_definition import NO_DEFAULT as _NO_DEFAULT
 from assetgraph.definitions.op_plan import FlatGraph, FlatOp, JobInput, Source, flatten
 from assetgraph.errors import DefinitionError, RunConfigError, UsageError, did_you_mean
 
@@ -314,6 +315,8 @@ def _entry_for(ops_section: Mapping[str, Any], flat_op: FlatOp) -> Mapping[str, 
 
 def _checked_config(flat_op: FlatOp, given: Any) -> Any:
     op_def = flat_op.op
+    if op_def.configured_config is not None:  # op.configured(...): its config is fixed
+        given = op_def.configured_config
     config_class = op_def.config_class
     value = None if given is _NO_VALUE else given
     if config_class is not None:
@@ -348,6 +351,9 @@ def _unwired_value(
         return value["value"] if isinstance(value, Mapping) and set(value) == {"value"} else value
     if in_def is not None and in_def.has_default:
         return in_def.default_value
+    default = flat_op.op.parameter_default(name)
+    if default is not _NO_DEFAULT:
+        return default
     why = (
         "reads an op the op selection leaves out: select that op too (e.g. '*op'), or set"
         if left_out

@@ -575,3 +575,27 @@ def test_observations_and_expectations_of_an_op_are_recorded() -> None:
     ]
     with pytest.raises(UsageError, match="stores no assets"):
         result.output_for("orders")
+
+
+def test_configured_ops_and_function_defaults() -> None:
+    @op(config_schema={"n": int})
+    def add_n(context: OpExecutionContext, x: int, extra: int = 100) -> int:
+        return x + context.op_config["n"] + extra
+
+    add_two = add_n.configured({"n": 2}, name="add_two")
+
+    @job
+    def configured() -> None:
+        add_two(one())
+
+    result = configured.execute_in_process()
+
+    assert result.output_for_node("add_two") == 103
+    bad = add_n.configured({"n": "3"}, name="add_three")
+
+    @job
+    def broken() -> None:
+        bad(one())
+
+    with pytest.raises(RunConfigError, match="op 'add_three', field 'n' must be int"):
+        broken.execute_in_process()
