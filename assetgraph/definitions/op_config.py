@@ -60,14 +60,15 @@ def has_required_fields(schema: Any) -> bool:
         return bool(getattr(schema, "is_required", False))
     if isinstance(schema, Mapping):
         return any(has_required_fields(sub) for sub in schema.values())
-    return schema is not None and schema is not Any
+    if isinstance(schema, list) or (isinstance(schema, type) and schema in _SCALARS):
+        return True
+    return bool(getattr(schema, "is_required", False))  # another schema type: its own say
 
 
 def _check(op: str, path: str, schema: Any, value: Any) -> Any:
     where = f"op '{op}'" + (f", field '{path}'" if path else "")
     if _is_field(schema):
-        default = getattr(schema, "default_value", _MISSING)
-        has_default = bool(getattr(schema, "has_default_value", default is not _MISSING))
+        has_default, default = _field_default(schema)
         if value is _MISSING:
             if has_default:
                 return default
@@ -115,6 +116,19 @@ def _check_dict(op: str, path: str, schema: Mapping[str, Any], value: Any) -> An
         if found is not _MISSING:
             checked[name] = found
     return checked
+
+
+def _field_default(field: Any) -> tuple[bool, Any]:
+    """Whether a field object has a default, and the default (Dagster's ``Field`` raises
+    when asked for a default it lacks)."""
+    provided = getattr(field, "default_provided", getattr(field, "has_default_value", None))
+    if provided is False:
+        return False, _MISSING
+    try:
+        default = field.default_value
+    except Exception:
+        return False, _MISSING
+    return (provided is True or default is not None), default
 
 
 def _is_field(schema: Any) -> bool:
