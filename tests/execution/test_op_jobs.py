@@ -475,18 +475,25 @@ def test_definitions_jobs_repository_and_executors() -> None:
         ops_job.execute_in_process(op_selection=["two"])
 
 
-def test_op_job_runs_persist_in_a_file_instance(tmp_path: Path) -> None:
+def test_op_job_runs_persist_in_the_metadata_database(storage_url: str, tmp_path: Path) -> None:
+    @op
+    def export(context: OpExecutionContext, x: int) -> None:
+        context.log_event(AssetMaterialization("exported", metadata={"x": x}))
+
     @job
     def small() -> None:
-        double(one())
+        export(double(one()))
 
-    instance = Instance(storage_url=f"sqlite:///{tmp_path / 'meta.db'}")
+    instance = Instance(storage_url=storage_url, home=tmp_path / "home")
+    instance.storage.upgrade()
     result = small.execute_in_process(instance=instance)
 
-    again = Instance(storage_url=f"sqlite:///{tmp_path / 'meta.db'}")
+    again = Instance(storage_url=storage_url, home=tmp_path / "home")
     run = again.storage.get_run(result.run_id)
     assert run is not None and run.status is RunStatus.SUCCESS
     assert run.selection == "job:small"
+    event = again.get_latest_materialization_event(AssetKey("exported"))
+    assert event is not None and event.run_id == result.run_id
 
 
 def test_an_out_with_an_asset_key_materializes_that_asset() -> None:
