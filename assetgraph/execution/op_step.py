@@ -26,6 +26,7 @@ from assetgraph.definitions.op_io import DynamicOutput
 from assetgraph.definitions.op_plan import FlatOp
 from assetgraph.definitions.outputs import Output
 from assetgraph.errors import Failure, RetryRequested
+from assetgraph.execution.capture import capture_output
 from assetgraph.execution.step import StepError, error_from
 from assetgraph.storage.events import (
     Logged,
@@ -124,13 +125,17 @@ def _attempt(
     result = OpStepResult(step_key, StepStatus.SUCCESS)
     try:
         call_kwargs = _call_kwargs(flat_op, kwargs, context, env)
-        with context.log.capturing():
-            returned = op_def.fn(**call_kwargs)
-            if inspect.isgenerator(returned):
-                returned = list(returned)
-                _take_yielded(flat_op, returned, result)
-            else:
-                _take_returned(flat_op, returned, result)
+        with context.log.capturing(), capture_output(tee=True) as printed:
+            try:
+                returned = op_def.fn(**call_kwargs)
+                if inspect.isgenerator(returned):
+                    returned = list(returned)
+                    _take_yielded(flat_op, returned, result)
+                else:
+                    _take_returned(flat_op, returned, result)
+            finally:
+                if output := printed.events_for(env.run_id, step_key):
+                    env.record(output)
         _take_events(context.logged_events, result)
         _check_required(flat_op, result)
         _materialize_asset_outputs(flat_op, result)

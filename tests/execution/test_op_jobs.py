@@ -606,3 +606,21 @@ def test_configured_ops_and_function_defaults() -> None:
 
     with pytest.raises(RunConfigError, match="op 'add_three', field 'n' must be int"):
         broken.execute_in_process()
+
+
+def test_what_an_op_prints_is_in_the_run_logs() -> None:
+    @op
+    def chatty() -> None:
+        print("hello from an op")
+
+    @job
+    def talking() -> None:
+        chatty()
+
+    instance = Instance.ephemeral()
+    result = talking.execute_in_process(instance=instance)
+
+    logs = instance.storage.events_for_run(result.run_id, [EventType.LOG])
+    assert [(e.step_key, e.payload["level"], e.message) for e in logs] == [
+        ("chatty", "STDOUT", "hello from an op")
+    ]
