@@ -1,8 +1,9 @@
 """Dagster's ``@repository``: a function returning the definitions of a code location.
 
-The function returns a list of assets, asset checks, jobs (op jobs, asset jobs),
-schedules and sensors, or Dagster's dict form ``{"jobs": {...}, "schedules": {...}, ...}``;
-``@repository`` makes a ``Definitions`` of them, which a code location loads as usual.
+The function returns a list of assets, asset checks, jobs (op jobs, asset jobs; a graph
+becomes a job of its name), schedules and sensors, or Dagster's dict form
+``{"jobs": {...}, "schedules": {...}, ...}``; ``@repository`` makes a ``Definitions`` of
+them, which a code location loads as usual.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from assetgraph.definitions.assets import AssetsDefinition
 from assetgraph.definitions.checks import AssetChecksDefinition
 from assetgraph.definitions.definitions import Definitions
 from assetgraph.definitions.jobs import JobDefinition, UnresolvedAssetJobDefinition
+from assetgraph.definitions.op_graph import GraphDefinition
 from assetgraph.definitions.specs import AssetSpec
 from assetgraph.errors import DefinitionError
 
@@ -92,6 +94,8 @@ def _sorted(repo: str, objects: Iterable[Any]) -> dict[str, list[Any]]:
             found["assets"].append(obj)
         elif isinstance(obj, JobDefinition | UnresolvedAssetJobDefinition):
             found["jobs"].append(obj)
+        elif isinstance(obj, GraphDefinition):  # as Dagster's repository: a job of the graph
+            found["jobs"].append(obj.to_job())
         else:
             raise DefinitionError(
                 f"@repository '{repo}' returned {type(obj).__name__} ({obj!r}): return assets, "

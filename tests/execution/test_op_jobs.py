@@ -464,11 +464,15 @@ def test_definitions_jobs_repository_and_executors() -> None:
 
     asset_job = define_asset_job("assets_job", selection=[numbers])
 
+    @graph
+    def a_graph() -> None:
+        double(one())
+
     @repository
     def repo() -> list[Any]:
-        return [numbers, ops_job, asset_job]
+        return [numbers, ops_job, asset_job, a_graph]
 
-    assert {job.name for job in repo.get_all_job_defs()} == {"ops_job", "assets_job"}
+    assert {job.name for job in repo.get_all_job_defs()} == {"ops_job", "assets_job", "a_graph"}
     assert repo.get_job_def("ops_job").executor_def == "in_process"
     assert repo.get_job_def("ops_job").execute_in_process().output_for_node("one") == 1
     with pytest.raises(UsageError, match="Op selection 'two' names no op"):
