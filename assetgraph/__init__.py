@@ -7,6 +7,8 @@ This module is the whole public API. Names are resolved on first use, so that
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 import typing
 from typing import TYPE_CHECKING
 
@@ -169,6 +171,29 @@ _EXPORTS: dict[str, str] = {
     "ResourceDefinition": "assetgraph.definitions.resource_functions",
     "IOManagerDefinition": "assetgraph.definitions.resource_functions",
     "OpExecutionContext": "assetgraph.definitions.ops",
+    # op-based jobs (docs/migration.md "Op jobs")
+    "job": "assetgraph.definitions.op_graph",
+    "graph": "assetgraph.definitions.op_graph",
+    "GraphDefinition": "assetgraph.definitions.op_graph",
+    "DependencyDefinition": "assetgraph.definitions.op_graph",
+    "MultiDependencyDefinition": "assetgraph.definitions.op_graph",
+    "NodeInvocation": "assetgraph.definitions.op_graph",
+    "In": "assetgraph.definitions.op_io",
+    "Out": "assetgraph.definitions.op_io",
+    "DynamicOut": "assetgraph.definitions.op_io",
+    "DynamicOutput": "assetgraph.definitions.op_io",
+    "GraphIn": "assetgraph.definitions.op_io",
+    "GraphOut": "assetgraph.definitions.op_io",
+    "AssetMaterialization": "assetgraph.definitions.op_events",
+    "ExpectationResult": "assetgraph.definitions.op_events",
+    "RetryRequested": "assetgraph.errors",
+    "build_op_context": "assetgraph.definitions.op_context",
+    "in_process_executor": "assetgraph.definitions.executors",
+    "multiprocess_executor": "assetgraph.definitions.executors",
+    "ExecutorDefinition": "assetgraph.definitions.executors",
+    "repository": "assetgraph.definitions.repository",
+    "validate_run_config": "assetgraph.definitions.op_jobs",
+    "DagsterEventType": "assetgraph.storage.event_entries",
     "fs_io_manager": "io_managers.filesystem",
     "mem_io_manager": "io_managers.memory",
     # Dagster names that ported code locations use (docs/migration.md)
@@ -271,6 +296,7 @@ __all__ = [
     "AssetGraph",
     "AssetIn",
     "AssetKey",
+    "AssetMaterialization",
     "AssetObservation",
     "AssetOut",
     "AssetSelection",
@@ -298,6 +324,7 @@ __all__ = [
     "ConfigurableResource",
     "ConfigurableResourceFactory",
     "DagsterError",
+    "DagsterEventType",
     "DagsterExecutionStepExecutionError",
     "DagsterInstance",
     "DagsterInvalidConfigError",
@@ -315,7 +342,10 @@ __all__ = [
     "DefinitionError",
     "Definitions",
     "DeleteDynamicPartitionsRequest",
+    "DependencyDefinition",
     "DimensionPartitionMapping",
+    "DynamicOut",
+    "DynamicOutput",
     "DynamicPartitionsDefinition",
     "Enum",
     "EnumValue",
@@ -324,6 +354,8 @@ __all__ = [
     "ExecuteInProcessResult",
     "ExecutionOptions",
     "ExecutionPlan",
+    "ExecutorDefinition",
+    "ExpectationResult",
     "Failure",
     "Field",
     "FilesystemIOManager",
@@ -333,10 +365,14 @@ __all__ = [
     "FreshnessPolicySensorContext",
     "FreshnessPolicySensorDefinition",
     "FreshnessState",
+    "GraphDefinition",
+    "GraphIn",
+    "GraphOut",
     "HourlyPartitionsDefinition",
     "IOManager",
     "IOManagerDefinition",
     "IdentityPartitionMapping",
+    "In",
     "InMemoryIOManager",
     "InitResourceContext",
     "InputContext",
@@ -354,10 +390,12 @@ __all__ = [
     "MaterializeResult",
     "MetadataValue",
     "MonthlyPartitionsDefinition",
+    "MultiDependencyDefinition",
     "MultiPartitionKey",
     "MultiPartitionMapping",
     "MultiPartitionsDefinition",
     "MultiToSingleDimensionPartitionMapping",
+    "NodeInvocation",
     "Noneable",
     "NotebookMetadataValue",
     "Nothing",
@@ -366,6 +404,7 @@ __all__ = [
     "ObserveResult",
     "OpDefinition",
     "OpExecutionContext",
+    "Out",
     "Output",
     "OutputContext",
     "PartialResource",
@@ -384,6 +423,7 @@ __all__ = [
     "ResourceError",
     "ResourceParam",
     "RetryPolicy",
+    "RetryRequested",
     "RunConfig",
     "RunConfigError",
     "RunFailure",
@@ -439,6 +479,7 @@ __all__ = [
     "build_init_resource_context",
     "build_input_context",
     "build_last_update_freshness_checks",
+    "build_op_context",
     "build_output_context",
     "build_plan_for_targets",
     "build_resources",
@@ -458,11 +499,14 @@ __all__ = [
     "get_backfill",
     "get_backfills",
     "get_dagster_logger",
+    "graph",
     "graph_asset",
     "graph_multi_asset",
+    "in_process_executor",
     "input_manager",
     "instance_for_test",
     "io_manager",
+    "job",
     "launch_backfill",
     "link_code_references_to_git",
     "load_asset_checks_from_modules",
@@ -478,9 +522,11 @@ __all__ = [
     "mem_io_manager",
     "multi_asset",
     "multi_asset_check",
+    "multiprocess_executor",
     "observable_source_asset",
     "observe",
     "op",
+    "repository",
     "resource",
     "resume_backfill",
     "run_failure_sensor",
@@ -490,6 +536,7 @@ __all__ = [
     "sensor",
     "stale_status",
     "targets_for_selection",
+    "validate_run_config",
     "with_resources",
     "with_source_code_references",
 ]
@@ -506,6 +553,23 @@ def __getattr__(name: str) -> typing.Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+class _PublicAPI(types.ModuleType):
+    """This package, whose public names win over submodules of the same name.
+
+    ``assetgraph.graph`` is Dagster's ``@graph`` decorator (a public name), while the module
+    ``assetgraph/graph.py`` holds the asset graph: importing that module must not replace
+    the public name, so it is reached only as ``from assetgraph.graph import ...``.
+    """
+
+    def __setattr__(self, name: str, value: typing.Any) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType) and not callable(value):
+            return  # a submodule being imported; it stays in sys.modules
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _PublicAPI
 
 
 if TYPE_CHECKING:
@@ -648,6 +712,11 @@ if TYPE_CHECKING:
         Definitions as Definitions,
     )
     from assetgraph.definitions.env_vars import EnvVar as EnvVar
+    from assetgraph.definitions.executors import (
+        ExecutorDefinition as ExecutorDefinition,
+        in_process_executor as in_process_executor,
+        multiprocess_executor as multiprocess_executor,
+    )
     from assetgraph.definitions.external_assets import (
         external_asset_from_spec as external_asset_from_spec,
         external_assets_from_specs as external_assets_from_specs,
@@ -699,6 +768,28 @@ if TYPE_CHECKING:
     from assetgraph.definitions.multi_assets import (
         multi_asset as multi_asset,
     )
+    from assetgraph.definitions.op_context import build_op_context as build_op_context
+    from assetgraph.definitions.op_events import (
+        AssetMaterialization as AssetMaterialization,
+        ExpectationResult as ExpectationResult,
+    )
+    from assetgraph.definitions.op_graph import (
+        DependencyDefinition as DependencyDefinition,
+        GraphDefinition as GraphDefinition,
+        MultiDependencyDefinition as MultiDependencyDefinition,
+        NodeInvocation as NodeInvocation,
+        graph as graph,
+        job as job,
+    )
+    from assetgraph.definitions.op_io import (
+        DynamicOut as DynamicOut,
+        DynamicOutput as DynamicOutput,
+        GraphIn as GraphIn,
+        GraphOut as GraphOut,
+        In as In,
+        Out as Out,
+    )
+    from assetgraph.definitions.op_jobs import validate_run_config as validate_run_config
     from assetgraph.definitions.ops import (
         OpDefinition as OpDefinition,
         OpExecutionContext as OpExecutionContext,
@@ -716,6 +807,7 @@ if TYPE_CHECKING:
         FreshnessPolicy as FreshnessPolicy,
         FreshnessState as FreshnessState,
     )
+    from assetgraph.definitions.repository import repository as repository
     from assetgraph.definitions.resource_adapters import (
         ConfigurableLegacyIOManagerAdapter as ConfigurableLegacyIOManagerAdapter,
         ConfigurableLegacyResourceAdapter as ConfigurableLegacyResourceAdapter,
@@ -767,6 +859,7 @@ if TYPE_CHECKING:
         DefinitionError as DefinitionError,
         Failure as Failure,
         ResourceError as ResourceError,
+        RetryRequested as RetryRequested,
         RunConfigError as RunConfigError,
         RunFailure as RunFailure,
         SelectionError as SelectionError,

@@ -308,6 +308,8 @@ def _request(
         job = find_job(defs, item.job_name)
     elif getattr(owner, "job_name", None) is not None:
         job = find_job(defs, owner.job_name, owner.job)
+    if getattr(job, "is_op_job", False):
+        return _op_job_request(origin, owner, item, job)
     if job is not None and callable(getattr(job, "keys_for_run", None)):
         selected = item.asset_selection
         if selected is not None and not isinstance(selected, list | tuple):
@@ -345,6 +347,18 @@ def _request(
     elif not run_config and job is not None and isinstance(getattr(job, "config", None), Mapping):
         run_config = job.config
     return TriggerRequest(origin, targets, tags, dict(run_config or {}))
+
+
+def _op_job_request(origin: str, owner: Any, item: RunRequest, job: Any) -> TriggerRequest:
+    """A run of op job ``job``: no asset targets; the job tag says what the run executes."""
+    tags: dict[str, str] = dict(owner.tags) if origin.startswith("schedule:") else {}
+    tags.update({str(k): str(v) for k, v in (item.tags or {}).items()})
+    tags = job.run_tags_for_run(tags)
+    kind = "schedule" if origin.startswith("schedule:") else "sensor"
+    tags[f"assetgraph/{kind}"] = owner.name
+    if item.run_key is not None:
+        tags["assetgraph/run_key"] = item.run_key
+    return TriggerRequest(origin, {}, tags, job.run_config_for(dict(item.run_config or {})))
 
 
 def targets_for_selection(

@@ -19,10 +19,13 @@ import traceback
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from assetgraph.definitions.checks import AssetChecksDefinition
 from assetgraph.definitions.definitions import Definitions
+from assetgraph.definitions.jobs import JobDefinition, UnresolvedAssetJobDefinition
 from assetgraph.definitions.lazy_definitions import LazyDefinitions
+from assetgraph.definitions.op_graph import GraphDefinition
 from assetgraph.errors import AssetgraphError, CodeLocationLoadError, UsageError
 from assetgraph.graph import assets_defs_in
 
@@ -161,13 +164,31 @@ def definitions_in_module(module: ModuleType, origin: str) -> Definitions:
         )
     if lazy:
         return next(iter(lazy.values()))()
-    assets = assets_defs_in(_with_list_items(vars(module).values()))
-    if not assets:
+    top_level = _with_list_items(vars(module).values())
+    assets = assets_defs_in(top_level)
+    jobs = jobs_in(top_level)
+    if not assets and not jobs:
         raise CodeLocationLoadError(
-            f"Code location '{origin}' defines no Definitions and no @asset functions at top level."
+            f"Code location '{origin}' defines no Definitions and no @asset functions or jobs "
+            "at top level."
         )
     checks = [obj for obj in vars(module).values() if isinstance(obj, AssetChecksDefinition)]
-    return Definitions(assets=assets, asset_checks=checks)
+    return Definitions(assets=assets, asset_checks=checks, jobs=jobs)
+
+
+def jobs_in(objects: Iterable[Any]) -> list[Any]:
+    """The jobs among ``objects``, and a job of each graph that no job runs (Dagster loads
+    a file's top-level graphs as jobs too)."""
+    objects = list(objects)
+    found = [
+        obj for obj in objects if isinstance(obj, JobDefinition | UnresolvedAssetJobDefinition)
+    ]
+    run = {id(getattr(job, "graph_def", None)) for job in found}
+    names = {job.name for job in found}
+    for obj in objects:
+        if isinstance(obj, GraphDefinition) and id(obj) not in run and obj.name not in names:
+            found.append(obj.to_job())
+    return found
 
 
 def _with_list_items(values: Iterable[object]) -> list[object]:

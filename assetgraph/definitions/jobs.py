@@ -336,7 +336,7 @@ def check_jobs(
             if obj in jobs:
                 raise DefinitionError(
                     f"Definitions(jobs=[...]) got {type(obj).__name__} ({obj!r}); expected a "
-                    "job made by define_asset_job(...)."
+                    "job made by define_asset_job(...), @job or graph.to_job(...)."
                 )
             continue  # a job name: the schedule or sensor resolves it later
         previous = found.get(obj.name)

@@ -272,7 +272,7 @@ def _load_inputs(step: Step, env: StepEnvironment) -> dict[str, Any]:
             kwargs[param] = load_shaped(manager, context, shapes.get(param, "bare"))
         except USER_CODE_FAILURES as exc:
             raise _StepError(
-                _error_from(
+                error_from(
                     exc,
                     "load_input",
                     f"could not load input '{param}' (asset '{upstream}') with "
@@ -307,7 +307,7 @@ def _call_user_code(step: Step, kwargs: dict[str, Any]) -> Any:
             result = list(result)
         return result
     except USER_CODE_FAILURES as exc:
-        raise _StepError(_error_from(exc, "user_code", str(exc))) from exc
+        raise _StepError(error_from(exc, "user_code", str(exc))) from exc
 
 
 def _separate_observations(
@@ -467,7 +467,7 @@ def _check_types(step: Step, values: Mapping[AssetKey, Any]) -> None:
         try:
             check(value, f"Asset '{spec.key}'")
         except USER_CODE_FAILURES as exc:
-            raise _StepError(_error_from(exc, "type_check", str(exc))) from exc
+            raise _StepError(error_from(exc, "type_check", str(exc))) from exc
 
 
 def _validate_outputs(
@@ -569,7 +569,7 @@ def _check_error(step: Step, failed: list[CheckEvaluation], stored: bool = False
     message = f"{head}{_partitions_text(step)}: " + "; ".join(parts) + tail
     raised = next((e for e in failed if e.exception is not None), None)
     if raised is not None and raised.exception is not None:
-        error = _error_from(raised.exception, "asset_check", message)
+        error = error_from(raised.exception, "asset_check", message)
         error.location = _location_in(raised.exception, raised.location) or error.location
         return error
     location = failed[0].location or step.assets_def.source_location
@@ -671,7 +671,7 @@ def _store_output(
             manager.handle_output(output_context, value)
         except USER_CODE_FAILURES as exc:
             raise _StepError(
-                _error_from(
+                error_from(
                     exc,
                     "handle_output",
                     f"{type(manager).__name__} could not store asset '{spec.key}': {exc}",
@@ -737,7 +737,7 @@ def _polars_schema(schema: Mapping[str, Any]) -> dict[str, str]:
     return {str(name): str(dtype) for name, dtype in schema.items()}
 
 
-def _error_from(exc: BaseException, kind: str, message: str) -> StepError:
+def error_from(exc: BaseException, kind: str, message: str) -> StepError:
     frames = traceback.extract_tb(exc.__traceback__)
     user_frames = [f for f in frames if not f.filename.startswith(_PACKAGE_DIRS)]
     location = None

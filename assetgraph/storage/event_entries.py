@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from assetgraph.keys import AssetKey
@@ -54,3 +55,17 @@ class DagsterEvent:
     @property
     def is_step_materialization(self) -> bool:
         return self.event_type_value == "ASSET_MATERIALIZATION"
+
+
+class DagsterEventType(StrEnum):
+    """Dagster's names of the events of a step, as ``events_for_node`` reports them."""
+
+    STEP_START = "STEP_START"
+    STEP_OUTPUT = "STEP_OUTPUT"
+    HANDLED_OUTPUT = "HANDLED_OUTPUT"
+    STEP_SUCCESS = "STEP_SUCCESS"
+    STEP_FAILURE = "STEP_FAILURE"
+    STEP_SKIPPED = "STEP_SKIPPED"
+    STEP_EXPECTATION_RESULT = "STEP_EXPECTATION_RESULT"
+    ASSET_MATERIALIZATION = "ASSET_MATERIALIZATION"
+    ASSET_OBSERVATION = "ASSET_OBSERVATION"
