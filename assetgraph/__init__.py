@@ -182,6 +182,24 @@ _EXPORTS: dict[str, str] = {
     "build_last_update_freshness_checks": "assetgraph.automation.freshness_checks",
     "build_time_partition_freshness_checks": "assetgraph.automation.freshness_checks",
     "build_sensor_for_freshness_checks": "assetgraph.automation.freshness_checks",
+    # Sensors, instance queries and partitioned config (parity: automation)
+    "multi_asset_sensor": "assetgraph.automation.multi_asset_sensors",
+    "MultiAssetSensorDefinition": "assetgraph.automation.multi_asset_sensors",
+    "MultiAssetSensorEvaluationContext": "assetgraph.automation.multi_asset_sensors",
+    "build_multi_asset_sensor_context": "assetgraph.automation.multi_asset_sensors",
+    "RunsFilter": "assetgraph.storage.dagster_runs",
+    "DagsterRun": "assetgraph.storage.dagster_runs",
+    "DagsterEventType": "assetgraph.storage.event_queries",
+    "EventRecordsFilter": "assetgraph.storage.event_queries",
+    "AssetRecordsFilter": "assetgraph.storage.event_queries",
+    "EventLogRecord": "assetgraph.storage.event_queries",
+    "PartitionedConfig": "assetgraph.definitions.partitioned_config",
+    "static_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "time_window_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "hourly_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "daily_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "weekly_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "monthly_partitioned_config": "assetgraph.definitions.partitioned_config",
 }
 
 __all__ = [
@@ -201,6 +219,7 @@ __all__ = [
     "AssetKey",
     "AssetObservation",
     "AssetOut",
+    "AssetRecordsFilter",
     "AssetSelection",
     "AssetSensorDefinition",
     "AssetSpec",
@@ -217,7 +236,9 @@ __all__ = [
     "Config",
     "ConfigurableIOManager",
     "ConfigurableResource",
+    "DagsterEventType",
     "DagsterInstance",
+    "DagsterRun",
     "DagsterRunStatus",
     "DailyPartitionsDefinition",
     "DataVersion",
@@ -230,6 +251,8 @@ __all__ = [
     "DynamicPartitionsDefinition",
     "EnvVar",
     "EventLogEntry",
+    "EventLogRecord",
+    "EventRecordsFilter",
     "ExecuteInProcessResult",
     "ExecutionOptions",
     "ExecutionPlan",
@@ -252,6 +275,8 @@ __all__ = [
     "MaterializeResult",
     "MetadataValue",
     "MonthlyPartitionsDefinition",
+    "MultiAssetSensorDefinition",
+    "MultiAssetSensorEvaluationContext",
     "MultiPartitionKey",
     "MultiPartitionMapping",
     "MultiPartitionsDefinition",
@@ -266,6 +291,7 @@ __all__ = [
     "PartitionKeyRange",
     "PartitionMapping",
     "PartitionSelection",
+    "PartitionedConfig",
     "PartitionsDefinition",
     "PartitionsSubset",
     "ResourceDefinition",
@@ -280,6 +306,7 @@ __all__ = [
     "RunStatus",
     "RunStatusSensorContext",
     "RunStatusSensorDefinition",
+    "RunsFilter",
     "ScheduleDefinition",
     "ScheduleEvaluationContext",
     "SelectionError",
@@ -310,6 +337,7 @@ __all__ = [
     "build_asset_context",
     "build_asset_reconciliation_sensor",
     "build_last_update_freshness_checks",
+    "build_multi_asset_sensor_context",
     "build_plan_for_targets",
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
@@ -317,6 +345,7 @@ __all__ = [
     "build_sensor_for_freshness_checks",
     "build_time_partition_freshness_checks",
     "cancel_backfill",
+    "daily_partitioned_config",
     "define_asset_job",
     "freshness_policy_sensor",
     "fs_io_manager",
@@ -325,6 +354,7 @@ __all__ = [
     "get_dagster_logger",
     "graph_asset",
     "graph_multi_asset",
+    "hourly_partitioned_config",
     "instance_for_test",
     "io_manager",
     "launch_backfill",
@@ -339,8 +369,10 @@ __all__ = [
     "materialize",
     "materialize_to_memory",
     "mem_io_manager",
+    "monthly_partitioned_config",
     "multi_asset",
     "multi_asset_check",
+    "multi_asset_sensor",
     "observable_source_asset",
     "observe",
     "op",
@@ -352,7 +384,10 @@ __all__ = [
     "select_assets",
     "sensor",
     "stale_status",
+    "static_partitioned_config",
     "targets_for_selection",
+    "time_window_partitioned_config",
+    "weekly_partitioned_config",
     "with_source_code_references",
 ]
 
@@ -398,6 +433,12 @@ if TYPE_CHECKING:
     from assetgraph.automation.legacy import (
         AutoMaterializePolicy as AutoMaterializePolicy,
         build_asset_reconciliation_sensor as build_asset_reconciliation_sensor,
+    )
+    from assetgraph.automation.multi_asset_sensors import (
+        MultiAssetSensorDefinition as MultiAssetSensorDefinition,
+        MultiAssetSensorEvaluationContext as MultiAssetSensorEvaluationContext,
+        build_multi_asset_sensor_context as build_multi_asset_sensor_context,
+        multi_asset_sensor as multi_asset_sensor,
     )
     from assetgraph.automation.partitioned_schedules import (
         build_schedule_from_partitioned_job as build_schedule_from_partitioned_job,
@@ -517,6 +558,15 @@ if TYPE_CHECKING:
         DataVersion as DataVersion,
         MaterializeResult as MaterializeResult,
         Output as Output,
+    )
+    from assetgraph.definitions.partitioned_config import (
+        PartitionedConfig as PartitionedConfig,
+        daily_partitioned_config as daily_partitioned_config,
+        hourly_partitioned_config as hourly_partitioned_config,
+        monthly_partitioned_config as monthly_partitioned_config,
+        static_partitioned_config as static_partitioned_config,
+        time_window_partitioned_config as time_window_partitioned_config,
+        weekly_partitioned_config as weekly_partitioned_config,
     )
     from assetgraph.definitions.policies import (
         AutomationPolicy as AutomationPolicy,
@@ -640,8 +690,18 @@ if TYPE_CHECKING:
         BulkActionStatus as BulkActionStatus,
         PartitionBackfill as PartitionBackfill,
     )
+    from assetgraph.storage.dagster_runs import (
+        DagsterRun as DagsterRun,
+        RunsFilter as RunsFilter,
+    )
     from assetgraph.storage.event_entries import (
         EventLogEntry as EventLogEntry,
+    )
+    from assetgraph.storage.event_queries import (
+        AssetRecordsFilter as AssetRecordsFilter,
+        DagsterEventType as DagsterEventType,
+        EventLogRecord as EventLogRecord,
+        EventRecordsFilter as EventRecordsFilter,
     )
     from assetgraph.storage.instance import (
         DagsterInstance as DagsterInstance,

@@ -51,7 +51,7 @@ class AssetSensorDefinition(SensorDefinition):
             if event is None or (after is not None and event.storage_id <= after):
                 return SkipReason(f"no new materialization of {watched}")
             context.update_cursor(str(event.storage_id))
-            return asset_materialization_fn(context, event)
+            return _call(asset_materialization_fn, context, event)
 
         super().__init__(
             name=name,
@@ -69,6 +69,22 @@ class AssetSensorDefinition(SensorDefinition):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Call the user's function directly (``(context, asset_event)``), for tests."""
         return self.asset_materialization_fn(*args, **kwargs)
+
+
+def _call(fn: Callable[..., Any], context: SensorEvaluationContext, event: Any) -> Any:
+    """``fn(context, asset_event)``, or with as many of them as it takes (Dagster lets an
+    asset sensor function leave out both, or the event)."""
+    import inspect
+
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return fn(context, event)
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
+        return fn(context, event)
+    count = sum(1 for p in parameters if p.kind in kinds)
+    return fn(*(context, event)[:count])
 
 
 def asset_sensor(

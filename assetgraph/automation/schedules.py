@@ -18,7 +18,7 @@ from typing import Any, overload
 
 from assetgraph.automation.job_targets import job_name_of
 from assetgraph.definitions.default_status import DefaultScheduleStatus, default_status_value
-from assetgraph.definitions.policies import cron_ticks
+from assetgraph.definitions.policies import cron_ticks, next_tick, previous_tick
 from assetgraph.errors import DefinitionError
 
 _NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")
@@ -103,18 +103,23 @@ class ScheduleDefinition:
         check_name("ScheduleDefinition", name)
         assert name is not None
         self.name: str = name
-        if isinstance(cron_schedule, list | tuple):
+        crons: list[Any] = (
+            list(cron_schedule) if isinstance(cron_schedule, list | tuple) else [cron_schedule]
+        )
+        if not crons or any(not isinstance(c, str) or not c.strip() for c in crons):
             raise DefinitionError(
-                f"Schedule '{name}': a list of cron schedules is not supported; use one string."
+                f"Schedule '{name}': cron_schedule must be a cron string or a list of them."
             )
-        if not isinstance(cron_schedule, str) or not cron_schedule.strip():
-            raise DefinitionError(f"Schedule '{name}': cron_schedule must be a cron string.")
-        self.cron_schedule: str = cron_schedule
+        self.cron_schedules: tuple[str, ...] = tuple(crons)
+        self.cron_schedule: str | Sequence[str] = (
+            self.cron_schedules[0] if isinstance(cron_schedule, str) else list(self.cron_schedules)
+        )
         if execution_timezone is not None and timezone is not None:
             raise DefinitionError(f"Schedule '{name}': give execution_timezone or timezone.")
         self.timezone: str = execution_timezone or timezone or "UTC"
         self.execution_timezone = self.timezone
-        cron_ticks(self.cron_schedule, self.timezone)
+        for cron in self.cron_schedules:
+            cron_ticks(cron, self.timezone)
         if execution_fn is not None and (run_config is not None or run_config_fn is not None):
             raise DefinitionError(
                 f"Schedule '{name}': execution_fn returns its run config; drop run_config."
@@ -138,6 +143,14 @@ class ScheduleDefinition:
 
     def __repr__(self) -> str:
         return f"ScheduleDefinition(name={self.name!r}, cron_schedule={self.cron_schedule!r})"
+
+    def last_tick_at(self, ts: float) -> int:
+        """The last tick at or before ``ts`` (POSIX seconds) of any of its cron schedules."""
+        return max(previous_tick(cron, self.timezone, ts) for cron in self.cron_schedules)
+
+    def next_tick_after(self, ts: float) -> int:
+        """The first tick strictly after ``ts`` of any of its cron schedules."""
+        return min(next_tick(cron, self.timezone, ts) for cron in self.cron_schedules)
 
     def resolved_for(self, defs: Any) -> ScheduleDefinition:
         """This schedule once its job is known in ``defs`` (itself, unless built from a

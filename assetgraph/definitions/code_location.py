@@ -2,7 +2,8 @@
 
 A code location exposes one ``Definitions`` object at top level; a module without one but
 with ``@asset`` functions at top level is loaded as ``Definitions(assets=[...])``, with
-its top-level ``@asset_check`` functions as ``asset_checks``.
+its top-level ``@asset_check`` functions as ``asset_checks`` and its top-level asset jobs,
+schedules and sensors, as Dagster loads such a module.
 """
 
 from __future__ import annotations
@@ -17,11 +18,17 @@ import tomllib
 import traceback
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from assetgraph.definitions.checks import AssetChecksDefinition
 from assetgraph.definitions.definitions import Definitions
 from assetgraph.errors import AssetgraphError, CodeLocationLoadError, UsageError
 from assetgraph.graph import assets_defs_in
+
+if TYPE_CHECKING:
+    from assetgraph.automation.schedules import ScheduleDefinition
+    from assetgraph.automation.sensors import SensorDefinition
+    from assetgraph.definitions.jobs import JobDefinition, UnresolvedAssetJobDefinition
 
 
 def load_definitions(
@@ -156,7 +163,33 @@ def definitions_in_module(module: ModuleType, origin: str) -> Definitions:
             f"Code location '{origin}' defines no Definitions and no @asset functions at top level."
         )
     checks = [obj for obj in vars(module).values() if isinstance(obj, AssetChecksDefinition)]
-    return Definitions(assets=assets, asset_checks=checks)
+    jobs, schedules, sensors = _instigators_in(module)
+    return Definitions(
+        assets=assets, asset_checks=checks, jobs=jobs, schedules=schedules, sensors=sensors
+    )
+
+
+def _instigators_in(
+    module: ModuleType,
+) -> tuple[
+    list[UnresolvedAssetJobDefinition | JobDefinition],
+    list[ScheduleDefinition],
+    list[SensorDefinition],
+]:
+    """The asset jobs, schedules and sensors at the top level of ``module``, which Dagster
+    loads with its assets when a module has no ``Definitions``."""
+    from assetgraph.automation.schedules import ScheduleDefinition
+    from assetgraph.automation.sensors import SensorDefinition
+    from assetgraph.definitions.jobs import JobDefinition, UnresolvedAssetJobDefinition
+
+    values: list[object] = []
+    for value in vars(module).values():  # each object once, though bound to several names
+        if not any(value is seen for seen in values):
+            values.append(value)
+    jobs = [v for v in values if isinstance(v, UnresolvedAssetJobDefinition | JobDefinition)]
+    schedules = [v for v in values if isinstance(v, ScheduleDefinition)]
+    sensors = [v for v in values if isinstance(v, SensorDefinition)]
+    return jobs, schedules, sensors
 
 
 def _from_pyproject(cwd: Path) -> tuple[str | None, str | None]:
