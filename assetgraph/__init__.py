@@ -200,6 +200,9 @@ _EXPORTS: dict[str, str] = {
     "daily_partitioned_config": "assetgraph.definitions.partitioned_config",
     "weekly_partitioned_config": "assetgraph.definitions.partitioned_config",
     "monthly_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "PipesSubprocessClient": "assetgraph.pipes.subprocess_client",
+    "PipesClientCompletedInvocation": "assetgraph.pipes.subprocess_client",
+    "file_relative_path": "assetgraph.definitions.file_paths",
 }
 
 __all__ = [
@@ -294,6 +297,8 @@ __all__ = [
     "PartitionedConfig",
     "PartitionsDefinition",
     "PartitionsSubset",
+    "PipesClientCompletedInvocation",
+    "PipesSubprocessClient",
     "ResourceDefinition",
     "ResourceError",
     "ResourceParam",
@@ -347,6 +352,7 @@ __all__ = [
     "cancel_backfill",
     "daily_partitioned_config",
     "define_asset_job",
+    "file_relative_path",
     "freshness_policy_sensor",
     "fs_io_manager",
     "get_backfill",
@@ -525,6 +531,7 @@ if TYPE_CHECKING:
         Definitions as Definitions,
     )
     from assetgraph.definitions.env_vars import EnvVar as EnvVar
+    from assetgraph.definitions.file_paths import file_relative_path as file_relative_path
     from assetgraph.definitions.jobs import (
         JobDefinition as JobDefinition,
         UnresolvedAssetJobDefinition as UnresolvedAssetJobDefinition,
@@ -674,6 +681,10 @@ if TYPE_CHECKING:
         TimeWindow as TimeWindow,
         TimeWindowPartitionsDefinition as TimeWindowPartitionsDefinition,
         WeeklyPartitionsDefinition as WeeklyPartitionsDefinition,
+    )
+    from assetgraph.pipes.subprocess_client import (
+        PipesClientCompletedInvocation as PipesClientCompletedInvocation,
+        PipesSubprocessClient as PipesSubprocessClient,
     )
     from assetgraph.planning.planner import (
         ExecutionPlan as ExecutionPlan,
