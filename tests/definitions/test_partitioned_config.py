@@ -65,18 +65,20 @@ def test_other_time_windows_and_tags() -> None:
     monthly = monthly_partitioned_config(start_date="2024-01-01", tags_for_partition_fn=tags)(
         window
     )
-    every_six = time_window_partitioned_config("0 */6 * * *", start="2024-01-01")(window)
-    span = lambda config, key: config.get_run_config_for_partition_key(key)["ops"]["a"]["config"][
-        "span"
-    ]  # noqa: E731
+    every_six = time_window_partitioned_config(
+        "0 */6 * * *", start="2024-01-01-00:00", fmt="%Y-%m-%d-%H:%M"
+    )(window)
+
+    def span(config: PartitionedConfig, key: str) -> str:
+        found: str = config.get_run_config_for_partition_key(key)["ops"]["a"]["config"]["span"]
+        return found
+
     assert span(hourly, "2024-01-01-05:00") == "2024-01-01T05/2024-01-01T06"
     assert span(weekly, "2024-01-07") == "2024-01-07T00/2024-01-14T00"
     assert span(monthly, "2024-02-01") == "2024-02-01T00/2024-03-01T00"
     assert monthly.get_tags_for_partition_key("2024-02-01") == {"month": "02"}
-    assert (
-        every_six.get_partition_keys()[:2] == ["2024-01-01", "2024-01-01"]
-        or len(every_six.get_partition_keys()) > 4
-    )
+    assert every_six.get_partition_keys()[:2] == ["2024-01-01-00:00", "2024-01-01-06:00"]
+    assert span(every_six, "2024-01-01-06:00") == "2024-01-01T06/2024-01-01T12"
 
 
 class RegionConfig(Config):
