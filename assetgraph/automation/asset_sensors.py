@@ -67,7 +67,13 @@ class AssetSensorDefinition(SensorDefinition):
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """Call the user's function directly (``(context, asset_event)``), for tests."""
+        """For tests, as in Dagster: with only a ``SensorEvaluationContext``
+        (``build_sensor_context(instance)``), evaluate the sensor, reading the asset's latest
+        materialization and moving the context's cursor, and return its ``RunRequest`` /
+        ``SkipReason`` list; with ``(context, asset_event)``, call the function itself."""
+        values = [*args, *kwargs.values()]
+        if len(values) == 1 and isinstance(values[0], SensorEvaluationContext):
+            return self.evaluate(values[0])
         return self.asset_materialization_fn(*args, **kwargs)
 
 

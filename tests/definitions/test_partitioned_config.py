@@ -170,3 +170,46 @@ def test_a_daily_partitions_definition_is_still_what_a_daily_config_uses() -> No
     assert offset_config.partitions_def == DailyPartitionsDefinition(
         start_date="2020-01-01", minute_offset=15
     )
+
+
+DAILY_CONFIG_JOB = """
+from datetime import datetime
+from assetgraph import (
+    Config, Definitions, asset, build_schedule_from_partitioned_job, daily_partitioned_config,
+    define_asset_job,
+)
+
+class DateConfig(Config):
+    date: str
+
+@daily_partitioned_config(start_date=datetime(2025, 1, 1))
+def my_partitioned_config(start: datetime, _end: datetime):
+    return {"ops": {"process_data_for_date": {"config": {"date": start.strftime("%Y-%m-%d")}}}}
+
+@asset
+def process_data_for_date(config: DateConfig):
+    return config.date
+
+job = define_asset_job(
+    "do_stuff_partitioned", selection=[process_data_for_date], config=my_partitioned_config
+)
+schedule = build_schedule_from_partitioned_job(job, hour_of_day=1)
+defs = Definitions(assets=[process_data_for_date], jobs=[job], schedules=[schedule])
+"""
+
+
+def test_a_schedule_from_a_partitioned_config_job_configures_the_day_that_ended(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "defs.py").write_text(DAILY_CONFIG_JOB)
+    runner = CliRunner()
+    started = runner.invoke(
+        app, ["schedules", "start", "do_stuff_partitioned_schedule", "-f", "defs.py"]
+    )
+    assert started.exit_code == 0, started.output
+    for now in ("2025-01-05T00:30", "2025-01-05T01:00"):
+        out = runner.invoke(app, ["automate", "-f", "defs.py", "--now", now, "--json"]).output
+    assert [run["targets"] for run in json.loads(out)["runs"]] == [{"process_data_for_date": []}]
+    [run] = Instance.from_env().get_runs(RunsFilter(job_name="do_stuff_partitioned"))
+    assert run.tags["dagster/partition"] == "2025-01-04"
+    assert run.run_config == {"ops": {"process_data_for_date": {"config": {"date": "2025-01-04"}}}}

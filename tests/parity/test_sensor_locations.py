@@ -188,3 +188,35 @@ def test_a_sensor_called_directly_yields_requests_or_a_skip(
     defs = load_definitions(file=sensors.__file__)
     assert defs.get_sensor_def("new_file_sensor").job_name == "my_job"
     assert materialize([sensors.my_asset], instance=Instance.ephemeral()).success
+
+
+def test_an_asset_sensor_called_with_a_context_evaluates_as_in_dagsters_docs_test() -> None:
+    from assetgraph import (
+        DagsterInstance,
+        EventLogEntry,
+        SensorEvaluationContext,
+        asset_sensor,
+        build_sensor_context,
+    )
+
+    # Dagster's asset sensor docs test (sensors/asset_sensors.py), with an asset job.
+    @asset_sensor(asset_key=AssetKey("my_table"), job_name="my_job")
+    def my_asset_sensor(context: SensorEvaluationContext, asset_event: EventLogEntry):  # type: ignore[no-untyped-def]
+        yield RunRequest(
+            run_key=context.cursor,
+            run_config={"asset_key": list(asset_event.dagster_event.asset_key.path)},
+        )
+
+    @asset
+    def my_table() -> int:
+        return 1
+
+    instance = DagsterInstance.ephemeral()
+    ctx = build_sensor_context(instance)
+    result = list(my_asset_sensor(ctx))
+    assert len(result) == 1 and isinstance(result[0], SkipReason)
+    materialize([my_table], instance=instance)
+    result = list(my_asset_sensor(ctx))
+    assert len(result) == 1 and isinstance(result[0], RunRequest)
+    assert result[0].run_config == {"asset_key": ["my_table"]} and result[0].run_key == ctx.cursor
+    assert list(my_asset_sensor(ctx)) == [SkipReason("no new materialization of my_table")]
