@@ -203,6 +203,7 @@ _EXPORTS: dict[str, str] = {
     "PipesSubprocessClient": "assetgraph.pipes.subprocess_client",
     "PipesClientCompletedInvocation": "assetgraph.pipes.subprocess_client",
     "file_relative_path": "assetgraph.definitions.file_paths",
+    "AutomationConditionSensorDefinition": "assetgraph.automation.condition_sensors",
 }
 
 __all__ = [
@@ -231,6 +232,7 @@ __all__ = [
     "AssetsDefinition",
     "AutoMaterializePolicy",
     "AutomationCondition",
+    "AutomationConditionSensorDefinition",
     "AutomationPolicy",
     "BackfillPolicy",
     "Backoff",
@@ -422,6 +424,9 @@ if TYPE_CHECKING:
         get_backfills as get_backfills,
         launch_backfill as launch_backfill,
         resume_backfill as resume_backfill,
+    )
+    from assetgraph.automation.condition_sensors import (
+        AutomationConditionSensorDefinition as AutomationConditionSensorDefinition,
     )
     from assetgraph.automation.freshness_checks import (
         build_last_update_freshness_checks as build_last_update_freshness_checks,
