@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from assetgraph.automation.requests import SkipReason
-from assetgraph.automation.schedules import check_name
+from assetgraph.automation.schedules import call_with_context, check_name
 from assetgraph.automation.sensors import SensorDefinition, SensorEvaluationContext
 from assetgraph.definitions.default_status import DefaultSensorStatus
 from assetgraph.errors import DefinitionError
@@ -51,7 +51,7 @@ class AssetSensorDefinition(SensorDefinition):
             if event is None or (after is not None and event.storage_id <= after):
                 return SkipReason(f"no new materialization of {watched}")
             context.update_cursor(str(event.storage_id))
-            return _call(asset_materialization_fn, context, event)
+            return call_with_context(asset_materialization_fn, context, event)
 
         super().__init__(
             name=name,
@@ -75,22 +75,6 @@ class AssetSensorDefinition(SensorDefinition):
         if len(values) == 1 and isinstance(values[0], SensorEvaluationContext):
             return self.evaluate(values[0])
         return self.asset_materialization_fn(*args, **kwargs)
-
-
-def _call(fn: Callable[..., Any], context: SensorEvaluationContext, event: Any) -> Any:
-    """``fn(context, asset_event)``, or with as many of them as it takes (Dagster lets an
-    asset sensor function leave out both, or the event)."""
-    import inspect
-
-    try:
-        parameters = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        return fn(context, event)
-    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
-        return fn(context, event)
-    count = sum(1 for p in parameters if p.kind in kinds)
-    return fn(*(context, event)[:count])
 
 
 def asset_sensor(

@@ -12,7 +12,7 @@ sees every materialization ever recorded.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -63,6 +63,8 @@ class MultiAssetSensorEvaluationContext(SensorEvaluationContext):
         monitored_assets: Sequence[Any] | Any,
         repository_def: Any = None,
         last_run_key: str | None = None,
+        resources: Any = None,
+        resource_names: Iterable[str] | None = None,
     ) -> None:
         super().__init__(
             sensor_name=sensor_name,
@@ -72,6 +74,8 @@ class MultiAssetSensorEvaluationContext(SensorEvaluationContext):
             instance=instance,
             last_run_key=last_run_key,
             repository_def=repository_def,
+            resources=resources,
+            resource_names=resource_names,
         )
         if instance is None:
             raise UsageError(
@@ -396,6 +400,8 @@ class MultiAssetSensorDefinition(SensorDefinition):
                 monitored_assets=monitored_assets,
                 repository_def=context.repository_def,
                 last_run_key=context.last_run_key,
+                resources=context.resources,
+                resource_names=context.resource_names,
             )
             result = call_with_context(asset_materialization_fn, multi)
             if multi.cursor_updated:
@@ -496,6 +502,7 @@ def build_multi_asset_sensor_context(
         instance=instance,
         monitored_assets=monitored_assets,
         repository_def=definitions if definitions is not None else repository_def,
+        resources=resources,
     )
     if cursor_from_latest_materializations:
         context.advance_all_cursors()

@@ -62,6 +62,15 @@ class RunStatusSensorContext:
         return logging.getLogger(f"assetgraph.sensors.{self.sensor_name}")
 
     @property
+    def resources(self) -> Any:
+        """The code location's resources (those of the sensor's evaluation)."""
+        return getattr(self.sensor_context, "resources", None)
+
+    @property
+    def resource_names(self) -> frozenset[str]:
+        return frozenset(getattr(self.sensor_context, "resource_names", ()))
+
+    @property
     def partition_key(self) -> str | None:
         tags = self.dagster_run.tags
         return tags.get("dagster/partition") or tags.get("assetgraph/partition")

@@ -14,6 +14,7 @@ import inspect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, overload
 
 from assetgraph.automation.job_targets import job_name_of
@@ -27,11 +28,20 @@ PartitionsForTick = Sequence[str] | Callable[[datetime], Sequence[str]] | None
 
 
 class ScheduleEvaluationContext:
-    """What a schedule function sees: the tick's time and the instance."""
+    """What a schedule function sees: the tick's time, the instance and the resources
+    (``context.resources.NAME``, or a parameter named after the resource)."""
 
-    def __init__(self, *, scheduled_execution_time: datetime | None, instance: Any = None) -> None:
+    def __init__(
+        self,
+        *,
+        scheduled_execution_time: datetime | None,
+        instance: Any = None,
+        resources: Mapping[str, Any] | None = None,
+    ) -> None:
         self.scheduled_execution_time = scheduled_execution_time
         self.instance = instance
+        self.resources: Any = SimpleNamespace(**dict(resources or {}))
+        self.resource_names: frozenset[str] = frozenset(resources or {})
 
     @property
     def log(self) -> Any:
@@ -41,11 +51,13 @@ class ScheduleEvaluationContext:
 
 
 def build_schedule_context(
-    instance: Any = None, scheduled_execution_time: datetime | None = None
+    instance: Any = None,
+    scheduled_execution_time: datetime | None = None,
+    resources: Mapping[str, Any] | None = None,
 ) -> ScheduleEvaluationContext:
     """A context to call a schedule function with in tests, as Dagster's helper."""
     return ScheduleEvaluationContext(
-        scheduled_execution_time=scheduled_execution_time, instance=instance
+        scheduled_execution_time=scheduled_execution_time, instance=instance, resources=resources
     )
 
 
@@ -188,13 +200,34 @@ class ScheduleDefinition:
         return self.execution_fn(*args, **kwargs)
 
 
-def call_with_context(fn: Callable[..., Any], context: Any) -> Any:
-    """Call ``fn`` with ``context`` when it takes a parameter, else with nothing."""
+def call_with_context(fn: Callable[..., Any], context: Any, *leading: Any) -> Any:
+    """Call ``fn`` as Dagster calls a schedule or sensor function: its first parameter that
+    is not a resource gets ``context`` (when it takes one), then ``leading`` values in order;
+    a parameter named after a resource gets that resource (``context.resources``)."""
     try:
-        takes = bool(inspect.signature(fn).parameters)
+        params = list(inspect.signature(fn).parameters.values())
     except (TypeError, ValueError):
-        takes = True
-    return fn(context) if takes else fn()
+        return fn(context, *leading)
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return fn(context, *leading)
+    names: frozenset[str] = frozenset(getattr(context, "resource_names", ()))
+    positional = [context, *leading]
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    for param in params:
+        if param.kind is param.VAR_KEYWORD:
+            continue
+        if param.name in names and param.name != "context":
+            kwargs[param.name] = getattr(context.resources, param.name)
+        elif positional and param.kind is not param.KEYWORD_ONLY:
+            args.append(positional.pop(0))
+        elif param.default is param.empty:
+            known = ", ".join(sorted(names)) or "none"
+            raise DefinitionError(
+                f"{getattr(fn, '__name__', fn)!r} takes parameter '{param.name}', which is "
+                f"neither its context nor a resource (resources: {known})."
+            )
+    return fn(*args, **kwargs)
 
 
 ScheduleFunction = Callable[..., Any]

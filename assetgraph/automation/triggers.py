@@ -11,7 +11,8 @@ cursor as it was and is tried again at the next tick; the dynamic partitions a
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -119,7 +120,8 @@ def _schedule(
     skips: list[str] = []
     try:
         context = ScheduleEvaluationContext(scheduled_execution_time=at, instance=instance)
-        items, _ = collect(f"Schedule '{schedule.name}'", schedule.evaluate(context))
+        with instigator_resources(defs, context, name):
+            items, _ = collect(f"Schedule '{schedule.name}'", schedule.evaluate(context))
         default_keys = schedule.partition_keys_for(at)
         for item in items:
             if isinstance(item, SkipReason):
@@ -219,7 +221,8 @@ def _sensor(
         repository_def=defs,
     )
     try:
-        items, result = sensor.evaluate_full(context)
+        with instigator_resources(defs, context, name):
+            items, result = sensor.evaluate_full(context)
         notes: list[str] = []
         if result is not None:
             if result.cursor is not None:
@@ -263,6 +266,18 @@ def _sensor(
             "run_keys": run_keys[-RUN_KEYS_KEPT:],
         }
     )
+
+
+@contextmanager
+def instigator_resources(defs: Definitions, context: Any, name: str) -> Iterator[None]:
+    """The code location's resources on ``context`` while a schedule or sensor runs: each
+    set up on first use (``EnvVar`` fields read then), torn down afterwards."""
+    from assetgraph.execution.resources import resources_for_run
+
+    with resources_for_run(defs.resources, name, needed=()) as resources:
+        context.resources = resources
+        context.resource_names = frozenset(defs.resources)
+        yield
 
 
 def _apply_dynamic_requests(instance: Any, result: SensorResult, dry_run: bool) -> list[str]:
