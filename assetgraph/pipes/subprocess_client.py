@@ -11,9 +11,9 @@ defs = Definitions(assets=[report], resources={"pipes_subprocess_client": PipesS
 
 The client writes the step's context (asset keys, partition, run id, extras) to a temporary
 file, starts ``command`` with Dagster's two ``DAGSTER_PIPES_*`` environment variables, waits
-for it, and reads the messages it appended to a second file: logs go to the step's log,
-reported materializations and check results come back as ``MaterializeResult`` and
-``AssetCheckResult`` (an asset the process reported nothing for gets an empty
+for it, and reads the messages it appends to a second file: logs go to the step's log as
+they come; reported materializations and check results come back as ``MaterializeResult``
+and ``AssetCheckResult`` (an asset the process reported nothing for gets an empty
 ``MaterializeResult``, as in Dagster). A non-zero exit fails the step.
 """
 
@@ -40,6 +40,8 @@ from assetgraph.pipes.protocol import (
 )
 
 PipesResult = MaterializeResult | AssetCheckResult
+POLL_SECONDS = 0.2
+"""How often the messages file is read while the process runs."""
 
 
 class PipesClientCompletedInvocation:
@@ -143,15 +145,54 @@ class PipesSubprocessClient:
             process = subprocess.Popen(
                 command, cwd=cwd or self.cwd, env=process_env, shell=isinstance(command, str)
             )
+            tail = _MessageTail(messages_path)
+            messages: list[dict[str, Any]] = []
             try:
-                returncode = process.wait()
+                while True:  # the process's logs reach the step's log as they come
+                    try:
+                        returncode = process.wait(timeout=POLL_SECONDS)
+                    except subprocess.TimeoutExpired:
+                        messages.extend(_logged(context, tail.read()))
+                        continue
+                    break
             except BaseException:
                 if self.forward_termination:
                     process.terminate()
                     process.wait()
                 raise
-            lines = messages_path.read_text(encoding="utf-8").splitlines()
-        return _completed(context, [json.loads(line) for line in lines if line.strip()], returncode)
+            messages.extend(_logged(context, tail.read()))
+        return _completed(context, messages, returncode)
+
+
+class _MessageTail:
+    """The complete lines appended to the messages file since the last read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = 0
+        self.partial = b""
+
+    def read(self) -> list[dict[str, Any]]:
+        with open(self.path, "rb") as handle:
+            handle.seek(self.offset)
+            chunk = handle.read()
+        self.offset += len(chunk)
+        *lines, self.partial = (self.partial + chunk).split(b"\n")
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def _logged(context: Any, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Send the log messages to the step's log; ``messages`` returned for the rest."""
+    for message in messages:
+        method, params = message.get("method"), message.get("params") or {}
+        if method == "log":
+            level = str(params.get("level", "INFO")).lower()
+            getattr(context.log, level if level in ("debug", "warning", "error") else "info")(
+                str(params.get("message", ""))
+            )
+        elif method == "log_external_stream":
+            context.log.info(str(params.get("text", "")).rstrip())
+    return messages
 
 
 def context_data(context: Any, extras: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -194,14 +235,7 @@ def _completed(
     failure: str | None = None
     for message in messages:
         method, params = message.get("method"), message.get("params") or {}
-        if method == "log":
-            level = str(params.get("level", "INFO")).lower()
-            getattr(context.log, level if level in ("debug", "warning", "error") else "info")(
-                str(params.get("message", ""))
-            )
-        elif method == "log_external_stream":
-            context.log.info(str(params.get("text", "")).rstrip())
-        elif method == "report_asset_materialization":
+        if method == "report_asset_materialization":
             version = params.get("data_version")
             results.append(
                 MaterializeResult(

@@ -226,3 +226,54 @@ def test_a_script_using_the_dagster_pipes_package_talks_to_the_client(tmp_path: 
     [found] = result.get_asset_materializations()
     assert (found.metadata["rows"].value, found.metadata["link"].type) == (3, "url")
     assert found.data_version == "dv1" and seen == [{"extra": 1}]
+
+
+WAITS_FOR_ITS_LOG_TO_BE_READ = """
+import sys, time
+from pathlib import Path
+from assetgraph.pipes import open_dagster_pipes
+
+with open_dagster_pipes() as pipes:
+    pipes.log.info("waiting")
+    deadline = time.monotonic() + 30
+    while not Path(sys.argv[1]).exists():
+        if time.monotonic() > deadline:
+            sys.exit("nobody read the log while the process ran")
+        time.sleep(0.05)
+    pipes.log.info("done")
+"""
+
+
+class _StepLog:
+    """The log of a step that answers a log line by creating ``answer``."""
+
+    def __init__(self, answer: Path) -> None:
+        self.answer = answer
+        self.lines: list[str] = []
+
+    def info(self, message: str) -> None:
+        self.lines.append(message)
+        self.answer.touch()
+
+
+class _Step:
+    """The part of an asset's step context a Pipes client reads."""
+
+    def __init__(self, log: _StepLog) -> None:
+        from assetgraph import AssetKey
+
+        self.selected_asset_keys = {AssetKey("live")}
+        self.run_id = "r1"
+        self.has_partition_key = self.has_partition_key_range = False
+        self.log = log
+
+
+def test_logs_reach_the_step_while_the_process_runs(tmp_path: Path) -> None:
+    script = tmp_path / "external.py"
+    script.write_text(WAITS_FOR_ITS_LOG_TO_BE_READ)
+    log = _StepLog(tmp_path / "go")
+    client = PipesSubprocessClient()
+    command = [sys.executable, str(script), str(tmp_path / "go")]
+    [result] = client.run(command=command, context=_Step(log)).get_results()
+    assert log.lines == ["waiting", "done"]
+    assert isinstance(result, MaterializeResult)
