@@ -204,6 +204,7 @@ _EXPORTS: dict[str, str] = {
     "PipesClientCompletedInvocation": "assetgraph.pipes.subprocess_client",
     "file_relative_path": "assetgraph.definitions.file_paths",
     "AutomationConditionSensorDefinition": "assetgraph.automation.condition_sensors",
+    "build_run_status_sensor_context": "assetgraph.automation.run_status_sensors",
 }
 
 __all__ = [
@@ -346,6 +347,7 @@ __all__ = [
     "build_last_update_freshness_checks",
     "build_multi_asset_sensor_context",
     "build_plan_for_targets",
+    "build_run_status_sensor_context",
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
@@ -464,6 +466,7 @@ if TYPE_CHECKING:
         RunFailureSensorContext as RunFailureSensorContext,
         RunStatusSensorContext as RunStatusSensorContext,
         RunStatusSensorDefinition as RunStatusSensorDefinition,
+        build_run_status_sensor_context as build_run_status_sensor_context,
         run_failure_sensor as run_failure_sensor,
         run_status_sensor as run_status_sensor,
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,12 @@ RUNS_READ = 200
 
 
 _FINISHED = (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED)
+_EVENT_TYPE_VALUES = {
+    DagsterRunStatus.SUCCESS: "PIPELINE_SUCCESS",
+    DagsterRunStatus.FAILURE: "PIPELINE_FAILURE",
+    DagsterRunStatus.CANCELED: "PIPELINE_CANCELED",
+}
+"""Dagster's ``DagsterEventType`` value of the event that ends a run with each status."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +75,16 @@ class RunStatusSensorContext:
     @property
     def resource_names(self) -> frozenset[str]:
         return frozenset(getattr(self.sensor_context, "resource_names", ()))
+
+    def for_run_failure(self) -> RunFailureSensorContext:
+        """This context as a run failure sensor's (Dagster's helper, for tests)."""
+        return RunFailureSensorContext(
+            self.sensor_name,
+            self.dagster_run,
+            self.dagster_event,
+            self.instance,
+            self.sensor_context,
+        )
 
     @property
     def partition_key(self) -> str | None:
@@ -168,10 +184,7 @@ def _evaluate(
         found_run = dagster_run(run)
         if watched and found_run.job_name not in watched:
             continue
-        event_type = (
-            "RUN_FAILURE" if run_status is DagsterRunStatus.FAILURE else (f"RUN_{run_status.value}")
-        )
-        event = RunStatusEvent(event_type, run.error)
+        event = RunStatusEvent(_EVENT_TYPE_VALUES[run_status], run.error)
         items, _ = collect(
             f"Sensor '{name}'",
             call_with_context(fn, context_class(name, found_run, event, context.instance, context)),
@@ -179,6 +192,33 @@ def _evaluate(
         found.extend(items)
     context.update_cursor(_dump(after, seen))
     return found or [SkipReason(f"no new run with status {run_status.value}")]
+
+
+def build_run_status_sensor_context(
+    sensor_name: str,
+    dagster_event: Any,
+    dagster_instance: Any,
+    dagster_run: DagsterRun,
+    context: Any = None,
+    resources: Mapping[str, Any] | None = None,
+    repository_def: Any = None,
+    logger: Any = None,
+) -> RunStatusSensorContext:
+    """A context to call a run status sensor's function with in tests (Dagster's helper):
+    ``result.dagster_run`` and ``result.get_job_success_event()`` /
+    ``get_job_failure_event()`` of an ``execute_in_process`` give its arguments;
+    ``.for_run_failure()`` makes it a run failure sensor's."""
+    from assetgraph.automation.sensors import build_sensor_context
+
+    sensor_context = context or build_sensor_context(
+        instance=dagster_instance,
+        sensor_name=sensor_name,
+        resources=resources,
+        repository_def=repository_def,
+    )
+    return RunStatusSensorContext(
+        sensor_name, dagster_run, dagster_event, dagster_instance, sensor_context
+    )
 
 
 def _load(text: str | None) -> tuple[float, list[str]] | None:
@@ -306,6 +346,7 @@ __all__ = [
     "RunRequest",
     "RunStatusSensorContext",
     "RunStatusSensorDefinition",
+    "build_run_status_sensor_context",
     "run_failure_sensor",
     "run_status_sensor",
 ]
