@@ -208,6 +208,27 @@ _EXPORTS: dict[str, str] = {
     "build_last_update_freshness_checks": "assetgraph.automation.freshness_checks",
     "build_time_partition_freshness_checks": "assetgraph.automation.freshness_checks",
     "build_sensor_for_freshness_checks": "assetgraph.automation.freshness_checks",
+    # Sensors, instance queries and partitioned config (parity: automation)
+    "multi_asset_sensor": "assetgraph.automation.multi_asset_sensors",
+    "MultiAssetSensorDefinition": "assetgraph.automation.multi_asset_sensors",
+    "MultiAssetSensorEvaluationContext": "assetgraph.automation.multi_asset_sensors",
+    "build_multi_asset_sensor_context": "assetgraph.automation.multi_asset_sensors",
+    "RunsFilter": "assetgraph.storage.dagster_runs",
+    "DagsterRun": "assetgraph.storage.dagster_runs",
+    "EventRecordsFilter": "assetgraph.storage.event_queries",
+    "AssetRecordsFilter": "assetgraph.storage.event_queries",
+    "EventLogRecord": "assetgraph.storage.event_queries",
+    "PartitionedConfig": "assetgraph.definitions.partitioned_config",
+    "static_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "time_window_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "hourly_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "daily_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "weekly_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "monthly_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "PipesSubprocessClient": "assetgraph.pipes.subprocess_client",
+    "PipesClientCompletedInvocation": "assetgraph.pipes.subprocess_client",
+    "AutomationConditionSensorDefinition": "assetgraph.automation.condition_sensors",
+    "build_run_status_sensor_context": "assetgraph.automation.run_status_sensors",
     # Dagster names of assets, IO managers, resources, config and metadata (docs/migration.md)
     "DagsterError": "assetgraph.errors",
     "DagsterInvalidDefinitionError": "assetgraph.errors",
@@ -299,6 +320,7 @@ __all__ = [
     "AssetMaterialization",
     "AssetObservation",
     "AssetOut",
+    "AssetRecordsFilter",
     "AssetSelection",
     "AssetSensorDefinition",
     "AssetSpec",
@@ -308,6 +330,7 @@ __all__ = [
     "AssetsDefinition",
     "AutoMaterializePolicy",
     "AutomationCondition",
+    "AutomationConditionSensorDefinition",
     "AutomationPolicy",
     "BackfillPolicy",
     "Backoff",
@@ -331,6 +354,7 @@ __all__ = [
     "DagsterInvalidDefinitionError",
     "DagsterInvalidInvocationError",
     "DagsterInvariantViolationError",
+    "DagsterRun",
     "DagsterRunStatus",
     "DagsterType",
     "DagsterTypeCheckDidNotPass",
@@ -351,6 +375,8 @@ __all__ = [
     "EnumValue",
     "EnvVar",
     "EventLogEntry",
+    "EventLogRecord",
+    "EventRecordsFilter",
     "ExecuteInProcessResult",
     "ExecutionOptions",
     "ExecutionPlan",
@@ -390,6 +416,8 @@ __all__ = [
     "MaterializeResult",
     "MetadataValue",
     "MonthlyPartitionsDefinition",
+    "MultiAssetSensorDefinition",
+    "MultiAssetSensorEvaluationContext",
     "MultiDependencyDefinition",
     "MultiPartitionKey",
     "MultiPartitionMapping",
@@ -412,11 +440,14 @@ __all__ = [
     "PartitionKeyRange",
     "PartitionMapping",
     "PartitionSelection",
+    "PartitionedConfig",
     "PartitionsDefinition",
     "PartitionsSubset",
     "PathMetadataValue",
     "Permissive",
     "PermissiveConfig",
+    "PipesClientCompletedInvocation",
+    "PipesSubprocessClient",
     "Resource",
     "ResourceDefinition",
     "ResourceDependency",
@@ -432,6 +463,7 @@ __all__ = [
     "RunStatus",
     "RunStatusSensorContext",
     "RunStatusSensorDefinition",
+    "RunsFilter",
     "ScheduleDefinition",
     "ScheduleEvaluationContext",
     "SelectionError",
@@ -479,16 +511,19 @@ __all__ = [
     "build_init_resource_context",
     "build_input_context",
     "build_last_update_freshness_checks",
+    "build_multi_asset_sensor_context",
     "build_op_context",
     "build_output_context",
     "build_plan_for_targets",
     "build_resources",
+    "build_run_status_sensor_context",
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
     "build_sensor_for_freshness_checks",
     "build_time_partition_freshness_checks",
     "cancel_backfill",
+    "daily_partitioned_config",
     "define_asset_job",
     "definitions",
     "external_asset_from_spec",
@@ -502,6 +537,7 @@ __all__ = [
     "graph",
     "graph_asset",
     "graph_multi_asset",
+    "hourly_partitioned_config",
     "in_process_executor",
     "input_manager",
     "instance_for_test",
@@ -520,8 +556,10 @@ __all__ = [
     "materialize",
     "materialize_to_memory",
     "mem_io_manager",
+    "monthly_partitioned_config",
     "multi_asset",
     "multi_asset_check",
+    "multi_asset_sensor",
     "multiprocess_executor",
     "observable_source_asset",
     "observe",
@@ -535,8 +573,11 @@ __all__ = [
     "select_assets",
     "sensor",
     "stale_status",
+    "static_partitioned_config",
     "targets_for_selection",
+    "time_window_partitioned_config",
     "validate_run_config",
+    "weekly_partitioned_config",
     "with_resources",
     "with_source_code_references",
 ]
@@ -584,6 +625,9 @@ if TYPE_CHECKING:
         launch_backfill as launch_backfill,
         resume_backfill as resume_backfill,
     )
+    from assetgraph.automation.condition_sensors import (
+        AutomationConditionSensorDefinition as AutomationConditionSensorDefinition,
+    )
     from assetgraph.automation.freshness_checks import (
         build_last_update_freshness_checks as build_last_update_freshness_checks,
         build_sensor_for_freshness_checks as build_sensor_for_freshness_checks,
@@ -601,6 +645,12 @@ if TYPE_CHECKING:
         AutoMaterializePolicy as AutoMaterializePolicy,
         build_asset_reconciliation_sensor as build_asset_reconciliation_sensor,
     )
+    from assetgraph.automation.multi_asset_sensors import (
+        MultiAssetSensorDefinition as MultiAssetSensorDefinition,
+        MultiAssetSensorEvaluationContext as MultiAssetSensorEvaluationContext,
+        build_multi_asset_sensor_context as build_multi_asset_sensor_context,
+        multi_asset_sensor as multi_asset_sensor,
+    )
     from assetgraph.automation.partitioned_schedules import (
         build_schedule_from_partitioned_job as build_schedule_from_partitioned_job,
     )
@@ -614,6 +664,7 @@ if TYPE_CHECKING:
         RunFailureSensorContext as RunFailureSensorContext,
         RunStatusSensorContext as RunStatusSensorContext,
         RunStatusSensorDefinition as RunStatusSensorDefinition,
+        build_run_status_sensor_context as build_run_status_sensor_context,
         run_failure_sensor as run_failure_sensor,
         run_status_sensor as run_status_sensor,
     )
@@ -802,6 +853,15 @@ if TYPE_CHECKING:
         MaterializeResult as MaterializeResult,
         Output as Output,
     )
+    from assetgraph.definitions.partitioned_config import (
+        PartitionedConfig as PartitionedConfig,
+        daily_partitioned_config as daily_partitioned_config,
+        hourly_partitioned_config as hourly_partitioned_config,
+        monthly_partitioned_config as monthly_partitioned_config,
+        static_partitioned_config as static_partitioned_config,
+        time_window_partitioned_config as time_window_partitioned_config,
+        weekly_partitioned_config as weekly_partitioned_config,
+    )
     from assetgraph.definitions.policies import (
         AutomationPolicy as AutomationPolicy,
         FreshnessPolicy as FreshnessPolicy,
@@ -942,6 +1002,10 @@ if TYPE_CHECKING:
         TimeWindowPartitionsDefinition as TimeWindowPartitionsDefinition,
         WeeklyPartitionsDefinition as WeeklyPartitionsDefinition,
     )
+    from assetgraph.pipes.subprocess_client import (
+        PipesClientCompletedInvocation as PipesClientCompletedInvocation,
+        PipesSubprocessClient as PipesSubprocessClient,
+    )
     from assetgraph.planning.planner import (
         ExecutionPlan as ExecutionPlan,
         build_plan_for_targets as build_plan_for_targets,
@@ -957,8 +1021,18 @@ if TYPE_CHECKING:
         BulkActionStatus as BulkActionStatus,
         PartitionBackfill as PartitionBackfill,
     )
+    from assetgraph.storage.dagster_runs import (
+        DagsterRun as DagsterRun,
+        RunsFilter as RunsFilter,
+    )
     from assetgraph.storage.event_entries import (
         EventLogEntry as EventLogEntry,
+    )
+    from assetgraph.storage.event_queries import (
+        AssetRecordsFilter as AssetRecordsFilter,
+        DagsterEventType as DagsterEventType,
+        EventLogRecord as EventLogRecord,
+        EventRecordsFilter as EventRecordsFilter,
     )
     from assetgraph.storage.instance import (
         DagsterInstance as DagsterInstance,

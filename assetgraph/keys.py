@@ -65,6 +65,10 @@ class AssetKey:
         """The ``a/b/c`` form used on the command line and in storage."""
         return "/".join(self.path)
 
+    def to_user_string(self) -> str:
+        """Dagster's name for ``to_string()``: ``a/b/c``."""
+        return self.to_string()
+
     def with_prefix(self, prefix: Sequence[str]) -> AssetKey:
         """This key under ``prefix``."""
         return AssetKey((*prefix, *self.path))

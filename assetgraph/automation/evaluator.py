@@ -194,6 +194,8 @@ class Evaluation:
     """The changes of freshness state this tick recorded (filled by the daemon)."""
     condition_cursor: str | None = None
     """The state ``AutomationCondition`` evaluation keeps for the next tick (None: none)."""
+    run_tags: dict[AssetKey, dict[str, str]] = field(default_factory=dict)
+    """The run tags of the automation condition sensors that evaluate each asset."""
 
     def requested_json(self) -> dict[str, list[str]]:
         return {key.to_string(): subset_to_json(subset) for key, subset in self.requested.items()}
@@ -258,7 +260,9 @@ class _Tick:
                 self.automation[key] = spec.automation_policy
             if spec.freshness_policy is not None:
                 self.freshness[key] = spec.freshness_policy
+        self.run_tags: dict[AssetKey, dict[str, str]] = {}
         if defs.sensors:  # Dagster's build_asset_reconciliation_sensor: eager for its selection
+            from assetgraph.automation.condition_sensors import condition_scope
             from assetgraph.automation.instigators import is_running
             from assetgraph.automation.legacy import reconciled_keys
 
@@ -266,6 +270,14 @@ class _Tick:
             for key in reconciled_keys(defs.sensors, self.graph, running):
                 if not self.graph.is_source(key) and key not in self.conditions:
                     self.automation.setdefault(key, AutomationPolicy.eager())
+            # Dagster's AutomationConditionSensorDefinition: a stopped one's targets wait.
+            scope = condition_scope(defs.sensors, self.graph, running)
+            for key in scope.stopped:
+                self.conditions.pop(key, None)
+            for key, condition in scope.defaults.items():
+                if self.graph.has(key) and not self.graph.is_source(key):
+                    self.conditions.setdefault(key, condition)
+            self.run_tags = scope.run_tags
         self.order = {key: i for i, key in enumerate(self.graph.all_keys)}
         self.in_flight = in_flight
         self.covered: dict[AssetKey, list[Covered]] = {}
@@ -343,6 +355,7 @@ class _Tick:
             condition_cursor=None
             if self.condition_tick is None
             else self.condition_tick.to_cursor(self.requested),
+            run_tags=self.run_tags,
         )
 
     def _digest(self) -> str:

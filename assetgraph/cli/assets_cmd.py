@@ -292,8 +292,12 @@ def materialize_cmd(
     if job is not None:
         from assetgraph.cli.job_runs import job_run
 
-        selection, run_config, tags = job_run(defs, job, select, exclude, run_config, tags)
+        selection, run_config, tags = job_run(
+            defs, job, select, exclude, run_config, tags, partitions.keys
+        )
         exclude = None  # applied by job_run
+        if not defs.get_job_def(job).runs_partitions_of_assets():
+            partitions = type(partitions)()  # the partition picked the job's config only
     plan = plan_for_selection(defs, selection, exclude, partitions, instance=instance)
     if dry_run:
         if as_json:

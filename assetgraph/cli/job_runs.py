@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import typer
@@ -17,12 +17,14 @@ def job_run(
     exclude: str | None,
     run_config: Mapping[str, Any] | None,
     tags: Mapping[str, str],
+    partition_keys: Sequence[str] = (),
 ) -> tuple[list[str], dict[str, Any], dict[str, str]]:
     """The keys (as strings), run config and run tags of a run of job ``name``.
 
     ``select`` / ``exclude`` narrow the job to some of its assets (a selection that names
     none of them is an error); the file's run config is merged over the job's config, and
-    the ``--tag`` tags over the job's run tags.
+    the ``--tag`` tags over the job's run tags. A job with a partitioned config takes the
+    config (and tags) of the one partition in ``partition_keys``.
     """
     from assetgraph.selection import select_assets
 
@@ -43,10 +45,17 @@ def job_run(
             raise UsageError(f"{narrowed} leaves none of the assets of job '{name}' to run.")
     if not keys:
         raise UsageError(f"Job '{name}' selects no assets: there is nothing to run.")
+    partition = None
+    if job.partitioned_config is not None:
+        if len(partition_keys) != 1:
+            raise UsageError(
+                f"Job '{name}' has a partitioned config: name one partition with --partition."
+            )
+        partition = partition_keys[0]
     return (
         [key.to_string() for key in keys],
-        job.run_config_for(run_config),
-        {**job.run_tags_for_run(), **tags},
+        job.run_config_for(run_config, partition),
+        {**job.run_tags_for_run(None, partition), **tags},
     )
 
 
