@@ -32,7 +32,7 @@ from assetgraph.definitions.outputs import MaterializeResult, Output
 from assetgraph.definitions.schema_validation import evaluate_schema
 from assetgraph.definitions.signatures import cached_signature, resolved_return_annotation
 from assetgraph.errors import USER_CODE_FAILURES, Failure
-from assetgraph.execution.data_versions import InputVersions
+from assetgraph.execution.data_versions import NO_PARTITION, InputVersions
 from assetgraph.execution.input_shapes import input_shapes, load_shaped
 from assetgraph.graph import AssetGraph
 from assetgraph.io import InputContext, OutputContext
@@ -51,7 +51,7 @@ from assetgraph.storage.events import (
     step_event,
 )
 from assetgraph.storage.records import EventRecord, StepStatus
-from assetgraph.versions.digests import derived_data_version
+from assetgraph.versions.digests import derived_data_version, read_versions_record
 
 _PACKAGE_DIRS = (
     str(Path(__file__).resolve().parents[1]),
@@ -183,14 +183,7 @@ def execute_step(
             values, crashed = _validate_outputs(
                 step, env, values, check_results, context, outcome.events
             )
-        materializations = [
-            event
-            for spec in assets_def.specs
-            if spec.key in values  # unselected, or an optional output left out
-            for event in _store_output(
-                step, env, spec, values[spec.key], context, started, input_versions or {}
-            )
-        ]
+        materializations = _store_outputs(step, env, values, context, started, input_versions)
         if crashed:
             # As in Dagster, a check that raised fails its step (and the run); the value
             # was produced and is stored, since the check did not block.
@@ -603,6 +596,37 @@ def _output_error(step: Step, message: str) -> _StepError:
     return _StepError(
         StepError("output", "OutputError", f"multi-asset '{step.key}' {message}.", None, "")
     )
+
+
+def _store_outputs(
+    step: Step,
+    env: StepEnvironment,
+    values: Mapping[AssetKey, Any],
+    context: AssetExecutionContext,
+    started: float,
+    input_versions: InputVersions | None,
+) -> list[EventRecord]:
+    """Store each output (unselected ones, or optional ones left out, are not in
+    ``values``) in dependency order: an output that reads a sibling of the same step
+    records the version that sibling has just got, not the one it had before the step."""
+    specs = {spec.key: spec for spec in step.assets_def.specs if spec.key in values}
+    versions: InputVersions = dict(input_versions or {})
+    events: list[EventRecord] = []
+    for key in env.graph.toposort(specs) if len(specs) > 1 else specs:
+        stored = _store_output(step, env, specs[key], values[key], context, started, versions)
+        events.extend(stored)
+        if key.to_string() in versions:  # a sibling reads it
+            versions = {**versions, key.to_string(): _versions_stored(stored)}
+    return events
+
+
+def _versions_stored(events: Sequence[EventRecord]) -> dict[str, str | None]:
+    """Partition key (NO_PARTITION when none) -> data version, of one output's events."""
+    found: dict[str, str | None] = {}
+    for event in events:
+        body = Materialized.from_payload(event.payload)
+        found[event.partition_key or NO_PARTITION] = body.data_version
+    return read_versions_record(found)
 
 
 def _store_output(
