@@ -182,6 +182,15 @@ _EXPORTS: dict[str, str] = {
     "build_last_update_freshness_checks": "assetgraph.automation.freshness_checks",
     "build_time_partition_freshness_checks": "assetgraph.automation.freshness_checks",
     "build_sensor_for_freshness_checks": "assetgraph.automation.freshness_checks",
+    # dbt (the dbt extra; dbt itself is imported only when a project is parsed or run)
+    "dbt_assets": "assetgraph.dbt.decorator",
+    "DbtProject": "assetgraph.dbt.project",
+    "DbtCliResource": "assetgraph.dbt.resource",
+    "DbtCliInvocation": "assetgraph.dbt.resource",
+    "DagsterDbtTranslator": "assetgraph.dbt.translator",
+    "DagsterDbtTranslatorSettings": "assetgraph.dbt.translator",
+    "get_asset_key_for_model": "assetgraph.dbt.lookups",
+    "get_asset_key_for_source": "assetgraph.dbt.lookups",
 }
 
 __all__ = [
@@ -217,10 +226,15 @@ __all__ = [
     "Config",
     "ConfigurableIOManager",
     "ConfigurableResource",
+    "DagsterDbtTranslator",
+    "DagsterDbtTranslatorSettings",
     "DagsterInstance",
     "DagsterRunStatus",
     "DailyPartitionsDefinition",
     "DataVersion",
+    "DbtCliInvocation",
+    "DbtCliResource",
+    "DbtProject",
     "DefaultScheduleStatus",
     "DefaultSensorStatus",
     "DefinitionError",
@@ -317,9 +331,12 @@ __all__ = [
     "build_sensor_for_freshness_checks",
     "build_time_partition_freshness_checks",
     "cancel_backfill",
+    "dbt_assets",
     "define_asset_job",
     "freshness_policy_sensor",
     "fs_io_manager",
+    "get_asset_key_for_model",
+    "get_asset_key_for_source",
     "get_backfill",
     "get_backfills",
     "get_dagster_logger",
@@ -431,6 +448,20 @@ if TYPE_CHECKING:
         AssetExecutionContext as AssetExecutionContext,
         build_asset_context as build_asset_context,
         get_dagster_logger as get_dagster_logger,
+    )
+    from assetgraph.dbt.decorator import dbt_assets as dbt_assets
+    from assetgraph.dbt.lookups import (
+        get_asset_key_for_model as get_asset_key_for_model,
+        get_asset_key_for_source as get_asset_key_for_source,
+    )
+    from assetgraph.dbt.project import DbtProject as DbtProject
+    from assetgraph.dbt.resource import (
+        DbtCliInvocation as DbtCliInvocation,
+        DbtCliResource as DbtCliResource,
+    )
+    from assetgraph.dbt.translator import (
+        DagsterDbtTranslator as DagsterDbtTranslator,
+        DagsterDbtTranslatorSettings as DagsterDbtTranslatorSettings,
     )
     from assetgraph.definitions.asset_decorator import asset as asset
     from assetgraph.definitions.asset_observation import (
