@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 
 # dbt-core and dbt-duckdb go in with --no-deps: their dependencies are in the dev extra
 # (pyproject.toml says why dbt-core's own pins are left out)
-DBT_PACKAGES := 'dbt-core>=1.8,<1.12' 'dbt-duckdb>=1.8'
+DBT_PACKAGES := 'dbt-core>=1.11,<1.12' 'dbt-duckdb>=1.8'
 $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PIP) install -e '.[dev]'
 	$(PIP) install --no-deps $(DBT_PACKAGES)
