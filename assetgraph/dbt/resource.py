@@ -41,7 +41,7 @@ _RESULT_EVENTS = frozenset(
 class DbtCliResource(ConfigurableResource):
     """Runs dbt commands against one project (dagster-dbt's ``DbtCliResource``).
 
-    Args:
+    Attributes:
         project_dir: the dbt project: a folder or a ``DbtProject``.
         profiles_dir: the folder holding ``profiles.yml`` (default: the project's, else ~/.dbt).
         profile: the profile to use instead of the project's.
