@@ -15,7 +15,7 @@ import functools
 import inspect
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, overload
 
@@ -182,11 +182,16 @@ def _define(
         )
 
     @functools.wraps(fn)
-    def with_nodes(*args: Any, **kwargs: Any) -> Any:
+    def with_nodes(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        # A generator, so that what the function yielded before it raised (the models dbt
+        # built before one failed) reaches the step, which records it.
         token = current_dbt_nodes.set(nodes)
         try:
             result = fn(*args, **kwargs)
-            return list(result) if inspect.isgenerator(result) else result
+            if inspect.isgenerator(result) or isinstance(result, list | tuple):
+                yield from result
+            elif result is not None:
+                yield result
         finally:
             current_dbt_nodes.reset(token)
 

@@ -176,18 +176,21 @@ def execute_step(
         elif assets_def.config_schema is not None:
             context.op_config = env.configs[assets_def]
         with context.log.capturing():
-            result = _call_user_code(step, kwargs)
+            result, late_error = _call_user_code(step, kwargs)
         observed = True
         result, observations = _separate_observations(step, result, logged)
         outcome.events.extend(_observation_event(env.run_id, step, o) for o in observations)
         result, check_results = _separate_check_results(step, result)
-        values = _split_outputs(step, result)
+        values = _split_outputs(step, result, partial=late_error is not None)
         _check_types(step, values)
         with context.log.capturing():  # checks are user code too
             values, crashed = _validate_outputs(
                 step, env, values, check_results, context, outcome.events
             )
         materializations = _store_outputs(step, env, values, context, started, input_versions)
+        if late_error is not None:  # what the function stored before it raised is recorded
+            outcome.events.extend(materializations)
+            raise _StepError(late_error)
         if crashed:
             # As in Dagster, a check that raised fails its step (and the run); the value
             # was produced and is stored, since the check did not block.
@@ -292,15 +295,25 @@ def stored_annotation(graph: AssetGraph, key: AssetKey) -> Any:
     return resolved_return_annotation(assets_def.fn, assets_def.name)
 
 
-def _call_user_code(step: Step, kwargs: dict[str, Any]) -> Any:
+def _call_user_code(step: Step, kwargs: dict[str, Any]) -> tuple[Any, StepError | None]:
+    """The function's result, and the error of a generator that raised after yielding a
+    ``MaterializeResult`` (its data is stored already: it is recorded, then the step fails,
+    as in Dagster). Any other failure raises."""
     fn = step.assets_def.fn
+    yielded: list[Any] = []
     try:
         result = fn(**kwargs)
         if inspect.isgenerator(result):
-            result = list(result)
-        return result
+            yielded.extend(result)
+            result = yielded
+        return result, None
     except USER_CODE_FAILURES as exc:
-        raise _StepError(_error_from(exc, "user_code", str(exc))) from exc
+        error = _error_from(exc, "user_code", str(exc))
+        if any(isinstance(item, MaterializeResult) for item in yielded):
+            return [
+                i for i in yielded if isinstance(i, MaterializeResult | AssetCheckResult)
+            ], error
+        raise _StepError(error) from exc
 
 
 def _separate_observations(
@@ -378,7 +391,9 @@ def _separate_check_results(step: Step, result: Any) -> tuple[Any, list[AssetChe
     return result, checks
 
 
-def _split_outputs(step: Step, result: Any) -> dict[AssetKey, Any]:
+def _split_outputs(step: Step, result: Any, partial: bool = False) -> dict[AssetKey, Any]:
+    """The value of each output; ``partial``: only those the function yielded before it
+    raised (no output is missing then, nor filled in)."""
     specs = step.assets_def.specs
     if not step.assets_def.is_multi:
         if (
@@ -436,6 +451,8 @@ def _split_outputs(step: Step, result: Any) -> dict[AssetKey, Any]:
             + ", ".join(repr(s.output_name) for s in specs if s.key in selected)
             + "); return only context.selected_output_names",
         )
+    if partial:
+        return values
     if step.assets_def.outputs_from_specs:  # Dagster: a spec's output needs no value
         values.update({s.key: None for s in specs if s.key in selected and s.key not in values})
     missing = [

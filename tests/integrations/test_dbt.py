@@ -144,16 +144,17 @@ def test_a_failing_blocking_test_fails_the_step(assets: Any, instance: Instance)
     assert [(c.check_name, c.passed) for c in checks] == [("not_null_with_nulls_x", False)]
 
 
-def test_a_failed_model_fails_the_step_naming_the_model_and_dbts_message(
+def test_a_failed_model_fails_the_step_naming_it_and_the_models_built_are_recorded(
     assets: Any, instance: Instance
 ) -> None:
-    run = materialize([assets], selection="broken", instance=instance)
+    run = materialize([assets], selection="numbers doubled broken", instance=instance)
     assert not run.success
     (failure,) = run.failures
     assert failure.error is not None
     message = failure.error.message
     assert "model 'broken'" in message and "missing" in message, message
-    assert not run.get_asset_materializations()
+    built = sorted(m.asset_key.to_string() for m in run.get_asset_materializations())
+    assert built == ["doubled", "numbers"]
 
 
 def test_dagsters_decorator_shape_with_dbt_cli_resource(
