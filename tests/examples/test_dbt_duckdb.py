@@ -71,6 +71,25 @@ def test_python_raw_data_dbt_models_and_the_python_report_are_one_graph(example:
     assert set(graph.parents(AssetKey("revenue_report"))) == {AssetKey("customer_revenue")}
 
 
+def test_loading_the_code_location_again_reads_the_cached_manifest_without_dbt(
+    example: Any,
+) -> None:
+    code = (
+        "import runpy, sys; runpy.run_path(sys.argv[1]); "
+        "print(sorted(m for m in sys.modules if m == 'dbt' or m.startswith('dbt.')))"
+    )
+    env = {**os.environ, "ASSETGRAPH_HOME": str(example["home"])}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(example["folder"] / "defs.py")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]", "dbt was imported to load the project"
+
+
 def test_the_api_run_builds_python_then_dbt_then_python(example: Any) -> None:
     run = example["run"]
     assert run.success, [f.error for f in run.failures]
