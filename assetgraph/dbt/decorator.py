@@ -215,14 +215,14 @@ def _nodes(
     exclude: str | None,
     partitions_def: Any,
 ) -> DbtNodes:
-    if manifest is None and project is None:
+    if manifest is not None:
+        loaded = read_manifest(manifest)
+    elif project is not None:
+        loaded = project.manifest()
+    else:
         raise DefinitionError(
             "@dbt_assets needs manifest=path/to/manifest.json or project=DbtProject(...)."
         )
-    loaded = read_manifest(manifest) if manifest is not None else None
-    if loaded is None and project is not None:
-        loaded = project.manifest()
-    assert loaded is not None
     selected = None
     if project is not None:
         selected = project.selected_unique_ids(select, exclude)

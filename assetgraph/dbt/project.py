@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -229,8 +229,3 @@ def _write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def unique_ids_in(selection: frozenset[str] | None, candidates: Sequence[str]) -> list[str]:
-    """The candidates a selection keeps (all of them when it is None)."""
-    return [c for c in candidates if selection is None or c in selection]

@@ -25,7 +25,7 @@ from assetgraph.definitions.checks import AssetCheckResult, AssetCheckSeverity
 from assetgraph.definitions.config import ConfigurableResource
 from assetgraph.definitions.metadata import MetadataValue
 from assetgraph.definitions.outputs import MaterializeResult
-from assetgraph.errors import DefinitionError, Failure
+from assetgraph.errors import Failure
 from assetgraph.keys import AssetKey
 
 current_dbt_nodes: ContextVar[DbtNodes | None] = ContextVar("assetgraph_dbt_nodes", default=None)
@@ -59,9 +59,12 @@ class DbtCliResource(ConfigurableResource):
         """The project this resource runs commands in."""
         if isinstance(self.project_dir, DbtProject):
             return self.project_dir
-        project = DbtProject(os.fspath(self.project_dir), profiles_dir=self.profiles_dir)
-        project.profile, project.target = self.profile, self.target
-        return project
+        return DbtProject(
+            os.fspath(self.project_dir),
+            profiles_dir=self.profiles_dir,
+            profile=self.profile,
+            target=self.target,
+        )
 
     def cli(
         self,
@@ -287,10 +290,3 @@ def _node_result(result: Any) -> NodeResult:
 
 def _iso(moment: Any) -> str:
     return moment.isoformat() if moment is not None else ""
-
-
-def require_project(project: Any, where: str) -> DbtProject:
-    """``project`` as a ``DbtProject``, or a clear error naming ``where`` it was needed."""
-    if project is None:
-        raise DefinitionError(f"{where} needs the dbt project: pass project=DbtProject(...).")
-    return as_project(project)
