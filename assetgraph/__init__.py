@@ -298,6 +298,15 @@ _EXPORTS: dict[str, str] = {
     "ResourceDependency": "assetgraph.definitions.resource_adapters",
     "Resource": "assetgraph.definitions.resource_params",
     "PartialResource": "assetgraph.definitions.config",
+    # dbt (the dbt extra; dbt itself is imported only when a project is parsed or run)
+    "dbt_assets": "assetgraph.dbt.decorator",
+    "DbtProject": "assetgraph.dbt.project",
+    "DbtCliResource": "assetgraph.dbt.resource",
+    "DbtCliInvocation": "assetgraph.dbt.resource",
+    "DagsterDbtTranslator": "assetgraph.dbt.translator",
+    "DagsterDbtTranslatorSettings": "assetgraph.dbt.translator",
+    "get_asset_key_for_model": "assetgraph.dbt.lookups",
+    "get_asset_key_for_source": "assetgraph.dbt.lookups",
 }
 
 __all__ = [
@@ -346,6 +355,8 @@ __all__ = [
     "ConfigurableLegacyResourceAdapter",
     "ConfigurableResource",
     "ConfigurableResourceFactory",
+    "DagsterDbtTranslator",
+    "DagsterDbtTranslatorSettings",
     "DagsterError",
     "DagsterEventType",
     "DagsterExecutionStepExecutionError",
@@ -361,6 +372,9 @@ __all__ = [
     "DagsterUnknownResourceError",
     "DailyPartitionsDefinition",
     "DataVersion",
+    "DbtCliInvocation",
+    "DbtCliResource",
+    "DbtProject",
     "DefaultScheduleStatus",
     "DefaultSensorStatus",
     "DefinitionError",
@@ -524,6 +538,7 @@ __all__ = [
     "build_time_partition_freshness_checks",
     "cancel_backfill",
     "daily_partitioned_config",
+    "dbt_assets",
     "define_asset_job",
     "definitions",
     "external_asset_from_spec",
@@ -531,6 +546,8 @@ __all__ = [
     "file_relative_path",
     "freshness_policy_sensor",
     "fs_io_manager",
+    "get_asset_key_for_model",
+    "get_asset_key_for_source",
     "get_backfill",
     "get_backfills",
     "get_dagster_logger",
@@ -684,6 +701,20 @@ if TYPE_CHECKING:
         AssetExecutionContext as AssetExecutionContext,
         build_asset_context as build_asset_context,
         get_dagster_logger as get_dagster_logger,
+    )
+    from assetgraph.dbt.decorator import dbt_assets as dbt_assets
+    from assetgraph.dbt.lookups import (
+        get_asset_key_for_model as get_asset_key_for_model,
+        get_asset_key_for_source as get_asset_key_for_source,
+    )
+    from assetgraph.dbt.project import DbtProject as DbtProject
+    from assetgraph.dbt.resource import (
+        DbtCliInvocation as DbtCliInvocation,
+        DbtCliResource as DbtCliResource,
+    )
+    from assetgraph.dbt.translator import (
+        DagsterDbtTranslator as DagsterDbtTranslator,
+        DagsterDbtTranslatorSettings as DagsterDbtTranslatorSettings,
     )
     from assetgraph.definitions.asset_decorator import asset as asset
     from assetgraph.definitions.asset_observation import (
