@@ -230,6 +230,22 @@ class AssetsDefinition:
                 )
         return self.fn(*args, **kwargs)
 
+    @classmethod
+    def from_graph(cls, graph_def: Any, **kwargs: Any) -> AssetsDefinition:
+        """Assets computed by a ``@graph`` (Dagster's): ``keys_by_input_name``,
+        ``keys_by_output_name``, ``key_prefix``, ``group_name``, ``partitions_def``,
+        ``partition_mappings``, ``backfill_policy`` and the ``*_by_output_name`` options."""
+        from assetgraph.definitions.graph_backed_assets import assets_from_graph
+
+        return assets_from_graph(graph_def, **kwargs)
+
+    @classmethod
+    def from_op(cls, op_def: Any, **kwargs: Any) -> AssetsDefinition:
+        """Assets computed by an ``@op`` (Dagster's); the arguments of ``from_graph``."""
+        from assetgraph.definitions.graph_backed_assets import assets_from_op
+
+        return assets_from_op(op_def, **kwargs)
+
     def __reduce__(self) -> Any:
         """By reference when it is a module attribute (see ``assetgraph.definitions.pickling``)."""
         from assetgraph.definitions.pickling import reduce_by_reference, reduce_by_value
