@@ -218,6 +218,11 @@ class AssetsDefinition:
         A context from ``build_asset_context()``, passed first or as the context
         parameter, learns this definition's keys and partitions definition.
         """
+        if self.context_param is not None and args and args[0] is None:
+            # Dagster builds a context for ``asset(None, ...)``, as for no context at all.
+            from assetgraph.context import build_asset_context
+
+            args = (build_asset_context(), *args[1:])
         context = args[0] if args else kwargs.get(self.context_param or CONTEXT_PARAM)
         bind = getattr(context, "bind_to", None)
         if self.context_param is not None and callable(bind):
@@ -229,6 +234,14 @@ class AssetsDefinition:
                     self.config_schema, direct._asset_config, f"asset '{self.name}'"
                 )
         return self.fn(*args, **kwargs)
+
+    @property
+    def op(self) -> Any:
+        """The op that computes it (Dagster's ``AssetsDefinition.op``): call it as a unit test
+        does, ``asset.op(upstream=value)``; it returns what the function returns."""
+        from assetgraph.definitions.op_definition import OpDefinition
+
+        return OpDefinition(self.fn, name=self.name.replace("/", "__"))
 
     @classmethod
     def from_graph(cls, graph_def: Any, **kwargs: Any) -> AssetsDefinition:

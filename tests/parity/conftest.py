@@ -85,7 +85,7 @@ def run_project_tests(tests_dir: Path) -> dict[str, str]:
     and called; a failure is recorded, not raised, to report every test of the project.
     """
     outcomes: dict[str, str] = {}
-    for path in sorted(tests_dir.glob("test_*.py")):
+    for path in sorted(tests_dir.rglob("test_*.py")):
         module_name = f"_ported_{tests_dir.name}_{path.stem}"
         spec = importlib.util.spec_from_file_location(module_name, path)
         assert spec is not None and spec.loader is not None
@@ -96,13 +96,33 @@ def run_project_tests(tests_dir: Path) -> dict[str, str]:
             outcomes[path.name] = f"{type(error).__name__}: {error}"
             continue
         for name, test in vars(module).items():
-            if name.startswith("test_") and callable(test):
+            if not (name.startswith("test_") and callable(test)):
+                continue
+            for case, arguments in _parametrized(test):
                 try:
-                    test()
-                    outcomes[f"{path.name}::{name}"] = "passed"
+                    test(**arguments)
+                    outcome = "passed"
                 except Exception as error:
-                    outcomes[f"{path.name}::{name}"] = f"{type(error).__name__}: {error}"
+                    outcome = f"{type(error).__name__}: {error}"
+                outcomes[f"{path.name}::{name}{case}"] = outcome
     return outcomes
+
+
+def _parametrized(test: Callable[..., object]) -> list[tuple[str, dict[str, object]]]:
+    """The cases of ``@pytest.mark.parametrize`` (one, without arguments, when none)."""
+    cases: list[tuple[str, dict[str, object]]] = [("", {})]
+    for mark in getattr(test, "pytestmark", []):
+        if mark.name != "parametrize":
+            continue
+        names = mark.args[0]
+        names = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
+        values = [v if len(names) > 1 else (v,) for v in mark.args[1]]
+        cases = [
+            (f"{case}[{index}]", {**arguments, **dict(zip(names, value, strict=True))})
+            for case, arguments in cases
+            for index, value in enumerate(values)
+        ]
+    return cases
 
 
 @pytest.fixture
