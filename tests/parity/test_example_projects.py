@@ -3,11 +3,13 @@
 assets materialized through the CLI and the API, and its own tests run.
 
 Left out, as they need a network service or a library outside assetgraph's extras:
-``quickstart_etl``'s materialization (the Hacker News API, matplotlib; its definitions
-and test load when matplotlib is there), ``development_to_production``'s definitions
-(Snowflake), ``assets_smoke_test``'s dbt-on-Snowflake half, ``assets_dynamic_partitions``
-(GitHub API, dagster-duckdb), ``assets_pandas_type_metadata`` (dagster-pandera, seaborn,
-a download).
+``quickstart_etl``'s Hacker News assets (the network; matplotlib is stood in for so that
+the project loads), ``development_to_production``'s definitions (Snowflake),
+``assets_smoke_test``'s dbt-on-Snowflake half, ``project_fully_featured`` but its
+recommender (Snowflake, S3, Slack), ``assets_dynamic_partitions`` (GitHub API,
+dagster-duckdb), ``assets_pandas_type_metadata`` (dagster-pandera, seaborn, a download),
+``assets_dbt_python`` (dagster-duckdb-pandas), ``project_analytics`` (BigQuery, Hex),
+``docs_projects/project_ml`` (torch).
 """
 
 from __future__ import annotations
@@ -346,3 +348,40 @@ def test_project_fully_featured_recommender_own_tests_pass(ported_project: Port)
             "test_comment_stories.py::test_comment_stories[1]": pandas_3,
         },
     )
+
+
+# -- quickstart_etl: its Hacker News assets need the network, its plot matplotlib ----------
+
+
+@pytest.fixture
+def without_matplotlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty stand-in for matplotlib (outside assetgraph's extras) so that the project
+    imports; the asset that plots is never run."""
+    stand_in = tmp_path / "stand_in" / "matplotlib"
+    stand_in.mkdir(parents=True)
+    (stand_in / "__init__.py").write_text("")
+    (stand_in / "pyplot.py").write_text("")
+    monkeypatch.syspath_prepend(str(stand_in.parent))
+
+
+def test_quickstart_etl_loads_and_its_graph_asset_materializes(
+    without_matplotlib: None, ported_project: Port, cli: Cli
+) -> None:
+    root = ported_project("quickstart_etl")
+    module = "src.quickstart_etl.definitions"
+
+    assert listed_keys(cli, module) == {
+        "my_asset",
+        "topstory_ids",
+        "topstories",
+        "most_frequent_words",
+    }
+    code, out = cli("materialize", "-m", module, "-s", "my_asset")
+    assert code == 0, out
+
+    defs = importlib.import_module(module).defs
+    assert materialize(defs.assets, selection="my_asset").output_for("my_asset") == 5
+    topstories = next(a for a in defs.assets if a.key == AssetKey("topstories"))
+    metadata = topstories.spec(topstories.key).metadata
+    assert "github.com/dagster-io/dagster/tree/master/examples/quickstart_etl/src/" in str(metadata)
+    assert_own_tests_pass(root / "tests", expected=1)
