@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -51,6 +52,7 @@ from assetgraph.definitions.policies import (
     next_tick,
     previous_tick,
 )
+from assetgraph.graph import AssetGraph
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.status.staleness import UNPARTITIONED
@@ -223,6 +225,76 @@ def evaluate(
     return tick.run()
 
 
+@dataclass(frozen=True, slots=True)
+class DeclaredPolicies:
+    """What the definitions declare for automation, derived once per asset graph: a daemon
+    evaluates the same definitions tick after tick."""
+
+    automation: dict[AssetKey, AutomationPolicy]
+    freshness: dict[AssetKey, FreshnessPolicy]
+    conditions: dict[AssetKey, AutomationCondition]
+    order: dict[AssetKey, int]
+    """Each key's position in the graph's topological order."""
+    digest: str
+    """``policies_digest`` of the three mappings."""
+
+
+_DECLARED: weakref.WeakKeyDictionary[AssetGraph, DeclaredPolicies] = weakref.WeakKeyDictionary()
+
+
+def declared_policies(graph: AssetGraph) -> DeclaredPolicies:
+    """The policies and conditions of ``graph``'s assets (computed once per graph)."""
+    found = _DECLARED.get(graph)
+    if found is not None:
+        return found
+    automation: dict[AssetKey, AutomationPolicy] = {}
+    freshness: dict[AssetKey, FreshnessPolicy] = {}
+    conditions: dict[AssetKey, AutomationCondition] = {}
+    for key in graph.all_keys:
+        if graph.is_source(key):
+            continue
+        spec = graph.spec(key)
+        if spec.automation_condition is not None:
+            conditions[key] = spec.automation_condition
+        if spec.automation_policy is not None:
+            automation[key] = spec.automation_policy
+        if spec.freshness_policy is not None:
+            freshness[key] = spec.freshness_policy
+    found = _DECLARED[graph] = DeclaredPolicies(
+        automation,
+        freshness,
+        conditions,
+        {key: i for i, key in enumerate(graph.all_keys)},
+        policies_digest(graph, automation, freshness, conditions),
+    )
+    return found
+
+
+def policies_digest(
+    graph: AssetGraph,
+    automation: Mapping[AssetKey, AutomationPolicy],
+    freshness: Mapping[AssetKey, FreshnessPolicy],
+    conditions: Mapping[AssetKey, AutomationCondition],
+) -> str:
+    """A digest of every asset's policies and condition: the cursor's test of whether the
+    definitions changed since the last tick."""
+    texts: dict[object, str] = {}  # many assets have equal policies: one repr each
+
+    def text(policy: object) -> str:
+        found = texts.get(policy)
+        if found is None:
+            found = texts[policy] = repr(policy)
+        return found
+
+    parts = [
+        f"{key}|{text(automation.get(key))}|{text(freshness.get(key))}"
+        + (f"|{condition_digest(conditions[key])}" if key in conditions else "")
+        for key in graph.all_keys
+        if key in automation or key in freshness or key in conditions
+    ]
+    return hashlib.sha1("\n".join(parts).encode()).hexdigest()
+
+
 class _Tick:
     def __init__(
         self,
@@ -243,21 +315,13 @@ class _Tick:
         self.state = AssetState(self.graph, store, now)
         self.data_times = DataTimes.from_cursor(self.state, data_times_text)
         self.defs = defs
-        self.automation: dict[AssetKey, AutomationPolicy] = {}
-        self.freshness: dict[AssetKey, FreshnessPolicy] = {}
-        self.conditions: dict[AssetKey, AutomationCondition] = {}
+        declared = declared_policies(self.graph)
+        self.automation: dict[AssetKey, AutomationPolicy] = dict(declared.automation)
+        self.freshness: dict[AssetKey, FreshnessPolicy] = declared.freshness
+        self.conditions: dict[AssetKey, AutomationCondition] = declared.conditions
         self.conditions_text: str | None = None
         self.condition_tick: ConditionTick | None = None
-        for key in self.graph.all_keys:
-            if self.graph.is_source(key):
-                continue
-            spec = self.graph.spec(key)
-            if spec.automation_condition is not None:
-                self.conditions[key] = spec.automation_condition
-            if spec.automation_policy is not None:
-                self.automation[key] = spec.automation_policy
-            if spec.freshness_policy is not None:
-                self.freshness[key] = spec.freshness_policy
+        self.declared = declared
         if defs.sensors:  # Dagster's build_asset_reconciliation_sensor: eager for its selection
             from assetgraph.automation.instigators import is_running
             from assetgraph.automation.legacy import reconciled_keys
@@ -266,7 +330,7 @@ class _Tick:
             for key in reconciled_keys(defs.sensors, self.graph, running):
                 if not self.graph.is_source(key) and key not in self.conditions:
                     self.automation.setdefault(key, AutomationPolicy.eager())
-        self.order = {key: i for i, key in enumerate(self.graph.all_keys)}
+        self.order = declared.order
         self.in_flight = in_flight
         self.covered: dict[AssetKey, list[Covered]] = {}
         self.decisions: dict[AssetKey, AssetDecision] = {}
@@ -346,21 +410,9 @@ class _Tick:
         )
 
     def _digest(self) -> str:
-        texts: dict[object, str] = {}  # many assets have equal policies: one repr each
-
-        def text(policy: object) -> str:
-            found = texts.get(policy)
-            if found is None:
-                found = texts[policy] = repr(policy)
-            return found
-
-        parts = [
-            f"{key}|{text(self.automation.get(key))}|{text(self.freshness.get(key))}"
-            + (f"|{condition_digest(self.conditions[key])}" if key in self.conditions else "")
-            for key in self.graph.all_keys
-            if key in self.automation or key in self.freshness or key in self.conditions
-        ]
-        return hashlib.sha1("\n".join(parts).encode()).hexdigest()
+        if self.automation == self.declared.automation:
+            return self.declared.digest
+        return policies_digest(self.graph, self.automation, self.freshness, self.conditions)
 
     def _read_in_flight(self) -> None:
         for label, covers in self.in_flight:
