@@ -19,7 +19,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	touch $@ $(VENV)/.installed
 
 ## install: assetgraph into $(VENV); EXTRAS=ui,dask,... adds optional dependencies
-## (the extras of pyproject.toml: postgres dask ui duckdb fsspec pandera polars ml test docs dev)
+## (the extras of pyproject.toml: postgres dask ui duckdb fsspec pandera polars deltalake ml test docs dev)
 install: $(VENV)/.installed
 ifneq ($(strip $(EXTRAS)),)
 	$(PIP) install -e '.[$(EXTRAS)]'

@@ -7,7 +7,8 @@ This module is the whole public API. Names are resolved on first use, so that
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+import typing
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
@@ -182,12 +183,83 @@ _EXPORTS: dict[str, str] = {
     "build_last_update_freshness_checks": "assetgraph.automation.freshness_checks",
     "build_time_partition_freshness_checks": "assetgraph.automation.freshness_checks",
     "build_sensor_for_freshness_checks": "assetgraph.automation.freshness_checks",
+    # Dagster names of assets, IO managers, resources, config and metadata (docs/migration.md)
+    "DagsterError": "assetgraph.errors",
+    "DagsterInvalidDefinitionError": "assetgraph.errors",
+    "DagsterInvariantViolationError": "assetgraph.errors",
+    "DagsterInvalidInvocationError": "assetgraph.errors",
+    "DagsterInvalidConfigError": "assetgraph.errors",
+    "DagsterExecutionStepExecutionError": "assetgraph.errors",
+    "DagsterTypeCheckDidNotPass": "assetgraph.errors",
+    "DagsterUnknownResourceError": "assetgraph.errors",
+    "Field": "assetgraph.definitions.config_schema",
+    "Int": "assetgraph.definitions.config_schema",
+    "String": "assetgraph.definitions.config_schema",
+    "Bool": "assetgraph.definitions.config_schema",
+    "Float": "assetgraph.definitions.config_schema",
+    "Any": "assetgraph.definitions.config_schema",
+    "Array": "assetgraph.definitions.config_schema",
+    "Shape": "assetgraph.definitions.config_schema",
+    "Permissive": "assetgraph.definitions.config_schema",
+    "Noneable": "assetgraph.definitions.config_schema",
+    "Map": "assetgraph.definitions.config_schema",
+    "Enum": "assetgraph.definitions.config_schema",
+    "EnumValue": "assetgraph.definitions.config_schema",
+    "Selector": "assetgraph.definitions.config_schema",
+    "StringSource": "assetgraph.definitions.config_schema",
+    "IntSource": "assetgraph.definitions.config_schema",
+    "BoolSource": "assetgraph.definitions.config_schema",
+    "make_values_resource": "assetgraph.definitions.resource_functions",
+    "InitResourceContext": "assetgraph.definitions.resource_functions",
+    "build_init_resource_context": "assetgraph.definitions.resource_functions",
+    "input_manager": "assetgraph.definitions.resource_functions",
+    "with_resources": "assetgraph.definitions.resource_functions",
+    "build_input_context": "assetgraph.definitions.io_contexts",
+    "build_output_context": "assetgraph.definitions.io_contexts",
+    "InputManager": "assetgraph.io",
+    "definitions": "assetgraph.definitions.lazy_definitions",  # the package calls it too
+    "file_relative_path": "assetgraph.definitions.lazy_definitions",
+    "Nothing": "assetgraph.definitions.dagster_types",
+    "DagsterType": "assetgraph.definitions.dagster_types",
+    "TypeCheck": "assetgraph.definitions.dagster_types",
+    "TextMetadataValue": "assetgraph.definitions.metadata",
+    "IntMetadataValue": "assetgraph.definitions.metadata",
+    "FloatMetadataValue": "assetgraph.definitions.metadata",
+    "BoolMetadataValue": "assetgraph.definitions.metadata",
+    "JsonMetadataValue": "assetgraph.definitions.metadata",
+    "MarkdownMetadataValue": "assetgraph.definitions.metadata",
+    "UrlMetadataValue": "assetgraph.definitions.metadata",
+    "PathMetadataValue": "assetgraph.definitions.metadata",
+    "NotebookMetadataValue": "assetgraph.definitions.metadata",
+    "TimestampMetadataValue": "assetgraph.definitions.metadata",
+    "TableMetadataValue": "assetgraph.definitions.metadata",
+    "TableSchemaMetadataValue": "assetgraph.definitions.metadata",
+    "TableColumnLineageMetadataValue": "assetgraph.definitions.metadata",
+    "NullMetadataValue": "assetgraph.definitions.metadata",
+    "TableColumnConstraints": "assetgraph.definitions.metadata",
+    "TableColumnLineage": "assetgraph.definitions.metadata",
+    "TableColumnDep": "assetgraph.definitions.metadata",
+    "AssetValueLoader": "assetgraph.execution.value_loader",
+    "ConfigurableIOManagerFactory": "assetgraph.definitions.config",
+    "UPathIOManager": "io_managers.upath",
+    "PermissiveConfig": "assetgraph.definitions.config",
+    "external_asset_from_spec": "assetgraph.definitions.external_assets",
+    "external_assets_from_specs": "assetgraph.definitions.external_assets",
+    "build_resources": "assetgraph.execution.built_resources",
+    "ConfigurableResourceFactory": "assetgraph.definitions.resource_adapters",
+    "ConfigurableLegacyResourceAdapter": "assetgraph.definitions.resource_adapters",
+    "ConfigurableLegacyIOManagerAdapter": "assetgraph.definitions.resource_adapters",
+    "ResourceDependency": "assetgraph.definitions.resource_adapters",
+    "Resource": "assetgraph.definitions.resource_params",
+    "PartialResource": "assetgraph.definitions.config",
 }
 
 __all__ = [
     "AddDynamicPartitionsRequest",
     "AllPartitionMapping",
     "AnchorBasedFilePathMapping",
+    "Any",
+    "Array",
     "AssetCheckExecutionContext",
     "AssetCheckKey",
     "AssetCheckResult",
@@ -205,6 +277,7 @@ __all__ = [
     "AssetSensorDefinition",
     "AssetSpec",
     "AssetStaleness",
+    "AssetValueLoader",
     "AssetgraphError",
     "AssetsDefinition",
     "AutoMaterializePolicy",
@@ -212,13 +285,29 @@ __all__ = [
     "AutomationPolicy",
     "BackfillPolicy",
     "Backoff",
+    "Bool",
+    "BoolMetadataValue",
+    "BoolSource",
     "BulkActionStatus",
     "CodeLocationLoadError",
     "Config",
     "ConfigurableIOManager",
+    "ConfigurableIOManagerFactory",
+    "ConfigurableLegacyIOManagerAdapter",
+    "ConfigurableLegacyResourceAdapter",
     "ConfigurableResource",
+    "ConfigurableResourceFactory",
+    "DagsterError",
+    "DagsterExecutionStepExecutionError",
     "DagsterInstance",
+    "DagsterInvalidConfigError",
+    "DagsterInvalidDefinitionError",
+    "DagsterInvalidInvocationError",
+    "DagsterInvariantViolationError",
     "DagsterRunStatus",
+    "DagsterType",
+    "DagsterTypeCheckDidNotPass",
+    "DagsterUnknownResourceError",
     "DailyPartitionsDefinition",
     "DataVersion",
     "DefaultScheduleStatus",
@@ -228,13 +317,18 @@ __all__ = [
     "DeleteDynamicPartitionsRequest",
     "DimensionPartitionMapping",
     "DynamicPartitionsDefinition",
+    "Enum",
+    "EnumValue",
     "EnvVar",
     "EventLogEntry",
     "ExecuteInProcessResult",
     "ExecutionOptions",
     "ExecutionPlan",
     "Failure",
+    "Field",
     "FilesystemIOManager",
+    "Float",
+    "FloatMetadataValue",
     "FreshnessPolicy",
     "FreshnessPolicySensorContext",
     "FreshnessPolicySensorDefinition",
@@ -244,11 +338,19 @@ __all__ = [
     "IOManagerDefinition",
     "IdentityPartitionMapping",
     "InMemoryIOManager",
+    "InitResourceContext",
     "InputContext",
+    "InputManager",
     "Instance",
+    "Int",
+    "IntMetadataValue",
+    "IntSource",
     "Jitter",
     "JobDefinition",
+    "JsonMetadataValue",
     "LastPartitionMapping",
+    "Map",
+    "MarkdownMetadataValue",
     "MaterializeResult",
     "MetadataValue",
     "MonthlyPartitionsDefinition",
@@ -256,19 +358,29 @@ __all__ = [
     "MultiPartitionMapping",
     "MultiPartitionsDefinition",
     "MultiToSingleDimensionPartitionMapping",
+    "Noneable",
+    "NotebookMetadataValue",
+    "Nothing",
+    "NullMetadataValue",
     "ObservationRun",
     "ObserveResult",
     "OpDefinition",
     "OpExecutionContext",
     "Output",
     "OutputContext",
+    "PartialResource",
     "PartitionBackfill",
     "PartitionKeyRange",
     "PartitionMapping",
     "PartitionSelection",
     "PartitionsDefinition",
     "PartitionsSubset",
+    "PathMetadataValue",
+    "Permissive",
+    "PermissiveConfig",
+    "Resource",
     "ResourceDefinition",
+    "ResourceDependency",
     "ResourceError",
     "ResourceParam",
     "RetryPolicy",
@@ -283,9 +395,11 @@ __all__ = [
     "ScheduleDefinition",
     "ScheduleEvaluationContext",
     "SelectionError",
+    "Selector",
     "SensorDefinition",
     "SensorEvaluationContext",
     "SensorResult",
+    "Shape",
     "SkipReason",
     "SourceAsset",
     "SpecificPartitionsPartitionMapping",
@@ -295,13 +409,26 @@ __all__ = [
     "StaticPartitionsDefinition",
     "StepFailure",
     "StorageError",
+    "String",
+    "StringSource",
     "TableColumn",
+    "TableColumnConstraints",
+    "TableColumnDep",
+    "TableColumnLineage",
+    "TableColumnLineageMetadataValue",
+    "TableMetadataValue",
     "TableRecord",
     "TableSchema",
+    "TableSchemaMetadataValue",
+    "TextMetadataValue",
     "TimeWindow",
     "TimeWindowPartitionMapping",
     "TimeWindowPartitionsDefinition",
+    "TimestampMetadataValue",
+    "TypeCheck",
+    "UPathIOManager",
     "UnresolvedAssetJobDefinition",
+    "UrlMetadataValue",
     "UsageError",
     "WeeklyPartitionsDefinition",
     "asset",
@@ -309,8 +436,12 @@ __all__ = [
     "asset_sensor",
     "build_asset_context",
     "build_asset_reconciliation_sensor",
+    "build_init_resource_context",
+    "build_input_context",
     "build_last_update_freshness_checks",
+    "build_output_context",
     "build_plan_for_targets",
+    "build_resources",
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
@@ -318,6 +449,10 @@ __all__ = [
     "build_time_partition_freshness_checks",
     "cancel_backfill",
     "define_asset_job",
+    "definitions",
+    "external_asset_from_spec",
+    "external_assets_from_specs",
+    "file_relative_path",
     "freshness_policy_sensor",
     "fs_io_manager",
     "get_backfill",
@@ -325,6 +460,7 @@ __all__ = [
     "get_dagster_logger",
     "graph_asset",
     "graph_multi_asset",
+    "input_manager",
     "instance_for_test",
     "io_manager",
     "launch_backfill",
@@ -336,6 +472,7 @@ __all__ = [
     "load_assets_from_package_module",
     "load_assets_from_package_name",
     "load_definitions",
+    "make_values_resource",
     "materialize",
     "materialize_to_memory",
     "mem_io_manager",
@@ -353,11 +490,12 @@ __all__ = [
     "sensor",
     "stale_status",
     "targets_for_selection",
+    "with_resources",
     "with_source_code_references",
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> typing.Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'assetgraph' has no attribute {name!r}")
@@ -473,8 +611,34 @@ if TYPE_CHECKING:
     from assetgraph.definitions.config import (
         Config as Config,
         ConfigurableIOManager as ConfigurableIOManager,
+        ConfigurableIOManagerFactory as ConfigurableIOManagerFactory,
         ConfigurableResource as ConfigurableResource,
+        PartialResource as PartialResource,
         RunConfig as RunConfig,
+    )
+    from assetgraph.definitions.config_schema import (
+        Any as Any,
+        Array as Array,
+        Bool as Bool,
+        BoolSource as BoolSource,
+        Enum as Enum,
+        EnumValue as EnumValue,
+        Field as Field,
+        Float as Float,
+        Int as Int,
+        IntSource as IntSource,
+        Map as Map,
+        Noneable as Noneable,
+        Permissive as Permissive,
+        Selector as Selector,
+        Shape as Shape,
+        String as String,
+        StringSource as StringSource,
+    )
+    from assetgraph.definitions.dagster_types import (
+        DagsterType as DagsterType,
+        Nothing as Nothing,
+        TypeCheck as TypeCheck,
     )
     from assetgraph.definitions.default_status import (
         DefaultScheduleStatus as DefaultScheduleStatus,
@@ -484,10 +648,22 @@ if TYPE_CHECKING:
         Definitions as Definitions,
     )
     from assetgraph.definitions.env_vars import EnvVar as EnvVar
+    from assetgraph.definitions.external_assets import (
+        external_asset_from_spec as external_asset_from_spec,
+        external_assets_from_specs as external_assets_from_specs,
+    )
+    from assetgraph.definitions.io_contexts import (
+        build_input_context as build_input_context,
+        build_output_context as build_output_context,
+    )
     from assetgraph.definitions.jobs import (
         JobDefinition as JobDefinition,
         UnresolvedAssetJobDefinition as UnresolvedAssetJobDefinition,
         define_asset_job as define_asset_job,
+    )
+    from assetgraph.definitions.lazy_definitions import (
+        definitions as definitions,
+        file_relative_path as file_relative_path,
     )
     from assetgraph.definitions.loading import (
         load_asset_checks_from_modules as load_asset_checks_from_modules,
@@ -498,10 +674,27 @@ if TYPE_CHECKING:
         load_assets_from_package_name as load_assets_from_package_name,
     )
     from assetgraph.definitions.metadata import (
+        BoolMetadataValue as BoolMetadataValue,
+        FloatMetadataValue as FloatMetadataValue,
+        IntMetadataValue as IntMetadataValue,
+        JsonMetadataValue as JsonMetadataValue,
+        MarkdownMetadataValue as MarkdownMetadataValue,
         MetadataValue as MetadataValue,
+        NotebookMetadataValue as NotebookMetadataValue,
+        NullMetadataValue as NullMetadataValue,
+        PathMetadataValue as PathMetadataValue,
         TableColumn as TableColumn,
+        TableColumnConstraints as TableColumnConstraints,
+        TableColumnDep as TableColumnDep,
+        TableColumnLineage as TableColumnLineage,
+        TableColumnLineageMetadataValue as TableColumnLineageMetadataValue,
+        TableMetadataValue as TableMetadataValue,
         TableRecord as TableRecord,
         TableSchema as TableSchema,
+        TableSchemaMetadataValue as TableSchemaMetadataValue,
+        TextMetadataValue as TextMetadataValue,
+        TimestampMetadataValue as TimestampMetadataValue,
+        UrlMetadataValue as UrlMetadataValue,
     )
     from assetgraph.definitions.multi_assets import (
         multi_asset as multi_asset,
@@ -523,13 +716,27 @@ if TYPE_CHECKING:
         FreshnessPolicy as FreshnessPolicy,
         FreshnessState as FreshnessState,
     )
+    from assetgraph.definitions.resource_adapters import (
+        ConfigurableLegacyIOManagerAdapter as ConfigurableLegacyIOManagerAdapter,
+        ConfigurableLegacyResourceAdapter as ConfigurableLegacyResourceAdapter,
+        ConfigurableResourceFactory as ConfigurableResourceFactory,
+        ResourceDependency as ResourceDependency,
+    )
     from assetgraph.definitions.resource_functions import (
+        InitResourceContext as InitResourceContext,
         IOManagerDefinition as IOManagerDefinition,
         ResourceDefinition as ResourceDefinition,
+        build_init_resource_context as build_init_resource_context,
+        input_manager as input_manager,
         io_manager as io_manager,
+        make_values_resource as make_values_resource,
         resource as resource,
+        with_resources as with_resources,
     )
-    from assetgraph.definitions.resource_params import ResourceParam as ResourceParam
+    from assetgraph.definitions.resource_params import (
+        Resource as Resource,
+        ResourceParam as ResourceParam,
+    )
     from assetgraph.definitions.retry import (
         Backoff as Backoff,
         Jitter as Jitter,
@@ -544,9 +751,19 @@ if TYPE_CHECKING:
         AssetDep as AssetDep,
         AssetSpec as AssetSpec,
     )
+
+    # Dagster names of assets, IO managers, resources, config and metadata
     from assetgraph.errors import (
         AssetgraphError as AssetgraphError,
         CodeLocationLoadError as CodeLocationLoadError,
+        DagsterError as DagsterError,
+        DagsterExecutionStepExecutionError as DagsterExecutionStepExecutionError,
+        DagsterInvalidConfigError as DagsterInvalidConfigError,
+        DagsterInvalidDefinitionError as DagsterInvalidDefinitionError,
+        DagsterInvalidInvocationError as DagsterInvalidInvocationError,
+        DagsterInvariantViolationError as DagsterInvariantViolationError,
+        DagsterTypeCheckDidNotPass as DagsterTypeCheckDidNotPass,
+        DagsterUnknownResourceError as DagsterUnknownResourceError,
         DefinitionError as DefinitionError,
         Failure as Failure,
         ResourceError as ResourceError,
@@ -556,6 +773,9 @@ if TYPE_CHECKING:
         StepFailure as StepFailure,
         StorageError as StorageError,
         UsageError as UsageError,
+    )
+    from assetgraph.execution.built_resources import (
+        build_resources as build_resources,
     )
     from assetgraph.execution.in_memory import (
         materialize_to_memory as materialize_to_memory,
@@ -571,11 +791,15 @@ if TYPE_CHECKING:
     from assetgraph.execution.result import (
         ExecuteInProcessResult as ExecuteInProcessResult,
     )
+    from assetgraph.execution.value_loader import (
+        AssetValueLoader as AssetValueLoader,
+    )
     from assetgraph.graph import (
         AssetGraph as AssetGraph,
     )
     from assetgraph.io import (
         InputContext as InputContext,
+        InputManager as InputManager,
         IOManager as IOManager,
         OutputContext as OutputContext,
     )
@@ -652,4 +876,7 @@ if TYPE_CHECKING:
     )
     from assetgraph.storage.temporary_instance import (
         instance_for_test as instance_for_test,
+    )
+    from io_managers.upath import (
+        UPathIOManager as UPathIOManager,
     )

@@ -121,6 +121,8 @@ def build_asset_context(
     )
     context._direct = True
     context._pending_range = partition_key_range
+    context._asset_config = asset_config
+    context.op_config = asset_config
     return context
 
 
@@ -185,8 +187,12 @@ class AssetExecutionContext:
         self._instance = instance
         self._direct = False
         self._pending_range: PartitionKeyRange | None = None
+        self._asset_config: Any = None
         self._input_defs = dict(input_partitions_defs or {})
         self.logged_events: list[Any] = []
+        self.op_config: Any = None
+        """The asset's config (Dagster's ``context.op_config``): checked against its
+        ``config_schema`` with defaults filled in, or its ``Config`` parameter's fields."""
 
     def __enter__(self) -> AssetExecutionContext:
         return self

@@ -12,13 +12,60 @@ from pathlib import Path
 from typing import Any
 
 
-class AssetgraphError(Exception):
+class DagsterError(Exception):
+    """Dagster's base error class; every assetgraph error is one, so ported code that
+    catches ``DagsterError`` (or one of the Dagster classes below) catches ours."""
+
+
+class AssetgraphError(DagsterError):
     """Base class of every error assetgraph raises on purpose."""
 
     exit_code: int = 1
 
 
-class DefinitionError(AssetgraphError):
+# Dagster's error classes, by meaning; assetgraph's own classes below subclass the one
+# whose meaning they share, so ``pytest.raises(DagsterInvalidDefinitionError)`` works.
+
+
+class DagsterInvalidDefinitionError(AssetgraphError):
+    """Dagster's: a definition (asset, resource, Definitions) is wrong."""
+
+    exit_code = 2
+
+
+class DagsterInvariantViolationError(AssetgraphError):
+    """Dagster's: an API was used in a way it does not allow (e.g. a generator resource's
+    value read outside ``with build_*_context(...) as context``)."""
+
+
+class DagsterInvalidInvocationError(AssetgraphError):
+    """Dagster's: a definition was called directly with the wrong arguments."""
+
+
+class DagsterInvalidConfigError(AssetgraphError):
+    """Dagster's: config does not match its schema (run config, ``config_schema``)."""
+
+    exit_code = 2
+
+
+class DagsterExecutionStepExecutionError(AssetgraphError):
+    """Dagster's: user code raised while a step ran."""
+
+
+class DagsterTypeCheckDidNotPass(AssetgraphError):
+    """Dagster's: a value failed the type check of its ``DagsterType``."""
+
+    def __init__(self, description: str | None = None, metadata: Mapping[str, Any] | None = None):
+        super().__init__(description or "Type check failed")
+        self.description = description
+        self.metadata: dict[str, Any] = dict(metadata or {})
+
+
+class DagsterUnknownResourceError(AssetgraphError):
+    """Dagster's: code read a resource that was not provided (``context.resources.NAME``)."""
+
+
+class DefinitionError(DagsterInvalidDefinitionError):
     """The code location is wrong: a bad asset, a cycle, an unknown upstream, a bad key."""
 
     exit_code = 2
@@ -43,7 +90,7 @@ class SelectionError(UsageError):
     """A selection string does not parse, or names assets that do not exist."""
 
 
-class RunConfigError(UsageError):
+class RunConfigError(UsageError, DagsterInvalidConfigError):
     """Run config does not match the ``Config`` model of an asset."""
 
 
@@ -51,7 +98,7 @@ class ResourceError(DefinitionError):
     """A resource or IO manager an asset needs is missing or not usable."""
 
 
-class StepFailure(AssetgraphError):
+class StepFailure(DagsterExecutionStepExecutionError):
     """A step failed; the original exception (user code or IO manager) is ``__cause__``."""
 
     exit_code = 1

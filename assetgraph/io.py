@@ -50,6 +50,21 @@ class _DagsterNames:
     asset_partitions_def = property(lambda self: self.partitions_def)
     log = property(lambda self: _io_logger())
 
+    def log_event(self, event: Any) -> None:
+        """Keep an event (an ``AssetMaterialization``, an ``AssetObservation``) (Dagster's)."""
+        self.logged_events.append(event)  # type: ignore[attr-defined]
+
+    def get_logged_events(self) -> list[Any]:
+        """The events passed to ``log_event``, in order."""
+        return list(self.logged_events)  # type: ignore[attr-defined]
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        while self.teardown:  # type: ignore[attr-defined]
+            self.teardown.pop()()  # type: ignore[attr-defined]
+
     def get_asset_identifier(self) -> list[str]:
         """The asset key's parts, then the partition key when there is one (Dagster's)."""
         return _identifier(self)  # type: ignore[arg-type]  # only the two contexts mix it in
@@ -72,6 +87,14 @@ class OutputContext(_DagsterNames):
     partitions_def: PartitionsDefinition | None = None
     name: str = "result"
     """The output's name (Dagster's ``context.name``): ``result``, or a multi-asset's out."""
+    config: Any = None
+    """The output's or input's config (Dagster's ``context.config``; set by tests)."""
+    resource_config: Any = None
+    """The IO manager's own config, when it was built from one (``@io_manager``)."""
+    dagster_type: Any = None
+    logged_events: list[Any] = field(default_factory=list, repr=False)
+    teardown: list[Any] = field(default_factory=list, repr=False)
+    """What ``build_*_context(...)`` used as a context manager tears down on exit."""
 
     def __post_init__(self) -> None:
         _partition_fields(self)
@@ -125,6 +148,14 @@ class InputContext(_DagsterNames):
     """The type the reading parameter is annotated with, else the upstream asset's return
     annotation; None when neither names one. Table IO managers load a polars frame when it
     is ``polars.DataFrame`` or ``polars.LazyFrame`` (Dagster's ``dagster_type.typing_type``)."""
+    config: Any = None
+    """The output's or input's config (Dagster's ``context.config``; set by tests)."""
+    resource_config: Any = None
+    """The IO manager's own config, when it was built from one (``@io_manager``)."""
+    dagster_type: Any = None
+    logged_events: list[Any] = field(default_factory=list, repr=False)
+    teardown: list[Any] = field(default_factory=list, repr=False)
+    """What ``build_*_context(...)`` used as a context manager tears down on exit."""
 
     def __post_init__(self) -> None:
         _partition_fields(self)
@@ -215,3 +246,18 @@ class IOManager(ABC):
         does not say.
         """
         return None
+
+
+class InputManager(ABC):
+    """Loads an input without storing outputs (Dagster's): implement ``load_input``, register
+    it as a resource, and name it in ``AssetIn(input_manager_key=...)``."""
+
+    @abstractmethod
+    def load_input(self, context: InputContext) -> Any:
+        """Load the value of the input ``context`` describes."""
+
+    def handle_output(self, context: OutputContext, obj: Any) -> None:
+        raise TypeError(
+            f"{type(self).__name__} is an InputManager: it loads inputs and cannot store "
+            f"asset '{context.asset_key}'; give the asset an IO manager as io_manager_key."
+        )

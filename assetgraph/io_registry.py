@@ -22,6 +22,7 @@ BUILTIN_IO_MANAGERS: dict[str, str] = {
     "parquet": "io_managers.parquet:ParquetIOManager",
     "sql": "io_managers.sql:SQLTableIOManager",
     "duckdb": "io_managers.duckdb:DuckDBIOManager",
+    "deltalake": "io_managers.delta_lake:DeltaLakeIOManager",
 }
 """The IO managers shipped with assetgraph, by short name."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from assetgraph.definitions.config_schema import Field, StringSource
 from assetgraph.definitions.resource_functions import IOManagerDefinition
 from io_managers.pickle import PickleIOManager
 
@@ -27,7 +28,7 @@ def _filesystem_io_manager(init_context: Any) -> FilesystemIOManager:
 
 fs_io_manager = IOManagerDefinition(
     _filesystem_io_manager,
-    config_schema={"base_dir": str},
+    config_schema={"base_dir": Field(StringSource, is_required=False)},
     description="Dagster's fs_io_manager: FilesystemIOManager, configured with base_dir.",
 )
 """Dagster's older ``fs_io_manager`` (``.configured({"base_dir": ...})``)."""

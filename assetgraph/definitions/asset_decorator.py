@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from assetgraph.definitions.asset_options import (
     check_callable,
+    check_config_schema,
     check_group,
     check_kinds,
     check_own_check_specs,
@@ -81,6 +82,8 @@ def asset(
     compute_kind: str | None = None,
     kinds: Iterable[str] | None = None,
     check_specs: Sequence[Any] | None = None,
+    config_schema: Any = None,
+    dagster_type: Any = None,
 ) -> Callable[[Callable[..., Any]], AssetsDefinition]: ...
 
 
@@ -116,6 +119,8 @@ def asset(
     compute_kind: str | None = None,
     kinds: Iterable[str] | None = None,
     check_specs: Sequence[Any] | None = None,
+    config_schema: Any = None,
+    dagster_type: Any = None,
 ) -> AssetsDefinition | Callable[[Callable[..., Any]], AssetsDefinition]:
     """Declare a function as the definition of one asset.
 
@@ -131,6 +136,9 @@ def asset(
     once, across runs. ``freshness_policy`` bounds how old the asset's data may be and
     ``automation_policy`` (assetgraph's) or ``automation_condition`` (Dagster's
     ``AutomationCondition``) says when ``assetgraph automate`` builds it.
+    ``config_schema`` (Dagster's config types, ``assetgraph.definitions.config_schema``)
+    checks the asset's run config, which the function reads as ``context.op_config``.
+    ``dagster_type`` (a ``DagsterType``) checks the value before it is stored.
     """
 
     def decorate(func: Callable[..., Any]) -> AssetsDefinition:
@@ -159,6 +167,7 @@ def asset(
             freshness_policy=freshness_policy,
             automation_policy=automation_policy or legacy_policy,
             automation_condition=automation_condition,
+            dagster_type=dagster_type,
         )
         built = definition_from_function(
             func, asset_name, [spec], ins, deps, partitions_def, backfill_policy
@@ -167,6 +176,7 @@ def asset(
         built.required_resource_keys = check_resource_keys(required_resource_keys, asset_name)
         built.compute_kind = compute_kind
         built.check_specs = check_own_check_specs(check_specs, built)
+        built.config_schema = check_config_schema(config_schema, built)
         return built
 
     if fn is not None:

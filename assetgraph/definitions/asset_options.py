@@ -18,6 +18,7 @@ from assetgraph.definitions.assets import (
 )
 from assetgraph.definitions.backfill import BackfillPolicy
 from assetgraph.definitions.check_specs import AssetCheckSpec
+from assetgraph.definitions.config_schema import as_field
 from assetgraph.definitions.retry import RetryPolicy
 from assetgraph.definitions.schemas import is_pandera_schema
 from assetgraph.definitions.specs import kind_tags
@@ -189,6 +190,25 @@ def check_own_check_specs(specs: Sequence[Any] | None, built: AssetsDefinition) 
             )
         seen.add(spec.check_key)
     return tuple(specs)
+
+
+def check_config_schema(schema: Any, built: AssetsDefinition) -> Any:
+    """Dagster's ``config_schema`` of an asset, as a ``Field``; None when not given.
+
+    An asset reads its config either from ``context.op_config`` (``config_schema``) or
+    from a ``Config`` parameter, not both, as in Dagster.
+    """
+    if schema is None:
+        return None
+    if built.config_param is not None:
+        raise DefinitionError(
+            f"Asset '{built.name}' has both config_schema= and a Config parameter "
+            f"('{built.config_param[0]}'): keep one."
+        )
+    try:
+        return as_field(schema)
+    except DefinitionError as exc:
+        raise DefinitionError(f"Asset '{built.name}': config_schema: {exc}") from None
 
 
 def docstring(func: Callable[..., Any]) -> str | None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from assetgraph.definitions.config_schema import process_config
 from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 from assetgraph.versions.code import source_code_version
@@ -36,6 +37,8 @@ class AssetIn:
     key_prefix: tuple[str, ...]
     partition_mapping: Any
     metadata: Mapping[str, Any]
+    input_manager_key: str | None
+    dagster_type: Any
 
     def __init__(
         self,
@@ -44,11 +47,18 @@ class AssetIn:
         key_prefix: str | Sequence[str] | None = None,
         partition_mapping: Any = None,
         metadata: Mapping[str, Any] | None = None,
+        input_manager_key: str | None = None,
+        dagster_type: Any = None,
     ) -> None:
+        """``input_manager_key`` names the IO manager (or ``InputManager``) that loads this
+        input instead of the upstream's own; ``dagster_type=Nothing`` makes it an
+        ordering-only dependency with no parameter, as in Dagster."""
         object.__setattr__(self, "key", None if key is None else AssetKey.from_user(key))
         object.__setattr__(self, "key_prefix", as_prefix(key_prefix))
         object.__setattr__(self, "partition_mapping", partition_mapping)
         object.__setattr__(self, "metadata", dict(metadata or {}))
+        object.__setattr__(self, "input_manager_key", input_manager_key)
+        object.__setattr__(self, "dagster_type", dagster_type)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +67,8 @@ class AssetOut:
 
     Dagster's fields keep Dagster's meaning: ``group_name`` (or ``group``), ``kinds``
     (recorded as ``dagster/kind/<kind>`` tags), ``is_required=False`` (the function may
-    leave the output out; nothing is stored for it then), ``dagster_type`` (accepted and
-    not checked: use ``schema`` for validation).
+    leave the output out; nothing is stored for it then), ``dagster_type`` (a
+    ``DagsterType`` checked before the value is stored; other types are not checked).
     """
 
     key: CoercibleToAssetKey | None = None
@@ -100,6 +110,8 @@ class AssetOutputSpec:
     automation_condition: AutomationCondition | None = None
     is_required: bool = True
     """False: a multi-asset may leave this output out (Dagster's ``is_required``/``skippable``)."""
+    dagster_type: Any = field(default=None, compare=False)
+    """A ``DagsterType`` whose check the value must pass before it is stored (Dagster's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +127,7 @@ class InputSpec:
     key: AssetKey | None = None
     partition_mapping: Any = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    input_manager_key: str | None = None
 
 
 class AssetsDefinition:
@@ -155,6 +168,8 @@ class AssetsDefinition:
         """A multi-asset that can build any subset of its keys (``can_subset=True``)."""
         self.internal_deps: Mapping[AssetKey, frozenset[AssetKey]] = {}
         """Key -> the upstream keys it depends on, for keys that depend on fewer than all."""
+        self.config_schema: Any = None
+        """Dagster's ``config_schema`` (checked run config for ``context.op_config``)."""
         self.outputs_from_specs = False
         """Outputs declared by ``AssetSpec``: one the function returns nothing for is None."""
         self._spec_by_key = {spec.key: spec for spec in self.specs}
@@ -207,6 +222,12 @@ class AssetsDefinition:
         bind = getattr(context, "bind_to", None)
         if self.context_param is not None and callable(bind):
             bind(self)
+            if self.config_schema is not None and getattr(context, "_direct", False):
+                # build_asset_context(asset_config=...) checked as a run's config would be
+                direct: Any = context
+                direct.op_config = process_config(
+                    self.config_schema, direct._asset_config, f"asset '{self.name}'"
+                )
         return self.fn(*args, **kwargs)
 
     def __reduce__(self) -> Any:

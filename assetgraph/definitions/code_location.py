@@ -1,8 +1,9 @@
 """Loading a code location: a module (``-m``), a file (``-f``) or ``[tool.assetgraph]``.
 
-A code location exposes one ``Definitions`` object at top level; a module without one but
-with ``@asset`` functions at top level is loaded as ``Definitions(assets=[...])``, with
-its top-level ``@asset_check`` functions as ``asset_checks``.
+A code location exposes one ``Definitions`` object at top level, or one ``@definitions``
+function that returns it (Dagster's); a module without either but with ``@asset``
+functions at top level (or lists of them) is loaded as ``Definitions(assets=[...])``,
+with its top-level ``@asset_check`` functions as ``asset_checks``.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ import stat
 import sys
 import tomllib
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
 from assetgraph.definitions.checks import AssetChecksDefinition
 from assetgraph.definitions.definitions import Definitions
+from assetgraph.definitions.lazy_definitions import LazyDefinitions
 from assetgraph.errors import AssetgraphError, CodeLocationLoadError, UsageError
 from assetgraph.graph import assets_defs_in
 
@@ -150,13 +153,33 @@ def definitions_in_module(module: ModuleType, origin: str) -> Definitions:
             f"Code location '{origin}' has several Definitions objects "
             f"({', '.join(sorted(found))}); keep one, or name the one to use 'defs'."
         )
-    assets = assets_defs_in(vars(module).values())
+    lazy = {name: obj for name, obj in vars(module).items() if isinstance(obj, LazyDefinitions)}
+    if len(lazy) > 1:
+        raise CodeLocationLoadError(
+            f"Code location '{origin}' has several @definitions functions "
+            f"({', '.join(sorted(lazy))}): keep one (Definitions.merge combines several)."
+        )
+    if lazy:
+        return next(iter(lazy.values()))()
+    assets = assets_defs_in(_with_list_items(vars(module).values()))
     if not assets:
         raise CodeLocationLoadError(
             f"Code location '{origin}' defines no Definitions and no @asset functions at top level."
         )
     checks = [obj for obj in vars(module).values() if isinstance(obj, AssetChecksDefinition)]
     return Definitions(assets=assets, asset_checks=checks)
+
+
+def _with_list_items(values: Iterable[object]) -> list[object]:
+    """Module attributes, with the items of lists and tuples of definitions in their place
+    (Dagster finds ``assets = [a, b]`` at module level too)."""
+    found: list[object] = []
+    for value in values:
+        if isinstance(value, list | tuple):
+            found.extend(value)
+        else:
+            found.append(value)
+    return found
 
 
 def _from_pyproject(cwd: Path) -> tuple[str | None, str | None]:

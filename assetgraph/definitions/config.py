@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter, ValidationError
 
 from assetgraph.definitions.env_vars import EnvVar, IntEnvVar, read_env_var
+from assetgraph.definitions.resource_functions import InitResourceContext
 from assetgraph.errors import DefinitionError, ResourceError, RunConfigError
 from assetgraph.io import IOManager
 
@@ -26,6 +27,31 @@ class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     __assetgraph_kind__: ClassVar[str] = "config"
 
+    def __init__(self, **data: Any) -> None:
+        # Dagster's ``MyConfig(name=EnvVar("NAME"))``: the field takes the variable's value.
+        super().__init__(
+            **{
+                name: _config_env_value(type(self).__name__, name, value)
+                for name, value in data.items()
+            }
+        )
+
+
+def _config_env_value(config_name: str, field: str, value: Any) -> Any:
+    if not isinstance(value, EnvVar):
+        return value
+    try:
+        return read_env_var(value, config_name, field)
+    except ResourceError as exc:
+        raise RunConfigError(str(exc).replace("Resource '", "Config '", 1)) from None
+
+
+class PermissiveConfig(Config):
+    """A ``Config`` that also keeps fields it does not declare (Dagster's): run config may
+    give any field; ``config.dict()`` / ``model_dump()`` has them all."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
 
 class ConfigurableResource(BaseModel):
     """A resource (a client, a connection's settings) injected into assets by annotation.
@@ -38,10 +64,28 @@ class ConfigurableResource(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
     __assetgraph_kind__: ClassVar[str] = "resource"
     _env_vars: dict[str, EnvVar] = PrivateAttr(default_factory=dict)
+    _partials: dict[str, PartialResource] = PrivateAttr(default_factory=dict)
 
     def __init__(self, **data: Any) -> None:
         # ``EnvVar`` fields keep the variable's name until a run resolves them
-        # (``resolve_env_vars``); the other fields are validated now, as usual.
+        # (``resolve_env_vars``); the other fields are validated now, as usual. A nested
+        # resource configured at launch (``configure_at_launch()``) is resolved when a run
+        # starts, from the top-level resource it is (``with_run_config``).
+        partials = {k: v for k, v in data.items() if isinstance(v, PartialResource)}
+        if partials:
+            data = {**data, **{k: v.resource_class.model_construct() for k, v in partials.items()}}
+        self._init_fields(data)
+        for name, partial in partials.items():
+            object.__setattr__(self, name, partial)
+        self._partials.update(partials)
+
+    @classmethod
+    def configure_at_launch(cls, **partial: Any) -> PartialResource:
+        """This resource with its fields given when a run is launched (Dagster's): run
+        config ``resources: {name: {config: {field: value}}}`` completes ``partial``."""
+        return PartialResource(cls, partial)
+
+    def _init_fields(self, data: dict[str, Any]) -> None:
         env_vars = {name: value for name, value in data.items() if isinstance(value, EnvVar)}
         if not env_vars or set(env_vars) - set(type(self).model_fields):
             super().__init__(**data)
@@ -62,6 +106,33 @@ class ConfigurableResource(BaseModel):
         """Called once per run after the last step, even when the run failed."""
 
 
+class PartialResource:
+    """A ``ConfigurableResource`` whose fields are given at launch (``configure_at_launch``)."""
+
+    config_schema = "run config"  # configured from run config's resources section
+
+    def __init__(self, resource_class: type[ConfigurableResource], partial: dict[str, Any]):
+        self.resource_class = resource_class
+        self.partial = dict(partial)
+
+    def configured(self, config: Any) -> ConfigurableResource:
+        """The resource, with ``config`` (a run config's fields) over the partial fields."""
+        fields = {**self.partial, **(config if isinstance(config, dict) else {})}
+        try:
+            return self.resource_class(**fields)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in exc.errors()
+            )
+            raise RunConfigError(
+                f"Resource {self.resource_class.__name__} (configured at launch): {problems}. "
+                "Give its fields in run config resources: {name: {config: {...}}}."
+            ) from None
+
+    def __repr__(self) -> str:
+        return f"{self.resource_class.__name__}.configure_at_launch()"
+
+
 class ConfigurableIOManager(ConfigurableResource, IOManager):
     """An IO manager configured like a ``ConfigurableResource`` (pydantic fields, ``EnvVar``).
 
@@ -70,6 +141,38 @@ class ConfigurableIOManager(ConfigurableResource, IOManager):
     """
 
     __assetgraph_kind__: ClassVar[str] = "resource"
+
+
+class ConfigurableIOManagerFactory(ConfigurableResource):
+    """Configured like a ``ConfigurableResource``; builds the IO manager a run uses
+    (Dagster's): implement ``create_io_manager(context)`` returning an ``IOManager``.
+
+    ``EnvVar`` fields are read before ``create_io_manager`` is called, when a run starts.
+    """
+
+    __assetgraph_kind__: ClassVar[str] = "resource"
+
+    def create_io_manager(self, context: Any) -> IOManager:
+        """The IO manager of a run; ``context.resource_config`` holds this object's fields."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement create_io_manager(self, context)."
+        )
+
+    def build_io_manager(self, key: str) -> IOManager:
+        """The IO manager for a run, under the resource key ``key``."""
+        resolved = resolve_env_vars(self, key)
+        context = InitResourceContext(resource_config=resolved.model_dump(), resource_name=key)
+        manager: IOManager = resolved.create_io_manager(context)
+        if not (
+            callable(getattr(manager, "handle_output", None))
+            and callable(getattr(manager, "load_input", None))
+        ):
+            raise ResourceError(
+                f"IO manager '{key}' ({type(self).__name__}.create_io_manager) returned "
+                f"{type(manager).__name__}, which has no handle_output/load_input: return an "
+                "IOManager."
+            )
+        return manager
 
 
 def _with_placeholders(
@@ -137,9 +240,9 @@ class RunConfig:
     """Dagster's ``RunConfig``: a run's config as ``Config`` objects, by asset name.
 
     ``RunConfig({"report": ReportConfig(top=3)})`` (or ``ops=``) is the same as run config
-    ``{"ops": {"report": {"config": {"top": 3}}}}``. Resources are configured where
-    ``Definitions(resources=...)`` names them (with ``EnvVar`` fields for what a run's
-    environment decides), so ``resources=``, ``loggers=`` and ``execution=`` are refused.
+    ``{"ops": {"report": {"config": {"top": 3}}}}``. ``resources={"db": DbResource(...)}``
+    gives a resource's fields for this run (a resource configured at launch needs them);
+    ``loggers=`` and ``execution=`` are refused.
     """
 
     def __init__(
@@ -149,27 +252,30 @@ class RunConfig:
         loggers: dict[str, Any] | None = None,
         execution: dict[str, Any] | None = None,
     ) -> None:
-        for name, given in (
-            ("resources", resources),
-            ("loggers", loggers),
-            ("execution", execution),
-        ):
+        for name, given in (("loggers", loggers), ("execution", execution)):
             if given:
                 raise RunConfigError(
-                    f"RunConfig({name}=...) is not supported: configure resources in "
-                    "Definitions(resources=...) (EnvVar fields for values a run's environment "
-                    "decides) and executors with materialize(executor=...) / --executor."
+                    f"RunConfig({name}=...) is not supported: executors are chosen with "
+                    "materialize(executor=...) / --executor."
                 )
         self.ops = dict(ops or {})
+        self.resources = dict(resources or {})
 
     def to_config_dict(self) -> dict[str, Any]:
-        """The run config mapping: ``{"ops": {name: {"config": fields}}}``."""
-        return {
+        """The run config mapping: ``{"ops": {name: {"config": fields}}}``, and
+        ``"resources"`` the same way when given."""
+        config: dict[str, Any] = {
             "ops": {
                 name: {"config": value.model_dump() if isinstance(value, BaseModel) else value}
                 for name, value in self.ops.items()
             }
         }
+        if self.resources:
+            config["resources"] = {  # a mapping is already {"config": {...}}, as in Dagster
+                name: {"config": value.model_dump()} if isinstance(value, BaseModel) else value
+                for name, value in self.resources.items()
+            }
+        return config
 
     def __repr__(self) -> str:
-        return f"RunConfig(ops={self.ops!r})"
+        return f"RunConfig(ops={self.ops!r}, resources={self.resources!r})"

@@ -20,6 +20,7 @@ from assetgraph.definitions.retry import RetryPolicy
 from assetgraph.definitions.specs import AssetSpec
 from assetgraph.errors import DefinitionError, ResourceError, UsageError, did_you_mean
 from assetgraph.graph import AssetGraph
+from assetgraph.io import InputManager
 from assetgraph.keys import AssetKey
 
 if TYPE_CHECKING:
@@ -69,6 +70,9 @@ class Definitions:
             _check_asset_checks(asset_checks)
         )
         self.resources: dict[str, Any] = dict(resources or {})
+        for assets_def in self.assets:  # Dagster's with_resources(assets, resource_defs)
+            for name, value in getattr(assets_def, "bound_resources", {}).items():
+                self.resources.setdefault(name, value)
         self.io_managers: dict[str, Any] = dict(io_managers or {})
         for name, value in self.resources.items():
             if is_io_manager(value):
@@ -84,6 +88,32 @@ class Definitions:
         # Jobs (define_asset_job), with those the schedules and sensors reference: see
         # assetgraph.definitions.jobs.
         self.jobs: tuple[JobDefinition, ...] = _check_jobs(self, jobs)
+
+    def get_asset_value_loader(self, instance: Any = None) -> Any:
+        """An ``AssetValueLoader`` (Dagster's): ``with defs.get_asset_value_loader() as
+        loader: loader.load_asset_value(key)`` loads stored values through the IO managers
+        of these Definitions; resources are torn down when the block ends."""
+        from assetgraph.execution.value_loader import AssetValueLoader
+
+        return AssetValueLoader(self, instance)
+
+    def load_asset_value(
+        self,
+        asset_key: Any,
+        *,
+        python_type: type | None = None,
+        instance: Any = None,
+        partition_key: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """The stored value of ``asset_key`` as its IO manager loads it (Dagster's)."""
+        with self.get_asset_value_loader(instance) as loader:
+            return loader.load_asset_value(
+                asset_key,
+                python_type=python_type,
+                partition_key=partition_key,
+                metadata=dict(metadata or {}),
+            )
 
     def with_resources(self, resources: Mapping[str, Any]) -> Definitions:
         """A copy with ``resources`` added (replacing those of the same name)."""
@@ -298,6 +328,8 @@ def is_io_manager(value: object) -> bool:
     """True for an IO manager object or an ``@io_manager`` definition."""
     if getattr(value, "__assetgraph_kind__", None) == "io_manager_definition":
         return True  # an @io_manager function, called when a run starts
+    if isinstance(value, InputManager) or callable(getattr(value, "create_io_manager", None)):
+        return True  # an input manager, or a ConfigurableIOManagerFactory
     return callable(getattr(value, "handle_output", None)) and callable(
         getattr(value, "load_input", None)
     )
@@ -343,7 +375,10 @@ def _check_automation(objects: Iterable[Any], what: str) -> tuple[Any, ...]:
 
 
 def _built_at_run(value: object) -> bool:
-    """An ``@resource`` function: its value, built when a run starts, is not checked here."""
+    """An ``@resource`` function, a resource factory or one configured at launch: its value,
+    built when a run starts, is not checked here."""
+    if callable(getattr(value, "build_for_run", None)) or hasattr(value, "resource_class"):
+        return True
     return getattr(value, "__assetgraph_kind__", None) in (
         "resource_definition",
         "io_manager_definition",

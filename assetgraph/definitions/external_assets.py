@@ -58,3 +58,20 @@ class ExternalAsset(SourceAsset):
 def external_asset_for_key(key: AssetKey, named_by: str) -> ExternalAsset:
     """The external asset standing for an undeclared key in ``deps=[...]`` of ``named_by``."""
     return ExternalAsset(AssetSpec(key), defined_at=f"deps=[...] of {named_by}")
+
+
+def external_asset_from_spec(spec: AssetSpec) -> ExternalAsset:
+    """The external asset an ``AssetSpec`` declares (Dagster's); the same as passing the
+    spec itself in ``Definitions(assets=[...])``."""
+    if not isinstance(spec, AssetSpec):
+        from assetgraph.errors import DefinitionError
+
+        raise DefinitionError(
+            f"external_asset_from_spec takes an AssetSpec, got {type(spec).__name__}."
+        )
+    return ExternalAsset(spec, defined_at=f"AssetSpec('{spec.key}')")
+
+
+def external_assets_from_specs(specs: Any) -> list[ExternalAsset]:
+    """``external_asset_from_spec`` for each of ``specs`` (Dagster's)."""
+    return [external_asset_from_spec(spec) for spec in specs]

@@ -42,6 +42,7 @@ METADATA_TYPES = (
     "table_schema",
     "asset",
     "dagster_run",
+    "column_lineage",
 )
 """Every metadata type; the first six are inferred from plain values."""
 
@@ -49,12 +50,57 @@ _INFERRED = frozenset({"text", "int", "float", "bool", "json", "null"})
 
 
 @dataclass(frozen=True, slots=True)
+class TableColumnConstraints:
+    """Constraints on a column's values (Dagster's): nullable, unique, and other rules."""
+
+    nullable: bool = True
+    unique: bool = False
+    other: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "other", tuple(self.other))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"nullable": self.nullable, "unique": self.unique, "other": list(self.other)}
+
+
+@dataclass(frozen=True, slots=True)
 class TableColumn:
-    """One column of a ``TableSchema``: a name, a type name and an optional description."""
+    """One column of a ``TableSchema``: a name, a type name and an optional description,
+    constraints and tags."""
 
     name: str
     type: str = "string"
     description: str | None = None
+    constraints: TableColumnConstraints = field(default_factory=TableColumnConstraints)
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class TableColumnDep:
+    """One upstream column a column is computed from (Dagster's)."""
+
+    asset_key: AssetKey
+    column_name: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "asset_key", AssetKey.from_user(self.asset_key))
+
+
+@dataclass(frozen=True, slots=True)
+class TableColumnLineage:
+    """Column-level lineage (Dagster's): each column -> the upstream columns it is made
+    from; stored under the metadata key ``dagster/column_lineage``."""
+
+    deps_by_column: Mapping[str, Sequence[TableColumnDep]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            column: [
+                {"asset_key": d.asset_key.to_string(), "column_name": d.column_name} for d in deps
+            ]
+            for column, deps in self.deps_by_column.items()
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +110,21 @@ class TableSchema:
     columns: Sequence[TableColumn] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "columns": [
-                {"name": c.name, "type": c.type, "description": c.description} for c in self.columns
-            ]
-        }
+        return {"columns": [_column_json(c) for c in self.columns]}
+
+
+def _column_json(column: TableColumn) -> dict[str, Any]:
+    """A column as stored; constraints and tags only when they say something."""
+    stored: dict[str, Any] = {
+        "name": column.name,
+        "type": column.type,
+        "description": column.description,
+    }
+    if column.constraints != TableColumnConstraints():
+        stored["constraints"] = column.constraints.to_json()
+    if column.tags:
+        stored["tags"] = dict(column.tags)
+    return stored
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -81,7 +137,7 @@ class TableRecord:
         object.__setattr__(self, "data", {**dict(data or {}), **columns})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class MetadataValue:
     """One typed metadata entry; build it with a constructor such as ``MetadataValue.md``.
 
@@ -95,40 +151,40 @@ class MetadataValue:
     # Constructors, named and shaped as Dagster's.
     @staticmethod
     def text(text: str) -> MetadataValue:
-        return MetadataValue("text", str(text))
+        return typed("text", str(text))
 
     @staticmethod
     def int(value: builtins.int) -> MetadataValue:
-        return MetadataValue("int", value)
+        return typed("int", value)
 
     @staticmethod
     def float(value: builtins.float) -> MetadataValue:
-        return MetadataValue("float", value)
+        return typed("float", value)
 
     @staticmethod
     def bool(value: builtins.bool) -> MetadataValue:
-        return MetadataValue("bool", value)
+        return typed("bool", value)
 
     @staticmethod
     def json(data: Mapping[str, Any] | Sequence[Any]) -> MetadataValue:
-        return MetadataValue("json", to_json_value(data))
+        return typed("json", to_json_value(data))
 
     @staticmethod
     def md(data: str) -> MetadataValue:
         """Markdown text (shown escaped, never as raw HTML)."""
-        return MetadataValue("md", str(data))
+        return typed("md", str(data))
 
     @staticmethod
     def url(url: str) -> MetadataValue:
-        return MetadataValue("url", str(url))
+        return typed("url", str(url))
 
     @staticmethod
     def path(path: str | os.PathLike[str]) -> MetadataValue:
-        return MetadataValue("path", os.fspath(path))
+        return typed("path", os.fspath(path))
 
     @staticmethod
     def notebook(path: str | os.PathLike[str]) -> MetadataValue:
-        return MetadataValue("notebook", os.fspath(path))
+        return typed("notebook", os.fspath(path))
 
     @staticmethod
     def timestamp(value: builtins.float | datetime) -> MetadataValue:
@@ -139,15 +195,15 @@ class MetadataValue:
                     "MetadataValue.timestamp needs a timezone-aware datetime "
                     "(e.g. datetime.now(timezone.utc)) or seconds since the epoch."
                 )
-            return MetadataValue("timestamp", value.timestamp())
-        return MetadataValue("timestamp", builtins.float(value))
+            return typed("timestamp", value.timestamp())
+        return typed("timestamp", builtins.float(value))
 
     @staticmethod
     def table(
         records: Sequence[TableRecord | Mapping[str, Any]], schema: TableSchema | None = None
     ) -> MetadataValue:
         rows = [dict(r.data if isinstance(r, TableRecord) else r) for r in records]
-        return MetadataValue(
+        return typed(
             "table",
             {
                 "records": to_json_value(rows),
@@ -157,19 +213,31 @@ class MetadataValue:
 
     @staticmethod
     def table_schema(schema: TableSchema) -> MetadataValue:
-        return MetadataValue("table_schema", schema.to_json())
+        return typed("table_schema", schema.to_json())
 
     @staticmethod
     def asset(asset_key: CoercibleToAssetKey) -> MetadataValue:
-        return MetadataValue("asset", AssetKey.from_user(asset_key).to_string())
+        return typed("asset", AssetKey.from_user(asset_key).to_string())
 
     @staticmethod
     def dagster_run(run_id: str) -> MetadataValue:
-        return MetadataValue("dagster_run", str(run_id))
+        return typed("dagster_run", str(run_id))
+
+    @staticmethod
+    def column_lineage(lineage: TableColumnLineage) -> MetadataValue:
+        return typed("column_lineage", lineage.to_json())
 
     @staticmethod
     def null() -> MetadataValue:
-        return MetadataValue("null", None)
+        return typed("null", None)
+
+    def __eq__(self, other: object) -> builtins.bool:
+        if not isinstance(other, MetadataValue):
+            return NotImplemented
+        return (self.type, self.value) == (other.type, other.value)
+
+    def __hash__(self) -> builtins.int:
+        return hash((self.type, json.dumps(self.value, sort_keys=True, default=str)))
 
     def __post_init__(self) -> None:
         if self.type not in METADATA_TYPES:
@@ -223,14 +291,16 @@ def to_stored(value: Any) -> Any:
         return MetadataValue.timestamp(value).to_stored()
     if isinstance(value, TableSchema):
         return MetadataValue.table_schema(value).to_stored()
+    if isinstance(value, TableColumnLineage):
+        return MetadataValue("column_lineage", value.to_json()).to_stored()
     return to_json_value(value)
 
 
 def from_stored(value: Any) -> MetadataValue:
     """A stored metadata entry back as a ``MetadataValue`` (plain values by inference)."""
     if isinstance(value, Mapping) and value.get(TYPE_MARKER) in METADATA_TYPES:
-        return MetadataValue(str(value[TYPE_MARKER]), value.get("value"))
-    return MetadataValue(infer_type(value), value)
+        return typed(str(value[TYPE_MARKER]), value.get("value"))
+    return typed(infer_type(value), value)
 
 
 def metadata_type(value: Any) -> str:
@@ -258,7 +328,7 @@ def render_text(value: Any) -> str:
         return ", ".join(f"{c['name']}: {c['type']}" for c in data.get("columns", []))
     if entry.type == "timestamp" and isinstance(data, int | float):
         return datetime.fromtimestamp(float(data), tz=UTC).isoformat()
-    if entry.type == "json":
+    if entry.type in ("json", "column_lineage"):
         return json.dumps(data, sort_keys=True)
     if entry.type == "null":
         return "null"
@@ -283,3 +353,173 @@ def to_json_value(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return [to_json_value(v) for v in value]
     return str(value)
+
+
+class _Typed(MetadataValue):
+    """A ``MetadataValue`` of one type, under Dagster's class name for it."""
+
+    __slots__ = ()
+    metadata_type = "text"
+
+    def __init__(self, value: Any = None) -> None:
+        object.__setattr__(self, "type", self.metadata_type)
+        object.__setattr__(self, "value", value)
+
+
+class TextMetadataValue(_Typed):
+    """Plain text (``.text``)."""
+
+    __slots__ = ()
+    metadata_type = "text"
+    text = property(lambda self: self.value)
+
+
+class IntMetadataValue(_Typed):
+    __slots__ = ()
+    metadata_type = "int"
+
+
+class FloatMetadataValue(_Typed):
+    __slots__ = ()
+    metadata_type = "float"
+
+
+class BoolMetadataValue(_Typed):
+    __slots__ = ()
+    metadata_type = "bool"
+
+
+class JsonMetadataValue(_Typed):
+    """JSON data (``.data``)."""
+
+    __slots__ = ()
+    metadata_type = "json"
+    data = property(lambda self: self.value)
+
+
+class MarkdownMetadataValue(_Typed):
+    """Markdown text (``.md_str``)."""
+
+    __slots__ = ()
+    metadata_type = "md"
+    md_str = property(lambda self: self.value)
+
+
+class UrlMetadataValue(_Typed):
+    """A link (``.url``)."""
+
+    __slots__ = ()
+    metadata_type = "url"
+    url = property(lambda self: self.value)
+
+
+class PathMetadataValue(_Typed):
+    """A file path (``.path``)."""
+
+    __slots__ = ()
+    metadata_type = "path"
+    path = property(lambda self: self.value)
+
+
+class NotebookMetadataValue(PathMetadataValue):
+    __slots__ = ()
+    metadata_type = "notebook"
+
+
+class TimestampMetadataValue(_Typed):
+    """Seconds since the epoch (``.value``)."""
+
+    __slots__ = ()
+    metadata_type = "timestamp"
+
+
+class TableMetadataValue(_Typed):
+    """Table rows (``.records``, as ``TableRecord``s) and their ``.schema``."""
+
+    __slots__ = ()
+    metadata_type = "table"
+
+    @property
+    def records(self) -> list[TableRecord]:
+        return [TableRecord(row) for row in (self.value or {}).get("records") or []]
+
+    @property
+    def schema(self) -> TableSchema | None:
+        return _schema((self.value or {}).get("schema"))
+
+
+class TableSchemaMetadataValue(_Typed):
+    """A table's columns (``.schema``)."""
+
+    __slots__ = ()
+    metadata_type = "table_schema"
+    schema = property(lambda self: _schema(self.value))
+
+
+class TableColumnLineageMetadataValue(_Typed):
+    """Column lineage (``.column_lineage``)."""
+
+    __slots__ = ()
+    metadata_type = "column_lineage"
+
+    @property  # Dagster: a constructor on the base class, the lineage here
+    def column_lineage(self) -> TableColumnLineage:  # type: ignore[override]
+        return TableColumnLineage(
+            {
+                column: [
+                    TableColumnDep(AssetKey.from_user(d["asset_key"]), d["column_name"])
+                    for d in deps
+                ]
+                for column, deps in (self.value or {}).items()
+            }
+        )
+
+
+class NullMetadataValue(_Typed):
+    __slots__ = ()
+    metadata_type = "null"
+
+
+_CLASSES: dict[str, type[_Typed]] = {
+    cls.metadata_type: cls
+    for cls in (
+        TextMetadataValue,
+        IntMetadataValue,
+        FloatMetadataValue,
+        BoolMetadataValue,
+        JsonMetadataValue,
+        MarkdownMetadataValue,
+        UrlMetadataValue,
+        PathMetadataValue,
+        NotebookMetadataValue,
+        TimestampMetadataValue,
+        TableMetadataValue,
+        TableSchemaMetadataValue,
+        TableColumnLineageMetadataValue,
+        NullMetadataValue,
+    )
+}
+
+
+def typed(type_: str, value: Any) -> MetadataValue:
+    """A metadata value of ``type_`` as Dagster's class for that type (``UrlMetadataValue``
+    for ``url``...), or as a plain ``MetadataValue`` for types Dagster has no class for."""
+    cls = _CLASSES.get(type_)
+    return cls(value) if cls is not None else MetadataValue(type_, value)
+
+
+def _schema(stored: Any) -> TableSchema | None:
+    if not isinstance(stored, Mapping):
+        return None
+    return TableSchema(
+        columns=[
+            TableColumn(
+                name=c["name"],
+                type=c.get("type", "string"),
+                description=c.get("description"),
+                constraints=TableColumnConstraints(**(c.get("constraints") or {})),
+                tags=c.get("tags") or {},
+            )
+            for c in stored.get("columns", [])
+        ]
+    )

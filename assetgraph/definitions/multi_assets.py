@@ -190,6 +190,7 @@ def _spec_from_out(op_name: str, output_name: str, out: Any, shared: _Shared) ->
         automation_policy=out_automation,
         automation_condition=out_condition,
         is_required=bool(out.is_required),
+        dagster_type=out.dagster_type,
     )
 
 

@@ -20,6 +20,7 @@ from assetgraph.definitions.assets import (
     InputSpec,
     source_location,
 )
+from assetgraph.definitions.dagster_types import is_nothing
 from assetgraph.definitions.resource_params import resource_param_type
 from assetgraph.definitions.signatures import cached_signature
 from assetgraph.definitions.specs import as_asset_deps
@@ -46,7 +47,12 @@ def definition_from_function(
     check_partitioning(name, func, partitions_def, backfill_policy)
     ins = dict(ins or {})
     params = cached_signature(func, name).parameters
-    unknown_ins = sorted(set(ins) - set(params))
+    nothing_ins = {
+        n: i
+        for n, i in ins.items()
+        if n not in params and is_nothing(getattr(i, "dagster_type", None))
+    }
+    unknown_ins = sorted(set(ins) - set(params) - set(nothing_ins))
     if unknown_ins:
         raise DefinitionError(
             f"Asset '{name}' ({source_location(func)}): ins={{...}} names "
@@ -85,6 +91,7 @@ def definition_from_function(
                     key=asset_in.key,
                     partition_mapping=asset_in.partition_mapping,
                     metadata=asset_in.metadata,
+                    input_manager_key=asset_in.input_manager_key,
                 )
             )
         elif param.name == CONTEXT_PARAM or kind == "context":
@@ -102,6 +109,18 @@ def definition_from_function(
             config_param = (param.name, param.annotation)
         else:
             inputs.append(InputSpec(param=param.name, name=_param_key(param.name, name, func)))
+    for (
+        in_name,
+        asset_in,
+    ) in nothing_ins.items():  # Dagster's ins={...: AssetIn(dagster_type=Nothing)}
+        inputs.append(
+            InputSpec(
+                param=None,
+                name=AssetKey((*asset_in.key_prefix, in_name)),
+                key=asset_in.key,
+                partition_mapping=asset_in.partition_mapping,
+            )
+        )
     for dep in as_asset_deps(deps, f"Asset '{name}' ({source_location(func)}): deps=[...]"):
         key = dep.asset_key
         explicit = key if len(key.path) > 1 else None  # a bare name resolves like a parameter

@@ -17,6 +17,9 @@ RESOURCE_PARAM_MARKER = "assetgraph/resource_param"
 ResourceParam = Annotated[T, RESOURCE_PARAM_MARKER]
 """``ResourceParam[T]``: the parameter is the resource of its name, of type ``T``."""
 
+Resource = Annotated[T, RESOURCE_PARAM_MARKER]
+"""Dagster's ``Resource[T]``: the same as ``ResourceParam[T]``."""
+
 
 def resource_param_type(annotation: Any) -> type | None:
     """The class a ``ResourceParam[...]`` annotation names (``object`` when it is not a

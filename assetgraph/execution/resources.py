@@ -11,6 +11,7 @@ from typing import Any
 
 from assetgraph.definitions.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefinition
 from assetgraph.definitions.definitions import Definitions
+from assetgraph.definitions.resource_functions import InitResourceContext
 from assetgraph.definitions.source_assets import is_source
 from assetgraph.errors import ResourceError
 from assetgraph.io_registry import default_io_manager
@@ -66,6 +67,7 @@ def needed_for(
         if is_source(assets_def):
             continue
         io_keys.update(spec.io_manager_key for spec in assets_def.specs)
+        io_keys.update(i.input_manager_key for i in assets_def.inputs if i.input_manager_key)
         for upstream in graph.input_keys(assets_def).values():
             io_keys.add(graph.spec(upstream).io_manager_key)
     pending = list(resources)
@@ -124,7 +126,7 @@ class _RunResources(SimpleNamespace):
         setup = getattr(resource, "setup_for_execution", None)
         if callable(setup):
             try:
-                setup(SimpleNamespace(run_id=self._run_id, resource_name=name))
+                setup(InitResourceContext(run_id=self._run_id, resource_name=name))
             except Exception as exc:
                 raise ResourceError(
                     f"Resource '{name}' ({type(resource).__name__}) failed to set up: "
@@ -139,7 +141,7 @@ class _RunResources(SimpleNamespace):
         for name, resource in reversed(self._ready):
             teardown = getattr(resource, "teardown_after_execution", None)
             if callable(teardown):
-                teardown(SimpleNamespace(run_id=self._run_id, resource_name=name))
+                teardown(InitResourceContext(run_id=self._run_id, resource_name=name))
 
 
 class _ReadyOnDemand(Mapping[str, Any]):

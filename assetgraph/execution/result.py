@@ -170,6 +170,7 @@ class ExecuteInProcessResult:
             resources=SimpleNamespace(),
             metadata=spec.metadata,
             partition_keys=partitions,
+            partitions_def=self._graph.partitions_def(asset_key),
             annotation=stored_annotation(self._graph, asset_key),
         )
         return self._io_managers[spec.io_manager_key].load_input(context)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from assetgraph.definitions.assets import AssetsDefinition
+from assetgraph.definitions.config_schema import process_config
 from assetgraph.errors import RunConfigError, UsageError, did_you_mean
 from assetgraph.graph import AssetGraph
 
@@ -156,32 +157,45 @@ def resolve_run_config(
                 + did_you_mean(name, names)
             )
         target = names[name]
-        if target.config_param is None:
+        if target.config_param is None and target.config_schema is None:
             raise RunConfigError(
                 f"Run config gives fields for asset '{name}', but its function takes no Config "
                 "parameter."
             )
     configs: dict[AssetsDefinition, Any] = {}
     for assets_def in assets_defs:
-        if assets_def.config_param is None:
+        if assets_def.config_param is None and assets_def.config_schema is None:
+            continue
+        given = [(name, value) for name, value in entries.items() if names.get(name) is assets_def]
+        if assets_def.config_schema is not None:
+            # Dagster's config_schema: any shape (a scalar too), defaults filled in.
+            configs[assets_def] = process_config(
+                assets_def.config_schema,
+                given[-1][1] if given else None,
+                f"asset '{assets_def.name}'",
+                path=f"ops:{assets_def.name}:config",
+            )
             continue
         fields: dict[str, Any] = {}
-        for name, value in entries.items():
-            if names.get(name) is assets_def:
-                fields.update(value)
+        for name, value in given:
+            fields.update(_mapping(name, value))
         configs[assets_def] = _instantiate(assets_def, fields)
     return configs
 
 
-def _normalize(run_config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    entries: dict[str, dict[str, Any]] = {}
+def _normalize(run_config: Mapping[str, Any]) -> dict[str, Any]:
+    """Asset name -> its config, as given (a ``Config`` model's must be a mapping; a
+    ``config_schema`` may be a scalar)."""
+    entries: dict[str, Any] = {}
     for name, value in run_config.items():
+        if name == "resources" and isinstance(value, Mapping):
+            continue  # Dagster's resource config: read when resources are set up
         if name == "ops" and isinstance(value, Mapping):
             for op_name, op_value in value.items():
                 config = op_value.get("config", {}) if isinstance(op_value, Mapping) else op_value
-                entries[op_name] = _mapping(op_name, config)
+                entries[op_name] = config
         else:
-            entries[name] = _mapping(name, value)
+            entries[name] = value
     return entries
 
 
@@ -213,4 +227,78 @@ def _instantiate(assets_def: AssetsDefinition, fields: dict[str, Any]) -> Any:
             f"Invalid run config for asset '{assets_def.name}' ({config_class.__name__}): "
             + "; ".join(problems)
             + "."
+        ) from None
+
+
+def with_run_config(
+    resources: Mapping[str, Any], run_config: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """``resources`` with Dagster's run config for them applied: ``resources: {name:
+    {config: {...}}}`` configures a ``@resource`` (``ResourceDefinition.configured``) or
+    completes a resource configured at launch (``configure_at_launch()``), which then
+    replaces it where another resource holds it as a field. Config for a resource that
+    takes none, or that does not exist, is an error; so is a resource configured at launch
+    that run config leaves out."""
+    section = (run_config or {}).get("resources") or {}
+    if not isinstance(section, Mapping):
+        raise RunConfigError(
+            f"Run config 'resources' must map resource names to {{config: ...}}, got "
+            f"{type(section).__name__}."
+        )
+    configured = dict(resources)
+    for name, entry in section.items():
+        if name not in resources:
+            raise RunConfigError(
+                f"Run config configures resource '{name}', which Definitions does not "
+                "provide." + did_you_mean(str(name), resources)
+            )
+        config = entry.get("config") if isinstance(entry, Mapping) else None
+        resource = resources[name]
+        if hasattr(type(resource), "model_fields") and isinstance(config, Mapping):
+            # a ConfigurableResource: run config overrides its fields, as in Dagster
+            fields = {field: getattr(resource, field) for field in type(resource).model_fields}
+            configured[name] = _rebuilt(name, resource, {**fields, **config})
+            continue
+        if not callable(getattr(resource, "configured", None)) or not hasattr(
+            resource, "config_schema"
+        ):
+            raise RunConfigError(
+                f"Run config configures resource '{name}' ({type(resource).__name__}), which "
+                "takes no run config: set its fields where Definitions(resources=...) builds "
+                "it (EnvVar for values the environment decides)."
+            )
+        configured[name] = resource.configured(config if config is not None else {})
+    launched = {id(resources[name]): configured[name] for name in section}
+    for name, resource in resources.items():
+        if type(resource).__name__ == "PartialResource" and name not in section:
+            raise RunConfigError(
+                f"Resource '{name}' ({resource!r}) is configured at launch: give its fields in "
+                f"run config resources: {{{name}: {{config: {{...}}}}}}."
+            )
+        partials = getattr(resource, "_partials", None)
+        if partials:
+            fields = {field: getattr(resource, field) for field in type(resource).model_fields}
+            for field, partial in partials.items():
+                if id(partial) not in launched:
+                    raise RunConfigError(
+                        f"Resource '{name}': field '{field}' is {partial!r}, which no "
+                        "top-level resource configured by run config is: register it in "
+                        "Definitions(resources=...) and configure it in run config."
+                    )
+                fields[field] = launched[id(partial)]
+            configured[name] = _rebuilt(name, resource, fields)
+    return configured
+
+
+def _rebuilt(name: str, resource: Any, fields: Mapping[str, Any]) -> Any:
+    from pydantic import ValidationError
+
+    try:
+        return type(resource)(**fields)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in exc.errors()
+        )
+        raise RunConfigError(
+            f"Run config for resource '{name}' ({type(resource).__name__}): {problems}."
         ) from None

@@ -33,7 +33,7 @@ from assetgraph.execution.lifecycle import RunHeartbeat
 from assetgraph.execution.remote_storage import refuse_host_local_storage
 from assetgraph.execution.resources import io_managers_for, needed_for, resources_for_run
 from assetgraph.execution.result import ExecuteInProcessResult
-from assetgraph.execution.run_config import resolve_run_config
+from assetgraph.execution.run_config import resolve_run_config, with_run_config
 from assetgraph.execution.step import StepEnvironment, StepOutcome
 from assetgraph.execution.worker import make_payload
 from assetgraph.planning.planner import StepKind
@@ -111,6 +111,7 @@ def prepare_run(
     with its tags, instead of a new run."""
     assets_defs = plan.assets_defs
     configs = resolve_run_config(defs.graph, assets_defs, run_config)
+    with_run_config(defs.resources, run_config)  # resource config errors before the run
     needed_resources, needed_io_managers = needed_for(defs, assets_defs)
     io_managers = io_managers_for(defs, instance.storage_dir, needed_io_managers)
     if execution.executor == "dask" and execution.dask_address:
@@ -187,7 +188,11 @@ def run_steps(state: RunState) -> None:
                 settings.cancel,
                 interrupt_main=execution.executor == "in_process",
             ),
-            resources_for_run(defs.resources, state.run_id, state.needed_resources) as resources,
+            resources_for_run(
+                with_run_config(defs.resources, state.run_config),
+                state.run_id,
+                state.needed_resources,
+            ) as resources,
         ):
             env = StepEnvironment(
                 run_id=state.run_id,

@@ -63,7 +63,7 @@ _PACKAGE_DIRS = (
 class StepError:
     """Why a step failed: the exception, where it was raised, and the traceback."""
 
-    kind: str  # "user_code", "load_input", "asset_check", "handle_output", "output"
+    kind: str  # "user_code", "load_input", "asset_check", "handle_output", "output", "type_check"
     type_name: str
     message: str
     location: str | None
@@ -172,6 +172,9 @@ def execute_step(
             kwargs[param] = getattr(env.resources, param)
         if assets_def.config_param is not None:
             kwargs[assets_def.config_param[0]] = env.configs[assets_def]
+            context.op_config = env.configs[assets_def].model_dump()
+        elif assets_def.config_schema is not None:
+            context.op_config = env.configs[assets_def]
         with context.log.capturing():
             result = _call_user_code(step, kwargs)
         observed = True
@@ -179,6 +182,7 @@ def execute_step(
         outcome.events.extend(_observation_event(env.run_id, step, o) for o in observations)
         result, check_results = _separate_check_results(step, result)
         values = _split_outputs(step, result)
+        _check_types(step, values)
         with context.log.capturing():  # checks are user code too
             values, crashed = _validate_outputs(
                 step, env, values, check_results, context, outcome.events
@@ -239,10 +243,11 @@ def _load_inputs(step: Step, env: StepEnvironment) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     # An annotated partitioned input keeps one shape for one partition or many.
     shapes = input_shapes(step.assets_def.fn, step.assets_def.name) if step.input_partitions else {}
+    input_managers = {i.param: i.input_manager_key for i in step.assets_def.inputs}
     for param, upstream in env.graph.input_keys(step.assets_def).items():
         upstream_def = env.graph.assets_def(upstream)
         spec = upstream_def.spec(upstream)
-        manager = env.io_managers[spec.io_manager_key]
+        manager = env.io_managers[input_managers.get(param) or spec.io_manager_key]
         partition_keys = step.input_partitions.get(upstream, ()) if step.input_partitions else ()
         context = InputContext(
             asset_key=upstream,
@@ -450,6 +455,21 @@ def _split_outputs(step: Step, result: Any) -> dict[AssetKey, Any]:
     if missing:
         raise _output_error(step, f"returned no value for output(s) {', '.join(missing)}")
     return values
+
+
+def _check_types(step: Step, values: Mapping[AssetKey, Any]) -> None:
+    """Each output with a ``DagsterType`` passes its type check, or the step fails with
+    ``DagsterTypeCheckDidNotPass`` (Dagster's), before anything is stored."""
+    for spec in step.assets_def.specs:
+        check = getattr(spec.dagster_type, "check_value", None)
+        if check is None or spec.key not in values:
+            continue
+        output = values[spec.key]
+        value = output.value if isinstance(output, Output) else output
+        try:
+            check(value, f"Asset '{spec.key}'")
+        except USER_CODE_FAILURES as exc:
+            raise _StepError(_error_from(exc, "type_check", str(exc))) from exc
 
 
 def _validate_outputs(

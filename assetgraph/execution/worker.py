@@ -163,7 +163,7 @@ class _WorkerRun:
             import_source,
         )
         from assetgraph.execution.resources import io_managers_for, resources_for_run
-        from assetgraph.execution.run_config import resolve_run_config
+        from assetgraph.execution.run_config import resolve_run_config, with_run_config
 
         module = None
         if payload.origin is not None:
@@ -179,7 +179,9 @@ class _WorkerRun:
             defs = definitions_in_module(module, payload.origin[1])
         self.by_name = {d.step_name: d for d in defs.graph.assets_defs}
         configs = resolve_run_config(defs.graph, list(defs.graph.assets_defs), payload.run_config)
-        self._resources = resources_for_run(defs.resources, payload.run_id, needed=())
+        self._resources = resources_for_run(
+            with_run_config(defs.resources, payload.run_config), payload.run_id, needed=()
+        )
         self.env = StepEnvironment(
             run_id=payload.run_id,
             graph=defs.graph,

@@ -339,8 +339,10 @@ def test_dagster_run_config_objects_configure_assets(instance: Instance) -> None
 
     result = materialize([ranked], instance=instance, run_config=RunConfig({"ranked": Top(top=1)}))
     assert result.output_for("ranked") == [3]
-    with pytest.raises(RunConfigError, match=r"RunConfig\(resources=\.\.\.\) is not supported"):
-        RunConfig(resources={"db": {"config": {"url": "x"}}})
+    given = RunConfig(resources={"db": {"config": {"url": "x"}}}).to_config_dict()
+    assert given["resources"] == {"db": {"config": {"url": "x"}}}
+    with pytest.raises(RunConfigError, match=r"RunConfig\(loggers=\.\.\.\) is not supported"):
+        RunConfig(loggers={"console": {}})
 
 
 def test_dagster_call_shapes_of_materialize_retry_and_partition_keys(instance: Instance) -> None:

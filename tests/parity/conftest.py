@@ -1,5 +1,6 @@
 """Code locations written for Dagster (``locations/``), ported the way users port them:
-``from dagster import`` becomes ``from assetgraph import``, nothing else changes."""
+``from dagster import`` becomes ``from assetgraph import`` and ``import dagster as dg``
+becomes ``import assetgraph as dg``; nothing else changes."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ LOCATIONS = Path(__file__).resolve().parent / "locations"
 
 def port_source(text: str) -> str:
     """Dagster's imports rewritten to assetgraph's; the rest of ``text`` untouched."""
-    ported = re.sub(r"^from dagster import", "from assetgraph import", text, flags=re.M)
+    ported = re.sub(r"^(\s*)from dagster import", r"\1from assetgraph import", text, flags=re.M)
+    ported = re.sub(
+        r"^(\s*)import dagster as (\w+)", r"\1import assetgraph as \2", ported, flags=re.M
+    )
     code = re.sub(r'""".*?"""|#.*', "", ported, flags=re.S)
     assert "dagster" not in code.replace("dagster/", ""), "only the imports may name dagster"
     return ported
