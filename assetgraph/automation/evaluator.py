@@ -55,6 +55,7 @@ from assetgraph.definitions.policies import (
 from assetgraph.graph import AssetGraph
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.subset import PartitionsSubset
+from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
 from assetgraph.status.staleness import UNPARTITIONED
 from assetgraph.storage.automation_store import AutomationStore, IndexRow
 
@@ -237,6 +238,13 @@ class DeclaredPolicies:
     """Each key's position in the graph's topological order."""
     digest: str
     """``policies_digest`` of the three mappings."""
+    managed: frozenset[AssetKey]
+    """Every key with a policy or a condition."""
+    by_kind: dict[str, tuple[AssetKey, ...]]
+    """The keys of ``automation`` by policy kind (``eager``, ``on_cron``, ``lazy``), in its
+    order."""
+    eager_timed: tuple[AssetKey, ...]
+    """The eager keys partitioned by time windows."""
 
 
 _DECLARED: weakref.WeakKeyDictionary[AssetGraph, DeclaredPolicies] = weakref.WeakKeyDictionary()
@@ -260,12 +268,22 @@ def declared_policies(graph: AssetGraph) -> DeclaredPolicies:
             automation[key] = spec.automation_policy
         if spec.freshness_policy is not None:
             freshness[key] = spec.freshness_policy
+    by_kind: dict[str, list[AssetKey]] = {}
+    for key, policy in automation.items():
+        by_kind.setdefault(policy.kind, []).append(key)
     found = _DECLARED[graph] = DeclaredPolicies(
         automation,
         freshness,
         conditions,
         {key: i for i, key in enumerate(graph.all_keys)},
         policies_digest(graph, automation, freshness, conditions),
+        frozenset(automation) | frozenset(freshness) | frozenset(conditions),
+        {kind: tuple(keys) for kind, keys in by_kind.items()},
+        tuple(
+            key
+            for key in by_kind.get("eager", ())
+            if isinstance(graph.partitions_def(key), TimeWindowPartitionsDefinition)
+        ),
     )
     return found
 
@@ -322,14 +340,21 @@ class _Tick:
         self.conditions_text: str | None = None
         self.condition_tick: ConditionTick | None = None
         self.declared = declared
+        self.reconciled: list[AssetKey] = []
+        """Keys the definitions give no policy that a reconciliation sensor makes eager."""
         if defs.sensors:  # Dagster's build_asset_reconciliation_sensor: eager for its selection
             from assetgraph.automation.instigators import is_running
             from assetgraph.automation.legacy import reconciled_keys
 
             running = lambda sensor: is_running(store, sensor, "sensor")  # noqa: E731
             for key in reconciled_keys(defs.sensors, self.graph, running):
-                if not self.graph.is_source(key) and key not in self.conditions:
-                    self.automation.setdefault(key, AutomationPolicy.eager())
+                if (
+                    not self.graph.is_source(key)
+                    and key not in self.conditions
+                    and key not in self.automation
+                ):
+                    self.automation[key] = AutomationPolicy.eager()
+                    self.reconciled.append(key)
         self.order = declared.order
         self.in_flight = in_flight
         self.covered: dict[AssetKey, list[Covered]] = {}
@@ -409,8 +434,12 @@ class _Tick:
             else self.condition_tick.to_cursor(self.requested),
         )
 
+    def _on_cron_keys(self) -> tuple[AssetKey, ...]:
+        """The keys with an on_cron policy (a reconciliation sensor only adds eager ones)."""
+        return self.declared.by_kind.get("on_cron", ())
+
     def _digest(self) -> str:
-        if self.automation == self.declared.automation:
+        if not self.reconciled:
             return self.declared.digest
         return policies_digest(self.graph, self.automation, self.freshness, self.conditions)
 
@@ -439,7 +468,8 @@ class _Tick:
     def _candidates(
         self, previous: CursorState | None, full: bool, changed: set[AssetKey]
     ) -> set[AssetKey]:
-        managed = set(self.automation) | set(self.freshness) | set(self.conditions)
+        managed = set(self.declared.managed)
+        managed.update(self.reconciled)
         if full or previous is None:
             return managed
         found: set[AssetKey] = set(self.conditions)  # conditions are evaluated every tick
@@ -455,8 +485,8 @@ class _Tick:
         for key in self.freshness:
             if previous.checks.get(key.to_string(), 0.0) <= self.now_ts:
                 found.add(key)
-        for key, policy in self.automation.items():
-            if policy.kind == "on_cron" and self._cron_due(key, policy) is not None:
+        for key in self._on_cron_keys():
+            if self._cron_due(key, self.automation[key]) is not None:
                 found.add(key)
         return found
 
@@ -467,9 +497,9 @@ class _Tick:
         before = datetime.fromtimestamp(previous.evaluated_at, tz=self.now.tzinfo)
         counts: dict[Any, bool] = {}
         found: set[AssetKey] = set()
-        for key, policy in self.automation.items():
+        for key in (*self.declared.eager_timed, *self.reconciled):
             tdef = self.state.time_def(key)
-            if tdef is None or policy.kind != "eager":
+            if tdef is None:
                 continue
             grew = counts.get(tdef)
             if grew is None:
@@ -482,8 +512,9 @@ class _Tick:
         """The last cron tick handled per on_cron asset; one seen for the first time starts
         from now (a tick at this very moment is due, earlier ones are not)."""
         cron = dict(previous.cron) if previous is not None else {}
-        for key, policy in self.automation.items():
-            if policy.kind != "on_cron" or key.to_string() in cron:
+        for key in self._on_cron_keys():
+            policy = self.automation[key]
+            if key.to_string() in cron:
                 continue
             assert policy.cron_schedule is not None
             tick = previous_tick(policy.cron_schedule, policy.cron_timezone, self.now_ts)
