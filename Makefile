@@ -14,12 +14,16 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PIP) install -e .
 	touch $@
 
+# dbt-core and dbt-duckdb go in with --no-deps: their dependencies are in the dev extra
+# (pyproject.toml says why dbt-core's own pins are left out)
+DBT_PACKAGES := 'dbt-core>=1.11,<1.12' 'dbt-duckdb>=1.8'
 $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PIP) install -e '.[dev]'
+	$(PIP) install --no-deps $(DBT_PACKAGES)
 	touch $@ $(VENV)/.installed
 
 ## install: assetgraph into $(VENV); EXTRAS=ui,dask,... adds optional dependencies
-## (the extras of pyproject.toml: postgres dask ui duckdb fsspec pandera polars deltalake ml test docs dev)
+## (the extras of pyproject.toml: postgres dask ui duckdb fsspec pandera polars deltalake dbt ml test docs dev)
 install: $(VENV)/.installed
 ifneq ($(strip $(EXTRAS)),)
 	$(PIP) install -e '.[$(EXTRAS)]'

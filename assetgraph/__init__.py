@@ -7,6 +7,8 @@ This module is the whole public API. Names are resolved on first use, so that
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 import typing
 from typing import TYPE_CHECKING
 
@@ -169,6 +171,29 @@ _EXPORTS: dict[str, str] = {
     "ResourceDefinition": "assetgraph.definitions.resource_functions",
     "IOManagerDefinition": "assetgraph.definitions.resource_functions",
     "OpExecutionContext": "assetgraph.definitions.ops",
+    # op-based jobs (docs/migration.md "Op jobs")
+    "job": "assetgraph.definitions.op_graph",
+    "graph": "assetgraph.definitions.op_graph",
+    "GraphDefinition": "assetgraph.definitions.op_graph",
+    "DependencyDefinition": "assetgraph.definitions.op_graph",
+    "MultiDependencyDefinition": "assetgraph.definitions.op_graph",
+    "NodeInvocation": "assetgraph.definitions.op_graph",
+    "In": "assetgraph.definitions.op_io",
+    "Out": "assetgraph.definitions.op_io",
+    "DynamicOut": "assetgraph.definitions.op_io",
+    "DynamicOutput": "assetgraph.definitions.op_io",
+    "GraphIn": "assetgraph.definitions.op_io",
+    "GraphOut": "assetgraph.definitions.op_io",
+    "AssetMaterialization": "assetgraph.definitions.op_events",
+    "ExpectationResult": "assetgraph.definitions.op_events",
+    "RetryRequested": "assetgraph.errors",
+    "build_op_context": "assetgraph.definitions.op_context",
+    "in_process_executor": "assetgraph.definitions.executors",
+    "multiprocess_executor": "assetgraph.definitions.executors",
+    "ExecutorDefinition": "assetgraph.definitions.executors",
+    "repository": "assetgraph.definitions.repository",
+    "validate_run_config": "assetgraph.definitions.op_jobs",
+    "DagsterEventType": "assetgraph.storage.event_entries",
     "fs_io_manager": "io_managers.filesystem",
     "mem_io_manager": "io_managers.memory",
     # Dagster names that ported code locations use (docs/migration.md)
@@ -183,6 +208,27 @@ _EXPORTS: dict[str, str] = {
     "build_last_update_freshness_checks": "assetgraph.automation.freshness_checks",
     "build_time_partition_freshness_checks": "assetgraph.automation.freshness_checks",
     "build_sensor_for_freshness_checks": "assetgraph.automation.freshness_checks",
+    # Sensors, instance queries and partitioned config (parity: automation)
+    "multi_asset_sensor": "assetgraph.automation.multi_asset_sensors",
+    "MultiAssetSensorDefinition": "assetgraph.automation.multi_asset_sensors",
+    "MultiAssetSensorEvaluationContext": "assetgraph.automation.multi_asset_sensors",
+    "build_multi_asset_sensor_context": "assetgraph.automation.multi_asset_sensors",
+    "RunsFilter": "assetgraph.storage.dagster_runs",
+    "DagsterRun": "assetgraph.storage.dagster_runs",
+    "EventRecordsFilter": "assetgraph.storage.event_queries",
+    "AssetRecordsFilter": "assetgraph.storage.event_queries",
+    "EventLogRecord": "assetgraph.storage.event_queries",
+    "PartitionedConfig": "assetgraph.definitions.partitioned_config",
+    "static_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "time_window_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "hourly_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "daily_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "weekly_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "monthly_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "PipesSubprocessClient": "assetgraph.pipes.subprocess_client",
+    "PipesClientCompletedInvocation": "assetgraph.pipes.subprocess_client",
+    "AutomationConditionSensorDefinition": "assetgraph.automation.condition_sensors",
+    "build_run_status_sensor_context": "assetgraph.automation.run_status_sensors",
     # Dagster names of assets, IO managers, resources, config and metadata (docs/migration.md)
     "DagsterError": "assetgraph.errors",
     "DagsterInvalidDefinitionError": "assetgraph.errors",
@@ -252,6 +298,15 @@ _EXPORTS: dict[str, str] = {
     "ResourceDependency": "assetgraph.definitions.resource_adapters",
     "Resource": "assetgraph.definitions.resource_params",
     "PartialResource": "assetgraph.definitions.config",
+    # dbt (the dbt extra; dbt itself is imported only when a project is parsed or run)
+    "dbt_assets": "assetgraph.dbt.decorator",
+    "DbtProject": "assetgraph.dbt.project",
+    "DbtCliResource": "assetgraph.dbt.resource",
+    "DbtCliInvocation": "assetgraph.dbt.resource",
+    "DagsterDbtTranslator": "assetgraph.dbt.translator",
+    "DagsterDbtTranslatorSettings": "assetgraph.dbt.translator",
+    "get_asset_key_for_model": "assetgraph.dbt.lookups",
+    "get_asset_key_for_source": "assetgraph.dbt.lookups",
 }
 
 __all__ = [
@@ -271,8 +326,10 @@ __all__ = [
     "AssetGraph",
     "AssetIn",
     "AssetKey",
+    "AssetMaterialization",
     "AssetObservation",
     "AssetOut",
+    "AssetRecordsFilter",
     "AssetSelection",
     "AssetSensorDefinition",
     "AssetSpec",
@@ -282,6 +339,7 @@ __all__ = [
     "AssetsDefinition",
     "AutoMaterializePolicy",
     "AutomationCondition",
+    "AutomationConditionSensorDefinition",
     "AutomationPolicy",
     "BackfillPolicy",
     "Backoff",
@@ -297,33 +355,47 @@ __all__ = [
     "ConfigurableLegacyResourceAdapter",
     "ConfigurableResource",
     "ConfigurableResourceFactory",
+    "DagsterDbtTranslator",
+    "DagsterDbtTranslatorSettings",
     "DagsterError",
+    "DagsterEventType",
     "DagsterExecutionStepExecutionError",
     "DagsterInstance",
     "DagsterInvalidConfigError",
     "DagsterInvalidDefinitionError",
     "DagsterInvalidInvocationError",
     "DagsterInvariantViolationError",
+    "DagsterRun",
     "DagsterRunStatus",
     "DagsterType",
     "DagsterTypeCheckDidNotPass",
     "DagsterUnknownResourceError",
     "DailyPartitionsDefinition",
     "DataVersion",
+    "DbtCliInvocation",
+    "DbtCliResource",
+    "DbtProject",
     "DefaultScheduleStatus",
     "DefaultSensorStatus",
     "DefinitionError",
     "Definitions",
     "DeleteDynamicPartitionsRequest",
+    "DependencyDefinition",
     "DimensionPartitionMapping",
+    "DynamicOut",
+    "DynamicOutput",
     "DynamicPartitionsDefinition",
     "Enum",
     "EnumValue",
     "EnvVar",
     "EventLogEntry",
+    "EventLogRecord",
+    "EventRecordsFilter",
     "ExecuteInProcessResult",
     "ExecutionOptions",
     "ExecutionPlan",
+    "ExecutorDefinition",
+    "ExpectationResult",
     "Failure",
     "Field",
     "FilesystemIOManager",
@@ -333,10 +405,14 @@ __all__ = [
     "FreshnessPolicySensorContext",
     "FreshnessPolicySensorDefinition",
     "FreshnessState",
+    "GraphDefinition",
+    "GraphIn",
+    "GraphOut",
     "HourlyPartitionsDefinition",
     "IOManager",
     "IOManagerDefinition",
     "IdentityPartitionMapping",
+    "In",
     "InMemoryIOManager",
     "InitResourceContext",
     "InputContext",
@@ -354,10 +430,14 @@ __all__ = [
     "MaterializeResult",
     "MetadataValue",
     "MonthlyPartitionsDefinition",
+    "MultiAssetSensorDefinition",
+    "MultiAssetSensorEvaluationContext",
+    "MultiDependencyDefinition",
     "MultiPartitionKey",
     "MultiPartitionMapping",
     "MultiPartitionsDefinition",
     "MultiToSingleDimensionPartitionMapping",
+    "NodeInvocation",
     "Noneable",
     "NotebookMetadataValue",
     "Nothing",
@@ -366,6 +446,7 @@ __all__ = [
     "ObserveResult",
     "OpDefinition",
     "OpExecutionContext",
+    "Out",
     "Output",
     "OutputContext",
     "PartialResource",
@@ -373,17 +454,21 @@ __all__ = [
     "PartitionKeyRange",
     "PartitionMapping",
     "PartitionSelection",
+    "PartitionedConfig",
     "PartitionsDefinition",
     "PartitionsSubset",
     "PathMetadataValue",
     "Permissive",
     "PermissiveConfig",
+    "PipesClientCompletedInvocation",
+    "PipesSubprocessClient",
     "Resource",
     "ResourceDefinition",
     "ResourceDependency",
     "ResourceError",
     "ResourceParam",
     "RetryPolicy",
+    "RetryRequested",
     "RunConfig",
     "RunConfigError",
     "RunFailure",
@@ -392,6 +477,7 @@ __all__ = [
     "RunStatus",
     "RunStatusSensorContext",
     "RunStatusSensorDefinition",
+    "RunsFilter",
     "ScheduleDefinition",
     "ScheduleEvaluationContext",
     "SelectionError",
@@ -439,15 +525,20 @@ __all__ = [
     "build_init_resource_context",
     "build_input_context",
     "build_last_update_freshness_checks",
+    "build_multi_asset_sensor_context",
+    "build_op_context",
     "build_output_context",
     "build_plan_for_targets",
     "build_resources",
+    "build_run_status_sensor_context",
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
     "build_sensor_for_freshness_checks",
     "build_time_partition_freshness_checks",
     "cancel_backfill",
+    "daily_partitioned_config",
+    "dbt_assets",
     "define_asset_job",
     "definitions",
     "external_asset_from_spec",
@@ -455,14 +546,20 @@ __all__ = [
     "file_relative_path",
     "freshness_policy_sensor",
     "fs_io_manager",
+    "get_asset_key_for_model",
+    "get_asset_key_for_source",
     "get_backfill",
     "get_backfills",
     "get_dagster_logger",
+    "graph",
     "graph_asset",
     "graph_multi_asset",
+    "hourly_partitioned_config",
+    "in_process_executor",
     "input_manager",
     "instance_for_test",
     "io_manager",
+    "job",
     "launch_backfill",
     "link_code_references_to_git",
     "load_asset_checks_from_modules",
@@ -476,11 +573,15 @@ __all__ = [
     "materialize",
     "materialize_to_memory",
     "mem_io_manager",
+    "monthly_partitioned_config",
     "multi_asset",
     "multi_asset_check",
+    "multi_asset_sensor",
+    "multiprocess_executor",
     "observable_source_asset",
     "observe",
     "op",
+    "repository",
     "resource",
     "resume_backfill",
     "run_failure_sensor",
@@ -489,7 +590,11 @@ __all__ = [
     "select_assets",
     "sensor",
     "stale_status",
+    "static_partitioned_config",
     "targets_for_selection",
+    "time_window_partitioned_config",
+    "validate_run_config",
+    "weekly_partitioned_config",
     "with_resources",
     "with_source_code_references",
 ]
@@ -508,6 +613,23 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
+class _PublicAPI(types.ModuleType):
+    """This package, whose public names win over submodules of the same name.
+
+    ``assetgraph.graph`` is Dagster's ``@graph`` decorator (a public name), while the module
+    ``assetgraph/graph.py`` holds the asset graph: importing that module must not replace
+    the public name, so it is reached only as ``from assetgraph.graph import ...``.
+    """
+
+    def __setattr__(self, name: str, value: typing.Any) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType) and not callable(value):
+            return  # a submodule being imported; it stays in sys.modules
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _PublicAPI
+
+
 if TYPE_CHECKING:
     from assetgraph.automation.asset_sensors import (
         AssetSensorDefinition as AssetSensorDefinition,
@@ -519,6 +641,9 @@ if TYPE_CHECKING:
         get_backfills as get_backfills,
         launch_backfill as launch_backfill,
         resume_backfill as resume_backfill,
+    )
+    from assetgraph.automation.condition_sensors import (
+        AutomationConditionSensorDefinition as AutomationConditionSensorDefinition,
     )
     from assetgraph.automation.freshness_checks import (
         build_last_update_freshness_checks as build_last_update_freshness_checks,
@@ -537,6 +662,12 @@ if TYPE_CHECKING:
         AutoMaterializePolicy as AutoMaterializePolicy,
         build_asset_reconciliation_sensor as build_asset_reconciliation_sensor,
     )
+    from assetgraph.automation.multi_asset_sensors import (
+        MultiAssetSensorDefinition as MultiAssetSensorDefinition,
+        MultiAssetSensorEvaluationContext as MultiAssetSensorEvaluationContext,
+        build_multi_asset_sensor_context as build_multi_asset_sensor_context,
+        multi_asset_sensor as multi_asset_sensor,
+    )
     from assetgraph.automation.partitioned_schedules import (
         build_schedule_from_partitioned_job as build_schedule_from_partitioned_job,
     )
@@ -550,6 +681,7 @@ if TYPE_CHECKING:
         RunFailureSensorContext as RunFailureSensorContext,
         RunStatusSensorContext as RunStatusSensorContext,
         RunStatusSensorDefinition as RunStatusSensorDefinition,
+        build_run_status_sensor_context as build_run_status_sensor_context,
         run_failure_sensor as run_failure_sensor,
         run_status_sensor as run_status_sensor,
     )
@@ -569,6 +701,20 @@ if TYPE_CHECKING:
         AssetExecutionContext as AssetExecutionContext,
         build_asset_context as build_asset_context,
         get_dagster_logger as get_dagster_logger,
+    )
+    from assetgraph.dbt.decorator import dbt_assets as dbt_assets
+    from assetgraph.dbt.lookups import (
+        get_asset_key_for_model as get_asset_key_for_model,
+        get_asset_key_for_source as get_asset_key_for_source,
+    )
+    from assetgraph.dbt.project import DbtProject as DbtProject
+    from assetgraph.dbt.resource import (
+        DbtCliInvocation as DbtCliInvocation,
+        DbtCliResource as DbtCliResource,
+    )
+    from assetgraph.dbt.translator import (
+        DagsterDbtTranslator as DagsterDbtTranslator,
+        DagsterDbtTranslatorSettings as DagsterDbtTranslatorSettings,
     )
     from assetgraph.definitions.asset_decorator import asset as asset
     from assetgraph.definitions.asset_observation import (
@@ -648,6 +794,11 @@ if TYPE_CHECKING:
         Definitions as Definitions,
     )
     from assetgraph.definitions.env_vars import EnvVar as EnvVar
+    from assetgraph.definitions.executors import (
+        ExecutorDefinition as ExecutorDefinition,
+        in_process_executor as in_process_executor,
+        multiprocess_executor as multiprocess_executor,
+    )
     from assetgraph.definitions.external_assets import (
         external_asset_from_spec as external_asset_from_spec,
         external_assets_from_specs as external_assets_from_specs,
@@ -699,6 +850,28 @@ if TYPE_CHECKING:
     from assetgraph.definitions.multi_assets import (
         multi_asset as multi_asset,
     )
+    from assetgraph.definitions.op_context import build_op_context as build_op_context
+    from assetgraph.definitions.op_events import (
+        AssetMaterialization as AssetMaterialization,
+        ExpectationResult as ExpectationResult,
+    )
+    from assetgraph.definitions.op_graph import (
+        DependencyDefinition as DependencyDefinition,
+        GraphDefinition as GraphDefinition,
+        MultiDependencyDefinition as MultiDependencyDefinition,
+        NodeInvocation as NodeInvocation,
+        graph as graph,
+        job as job,
+    )
+    from assetgraph.definitions.op_io import (
+        DynamicOut as DynamicOut,
+        DynamicOutput as DynamicOutput,
+        GraphIn as GraphIn,
+        GraphOut as GraphOut,
+        In as In,
+        Out as Out,
+    )
+    from assetgraph.definitions.op_jobs import validate_run_config as validate_run_config
     from assetgraph.definitions.ops import (
         OpDefinition as OpDefinition,
         OpExecutionContext as OpExecutionContext,
@@ -711,11 +884,21 @@ if TYPE_CHECKING:
         MaterializeResult as MaterializeResult,
         Output as Output,
     )
+    from assetgraph.definitions.partitioned_config import (
+        PartitionedConfig as PartitionedConfig,
+        daily_partitioned_config as daily_partitioned_config,
+        hourly_partitioned_config as hourly_partitioned_config,
+        monthly_partitioned_config as monthly_partitioned_config,
+        static_partitioned_config as static_partitioned_config,
+        time_window_partitioned_config as time_window_partitioned_config,
+        weekly_partitioned_config as weekly_partitioned_config,
+    )
     from assetgraph.definitions.policies import (
         AutomationPolicy as AutomationPolicy,
         FreshnessPolicy as FreshnessPolicy,
         FreshnessState as FreshnessState,
     )
+    from assetgraph.definitions.repository import repository as repository
     from assetgraph.definitions.resource_adapters import (
         ConfigurableLegacyIOManagerAdapter as ConfigurableLegacyIOManagerAdapter,
         ConfigurableLegacyResourceAdapter as ConfigurableLegacyResourceAdapter,
@@ -767,6 +950,7 @@ if TYPE_CHECKING:
         DefinitionError as DefinitionError,
         Failure as Failure,
         ResourceError as ResourceError,
+        RetryRequested as RetryRequested,
         RunConfigError as RunConfigError,
         RunFailure as RunFailure,
         SelectionError as SelectionError,
@@ -849,6 +1033,10 @@ if TYPE_CHECKING:
         TimeWindowPartitionsDefinition as TimeWindowPartitionsDefinition,
         WeeklyPartitionsDefinition as WeeklyPartitionsDefinition,
     )
+    from assetgraph.pipes.subprocess_client import (
+        PipesClientCompletedInvocation as PipesClientCompletedInvocation,
+        PipesSubprocessClient as PipesSubprocessClient,
+    )
     from assetgraph.planning.planner import (
         ExecutionPlan as ExecutionPlan,
         build_plan_for_targets as build_plan_for_targets,
@@ -864,8 +1052,18 @@ if TYPE_CHECKING:
         BulkActionStatus as BulkActionStatus,
         PartitionBackfill as PartitionBackfill,
     )
+    from assetgraph.storage.dagster_runs import (
+        DagsterRun as DagsterRun,
+        RunsFilter as RunsFilter,
+    )
     from assetgraph.storage.event_entries import (
         EventLogEntry as EventLogEntry,
+    )
+    from assetgraph.storage.event_queries import (
+        AssetRecordsFilter as AssetRecordsFilter,
+        DagsterEventType as DagsterEventType,
+        EventLogRecord as EventLogRecord,
+        EventRecordsFilter as EventRecordsFilter,
     )
     from assetgraph.storage.instance import (
         DagsterInstance as DagsterInstance,

@@ -124,6 +124,16 @@ class Failure(StepFailure):
         self.allow_retries = True if allow_retries is None else bool(allow_retries)
 
 
+class RetryRequested(StepFailure):
+    """Raised by an op to ask for another attempt, as Dagster's ``RetryRequested``:
+    up to ``max_retries`` attempts after the first, ``seconds_to_wait`` apart."""
+
+    def __init__(self, max_retries: int = 1, seconds_to_wait: float = 0) -> None:
+        super().__init__(f"retry requested (max_retries={max_retries})")
+        self.max_retries = int(max_retries)
+        self.seconds_to_wait = float(seconds_to_wait)
+
+
 class RunFailure(AssetgraphError):
     """A run finished with failed steps (raised by ``materialize(raise_on_error=True)``)."""
 

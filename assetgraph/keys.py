@@ -69,9 +69,14 @@ class AssetKey:
         """The ``a/b/c`` form used on the command line and in storage."""
         return "/".join(self.path)
 
-    def with_prefix(self, prefix: Sequence[str]) -> AssetKey:
-        """This key under ``prefix``."""
-        return AssetKey((*prefix, *self.path))
+    def to_user_string(self) -> str:
+        """Dagster's name for ``to_string()``: ``a/b/c``."""
+        return self.to_string()
+
+    def with_prefix(self, prefix: str | Sequence[str]) -> AssetKey:
+        """This key under ``prefix`` (one part as a string, or a sequence of parts)."""
+        parts = (prefix,) if isinstance(prefix, str) else tuple(prefix)
+        return AssetKey((*parts, *self.path))
 
     # Written out rather than generated: dicts keyed by asset keys are looked up hundreds of
     # thousands of times in a tick, and the generated methods wrap ``path`` in a tuple first.

@@ -228,7 +228,7 @@ def test_context_instance_reaches_the_runs_database_from_a_worker_process(
     assert instance.get_dynamic_partitions("regions") == ["eu", "us"]
     event = instance.get_latest_materialization_event("discover")
     assert event is not None and event.asset_materialization is not None
-    stored = pickle.loads(Path(event.asset_materialization.metadata["path"]).read_bytes())
+    stored = pickle.loads(Path(event.asset_materialization.metadata["path"].value).read_bytes())
     assert stored == ["eu", "us"]
 
 

@@ -17,6 +17,8 @@ HEAVY = [
     "dask",
     "fastapi",
     "pydantic",
+    "dbt",
+    "duckdb",
 ]
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from assetgraph.automation.requests import SkipReason
-from assetgraph.automation.schedules import check_name
+from assetgraph.automation.schedules import call_with_context, check_name
 from assetgraph.automation.sensors import SensorDefinition, SensorEvaluationContext
 from assetgraph.definitions.default_status import DefaultSensorStatus
 from assetgraph.errors import DefinitionError
@@ -51,7 +51,7 @@ class AssetSensorDefinition(SensorDefinition):
             if event is None or (after is not None and event.storage_id <= after):
                 return SkipReason(f"no new materialization of {watched}")
             context.update_cursor(str(event.storage_id))
-            return asset_materialization_fn(context, event)
+            return call_with_context(asset_materialization_fn, context, event)
 
         super().__init__(
             name=name,
@@ -67,7 +67,13 @@ class AssetSensorDefinition(SensorDefinition):
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """Call the user's function directly (``(context, asset_event)``), for tests."""
+        """For tests, as in Dagster: with only a ``SensorEvaluationContext``
+        (``build_sensor_context(instance)``), evaluate the sensor, reading the asset's latest
+        materialization and moving the context's cursor, and return its ``RunRequest`` /
+        ``SkipReason`` list; with ``(context, asset_event)``, call the function itself."""
+        values = [*args, *kwargs.values()]
+        if len(values) == 1 and isinstance(values[0], SensorEvaluationContext):
+            return self.evaluate(values[0])
         return self.asset_materialization_fn(*args, **kwargs)
 
 

@@ -44,6 +44,7 @@ from assetgraph.automation.runs import (
 from assetgraph.automation.state import AssetState
 from assetgraph.automation.triggers import TriggerResults, evaluate_triggers
 from assetgraph.definitions.definitions import Definitions
+from assetgraph.keys import AssetKey
 from assetgraph.storage.automation_store import AutomationStore
 
 LEASE = "automation"
@@ -227,7 +228,10 @@ def _plan_runs(
     prefix = "dry" if tick_id is None else str(tick_id)
     planned: list[PlannedRun] = []
     for targets in group_requests(evaluation.state, evaluation.requested, settings.run_grouping):
-        planned.append(PlannedRun(f"{prefix}-{len(planned) + 1}", "automation", targets))
+        tags: dict[str, str] = {}
+        for name in targets:  # the run tags of the condition sensors evaluating its assets
+            tags.update(evaluation.run_tags.get(AssetKey.from_user(name), {}))
+        planned.append(PlannedRun(f"{prefix}-{len(planned) + 1}", "automation", targets, tags))
     for request in triggers.requests:
         planned.append(
             PlannedRun(

@@ -197,6 +197,8 @@ class Evaluation:
     """The changes of freshness state this tick recorded (filled by the daemon)."""
     condition_cursor: str | None = None
     """The state ``AutomationCondition`` evaluation keeps for the next tick (None: none)."""
+    run_tags: dict[AssetKey, dict[str, str]] = field(default_factory=dict)
+    """The run tags of the automation condition sensors that evaluate each asset."""
 
     def requested_json(self) -> dict[str, list[str]]:
         return {key.to_string(): subset_to_json(subset) for key, subset in self.requested.items()}
@@ -336,13 +338,17 @@ class _Tick:
         declared = declared_policies(self.graph)
         self.automation: dict[AssetKey, AutomationPolicy] = dict(declared.automation)
         self.freshness: dict[AssetKey, FreshnessPolicy] = declared.freshness
-        self.conditions: dict[AssetKey, AutomationCondition] = declared.conditions
+        self.conditions: dict[AssetKey, AutomationCondition] = dict(declared.conditions)
         self.conditions_text: str | None = None
         self.condition_tick: ConditionTick | None = None
         self.declared = declared
+        self.as_declared = not defs.sensors
+        """No sensor changes what the definitions declare (their digest and keys hold)."""
         self.reconciled: list[AssetKey] = []
         """Keys the definitions give no policy that a reconciliation sensor makes eager."""
+        self.run_tags: dict[AssetKey, dict[str, str]] = {}
         if defs.sensors:  # Dagster's build_asset_reconciliation_sensor: eager for its selection
+            from assetgraph.automation.condition_sensors import condition_scope
             from assetgraph.automation.instigators import is_running
             from assetgraph.automation.legacy import reconciled_keys
 
@@ -355,6 +361,14 @@ class _Tick:
                 ):
                     self.automation[key] = AutomationPolicy.eager()
                     self.reconciled.append(key)
+            # Dagster's AutomationConditionSensorDefinition: a stopped one's targets wait.
+            scope = condition_scope(defs.sensors, self.graph, running)
+            for key in scope.stopped:
+                self.conditions.pop(key, None)
+            for key, condition in scope.defaults.items():
+                if self.graph.has(key) and not self.graph.is_source(key):
+                    self.conditions.setdefault(key, condition)
+            self.run_tags = scope.run_tags
         self.order = declared.order
         self.in_flight = in_flight
         self.covered: dict[AssetKey, list[Covered]] = {}
@@ -432,6 +446,7 @@ class _Tick:
             condition_cursor=None
             if self.condition_tick is None
             else self.condition_tick.to_cursor(self.requested),
+            run_tags=self.run_tags,
         )
 
     def _on_cron_keys(self) -> tuple[AssetKey, ...]:
@@ -439,7 +454,7 @@ class _Tick:
         return self.declared.by_kind.get("on_cron", ())
 
     def _digest(self) -> str:
-        if not self.reconciled:
+        if self.as_declared:
             return self.declared.digest
         return policies_digest(self.graph, self.automation, self.freshness, self.conditions)
 
@@ -468,8 +483,10 @@ class _Tick:
     def _candidates(
         self, previous: CursorState | None, full: bool, changed: set[AssetKey]
     ) -> set[AssetKey]:
-        managed = set(self.declared.managed)
-        managed.update(self.reconciled)
+        if self.as_declared:
+            managed = set(self.declared.managed)
+        else:
+            managed = set(self.automation) | set(self.freshness) | set(self.conditions)
         if full or previous is None:
             return managed
         found: set[AssetKey] = set(self.conditions)  # conditions are evaluated every tick

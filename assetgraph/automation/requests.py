@@ -45,6 +45,9 @@ class RunRequest:
             raise DefinitionError(
                 f"RunRequest(run_key=...) must be a string, got {self.run_key!r}."
             )
+        to_dict = getattr(self.run_config, "to_config_dict", None)  # Dagster's RunConfig
+        if callable(to_dict):
+            object.__setattr__(self, "run_config", to_dict())
         if self.partition_key is not None and self.partition_keys is not None:
             raise DefinitionError("RunRequest takes partition_key or partition_keys, not both.")
 

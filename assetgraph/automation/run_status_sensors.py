@@ -14,8 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import Enum
+from dataclasses import dataclass
 from typing import Any
 
 from assetgraph.automation.job_targets import job_name_of
@@ -24,46 +23,19 @@ from assetgraph.automation.schedules import call_with_context, check_name
 from assetgraph.automation.sensors import SensorDefinition, SensorEvaluationContext
 from assetgraph.definitions.default_status import DefaultSensorStatus
 from assetgraph.errors import DefinitionError
+from assetgraph.storage.dagster_runs import STORED_STATUS, DagsterRun, DagsterRunStatus, dagster_run
 
 RUNS_READ = 200
 """At most this many newly finished runs are handled per evaluation (the rest next time)."""
 
 
-class DagsterRunStatus(Enum):
-    """A run's status, by Dagster's names (assetgraph records the five it uses)."""
-
-    QUEUED = "QUEUED"
-    NOT_STARTED = "NOT_STARTED"
-    MANAGED = "MANAGED"
-    STARTING = "STARTING"
-    STARTED = "STARTED"
-    SUCCESS = "SUCCESS"
-    FAILURE = "FAILURE"
-    CANCELING = "CANCELING"
-    CANCELED = "CANCELED"
-
-
-_STORED = {
-    DagsterRunStatus.QUEUED: "queued",
-    DagsterRunStatus.STARTED: "started",
-    DagsterRunStatus.SUCCESS: "success",
-    DagsterRunStatus.FAILURE: "failure",
-    DagsterRunStatus.CANCELED: "canceled",
-}
 _FINISHED = (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED)
-
-
-@dataclass(frozen=True, slots=True)
-class DagsterRun:
-    """A run as a run status sensor sees it."""
-
-    run_id: str
-    job_name: str
-    status: DagsterRunStatus
-    tags: Mapping[str, str] = field(default_factory=dict)
-    run_config: Mapping[str, Any] = field(default_factory=dict)
-    asset_selection: frozenset[str] = frozenset()
-    error: str | None = None
+_EVENT_TYPE_VALUES = {
+    DagsterRunStatus.SUCCESS: "PIPELINE_SUCCESS",
+    DagsterRunStatus.FAILURE: "PIPELINE_FAILURE",
+    DagsterRunStatus.CANCELED: "PIPELINE_CANCELED",
+}
+"""Dagster's ``DagsterEventType`` value of the event that ends a run with each status."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +66,25 @@ class RunStatusSensorContext:
     @property
     def log(self) -> logging.Logger:
         return logging.getLogger(f"assetgraph.sensors.{self.sensor_name}")
+
+    @property
+    def resources(self) -> Any:
+        """The code location's resources (those of the sensor's evaluation)."""
+        return getattr(self.sensor_context, "resources", None)
+
+    @property
+    def resource_names(self) -> frozenset[str]:
+        return frozenset(getattr(self.sensor_context, "resource_names", ()))
+
+    def for_run_failure(self) -> RunFailureSensorContext:
+        """This context as a run failure sensor's (Dagster's helper, for tests)."""
+        return RunFailureSensorContext(
+            self.sensor_name,
+            self.dagster_run,
+            self.dagster_event,
+            self.instance,
+            self.sensor_context,
+        )
 
     @property
     def partition_key(self) -> str | None:
@@ -172,14 +163,9 @@ def _evaluate(
     context_class: type[RunStatusSensorContext],
     fn: Callable[..., Any],
 ) -> list[Requested]:
-    from assetgraph.definitions.jobs import IMPLICIT_ASSET_JOB_NAME, JOB_TAG
-    from assetgraph.storage.records import RunStatus
-
     if context.instance is None:
         raise DefinitionError(f"Run status sensor '{name}' needs an instance to read runs.")
-    runs = context.instance.storage.list_runs(
-        limit=RUNS_READ, statuses=[RunStatus(_STORED[run_status])]
-    )
+    runs = context.instance.storage.list_runs(limit=RUNS_READ, statuses=[STORED_STATUS[run_status]])
     runs = sorted((r for r in runs if r.ended_at is not None), key=lambda r: r.ended_at)
     cursor = _load(context.cursor)
     if cursor is None:  # first evaluation: start after what already ended
@@ -192,34 +178,47 @@ def _evaluate(
         assert run.ended_at is not None
         if run.ended_at < after or (run.ended_at == after and run.run_id in seen):
             continue
-        job_name = run.tags.get(JOB_TAG) or IMPLICIT_ASSET_JOB_NAME
         seen = seen if run.ended_at == after else []
         after = run.ended_at
         seen.append(run.run_id)
-        if watched and job_name not in watched:
+        found_run = dagster_run(run)
+        if watched and found_run.job_name not in watched:
             continue
-        dagster_run = DagsterRun(
-            run.run_id,
-            job_name,
-            run_status,
-            dict(run.tags),
-            dict(run.run_config),
-            frozenset(run.asset_keys),
-            run.error,
-        )
-        event_type = (
-            "RUN_FAILURE" if run_status is DagsterRunStatus.FAILURE else (f"RUN_{run_status.value}")
-        )
-        event = RunStatusEvent(event_type, run.error)
+        event = RunStatusEvent(_EVENT_TYPE_VALUES[run_status], run.error)
         items, _ = collect(
             f"Sensor '{name}'",
-            call_with_context(
-                fn, context_class(name, dagster_run, event, context.instance, context)
-            ),
+            call_with_context(fn, context_class(name, found_run, event, context.instance, context)),
         )
         found.extend(items)
     context.update_cursor(_dump(after, seen))
     return found or [SkipReason(f"no new run with status {run_status.value}")]
+
+
+def build_run_status_sensor_context(
+    sensor_name: str,
+    dagster_event: Any,
+    dagster_instance: Any,
+    dagster_run: DagsterRun,
+    context: Any = None,
+    resources: Mapping[str, Any] | None = None,
+    repository_def: Any = None,
+    logger: Any = None,
+) -> RunStatusSensorContext:
+    """A context to call a run status sensor's function with in tests (Dagster's helper):
+    ``result.dagster_run`` and ``result.get_job_success_event()`` /
+    ``get_job_failure_event()`` of an ``execute_in_process`` give its arguments;
+    ``.for_run_failure()`` makes it a run failure sensor's."""
+    from assetgraph.automation.sensors import build_sensor_context
+
+    sensor_context = context or build_sensor_context(
+        instance=dagster_instance,
+        sensor_name=sensor_name,
+        resources=resources,
+        repository_def=repository_def,
+    )
+    return RunStatusSensorContext(
+        sensor_name, dagster_run, dagster_event, dagster_instance, sensor_context
+    )
 
 
 def _load(text: str | None) -> tuple[float, list[str]] | None:
@@ -347,6 +346,7 @@ __all__ = [
     "RunRequest",
     "RunStatusSensorContext",
     "RunStatusSensorDefinition",
+    "build_run_status_sensor_context",
     "run_failure_sensor",
     "run_status_sensor",
 ]

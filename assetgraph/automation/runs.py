@@ -163,6 +163,16 @@ def execute_request(defs: Definitions, instance: Any, payload: Mapping[str, Any]
     """Run one request (``PlannedRun.to_json``) in this process; returns the run id."""
     from assetgraph.execution.materialize import execute_plan
 
+    op_job = _op_job_of(defs, payload)
+    if op_job is not None:  # an op job's run: its ops, no asset targets
+        ran = op_job.execute_in_process(
+            run_config=payload.get("run_config") or None,
+            instance=instance,
+            tags=payload.get("tags") or {},
+            raise_on_error=False,
+            run_id=payload.get("run_id"),
+        )
+        return str(ran.run_id)
     now = datetime.fromisoformat(payload["now"])
     store = AutomationStore(instance.storage)
     plan = plan_for_targets(defs, store, payload["targets"], now)
@@ -176,6 +186,15 @@ def execute_request(defs: Definitions, instance: Any, payload: Mapping[str, Any]
         run_id=payload.get("run_id"),
     )
     return result.run_id
+
+
+def _op_job_of(defs: Definitions, payload: Mapping[str, Any]) -> Any:
+    """The op job a request without targets runs (named by its job tag), else None."""
+    name = (payload.get("tags") or {}).get("assetgraph/job")
+    if payload.get("targets") or not name:
+        return None
+    job = defs.get_job_def(name)
+    return job if getattr(job, "is_op_job", False) else None
 
 
 # -- launchers ---------------------------------------------------------------------------

@@ -14,11 +14,12 @@ import inspect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, overload
 
 from assetgraph.automation.job_targets import job_name_of
 from assetgraph.definitions.default_status import DefaultScheduleStatus, default_status_value
-from assetgraph.definitions.policies import cron_ticks
+from assetgraph.definitions.policies import cron_ticks, next_tick, previous_tick
 from assetgraph.errors import DefinitionError
 
 _NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")
@@ -27,11 +28,20 @@ PartitionsForTick = Sequence[str] | Callable[[datetime], Sequence[str]] | None
 
 
 class ScheduleEvaluationContext:
-    """What a schedule function sees: the tick's time and the instance."""
+    """What a schedule function sees: the tick's time, the instance and the resources
+    (``context.resources.NAME``, or a parameter named after the resource)."""
 
-    def __init__(self, *, scheduled_execution_time: datetime | None, instance: Any = None) -> None:
+    def __init__(
+        self,
+        *,
+        scheduled_execution_time: datetime | None,
+        instance: Any = None,
+        resources: Mapping[str, Any] | None = None,
+    ) -> None:
         self.scheduled_execution_time = scheduled_execution_time
         self.instance = instance
+        self.resources: Any = SimpleNamespace(**dict(resources or {}))
+        self.resource_names: frozenset[str] = frozenset(resources or {})
 
     @property
     def log(self) -> Any:
@@ -41,11 +51,13 @@ class ScheduleEvaluationContext:
 
 
 def build_schedule_context(
-    instance: Any = None, scheduled_execution_time: datetime | None = None
+    instance: Any = None,
+    scheduled_execution_time: datetime | None = None,
+    resources: Mapping[str, Any] | None = None,
 ) -> ScheduleEvaluationContext:
     """A context to call a schedule function with in tests, as Dagster's helper."""
     return ScheduleEvaluationContext(
-        scheduled_execution_time=scheduled_execution_time, instance=instance
+        scheduled_execution_time=scheduled_execution_time, instance=instance, resources=resources
     )
 
 
@@ -103,18 +115,23 @@ class ScheduleDefinition:
         check_name("ScheduleDefinition", name)
         assert name is not None
         self.name: str = name
-        if isinstance(cron_schedule, list | tuple):
+        crons: list[Any] = (
+            list(cron_schedule) if isinstance(cron_schedule, list | tuple) else [cron_schedule]
+        )
+        if not crons or any(not isinstance(c, str) or not c.strip() for c in crons):
             raise DefinitionError(
-                f"Schedule '{name}': a list of cron schedules is not supported; use one string."
+                f"Schedule '{name}': cron_schedule must be a cron string or a list of them."
             )
-        if not isinstance(cron_schedule, str) or not cron_schedule.strip():
-            raise DefinitionError(f"Schedule '{name}': cron_schedule must be a cron string.")
-        self.cron_schedule: str = cron_schedule
+        self.cron_schedules: tuple[str, ...] = tuple(crons)
+        self.cron_schedule: str | Sequence[str] = (
+            self.cron_schedules[0] if isinstance(cron_schedule, str) else list(self.cron_schedules)
+        )
         if execution_timezone is not None and timezone is not None:
             raise DefinitionError(f"Schedule '{name}': give execution_timezone or timezone.")
         self.timezone: str = execution_timezone or timezone or "UTC"
         self.execution_timezone = self.timezone
-        cron_ticks(self.cron_schedule, self.timezone)
+        for cron in self.cron_schedules:
+            cron_ticks(cron, self.timezone)
         if execution_fn is not None and (run_config is not None or run_config_fn is not None):
             raise DefinitionError(
                 f"Schedule '{name}': execution_fn returns its run config; drop run_config."
@@ -138,6 +155,14 @@ class ScheduleDefinition:
 
     def __repr__(self) -> str:
         return f"ScheduleDefinition(name={self.name!r}, cron_schedule={self.cron_schedule!r})"
+
+    def last_tick_at(self, ts: float) -> int:
+        """The last tick at or before ``ts`` (POSIX seconds) of any of its cron schedules."""
+        return max(previous_tick(cron, self.timezone, ts) for cron in self.cron_schedules)
+
+    def next_tick_after(self, ts: float) -> int:
+        """The first tick strictly after ``ts`` of any of its cron schedules."""
+        return min(next_tick(cron, self.timezone, ts) for cron in self.cron_schedules)
 
     def resolved_for(self, defs: Any) -> ScheduleDefinition:
         """This schedule once its job is known in ``defs`` (itself, unless built from a
@@ -175,13 +200,34 @@ class ScheduleDefinition:
         return self.execution_fn(*args, **kwargs)
 
 
-def call_with_context(fn: Callable[..., Any], context: Any) -> Any:
-    """Call ``fn`` with ``context`` when it takes a parameter, else with nothing."""
+def call_with_context(fn: Callable[..., Any], context: Any, *leading: Any) -> Any:
+    """Call ``fn`` as Dagster calls a schedule or sensor function: its first parameter that
+    is not a resource gets ``context`` (when it takes one), then ``leading`` values in order;
+    a parameter named after a resource gets that resource (``context.resources``)."""
     try:
-        takes = bool(inspect.signature(fn).parameters)
+        params = list(inspect.signature(fn).parameters.values())
     except (TypeError, ValueError):
-        takes = True
-    return fn(context) if takes else fn()
+        return fn(context, *leading)
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return fn(context, *leading)
+    names: frozenset[str] = frozenset(getattr(context, "resource_names", ()))
+    positional = [context, *leading]
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    for param in params:
+        if param.kind is param.VAR_KEYWORD:
+            continue
+        if param.name in names and param.name != "context":
+            kwargs[param.name] = getattr(context.resources, param.name)
+        elif positional and param.kind is not param.KEYWORD_ONLY:
+            args.append(positional.pop(0))
+        elif param.default is param.empty:
+            known = ", ".join(sorted(names)) or "none"
+            raise DefinitionError(
+                f"{getattr(fn, '__name__', fn)!r} takes parameter '{param.name}', which is "
+                f"neither its context nor a resource (resources: {known})."
+            )
+    return fn(*args, **kwargs)
 
 
 ScheduleFunction = Callable[..., Any]

@@ -10,8 +10,9 @@ it is kept in the metadata database, so a restarted daemon carries on where it s
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from assetgraph.automation.job_targets import job_name_of
@@ -34,7 +35,9 @@ class SensorEvaluationContext:
     ``delete_dynamic_partition(name, key)``, ``get_dynamic_partitions(name)``,
     ``has_dynamic_partition(name, key)``); ``repository_def`` the ``Definitions`` of the code
     location (None in tests). ``last_tick_completion_time`` is the timestamp
-    (seconds) of the previous evaluation, None on the first.
+    (seconds) of the previous evaluation, None on the first. ``resources`` holds the code
+    location's resources (set up on first use); a sensor function may also take one as a
+    parameter of its name, as in Dagster.
     """
 
     def __init__(
@@ -47,8 +50,15 @@ class SensorEvaluationContext:
         instance: Any = None,
         last_run_key: str | None = None,
         repository_def: Any = None,
+        resources: Mapping[str, Any] | Any = None,
+        resource_names: Iterable[str] | None = None,
     ) -> None:
         self.sensor_name = sensor_name
+        if resources is None or isinstance(resources, Mapping):
+            resource_names = list(resources or {}) if resource_names is None else resource_names
+            resources = SimpleNamespace(**dict(resources or {}))
+        self.resources: Any = resources
+        self.resource_names: frozenset[str] = frozenset(resource_names or ())
         self.repository_def = repository_def
         self.now = now
         self.cursor = cursor
@@ -80,6 +90,9 @@ def build_sensor_context(
     cursor: str | None = None,
     sensor_name: str | None = None,
     last_tick_completion_time: float | None = None,
+    resources: Mapping[str, Any] | None = None,
+    definitions: Any = None,
+    repository_def: Any = None,
 ) -> SensorEvaluationContext:
     """A context to call a sensor function with in tests, as Dagster's helper."""
     from datetime import UTC
@@ -95,6 +108,8 @@ def build_sensor_context(
         cursor=cursor,
         last_evaluated_at=last,
         instance=instance,
+        repository_def=definitions if definitions is not None else repository_def,
+        resources=resources,
     )
 
 

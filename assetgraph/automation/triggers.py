@@ -11,7 +11,8 @@ cursor as it was and is tried again at the next tick; the dynamic partitions a
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -32,7 +33,6 @@ from assetgraph.automation.schedules import ScheduleDefinition, ScheduleEvaluati
 from assetgraph.automation.sensors import SensorEvaluationContext
 from assetgraph.automation.state import AssetState
 from assetgraph.definitions.definitions import Definitions
-from assetgraph.definitions.policies import next_tick, previous_tick
 from assetgraph.errors import DefinitionError, UsageError
 from assetgraph.keys import AssetKey
 from assetgraph.status.staleness import UNPARTITIONED
@@ -105,11 +105,11 @@ def _schedule(
         results.notes[name] = f"failed: {exc}"
         return
     stored = _load(store.get_cursor(name))
-    tick = previous_tick(schedule.cron_schedule, schedule.timezone, now)
+    tick = schedule.last_tick_at(now)
     last = stored.get("last_tick")
     due = (tick > last) if last is not None else (tick >= now)
     if not due:
-        upcoming = next_tick(schedule.cron_schedule, schedule.timezone, now)
+        upcoming = schedule.next_tick_after(now)
         results.notes[name] = f"not due; next tick {_when(upcoming)}"
         if last is None:
             results.cursors[name] = json.dumps({"last_tick": float(tick)})
@@ -120,7 +120,8 @@ def _schedule(
     skips: list[str] = []
     try:
         context = ScheduleEvaluationContext(scheduled_execution_time=at, instance=instance)
-        items, _ = collect(f"Schedule '{schedule.name}'", schedule.evaluate(context))
+        with instigator_resources(defs, context, name):
+            items, _ = collect(f"Schedule '{schedule.name}'", schedule.evaluate(context))
         default_keys = schedule.partition_keys_for(at)
         for item in items:
             if isinstance(item, SkipReason):
@@ -220,7 +221,8 @@ def _sensor(
         repository_def=defs,
     )
     try:
-        items, result = sensor.evaluate_full(context)
+        with instigator_resources(defs, context, name):
+            items, result = sensor.evaluate_full(context)
         notes: list[str] = []
         if result is not None:
             if result.cursor is not None:
@@ -266,6 +268,18 @@ def _sensor(
     )
 
 
+@contextmanager
+def instigator_resources(defs: Definitions, context: Any, name: str) -> Iterator[None]:
+    """The code location's resources on ``context`` while a schedule or sensor runs: each
+    set up on first use (``EnvVar`` fields read then), torn down afterwards."""
+    from assetgraph.execution.resources import resources_for_run
+
+    with resources_for_run(defs.resources, name, needed=()) as resources:
+        context.resources = resources
+        context.resource_names = frozenset(defs.resources)
+        yield
+
+
 def _apply_dynamic_requests(instance: Any, result: SensorResult, dry_run: bool) -> list[str]:
     """Add and delete dynamic partitions as the sensor asked, in order; returns notes."""
     notes: list[str] = []
@@ -308,6 +322,8 @@ def _request(
         job = find_job(defs, item.job_name)
     elif getattr(owner, "job_name", None) is not None:
         job = find_job(defs, owner.job_name, owner.job)
+    if getattr(job, "is_op_job", False):
+        return _op_job_request(origin, owner, item, job)
     if job is not None and callable(getattr(job, "keys_for_run", None)):
         selected = item.asset_selection
         if selected is not None and not isinstance(selected, list | tuple):
@@ -330,21 +346,37 @@ def _request(
     if origin.startswith("schedule:"):
         tags.update(owner.tags)
     tags.update({str(k): str(v) for k, v in (item.tags or {}).items()})
+    chosen = partition_keys if partition_keys is not None else default_keys
+    config_partition = chosen[0] if chosen and len(chosen) == 1 else None
     if job is not None and callable(getattr(job, "run_tags_for_run", None)):
-        tags = job.run_tags_for_run(tags)
+        tags = job.run_tags_for_run(tags, config_partition)
     elif job is not None:
         tags = {**{str(k): str(v) for k, v in (getattr(job, "tags", None) or {}).items()}, **tags}
         tags["assetgraph/job"] = str(job.name)
     kind = "schedule" if origin.startswith("schedule:") else "sensor"
     tags[f"assetgraph/{kind}"] = owner.name
+    tags[f"dagster/{kind}_name"] = owner.name  # Dagster's tags, for RunsFilter(tags=...)
     if item.run_key is not None:
         tags["assetgraph/run_key"] = item.run_key
+        tags["dagster/run_key"] = item.run_key
     run_config: Any = dict(item.run_config or {})
     if job is not None and callable(getattr(job, "run_config_for", None)):
-        run_config = job.run_config_for(run_config)
+        run_config = job.run_config_for(run_config, config_partition)
     elif not run_config and job is not None and isinstance(getattr(job, "config", None), Mapping):
         run_config = job.config
     return TriggerRequest(origin, targets, tags, dict(run_config or {}))
+
+
+def _op_job_request(origin: str, owner: Any, item: RunRequest, job: Any) -> TriggerRequest:
+    """A run of op job ``job``: no asset targets; the job tag says what the run executes."""
+    tags: dict[str, str] = dict(owner.tags) if origin.startswith("schedule:") else {}
+    tags.update({str(k): str(v) for k, v in (item.tags or {}).items()})
+    tags = job.run_tags_for_run(tags)
+    kind = "schedule" if origin.startswith("schedule:") else "sensor"
+    tags[f"assetgraph/{kind}"] = owner.name
+    if item.run_key is not None:
+        tags["assetgraph/run_key"] = item.run_key
+    return TriggerRequest(origin, {}, tags, job.run_config_for(dict(item.run_config or {})))
 
 
 def targets_for_selection(

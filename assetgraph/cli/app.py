@@ -22,6 +22,7 @@ COMMAND_ORDER: dict[str, tuple[str, ...]] = {
         "list",
         "materialize",
         "status",
+        "job",
         "runs",
         "logs",
         "partitions",
@@ -39,6 +40,7 @@ COMMAND_ORDER: dict[str, tuple[str, ...]] = {
     "partitions": ("list", "status", "add", "delete"),
     "automate": ("history", "why"),
     "storage": ("upgrade", "prune"),
+    "job": ("list", "execute"),
 }
 """The order ``--help`` lists commands in: the order a user meets them. A command missing
 here comes after these, in the order it was registered."""
@@ -169,6 +171,11 @@ storage_app = typer.Typer(help="Manage the metadata database.", no_args_is_help=
 partitions_app = typer.Typer(
     help="Dynamic partition keys, and the partition status of an asset.", no_args_is_help=True
 )
+job_app = typer.Typer(
+    help="Op jobs (@job, graph.to_job) and asset jobs: list and execute them.",
+    no_args_is_help=True,
+)
+app.add_typer(job_app, name="job")
 app.add_typer(runs_app, name="runs")
 app.add_typer(backfill_app, name="backfill")
 app.add_typer(partitions_app, name="partitions")

@@ -196,8 +196,8 @@ def materialize_cmd(
             "--job",
             "-j",
             metavar="NAME",
-            help="Run this job (define_asset_job) with its config and tags; --select and "
-            "--exclude then narrow it to some of its assets.",
+            help="Run this job with its config and tags: an asset job (define_asset_job), "
+            "which --select and --exclude narrow, or an op job (@job).",
             show_default=False,
         ),
     ] = None,
@@ -276,11 +276,28 @@ def materialize_cmd(
     run_config = load_run_config_file(config) if config else None
     tags = {**run_origin_tags(defs, exclude), **parse_tags(tag)}
     selection: Any = select
+    if job is None and not defs.graph.all_keys:
+        from assetgraph.cli.job_runs import refuse_op_only_location
+
+        refuse_op_only_location(defs)
+    if job is not None and getattr(defs.get_job_def(job), "is_op_job", False):
+        from assetgraph.cli.job_runs import report_op_job, run_op_job
+
+        if dry_run:
+            typer.echo(f"Job '{job}' runs ops: " + ", ".join(defs.get_job_def(job).op_handles))
+            return
+        result = run_op_job(defs.get_job_def(job), instance, run_config, tags)
+        report_op_job(result, as_json, verbose)
+        return
     if job is not None:
         from assetgraph.cli.job_runs import job_run
 
-        selection, run_config, tags = job_run(defs, job, select, exclude, run_config, tags)
+        selection, run_config, tags = job_run(
+            defs, job, select, exclude, run_config, tags, partitions.keys
+        )
         exclude = None  # applied by job_run
+        if not defs.get_job_def(job).runs_partitions_of_assets():
+            partitions = type(partitions)()  # the partition picked the job's config only
     plan = plan_for_selection(defs, selection, exclude, partitions, instance=instance)
     if dry_run:
         if as_json:

@@ -7,6 +7,7 @@ from assetgraph.cli import (  # noqa: F401  (registers commands)
     automate_cmd,
     backfill_cmd,
     init_cmd,
+    job_cmd,
     lineage_cmd,
     observe_cmd,
     partitions_cmd,

@@ -52,13 +52,19 @@ def _rows(defs: Any, kind: str) -> list[dict[str, Any]]:
         }
         if kind == "schedule":
             resolved = item.resolved_for(defs)
-            row["cron_schedule"] = resolved.cron_schedule
+            crons = resolved.cron_schedules
+            row["cron_schedule"] = crons[0] if len(crons) == 1 else list(crons)
             row["execution_timezone"] = resolved.timezone
         else:
             row["minimum_interval_seconds"] = item.minimum_interval_seconds
         row["job"] = item.job_name
         rows.append(row)
     return rows
+
+
+def _crons(row: dict[str, Any]) -> str:
+    found = row["cron_schedule"]
+    return found if isinstance(found, str) else ", ".join(found)
 
 
 def _list(kind: str, file: Any, module: str | None, as_json: bool) -> None:
@@ -72,7 +78,7 @@ def _list(kind: str, file: Any, module: str | None, as_json: bool) -> None:
     if kind == "schedule":
         columns = ["name", "status", "cron", "timezone", "job"]
         table = [
-            [r["name"], r["status"], r["cron_schedule"], r["execution_timezone"], r["job"] or ""]
+            [r["name"], r["status"], _crons(r), r["execution_timezone"], r["job"] or ""]
             for r in rows
         ]
     else:

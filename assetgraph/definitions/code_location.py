@@ -3,7 +3,8 @@
 A code location exposes one ``Definitions`` object at top level, or one ``@definitions``
 function that returns it (Dagster's); a module without either but with ``@asset``
 functions at top level (or lists of them) is loaded as ``Definitions(assets=[...])``,
-with its top-level ``@asset_check`` functions as ``asset_checks``.
+with its top-level ``@asset_check`` functions as ``asset_checks`` and its top-level asset
+jobs, schedules and sensors, as Dagster loads such a module.
 """
 
 from __future__ import annotations
@@ -19,12 +20,19 @@ import traceback
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from assetgraph.definitions.checks import AssetChecksDefinition
 from assetgraph.definitions.definitions import Definitions
+from assetgraph.definitions.jobs import JobDefinition, UnresolvedAssetJobDefinition
 from assetgraph.definitions.lazy_definitions import LazyDefinitions
+from assetgraph.definitions.op_graph import GraphDefinition
 from assetgraph.errors import AssetgraphError, CodeLocationLoadError, UsageError
 from assetgraph.graph import assets_defs_in
+
+if TYPE_CHECKING:
+    from assetgraph.automation.schedules import ScheduleDefinition
+    from assetgraph.automation.sensors import SensorDefinition
 
 
 def load_definitions(
@@ -161,13 +169,57 @@ def definitions_in_module(module: ModuleType, origin: str) -> Definitions:
         )
     if lazy:
         return next(iter(lazy.values()))()
-    assets = assets_defs_in(_with_list_items(vars(module).values()))
-    if not assets:
+    top_level = _with_list_items(vars(module).values())
+    assets = assets_defs_in(top_level)
+    jobs = jobs_in(top_level)
+    if not assets and not jobs:
         raise CodeLocationLoadError(
-            f"Code location '{origin}' defines no Definitions and no @asset functions at top level."
+            f"Code location '{origin}' defines no Definitions and no @asset functions or jobs "
+            "at top level."
         )
     checks = [obj for obj in vars(module).values() if isinstance(obj, AssetChecksDefinition)]
-    return Definitions(assets=assets, asset_checks=checks)
+    schedules, sensors = _instigators_in(module)
+    return Definitions(
+        assets=assets, asset_checks=checks, jobs=jobs, schedules=schedules, sensors=sensors
+    )
+
+
+def _instigators_in(module: ModuleType) -> tuple[list[ScheduleDefinition], list[SensorDefinition]]:
+    """The schedules and sensors at the top level of ``module``, which Dagster loads with
+    its assets and jobs when a module has no ``Definitions``."""
+    from assetgraph.automation.schedules import ScheduleDefinition
+    from assetgraph.automation.sensors import SensorDefinition
+
+    values = _distinct(vars(module).values())
+    schedules = [v for v in values if isinstance(v, ScheduleDefinition)]
+    sensors = [v for v in values if isinstance(v, SensorDefinition)]
+    return schedules, sensors
+
+
+def jobs_in(objects: Iterable[Any]) -> list[Any]:
+    """The jobs among ``objects``, and a job of each graph that no job runs (Dagster loads
+    a file's top-level graphs as jobs too)."""
+    objects = _distinct(objects)
+    found = [
+        obj for obj in objects if isinstance(obj, JobDefinition | UnresolvedAssetJobDefinition)
+    ]
+    run = {id(getattr(job, "graph_def", None)) for job in found}
+    names = {job.name for job in found}
+    for obj in objects:
+        if isinstance(obj, GraphDefinition) and id(obj) not in run and obj.name not in names:
+            found.append(obj.to_job())
+    return found
+
+
+def _distinct(values: Iterable[object]) -> list[object]:
+    """``values`` with each object once, though a module binds it to several names."""
+    seen: set[int] = set()
+    distinct: list[object] = []
+    for value in values:
+        if id(value) not in seen:
+            seen.add(id(value))
+            distinct.append(value)
+    return distinct
 
 
 def _with_list_items(values: Iterable[object]) -> list[object]:

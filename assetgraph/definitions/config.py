@@ -242,7 +242,8 @@ class RunConfig:
     ``RunConfig({"report": ReportConfig(top=3)})`` (or ``ops=``) is the same as run config
     ``{"ops": {"report": {"config": {"top": 3}}}}``. ``resources={"db": DbResource(...)}``
     gives a resource's fields for this run (a resource configured at launch needs them);
-    ``loggers=`` and ``execution=`` are refused.
+    ``loggers=`` is refused; ``execution=`` (an executor's config) is kept in the run config
+    and not used: a run's executor is chosen with ``--executor``, and op jobs run in process.
     """
 
     def __init__(
@@ -252,18 +253,19 @@ class RunConfig:
         loggers: dict[str, Any] | None = None,
         execution: dict[str, Any] | None = None,
     ) -> None:
-        for name, given in (("loggers", loggers), ("execution", execution)):
-            if given:
-                raise RunConfigError(
-                    f"RunConfig({name}=...) is not supported: executors are chosen with "
-                    "materialize(executor=...) / --executor."
-                )
+        if loggers:
+            raise RunConfigError(
+                "RunConfig(loggers=...) is not supported: steps log through context.log "
+                "and get_dagster_logger(), recorded in the run's event log."
+            )
         self.ops = dict(ops or {})
         self.resources = dict(resources or {})
+        self.execution = dict(execution or {})
 
     def to_config_dict(self) -> dict[str, Any]:
-        """The run config mapping: ``{"ops": {name: {"config": fields}}}``, and
-        ``"resources"`` the same way when given."""
+        """The run config mapping: ``{"ops": {name: {"config": fields}}}``, ``"resources"``
+        the same way when given, and the ``execution`` section when given (recorded; runs
+        take their executor elsewhere)."""
         config: dict[str, Any] = {
             "ops": {
                 name: {"config": value.model_dump() if isinstance(value, BaseModel) else value}
@@ -275,6 +277,8 @@ class RunConfig:
                 name: {"config": value.model_dump()} if isinstance(value, BaseModel) else value
                 for name, value in self.resources.items()
             }
+        if self.execution:
+            config["execution"] = dict(self.execution)
         return config
 
     def __repr__(self) -> str:

@@ -32,8 +32,10 @@ from assetgraph.errors import (
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 
 if TYPE_CHECKING:
+    from assetgraph.automation.requests import RunRequest
     from assetgraph.definitions.asset_selection import AssetSelection
     from assetgraph.definitions.definitions import Definitions
+    from assetgraph.definitions.partitioned_config import PartitionedConfig
     from assetgraph.definitions.retry import RetryPolicy
     from assetgraph.execution.result import ExecuteInProcessResult
     from assetgraph.partitions.definitions import PartitionsDefinition
@@ -43,6 +45,8 @@ JOB_TAG = "assetgraph/job"
 """Run tag naming the job a run belongs to (Dagster shows the job name on each run)."""
 IMPLICIT_ASSET_JOB_NAME = "__ASSET_JOB"
 """The name of the job of every asset (``Definitions.get_implicit_global_asset_job_def``)."""
+PARTITION_TAG = "dagster/partition"
+"""The partition a run of a partitioned job builds (or picks config for)."""
 PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
 PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
 _NAME = re.compile(r"^[A-Za-z0-9_]+$")
@@ -63,6 +67,11 @@ class UnresolvedAssetJobDefinition:
     partitions_def: PartitionsDefinition | None = None
     executor_def: str | None = None
     op_retry_policy: RetryPolicy | None = None
+    partitioned_config: PartitionedConfig | None = None
+
+    def run_request_for_partition(self, partition_key: str, **kwargs: Any) -> RunRequest:
+        """A ``RunRequest`` for one partition of this job (Dagster's helper)."""
+        return run_request_for_partition(self.name, partition_key, **kwargs)
 
     def resolve_for(self, defs: Definitions) -> JobDefinition:
         """This job against ``defs``: its keys, and the partitions definition they share."""
@@ -73,7 +82,9 @@ class UnresolvedAssetJobDefinition:
             raise DefinitionError(f"Job '{self.name}': {exc}") from None
         ordered = tuple(graph.toposort(keys))
         partitions_def = self.partitions_def
-        if partitions_def is None:
+        if self.partitioned_config is not None:
+            _check_partitioned_config(self.name, self.partitioned_config, ordered, defs)
+        elif partitions_def is None:
             partitions_def = _shared_partitions_def(self.name, ordered, defs)
         return JobDefinition(
             name=self.name,
@@ -88,6 +99,7 @@ class UnresolvedAssetJobDefinition:
             executor_def=self.executor_def,
             op_retry_policy=self.op_retry_policy,
             unresolved=self,
+            partitioned_config=self.partitioned_config,
         )
 
 
@@ -107,6 +119,19 @@ class JobDefinition:
     executor_def: str | None = None
     op_retry_policy: RetryPolicy | None = None
     unresolved: UnresolvedAssetJobDefinition | None = field(default=None, repr=False)
+    partitioned_config: PartitionedConfig | None = None
+
+    def run_request_for_partition(self, partition_key: str, **kwargs: Any) -> RunRequest:
+        """A ``RunRequest`` for one partition of this job (Dagster's helper)."""
+        return run_request_for_partition(self.name, partition_key, **kwargs)
+
+    def runs_partitions_of_assets(self) -> bool:
+        """False when a partition of this job only picks config (its partitioned config's),
+        its assets being unpartitioned."""
+        if self.partitioned_config is None:
+            return True
+        graph = self.definitions.graph
+        return any(graph.partitions_def(key) is not None for key in self.asset_keys)
 
     @property
     def selection(self) -> AssetSelection:
@@ -115,17 +140,34 @@ class JobDefinition:
 
         return AssetSelection.assets(*self.asset_keys)
 
-    def run_tags_for_run(self, tags: Mapping[str, str] | None = None) -> dict[str, str]:
+    def run_tags_for_run(
+        self, tags: Mapping[str, str] | None = None, partition_key: str | None = None
+    ) -> dict[str, str]:
         """The tags of a run of this job: ``run_tags`` (else ``tags``, as in Dagster), the
-        job's name under ``assetgraph/job``, then ``tags`` given for this run."""
-        base = self.tags if self.run_tags is None else self.run_tags
+        partitioned config's tags of ``partition_key``, the job's name under
+        ``assetgraph/job``, then ``tags`` given for this run."""
+        base = dict(self.tags if self.run_tags is None else self.run_tags)
+        if self.partitioned_config is not None and partition_key is not None:
+            base.update(self.partitioned_config.get_tags_for_partition_key(partition_key))
+            base[PARTITION_TAG] = partition_key
         return {**base, JOB_TAG: self.name, **(tags or {})}
 
-    def run_config_for(self, run_config: Any = None) -> dict[str, Any]:
-        """The job's config with ``run_config`` (a mapping, or an object with Dagster's
-        ``to_config_dict()``) merged over it: ``run_config`` wins."""
+    def run_config_for(
+        self, run_config: Any = None, partition_key: str | None = None
+    ) -> dict[str, Any]:
+        """The job's config (with a partitioned config, the config of ``partition_key``)
+        with ``run_config`` (a mapping, or an object with Dagster's ``to_config_dict()``)
+        merged over it: ``run_config`` wins."""
         override = _check_config(self.name, run_config, RunConfigError) or {}
-        return _merge(dict(self.config or {}), override)
+        base = dict(self.config or {})
+        if self.partitioned_config is not None:
+            if partition_key is None:
+                raise UsageError(
+                    f"Job '{self.name}' has a partitioned config: name the partition to run "
+                    "(partition_key=..., --partition)."
+                )
+            base = self.partitioned_config.get_run_config_for_partition_key(partition_key)
+        return _merge(base, override)
 
     def keys_for_run(self, asset_selection: Sequence[CoercibleToAssetKey] | None) -> list[AssetKey]:
         """The job's keys, or the subset ``asset_selection`` names (each must be in the job)."""
@@ -174,7 +216,7 @@ class JobDefinition:
 
         if op_selection is not None:
             asset_selection = [*(asset_selection or ()), *op_selection]
-        run_tags = self.run_tags_for_run(tags)
+        run_tags = self.run_tags_for_run(tags, partition_key)
         start, end = run_tags.get(PARTITION_RANGE_START_TAG), run_tags.get(PARTITION_RANGE_END_TAG)
         if (start is None) != (end is None):
             raise UsageError(
@@ -188,10 +230,10 @@ class JobDefinition:
             self.definitions_for_run(resources),
             selection=keys,
             instance=instance,
-            run_config=self.run_config_for(run_config),
+            run_config=self.run_config_for(run_config, partition_key),
             tags=run_tags,
             raise_on_error=raise_on_error,
-            partition_key=partition_key,
+            partition_key=partition_key if self.runs_partitions_of_assets() else None,
             partition_range=None if start is None or end is None else f"{start}...{end}",
         )
 
@@ -240,10 +282,21 @@ def define_asset_job(
         )
     except SelectionError as exc:
         raise DefinitionError(f"Job '{name}': {exc}") from None
+    from assetgraph.definitions.partitioned_config import PartitionedConfig
+
+    partitioned_config = config if isinstance(config, PartitionedConfig) else None
+    if partitioned_config is not None:
+        if partitions_def is not None and partitions_def != partitioned_config.partitions_def:
+            raise DefinitionError(
+                f"Job '{name}': partitions_def differs from the partitions of its partitioned "
+                "config; give one of them."
+            )
+        partitions_def, config = partitioned_config.partitions_def, None
     return UnresolvedAssetJobDefinition(
         name=name,
         selection=resolved_selection,
         config=_check_config(name, config),
+        partitioned_config=partitioned_config,
         description=description,
         tags=_string_tags(name, tags, "tags"),
         run_tags=None if run_tags is None else _string_tags(name, run_tags, "run_tags"),
@@ -266,9 +319,45 @@ def _check_config(
     if not isinstance(config, Mapping):
         raise error(
             f"Job '{name}': config must be a run config mapping (or a RunConfig), got "
-            f"{type(config).__name__}; ConfigMapping and PartitionedConfig are not supported."
+            f"{type(config).__name__}; ConfigMapping is not supported."
         )
     return dict(config)
+
+
+def run_request_for_partition(
+    job_name: str,
+    partition_key: str,
+    run_key: str | None = None,
+    tags: Mapping[str, str] | None = None,
+    asset_selection: Sequence[CoercibleToAssetKey] | None = None,
+    run_config: Mapping[str, Any] | None = None,
+    current_time: Any = None,
+    dynamic_partitions_store: Any = None,
+) -> RunRequest:
+    """A ``RunRequest`` naming ``job_name`` and ``partition_key``."""
+    from assetgraph.automation.requests import RunRequest
+
+    return RunRequest(
+        run_key=run_key,
+        run_config=run_config,
+        tags=tags,
+        job_name=job_name,
+        asset_selection=None if asset_selection is None else list(asset_selection),
+        partition_key=partition_key,
+    )
+
+
+def _check_partitioned_config(
+    name: str, config: PartitionedConfig, keys: Sequence[AssetKey], defs: Definitions
+) -> None:
+    """A job's partitioned assets must share its partitioned config's definition."""
+    for key in keys:
+        found = defs.graph.partitions_def(key)
+        if found is not None and found != config.partitions_def:
+            raise DefinitionError(
+                f"Job '{name}': asset '{key}' is partitioned by {found!r}, but the job's "
+                f"partitioned config by {config.partitions_def!r}; they must be the same."
+            )
 
 
 def _string_tags(name: str, tags: Mapping[str, Any] | None, what: str) -> dict[str, str]:
@@ -336,7 +425,7 @@ def check_jobs(
             if obj in jobs:
                 raise DefinitionError(
                     f"Definitions(jobs=[...]) got {type(obj).__name__} ({obj!r}); expected a "
-                    "job made by define_asset_job(...)."
+                    "job made by define_asset_job(...), @job or graph.to_job(...)."
                 )
             continue  # a job name: the schedule or sensor resolves it later
         previous = found.get(obj.name)

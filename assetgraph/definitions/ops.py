@@ -14,7 +14,6 @@ migration guide).
 
 from __future__ import annotations
 
-import contextvars
 import hashlib
 import inspect
 from collections.abc import Callable, Mapping, Sequence
@@ -24,131 +23,15 @@ from assetgraph.context import AssetExecutionContext
 from assetgraph.definitions.asset_decorator import asset
 from assetgraph.definitions.assets import CONTEXT_PARAM, AssetIn, AssetOut, AssetsDefinition
 from assetgraph.definitions.multi_assets import multi_asset
-from assetgraph.definitions.outputs import Output
+from assetgraph.definitions.op_definition import GRAPH_ASSET_STEP, OpDefinition, op
 from assetgraph.errors import DefinitionError
 from assetgraph.versions.code import source_code_version
 
-_STEP_CONTEXT: contextvars.ContextVar[Any] = contextvars.ContextVar("assetgraph_op_context")
+__all__ = ["OpDefinition", "OpExecutionContext", "graph_asset", "graph_multi_asset", "op"]
 
 OpExecutionContext = AssetExecutionContext
-"""Dagster's op context: here the step's ``AssetExecutionContext`` itself (the same class)."""
-
-
-class OpDefinition:
-    """A function that is one part of a ``@graph_asset``; call it inside the composition."""
-
-    def __init__(
-        self,
-        fn: Callable[..., Any],
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        tags: Mapping[str, str] | None = None,
-        required_resource_keys: Sequence[str] | set[str] | None = None,
-    ) -> None:
-        if not callable(fn):
-            raise DefinitionError(f"@op must decorate a function, got {type(fn).__name__}.")
-        self.fn = fn
-        self.name = name or fn.__name__
-        self.description = description if description is not None else inspect.getdoc(fn)
-        self.tags = dict(tags or {})
-        self.required_resource_keys = frozenset(required_resource_keys or ())
-        self._params = list(inspect.signature(fn).parameters.values())
-        self.__doc__ = fn.__doc__
-        self.__wrapped__ = fn
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        context = _STEP_CONTEXT.get(None)
-        args = tuple(_value_of(a) for a in args)
-        kwargs = {k: _value_of(v) for k, v in kwargs.items()}
-        if context is None:  # a direct call (a unit test): the caller passes everything
-            return self.fn(*args, **kwargs)
-        injected = self._injected(context, kwargs)
-        free = [
-            p
-            for p in self._params
-            if p.name not in injected and p.name not in kwargs and p.kind is p.POSITIONAL_OR_KEYWORD
-        ]
-        if len(args) > len(free):
-            raise TypeError(
-                f"op '{self.name}' takes {len(free)} input(s) ({', '.join(p.name for p in free)}) "
-                f"but was called with {len(args)}."
-            )
-        positional = {param.name: value for param, value in zip(free, args, strict=False)}
-        return self.fn(**injected, **positional, **kwargs)
-
-    def _injected(self, context: Any, given: Mapping[str, Any]) -> dict[str, Any]:
-        injected: dict[str, Any] = {}
-        for param in self._params:
-            if param.name in given:
-                continue
-            annotation = _resolved(param.annotation, self.fn)
-            kind = getattr(annotation, "__assetgraph_kind__", None)
-            if param.name == CONTEXT_PARAM or kind == "context" or _names_context(annotation):
-                injected[param.name] = context
-            elif kind == "config":
-                injected[param.name] = annotation.model_validate(self._config(context))
-            elif kind == "resource":
-                injected[param.name] = getattr(context.resources, param.name)
-        return injected
-
-    def _config(self, context: Any) -> Mapping[str, Any]:
-        ops = context.run_config.get("ops", {})
-        entry = ops.get(self.name, {}) if isinstance(ops, Mapping) else {}
-        if isinstance(entry, Mapping) and isinstance(entry.get("config"), Mapping):
-            return dict(entry["config"])
-        return dict(entry) if isinstance(entry, Mapping) else {}
-
-    def __repr__(self) -> str:
-        return f"<OpDefinition {self.name}>"
-
-
-@overload
-def op(fn: Callable[..., Any], /) -> OpDefinition: ...
-
-
-@overload
-def op(
-    fn: None = None,
-    /,
-    *,
-    name: str | None = None,
-    description: str | None = None,
-    tags: Mapping[str, str] | None = None,
-    required_resource_keys: set[str] | None = None,
-    **ignored: Any,
-) -> Callable[[Callable[..., Any]], OpDefinition]: ...
-
-
-def op(
-    fn: Callable[..., Any] | None = None,
-    /,
-    *,
-    name: str | None = None,
-    description: str | None = None,
-    tags: Mapping[str, str] | None = None,
-    required_resource_keys: set[str] | None = None,
-    **ignored: Any,
-) -> OpDefinition | Callable[[Callable[..., Any]], OpDefinition]:
-    """Declare an op: a function called by a ``@graph_asset`` composition.
-
-    Dagster's ``ins``, ``out``, ``retry_policy`` and ``code_version`` are accepted; types
-    come from annotations and the step's retry policy applies to the whole graph asset.
-    """
-    unknown = set(ignored) - {"ins", "out", "retry_policy", "code_version", "pool"}
-    if unknown:
-        raise DefinitionError(f"@op got unknown argument(s): {', '.join(sorted(unknown))}.")
-
-    def decorate(func: Callable[..., Any]) -> OpDefinition:
-        return OpDefinition(
-            func,
-            name=name,
-            description=description,
-            tags=tags,
-            required_resource_keys=required_resource_keys,
-        )
-
-    return decorate(fn) if fn is not None else decorate
+"""Dagster's op context: the step's ``AssetExecutionContext`` (an op of a job gets an
+``OpContext``, a subclass)."""
 
 
 @overload
@@ -227,11 +110,11 @@ def _step_function(
         )
 
     def run_graph(**kwargs: Any) -> Any:
-        token = _STEP_CONTEXT.set(kwargs.pop(CONTEXT_PARAM))
+        token = GRAPH_ASSET_STEP.set(kwargs.pop(CONTEXT_PARAM))
         try:
             result = compose(**kwargs)
         finally:
-            _STEP_CONTEXT.reset(token)
+            GRAPH_ASSET_STEP.reset(token)
         if not single and isinstance(result, Mapping):
             missing = [n for n in output_names if n not in result]
             if missing:
@@ -270,27 +153,3 @@ def _graph_code_version(compose: Callable[..., Any]) -> str:
     parts = [source_code_version(compose)]
     parts.extend(f"{found.name}:{source_code_version(found.fn)}" for found in _ops_named(compose))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
-
-
-def _value_of(value: Any) -> Any:
-    """An op's ``Output(value)`` is the value for the ops that consume it."""
-    return value.value if isinstance(value, Output) else value
-
-
-def _resolved(annotation: Any, fn: Callable[..., Any]) -> Any:
-    if not isinstance(annotation, str):
-        return annotation
-    namespace = getattr(fn, "__globals__", {})
-    try:
-        return eval(annotation, dict(namespace))
-    except Exception:
-        return annotation
-
-
-def _names_context(annotation: Any) -> bool:
-    if isinstance(annotation, str):  # a string annotation naming a class not in scope
-        return annotation.rsplit(".", 1)[-1] in {"AssetExecutionContext", "OpExecutionContext"}
-    return getattr(annotation, "__name__", "") in {
-        "AssetExecutionContext",
-        "OpExecutionContext",
-    }

@@ -42,6 +42,10 @@ class Output:
     data_version: DataVersion | None = None
     tags: Mapping[str, str] = field(default_factory=dict, kw_only=True)
 
+    def __class_getitem__(cls, item: Any) -> Any:
+        """``Output[int]`` in a return annotation (Dagster's generic form) is ``Output``."""
+        return cls
+
 
 @dataclass(frozen=True, slots=True, init=False)
 class MaterializeResult:

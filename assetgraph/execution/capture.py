@@ -27,6 +27,12 @@ class Captured:
 
     def events(self, run_id: str, step: Step) -> list[EventRecord]:
         """One LOG event per stream that received anything (level STDOUT / STDERR)."""
+        return self.events_for(run_id, step.key, step.partition_key)
+
+    def events_for(
+        self, run_id: str, step_key: str, partition_key: str | None = None
+    ) -> list[EventRecord]:
+        """``events`` of the step ``step_key`` (and ``partition_key``)."""
         found = []
         for level, stream in (("STDOUT", self.stdout), ("STDERR", self.stderr)):
             text = stream.getvalue()
@@ -40,8 +46,8 @@ class Captured:
                     run_id,
                     Logged(level),
                     time.time(),
-                    step_key=step.key,
-                    partition_key=step.partition_key,
+                    step_key=step_key,
+                    partition_key=partition_key,
                     message=text.rstrip("\n"),
                 )
             )

@@ -230,6 +230,37 @@ class ExecuteInProcessResult:
             and (event.step_key == step_name or event.step_key.startswith(f"{step_name}["))
         ]
 
+    # -- the run, as Dagster's run status sensors see it -----------------------------------
+
+    @property
+    def dagster_run(self) -> Any:
+        """This run as Dagster's ``DagsterRun`` (``run_id``, ``job_name``, ``status``,
+        ``tags``), read from the instance."""
+        from assetgraph.storage.dagster_runs import dagster_run
+
+        record = self.instance.storage.get_run(self.run_id) if self.instance else None
+        if record is None:
+            raise UsageError(f"Run {self.run_id} is not in the result's instance.")
+        return dagster_run(record)
+
+    def get_job_success_event(self) -> Any:
+        """The event that ended this run successfully (``event_type_value``
+        ``"PIPELINE_SUCCESS"``); an error when the run did not succeed."""
+        return self._run_end_event(EventType.RUN_SUCCESS, "succeed")
+
+    def get_job_failure_event(self) -> Any:
+        """The event that ended this run in failure (``message`` says what failed); an
+        error when the run did not fail."""
+        return self._run_end_event(EventType.RUN_FAILURE, "fail")
+
+    def _run_end_event(self, kind: EventType, verb: str) -> Any:
+        from assetgraph.storage.event_entries import entry_of
+
+        events = self.instance.storage.events_for_run(self.run_id, [kind]) if self.instance else []
+        if not events:
+            raise UsageError(f"Run {self.run_id} did not {verb}: it has no {kind.value} event.")
+        return entry_of(events[-1]).dagster_event
+
     def get_asset_observation_events(self) -> list[ObservationEvent]:
         """Dagster's method: the ``AssetObservation``s user code recorded in this run
         (``asset_key``, ``partition``, ``asset_observation``), in step order."""

@@ -32,7 +32,7 @@ from assetgraph.definitions.outputs import MaterializeResult, Output
 from assetgraph.definitions.schema_validation import evaluate_schema
 from assetgraph.definitions.signatures import cached_signature, resolved_return_annotation
 from assetgraph.errors import USER_CODE_FAILURES, Failure
-from assetgraph.execution.data_versions import InputVersions
+from assetgraph.execution.data_versions import NO_PARTITION, InputVersions
 from assetgraph.execution.input_shapes import input_shapes, load_shaped
 from assetgraph.graph import AssetGraph
 from assetgraph.io import InputContext, OutputContext
@@ -51,7 +51,7 @@ from assetgraph.storage.events import (
     step_event,
 )
 from assetgraph.storage.records import EventRecord, StepStatus
-from assetgraph.versions.digests import derived_data_version
+from assetgraph.versions.digests import derived_data_version, read_versions_record
 
 _PACKAGE_DIRS = (
     str(Path(__file__).resolve().parents[1]),
@@ -176,25 +176,21 @@ def execute_step(
         elif assets_def.config_schema is not None:
             context.op_config = env.configs[assets_def]
         with context.log.capturing():
-            result = _call_user_code(step, kwargs)
+            result, late_error = _call_user_code(step, kwargs)
         observed = True
         result, observations = _separate_observations(step, result, logged)
         outcome.events.extend(_observation_event(env.run_id, step, o) for o in observations)
         result, check_results = _separate_check_results(step, result)
-        values = _split_outputs(step, result)
+        values = _split_outputs(step, result, partial=late_error is not None)
         _check_types(step, values)
         with context.log.capturing():  # checks are user code too
             values, crashed = _validate_outputs(
                 step, env, values, check_results, context, outcome.events
             )
-        materializations = [
-            event
-            for spec in assets_def.specs
-            if spec.key in values  # unselected, or an optional output left out
-            for event in _store_output(
-                step, env, spec, values[spec.key], context, started, input_versions or {}
-            )
-        ]
+        materializations = _store_outputs(step, env, values, context, started, input_versions)
+        if late_error is not None:  # what the function stored before it raised is recorded
+            outcome.events.extend(materializations)
+            raise _StepError(late_error)
         if crashed:
             # As in Dagster, a check that raised fails its step (and the run); the value
             # was produced and is stored, since the check did not block.
@@ -274,7 +270,7 @@ def _load_inputs(step: Step, env: StepEnvironment) -> dict[str, Any]:
             kwargs[param] = load_shaped(manager, context, shapes.get(param, "bare"))
         except USER_CODE_FAILURES as exc:
             raise _StepError(
-                _error_from(
+                error_from(
                     exc,
                     "load_input",
                     f"could not load input '{param}' (asset '{upstream}') with "
@@ -301,15 +297,25 @@ def stored_annotation(graph: AssetGraph, key: AssetKey) -> Any:
     return resolved_return_annotation(assets_def.fn, assets_def.name)
 
 
-def _call_user_code(step: Step, kwargs: dict[str, Any]) -> Any:
+def _call_user_code(step: Step, kwargs: dict[str, Any]) -> tuple[Any, StepError | None]:
+    """The function's result, and the error of a generator that raised after yielding a
+    ``MaterializeResult`` (its data is stored already: it is recorded, then the step fails,
+    as in Dagster). Any other failure raises."""
     fn = step.assets_def.fn
+    yielded: list[Any] = []
     try:
         result = fn(**kwargs)
         if inspect.isgenerator(result):
-            result = list(result)
-        return result
+            yielded.extend(result)
+            result = yielded
+        return result, None
     except USER_CODE_FAILURES as exc:
-        raise _StepError(_error_from(exc, "user_code", str(exc))) from exc
+        error = error_from(exc, "user_code", str(exc))
+        if any(isinstance(item, MaterializeResult) for item in yielded):
+            return [
+                i for i in yielded if isinstance(i, MaterializeResult | AssetCheckResult)
+            ], error
+        raise _StepError(error) from exc
 
 
 def _separate_observations(
@@ -387,7 +393,9 @@ def _separate_check_results(step: Step, result: Any) -> tuple[Any, list[AssetChe
     return result, checks
 
 
-def _split_outputs(step: Step, result: Any) -> dict[AssetKey, Any]:
+def _split_outputs(step: Step, result: Any, partial: bool = False) -> dict[AssetKey, Any]:
+    """The value of each output; ``partial``: only those the function yielded before it
+    raised (no output is missing then, nor filled in)."""
     specs = step.assets_def.specs
     if not step.assets_def.is_multi:
         if (
@@ -445,6 +453,8 @@ def _split_outputs(step: Step, result: Any) -> dict[AssetKey, Any]:
             + ", ".join(repr(s.output_name) for s in specs if s.key in selected)
             + "); return only context.selected_output_names",
         )
+    if partial:
+        return values
     if step.assets_def.outputs_from_specs:  # Dagster: a spec's output needs no value
         values.update({s.key: None for s in specs if s.key in selected and s.key not in values})
     missing = [
@@ -469,7 +479,7 @@ def _check_types(step: Step, values: Mapping[AssetKey, Any]) -> None:
         try:
             check(value, f"Asset '{spec.key}'")
         except USER_CODE_FAILURES as exc:
-            raise _StepError(_error_from(exc, "type_check", str(exc))) from exc
+            raise _StepError(error_from(exc, "type_check", str(exc))) from exc
 
 
 def _validate_outputs(
@@ -576,7 +586,7 @@ def _check_error(step: Step, failed: list[CheckEvaluation], stored: bool = False
     message = f"{head}{_partitions_text(step)}: " + "; ".join(parts) + tail
     raised = next((e for e in failed if e.exception is not None), None)
     if raised is not None and raised.exception is not None:
-        error = _error_from(raised.exception, "asset_check", message)
+        error = error_from(raised.exception, "asset_check", message)
         error.location = _location_in(raised.exception, raised.location) or error.location
         return error
     location = failed[0].location or step.assets_def.source_location
@@ -632,6 +642,37 @@ def _output_error(step: Step, message: str) -> _StepError:
     )
 
 
+def _store_outputs(
+    step: Step,
+    env: StepEnvironment,
+    values: Mapping[AssetKey, Any],
+    context: AssetExecutionContext,
+    started: float,
+    input_versions: InputVersions | None,
+) -> list[EventRecord]:
+    """Store each output (unselected ones, or optional ones left out, are not in
+    ``values``) in dependency order: an output that reads a sibling of the same step
+    records the version that sibling has just got, not the one it had before the step."""
+    specs = {spec.key: spec for spec in step.assets_def.specs if spec.key in values}
+    versions: InputVersions = dict(input_versions or {})
+    events: list[EventRecord] = []
+    for key in env.graph.toposort(specs) if len(specs) > 1 else specs:
+        stored = _store_output(step, env, specs[key], values[key], context, started, versions)
+        events.extend(stored)
+        if key.to_string() in versions:  # a sibling reads it
+            versions = {**versions, key.to_string(): _versions_stored(stored)}
+    return events
+
+
+def _versions_stored(events: Sequence[EventRecord]) -> dict[str, str | None]:
+    """Partition key (NO_PARTITION when none) -> data version, of one output's events."""
+    found: dict[str, str | None] = {}
+    for event in events:
+        body = Materialized.from_payload(event.payload)
+        found[event.partition_key or NO_PARTITION] = body.data_version
+    return read_versions_record(found)
+
+
 def _store_output(
     step: Step,
     env: StepEnvironment,
@@ -678,7 +719,7 @@ def _store_output(
             manager.handle_output(output_context, value)
         except USER_CODE_FAILURES as exc:
             raise _StepError(
-                _error_from(
+                error_from(
                     exc,
                     "handle_output",
                     f"{type(manager).__name__} could not store asset '{spec.key}': {exc}",
@@ -744,7 +785,7 @@ def _polars_schema(schema: Mapping[str, Any]) -> dict[str, str]:
     return {str(name): str(dtype) for name, dtype in schema.items()}
 
 
-def _error_from(exc: BaseException, kind: str, message: str) -> StepError:
+def error_from(exc: BaseException, kind: str, message: str) -> StepError:
     frames = traceback.extract_tb(exc.__traceback__)
     user_frames = [f for f in frames if not f.filename.startswith(_PACKAGE_DIRS)]
     location = None

@@ -7,7 +7,6 @@ import tempfile
 import weakref
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from assetgraph import settings
 from assetgraph.settings import (  # re-exported: where callers have found them
@@ -15,18 +14,18 @@ from assetgraph.settings import (  # re-exported: where callers have found them
     HOME_ENV as HOME_ENV,
     STORAGE_URL_ENV as STORAGE_URL_ENV,
 )
+from assetgraph.storage.instance_queries import InstanceQueries
 from assetgraph.storage.sql_storage import SqlStorage
 
-if TYPE_CHECKING:
-    from assetgraph.storage.event_entries import EventLogEntry
 
-
-class Instance:
+class Instance(InstanceQueries):
     """The metadata database (``storage``) and the home folder of stored values.
 
     ``Instance.from_env()`` reads ``ASSETGRAPH_HOME`` (default ``./.assetgraph``) and
     ``ASSETGRAPH_STORAGE_URL`` (default: SQLite at ``$ASSETGRAPH_HOME/assetgraph.db``);
     ``Instance.ephemeral()`` keeps everything in memory and a temporary folder, for tests.
+    Dagster's read API (``get_runs``, ``get_event_records``, ``fetch_materializations``...)
+    comes from ``InstanceQueries``.
     """
 
     def __init__(
@@ -74,19 +73,6 @@ class Instance:
 
     def has_dynamic_partition(self, name: str, key: str) -> bool:
         return self.storage.has_dynamic_partition(name, key)
-
-    def get_latest_materialization_event(self, asset_key: Any) -> EventLogEntry | None:
-        """The latest materialization of ``asset_key`` (of any partition), or None (Dagster's)."""
-        from assetgraph.keys import AssetKey
-        from assetgraph.storage.event_entries import AssetMaterialization, EventLogEntry
-
-        key = AssetKey.from_user(asset_key)
-        records = self.storage.latest_materializations([key.to_string()]).values()
-        latest = max(records, key=lambda record: record.event_id, default=None)
-        if latest is None:
-            return None
-        materialization = AssetMaterialization(key, latest.partition_key, dict(latest.metadata))
-        return EventLogEntry(latest.run_id, latest.timestamp, latest.event_id, materialization)
 
     def dynamic_partitions_count(self, name: str) -> int:
         return self.storage.dynamic_partitions_count(name)

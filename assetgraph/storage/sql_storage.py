@@ -222,6 +222,11 @@ class SqlStorage:
         rows = self.read(lambda conn: conn.execute(query.order_by(schema.events.c.id)).all())
         return [_event_record(row._mapping) for row in rows]
 
+    def select_events(self, query: Any) -> list[EventRecord]:
+        """The events a ``select`` of the events table finds, in its order."""
+        rows = self.read(lambda conn: conn.execute(query).all())
+        return [_event_record(row._mapping) for row in rows]
+
     def count_events(self, event_type: EventType | None = None) -> int:
         """How many events the log holds (of one type)."""
         query = select(func.count()).select_from(schema.events)

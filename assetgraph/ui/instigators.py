@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from assetgraph.automation.instigators import set_status, state_of
 from assetgraph.definitions.default_status import RUNNING, STOPPED
-from assetgraph.definitions.policies import next_tick
 from assetgraph.errors import UsageError, did_you_mean
 from assetgraph.storage.automation_store import AutomationStore, TickSummaryRow
 from assetgraph.ui.automation_models import InstigatorDetailOut, InstigatorOut, InstigatorTickOut
@@ -142,9 +141,9 @@ def _out(
             resolved = item.resolved_for(defs)
         except Exception:  # its job does not resolve: the tick records why; show it as declared
             resolved = item
-        cron, timezone = resolved.cron_schedule, resolved.timezone
+        cron, timezone = ", ".join(resolved.cron_schedules), resolved.timezone
         if state.running:
-            upcoming = float(next_tick(cron, timezone, now.timestamp()))
+            upcoming = float(resolved.next_tick_after(now.timestamp()))
     else:
         interval = float(item.minimum_interval_seconds)
         if state.running:

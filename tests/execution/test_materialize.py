@@ -370,3 +370,28 @@ def test_dagster_call_shapes_of_materialize_retry_and_partition_keys(instance: I
     now = datetime(2024, 1, 2, 5, 30, tzinfo=UTC)
     assert hourly.get_first_partition_key(now) == "2024-01-01-00:00"
     assert hourly.get_last_partition_key(now) == "2024-01-02-04:00"
+
+
+def test_what_a_generator_stored_before_it_raised_is_recorded(instance: Instance) -> None:
+    """As in Dagster: a MaterializeResult yielded before the function raised is recorded
+    (the asset stored that data itself), then the step fails with the user's error."""
+    from assetgraph import AssetSpec, Failure, MaterializeResult, Output, multi_asset
+
+    @multi_asset(specs=[AssetSpec("built"), AssetSpec("broken")], can_subset=True)
+    def warehouse(context: Any) -> Any:
+        yield MaterializeResult(asset_key="built", metadata={"rows": 3})
+        raise Failure("table 'broken' could not be built")
+
+    @asset
+    def held() -> Any:
+        yield Output(1)
+        raise Failure("no")
+
+    run = materialize([warehouse], instance=instance)
+    assert not run.success
+    assert run.failures[0].error is not None
+    assert "table 'broken' could not be built" in run.failures[0].error.message
+    assert [m.asset_key.to_string() for m in run.get_asset_materializations()] == ["built"]
+    # A value yielded but not stored (an Output) is not recorded: its IO manager never ran.
+    run = materialize([held], instance=instance)
+    assert not run.success and not run.get_asset_materializations()

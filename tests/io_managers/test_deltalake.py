@@ -473,9 +473,7 @@ def test_two_cli_runs_of_different_partitions_at_once_both_land(
     cli = str(Path(sys.executable).parent / "assetgraph")
     env = {**os.environ, "ASSETGRAPH_HOME": str(tmp_path / "home")}
     backfill = [cli, "materialize", "-f", str(defs_file)]
-    subprocess.run(
-        [*backfill, "--partition-range", "2025-01-01...2025-01-02"], env=env, check=True
-    )
+    subprocess.run([*backfill, "--partition-range", "2025-01-01...2025-01-02"], env=env, check=True)
     runs = [
         subprocess.Popen(
             [*backfill, "--partition", day],

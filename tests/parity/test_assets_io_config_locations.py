@@ -99,9 +99,6 @@ def test_a_definitions_function_is_the_code_location(ported: Port, cli: Cli) -> 
     assert code == 0, out
 
 
-@pytest.mark.xfail(
-    strict=True, reason="@op(config_schema=...) belongs to the op-based jobs work, not merged yet"
-)
 def test_an_asset_reads_its_config_schema_as_op_config(ported: Port) -> None:
     module = load(ported("configurable_op_asset_resource"))
     result = materialize(

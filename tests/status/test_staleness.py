@@ -414,3 +414,32 @@ def test_a_changed_observation_of_a_source_reaches_through_a_window_mapping(
     assert stale_map(defs, instance) == {
         "week": [f"2025-01-{d:02d}" for d in range(5, 12)]  # the 7 windows holding that day
     }
+
+
+def test_a_multi_asset_whose_outputs_read_each_other_is_fresh_after_one_run(
+    instance: Instance,
+) -> None:
+    """Outputs are recorded in dependency order, whatever the order of the specs, and each
+    records the version its sibling got in the same step."""
+    from assetgraph import AssetSpec, DataVersion, MaterializeResult, multi_asset
+
+    runs = []
+
+    @multi_asset(
+        specs=[AssetSpec("second", deps=["first"]), AssetSpec("first"), AssetSpec("third")],
+        can_subset=True,
+    )
+    def chain(context: Any) -> Any:
+        runs.append(context.run_id)
+        for key in sorted(context.selected_asset_keys, key=lambda k: k.to_string()):
+            yield MaterializeResult(asset_key=key, data_version=DataVersion(str(len(runs))))
+
+    defs = Definitions(assets=[chain])
+    for _ in range(2):  # each run gives every output a new data version
+        assert materialize(defs, instance=instance).success
+        report = stale_status(defs, instance=instance)
+        assert {k.to_string(): s.status for k, s in report.assets.items()} == {
+            "first": "fresh",
+            "second": "fresh",
+            "third": "fresh",
+        }

@@ -1,0 +1,7 @@
+select
+    order_id,
+    customer_id,
+    cast(ordered_on as date) as ordered_on,
+    amount
+from {{ source('raw', 'orders') }}
+where amount > 0
