@@ -44,6 +44,9 @@ class AssetGraph:
                     )
                 self._defs_by_key[key] = assets_def
         stubs = self._external_stubs(assets_defs)
+        self._canonical: dict[AssetKey, AssetKey] = {key: key for key in self._defs_by_key}
+        """Each key to the one instance the graph holds: dictionaries keyed by asset keys
+        compare instances first, so lookups with the graph's own keys skip ``__eq__``."""
         self.assets_defs: tuple[AssetsDefinition, ...] = (*assets_defs, *stubs)
         self._inputs: dict[AssetsDefinition, dict[str, AssetKey]] = {}
         self._deps: dict[AssetsDefinition, tuple[AssetKey, ...]] = {}
@@ -189,7 +192,7 @@ class AssetGraph:
         candidates = self._candidates(assets_def, spec)
         for candidate in candidates:
             if candidate in self._defs_by_key:
-                return candidate
+                return self._canonical[candidate]
         in_group = self._same_group_match(assets_def, spec)
         if in_group is not None:
             return in_group
@@ -222,7 +225,7 @@ class AssetGraph:
             and key not in assets_def.keys
             and self.group_of(key) in groups
         ]
-        return matches[0] if len(matches) == 1 else None
+        return self._canonical[matches[0]] if len(matches) == 1 else None
 
     def _external_stubs(self, assets_defs: Sequence[AssetsDefinition]) -> list[AssetsDefinition]:
         """External assets for keys named only in ``deps=[...]`` (Dagster does the same)."""
