@@ -195,7 +195,7 @@ class AssetGraph:
                 return self._canonical[candidate]
         in_group = self._same_group_match(assets_def, spec)
         if in_group is not None:
-            return in_group
+            return self._canonical[in_group]
         wanted = candidates[0].to_string()
         where = assets_def.source_location
         if spec.param is None:
@@ -225,7 +225,7 @@ class AssetGraph:
             and key not in assets_def.keys
             and self.group_of(key) in groups
         ]
-        return self._canonical[matches[0]] if len(matches) == 1 else None
+        return matches[0] if len(matches) == 1 else None
 
     def _external_stubs(self, assets_defs: Sequence[AssetsDefinition]) -> list[AssetsDefinition]:
         """External assets for keys named only in ``deps=[...]`` (Dagster does the same)."""

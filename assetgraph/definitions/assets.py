@@ -236,12 +236,19 @@ class AssetsDefinition:
         return self.fn(*args, **kwargs)
 
     @property
-    def op(self) -> Any:
+    def op(self) -> Callable[..., Any]:
         """The op that computes it (Dagster's ``AssetsDefinition.op``): call it as a unit test
-        does, ``asset.op(upstream=value)``; it returns what the function returns."""
-        from assetgraph.definitions.op_definition import OpDefinition
+        does, ``asset.op(upstream=value)``; it returns what the function returns, a context
+        built for it when it takes one and none is given."""
 
-        return OpDefinition(self.fn, name=self.name.replace("/", "__"))
+        def call_op(*args: Any, **kwargs: Any) -> Any:
+            given = kwargs.get(self.context_param or CONTEXT_PARAM) is not None
+            if self.context_param is not None and not given and not _is_context(args):
+                args = (None, *args)  # __call__ builds the context for None, as Dagster does
+            return self(*args, **kwargs)
+
+        call_op.__name__ = call_op.__qualname__ = self.name.replace("/", "__")
+        return call_op
 
     @classmethod
     def from_graph(cls, graph_def: Any, **kwargs: Any) -> AssetsDefinition:
@@ -268,6 +275,11 @@ class AssetsDefinition:
     def __repr__(self) -> str:
         keys = ", ".join(key.to_string() for key in self.keys)
         return f"<AssetsDefinition {self.name}: {keys}>"
+
+
+def _is_context(args: Sequence[Any]) -> bool:
+    """Whether a direct call's first argument is an execution context (or None for one)."""
+    return bool(args) and (args[0] is None or callable(getattr(args[0], "bind_to", None)))
 
 
 def as_prefix(prefix: str | Sequence[str] | None) -> tuple[str, ...]:

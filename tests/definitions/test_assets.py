@@ -268,3 +268,12 @@ def test_none_for_the_context_of_a_direct_call_gets_a_built_context() -> None:
         return value + 1
 
     assert logged(None, value=1) == 2
+
+
+def test_an_assets_op_builds_a_context_when_none_is_given() -> None:
+    @asset
+    def logged(context: AssetExecutionContext) -> str:
+        context.log.info("running")
+        return context.asset_key.to_string()
+
+    assert logged.op() == "logged"
