@@ -34,18 +34,7 @@ _PER_OUTPUT = {
 """Dagster's per-output arguments -> the ``AssetOut`` field each sets."""
 
 
-def assets_from_graph(
-    graph_def: GraphDefinition,
-    *,
-    keys_by_input_name: Mapping[str, CoercibleToAssetKey] | None = None,
-    keys_by_output_name: Mapping[str, CoercibleToAssetKey] | None = None,
-    key_prefix: str | Sequence[str] | None = None,
-    group_name: str | None = None,
-    partitions_def: Any = None,
-    partition_mappings: Mapping[str, Any] | None = None,
-    backfill_policy: Any = None,
-    **options: Any,
-) -> AssetsDefinition:
+def assets_from_graph(graph_def: GraphDefinition, **options: Any) -> AssetsDefinition:
     """The assets a ``@graph`` computes (Dagster's ``AssetsDefinition.from_graph``)."""
     compose = graph_def.compose_fn
     if compose is None:
@@ -53,36 +42,17 @@ def assets_from_graph(
             f"AssetsDefinition.from_graph: graph '{graph_def.name}' was built from node_defs "
             "and dependencies; write it with @graph (or @graph_asset) to make assets of it."
         )
-    outputs = list(graph_def.outs) or list(graph_def.output_refs)
     return _assets(
         compose,
         name=graph_def.name,
         what=f"graph '{graph_def.name}'",
         input_names=graph_def.input_names(),
-        output_names=outputs,
-        keys_by_input_name=keys_by_input_name,
-        keys_by_output_name=keys_by_output_name,
-        key_prefix=key_prefix,
-        group_name=group_name,
-        partitions_def=partitions_def,
-        partition_mappings=partition_mappings,
-        backfill_policy=backfill_policy,
-        options=options,
+        output_names=list(graph_def.outs) or list(graph_def.output_refs),
+        **options,
     )
 
 
-def assets_from_op(
-    op_def: OpDefinition,
-    *,
-    keys_by_input_name: Mapping[str, CoercibleToAssetKey] | None = None,
-    keys_by_output_name: Mapping[str, CoercibleToAssetKey] | None = None,
-    key_prefix: str | Sequence[str] | None = None,
-    group_name: str | None = None,
-    partitions_def: Any = None,
-    partition_mappings: Mapping[str, Any] | None = None,
-    backfill_policy: Any = None,
-    **options: Any,
-) -> AssetsDefinition:
+def assets_from_op(op_def: OpDefinition, **options: Any) -> AssetsDefinition:
     """The assets an ``@op`` computes (Dagster's ``AssetsDefinition.from_op``)."""
     inputs = op_def.input_names()
 
@@ -102,14 +72,7 @@ def assets_from_op(
         what=f"op '{op_def.name}'",
         input_names=inputs,
         output_names=list(op_def.output_defs()),
-        keys_by_input_name=keys_by_input_name,
-        keys_by_output_name=keys_by_output_name,
-        key_prefix=key_prefix,
-        group_name=group_name,
-        partitions_def=partitions_def,
-        partition_mappings=partition_mappings,
-        backfill_policy=backfill_policy,
-        options=options,
+        **options,
     )
 
 
@@ -120,16 +83,17 @@ def _assets(
     what: str,
     input_names: Sequence[str],
     output_names: Sequence[str],
-    keys_by_input_name: Mapping[str, CoercibleToAssetKey] | None,
-    keys_by_output_name: Mapping[str, CoercibleToAssetKey] | None,
-    key_prefix: str | Sequence[str] | None,
-    group_name: str | None,
-    partitions_def: Any,
-    partition_mappings: Mapping[str, Any] | None,
-    backfill_policy: Any,
-    options: dict[str, Any],
+    keys_by_input_name: Mapping[str, CoercibleToAssetKey] | None = None,
+    keys_by_output_name: Mapping[str, CoercibleToAssetKey] | None = None,
+    key_prefix: str | Sequence[str] | None = None,
+    group_name: str | None = None,
+    partitions_def: Any = None,
+    partition_mappings: Mapping[str, Any] | None = None,
+    backfill_policy: Any = None,
+    code_version: str | None = None,
+    **options: Any,
 ) -> AssetsDefinition:
-    code_version = options.pop("code_version", None)
+    """Dagster's arguments of ``from_graph`` / ``from_op``, for ``compose``."""
     per_output = {arg: dict(options.pop(arg, None) or {}) for arg in _PER_OUTPUT}
     _refuse_unsupported(what, options)
     given_keys = {n: AssetKey.from_user(k) for n, k in (keys_by_input_name or {}).items()}
