@@ -1,10 +1,10 @@
 """Code references: where an asset's function is, as metadata the UI links to.
 
 ``with_source_code_references(assets)`` records the file and line of each asset's
-function under the metadata key ``assetgraph/code_references`` (Dagster's
-``dagster/code_references``); ``link_code_references_to_git(assets, git_url=...,
-git_branch=..., file_path_mapping=AnchorBasedFilePathMapping(...))`` turns those local
-references into links to the file in a git host (GitHub or GitLab URL layout).
+function under Dagster's metadata key ``dagster/code_references``;
+``link_code_references_to_git(assets, git_url=..., git_branch=...,
+file_path_mapping=AnchorBasedFilePathMapping(...))`` turns those local references into
+links to the file in a git host (GitHub or GitLab URL layout).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from assetgraph.definitions.assets import AssetsDefinition
 from assetgraph.definitions.pickling import rebuild
 from assetgraph.errors import DefinitionError
 
-CODE_REFERENCES_KEY = "assetgraph/code_references"
+CODE_REFERENCES_KEY = "dagster/code_references"
 
 A = TypeVar("A")
 

@@ -16,7 +16,7 @@ from assetgraph import (
 )
 from assetgraph.errors import DefinitionError
 
-KEY = "assetgraph/code_references"
+KEY = "dagster/code_references"
 
 LOCATION = """
 from pathlib import Path

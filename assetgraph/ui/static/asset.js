@@ -74,7 +74,7 @@
   // The definition's metadata, each value rendered by its type (code references have
   // their own line above).
   function definitionMetadata(metadata) {
-    const entries = Object.entries(metadata).filter(([k]) => k !== "assetgraph/code_references");
+    const entries = Object.entries(metadata).filter(([k]) => k !== "dagster/code_references");
     if (!entries.length) return [];
     return [el("h3", { text: "Metadata" }), ag.table(["Name", "Value"], entries.map(([k, v]) =>
       el("tr", { class: "metadata-entry", "data-name": k }, el("td", { class: "mono", text: k }), el("td", {}, metadataValue(v)))))];
@@ -83,7 +83,7 @@
   // Code references (with_source_code_references / link_code_references_to_git): links
   // only to http(s) URLs; local references are shown as file:line.
   function codeReferences(d) {
-    const refs = ((d.metadata || {})["assetgraph/code_references"] || {}).code_references || [];
+    const refs = ((d.metadata || {})["dagster/code_references"] || {}).code_references || [];
     if (!refs.length) return [];
     const items = refs.map((r) => (r.kind === "url" && /^https?:\/\//.test(r.url || "")
       ? el("a", { href: r.url, class: "mono code-reference", text: r.label || r.url })
