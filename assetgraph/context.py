@@ -225,6 +225,27 @@ class AssetExecutionContext:
     # -- Dagster's names for what the step builds -----------------------------------------
 
     @property
+    def run(self) -> Any:
+        """This run, as Dagster's ``context.run``: a ``DagsterRun`` (``run_id``, ``job_name``,
+        ``tags``, ``run_config``, ``status``), from the instance when it recorded the run."""
+        from assetgraph.storage.dagster_runs import DagsterRun, DagsterRunStatus
+
+        get_run = getattr(self._instance, "get_run_by_id", None)
+        recorded = get_run(self.run_id) if callable(get_run) else None
+        if recorded is not None:
+            return recorded
+        return DagsterRun(
+            run_id=self.run_id,
+            job_name="__ASSET_JOB",
+            status=DagsterRunStatus.STARTED,
+            run_config=self.run_config,
+            asset_selection=frozenset(key.to_string() for key in self.asset_keys),
+        )
+
+    dagster_run = run
+    """Dagster's other name for ``run``."""
+
+    @property
     def selected_asset_keys(self) -> set[AssetKey]:
         """The keys this step builds: all of a multi-asset's, or the selected subset."""
         return set(self.asset_keys)
@@ -391,8 +412,9 @@ class AssetExecutionContext:
         return self.partitions_def
 
     def log_event(self, event: Any) -> None:
-        """Record ``event`` (an ``AssetObservation``) in the run's event log, as Dagster's
-        ``context.log_event``; the step checks its type when it records it."""
+        """Record ``event`` in the run's event log, as Dagster's ``context.log_event``: an
+        ``AssetObservation``, or an ``AssetMaterialization`` of an asset written outside
+        an IO manager (typically external); the step checks its type when it records it."""
         self.logged_events.append(event)
 
     def add_output_metadata(

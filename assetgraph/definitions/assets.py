@@ -134,7 +134,16 @@ class AssetsDefinition:
     """A function that materializes one or more assets, with what it reads.
 
     Made by ``@asset`` and ``@multi_asset``; call it like the function for unit tests.
+    Dagster's ``AssetsDefinition(specs=[AssetSpec(...), ...])`` (no function) declares
+    external assets: it returns an ``ExternalAssets`` group for ``Definitions(assets=)``.
     """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if cls is AssetsDefinition and "fn" not in kwargs and not args:
+            from assetgraph.definitions.external_assets import external_assets_group
+
+            return external_assets_group(kwargs)
+        return super().__new__(cls)
 
     def __init__(
         self,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from assetgraph.definitions.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefinition
 from assetgraph.definitions.checks import SCHEMA_CHECK_NAME, AssetChecksDefinition
-from assetgraph.definitions.external_assets import ExternalAsset
+from assetgraph.definitions.external_assets import ExternalAsset, ExternalAssets
 from assetgraph.definitions.jobs import (
     IMPLICIT_ASSET_JOB_NAME,
     UnresolvedAssetJobDefinition,
@@ -231,7 +231,8 @@ def _check_assets(assets: Iterable[Any]) -> list[AssetsDefinition]:
         assets = [assets]
     checked: list[AssetsDefinition] = []
     seen: set[int] = set()
-    for obj in assets:
+    flat = [a for obj in assets for a in (obj if isinstance(obj, ExternalAssets) else (obj,))]
+    for obj in flat:
         if isinstance(obj, AssetSpec):  # Dagster: a bare spec is an external asset
             obj = ExternalAsset(obj, defined_at=f"AssetSpec('{obj.key}')")
         if not isinstance(obj, AssetsDefinition):

@@ -1,0 +1,325 @@
+"""Code locations of Dagster's current guides (``docs_snippets/guides/``, mostly written
+``import dagster as dg``), ported and run through the CLI, the API and their own tests;
+and the behaviours they rely on, each on a location of its own."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+import assetgraph as dg
+from assetgraph import AssetKey, Instance, load_definitions, materialize
+from assetgraph.errors import DefinitionError
+
+Cli = Callable[..., tuple[int, str]]
+Port = Callable[[str], Path]
+
+
+def load(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def automate(cli: Cli, location: str, now: str) -> dict[str, Any]:
+    code, out = cli("automate", "-f", location, "--now", now, "--json")
+    assert code == 0, out
+    found: dict[str, Any] = json.loads(out)
+    assert found["errors"] == [], found["errors"]
+    return found
+
+
+def write(tmp_path: Path, name: str, source: str) -> str:
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source))
+    return str(path)
+
+
+# --- asset checks ---------------------------------------------------------------------
+
+
+def test_a_failed_non_blocking_check_lets_the_run_succeed(ported: Port, cli: Cli) -> None:
+    location = str(ported("guide_asset_check_severity"))
+    code, out = cli("materialize", "-f", location)
+    assert code == 0, out
+    result = materialize(load_definitions(file=location), instance=Instance.ephemeral())
+    [evaluation] = result.get_asset_check_evaluations()
+    assert (evaluation.check_name, evaluation.passed) == ("my_check", False)
+    # `is_serious = ...` is truthy: ERROR, which a non-blocking check only records
+    assert evaluation.severity == dg.AssetCheckSeverity.ERROR
+
+
+def test_the_asset_check_unit_test_of_the_guide_passes(ported: Port) -> None:
+    module = load(ported("guide_test_asset_check"))
+    module.test_orders_check()
+
+
+def test_a_multi_asset_check_reads_what_its_asset_wrote(ported: Port, cli: Cli) -> None:
+    location = str(ported("guide_multiple_asset_checks"))
+    code, out = cli("materialize", "-f", location)
+    assert code == 0, out
+    result = materialize(load_definitions(file=location), instance=Instance.ephemeral())
+    passed = {(e.check_name, e.passed) for e in result.get_asset_check_evaluations()}
+    assert passed == {("orders_id_has_no_nulls", True), ("items_id_has_no_nulls", True)}
+
+
+def test_partitioned_checks_run_once_per_partition_of_their_asset(ported: Port, cli: Cli) -> None:
+    location = str(ported("guide_partitioned_asset_check"))
+    code, out = cli("materialize", "-f", location, "--partition", "2024-01-02")
+    assert code == 0, out
+    result = materialize(
+        load_definitions(file=location),
+        partition_key="2024-01-03",
+        instance=Instance.ephemeral(),
+    )
+    found = {
+        (e.asset_key.to_string(), e.check_name, e.partition, e.passed)
+        for e in result.get_asset_check_evaluations()
+    }
+    assert found == {
+        ("orders", "orders_id_has_no_nulls", "2024-01-03", True),
+        ("inline_orders", "orders_id_has_no_nulls", "2024-01-03", True),
+    }
+
+
+def test_a_check_partitioned_unlike_its_asset_is_refused() -> None:
+    @dg.asset(partitions_def=dg.DailyPartitionsDefinition(start_date="2024-01-01"))
+    def orders() -> None: ...
+
+    with pytest.raises(DefinitionError, match="partitions_def=.*give it the asset's"):
+
+        @dg.asset_check(asset=orders, partitions_def=dg.StaticPartitionsDefinition(["a"]))
+        def no_nulls() -> dg.AssetCheckResult:
+            return dg.AssetCheckResult(passed=True)
+
+    with pytest.raises(DefinitionError, match="check spec 'inline:c' has partitions_def"):
+
+        @dg.asset(check_specs=[dg.AssetCheckSpec("c", asset="inline", partitions_def=orders.partitions_def)])
+        def inline() -> None: ...
+
+
+def test_a_check_gets_resources_by_annotation_and_the_asset_in_its_one_other_parameter(
+    tmp_path: Path, cli: Cli
+) -> None:
+    location = write(
+        tmp_path,
+        "check_resources",
+        """
+        import assetgraph as dg
+
+        class Threshold(dg.ConfigurableResource):
+            minimum: int
+
+        @dg.asset
+        def orders() -> list[int]:
+            return [1, 2, 3]
+
+        @dg.asset_check(asset=orders)
+        def enough(context: dg.AssetCheckExecutionContext, rows, threshold: Threshold):
+            return dg.AssetCheckResult(passed=len(rows) >= threshold.minimum)
+
+        @dg.asset_check(asset=orders)
+        def loads_nothing(threshold: Threshold):
+            return dg.AssetCheckResult(passed=threshold.minimum == 3, metadata={"m": threshold.minimum})
+
+        defs = dg.Definitions(
+            assets=[orders],
+            asset_checks=[enough, loads_nothing],
+            resources={"threshold": Threshold(minimum=3)},
+        )
+        """,
+    )
+    code, out = cli("materialize", "-f", location)
+    assert code == 0, out
+    result = materialize(load_definitions(file=location), instance=Instance.ephemeral())
+    found = {(e.check_name, e.passed) for e in result.get_asset_check_evaluations()}
+    assert found == {("enough", True), ("loads_nothing", True)}
+
+
+def test_a_check_with_two_asset_parameters_is_refused() -> None:
+    @dg.asset
+    def orders() -> int:
+        return 1
+
+    with pytest.raises(DefinitionError, match=r"takes 'a', 'b': a check receives the value"):
+
+        @dg.asset_check(asset=orders)
+        def two(a: int, b: int) -> bool:
+            return True
+
+
+# --- asset events: materializations of external assets ----------------------------------
+
+
+def test_a_runless_materialization_of_an_external_asset_is_recorded(
+    ported: Port, cli: Cli
+) -> None:
+    location = str(ported("guide_external_asset_events"))
+    code, out = cli("list", "-f", location)
+    assert code == 0 and "asset_two" in out, out
+    defs = load_definitions(file=location)
+    assert defs.graph.key_strings() == ["asset_one", "asset_two"]
+    assert list(defs.graph.parents(AssetKey("asset_two"))) == [AssetKey("asset_one")]
+    module = load(Path(location))
+    instance = Instance.from_env()
+    module.do_report_runless_asset_event(instance)
+    event = instance.get_latest_materialization_event(AssetKey("asset_one"))
+    assert event is not None and event.asset_materialization is not None
+    assert event.asset_materialization.metadata["nrows"].value == 10
+
+
+def test_assets_definition_without_a_function_takes_only_asset_specs() -> None:
+    with pytest.raises(DefinitionError, match=r"takes specs=\[AssetSpec"):
+        dg.AssetsDefinition(specs=["not a spec"])
+
+
+def test_an_asset_logs_a_materialization_of_an_external_asset(tmp_path: Path, cli: Cli) -> None:
+    location = write(
+        tmp_path,
+        "logs_external",
+        """
+        import assetgraph as dg
+
+        @dg.asset(deps=["raw_table"])
+        def copy(context: dg.AssetExecutionContext) -> int:
+            context.log_event(dg.AssetMaterialization("raw_table", metadata={"rows": 7}))
+            yield dg.AssetObservation("raw_table", metadata={"seen": True})
+            yield dg.Output(1)
+
+        defs = dg.Definitions(assets=[dg.AssetSpec("raw_table"), copy])
+        """,
+    )
+    code, out = cli("materialize", "-f", location, "--select", "copy")
+    assert code == 0, out
+    event = Instance.from_env().get_latest_materialization_event(AssetKey("raw_table"))
+    assert event is not None and event.asset_materialization is not None
+    assert event.asset_materialization.metadata["rows"].value == 7
+
+
+def test_a_sensor_reports_materializations_of_external_assets(tmp_path: Path, cli: Cli) -> None:
+    location = write(
+        tmp_path,
+        "sensor_events",
+        """
+        import assetgraph as dg
+
+        @dg.sensor(default_status=dg.DefaultSensorStatus.RUNNING)
+        def watch_files(context):
+            return dg.SensorResult(
+                asset_events=[
+                    dg.AssetMaterialization("landing_file", metadata={"size": 12}),
+                    dg.AssetObservation("landing_file", metadata={"seen": 1}),
+                ]
+            )
+
+        defs = dg.Definitions(assets=[dg.AssetSpec("landing_file")], sensors=[watch_files])
+        """,
+    )
+    found = automate(cli, location, "2025-01-01T00:00:00")
+    assert found["runs"] == []
+    instance = Instance.from_env()
+    event = instance.get_latest_materialization_event(AssetKey("landing_file"))
+    assert event is not None and event.asset_materialization is not None
+    assert event.asset_materialization.metadata["size"].value == 12
+    with pytest.raises(DefinitionError, match="takes AssetMaterialization and AssetObservation"):
+        dg.SensorResult(asset_events=["landing_file"])
+
+
+# --- assets, context, jobs, partitions ---------------------------------------------------
+
+
+def test_the_run_of_an_asset_context_is_the_recorded_run(ported: Port, cli: Cli) -> None:
+    location = str(ported("guide_asset_w_context"))
+    code, out = cli("materialize", "-f", location)
+    assert code == 0, out
+    [run] = Instance.from_env().get_runs()
+    assert f"My run ID is {run.run_id}" in out
+
+
+def test_asset_jobs_of_the_guide_run_their_selection(ported: Port, cli: Cli) -> None:
+    location = str(ported("guide_asset_jobs"))
+    code, out = cli("materialize", "-f", location, "--job", "sugary_cereals_job")
+    assert code == 0, out
+    assert "sugary_cereals" in out and "shopping_list" not in out, out
+    code, out = cli("materialize", "-f", location, "--job", "all_assets_job")
+    assert code == 0 and "shopping_list" in out, out
+
+
+def test_deps_order_assets_that_store_their_own_data(ported: Port, cli: Cli) -> None:
+    location = str(ported("guide_asset_dependencies"))
+    code, out = cli("materialize", "-f", location, "--select", "+shopping_list")
+    assert code == 0, out
+    defs = load_definitions(file=location)
+    upstream = list(defs.graph.parents(AssetKey("code_location_2_asset")))
+    assert upstream == [AssetKey("code_location_1_asset")]
+
+
+def test_a_row_count_reported_by_a_materialize_result_is_recorded(
+    ported: Port, cli: Cli
+) -> None:
+    location = str(ported("guide_asset_row_count"))
+    code, out = cli("materialize", "-f", location, "--select", "my_asset")
+    assert code == 0, out
+    event = Instance.from_env().get_latest_materialization_event(AssetKey("my_asset"))
+    assert event is not None and event.asset_materialization is not None
+    assert event.asset_materialization.metadata["dagster/row_count"].value == 374
+
+
+def test_a_time_window_mapping_reads_the_previous_day(ported: Port, cli: Cli) -> None:
+    location = str(ported("guide_partitioned_asset_mappings"))
+    defs = load_definitions(file=location)
+    mapping = defs.graph.partition_mapping(AssetKey("yesterday_event_stats"), AssetKey("events"))
+    assert isinstance(mapping, dg.TimeWindowPartitionMapping)
+    code, out = cli("materialize", "-f", location, "--partition", "2023-01-21")
+    assert code == 2 and "'2023-01-20'" in out and "do not exist" in out, "no day before"
+    code, out = cli(
+        "materialize", "-f", location, "--select", "events",
+        "--partition-range", "2023-01-21...2023-01-22",
+    )
+    assert code == 0, out
+    code, out = cli(
+        "materialize", "-f", location, "--select", "yesterday_event_stats",
+        "--partition", "2023-01-22",
+    )
+    assert code == 0 and "yesterday_event_stats[2023-01-22]" in out, out
+
+
+def test_a_sensor_adds_dynamic_partitions_and_runs_them(
+    ported: Port, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    images = tmp_path / "images"
+    images.mkdir()
+    (images / "a.png").write_text("a")
+    (images / "b.png").write_text("b")
+    monkeypatch.setenv("MY_DIRECTORY", str(images))
+    location = str(ported("guide_dynamic_partitioned_asset"))
+    assert cli("sensors", "start", "image_sensor", "-f", location)[0] == 0
+    runs = automate(cli, location, "2025-01-01T00:00:00")["runs"]
+    assert sorted(p for run in runs for p in run["targets"]["images"]) == ["a.png", "b.png"]
+    assert Instance.from_env().get_dynamic_partitions("images") == ["a.png", "b.png"]
+    assert automate(cli, location, "2025-01-01T00:01:00")["runs"] == [], "no new image"
+
+
+# --- IO managers -------------------------------------------------------------------------
+
+
+def test_the_custom_io_managers_of_the_guide_run(ported: Port) -> None:
+    module = load(ported("guide_custom_io_manager"))
+    assert module.my_job.execute_in_process().success
+    result = module.my_job_with_metadata.execute_in_process()
+    assert result.success
+    result = materialize(
+        [module.upstream_asset_with_definition_metadata, module.downstream_asset_with_definition_metadata],
+        resources={"io_manager": module.MetadataReadingIOManager()},
+        instance=Instance.ephemeral(),
+    )
+    assert result.success
