@@ -149,10 +149,11 @@ def asset_check(
 
     As in Dagster, ``context`` receives the asset's execution context, a parameter
     annotated with a resource class receives the resource of its name, and the one other
-    parameter (any name; none for a check that loads nothing) receives the asset's value. It returns an ``AssetCheckResult``
-    or a bool. A ``blocking`` check that fails fails the asset's step before anything is
-    stored; a non-blocking one records a warning. Register checks with
-    ``Definitions(asset_checks=[...])``. ``additional_deps`` (Dagster's) are recorded only.
+    parameter (any name; none for a check that loads nothing) receives the asset's value.
+    It returns an ``AssetCheckResult`` or a bool. A ``blocking`` check that fails fails
+    the asset's step before anything is stored; a non-blocking one records a warning.
+    Register checks with ``Definitions(asset_checks=[...])``. ``additional_deps``
+    (Dagster's) are recorded only.
     A check runs in its asset's step, once per partition built (``context.partition_key``),
     so ``partitions_def`` must be the asset's; ``automation_condition`` is recorded only.
     """
@@ -176,9 +177,7 @@ def asset_check(
             AssetKey((check_name,))
         except DefinitionError as exc:
             raise DefinitionError(f"Asset check {check_name!r}: invalid name: {exc}") from exc
-        value_param, context_param, resource_params = _check_params(
-            func, check_name, asset_key
-        )
+        value_param, context_param, resource_params = _check_params(func, check_name, asset_key)
         doc = inspect.getdoc(func)
         built = AssetChecksDefinition(
             fn=func,

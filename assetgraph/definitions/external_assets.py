@@ -75,25 +75,3 @@ def external_asset_from_spec(spec: AssetSpec) -> ExternalAsset:
 def external_assets_from_specs(specs: Any) -> list[ExternalAsset]:
     """``external_asset_from_spec`` for each of ``specs`` (Dagster's)."""
     return [external_asset_from_spec(spec) for spec in specs]
-
-
-class ExternalAssets(tuple[ExternalAsset, ...]):
-    """What Dagster's ``AssetsDefinition(specs=[...])`` makes here: one external asset per
-    spec, taken apart by ``Definitions(assets=[...])`` and the code-location loader."""
-
-    __slots__ = ()
-
-
-def external_assets_group(kwargs: dict[str, Any]) -> ExternalAssets:
-    """The external assets of ``AssetsDefinition(specs=[AssetSpec, ...])``."""
-    from assetgraph.errors import DefinitionError
-
-    specs = kwargs.pop("specs", None)
-    kwargs.pop("execution_type", None)
-    if specs is None or kwargs or not all(isinstance(s, AssetSpec) for s in specs):
-        raise DefinitionError(
-            "AssetsDefinition(...) without a function takes specs=[AssetSpec(...), ...] "
-            "(external assets); to build assets, decorate a function with @asset or "
-            "@multi_asset."
-        )
-    return ExternalAssets(external_asset_from_spec(spec) for spec in specs)

@@ -280,9 +280,7 @@ def _materialize_asset_outputs(flat_op: FlatOp, result: OpStepResult) -> None:
 
 def _record_user_events(result: OpStepResult, step_key: str, env: OpRunEnvironment) -> None:
     now = time.time()
-    events = [
-        user_event_record(event, env.run_id, now, step_key) for event in result.user_events
-    ]
+    events = [user_event_record(event, env.run_id, now, step_key) for event in result.user_events]
     if events:
         env.record(events)
 

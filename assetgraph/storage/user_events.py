@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assetgraph.definitions.asset_observation import AssetObservation
 from assetgraph.definitions.metadata import normalize_metadata
-from assetgraph.definitions.op_events import AssetMaterialization, ExpectationResult
 from assetgraph.storage.events import Logged, Materialized, RuntimeObservation, step_event
 from assetgraph.storage.records import EventRecord
 
@@ -20,20 +18,27 @@ RUNLESS_RUN_ID = ""
 """The run id of events reported outside any run (Dagster's)."""
 
 
+def _kind(event: Any) -> str | None:
+    """``materialization``, ``observation`` or ``expectation``: the event classes say which
+    (storage does not import the definitions they live in)."""
+    kind = getattr(type(event), "user_event_kind", None)
+    return kind if isinstance(kind, str) else None
+
+
 def is_asset_event(event: Any) -> bool:
     """True for an ``AssetMaterialization`` or an ``AssetObservation``."""
-    return isinstance(event, AssetMaterialization | AssetObservation)
+    return _kind(event) in ("materialization", "observation")
 
 
 def user_event_record(
-    event: AssetMaterialization | AssetObservation | ExpectationResult,
+    event: Any,
     run_id: str,
     now: float,
     step_key: str | None = None,
 ) -> EventRecord:
     """The event record of ``event``: a materialization of its key (no data version: the
     data was written elsewhere), a runtime observation, or a log line."""
-    if isinstance(event, ExpectationResult):
+    if _kind(event) == "expectation":
         state = "passed" if event.success else "failed"
         message = f"expectation '{event.label or 'expectation'}' {state}" + (
             f": {event.description}" if event.description else ""
@@ -42,7 +47,7 @@ def user_event_record(
         return step_event(run_id, Logged(level), now, step_key=step_key, message=message)
     metadata = normalize_metadata(event.metadata)
     body: Materialized | RuntimeObservation
-    if isinstance(event, AssetMaterialization):
+    if _kind(event) == "materialization":
         if event.description:
             metadata.setdefault("description", event.description)
         body = Materialized(

@@ -103,7 +103,11 @@ def test_a_check_partitioned_unlike_its_asset_is_refused() -> None:
 
     with pytest.raises(DefinitionError, match="check spec 'inline:c' has partitions_def"):
 
-        @dg.asset(check_specs=[dg.AssetCheckSpec("c", asset="inline", partitions_def=orders.partitions_def)])
+        @dg.asset(
+            check_specs=[
+                dg.AssetCheckSpec("c", asset="inline", partitions_def=orders.partitions_def)
+            ]
+        )
         def inline() -> None: ...
 
 
@@ -129,7 +133,7 @@ def test_a_check_gets_resources_by_annotation_and_the_asset_in_its_one_other_par
 
         @dg.asset_check(asset=orders)
         def loads_nothing(threshold: Threshold):
-            return dg.AssetCheckResult(passed=threshold.minimum == 3, metadata={"m": threshold.minimum})
+            return dg.AssetCheckResult(passed=threshold.minimum == 3)
 
         defs = dg.Definitions(
             assets=[orders],
@@ -160,9 +164,7 @@ def test_a_check_with_two_asset_parameters_is_refused() -> None:
 # --- asset events: materializations of external assets ----------------------------------
 
 
-def test_a_runless_materialization_of_an_external_asset_is_recorded(
-    ported: Port, cli: Cli
-) -> None:
+def test_a_runless_materialization_of_an_external_asset_is_recorded(ported: Port, cli: Cli) -> None:
     location = str(ported("guide_external_asset_events"))
     code, out = cli("list", "-f", location)
     assert code == 0 and "asset_two" in out, out
@@ -263,9 +265,7 @@ def test_deps_order_assets_that_store_their_own_data(ported: Port, cli: Cli) -> 
     assert upstream == [AssetKey("code_location_1_asset")]
 
 
-def test_a_row_count_reported_by_a_materialize_result_is_recorded(
-    ported: Port, cli: Cli
-) -> None:
+def test_a_row_count_reported_by_a_materialize_result_is_recorded(ported: Port, cli: Cli) -> None:
     location = str(ported("guide_asset_row_count"))
     code, out = cli("materialize", "-f", location, "--select", "my_asset")
     assert code == 0, out
@@ -282,13 +282,23 @@ def test_a_time_window_mapping_reads_the_previous_day(ported: Port, cli: Cli) ->
     code, out = cli("materialize", "-f", location, "--partition", "2023-01-21")
     assert code == 2 and "'2023-01-20'" in out and "do not exist" in out, "no day before"
     code, out = cli(
-        "materialize", "-f", location, "--select", "events",
-        "--partition-range", "2023-01-21...2023-01-22",
+        "materialize",
+        "-f",
+        location,
+        "--select",
+        "events",
+        "--partition-range",
+        "2023-01-21...2023-01-22",
     )
     assert code == 0, out
     code, out = cli(
-        "materialize", "-f", location, "--select", "yesterday_event_stats",
-        "--partition", "2023-01-22",
+        "materialize",
+        "-f",
+        location,
+        "--select",
+        "yesterday_event_stats",
+        "--partition",
+        "2023-01-22",
     )
     assert code == 0 and "yesterday_event_stats[2023-01-22]" in out, out
 
@@ -318,7 +328,10 @@ def test_the_custom_io_managers_of_the_guide_run(ported: Port) -> None:
     result = module.my_job_with_metadata.execute_in_process()
     assert result.success
     result = materialize(
-        [module.upstream_asset_with_definition_metadata, module.downstream_asset_with_definition_metadata],
+        [
+            module.upstream_asset_with_definition_metadata,
+            module.downstream_asset_with_definition_metadata,
+        ],
         resources={"io_manager": module.MetadataReadingIOManager()},
         instance=Instance.ephemeral(),
     )
