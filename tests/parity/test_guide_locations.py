@@ -177,6 +177,8 @@ def test_a_runless_materialization_of_an_external_asset_is_recorded(ported: Port
     event = instance.get_latest_materialization_event(AssetKey("asset_one"))
     assert event is not None and event.asset_materialization is not None
     assert event.asset_materialization.metadata["nrows"].value == 10
+    code, out = cli("list", "-f", location)
+    assert code == 0 and "reported outside a run" in out, out
 
 
 def test_assets_definition_without_a_function_takes_only_asset_specs() -> None:
