@@ -26,6 +26,7 @@ from assetgraph.definitions.op_plan import FlatOp
 from assetgraph.definitions.outputs import Output
 from assetgraph.errors import Failure, RetryRequested
 from assetgraph.execution.capture import capture_output
+from assetgraph.execution.op_types import check_op_inputs, check_op_outputs
 from assetgraph.execution.step import StepError, error_from
 from assetgraph.storage.events import (
     Logged,
@@ -123,6 +124,7 @@ def _attempt(
     result = OpStepResult(step_key, StepStatus.SUCCESS)
     try:
         call_kwargs = _call_kwargs(flat_op, kwargs, context, env)
+        check_op_inputs(flat_op, kwargs, context)
         with context.log.capturing(), capture_output(tee=True) as printed:
             try:
                 returned = op_def.fn(**call_kwargs)
@@ -136,6 +138,7 @@ def _attempt(
                     env.record(output)
         _take_events(context.logged_events, result)
         _check_required(flat_op, result)
+        check_op_outputs(flat_op, result.outputs, result.dynamic, context)
         _materialize_asset_outputs(flat_op, result)
     except _OutputError as exc:
         error = StepError("output", "OutputError", str(exc), None, "")

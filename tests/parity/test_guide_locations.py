@@ -338,3 +338,60 @@ def test_the_custom_io_managers_of_the_guide_run(ported: Port) -> None:
         instance=Instance.ephemeral(),
     )
     assert result.success
+
+
+# --- op inputs and outputs typed with a DagsterType ----------------------------------------
+
+
+def _even(_context: Any, value: Any) -> bool:
+    return isinstance(value, int) and value % 2 == 0
+
+
+EVEN = dg.DagsterType(type_check_fn=_even, name="Even")
+
+
+@dg.op(config_schema={"n": int})
+def _number(context: Any) -> int:
+    n: int = context.op_config["n"]
+    return n
+
+
+@dg.op(ins={"n": dg.In(EVEN)}, out=dg.Out(EVEN))
+def _double(n: int) -> int:
+    return n * 2
+
+
+@dg.op
+def _annotated(n: EVEN) -> EVEN:  # type: ignore[valid-type]
+    return n + 1
+
+
+@dg.job
+def _typed_job() -> None:
+    _double(_number())
+
+
+@dg.job
+def _annotated_job() -> None:
+    _annotated(_number())
+
+
+def _config(n: int) -> dict[str, Any]:
+    return {"ops": {"_number": {"config": {"n": n}}}}
+
+
+def test_op_inputs_typed_with_a_dagster_type_are_checked_before_the_op_runs() -> None:
+    assert _typed_job.execute_in_process(run_config=_config(2)).success
+    result = _typed_job.execute_in_process(run_config=_config(3), raise_on_error=False)
+    assert not result.success
+    [failure] = result.get_step_failure_events()
+    message = str(failure.event_specific_data)
+    assert "Op '_double' input 'n': type check of Even failed" in message, message
+
+
+def test_op_outputs_typed_by_annotation_are_checked_after_the_op_runs() -> None:
+    result = _annotated_job.execute_in_process(run_config=_config(4), raise_on_error=False)
+    assert not result.success
+    [failure] = result.get_step_failure_events()
+    message = str(failure.event_specific_data)
+    assert "Op '_annotated' output 'result': type check of Even failed" in message, message
