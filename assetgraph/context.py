@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from assetgraph.errors import AssetgraphError
 from assetgraph.keys import AssetKey
+from assetgraph.versions.provenance import DataProvenance, provenance_from_payload
 
 if TYPE_CHECKING:
     from assetgraph.partitions.definitions import PartitionsDefinition
@@ -241,6 +242,23 @@ class AssetExecutionContext:
         )
 
     dagster_run = run
+
+    def get_asset_provenance(
+        self, asset_key: Any, partition_key: str | None = None
+    ) -> DataProvenance | None:
+        """What produced the latest materialization of ``asset_key`` (one partition of it):
+        its code version and the data versions it read, as Dagster's; None when it was
+        never materialized by a step."""
+        storage = getattr(self.instance, "storage", None)
+        if storage is None:
+            return None
+        key = AssetKey.from_user(asset_key).to_string()
+        record = storage.latest_materializations([key]).get((key, partition_key))
+        if record is None:
+            return None
+        payload = storage.event_payloads([record.event_id]).get(record.event_id, {})
+        return provenance_from_payload(payload)
+
     """Dagster's other name for ``run``."""
 
     @property

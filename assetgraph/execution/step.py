@@ -728,7 +728,13 @@ def _store_output(
             derived = derived or derived_data_version(code_version, input_versions)
             version = derived
         body = Materialized(
-            code_version, version, input_versions, now - started, metadata, tags=tags
+            code_version,
+            version,
+            input_versions,
+            now - started,
+            metadata,
+            tags=tags,
+            user_provided=user_version is not None,
         )
         events.append(
             step_event(

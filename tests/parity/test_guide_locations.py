@@ -395,3 +395,83 @@ def test_op_outputs_typed_by_annotation_are_checked_after_the_op_runs() -> None:
     [failure] = result.get_step_failure_events()
     message = str(failure.event_specific_data)
     assert "Op '_annotated' output 'result': type check of Even failed" in message, message
+
+
+# --- data provenance and dynamic partitioned config --------------------------------------
+
+
+def test_the_provenance_of_an_asset_names_its_code_version_and_what_it_read(
+    tmp_path: Path, cli: Cli
+) -> None:
+    location = write(
+        tmp_path,
+        "provenance",
+        """
+        import json
+        import assetgraph as dg
+
+        @dg.asset(code_version="v1")
+        def numbers():
+            return dg.Output([1, 2], data_version=dg.DataVersion("two-numbers"))
+
+        @dg.asset(code_version="v7")
+        def total(context: dg.AssetExecutionContext, numbers):
+            before = context.get_asset_provenance(dg.AssetKey("total"))
+            upstream = context.get_asset_provenance(dg.AssetKey("numbers"))
+            read = {} if before is None else before.input_data_versions
+            seen = None if before is None else {
+                "code": before.code_version,
+                "inputs": {k.to_user_string(): v.value for k, v in read.items()},
+                "user": before.is_user_provided,
+            }
+            context.log.info("PROVENANCE " + json.dumps(seen))
+            inputs = dict(upstream.input_data_versions)
+            context.log.info(f"UPSTREAM user={upstream.is_user_provided} inputs={inputs}")
+            return sum(numbers)
+        """,
+    )
+    code, out = cli("materialize", "-f", location)
+    assert code == 0 and "PROVENANCE null" in out, out
+    assert "UPSTREAM user=True inputs={}" in out, out
+    code, out = cli("materialize", "-f", location, "--select", "total")
+    assert code == 0, out
+    line = next(x for x in out.splitlines() if "PROVENANCE" in x)
+    seen = json.loads(line.split("PROVENANCE ", 1)[1])
+    assert seen == {"code": "v7", "inputs": {"numbers": "two-numbers"}, "user": False}
+    assert isinstance(dg.DataProvenance("v", {}, {}, False), tuple)
+
+
+def test_a_dynamic_partitioned_config_gives_each_key_of_its_function_its_config(
+    tmp_path: Path, cli: Cli
+) -> None:
+    location = write(
+        tmp_path,
+        "dynamic_config",
+        """
+        import assetgraph as dg
+
+        def get_regions(_current_time):
+            return ["north", "south"]
+
+        @dg.dynamic_partitioned_config(partition_fn=get_regions)
+        def region_config(partition_key: str):
+            return {"ops": {"report": {"config": {"region": partition_key}}}}
+
+        class ReportConfig(dg.Config):
+            region: str
+
+        @dg.asset
+        def report(context, config: ReportConfig) -> str:
+            context.log.info(f"REGION {config.region}")
+            return config.region
+
+        region_job = dg.define_asset_job("region_job", selection=[report], config=region_config)
+        defs = dg.Definitions(assets=[report], jobs=[region_job])
+        """,
+    )
+    code, out = cli("materialize", "-f", location, "--job", "region_job", "--partition", "south")
+    assert code == 0 and "REGION south" in out, out
+    code, out = cli("materialize", "-f", location, "--job", "region_job", "--partition", "east")
+    assert code == 2 and "east" in out, out
+    with pytest.raises(DefinitionError, match="must return a list of partition keys"):
+        dg.dynamic_partitioned_config(partition_fn=lambda _t: "north")
