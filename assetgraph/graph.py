@@ -44,6 +44,9 @@ class AssetGraph:
                     )
                 self._defs_by_key[key] = assets_def
         stubs = self._external_stubs(assets_defs)
+        self._canonical: dict[AssetKey, AssetKey] = {key: key for key in self._defs_by_key}
+        """Each key to the one instance the graph holds: dictionaries keyed by asset keys
+        compare instances first, so lookups with the graph's own keys skip ``__eq__``."""
         self.assets_defs: tuple[AssetsDefinition, ...] = (*assets_defs, *stubs)
         self._inputs: dict[AssetsDefinition, dict[str, AssetKey]] = {}
         self._deps: dict[AssetsDefinition, tuple[AssetKey, ...]] = {}
@@ -189,7 +192,7 @@ class AssetGraph:
         candidates = self._candidates(assets_def, spec)
         for candidate in candidates:
             if candidate in self._defs_by_key:
-                return candidate
+                return self._canonical[candidate]
         wanted = candidates[0].to_string()
         where = assets_def.source_location
         if spec.param is None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from assetgraph.errors import DefinitionError
 
@@ -21,6 +22,8 @@ class AssetKey:
     """The identity of an asset: ``AssetKey(("warehouse", "orders"))`` is ``warehouse/orders``."""
 
     path: tuple[str, ...]
+    _hash: int = field(init=False, repr=False, compare=False)
+    """``hash(path)``, computed once: keys are hashed in every dictionary lookup."""
 
     def __post_init__(self) -> None:
         if isinstance(self.path, str):
@@ -41,6 +44,7 @@ class AssetKey:
                     f"most {MAX_PART_LENGTH} characters per part, so that the files IO managers "
                     "store it in stay within the 255-byte file name limit; choose a shorter name."
                 )
+        object.__setattr__(self, "_hash", hash(self.path))
 
     @staticmethod
     def from_user(value: CoercibleToAssetKey) -> AssetKey:
@@ -77,7 +81,11 @@ class AssetKey:
     # Written out rather than generated: dicts keyed by asset keys are looked up hundreds of
     # thousands of times in a tick, and the generated methods wrap ``path`` in a tuple first.
     def __hash__(self) -> int:
-        return hash(self.path)
+        return self._hash
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # String hashes differ between processes: another process recomputes the hash.
+        return (AssetKey, (self.path,))
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:

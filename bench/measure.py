@@ -38,12 +38,15 @@ class Measurement:
     core_ms: float | None
     units: int
     extra: dict[str, Any]
+    core_cpu_ms: float | None = None
+    """CPU time of the scenario process over its core phase."""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "impl": self.impl,
             "wall_ms": self.wall_ms,
             "core_ms": self.core_ms,
+            "core_cpu_ms": self.core_cpu_ms,
             "peak_mb": self.peak_mb,
             "peak_source": self.peak_source,
             "units": self.units,
@@ -127,6 +130,7 @@ def _spawn(
         peak_mb=peak_kb / 1024.0,
         peak_source="self" if reported_kb else "wait4",
         core_ms=report.get("core_ms"),
+        core_cpu_ms=report.get("core_cpu_ms"),
         units=int(report.get("units") or 1),
         extra=dict(report.get("extra") or {}),
     )

@@ -2,10 +2,12 @@
 
 A scenario process prints exactly one JSON line as the last line of its stdout::
 
-    {"core_ms": 812.4, "units": 1000, "peak_kb": 91234, "extra": {...}}
+    {"core_ms": 812.4, "core_cpu_ms": 790.1, "units": 1000, "peak_kb": 91234, "extra": {...}}
 
-``core_ms`` is the phase the scenario is about, timed with ``time.perf_counter``; the
-harness measures whole-process wall time itself. ``peak_kb`` is the process's own
+``core_ms`` is the phase the scenario is about, timed with ``time.perf_counter``;
+``core_cpu_ms`` is the CPU time of this process over the same phase (``time.process_time``,
+user and system: on a shared machine the steadier figure). The harness measures
+whole-process wall time itself. ``peak_kb`` is the process's own
 high-water RSS (``VmHWM``): ``ru_maxrss`` is not usable for it on Linux, where exec carries
 over the high-water mark of the forking parent (the harness). Standard library only, so
 that a baseline process pays nothing for it.
@@ -37,20 +39,28 @@ class Report:
 
 @dataclass(slots=True)
 class Stopwatch:
-    """Elapsed milliseconds of the ``timed()`` block, set when the block ends."""
+    """Elapsed milliseconds of the ``timed()`` block (wall and this process's CPU), set
+    when the block ends."""
 
     ms: float = 0.0
+    cpu_ms: float = 0.0
+
+
+_last: list[Stopwatch] = []
+"""The last ``timed()`` block of this process, whose CPU time the report carries."""
 
 
 @contextmanager
 def timed() -> Iterator[Stopwatch]:
-    """Time a block with ``perf_counter``: ``with timed() as t: ...; t.ms``."""
+    """Time a block with ``perf_counter`` and ``process_time``: ``with timed() as t: ...``."""
     watch = Stopwatch()
-    start = time.perf_counter()
+    _last[:] = [watch]
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         yield watch
     finally:
         watch.ms = (time.perf_counter() - start) * 1000.0
+        watch.cpu_ms = (time.process_time() - cpu) * 1000.0
 
 
 Variant = Callable[[argparse.Namespace], Report]
@@ -74,6 +84,7 @@ def run_variants(
     report = variants[args.impl](args)
     payload = {
         "core_ms": report.core_ms,
+        "core_cpu_ms": _last[0].cpu_ms if _last and report.core_ms is not None else None,
         "units": report.units,
         "peak_kb": peak_rss_kb(),
         "extra": report.extra,

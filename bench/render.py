@@ -24,7 +24,7 @@ def measurements_table(cases: Sequence[CaseSummary]) -> Table:
     table = Table(title="Measurements: median (min..max) over runs", title_justify="left")
     for column in ("case", "impl", "runs", "wall ms", "core ms", "per unit", "peak MB"):
         table.add_column(column, justify="left" if column in ("case", "impl") else "right")
-    table.add_column("vs baseline: wall / core / peak", justify="right")
+    table.add_column("vs baseline: wall / core / core CPU / peak", justify="right")
     for summary in cases:
         label = f"{summary.scenario.id} {summary.case.name}"
         if summary.error:
@@ -39,7 +39,8 @@ def measurements_table(cases: Sequence[CaseSummary]) -> Table:
             if impl == "assetgraph":
                 m = summary.metrics
                 ratios = " / ".join(
-                    _num(m[name], ".2f") for name in ("ratio_wall", "ratio_core", "ratio_peak")
+                    _num(m[name], ".2f")
+                    for name in ("ratio_wall", "ratio_core", "ratio_core_cpu", "ratio_peak")
                 )
             peak = stats["peak_mb"]
             table.add_row(

@@ -77,6 +77,8 @@ def run_scenario_case(scenario: Scenario, case: Case, args: argparse.Namespace) 
                 core = (
                     "" if measurement.core_ms is None else f", core {measurement.core_ms:,.1f} ms"
                 )
+                if measurement.core_cpu_ms is not None:
+                    core += f" ({measurement.core_cpu_ms:,.1f} ms CPU)"
                 log(
                     f"{label} #{round_ + 1} {impl}: wall {measurement.wall_ms:,.1f} ms{core}, "
                     f"peak {measurement.peak_mb:,.1f} MB"

@@ -27,6 +27,7 @@ Metric = Literal[
     "wall_ms_per_unit",
     "ratio_wall",  # assetgraph's median over the baseline's median
     "ratio_core",
+    "ratio_core_cpu",  # the same, of the core phase's CPU time
     "ratio_peak",
 ]
 

@@ -10,7 +10,7 @@ from typing import Any
 from bench.measure import Measurement
 from bench.spec import IMPLS, Case, Figure, Impl, Metric, Scenario
 
-FIELDS = ("wall_ms", "core_ms", "peak_mb")
+FIELDS = ("wall_ms", "core_ms", "core_cpu_ms", "peak_mb")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +122,7 @@ def metrics_of(ours: ImplSummary, base: ImplSummary) -> dict[Metric, float | Non
         "wall_ms_per_unit": None if wall is None else wall / units,
         "ratio_wall": _ratio(wall, base_wall),
         "ratio_core": _ratio(core, base.median("core_ms")),
+        "ratio_core_cpu": _ratio(ours.median("core_cpu_ms"), base.median("core_cpu_ms")),
         "ratio_peak": _ratio(peak, base.median("peak_mb")),
     }
 

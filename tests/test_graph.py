@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -136,3 +139,32 @@ def test_ten_thousand_assets_build_and_order() -> None:
     position = {key: n for n, key in enumerate(graph.all_keys)}
     for key in graph.all_keys:
         assert all(position[parent] < position[key] for parent in graph.parents(key))
+
+
+def test_upstream_keys_are_the_graph_s_own_key_objects() -> None:
+    graph = Definitions(assets=_chain()).graph  # type: ignore[arg-type]
+    own = {id(key) for key in graph.all_keys}
+    assert all(id(parent) in own for key in graph.all_keys for parent in graph.parents(key))
+
+
+def test_an_asset_key_pickled_in_one_process_works_as_a_dict_key_in_another() -> None:
+    # String hashes differ between processes: a key must not carry its hash across.
+    def child(code: str, seed: str, stdin: bytes = b"") -> bytes:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", code], input=stdin, capture_output=True, env=env, check=True
+        )
+        return done.stdout
+
+    pickled = child(
+        "import pickle, sys; from assetgraph import AssetKey; "
+        "sys.stdout.buffer.write(pickle.dumps({AssetKey(('shop', 'orders')): 'found'}))",
+        "1",
+    )
+    found = child(
+        "import pickle, sys; from assetgraph import AssetKey; "
+        "print(pickle.loads(sys.stdin.buffer.read()).get(AssetKey('shop/orders')))",
+        "2",
+        pickled,
+    )
+    assert found.decode().strip() == "found"

@@ -224,7 +224,8 @@ def drop_failed(
 
     Returns what is left, the notes on what is held back, and the reasons for retries.
     """
-    if not state.failed(key) & wanted:
+    failed_now = state.failed(key)
+    if not failed_now or not failed_now & wanted:
         return wanted, [], []
     failed = {
         index: row for index, row in state.failed_rows(key).items() if wanted.contains_index(index)

@@ -71,15 +71,25 @@ class TickOutcome:
 
 
 @contextlib.contextmanager
-def _older_objects_frozen() -> Iterator[None]:
-    """Leave the objects that exist before a tick (definitions, caches) out of garbage
-    collection while it evaluates: it allocates many short-lived objects, and each full
-    collection would walk every definition again. They are collected as before afterwards."""
-    gc.freeze()
+def _garbage_collection_held() -> Iterator[None]:
+    """Hold the cyclic garbage collector while a tick evaluates.
+
+    A tick allocates many objects that live until it ends (decisions, findings, subsets)
+    and makes next to no reference cycles; collections during it would walk them, and the
+    definitions, again and again (at 100,000 assets, a third of the tick). Reference
+    counting still frees what the tick drops. At the end the tick's objects join the oldest
+    generation unwalked (``freeze`` then ``unfreeze``), so the next full collection, not
+    this tick, looks at them once.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 def run_tick(
@@ -101,7 +111,7 @@ def run_tick(
     outcome = TickOutcome(tick_id, now, "started")
     try:
         clock = time.perf_counter()
-        with _older_objects_frozen():
+        with _garbage_collection_held():
             evaluation, triggers = _evaluate(
                 defs, store, instance, now, settings, wall_clock, dry_run=dry_run
             )

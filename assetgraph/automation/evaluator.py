@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -51,8 +52,10 @@ from assetgraph.definitions.policies import (
     next_tick,
     previous_tick,
 )
+from assetgraph.graph import AssetGraph
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.subset import PartitionsSubset
+from assetgraph.partitions.time_window import TimeWindowPartitionsDefinition
 from assetgraph.status.staleness import UNPARTITIONED
 from assetgraph.storage.automation_store import AutomationStore, IndexRow
 
@@ -225,6 +228,93 @@ def evaluate(
     return tick.run()
 
 
+@dataclass(frozen=True, slots=True)
+class DeclaredPolicies:
+    """What the definitions declare for automation, derived once per asset graph: a daemon
+    evaluates the same definitions tick after tick."""
+
+    automation: dict[AssetKey, AutomationPolicy]
+    freshness: dict[AssetKey, FreshnessPolicy]
+    conditions: dict[AssetKey, AutomationCondition]
+    order: dict[AssetKey, int]
+    """Each key's position in the graph's topological order."""
+    digest: str
+    """``policies_digest`` of the three mappings."""
+    managed: frozenset[AssetKey]
+    """Every key with a policy or a condition."""
+    by_kind: dict[str, tuple[AssetKey, ...]]
+    """The keys of ``automation`` by policy kind (``eager``, ``on_cron``, ``lazy``), in its
+    order."""
+    eager_timed: tuple[AssetKey, ...]
+    """The eager keys partitioned by time windows."""
+
+
+_DECLARED: weakref.WeakKeyDictionary[AssetGraph, DeclaredPolicies] = weakref.WeakKeyDictionary()
+
+
+def declared_policies(graph: AssetGraph) -> DeclaredPolicies:
+    """The policies and conditions of ``graph``'s assets (computed once per graph)."""
+    found = _DECLARED.get(graph)
+    if found is not None:
+        return found
+    automation: dict[AssetKey, AutomationPolicy] = {}
+    freshness: dict[AssetKey, FreshnessPolicy] = {}
+    conditions: dict[AssetKey, AutomationCondition] = {}
+    for key in graph.all_keys:
+        if graph.is_source(key):
+            continue
+        spec = graph.spec(key)
+        if spec.automation_condition is not None:
+            conditions[key] = spec.automation_condition
+        if spec.automation_policy is not None:
+            automation[key] = spec.automation_policy
+        if spec.freshness_policy is not None:
+            freshness[key] = spec.freshness_policy
+    by_kind: dict[str, list[AssetKey]] = {}
+    for key, policy in automation.items():
+        by_kind.setdefault(policy.kind, []).append(key)
+    found = _DECLARED[graph] = DeclaredPolicies(
+        automation,
+        freshness,
+        conditions,
+        {key: i for i, key in enumerate(graph.all_keys)},
+        policies_digest(graph, automation, freshness, conditions),
+        frozenset(automation) | frozenset(freshness) | frozenset(conditions),
+        {kind: tuple(keys) for kind, keys in by_kind.items()},
+        tuple(
+            key
+            for key in by_kind.get("eager", ())
+            if isinstance(graph.partitions_def(key), TimeWindowPartitionsDefinition)
+        ),
+    )
+    return found
+
+
+def policies_digest(
+    graph: AssetGraph,
+    automation: Mapping[AssetKey, AutomationPolicy],
+    freshness: Mapping[AssetKey, FreshnessPolicy],
+    conditions: Mapping[AssetKey, AutomationCondition],
+) -> str:
+    """A digest of every asset's policies and condition: the cursor's test of whether the
+    definitions changed since the last tick."""
+    texts: dict[object, str] = {}  # many assets have equal policies: one repr each
+
+    def text(policy: object) -> str:
+        found = texts.get(policy)
+        if found is None:
+            found = texts[policy] = repr(policy)
+        return found
+
+    parts = [
+        f"{key}|{text(automation.get(key))}|{text(freshness.get(key))}"
+        + (f"|{condition_digest(conditions[key])}" if key in conditions else "")
+        for key in graph.all_keys
+        if key in automation or key in freshness or key in conditions
+    ]
+    return hashlib.sha1("\n".join(parts).encode()).hexdigest()
+
+
 class _Tick:
     def __init__(
         self,
@@ -245,21 +335,17 @@ class _Tick:
         self.state = AssetState(self.graph, store, now)
         self.data_times = DataTimes.from_cursor(self.state, data_times_text)
         self.defs = defs
-        self.automation: dict[AssetKey, AutomationPolicy] = {}
-        self.freshness: dict[AssetKey, FreshnessPolicy] = {}
-        self.conditions: dict[AssetKey, AutomationCondition] = {}
+        declared = declared_policies(self.graph)
+        self.automation: dict[AssetKey, AutomationPolicy] = dict(declared.automation)
+        self.freshness: dict[AssetKey, FreshnessPolicy] = declared.freshness
+        self.conditions: dict[AssetKey, AutomationCondition] = dict(declared.conditions)
         self.conditions_text: str | None = None
         self.condition_tick: ConditionTick | None = None
-        for key in self.graph.all_keys:
-            if self.graph.is_source(key):
-                continue
-            spec = self.graph.spec(key)
-            if spec.automation_condition is not None:
-                self.conditions[key] = spec.automation_condition
-            if spec.automation_policy is not None:
-                self.automation[key] = spec.automation_policy
-            if spec.freshness_policy is not None:
-                self.freshness[key] = spec.freshness_policy
+        self.declared = declared
+        self.as_declared = not defs.sensors
+        """No sensor changes what the definitions declare (their digest and keys hold)."""
+        self.reconciled: list[AssetKey] = []
+        """Keys the definitions give no policy that a reconciliation sensor makes eager."""
         self.run_tags: dict[AssetKey, dict[str, str]] = {}
         if defs.sensors:  # Dagster's build_asset_reconciliation_sensor: eager for its selection
             from assetgraph.automation.condition_sensors import condition_scope
@@ -268,8 +354,13 @@ class _Tick:
 
             running = lambda sensor: is_running(store, sensor, "sensor")  # noqa: E731
             for key in reconciled_keys(defs.sensors, self.graph, running):
-                if not self.graph.is_source(key) and key not in self.conditions:
-                    self.automation.setdefault(key, AutomationPolicy.eager())
+                if (
+                    not self.graph.is_source(key)
+                    and key not in self.conditions
+                    and key not in self.automation
+                ):
+                    self.automation[key] = AutomationPolicy.eager()
+                    self.reconciled.append(key)
             # Dagster's AutomationConditionSensorDefinition: a stopped one's targets wait.
             scope = condition_scope(defs.sensors, self.graph, running)
             for key in scope.stopped:
@@ -278,7 +369,7 @@ class _Tick:
                 if self.graph.has(key) and not self.graph.is_source(key):
                     self.conditions.setdefault(key, condition)
             self.run_tags = scope.run_tags
-        self.order = {key: i for i, key in enumerate(self.graph.all_keys)}
+        self.order = declared.order
         self.in_flight = in_flight
         self.covered: dict[AssetKey, list[Covered]] = {}
         self.decisions: dict[AssetKey, AssetDecision] = {}
@@ -358,22 +449,14 @@ class _Tick:
             run_tags=self.run_tags,
         )
 
+    def _on_cron_keys(self) -> tuple[AssetKey, ...]:
+        """The keys with an on_cron policy (a reconciliation sensor only adds eager ones)."""
+        return self.declared.by_kind.get("on_cron", ())
+
     def _digest(self) -> str:
-        texts: dict[object, str] = {}  # many assets have equal policies: one repr each
-
-        def text(policy: object) -> str:
-            found = texts.get(policy)
-            if found is None:
-                found = texts[policy] = repr(policy)
-            return found
-
-        parts = [
-            f"{key}|{text(self.automation.get(key))}|{text(self.freshness.get(key))}"
-            + (f"|{condition_digest(self.conditions[key])}" if key in self.conditions else "")
-            for key in self.graph.all_keys
-            if key in self.automation or key in self.freshness or key in self.conditions
-        ]
-        return hashlib.sha1("\n".join(parts).encode()).hexdigest()
+        if self.as_declared:
+            return self.declared.digest
+        return policies_digest(self.graph, self.automation, self.freshness, self.conditions)
 
     def _read_in_flight(self) -> None:
         for label, covers in self.in_flight:
@@ -400,7 +483,10 @@ class _Tick:
     def _candidates(
         self, previous: CursorState | None, full: bool, changed: set[AssetKey]
     ) -> set[AssetKey]:
-        managed = set(self.automation) | set(self.freshness) | set(self.conditions)
+        if self.as_declared:
+            managed = set(self.declared.managed)
+        else:
+            managed = set(self.automation) | set(self.freshness) | set(self.conditions)
         if full or previous is None:
             return managed
         found: set[AssetKey] = set(self.conditions)  # conditions are evaluated every tick
@@ -416,8 +502,8 @@ class _Tick:
         for key in self.freshness:
             if previous.checks.get(key.to_string(), 0.0) <= self.now_ts:
                 found.add(key)
-        for key, policy in self.automation.items():
-            if policy.kind == "on_cron" and self._cron_due(key, policy) is not None:
+        for key in self._on_cron_keys():
+            if self._cron_due(key, self.automation[key]) is not None:
                 found.add(key)
         return found
 
@@ -428,9 +514,9 @@ class _Tick:
         before = datetime.fromtimestamp(previous.evaluated_at, tz=self.now.tzinfo)
         counts: dict[Any, bool] = {}
         found: set[AssetKey] = set()
-        for key, policy in self.automation.items():
+        for key in (*self.declared.eager_timed, *self.reconciled):
             tdef = self.state.time_def(key)
-            if tdef is None or policy.kind != "eager":
+            if tdef is None:
                 continue
             grew = counts.get(tdef)
             if grew is None:
@@ -443,8 +529,9 @@ class _Tick:
         """The last cron tick handled per on_cron asset; one seen for the first time starts
         from now (a tick at this very moment is due, earlier ones are not)."""
         cron = dict(previous.cron) if previous is not None else {}
-        for key, policy in self.automation.items():
-            if policy.kind != "on_cron" or key.to_string() in cron:
+        for key in self._on_cron_keys():
+            policy = self.automation[key]
+            if key.to_string() in cron:
                 continue
             assert policy.cron_schedule is not None
             tick = previous_tick(policy.cron_schedule, policy.cron_timezone, self.now_ts)

@@ -39,6 +39,11 @@ class AssetState:
         self.now = now
         self.now_ts = now.timestamp()
         self.dynamic = snapshot_store(store.storage)
+        self._pdefs: dict[AssetKey, PartitionsDefinition] = {}
+        self._empty: dict[AssetKey, PartitionsSubset] = {}
+        # Subsets are immutable: every unpartitioned asset shares these two.
+        self._whole = PartitionsSubset.all(UNPARTITIONED, now, self.dynamic)
+        self._none = PartitionsSubset(UNPARTITIONED, (), now, self.dynamic)
         self._rows: dict[AssetKey, dict[int, IndexRow]] = {}
         self._all: dict[AssetKey, PartitionsSubset] = {}
         self._materialized: dict[AssetKey, PartitionsSubset] = {}
@@ -54,24 +59,48 @@ class AssetState:
 
     def pdef(self, key: AssetKey) -> PartitionsDefinition:
         """The asset's partitions definition (one pseudo-partition when unpartitioned)."""
-        return self.graph.partitions_def(key) or UNPARTITIONED
+        found = self._pdefs.get(key)
+        if found is None:
+            found = self._pdefs[key] = self.graph.partitions_def(key) or UNPARTITIONED
+        return found
 
     def time_def(self, key: AssetKey) -> TimeWindowPartitionsDefinition | None:
-        pdef = self.graph.partitions_def(key)
+        pdef = self.pdef(key)
         return pdef if isinstance(pdef, TimeWindowPartitionsDefinition) else None
 
     def all(self, key: AssetKey) -> PartitionsSubset:
         """Every partition of the asset that exists now."""
         found = self._all.get(key)
         if found is None:
-            found = self._all[key] = PartitionsSubset.all(self.pdef(key), self.now, self.dynamic)
+            pdef = self.pdef(key)
+            found = self._all[key] = (
+                self._whole
+                if pdef is UNPARTITIONED
+                else PartitionsSubset.all(pdef, self.now, self.dynamic)
+            )
         return found
 
     def empty(self, key: AssetKey) -> PartitionsSubset:
-        return PartitionsSubset(self.pdef(key), (), self.now, self.dynamic)
+        found = self._empty.get(key)
+        if found is None:
+            pdef = self.pdef(key)
+            found = self._empty[key] = (
+                self._none
+                if pdef is UNPARTITIONED
+                else PartitionsSubset(pdef, (), self.now, self.dynamic)
+            )
+        return found
 
     def subset(self, key: AssetKey, indices: Iterable[int]) -> PartitionsSubset:
-        return PartitionsSubset.from_indices(self.pdef(key), indices, self.now, self.dynamic)
+        pdef = self.pdef(key)
+        if pdef is not UNPARTITIONED:
+            return PartitionsSubset.from_indices(pdef, indices, self.now, self.dynamic)
+        present = set(indices)  # the common case, without building a subset each time
+        if not present:
+            return self._none
+        if present == {0}:
+            return self._whole
+        return PartitionsSubset.from_indices(pdef, present, self.now, self.dynamic)
 
     def ranges_subset(self, key: AssetKey, ranges: Iterable[range]) -> PartitionsSubset:
         return PartitionsSubset.from_ranges(self.pdef(key), ranges, self.now, self.dynamic)
@@ -174,9 +203,11 @@ class AssetState:
 
     def rows(self, key: AssetKey) -> dict[int, IndexRow]:
         """Partition index -> index row (materialized or failed), for existing partitions."""
-        if key not in self._rows:
+        found = self._rows.get(key)
+        if found is None:
             self.load([key])
-        return self._rows[key]
+            found = self._rows[key]
+        return found
 
     def materialized(self, key: AssetKey) -> PartitionsSubset:
         """The partitions with a materialization (observations count for source assets)."""

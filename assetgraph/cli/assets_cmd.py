@@ -120,7 +120,7 @@ def list_assets(
         render.print_json(rows)
         return
     render.print_table(
-        f"{len(rows)} assets",
+        f"{len(rows)} asset{'' if len(rows) == 1 else 's'}",
         ["asset", "group", "upstream", "status", "last materialized"],
         [
             [row["key"], row["group"], ", ".join(row["upstream"]) or "-", row["status"], _last(row)]

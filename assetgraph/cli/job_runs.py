@@ -80,7 +80,7 @@ def print_jobs(defs: Any, as_json: bool) -> None:
         render.print_json(rows)
         return
     render.print_table(
-        f"{len(rows)} jobs",
+        f"{len(rows)} job{'' if len(rows) == 1 else 's'}",
         ["job", "assets / ops", "partitions"],
         [
             [row["name"], ", ".join(row["assets"] or row["ops"]) or "-", row["partitions"] or "-"]

@@ -242,25 +242,27 @@ def _load_inputs(step: Step, env: StepEnvironment) -> dict[str, Any]:
     shapes = input_shapes(step.assets_def.fn, step.assets_def.name) if step.input_partitions else {}
     input_managers = {i.param: i.input_manager_key for i in step.assets_def.inputs}
     for param, upstream in env.graph.input_keys(step.assets_def).items():
-        spec = env.graph.spec(upstream)
+        upstream_def = env.graph.assets_def(upstream)
+        spec = upstream_def.spec(upstream)
         manager = env.io_managers[input_managers.get(param) or spec.io_manager_key]
+        partition_keys = step.input_partitions.get(upstream, ()) if step.input_partitions else ()
         context = InputContext(
             asset_key=upstream,
             run_id=env.run_id,
             downstream_key=step.asset_keys[0],
             resources=env.resources,
             metadata=spec.metadata,
-            partition_keys=step.input_partitions.get(upstream, ()),
-            partitions_def=env.graph.partitions_def(upstream),
+            partition_keys=partition_keys,
+            partitions_def=upstream_def.partitions_def,
             name=param,
             upstream_output=OutputContext(
                 asset_key=upstream,
                 run_id=env.run_id,
-                step_key=env.graph.assets_def(upstream).step_name,
+                step_key=upstream_def.step_name,
                 resources=env.resources,
                 metadata=spec.metadata,
-                partition_keys=step.input_partitions.get(upstream, ()),
-                partitions_def=env.graph.partitions_def(upstream),
+                partition_keys=partition_keys,
+                partitions_def=upstream_def.partitions_def,
                 name=spec.output_name,
             ),
             annotation=_input_annotation(step, param, upstream, env.graph),
@@ -500,7 +502,12 @@ def _validate_outputs(
     blocking: list[CheckEvaluation] = []
     crashed: list[CheckEvaluation] = []
     own_specs = [s for s in step.assets_def.check_specs if s.asset_key in values]
-    own, problems = match_check_results(check_results, own_specs, step.assets_def.source_location)
+    own: list[CheckEvaluation] = []
+    problems: list[str] = []
+    if check_results or own_specs:
+        own, problems = match_check_results(
+            check_results, own_specs, step.assets_def.source_location
+        )
     for spec in step.assets_def.specs:
         checks = env.checks.get(spec.key, ())
         reported = [e for e in own if e.asset_key == spec.key]

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assetgraph.errors import StorageError
 from assetgraph.storage import schema
-from assetgraph.storage.chunking import IN_CHUNK, chunked, rows_in
+from assetgraph.storage.chunking import IN_CHUNK, chunked, driver_rows_in, rows_in
 from assetgraph.storage.events import StepFailed
 from assetgraph.storage.interface import AutomationBackend
 from assetgraph.storage.records import EventRecord, EventType, RunRecord, RunStatus
@@ -109,6 +109,11 @@ _INDEX_QUERY = select(
     _INDEX.c.failure_run_id,
 )
 """The columns of an ``IndexRow``, in its order."""
+_INDEX_SQL = (
+    f"SELECT {', '.join(column.name for column in _INDEX_QUERY.selected_columns)} "
+    f"FROM {_INDEX.name}"
+)
+"""``_INDEX_QUERY`` written out for the driver (``driver_rows_in``)."""
 
 
 def _index_rows(rows: Iterable[Any]) -> dict[str, list[IndexRow]]:
@@ -433,11 +438,10 @@ class AutomationStore:
 
     def index_rows(self, asset_keys: Iterable[str]) -> dict[str, list[IndexRow]]:
         """Per asset, every (partition) row of the index, materialized or failed."""
-        table = schema.asset_partitions
         keys = list(dict.fromkeys(asset_keys))
 
         def work(conn: Connection) -> list[Any]:
-            return rows_in(conn, _INDEX_QUERY, table.c.asset_key, keys)
+            return driver_rows_in(conn, _INDEX_SQL, "asset_key", keys)
 
         return _index_rows(self._read(work))
 

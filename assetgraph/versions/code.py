@@ -20,7 +20,7 @@ _CACHE: dict[object, str] = {}
 
 def source_code_version(fn: Callable[..., Any]) -> str:
     """A 16-hex-digit hash of ``fn``'s normalized source (or bytecode, if no source)."""
-    target = inspect.unwrap(fn)
+    target = inspect.unwrap(fn) if hasattr(fn, "__wrapped__") else fn
     cache_key: object = getattr(target, "__code__", target)
     cached = _CACHE.get(cache_key)
     if cached is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import subprocess
@@ -243,3 +244,21 @@ def test_a_failing_tick_is_recorded_and_the_daemon_goes_on(sqlite_instance: Inst
     }
     assert AutomationStore(sqlite_instance.storage).get_cursor("sensor:flaky") is None
     assert AutomationStore(sqlite_instance.storage).lease_holder(LEASE) == (daemon.holder, 0.0)
+
+
+def test_a_tick_leaves_the_garbage_collector_as_it_found_it(instance: Instance) -> None:
+    # A tick holds the collector while it evaluates; afterwards it is on again (or still
+    # off, when the caller had turned it off) and nothing stays frozen.
+    defs = daily_pair()
+    assert gc.isenabled()
+    first = tick(defs, instance, at(days=1), settings=DAILY_TICKS)
+    assert targets(first) == [{"raw": ["2025-01-01"], "clean": ["2025-01-01"]}]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        tick(defs, instance, at(days=2), settings=DAILY_TICKS)
+        assert not gc.isenabled()
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.enable()

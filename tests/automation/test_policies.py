@@ -55,6 +55,27 @@ def test_eager_builds_missing_assets_then_follows_new_upstream_data(instance: In
     ]
 
 
+def test_a_policy_added_between_ticks_of_one_process_is_evaluated(instance: Instance) -> None:
+    @asset
+    def a() -> int:
+        return 1
+
+    first = tick(Definitions([a]), instance, at(1))
+    assert targets(first) == [], "no policy: nothing requested"
+    quiet = tick(Definitions([a]), instance, at(1.5))
+    assert quiet.payload["assets"] == {}, "same definitions, nothing changed: nothing evaluated"
+
+    @asset(name="a", automation_policy=AutomationPolicy.eager())
+    def eager_a() -> int:
+        return 1
+
+    # Reloaded definitions with a policy: the tick sees that they changed (what they
+    # declare is derived once per graph, never carried over from the previous one).
+    second = tick(Definitions([eager_a]), instance, at(2))
+    assert targets(second) == [{"a": []}]
+    assert entry(second, "a")["reasons"] == ["missing: never materialized"]
+
+
 def test_eager_ignores_a_rebuild_that_keeps_the_data_version(instance: Instance) -> None:
     defs = eager_pair()
     tick(defs, instance, at(1))

@@ -56,10 +56,11 @@ def test_quick_run_writes_every_scenario_with_positive_figures(tmp_path: Path) -
                 assert summary[field]["median"] > 0, f"{name} {impl}: {field} is not positive"
         ratios = ["ratio_wall", "ratio_peak"]
         if case["scenario"] in CORE_PHASE:
-            ratios.append("ratio_core")
+            ratios += ["ratio_core", "ratio_core_cpu"]
             for impl in ("assetgraph", "baseline"):
-                core = case["summary"][impl]["core_ms"]
-                assert core and core["median"] > 0, f"{name} {impl}: no core phase reported"
+                for field in ("core_ms", "core_cpu_ms"):
+                    core = case["summary"][impl][field]
+                    assert core and core["median"] > 0, f"{name} {impl}: no {field} reported"
         for ratio in ratios:
             assert case["metrics"][ratio] > 0, f"{name}: {ratio} is not positive"
         for figure in case["figures"]:

@@ -344,7 +344,7 @@ def test_file_is_imported_alone_not_its_neighbours_or_the_cwd(tmp_path: Path) ->
     (project / "code" / "app.py").write_text(GOOD)
     result = _check(["-f", "code/app.py"], cwd=project)
     assert result.returncode == 0, result.stderr
-    assert "1 assets" in result.stdout
+    assert "1 asset" in result.stdout
     assert not marker.exists()
 
 
