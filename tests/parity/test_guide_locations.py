@@ -475,3 +475,44 @@ def test_a_dynamic_partitioned_config_gives_each_key_of_its_function_its_config(
     assert code == 2 and "east" in out, out
     with pytest.raises(DefinitionError, match="must return a list of partition keys"):
         dg.dynamic_partitioned_config(partition_fn=lambda _t: "north")
+
+
+# --- the unit-testing guide ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "guide_test_asset_context",
+        "guide_test_op_context",
+        "guide_test_asset_config",
+        "guide_test_op_config",
+        "guide_test_asset_dependency",
+    ],
+)
+def test_the_unit_tests_of_the_testing_guide_pass(ported: Port, name: str) -> None:
+    Path("path_2024-08-16.txt").write_text("Contents for August 16th, 2024")
+    Path("path1.txt").write_text("contents1")
+    Path("path2.txt").write_text("contents2")
+    module = load(ported(name))
+    tests = [getattr(module, n) for n in dir(module) if n.startswith("test_")]
+    assert tests, f"{name} has no test function"
+    for test in tests:
+        test()
+
+
+def test_the_assets_of_the_testing_guide_materialize(
+    ported: Port, cli: Cli, tmp_path: Path
+) -> None:
+    Path("path.txt").write_text("  contents \n")
+    Path("path1.txt").write_text("contents1")
+    code, out = cli("materialize", "-f", str(ported("guide_test_asset_dependency")))
+    assert code == 0, out
+    assert Instance.from_env().get_latest_materialization_event(AssetKey("processed_file"))
+    location = str(ported("guide_test_asset_config"))
+    code, out = cli("materialize", "-f", location)
+    assert code == 2 and "path" in out, "the config has no default: an error naming the field"
+    run_yaml = tmp_path / "run.yaml"
+    run_yaml.write_text("ops:\n  loaded_file:\n    config:\n      path: path1.txt\n")
+    code, out = cli("materialize", "-f", location, "--config", str(run_yaml))
+    assert code == 0, out
