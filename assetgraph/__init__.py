@@ -56,6 +56,8 @@ _EXPORTS: dict[str, str] = {
     "FreshnessPolicySensorContext": "assetgraph.automation.freshness_sensors",
     "FreshnessPolicySensorDefinition": "assetgraph.automation.freshness_sensors",
     "AutomationCondition": "assetgraph.definitions.automation_condition",
+    "AutomationContext": "assetgraph.definitions.automation_context",
+    "AutomationResult": "assetgraph.definitions.automation_context",
     "AutomationPolicy": "assetgraph.definitions.policies",
     "ScheduleDefinition": "assetgraph.automation.schedules",
     "sensor": "assetgraph.automation.sensors",
@@ -342,7 +344,9 @@ __all__ = [
     "AutoMaterializePolicy",
     "AutomationCondition",
     "AutomationConditionSensorDefinition",
+    "AutomationContext",
     "AutomationPolicy",
+    "AutomationResult",
     "BackfillPolicy",
     "Backoff",
     "Bool",
@@ -734,6 +738,10 @@ if TYPE_CHECKING:
     )
     from assetgraph.definitions.automation_condition import (
         AutomationCondition as AutomationCondition,
+    )
+    from assetgraph.definitions.automation_context import (
+        AutomationContext as AutomationContext,
+        AutomationResult as AutomationResult,
     )
     from assetgraph.definitions.backfill import (
         BackfillPolicy as BackfillPolicy,

@@ -516,3 +516,80 @@ def test_the_assets_of_the_testing_guide_materialize(
     run_yaml.write_text("ops:\n  loaded_file:\n    config:\n      path: path1.txt\n")
     code, out = cli("materialize", "-f", location, "--config", str(run_yaml))
     assert code == 0, out
+
+
+# --- declarative automation guides ---------------------------------------------------------
+
+
+def test_the_declarative_automation_snippets_load(ported: Port, cli: Cli) -> None:
+    for name in ("guide_da_on_cron_basic", "guide_da_partitioned", "guide_da_default_running"):
+        code, out = cli("list", "-f", str(ported(name)))
+        assert code == 0, out
+    snippets = load(ported("guide_da_allow_ignore"))
+    assert "on_cron" in snippets.condition.describe()
+    custom = load(ported("guide_da_custom_condition"))
+    assert custom.condition.children[-1].name == "NOT"
+    assert custom.condition.children[-1].children[0].name == "IsCompanyHoliday"
+
+
+def test_an_on_cron_asset_waits_for_its_external_upstream_after_the_tick(
+    ported: Port, cli: Cli
+) -> None:
+    location = str(ported("guide_da_on_cron_basic"))
+    assert automate(cli, location, "2025-01-06T10:30:00")["runs"] == [], "initial evaluation"
+    assert automate(cli, location, "2025-01-06T11:00:30")["runs"] == [], "upstream not updated"
+    Instance.from_env().report_runless_asset_event(dg.AssetMaterialization("upstream"))
+    [run] = automate(cli, location, "2025-01-06T11:01:30")["runs"]
+    assert run["targets"] == {"hourly_asset": []}
+
+
+def test_a_custom_condition_decides_with_its_own_evaluate(tmp_path: Path, cli: Cli) -> None:
+    location = write(
+        tmp_path,
+        "custom_condition",
+        """
+        import assetgraph as dg
+
+        class IsWeekend(dg.AutomationCondition):
+            def evaluate(self, context: dg.AutomationContext) -> dg.AutomationResult:
+                if context.evaluation_time.weekday() >= 5:
+                    true_subset = context.candidate_subset
+                else:
+                    true_subset = context.get_empty_subset()
+                return dg.AutomationResult(true_subset, context=context)
+
+        @dg.asset(automation_condition=dg.AutomationCondition.missing() & ~IsWeekend())
+        def report() -> int:
+            return 1
+
+        defs = dg.Definitions(assets=[report])
+        """,
+    )
+    assert automate(cli, location, "2025-01-04T10:00:00")["runs"] == [], "a Saturday"
+    [run] = automate(cli, location, "2025-01-06T10:00:00")["runs"]
+    assert run["targets"] == {"report": []}
+    code, out = cli("automate", "why", "report", "-f", location)
+    assert code == 0 and "IsWeekend" in out, out
+
+
+def test_a_custom_condition_that_returns_no_result_fails_the_tick_naming_it(
+    tmp_path: Path, cli: Cli
+) -> None:
+    location = write(
+        tmp_path,
+        "broken_condition",
+        """
+        import assetgraph as dg
+
+        class Broken(dg.AutomationCondition):
+            def evaluate(self, context):
+                return True
+
+        @dg.asset(automation_condition=Broken())
+        def broken() -> int:
+            return 1
+        """,
+    )
+    code, out = cli("automate", "-f", location, "--now", "2025-01-04T10:00:00", "--json")
+    errors = json.loads(out)["errors"]
+    assert code != 0 and any("Broken.evaluate returned bool" in e for e in errors), errors
