@@ -193,6 +193,9 @@ class AssetGraph:
         for candidate in candidates:
             if candidate in self._defs_by_key:
                 return self._canonical[candidate]
+        in_group = self._same_group_match(assets_def, spec)
+        if in_group is not None:
+            return self._canonical[in_group]
         wanted = candidates[0].to_string()
         where = assets_def.source_location
         if spec.param is None:
@@ -208,6 +211,22 @@ class AssetGraph:
             "call the execution context 'context'."
         )
 
+    def _same_group_match(self, assets_def: AssetsDefinition, spec: InputSpec) -> AssetKey | None:
+        """Dagster's rule for a bare name that no key matches: the only other asset of that
+        name in the asset's group (``user_story_matrix(comment_stories)`` in group
+        ``recommender`` reads ``snowflake/recommender/comment_stories``)."""
+        if spec.key is not None or len(spec.name.path) != 1:
+            return None
+        groups = {self.group_of(key) for key in assets_def.keys}
+        matches = [
+            key
+            for key in self._defs_by_key
+            if key.path[-1] == spec.name.path[0]
+            and key not in assets_def.keys
+            and self.group_of(key) in groups
+        ]
+        return matches[0] if len(matches) == 1 else None
+
     def _external_stubs(self, assets_defs: Sequence[AssetsDefinition]) -> list[AssetsDefinition]:
         """External assets for keys named only in ``deps=[...]`` (Dagster does the same)."""
         stubs: list[AssetsDefinition] = []
@@ -217,6 +236,8 @@ class AssetGraph:
                     continue
                 candidates = self._candidates(assets_def, spec)
                 if any(candidate in self._defs_by_key for candidate in candidates):
+                    continue
+                if self._same_group_match(assets_def, spec) is not None:
                     continue
 
                 key = candidates[0] if spec.key is not None else spec.name

@@ -50,6 +50,17 @@ class _DagsterNames:
     asset_partitions_def = property(lambda self: self.partitions_def)
     log = property(lambda self: _io_logger())
 
+    @property
+    def step_context(self) -> Any:
+        """Dagster's internal step context: not available (a clear error, not a missing name)."""
+        from assetgraph.errors import AssetgraphError
+
+        raise AssetgraphError(
+            f"IO manager context of asset '{self.asset_key}': step_context is internal to "  # type: ignore[attr-defined]
+            "Dagster and assetgraph has none; read what the IO manager needs from the context "
+            "itself (asset_key, upstream_output, metadata, partition_key, resources)."
+        )
+
     def log_event(self, event: Any) -> None:
         """Keep an event (an ``AssetMaterialization``, an ``AssetObservation``) (Dagster's)."""
         self.logged_events.append(event)  # type: ignore[attr-defined]

@@ -120,6 +120,49 @@ def test_unknown_deps_become_external_assets_as_in_dagster() -> None:
     assert graph.is_source(missing), "an undeclared dep must be an external (source) asset"
 
 
+def test_a_bare_name_reads_the_only_asset_of_that_name_in_its_group_as_in_dagster() -> None:
+    @asset(key_prefix=["warehouse", "recommender"], group_name="recommender")
+    def comments() -> list[int]:
+        return [1, 2]
+
+    @asset(key_prefix=["s3", "recommender"], group_name="recommender")
+    def matrix(comments: list[int]) -> int:
+        return len(comments)
+
+    @asset(key_prefix=["s3", "recommender"], group_name="recommender", deps=["comments"])
+    def marker() -> int:
+        return 0
+
+    graph = Definitions([comments, matrix, marker]).graph
+
+    upstream = AssetKey(["warehouse", "recommender", "comments"])
+    assert list(graph.parents(AssetKey(["s3", "recommender", "matrix"]))) == [upstream]
+    assert list(graph.parents(AssetKey(["s3", "recommender", "marker"]))) == [upstream]
+
+
+def test_a_bare_name_matching_in_another_group_or_twice_is_still_unknown() -> None:
+    @asset(key_prefix="a", group_name="one")
+    def comments() -> int:
+        return 1
+
+    @asset(key_prefix="b", group_name="one", name="comments")
+    def more_comments() -> int:
+        return 2
+
+    @asset(group_name="two")
+    def elsewhere(comments: int) -> int:
+        return comments
+
+    @asset(key_prefix="c", group_name="one")
+    def ambiguous(comments: int) -> int:
+        return comments
+
+    with pytest.raises(DefinitionError, match="parameter 'comments'"):
+        Definitions([comments, elsewhere])
+    with pytest.raises(DefinitionError, match="parameter 'comments'"):
+        Definitions([comments, more_comments, ambiguous])
+
+
 def test_ten_thousand_assets_build_and_order() -> None:
     from assetgraph import AssetIn
 

@@ -226,6 +226,11 @@ class AssetsDefinition:
         A context from ``build_asset_context()``, passed first or as the context
         parameter, learns this definition's keys and partitions definition.
         """
+        if self.context_param is not None and args and args[0] is None:
+            # Dagster builds a context for ``asset(None, ...)``, as for no context at all.
+            from assetgraph.context import build_asset_context
+
+            args = (build_asset_context(), *args[1:])
         context = args[0] if args else kwargs.get(self.context_param or CONTEXT_PARAM)
         bind = getattr(context, "bind_to", None)
         if self.context_param is not None and callable(bind):
@@ -238,6 +243,37 @@ class AssetsDefinition:
                 )
         return self.fn(*args, **kwargs)
 
+    @property
+    def op(self) -> Callable[..., Any]:
+        """The op that computes it (Dagster's ``AssetsDefinition.op``): call it as a unit test
+        does, ``asset.op(upstream=value)``; it returns what the function returns, a context
+        built for it when it takes one and none is given."""
+
+        def call_op(*args: Any, **kwargs: Any) -> Any:
+            given = kwargs.get(self.context_param or CONTEXT_PARAM) is not None
+            if self.context_param is not None and not given and not _is_context(args):
+                args = (None, *args)  # __call__ builds the context for None, as Dagster does
+            return self(*args, **kwargs)
+
+        call_op.__name__ = call_op.__qualname__ = self.name.replace("/", "__")
+        return call_op
+
+    @classmethod
+    def from_graph(cls, graph_def: Any, **kwargs: Any) -> AssetsDefinition:
+        """Assets computed by a ``@graph`` (Dagster's): ``keys_by_input_name``,
+        ``keys_by_output_name``, ``key_prefix``, ``group_name``, ``partitions_def``,
+        ``partition_mappings``, ``backfill_policy`` and the ``*_by_output_name`` options."""
+        from assetgraph.definitions.graph_backed_assets import assets_from_graph
+
+        return assets_from_graph(graph_def, **kwargs)
+
+    @classmethod
+    def from_op(cls, op_def: Any, **kwargs: Any) -> AssetsDefinition:
+        """Assets computed by an ``@op`` (Dagster's); the arguments of ``from_graph``."""
+        from assetgraph.definitions.graph_backed_assets import assets_from_op
+
+        return assets_from_op(op_def, **kwargs)
+
     def __reduce__(self) -> Any:
         """By reference when it is a module attribute (see ``assetgraph.definitions.pickling``)."""
         from assetgraph.definitions.pickling import reduce_by_reference, reduce_by_value
@@ -247,6 +283,11 @@ class AssetsDefinition:
     def __repr__(self) -> str:
         keys = ", ".join(key.to_string() for key in self.keys)
         return f"<AssetsDefinition {self.name}: {keys}>"
+
+
+def _is_context(args: Sequence[Any]) -> bool:
+    """Whether a direct call's first argument is an execution context (or None for one)."""
+    return bool(args) and (args[0] is None or callable(getattr(args[0], "bind_to", None)))
 
 
 def as_prefix(prefix: str | Sequence[str] | None) -> tuple[str, ...]:

@@ -109,6 +109,11 @@ class TableSchema:
 
     columns: Sequence[TableColumn] = ()
 
+    @staticmethod
+    def from_name_type_dict(name_type_dict: Mapping[str, str]) -> TableSchema:
+        """A schema of columns named and typed by ``{name: type}``, in that order."""
+        return TableSchema(columns=[TableColumn(name=n, type=t) for n, t in name_type_dict.items()])
+
     def to_json(self) -> dict[str, Any]:
         return {"columns": [_column_json(c) for c in self.columns]}
 

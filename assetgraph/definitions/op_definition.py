@@ -25,7 +25,7 @@ from typing import Any, overload
 from assetgraph.definitions.op_composition import current_composition
 from assetgraph.definitions.op_config import is_config_class
 from assetgraph.definitions.op_context import build_op_context
-from assetgraph.definitions.op_io import In, Out, ins_of, outs_of
+from assetgraph.definitions.op_io import DynamicOutput, In, Out, ins_of, outs_of
 from assetgraph.definitions.outputs import Output
 from assetgraph.definitions.resource_params import resource_param_type
 from assetgraph.definitions.retry import RetryPolicy
@@ -170,7 +170,10 @@ class OpDefinition:
                 f"but was called with {len(args)}."
             )
         positional = {param.name: value for param, value in zip(free, args, strict=False)}
-        return self.fn(**injected, **positional, **kwargs)
+        result = self.fn(**injected, **positional, **kwargs)
+        if any(out.is_dynamic for out in self.outs.values()):
+            return DynamicValues.of(self.name, result)
+        return result
 
     def _injected(self, context: Any, given: Mapping[str, Any]) -> dict[str, Any]:
         injected: dict[str, Any] = {}
@@ -341,6 +344,33 @@ def _is_resource_param(annotation: Any) -> bool:
 
 def _is_context(value: Any) -> bool:
     return getattr(type(value), "__assetgraph_kind__", None) == "context"
+
+
+class DynamicValues:
+    """What a ``DynamicOut`` op returns inside a ``@graph_asset`` step: its values by mapping
+    key, to ``.map`` over (an op or function per value) and ``.collect`` into a list."""
+
+    def __init__(self, items: Sequence[tuple[str, Any]]) -> None:
+        self.items = list(items)
+
+    @classmethod
+    def of(cls, op_name: str, result: Any) -> DynamicValues:
+        outputs = list(result or ())
+        wrong = [o for o in outputs if not isinstance(o, DynamicOutput)]
+        if wrong:
+            raise DefinitionError(
+                f"op '{op_name}' has a DynamicOut but produced {type(wrong[0]).__name__}: "
+                "yield (or return a list of) DynamicOutput(value, mapping_key=...)."
+            )
+        return cls([(o.mapping_key, o.value) for o in outputs])
+
+    def map(self, fn: Callable[[Any], Any]) -> DynamicValues:
+        """``fn`` called once per value, under the same mapping keys."""
+        return DynamicValues([(key, _value_of(fn(value))) for key, value in self.items])
+
+    def collect(self) -> list[Any]:
+        """Every value, in the order they were produced."""
+        return [value for _, value in self.items]
 
 
 def _value_of(value: Any) -> Any:

@@ -86,6 +86,8 @@ class GraphDefinition:
         self.config = config
         self.tags = dict(tags or {})
         self.outs: dict[str, GraphOut] = {}
+        self.compose_fn: Callable[..., Any] | None = None
+        """The ``@graph`` body it was traced from (None when built from ``node_defs``)."""
 
     @classmethod
     def traced(
@@ -222,7 +224,7 @@ def _build_graph(
     ]
     nodes, returned = trace(graph_name, fn, params)
     outs = _graph_outs(out)
-    return GraphDefinition.traced(
+    graph = GraphDefinition.traced(
         graph_name,
         nodes=nodes,
         input_names=params,
@@ -232,6 +234,8 @@ def _build_graph(
         tags=tags,
         outs=outs,
     )
+    graph.compose_fn = fn
+    return graph
 
 
 def _nodes_of(

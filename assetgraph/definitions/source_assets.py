@@ -112,6 +112,11 @@ class SourceAsset(AssetsDefinition):
         self.observe_fn = observe_fn
 
     @property
+    def metadata(self) -> Mapping[str, Any]:
+        """The metadata it was declared with (Dagster's ``SourceAsset.metadata``)."""
+        return self.spec(self.key).metadata
+
+    @property
     def is_observable(self) -> bool:
         """True when it has an observation function."""
         return self.observe_fn is not None

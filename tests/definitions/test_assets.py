@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from assetgraph import (
+    AssetExecutionContext,
     AssetIn,
     AssetKey,
     AssetOut,
@@ -17,6 +18,7 @@ from assetgraph import (
     DefinitionError,
     Definitions,
     Instance,
+    Output,
     asset,
     materialize,
     multi_asset,
@@ -246,3 +248,32 @@ def test_assets_made_by_one_factory_keep_their_own_signatures() -> None:
     assert second.context_param == "context" and third.context_param == "context"
     assert [i.key.to_string() for i in second.inputs] == ["a"]
     assert [i.key.to_string() for i in third.inputs] == ["b"]
+
+
+def test_an_assets_op_calls_its_function_as_dagster_unit_tests_do() -> None:
+    @asset(key_prefix="s3")
+    def doubled(numbers: list[int]) -> Output[list[int]]:
+        return Output([n * 2 for n in numbers], metadata={"count": len(numbers)})
+
+    returned = doubled.op(numbers=[1, 2])
+
+    assert isinstance(returned, Output)
+    assert returned.value == [2, 4]
+
+
+def test_none_for_the_context_of_a_direct_call_gets_a_built_context() -> None:
+    @asset
+    def logged(context: AssetExecutionContext, value: int) -> int:
+        context.log.info("value %s", value)
+        return value + 1
+
+    assert logged(None, value=1) == 2
+
+
+def test_an_assets_op_builds_a_context_when_none_is_given() -> None:
+    @asset
+    def logged(context: AssetExecutionContext) -> str:
+        context.log.info("running")
+        return context.asset_key.to_string()
+
+    assert logged.op() == "logged"

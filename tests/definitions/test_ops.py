@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from assetgraph import (
     ConfigurableResource,
     DailyPartitionsDefinition,
     Definitions,
+    DynamicOut,
+    DynamicOutput,
     Instance,
     asset,
     graph_asset,
@@ -40,7 +43,7 @@ def numbers() -> list[int]:
 
 
 @op
-def scale(context, xs: list[int], config: Scale) -> list[int]:  # type: ignore[no-untyped-def]
+def scale(context, xs: list[int], config: Scale) -> list[int]:
     context.log.info(f"scaling by {config.factor}")
     return [x * config.factor for x in xs]
 
@@ -61,7 +64,7 @@ def scaled_total(numbers: list[int]) -> int:
 
 
 @graph_multi_asset(outs={"shifted": AssetOut(), "shifted_total": AssetOut()})
-def shifted_pair(numbers: list[int]):  # type: ignore[no-untyped-def]
+def shifted_pair(numbers: list[int]):
     shifted = shift(numbers)
     return {"shifted": shifted, "shifted_total": total(shifted)}
 
@@ -139,7 +142,7 @@ def test_a_graph_asset_can_be_partitioned() -> None:
     daily = DailyPartitionsDefinition(start_date="2025-01-01")
 
     @op
-    def day_of(context) -> str:  # type: ignore[no-untyped-def]
+    def day_of(context) -> str:
         return str(context.partition_key)
 
     @graph_asset(partitions_def=daily)
@@ -170,11 +173,61 @@ def test_a_composition_taking_context_is_refused() -> None:
     with pytest.raises(DefinitionError, match="cannot take 'context'"):
 
         @graph_asset
-        def bad(context):  # type: ignore[no-untyped-def]
+        def bad(context):
             return total([1])
 
 
-def _key(text: str):  # type: ignore[no-untyped-def]
+def _key(text: str):
     from assetgraph import AssetKey
 
     return AssetKey.from_user(text)
+
+
+@op(out=DynamicOut())
+def fan_out(numbers: list[int]) -> Iterator[DynamicOutput]:
+    for number in numbers:
+        yield DynamicOutput(number, mapping_key=f"n{number}")
+
+
+@op
+def square(number: int) -> int:
+    return number * number
+
+
+@op
+def add_up(values: list[int]) -> int:
+    return sum(values)
+
+
+def test_a_graph_asset_maps_over_a_dynamic_output_and_collects_it() -> None:
+    @asset
+    def numbers() -> list[int]:
+        return [1, 2, 3]
+
+    @graph_asset
+    def sum_of_squares(numbers: list[int]) -> int:
+        return add_up(fan_out(numbers).map(square).collect())
+
+    @graph_asset
+    def squares_plus_one(numbers: list[int]) -> list[int]:
+        return fan_out(numbers).map(lambda n: square(n) + 1).collect()
+
+    result = materialize([numbers, sum_of_squares, squares_plus_one])
+
+    assert result.output_for("sum_of_squares") == 14
+    assert result.output_for("squares_plus_one") == [2, 5, 10]
+
+
+def test_a_dynamic_op_yielding_plain_values_in_a_graph_asset_is_a_clear_error() -> None:
+    @op(out=DynamicOut())
+    def plain(numbers: list[int]) -> Iterator[int]:
+        yield from numbers
+
+    @graph_asset
+    def broken() -> list[int]:
+        return plain([1]).collect()
+
+    result = materialize([broken])
+
+    assert not result.success
+    assert "yield (or return a list of) DynamicOutput" in str(result.failures[0].error)

@@ -1,0 +1,1 @@
+# From dagster-io/dagster examples/project_fully_featured/project_fully_featured/assets/recommender/ (package marker)

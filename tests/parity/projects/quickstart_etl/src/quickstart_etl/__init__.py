@@ -1,0 +1,1 @@
+# From dagster-io/dagster examples/quickstart_etl/src/quickstart_etl/ (package marker)
