@@ -56,6 +56,8 @@ _EXPORTS: dict[str, str] = {
     "FreshnessPolicySensorContext": "assetgraph.automation.freshness_sensors",
     "FreshnessPolicySensorDefinition": "assetgraph.automation.freshness_sensors",
     "AutomationCondition": "assetgraph.definitions.automation_condition",
+    "AutomationContext": "assetgraph.definitions.automation_context",
+    "AutomationResult": "assetgraph.definitions.automation_context",
     "AutomationPolicy": "assetgraph.definitions.policies",
     "ScheduleDefinition": "assetgraph.automation.schedules",
     "sensor": "assetgraph.automation.sensors",
@@ -94,6 +96,7 @@ _EXPORTS: dict[str, str] = {
     "ConfigurableResource": "assetgraph.definitions.config",
     "Output": "assetgraph.definitions.outputs",
     "DataVersion": "assetgraph.definitions.outputs",
+    "DataProvenance": "assetgraph.versions.provenance",
     "AssetExecutionContext": "assetgraph.context",
     "IOManager": "assetgraph.io",
     "InputContext": "assetgraph.io",
@@ -220,6 +223,7 @@ _EXPORTS: dict[str, str] = {
     "EventLogRecord": "assetgraph.storage.event_queries",
     "PartitionedConfig": "assetgraph.definitions.partitioned_config",
     "static_partitioned_config": "assetgraph.definitions.partitioned_config",
+    "dynamic_partitioned_config": "assetgraph.definitions.partitioned_config",
     "time_window_partitioned_config": "assetgraph.definitions.partitioned_config",
     "hourly_partitioned_config": "assetgraph.definitions.partitioned_config",
     "daily_partitioned_config": "assetgraph.definitions.partitioned_config",
@@ -340,7 +344,9 @@ __all__ = [
     "AutoMaterializePolicy",
     "AutomationCondition",
     "AutomationConditionSensorDefinition",
+    "AutomationContext",
     "AutomationPolicy",
+    "AutomationResult",
     "BackfillPolicy",
     "Backoff",
     "Bool",
@@ -371,6 +377,7 @@ __all__ = [
     "DagsterTypeCheckDidNotPass",
     "DagsterUnknownResourceError",
     "DailyPartitionsDefinition",
+    "DataProvenance",
     "DataVersion",
     "DbtCliInvocation",
     "DbtCliResource",
@@ -541,6 +548,7 @@ __all__ = [
     "dbt_assets",
     "define_asset_job",
     "definitions",
+    "dynamic_partitioned_config",
     "external_asset_from_spec",
     "external_assets_from_specs",
     "file_relative_path",
@@ -731,6 +739,10 @@ if TYPE_CHECKING:
     from assetgraph.definitions.automation_condition import (
         AutomationCondition as AutomationCondition,
     )
+    from assetgraph.definitions.automation_context import (
+        AutomationContext as AutomationContext,
+        AutomationResult as AutomationResult,
+    )
     from assetgraph.definitions.backfill import (
         BackfillPolicy as BackfillPolicy,
     )
@@ -887,6 +899,7 @@ if TYPE_CHECKING:
     from assetgraph.definitions.partitioned_config import (
         PartitionedConfig as PartitionedConfig,
         daily_partitioned_config as daily_partitioned_config,
+        dynamic_partitioned_config as dynamic_partitioned_config,
         hourly_partitioned_config as hourly_partitioned_config,
         monthly_partitioned_config as monthly_partitioned_config,
         static_partitioned_config as static_partitioned_config,
@@ -1075,6 +1088,7 @@ if TYPE_CHECKING:
     from assetgraph.storage.temporary_instance import (
         instance_for_test as instance_for_test,
     )
+    from assetgraph.versions.provenance import DataProvenance as DataProvenance
     from io_managers.upath import (
         UPathIOManager as UPathIOManager,
     )

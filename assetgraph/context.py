@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from assetgraph.errors import AssetgraphError
 from assetgraph.keys import AssetKey
+from assetgraph.versions.provenance import DataProvenance, provenance_from_payload
 
 if TYPE_CHECKING:
     from assetgraph.partitions.definitions import PartitionsDefinition
@@ -225,6 +226,42 @@ class AssetExecutionContext:
     # -- Dagster's names for what the step builds -----------------------------------------
 
     @property
+    def run(self) -> Any:
+        """This run, as Dagster's ``context.run``: a ``DagsterRun`` (``run_id``, ``job_name``,
+        ``tags``, ``run_config``, ``status``), from the instance when it recorded the run."""
+        get_run = getattr(self._instance, "get_run_by_id", None)
+        recorded = get_run(self.run_id) if callable(get_run) else None
+        if recorded is not None:
+            return recorded
+        return SimpleNamespace(  # no instance (a context built for a test): what is known
+            run_id=self.run_id,
+            job_name="__ASSET_JOB",
+            tags={},
+            run_config=self.run_config,
+            asset_selection=frozenset(key.to_string() for key in self.asset_keys),
+        )
+
+    dagster_run = run
+
+    def get_asset_provenance(
+        self, asset_key: Any, partition_key: str | None = None
+    ) -> DataProvenance | None:
+        """What produced the latest materialization of ``asset_key`` (one partition of it):
+        its code version and the data versions it read, as Dagster's; None when it was
+        never materialized by a step."""
+        storage = getattr(self.instance, "storage", None)
+        if storage is None:
+            return None
+        key = AssetKey.from_user(asset_key).to_string()
+        record = storage.latest_materializations([key]).get((key, partition_key))
+        if record is None:
+            return None
+        payload = storage.event_payloads([record.event_id]).get(record.event_id, {})
+        return provenance_from_payload(payload)
+
+    """Dagster's other name for ``run``."""
+
+    @property
     def selected_asset_keys(self) -> set[AssetKey]:
         """The keys this step builds: all of a multi-asset's, or the selected subset."""
         return set(self.asset_keys)
@@ -391,8 +428,9 @@ class AssetExecutionContext:
         return self.partitions_def
 
     def log_event(self, event: Any) -> None:
-        """Record ``event`` (an ``AssetObservation``) in the run's event log, as Dagster's
-        ``context.log_event``; the step checks its type when it records it."""
+        """Record ``event`` in the run's event log, as Dagster's ``context.log_event``: an
+        ``AssetObservation``, or an ``AssetMaterialization`` of an asset written outside
+        an IO manager (typically external); the step checks its type when it records it."""
         self.logged_events.append(event)
 
     def add_output_metadata(

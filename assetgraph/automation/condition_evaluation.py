@@ -39,7 +39,9 @@ from assetgraph.definitions.automation_condition import (
     OrCondition,
     SinceCondition,
 )
+from assetgraph.definitions.automation_context import AutomationContext, AutomationResult
 from assetgraph.definitions.policies import previous_tick
+from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.status.staleness import UNPARTITIONED
@@ -244,7 +246,34 @@ class ConditionTick:
             return self._checks_match(cond, key), []
         if isinstance(cond, AnyDownstreamConditions):
             return self._downstream(key, path, run)
+        if cond.is_custom:
+            return self._custom(cond, key), []
         raise TypeError(f"unknown automation condition {type(cond).__name__}")
+
+    def _custom(self, cond: AutomationCondition, key: AssetKey) -> PartitionsSubset:
+        """A user's condition: its ``evaluate`` given every partition as candidates."""
+        candidates = self.state.all(key)
+        context = AutomationContext(
+            key=key,
+            evaluation_time=self.state.now,
+            candidate_subset=candidates,
+            empty_subset=self.state.empty(key),
+            condition=cond,
+        )
+        result = cond.evaluate(context)
+        found = getattr(result, "true_subset", None)
+        if not isinstance(result, AutomationResult) or not isinstance(found, PartitionsSubset):
+            raise DefinitionError(
+                f"Asset '{key}': custom automation condition {type(cond).__name__}.evaluate "
+                f"returned {type(result).__name__}; return AutomationResult(true_subset, "
+                "context=context)."
+            )
+        if found.partitions_def != candidates.partitions_def:
+            raise DefinitionError(
+                f"Asset '{key}': custom automation condition {type(cond).__name__} returned "
+                "partitions of another asset; build its subset from context.candidate_subset."
+            )
+        return found & candidates
 
     def _stored(self, run: _AssetRun, key: AssetKey, path: str) -> PartitionsSubset:
         ranges = run.previous_nodes.get(f"{key}@{path}")

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assetgraph.definitions.asset_observation import AssetObservation
+from assetgraph.definitions.op_events import AssetMaterialization
 from assetgraph.errors import DefinitionError
 from assetgraph.partitions.dynamic_requests import (
     AddDynamicPartitionsRequest,
@@ -83,8 +85,9 @@ class SensorResult:
 
     Dynamic partitions requests are applied before the run requests are launched, so a
     run may target a partition added in the same result. ``cursor`` replaces the stored
-    cursor; ``skip_reason`` is recorded when no run is requested. ``asset_events`` are not
-    supported (an error).
+    cursor; ``skip_reason`` is recorded when no run is requested. ``asset_events``
+    (``AssetMaterialization``s and ``AssetObservation``s of assets written elsewhere) are
+    recorded outside any run, as Dagster does.
     """
 
     run_requests: Sequence[RunRequest] | None = None
@@ -98,10 +101,12 @@ class SensorResult:
     def __post_init__(self) -> None:
         if self.run_requests and self.skip_reason is not None:
             raise DefinitionError("SensorResult takes run_requests or skip_reason, not both.")
-        if self.asset_events:
+        asset_event = AssetMaterialization | AssetObservation
+        wrong = [e for e in self.asset_events or () if not isinstance(e, asset_event)]
+        if wrong:
             raise DefinitionError(
-                "SensorResult(asset_events=...) is not supported by assetgraph: record "
-                "observations with an observable source asset instead."
+                "SensorResult(asset_events=...) takes AssetMaterialization and "
+                f"AssetObservation objects, got {type(wrong[0]).__name__}."
             )
 
     @property

@@ -228,6 +228,7 @@ def _sensor(
             if result.cursor is not None:
                 context.update_cursor(result.cursor)
             notes.extend(_apply_dynamic_requests(instance, result, dry_run))
+            notes.extend(_record_asset_events(instance, result, dry_run))
             if result.dynamic_partitions_requests and not dry_run:  # runs may name new keys
                 state = AssetState(defs.graph, store, state.now)
         asked: list[TriggerRequest] = []
@@ -304,6 +305,18 @@ def _apply_dynamic_requests(instance: Any, result: SensorResult, dry_run: bool) 
                 "DynamicPartitionsDefinition.build_add_request / build_delete_request."
             )
     return notes
+
+
+def _record_asset_events(instance: Any, result: SensorResult, dry_run: bool) -> list[str]:
+    """Record the sensor's ``asset_events`` (materializations and observations of assets
+    written elsewhere) outside any run, as Dagster does; returns notes."""
+    events = list(result.asset_events or ())
+    if not events:
+        return []
+    if not dry_run:
+        for event in events:
+            instance.report_runless_asset_event(event)
+    return [f"{'would record' if dry_run else 'recorded'} {len(events)} asset event(s)"]
 
 
 def _request(

@@ -164,7 +164,8 @@ def _last(row: dict[str, Any]) -> str:
     last = row["last_materialization"]
     if last is None:
         return "never"
-    return f"{render.ago(last['timestamp'])} (run {last['run_id'][:8]})"
+    run = f"run {last['run_id'][:8]}" if last["run_id"] else "reported outside a run"
+    return f"{render.ago(last['timestamp'])} ({run})"
 
 
 @app.command("check")

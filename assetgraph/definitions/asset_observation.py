@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 
@@ -22,6 +22,9 @@ class AssetObservation:
     returns them from ``get_asset_observation_events()`` and
     ``asset_observations_for_node(node)``.
     """
+
+    user_event_kind: ClassVar[str] = "observation"
+    """How storage records it (see ``assetgraph.storage.user_events``)."""
 
     asset_key: AssetKey
     description: str | None

@@ -188,6 +188,12 @@ def check_own_check_specs(specs: Sequence[Any] | None, built: AssetsDefinition) 
             raise DefinitionError(
                 f"Asset '{built.name}': check spec '{spec.check_key}' given twice."
             )
+        if spec.partitions_def is not None and spec.partitions_def != built.partitions_def:
+            raise DefinitionError(
+                f"Asset '{built.name}': check spec '{spec.check_key}' has partitions_def="
+                f"{spec.partitions_def!r}, not the asset's ({built.partitions_def!r}): a check "
+                "runs with its asset, once per partition; give it the asset's partitions_def."
+            )
         seen.add(spec.check_key)
     return tuple(specs)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from assetgraph.definitions.config_schema import process_config
+from assetgraph.definitions.specs import external_asset_specs
 from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 from assetgraph.versions.code import source_code_version
@@ -134,7 +135,14 @@ class AssetsDefinition:
     """A function that materializes one or more assets, with what it reads.
 
     Made by ``@asset`` and ``@multi_asset``; call it like the function for unit tests.
+    Dagster's ``AssetsDefinition(specs=[AssetSpec(...), ...])`` (no function) declares
+    external assets: it returns their ``AssetSpecs``, external assets in ``Definitions(assets=)``.
     """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if cls is AssetsDefinition and "fn" not in kwargs and not args:
+            return external_asset_specs(kwargs)
+        return super().__new__(cls)
 
     def __init__(
         self,

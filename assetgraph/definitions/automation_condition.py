@@ -40,8 +40,22 @@ class AutomationCondition:
 
     @property
     def name(self) -> str:
-        """The operand or operator name shown in the evaluation tree."""
-        raise NotImplementedError
+        """The operand or operator name shown in the evaluation tree (a custom condition's
+        class name)."""
+        return type(self).__name__
+
+    def evaluate(self, context: Any) -> Any:
+        """A custom condition (a subclass) defines this: given an ``AutomationContext``,
+        return an ``AutomationResult`` with the partitions for which it holds."""
+        raise DefinitionError(
+            f"AutomationCondition {type(self).__name__} has no evaluate(context): a custom "
+            "condition returns AutomationResult(true_subset, context=context)."
+        )
+
+    @property
+    def is_custom(self) -> bool:
+        """True for a user's subclass that defines ``evaluate``."""
+        return type(self).evaluate is not AutomationCondition.evaluate
 
     @property
     def children(self) -> tuple[AutomationCondition, ...]:

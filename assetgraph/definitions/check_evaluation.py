@@ -90,6 +90,7 @@ def evaluate_check(
         kwargs[check.value_param] = value
     if check.context_param is not None:
         kwargs[check.context_param] = context
+    kwargs.update(check_resources(check, context))
     base: dict[str, Any] = {
         "check_name": check.name,
         "asset_key": check.asset_key,
@@ -117,6 +118,12 @@ def evaluate_check(
     return CheckEvaluation(passed=False, exception=error, description=str(error), **base)
 
 
+def check_resources(check: AssetChecksDefinition, context: Any) -> dict[str, Any]:
+    """The resources a check's parameters name, from the run's (set up on first use)."""
+    run_resources = getattr(context, "resources", None)
+    return {param: getattr(run_resources, param) for param in check.resource_params}
+
+
 def evaluate_multi_check(
     check: AssetChecksDefinition, context: Any = None
 ) -> list[CheckEvaluation]:
@@ -126,6 +133,7 @@ def evaluate_multi_check(
     evaluation carrying an error (so the step fails, as in Dagster).
     """
     kwargs = {} if check.context_param is None else {check.context_param: context}
+    kwargs.update(check_resources(check, context))
     try:
         returned = check.fn(**kwargs)
         results = list(returned) if inspect.isgenerator(returned) else returned

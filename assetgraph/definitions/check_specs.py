@@ -7,7 +7,7 @@ read it without importing each other.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from assetgraph.errors import DefinitionError
@@ -68,6 +68,9 @@ class AssetCheckSpec:
     ``blocking`` check that fails at ``ERROR`` severity stores nothing (see the migration
     guide: Dagster stores the value and blocks only the downstream assets).
     ``additional_deps`` are accepted for Dagster compatibility and only recorded.
+    A check runs in its asset's step, once per partition the step builds, so it is
+    partitioned like its asset; ``partitions_def`` (Dagster's) must be the asset's, and
+    ``automation_condition`` is recorded only: the check runs whenever its asset does.
     """
 
     name: str
@@ -76,6 +79,8 @@ class AssetCheckSpec:
     blocking: bool
     additional_deps: tuple[AssetKey, ...]
     metadata: Mapping[str, Any]
+    partitions_def: Any = field(default=None, compare=False)
+    automation_condition: Any = field(default=None, compare=False)
 
     def __init__(
         self,
@@ -86,11 +91,15 @@ class AssetCheckSpec:
         additional_deps: Iterable[AssetsDefinition | CoercibleToAssetKey] | None = None,
         blocking: bool = False,
         metadata: Mapping[str, Any] | None = None,
+        automation_condition: Any = None,
+        partitions_def: Any = None,
     ) -> None:
         try:
             AssetKey((name,))
         except DefinitionError as exc:
             raise DefinitionError(f"AssetCheckSpec {name!r}: invalid name: {exc}") from exc
+        object.__setattr__(self, "partitions_def", partitions_def)
+        object.__setattr__(self, "automation_condition", automation_condition)
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "asset_key", checked_asset_key(asset))
         object.__setattr__(self, "description", description)

@@ -22,6 +22,7 @@ from typing import Any
 from assetgraph.context import AssetExecutionContext
 from assetgraph.definitions.assets import CONTEXT_PARAM, AssetsDefinition, source_location
 from assetgraph.definitions.check_specs import AssetCheckKey, AssetCheckSpec, checked_asset_key
+from assetgraph.definitions.resource_params import resource_param_type
 from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 
@@ -76,6 +77,7 @@ class AssetChecksDefinition:
         value_param: str | None,
         context_param: str | None,
         specs: Sequence[AssetCheckSpec] | None = None,
+        resource_params: Sequence[str] = (),
     ) -> None:
         self.fn = fn
         self.name = name
@@ -84,6 +86,8 @@ class AssetChecksDefinition:
         self.description = description
         self.value_param = value_param
         self.context_param = context_param
+        self.resource_params = tuple(resource_params)
+        """Parameters given the ``Definitions`` resource of their name."""
         self.is_multi = specs is not None
         """True for a ``@multi_asset_check``: one function reporting on several checks."""
         self.specs: tuple[AssetCheckSpec, ...] = (
@@ -137,15 +141,21 @@ def asset_check(
     blocking: bool = False,
     description: str | None = None,
     additional_deps: Iterable[AssetsDefinition | CoercibleToAssetKey] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    partitions_def: Any = None,
+    automation_condition: Any = None,
 ) -> Callable[[Callable[..., Any]], AssetChecksDefinition]:
     """Declare a function as a check on ``asset`` (a definition, a key, or ``"a/b"``).
 
-    The function's parameter named like the asset (else its first parameter besides
-    ``context``) receives the asset's value; ``context`` receives the asset's execution
-    context; any other parameter must have a default. It returns an ``AssetCheckResult``
-    or a bool. A ``blocking`` check that fails fails the asset's step before anything is
-    stored; a non-blocking one records a warning. Register checks with
-    ``Definitions(asset_checks=[...])``. ``additional_deps`` (Dagster's) are recorded only.
+    As in Dagster, ``context`` receives the asset's execution context, a parameter
+    annotated with a resource class receives the resource of its name, and the one other
+    parameter (any name; none for a check that loads nothing) receives the asset's value.
+    It returns an ``AssetCheckResult`` or a bool. A ``blocking`` check that fails fails
+    the asset's step before anything is stored; a non-blocking one records a warning.
+    Register checks with ``Definitions(asset_checks=[...])``. ``additional_deps``
+    (Dagster's) are recorded only.
+    A check runs in its asset's step, once per partition built (``context.partition_key``),
+    so ``partitions_def`` must be the asset's; ``automation_condition`` is recorded only.
     """
     extra_deps = tuple(checked_asset_key(dep) for dep in additional_deps or ())
     if fn is not None:
@@ -167,7 +177,7 @@ def asset_check(
             AssetKey((check_name,))
         except DefinitionError as exc:
             raise DefinitionError(f"Asset check {check_name!r}: invalid name: {exc}") from exc
-        value_param, context_param = _check_params(func, check_name, asset_key)
+        value_param, context_param, resource_params = _check_params(func, check_name, asset_key)
         doc = inspect.getdoc(func)
         built = AssetChecksDefinition(
             fn=func,
@@ -177,17 +187,21 @@ def asset_check(
             description=description if description is not None else (doc or None),
             value_param=value_param,
             context_param=context_param,
+            resource_params=resource_params,
         )
-        if extra_deps:
-            built.specs = (
-                AssetCheckSpec(
-                    check_name,
-                    asset=asset_key,
-                    description=built.description,
-                    blocking=built.blocking,
-                    additional_deps=extra_deps,
-                ),
-            )
+        built.specs = (
+            AssetCheckSpec(
+                check_name,
+                asset=asset_key,
+                description=built.description,
+                blocking=built.blocking,
+                additional_deps=extra_deps,
+                metadata=metadata,
+                partitions_def=partitions_def,
+                automation_condition=automation_condition,
+            ),
+        )
+        _check_partitions(built, asset)
         return built
 
     return decorate
@@ -226,7 +240,9 @@ def multi_asset_check(
                 f"@multi_asset_check must decorate a function, got {type(func).__name__}."
             )
         check_name = name or func.__name__
-        value_param, context_param = _check_params(func, check_name, checked[0].asset_key)
+        value_param, context_param, resource_params = _check_params(
+            func, check_name, checked[0].asset_key
+        )
         if value_param is not None:
             raise DefinitionError(
                 f"@multi_asset_check '{check_name}' ({source_location(func)}) takes "
@@ -242,15 +258,35 @@ def multi_asset_check(
             description=description if description is not None else (doc or None),
             value_param=None,
             context_param=context_param,
+            resource_params=resource_params,
             specs=checked,
         )
 
     return decorate
 
 
+def _check_partitions(check: AssetChecksDefinition, asset: Any) -> None:
+    """A partitioned check's ``partitions_def`` must be its asset's, when the asset is given."""
+    wanted = check.specs[0].partitions_def
+    if wanted is None or not isinstance(asset, AssetsDefinition):
+        return
+    if wanted != asset.partitions_def:
+        raise DefinitionError(
+            f"Asset check '{check.name}' ({check.source_location}) has partitions_def="
+            f"{wanted!r}, not that of asset '{check.asset_key}' ({asset.partitions_def!r}): "
+            "a check runs with its asset, once per partition; give it the asset's."
+        )
+
+
 def _check_params(
     func: Callable[..., Any], check_name: str, asset_key: AssetKey
-) -> tuple[str | None, str | None]:
+) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """(value parameter, context parameter, resource parameters) of a check function.
+
+    As in Dagster, ``context`` and resource-typed parameters aside, the one parameter
+    left (whatever its name) receives the checked asset's value; with none left, the
+    check loads nothing. Parameters with defaults may be added.
+    """
     try:
         params = list(inspect.signature(func).parameters.values())
     except (TypeError, ValueError) as exc:
@@ -258,6 +294,7 @@ def _check_params(
             f"Asset check '{check_name}': cannot read its signature: {exc}"
         ) from exc
     context_param: str | None = None
+    resources: list[str] = []
     others: list[str] = []
     optional: set[str] = set()
     for param in params:
@@ -271,15 +308,24 @@ def _check_params(
             or annotation in ("AssetExecutionContext", "AssetCheckExecutionContext")
         ):
             context_param = param.name
+        elif kind == "resource" or resource_param_type(annotation) is not None:
+            resources.append(param.name)
         else:
             others.append(param.name)
             if param.default is not param.empty:
                 optional.add(param.name)
-    value_param = asset_key.name if asset_key.name in others else (others[0] if others else None)
-    if any(p != value_param and p not in optional for p in others):
+    required = [p for p in others if p not in optional]
+    if asset_key.name in others:
+        value_param: str | None = asset_key.name
+    elif required:
+        value_param = required[0]
+    else:
+        value_param = None
+    if any(p != value_param for p in required):
         raise DefinitionError(
             f"Asset check '{check_name}' ({source_location(func)}) takes "
-            f"{', '.join(repr(p) for p in others)}: a check receives the value of asset "
-            f"'{asset_key}' (in a parameter named '{asset_key.name}') and optionally 'context'."
+            f"{', '.join(repr(p) for p in required)}: a check receives the value of asset "
+            f"'{asset_key}' in one parameter, optionally 'context', and resources in "
+            "parameters annotated with their resource class."
         )
-    return value_param, context_param
+    return value_param, context_param, tuple(resources)

@@ -17,7 +17,7 @@ from assetgraph.definitions.jobs import (
 )
 from assetgraph.definitions.merging import merged_arguments
 from assetgraph.definitions.retry import RetryPolicy
-from assetgraph.definitions.specs import AssetSpec
+from assetgraph.definitions.specs import AssetSpec, AssetSpecs
 from assetgraph.errors import DefinitionError, ResourceError, UsageError, did_you_mean
 from assetgraph.graph import AssetGraph
 from assetgraph.io import InputManager
@@ -231,7 +231,8 @@ def _check_assets(assets: Iterable[Any]) -> list[AssetsDefinition]:
         assets = [assets]
     checked: list[AssetsDefinition] = []
     seen: set[int] = set()
-    for obj in assets:
+    flat = [a for obj in assets for a in (obj if isinstance(obj, AssetSpecs) else (obj,))]
+    for obj in flat:
         if isinstance(obj, AssetSpec):  # Dagster: a bare spec is an external asset
             obj = ExternalAsset(obj, defined_at=f"AssetSpec('{obj.key}')")
         if not isinstance(obj, AssetsDefinition):

@@ -309,7 +309,7 @@ def _classify(definition: OpDefinition) -> OpParameters:
     for position, param in enumerate(definition._params):
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
             continue
-        annotation = _resolved(param.annotation, definition.fn)
+        annotation = resolved_annotation(param.annotation, definition.fn)
         kind = getattr(annotation, "__assetgraph_kind__", None)
         if position == 0 and (
             param.name in CONTEXT_NAMES or kind == "context" or _names_context(annotation)
@@ -378,7 +378,8 @@ def _value_of(value: Any) -> Any:
     return value.value if isinstance(value, Output) else value
 
 
-def _resolved(annotation: Any, fn: Callable[..., Any]) -> Any:
+def resolved_annotation(annotation: Any, fn: Callable[..., Any]) -> Any:
+    """``annotation`` evaluated in ``fn``'s module when it is a string (else as given)."""
     if not isinstance(annotation, str):
         return annotation
     namespace = getattr(fn, "__globals__", {})

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 
@@ -19,6 +19,9 @@ from assetgraph.keys import AssetKey, CoercibleToAssetKey
 @dataclass(frozen=True, init=False)
 class AssetMaterialization:
     """The op stored ``asset_key`` (one ``partition`` of it) itself."""
+
+    user_event_kind: ClassVar[str] = "materialization"
+    """How storage records it (see ``assetgraph.storage.user_events``)."""
 
     asset_key: AssetKey
     description: str | None
@@ -60,6 +63,9 @@ class AssetMaterialization:
 @dataclass(frozen=True)
 class ExpectationResult:
     """Whether a data expectation held (``success``), with a label and metadata."""
+
+    user_event_kind: ClassVar[str] = "expectation"
+    """How storage records it (see ``assetgraph.storage.user_events``)."""
 
     success: bool
     label: str | None = None

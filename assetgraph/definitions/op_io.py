@@ -21,8 +21,9 @@ from assetgraph.errors import DefinitionError
 
 @dataclass(frozen=True)
 class In:
-    """An op input: its type (``Nothing`` for ordering only; other types are not checked),
-    a default value used when nothing is wired to it, description and metadata."""
+    """An op input: its type (``Nothing`` for ordering only; a ``DagsterType`` checks the
+    value before the op runs), a default value used when nothing is wired to it,
+    description and metadata."""
 
     dagster_type: Any = None
     description: str | None = None
@@ -59,8 +60,9 @@ class In:
 
 @dataclass(frozen=True)
 class Out:
-    """An op output: its type (not checked), whether it must be produced
-    (``is_required=False``: a branch the op may skip), description and metadata.
+    """An op output: its type (a ``DagsterType`` checks each value produced), whether it
+    must be produced (``is_required=False``: a branch the op may skip), description and
+    metadata.
     ``io_manager_key`` is recorded: values pass between ops in memory. With ``asset_key``,
     each value the op produces is recorded as a materialization of that asset."""
 

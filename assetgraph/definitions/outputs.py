@@ -12,19 +12,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
+from assetgraph.versions.provenance import DataVersion as DataVersion
 
 if TYPE_CHECKING:
     from assetgraph.definitions.checks import AssetCheckResult
 
 DEFAULT_OUTPUT_NAME = "result"
 """The name of the only output of an ``@asset`` (Dagster's default ``output_name``)."""
-
-
-@dataclass(frozen=True, slots=True)
-class DataVersion:
-    """An identifier of the data an asset holds; equal versions mean equal data."""
-
-    value: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ partitions definition; each run of a partition gets the config (and tags) of tha
 job's assets may be unpartitioned (a partition then only picks their config, as in
 Dagster's static partitioned asset job) or share the config's partitions definition.
 
-The decorators build one from a function: ``@static_partitioned_config(keys)`` with
+The decorators build one from a function: ``@static_partitioned_config(keys)`` (and
+``@dynamic_partitioned_config(partition_fn)``, keys computed at load) with
 ``fn(partition_key)``; ``@daily_partitioned_config(start_date)`` (and hourly, weekly,
 monthly, ``time_window_partitioned_config``) with ``fn(start, end)``, the partition's
 window. The decorated object is still callable as the plain function, for tests.
@@ -157,6 +158,32 @@ def static_partitioned_config(
     return decorate
 
 
+def dynamic_partitioned_config(
+    partition_fn: Callable[[datetime | None], Sequence[str]],
+    tags_for_partition_key_fn: Callable[[str], Mapping[str, str]] | None = None,
+) -> Callable[[Callable[[str], Mapping[str, Any]]], PartitionedConfig]:
+    """``fn(partition_key) -> run config`` over the keys ``partition_fn(None)`` returns.
+
+    Dagster calls ``partition_fn`` whenever it needs the keys; here it is called once, when
+    the code location loads (each CLI command loads it; a running daemon keeps what it
+    loaded at start), and its keys become a static partitions definition.
+    """
+    if not callable(partition_fn):
+        raise DefinitionError(
+            "dynamic_partitioned_config needs partition_fn, a function of an optional "
+            f"datetime returning the partition keys; got {partition_fn!r}."
+        )
+    keys = partition_fn(None)
+    if isinstance(keys, str) or not all(isinstance(key, str) for key in keys or ()):
+        raise DefinitionError(
+            "dynamic_partitioned_config: partition_fn must return a list of partition keys "
+            f"(strings), got {keys!r}."
+        )
+    return static_partitioned_config(
+        list(keys), tags_for_partition_key_fn=tags_for_partition_key_fn
+    )
+
+
 def _time_window_decorator(
     partitions_def: TimeWindowPartitionsDefinition,
     tags_for_partition_fn: Callable[[datetime, datetime], Mapping[str, str]] | None,
@@ -298,6 +325,7 @@ def monthly_partitioned_config(
 __all__ = [
     "PartitionedConfig",
     "daily_partitioned_config",
+    "dynamic_partitioned_config",
     "hourly_partitioned_config",
     "monthly_partitioned_config",
     "static_partitioned_config",

@@ -206,3 +206,24 @@ def as_asset_deps(deps: Iterable[Any] | None, where: str) -> list[AssetDep]:
         else:
             found.append(AssetDep(asset_key_of(dep, where)))
     return found
+
+
+class AssetSpecs(tuple["AssetSpec", ...]):
+    """What Dagster's ``AssetsDefinition(specs=[AssetSpec, ...])`` (no function) makes here:
+    its specs, each an external asset in ``Definitions(assets=[...])``, which takes the
+    group apart, as the code-location loader does."""
+
+    __slots__ = ()
+
+
+def external_asset_specs(kwargs: dict[str, Any]) -> AssetSpecs:
+    """The specs of ``AssetsDefinition(specs=[AssetSpec, ...])``, checked."""
+    specs = kwargs.pop("specs", None)
+    kwargs.pop("execution_type", None)
+    if specs is None or kwargs or not all(isinstance(s, AssetSpec) for s in specs):
+        raise DefinitionError(
+            "AssetsDefinition(...) without a function takes specs=[AssetSpec(...), ...] "
+            "(external assets); to build assets, decorate a function with @asset or "
+            "@multi_asset."
+        )
+    return AssetSpecs(specs)

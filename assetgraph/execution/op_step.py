@@ -19,7 +19,6 @@ from typing import Any
 
 from assetgraph.context import StepLog
 from assetgraph.definitions.asset_observation import AssetObservation
-from assetgraph.definitions.metadata import normalize_metadata
 from assetgraph.definitions.op_context import OpContext
 from assetgraph.definitions.op_events import AssetMaterialization, ExpectationResult
 from assetgraph.definitions.op_io import DynamicOutput
@@ -27,17 +26,17 @@ from assetgraph.definitions.op_plan import FlatOp
 from assetgraph.definitions.outputs import Output
 from assetgraph.errors import Failure, RetryRequested
 from assetgraph.execution.capture import capture_output
+from assetgraph.execution.op_types import check_op_inputs, check_op_outputs
 from assetgraph.execution.step import StepError, error_from
 from assetgraph.storage.events import (
     Logged,
-    Materialized,
-    RuntimeObservation,
     StepFailed,
     StepStarted,
     StepSucceeded,
     step_event,
 )
 from assetgraph.storage.records import EventRecord, StepStatus
+from assetgraph.storage.user_events import user_event_record
 
 Record = Callable[[list[EventRecord]], None]
 
@@ -125,6 +124,7 @@ def _attempt(
     result = OpStepResult(step_key, StepStatus.SUCCESS)
     try:
         call_kwargs = _call_kwargs(flat_op, kwargs, context, env)
+        check_op_inputs(flat_op, kwargs, context)
         with context.log.capturing(), capture_output(tee=True) as printed:
             try:
                 returned = op_def.fn(**call_kwargs)
@@ -138,6 +138,7 @@ def _attempt(
                     env.record(output)
         _take_events(context.logged_events, result)
         _check_required(flat_op, result)
+        check_op_outputs(flat_op, result.outputs, result.dynamic, context)
         _materialize_asset_outputs(flat_op, result)
     except _OutputError as exc:
         error = StepError("output", "OutputError", str(exc), None, "")
@@ -282,42 +283,9 @@ def _materialize_asset_outputs(flat_op: FlatOp, result: OpStepResult) -> None:
 
 def _record_user_events(result: OpStepResult, step_key: str, env: OpRunEnvironment) -> None:
     now = time.time()
-    events = [_user_event(event, step_key, env.run_id, now) for event in result.user_events]
+    events = [user_event_record(event, env.run_id, now, step_key) for event in result.user_events]
     if events:
         env.record(events)
-
-
-def _user_event(event: Any, step_key: str, run_id: str, now: float) -> EventRecord:
-    """The stored event of what an op yielded or logged: an ``AssetMaterialization``
-    (a materialization of its key), an ``AssetObservation``, or an ``ExpectationResult``
-    (a log line)."""
-    if isinstance(event, ExpectationResult):
-        state = "passed" if event.success else "failed"
-        message = f"expectation '{event.label or 'expectation'}' {state}" + (
-            f": {event.description}" if event.description else ""
-        )
-        level = "INFO" if event.success else "WARNING"
-        return step_event(run_id, Logged(level), now, step_key=step_key, message=message)
-    metadata = normalize_metadata(event.metadata)
-    body: Materialized | RuntimeObservation
-    if isinstance(event, AssetMaterialization):
-        if event.description:
-            metadata.setdefault("description", event.description)
-        body = Materialized(
-            code_version=None, data_version=None, metadata=metadata, tags=dict(event.tags)
-        )
-    else:
-        body = RuntimeObservation(
-            metadata=metadata, description=event.description, tags=dict(event.tags)
-        )
-    return step_event(
-        run_id,
-        body,
-        now,
-        step_key=step_key,
-        asset_key=event.asset_key.to_string(),
-        partition_key=event.partition,
-    )
 
 
 def _retry_in(flat_op: FlatOp, env: OpRunEnvironment, exc: Exception, attempt: int) -> float | None:

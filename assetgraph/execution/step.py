@@ -51,6 +51,7 @@ from assetgraph.storage.events import (
     step_event,
 )
 from assetgraph.storage.records import EventRecord, StepStatus
+from assetgraph.storage.user_events import is_asset_event, user_event_record
 from assetgraph.versions.digests import derived_data_version, read_versions_record
 
 _PACKAGE_DIRS = (
@@ -201,7 +202,7 @@ def execute_step(
             outcome.events.extend(
                 _observation_event(env.run_id, step, event)
                 for event in logged
-                if isinstance(event, AssetObservation)
+                if is_asset_event(event)
             )
         ended = time.time()
         outcome.status = StepStatus.FAILURE
@@ -318,52 +319,49 @@ def _call_user_code(step: Step, kwargs: dict[str, Any]) -> tuple[Any, StepError 
         raise _StepError(error) from exc
 
 
-def _separate_observations(
-    step: Step, result: Any, logged: Sequence[Any]
-) -> tuple[Any, list[AssetObservation]]:
-    """The function's outputs, and the ``AssetObservation``s it yielded or logged with
-    ``context.log_event``. Anything else logged is an error naming it."""
-    observations = []
+def _separate_observations(step: Step, result: Any, logged: Sequence[Any]) -> tuple[Any, list[Any]]:
+    """The function's outputs, and the asset events (``AssetObservation``s and
+    ``AssetMaterialization``s, typically of external assets) it yielded or logged with
+    ``context.log_event``: recorded as they are, as Dagster does. Anything else logged is
+    an error naming it."""
+    events = []
     for event in logged:
-        if not isinstance(event, AssetObservation):
-            hint = (
-                " (AssetMaterialization is not supported: return MaterializeResult(metadata=...) "
-                "or Output(value, metadata=...))"
-                if type(event).__name__ == "AssetMaterialization"
-                else ""
-            )
+        if not is_asset_event(event):
             raise _StepError(
                 StepError(
                     "output",
                     "OutputError",
                     f"asset '{step.key}' called context.log_event with a "
-                    f"{type(event).__name__}; it takes an AssetObservation{hint}.",
+                    f"{type(event).__name__}; it takes an AssetObservation or an "
+                    "AssetMaterialization.",
                     step.assets_def.source_location,
                     "",
                 )
             )
-        observations.append(event)
-    if isinstance(result, AssetObservation):
-        return None, [*observations, result]
-    if isinstance(result, list) and any(isinstance(r, AssetObservation) for r in result):
-        observations.extend(r for r in result if isinstance(r, AssetObservation))
-        rest = [r for r in result if not isinstance(r, AssetObservation)]
-        return (rest or None), observations
-    return result, observations
+        events.append(event)
+    if is_asset_event(result):
+        return None, [*events, result]
+    if isinstance(result, list) and any(is_asset_event(r) for r in result):
+        events.extend(r for r in result if is_asset_event(r))
+        rest = [r for r in result if not is_asset_event(r)]
+        return (rest or None), events
+    return result, events
 
 
-def _observation_event(run_id: str, step: Step, observation: AssetObservation) -> EventRecord:
+def _observation_event(run_id: str, step: Step, event: Any) -> EventRecord:
+    if not isinstance(event, AssetObservation):
+        return user_event_record(event, run_id, time.time(), step.key)
     body = RuntimeObservation(
-        normalize_metadata(observation.metadata), observation.description, dict(observation.tags)
+        normalize_metadata(event.metadata), event.description, dict(event.tags)
     )
     return step_event(
         run_id,
         body,
         time.time(),
         step_key=step.key,
-        asset_key=observation.asset_key.to_string(),
-        partition_key=observation.partition,
-        message=observation.description,
+        asset_key=event.asset_key.to_string(),
+        partition_key=event.partition,
+        message=event.description,
     )
 
 
@@ -737,7 +735,13 @@ def _store_output(
             derived = derived or derived_data_version(code_version, input_versions)
             version = derived
         body = Materialized(
-            code_version, version, input_versions, now - started, metadata, tags=tags
+            code_version,
+            version,
+            input_versions,
+            now - started,
+            metadata,
+            tags=tags,
+            user_provided=user_version is not None,
         )
         events.append(
             step_event(

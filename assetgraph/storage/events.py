@@ -141,6 +141,8 @@ class Materialized:
     metadata: dict[str, Any] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
     """``Output(tags=)`` / ``MaterializeResult(tags=)`` (stored only when given)."""
+    user_provided: bool = False
+    """The data version was given by user code (stored only when true)."""
 
     def to_payload(self) -> dict[str, Any]:
         payload = {
@@ -152,6 +154,8 @@ class Materialized:
         }
         if self.tags:
             payload["tags"] = dict(self.tags)
+        if self.user_provided:
+            payload["data_version_is_user_provided"] = True
         return payload
 
     @classmethod
@@ -163,6 +167,7 @@ class Materialized:
             duration=payload.get("duration"),
             metadata=_mapping(payload.get("metadata")),
             tags=dict(payload.get("tags") or {}),
+            user_provided=bool(payload.get("data_version_is_user_provided")),
         )
 
     def read_partitions(self, upstream: str) -> dict[str, str | None] | None:

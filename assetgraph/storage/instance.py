@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 import weakref
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from assetgraph import settings
+from assetgraph.errors import UsageError
 from assetgraph.settings import (  # re-exported: where callers have found them
     DEFAULT_HOME as DEFAULT_HOME,
     HOME_ENV as HOME_ENV,
@@ -16,6 +19,7 @@ from assetgraph.settings import (  # re-exported: where callers have found them
 )
 from assetgraph.storage.instance_queries import InstanceQueries
 from assetgraph.storage.sql_storage import SqlStorage
+from assetgraph.storage.user_events import RUNLESS_RUN_ID, is_asset_event, user_event_record
 
 
 class Instance(InstanceQueries):
@@ -88,6 +92,16 @@ class Instance(InstanceQueries):
 
     def dynamic_partitions_generation(self, name: str) -> int:
         return self.storage.dynamic_partitions_generation(name)
+
+    def report_runless_asset_event(self, asset_event: Any) -> None:
+        """Record an ``AssetMaterialization`` or ``AssetObservation`` made outside any run
+        (Dagster's), e.g. by the system that writes an external asset."""
+        if not is_asset_event(asset_event):
+            raise UsageError(
+                "report_runless_asset_event takes an AssetMaterialization or an "
+                f"AssetObservation, got {type(asset_event).__name__}."
+            )
+        self.storage.store_events([user_event_record(asset_event, RUNLESS_RUN_ID, time.time())])
 
     @property
     def storage_dir(self) -> Path:

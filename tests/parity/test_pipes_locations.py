@@ -70,11 +70,6 @@ def test_an_external_script_reports_the_materialization_metadata(
     assert found.metadata["total_orders"].value == 2
 
 
-@pytest.mark.xfail(
-    reason="an @asset_check receives no resource parameters yet (its second parameter gets "
-    "the asset's value): the checks' area",
-    strict=False,
-)
 def test_an_asset_check_runs_an_external_script_that_fails_on_its_pandas(
     pipes_location: Callable[[str], Path], cli: Cli
 ) -> None:
