@@ -14,16 +14,12 @@ from typing import Any, ClassVar
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 
 
-@dataclass(frozen=True, slots=True, init=False)
-class AssetObservation:
-    """An observation of ``asset_key`` (optionally one ``partition``) with ``metadata``.
+@dataclass(frozen=True, init=False)
+class AssetEvent:
+    """What user code reports about ``asset_key`` (optionally one ``partition``): the fields
+    Dagster's ``AssetObservation`` and ``AssetMaterialization`` share."""
 
-    Yield it from an asset, or pass it to ``context.log_event(...)``; a run's result
-    returns them from ``get_asset_observation_events()`` and
-    ``asset_observations_for_node(node)``.
-    """
-
-    user_event_kind: ClassVar[str] = "observation"
+    user_event_kind: ClassVar[str]
     """How storage records it (see ``assetgraph.storage.user_events``)."""
 
     asset_key: AssetKey
@@ -50,3 +46,14 @@ class AssetObservation:
     def label(self) -> str:
         """Dagster's name for the asset key's string form."""
         return self.asset_key.to_string()
+
+
+class AssetObservation(AssetEvent):
+    """An observation of ``asset_key`` (optionally one ``partition``) with ``metadata``.
+
+    Yield it from an asset, or pass it to ``context.log_event(...)``; a run's result
+    returns them from ``get_asset_observation_events()`` and
+    ``asset_observations_for_node(node)``.
+    """
+
+    user_event_kind: ClassVar[str] = "observation"

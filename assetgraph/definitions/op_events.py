@@ -13,48 +13,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from assetgraph.keys import AssetKey, CoercibleToAssetKey
+from assetgraph.definitions.asset_observation import AssetEvent
 
 
-@dataclass(frozen=True, init=False)
-class AssetMaterialization:
+class AssetMaterialization(AssetEvent):
     """The op stored ``asset_key`` (one ``partition`` of it) itself."""
 
     user_event_kind: ClassVar[str] = "materialization"
-    """How storage records it (see ``assetgraph.storage.user_events``)."""
-
-    asset_key: AssetKey
-    description: str | None
-    metadata: Mapping[str, Any]
-    partition: str | None
-    tags: Mapping[str, str] = field(default_factory=dict)
-
-    def __init__(
-        self,
-        asset_key: CoercibleToAssetKey,
-        description: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        partition: str | None = None,
-        tags: Mapping[str, str] | None = None,
-    ) -> None:
-        object.__setattr__(self, "asset_key", AssetKey.from_user(asset_key))
-        object.__setattr__(self, "description", description)
-        object.__setattr__(self, "metadata", dict(metadata or {}))
-        object.__setattr__(self, "partition", partition)
-        object.__setattr__(self, "tags", dict(tags or {}))
-
-    @property
-    def label(self) -> str:
-        """Dagster's label: the asset key's string form."""
-        return self.asset_key.to_string()
 
     @staticmethod
     def file(
         path: str, description: str | None = None, asset_key: Any = None
     ) -> AssetMaterialization:
-        """A materialization of the file at ``path`` (the key defaults to the path)."""
+        """A materialization of the file at ``path``. The key defaults to the path's parts
+        (``/data/x.csv`` is ``data/x.csv``), where Dagster makes the whole path one part."""
+        if asset_key is None:
+            asset_key = [part for part in path.replace("\\", "/").split("/") if part]
         return AssetMaterialization(
-            asset_key=asset_key if asset_key is not None else path,
+            asset_key=asset_key,
             description=description,
             metadata={"path": path},
         )
