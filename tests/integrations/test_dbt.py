@@ -164,6 +164,8 @@ def test_dagsters_decorator_shape_with_dbt_cli_resource(
         def get_asset_key(self, dbt_resource_props: Any) -> AssetKey:
             return super().get_asset_key(dbt_resource_props).with_prefix("tiny")
 
+    project.prepare_if_dev()  # writes the manifest, as a Dagster project's definitions do
+
     @dbt_assets(
         manifest=project.manifest_path,
         select="doubled numbers",
@@ -174,6 +176,8 @@ def test_dagsters_decorator_shape_with_dbt_cli_resource(
 
     assert {k.to_string() for k in tiny.keys} == {"tiny/doubled", "tiny/numbers"}
     defs = Definitions(assets=[tiny], resources={"dbt": DbtCliResource(project_dir=project)})
+    seeded = materialize(defs, selection="tiny/numbers", instance=instance)  # on its own too
+    assert seeded.success, [f.error for f in seeded.failures]
     run = materialize(defs, selection="tiny/doubled", instance=instance)
     assert run.success, [f.error for f in run.failures]
     assert [m.asset_key.to_string() for m in run.get_asset_materializations()] == ["tiny/doubled"]
