@@ -22,6 +22,7 @@ from assetgraph.graph import AssetGraph
 from assetgraph.io import InputContext
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 from assetgraph.planning.planner import ExecutionPlan
+from assetgraph.storage.event_entries import DagsterEvent, DagsterEventType
 from assetgraph.storage.events import RuntimeObservation
 from assetgraph.storage.records import EventType
 
@@ -277,6 +278,25 @@ class ExecuteInProcessResult:
                 tags=body.tags,
             )
             found.append(ObservationEvent(event.step_key, observation))
+        return found
+
+    def get_step_skipped_events(self) -> list[DagsterEvent]:
+        """Dagster's method: a ``STEP_SKIPPED`` event for each step this run did not run
+        because an upstream step failed, was skipped, or left out an optional output."""
+        found = []
+        for event in self._events():
+            if event.event_type != EventType.STEP_SKIPPED:
+                continue
+            key = AssetKey.from_user(event.asset_key) if event.asset_key else None
+            found.append(
+                DagsterEvent(
+                    event_type_value=DagsterEventType.STEP_SKIPPED.value,
+                    asset_key=key,
+                    partition=event.partition_key,
+                    step_key=event.step_key,
+                    message=event.message,
+                )
+            )
         return found
 
     def get_asset_check_evaluations(self) -> list[AssetCheckEvaluation]:

@@ -396,6 +396,8 @@ def _split_outputs(step: Step, result: Any, partial: bool = False) -> dict[Asset
     raised (no output is missing then, nor filled in)."""
     specs = step.assets_def.specs
     if not step.assets_def.is_multi:
+        if not specs[0].is_required and (result is None or result == []):
+            return {}  # @asset(output_required=False) that yielded nothing
         if (
             isinstance(result, list)
             and len(result) == 1
@@ -454,7 +456,9 @@ def _split_outputs(step: Step, result: Any, partial: bool = False) -> dict[Asset
     if partial:
         return values
     if step.assets_def.outputs_from_specs:  # Dagster: a spec's output needs no value
-        values.update({s.key: None for s in specs if s.key in selected and s.key not in values})
+        values.update(
+            {s.key: None for s in specs if s.key in selected - values.keys() and s.is_required}
+        )
     missing = [
         spec.output_name
         for spec in specs
