@@ -172,12 +172,12 @@ def definitions_in_module(module: ModuleType, origin: str) -> Definitions:
     top_level = _with_list_items(vars(module).values())
     assets = assets_defs_in(top_level)
     jobs = jobs_in(top_level)
-    if not assets and not jobs:
-        raise CodeLocationLoadError(
-            f"Code location '{origin}' defines no Definitions and no @asset functions or jobs "
-            "at top level."
-        )
     checks = [obj for obj in vars(module).values() if isinstance(obj, AssetChecksDefinition)]
+    if not assets and not jobs and not checks:
+        raise CodeLocationLoadError(
+            f"Code location '{origin}' defines no Definitions and no @asset functions, asset "
+            "checks or jobs at top level."
+        )
     schedules, sensors = _instigators_in(module)
     return Definitions(
         assets=assets, asset_checks=checks, jobs=jobs, schedules=schedules, sensors=sensors

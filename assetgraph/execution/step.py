@@ -160,6 +160,7 @@ def execute_step(
                 for param, upstream in env.graph.input_keys(step.assets_def).items()
             },
             output_names={spec.key: spec.output_name for spec in assets_def.specs},
+            check_keys=[c.key for c in assets_def.check_specs if c.asset_key in step.asset_keys],
             instance=env.instance,
             input_partitions_defs={
                 param: env.graph.partitions_def(upstream)
