@@ -171,6 +171,14 @@ class Definitions:
         """The validated asset graph."""
         return self.graph
 
+    # Dagster 1.10's names of the getters above.
+    resolve_job_def = get_job_def
+    resolve_all_job_defs = get_all_job_defs
+    resolve_implicit_global_asset_job_def = get_implicit_global_asset_job_def
+    resolve_schedule_def = get_schedule_def
+    resolve_sensor_def = get_sensor_def
+    resolve_asset_graph = get_asset_graph
+
     def _check_resources(self) -> None:
         for assets_def in self.assets:
             for param, annotation in assets_def.resource_params.items():
