@@ -301,8 +301,9 @@ def stored_annotation(graph: AssetGraph, key: AssetKey) -> Any:
 
 def _call_user_code(step: Step, kwargs: dict[str, Any]) -> tuple[Any, StepError | None]:
     """The function's result, and the error of a generator that raised after yielding a
-    ``MaterializeResult`` (its data is stored already: it is recorded, then the step fails,
-    as in Dagster). Any other failure raises."""
+    ``MaterializeResult`` or an ``Output`` (as in Dagster, what it yielded before it raised
+    is stored and recorded, with the check results yielded with it, then the step fails).
+    Any other failure raises."""
     fn = step.assets_def.fn
     yielded: list[Any] = []
     try:
@@ -313,10 +314,9 @@ def _call_user_code(step: Step, kwargs: dict[str, Any]) -> tuple[Any, StepError 
         return result, None
     except USER_CODE_FAILURES as exc:
         error = error_from(exc, "user_code", str(exc))
-        if any(isinstance(item, MaterializeResult) for item in yielded):
-            return [
-                i for i in yielded if isinstance(i, MaterializeResult | AssetCheckResult)
-            ], error
+        if any(isinstance(item, MaterializeResult | Output) for item in yielded):
+            kept = MaterializeResult | Output | AssetCheckResult
+            return [i for i in yielded if isinstance(i, kept)], error
         raise _StepError(error) from exc
 
 
