@@ -119,3 +119,14 @@ def test_a_file_without_assets_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "empty.py").write_text("x = 1\n")
     with pytest.raises(CodeLocationLoadError, match="defines no Definitions and no @asset"):
         load_definitions(file=tmp_path / "empty.py")
+
+
+def test_a_file_of_asset_checks_alone_is_loaded_with_them(tmp_path: Path) -> None:
+    (tmp_path / "checks.py").write_text(
+        "from assetgraph import AssetCheckSpec, multi_asset_check\n"
+        "@multi_asset_check(specs=[AssetCheckSpec('fresh', asset='orders')])\n"
+        "def checks():\n    ...\n"
+    )
+    # The checks are found; the asset they check is not in the file.
+    with pytest.raises(DefinitionError, match="checks asset 'orders'"):
+        load_definitions(file=tmp_path / "checks.py")

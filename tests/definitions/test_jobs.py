@@ -384,3 +384,20 @@ def test_a_job_run_is_recorded_in_sqlite_and_postgresql(storage_url: str, tmp_pa
     assert [
         r.run_id for r in instance.storage.list_runs(tags={"assetgraph/job": "stored_job"})
     ] == [result.run_id]
+
+
+def test_the_resolve_names_of_dagster_1_10_find_the_same_definitions() -> None:
+    from assetgraph import ScheduleDefinition, asset, define_asset_job
+
+    @asset
+    def numbers() -> int:
+        return 1
+
+    numbers_job = define_asset_job("numbers_job", selection="numbers")
+    daily = ScheduleDefinition(job=numbers_job, cron_schedule="@daily")
+    defs = Definitions(assets=[numbers], jobs=[numbers_job], schedules=[daily])
+    assert defs.resolve_job_def("numbers_job").execute_in_process().success
+    assert [job.name for job in defs.resolve_all_job_defs()] == ["numbers_job"]
+    assert defs.resolve_schedule_def(daily.name).cron_schedule == "@daily"
+    assert AssetKey("numbers") in defs.resolve_asset_graph().all_keys
+    assert defs.resolve_implicit_global_asset_job_def().execute_in_process().success

@@ -395,3 +395,74 @@ def test_what_a_generator_stored_before_it_raised_is_recorded(instance: Instance
     # A value yielded but not stored (an Output) is not recorded: its IO manager never ran.
     run = materialize([held], instance=instance)
     assert not run.success and not run.get_asset_materializations()
+
+
+def test_an_asset_whose_output_is_not_required_may_yield_none_and_its_readers_skip() -> None:
+    from collections.abc import Iterator
+
+    @asset(output_required=False)
+    def maybe() -> Iterator[Output[int]]:
+        yield from ()
+
+    @asset
+    def reader(maybe: int) -> int:
+        return maybe
+
+    @asset
+    def after(reader: int) -> int:
+        return reader
+
+    @asset
+    def unrelated() -> int:
+        return 1
+
+    result = materialize([maybe, reader, after, unrelated], instance=Instance.ephemeral())
+    assert result.success
+    assert [m.asset_key for m in result.get_asset_materializations()] == [AssetKey("unrelated")]
+    assert [e.step_key for e in result.get_step_skipped_events()] == ["reader", "after"]
+
+    @asset(name="maybe", output_required=False)
+    def produced() -> Iterator[Output[int]]:
+        yield Output(2)
+
+    result = materialize([produced, reader, after], instance=Instance.ephemeral())
+    assert result.output_for("after") == 2 and result.get_step_skipped_events() == []
+
+
+def test_what_a_generator_yielded_before_it_raised_is_stored_and_the_step_fails() -> None:
+    from collections.abc import Iterator
+
+    @asset
+    def partial() -> Iterator[Output[int]]:
+        yield Output(1)
+        raise ValueError("after the output")
+
+    result = materialize([partial], instance=Instance.ephemeral(), raise_on_error=False)
+    assert not result.success and "after the output" in result.failures[0].error.summary()  # type: ignore[union-attr]
+    assert [m.asset_key for m in result.get_asset_materializations()] == [AssetKey("partial")]
+
+
+def test_non_argument_deps_is_dagsters_older_name_of_deps() -> None:
+    @asset
+    def upstream() -> None: ...
+
+    @asset(non_argument_deps={"upstream"})
+    def downstream() -> None: ...
+
+    assert list(Definitions(assets=[upstream, downstream]).graph.parents(AssetKey("downstream"))) == [
+        AssetKey("upstream")
+    ]
+
+
+def test_an_input_manager_that_is_not_one_is_an_error_naming_its_key() -> None:
+    @asset
+    def stored() -> int:
+        return 1
+
+    @asset(ins={"stored": AssetIn(input_manager_key="warehouse")})
+    def reader(stored: int) -> int:
+        return stored
+
+    defs = Definitions(assets=[stored, reader], resources={"warehouse": object()})
+    with pytest.raises(Exception, match="No IO manager or input manager 'warehouse'"):
+        materialize(defs, instance=Instance.ephemeral())
