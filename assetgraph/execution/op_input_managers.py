@@ -60,7 +60,7 @@ class ManagedInput:
         if self.upstream is None:
             return None
         return OutputContext(
-            asset_key=AssetKey(self.upstream.output),
+            asset_key=AssetKey((self.upstream.output,)),
             run_id=run_id,
             step_key=self.upstream.handle,
             resources=resources,
@@ -104,4 +104,4 @@ def input_config(run_config: Mapping[str, Any], flat_op: FlatOp, name: str) -> A
 def _key(declared: Any, name: str) -> AssetKey:
     """The input's asset key when ``In(asset_key=...)`` gives one, else its name (as
     ``build_input_context`` does)."""
-    return AssetKey(name) if declared is None else AssetKey.from_user(declared)
+    return AssetKey((name,)) if declared is None else AssetKey.from_user(declared)

@@ -125,7 +125,9 @@ def _attempt(
     result = OpStepResult(step_key, StepStatus.SUCCESS)
     try:
         kwargs = {
-            name: value.load(env.resources, env.run_id) if isinstance(value, ManagedInput) else value
+            name: (
+                value.load(env.resources, env.run_id) if isinstance(value, ManagedInput) else value
+            )
             for name, value in kwargs.items()
         }
         call_kwargs = _call_kwargs(flat_op, kwargs, context, env)

@@ -449,9 +449,8 @@ def test_non_argument_deps_is_dagsters_older_name_of_deps() -> None:
     @asset(non_argument_deps={"upstream"})
     def downstream() -> None: ...
 
-    assert list(Definitions(assets=[upstream, downstream]).graph.parents(AssetKey("downstream"))) == [
-        AssetKey("upstream")
-    ]
+    graph = Definitions(assets=[upstream, downstream]).graph
+    assert list(graph.parents(AssetKey("downstream"))) == [AssetKey("upstream")]
 
 
 def test_an_input_manager_that_is_not_one_is_an_error_naming_its_key() -> None:
