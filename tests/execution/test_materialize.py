@@ -373,8 +373,8 @@ def test_dagster_call_shapes_of_materialize_retry_and_partition_keys(instance: I
 
 
 def test_what_a_generator_stored_before_it_raised_is_recorded(instance: Instance) -> None:
-    """As in Dagster: a MaterializeResult yielded before the function raised is recorded
-    (the asset stored that data itself), then the step fails with the user's error."""
+    """As in Dagster: a MaterializeResult (or an Output) yielded before the function raised
+    is recorded, then the step fails with the user's error."""
     from assetgraph import AssetSpec, Failure, MaterializeResult, Output, multi_asset
 
     @multi_asset(specs=[AssetSpec("built"), AssetSpec("broken")], can_subset=True)
@@ -392,9 +392,10 @@ def test_what_a_generator_stored_before_it_raised_is_recorded(instance: Instance
     assert run.failures[0].error is not None
     assert "table 'broken' could not be built" in run.failures[0].error.message
     assert [m.asset_key.to_string() for m in run.get_asset_materializations()] == ["built"]
-    # A value yielded but not stored (an Output) is not recorded: its IO manager never ran.
+    # An Output yielded before is stored by its IO manager and recorded too, as in Dagster.
     run = materialize([held], instance=instance)
-    assert not run.success and not run.get_asset_materializations()
+    assert not run.success
+    assert [m.asset_key.to_string() for m in run.get_asset_materializations()] == ["held"]
 
 
 def test_an_asset_whose_output_is_not_required_may_yield_none_and_its_readers_skip() -> None:
@@ -429,7 +430,7 @@ def test_an_asset_whose_output_is_not_required_may_yield_none_and_its_readers_sk
     assert result.output_for("after") == 2 and result.get_step_skipped_events() == []
 
 
-def test_what_a_generator_yielded_before_it_raised_is_stored_and_the_step_fails() -> None:
+def test_an_output_yielded_before_the_function_raised_is_stored_and_the_step_fails() -> None:
     from collections.abc import Iterator
 
     @asset
