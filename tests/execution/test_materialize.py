@@ -430,19 +430,6 @@ def test_an_asset_whose_output_is_not_required_may_yield_none_and_its_readers_sk
     assert result.output_for("after") == 2 and result.get_step_skipped_events() == []
 
 
-def test_an_output_yielded_before_the_function_raised_is_stored_and_the_step_fails() -> None:
-    from collections.abc import Iterator
-
-    @asset
-    def partial() -> Iterator[Output[int]]:
-        yield Output(1)
-        raise ValueError("after the output")
-
-    result = materialize([partial], instance=Instance.ephemeral(), raise_on_error=False)
-    assert not result.success and "after the output" in result.failures[0].error.summary()  # type: ignore[union-attr]
-    assert [m.asset_key for m in result.get_asset_materializations()] == [AssetKey("partial")]
-
-
 def test_non_argument_deps_is_dagsters_older_name_of_deps() -> None:
     @asset
     def upstream() -> None: ...
