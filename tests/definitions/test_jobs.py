@@ -401,3 +401,33 @@ def test_the_resolve_names_of_dagster_1_10_find_the_same_definitions() -> None:
     assert defs.resolve_schedule_def(daily.name).cron_schedule == "@daily"
     assert AssetKey("numbers") in defs.resolve_asset_graph().all_keys
     assert defs.resolve_implicit_global_asset_job_def().execute_in_process().success
+
+
+def test_a_test_asset_job_runs_its_assets_and_observes_its_sources() -> None:
+    from assetgraph import (
+        DataVersion,
+        Instance,
+        asset,
+        create_test_asset_job,
+        extract_data_version_from_entry,
+        observable_source_asset,
+    )
+
+    @observable_source_asset
+    def feed() -> DataVersion:
+        return DataVersion("v1")
+
+    @asset
+    def doubled() -> int:
+        return 2
+
+    instance = Instance.ephemeral()
+    observed = create_test_asset_job([feed]).execute_in_process(instance=instance)
+    [event] = observed.get_asset_observation_events()
+    assert event.asset_observation.tags == {"dagster/data_version": "v1"}
+    record = instance.get_latest_data_version_record("feed", is_source=True)
+    assert record is not None
+    assert extract_data_version_from_entry(record.event_log_entry) == DataVersion("v1")
+    assert instance.get_latest_data_version_record("feed", is_source=False) is None
+    built = create_test_asset_job([doubled], name="doubling").execute_in_process()
+    assert built.output_for("doubled") == 2

@@ -294,3 +294,28 @@ def test_a_row_count_reported_by_the_asset_is_recorded(ported: Port) -> None:
     module = load(ported("mt_asset_row_count"))
     [materialization] = materialize_to_memory([module.my_asset]).get_asset_materializations()
     assert materialization.metadata["dagster/row_count"].value == 374
+
+
+def test_a_job_of_an_observable_source_asset_observes_it(ported: Port, cli: Cli) -> None:
+    from assetgraph import (
+        Definitions,
+        create_test_asset_job,
+        extract_data_version_from_entry,
+        instance_for_test,
+    )
+
+    location = ported("observable_source_assets")
+    module = load(location)
+    # Dagster's tests of the snippet.
+    assert create_test_asset_job([module.foo_source_asset]).execute_in_process().success
+    with instance_for_test() as instance:
+        defs = Definitions(assets=[module.foo_source_asset], jobs=[module.observation_job])
+        defs.resolve_job_def("observation_job").execute_in_process(instance=instance)
+        record = instance.get_latest_data_version_record(module.foo_source_asset.key)
+        assert record
+        version = extract_data_version_from_entry(record.event_log_entry)
+        assert version is not None and version.value == module.sha256(b"foo").hexdigest()
+    assert module.observation_schedule.name == "observation_schedule"
+    assert module.observation_schedule.cron_schedule == "@daily"
+    code, out = cli("list", "-f", str(location))
+    assert code == 0 and "foo_source_asset" in out, out
