@@ -1,6 +1,7 @@
 """Dagster's concept snippets on assets, asset checks, IO and input managers, and metadata
-(``locations/``, from ``examples/docs_snippets/docs_snippets/concepts/``), ported and run
-through the CLI and the Python API, with Dagster's own tests of them where it has some."""
+(``locations/``, from ``examples/docs_snippets/docs_snippets/concepts/``; the input manager
+snippet is the guides' copy of it), ported and run through the CLI and the Python API,
+with Dagster's own tests of them where it has some."""
 
 from __future__ import annotations
 
@@ -215,10 +216,10 @@ def test_an_asset_input_manager_that_is_not_one_is_an_error_naming_it(ported: Po
 def _input_managers_module(tmp_path: Path) -> dict[str, object]:
     """The definitions of Dagster's input manager snippet: the file up to its first
     module-level run, which fails (its stub loaders return None) as it would in Dagster."""
-    ported = port_source((LOCATIONS / "io_input_managers.py").read_text())
+    ported = port_source((LOCATIONS / "guide_input_managers.py").read_text())
     definitions, _, _ = ported.partition("# start_execute_subselection")
-    namespace: dict[str, object] = {"__name__": "io_input_managers"}
-    exec(compile(definitions, str(tmp_path / "io_input_managers.py"), "exec"), namespace)
+    namespace: dict[str, object] = {"__name__": "guide_input_managers"}
+    exec(compile(definitions, str(tmp_path / "guide_input_managers.py"), "exec"), namespace)
     return namespace
 
 
@@ -249,7 +250,7 @@ def test_op_inputs_are_loaded_by_their_input_managers(tmp_path: Path) -> None:
 
 def test_the_input_manager_snippet_fails_where_dagster_fails(ported: Port) -> None:
     with pytest.raises(RunFailure, match="op2: AttributeError"):
-        load(ported("io_input_managers"))
+        load(ported("guide_input_managers"))
 
 
 @pytest.mark.parametrize(
