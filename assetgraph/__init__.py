@@ -311,6 +311,22 @@ _EXPORTS: dict[str, str] = {
     "DagsterDbtTranslatorSettings": "assetgraph.dbt.translator",
     "get_asset_key_for_model": "assetgraph.dbt.lookups",
     "get_asset_key_for_source": "assetgraph.dbt.lookups",
+    # components and the defs/ folder (Dagster >= 1.10 project layout)
+    "Component": "assetgraph.components.component",
+    "component_instance": "assetgraph.components.component",
+    "template_var": "assetgraph.components.component",
+    "ComponentLoadContext": "assetgraph.components.context",
+    "DefsFolderComponent": "assetgraph.components.defs_folder",
+    "build_defs_for_component": "assetgraph.components.defs_folder",
+    "load_defs": "assetgraph.components.defs_folder",
+    "load_from_defs_folder": "assetgraph.components.defs_folder",
+    "Model": "assetgraph.components.resolution",
+    "Resolvable": "assetgraph.components.resolution",
+    "ResolutionContext": "assetgraph.components.resolution",
+    "ResolvedAssetKey": "assetgraph.components.resolution",
+    "ResolvedAssetSpec": "assetgraph.components.resolution",
+    "Resolver": "assetgraph.components.resolution",
+    "map_asset_specs": "assetgraph.definitions.spec_mapping",
 }
 
 __all__ = [
@@ -354,6 +370,8 @@ __all__ = [
     "BoolSource",
     "BulkActionStatus",
     "CodeLocationLoadError",
+    "Component",
+    "ComponentLoadContext",
     "Config",
     "ConfigurableIOManager",
     "ConfigurableIOManagerFactory",
@@ -386,6 +404,7 @@ __all__ = [
     "DefaultSensorStatus",
     "DefinitionError",
     "Definitions",
+    "DefsFolderComponent",
     "DeleteDynamicPartitionsRequest",
     "DependencyDefinition",
     "DimensionPartitionMapping",
@@ -436,6 +455,7 @@ __all__ = [
     "MarkdownMetadataValue",
     "MaterializeResult",
     "MetadataValue",
+    "Model",
     "MonthlyPartitionsDefinition",
     "MultiAssetSensorDefinition",
     "MultiAssetSensorEvaluationContext",
@@ -469,6 +489,11 @@ __all__ = [
     "PermissiveConfig",
     "PipesClientCompletedInvocation",
     "PipesSubprocessClient",
+    "ResolutionContext",
+    "Resolvable",
+    "ResolvedAssetKey",
+    "ResolvedAssetSpec",
+    "Resolver",
     "Resource",
     "ResourceDefinition",
     "ResourceDependency",
@@ -529,6 +554,7 @@ __all__ = [
     "asset_sensor",
     "build_asset_context",
     "build_asset_reconciliation_sensor",
+    "build_defs_for_component",
     "build_init_resource_context",
     "build_input_context",
     "build_last_update_freshness_checks",
@@ -544,6 +570,7 @@ __all__ = [
     "build_sensor_for_freshness_checks",
     "build_time_partition_freshness_checks",
     "cancel_backfill",
+    "component_instance",
     "daily_partitioned_config",
     "dbt_assets",
     "define_asset_job",
@@ -577,7 +604,10 @@ __all__ = [
     "load_assets_from_package_module",
     "load_assets_from_package_name",
     "load_definitions",
+    "load_defs",
+    "load_from_defs_folder",
     "make_values_resource",
+    "map_asset_specs",
     "materialize",
     "materialize_to_memory",
     "mem_io_manager",
@@ -600,6 +630,7 @@ __all__ = [
     "stale_status",
     "static_partitioned_config",
     "targets_for_selection",
+    "template_var",
     "time_window_partitioned_config",
     "validate_run_config",
     "weekly_partitioned_config",
@@ -704,6 +735,28 @@ if TYPE_CHECKING:
         SensorEvaluationContext as SensorEvaluationContext,
         build_sensor_context as build_sensor_context,
         sensor as sensor,
+    )
+    from assetgraph.components.component import (
+        Component as Component,
+        component_instance as component_instance,
+        template_var as template_var,
+    )
+    from assetgraph.components.context import (
+        ComponentLoadContext as ComponentLoadContext,
+    )
+    from assetgraph.components.defs_folder import (
+        DefsFolderComponent as DefsFolderComponent,
+        build_defs_for_component as build_defs_for_component,
+        load_defs as load_defs,
+        load_from_defs_folder as load_from_defs_folder,
+    )
+    from assetgraph.components.resolution import (
+        Model as Model,
+        ResolutionContext as ResolutionContext,
+        Resolvable as Resolvable,
+        ResolvedAssetKey as ResolvedAssetKey,
+        ResolvedAssetSpec as ResolvedAssetSpec,
+        Resolver as Resolver,
     )
     from assetgraph.context import (
         AssetExecutionContext as AssetExecutionContext,
@@ -942,6 +995,9 @@ if TYPE_CHECKING:
         ObserveResult as ObserveResult,
         SourceAsset as SourceAsset,
         observable_source_asset as observable_source_asset,
+    )
+    from assetgraph.definitions.spec_mapping import (
+        map_asset_specs as map_asset_specs,
     )
     from assetgraph.definitions.specs import (
         AssetDep as AssetDep,

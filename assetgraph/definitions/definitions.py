@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from assetgraph.definitions.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefinition
@@ -141,6 +141,18 @@ class Definitions:
                     "not Definitions."
                 )
         return Definitions(**merged_arguments(def_sets))
+
+    def map_asset_specs(
+        self, *, func: Callable[[AssetSpec], AssetSpec], selection: Any = None
+    ) -> Definitions:
+        """A copy whose assets (those of ``selection`` when given: a selection string or an
+        ``AssetSelection``) have their specs passed through ``func``, as Dagster's does:
+        the group, tags, kinds, owners, metadata, description, code version and automation
+        condition change, deps may be added, keys stay."""
+        from assetgraph.definitions.spec_mapping import definitions_with_mapped_specs
+
+        mapped: Definitions = definitions_with_mapped_specs(self, func, selection)
+        return mapped
 
     def get_job_def(self, name: str) -> JobDefinition:
         """The job called ``name`` (``define_asset_job``), or a UsageError naming the nearest."""

@@ -1,0 +1,112 @@
+"""Dagster's ``defs/`` project layout, ported by its imports only (``projects/
+components_project``): ``@definitions`` + ``load_from_defs_folder``, Python modules of the
+defs folder, a ``defs.yaml`` of three inline components, a folder's ``defs.yaml`` that
+post-processes its assets, ``@component_instance``, templates and ``post_processing``.
+
+Before this work none of it loaded (``load_from_defs_folder`` did not exist)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from assetgraph import AssetKey, AutomationCondition, Definitions, materialize
+
+Cli = Callable[..., tuple[int, str]]
+Port = Callable[[str], Path]
+
+EXPECTED_GROUPS = {
+    "foo": "default",
+    "bar": "default",
+    "baz": "default",
+    "top_level": "default",
+    "asset_in_component_py": "default",
+    "a": "team_a",
+    "b": "team_a",
+    "c": "default",
+    "pre/qux": "templated",
+}
+
+
+@pytest.fixture
+def project(ported_project: Port, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("LAYOUT_PREFIX", "pre")
+    monkeypatch.delenv("LAYOUT_CRON", raising=False)
+    return ported_project("components_project")
+
+
+def listed(cli: Cli, *args: str) -> dict[str, dict[str, object]]:
+    code, out = cli("list", *args, "--json")
+    assert code == 0, out
+    return {row["key"]: row for row in json.loads(out)}
+
+
+def test_cli_lists_the_defs_folder_by_file_module_and_pyproject(project: Path, cli: Cli) -> None:
+    by_file = listed(cli, "-f", "src/my_project/definitions.py")
+    by_module = listed(cli, "-m", "my_project.definitions")
+    by_pyproject = listed(cli)  # [tool.dg.project] root_module, run in the project folder
+
+    assert {k: row["group"] for k, row in by_file.items()} == EXPECTED_GROUPS
+    assert by_module.keys() == by_pyproject.keys() == by_file.keys()
+
+
+def test_templates_and_post_processing_reach_the_component_assets(project: Path, cli: Cli) -> None:
+    rows = listed(cli, "-m", "my_project.definitions")
+    qux = rows["pre/qux"]
+    assert qux["kinds"] == ["python"]
+    assert qux["tags"] == {"root": str(project.resolve()), "dagster/kind/python": ""}
+
+    defs = importlib.import_module("my_project.definitions").defs()
+    spec = next(a for a in defs.assets if AssetKey(["pre", "qux"]) in a.keys).specs[0]
+    assert isinstance(spec.automation_condition, AutomationCondition)
+    schedules = {s.name: s.cron_schedule for s in defs.schedules}
+    assert schedules == {
+        "foo_schedule": "*/10 * * * *",
+        "bar_schedule": "*/20 * * * *",
+        "baz_schedule": "*/30 * * * *",
+        "pre_qux_schedule": "0 * * * *",  # env('LAYOUT_CRON', default)
+    }
+
+
+def test_the_project_materializes_through_the_cli_and_the_api(project: Path, cli: Cli) -> None:
+    code, out = cli("materialize", "-m", "my_project.definitions")
+    assert code == 0, out
+    assert "9 step(s) materialized" in out
+
+    defs = importlib.import_module("my_project.definitions").defs()
+    assert isinstance(defs, Definitions)
+    result = materialize([a for a in defs.assets if AssetKey("foo") in a.keys])
+    assert result.success
+    assert 1 <= result.output_for("foo") <= 100
+
+
+def test_a_component_yaml_with_bad_attributes_names_the_file_and_field(
+    project: Path, cli: Cli
+) -> None:
+    yaml_file = project / "src/my_project/defs/assets_with_schedules/defs.yaml"
+    yaml_file.write_text(yaml_file.read_text().replace('cron_schedule: "*/20 * * * *"', ""))
+
+    code, out = cli("list", "-m", "my_project.definitions")
+
+    assert code == 2
+    assert "defs.yaml (document 2)" in out
+    assert "cron_schedule" in out and "Field required" in out
+
+
+def test_an_integration_component_we_lack_is_a_clear_error(project: Path, cli: Cli) -> None:
+    folder = project / "src/my_project/defs/ingest"
+    folder.mkdir()
+    (folder / "defs.yaml").write_text(
+        "type: dagster_sling.SlingReplicationCollectionComponent\n"
+        "attributes:\n  replications:\n    - path: replication.yaml\n"
+    )
+
+    code, out = cli("list", "-m", "my_project.definitions")
+
+    assert code == 2
+    assert "ingest/defs.yaml" in out
+    assert "dagster_sling" in out and "does not have" in out
