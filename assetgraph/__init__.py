@@ -316,7 +316,7 @@ _EXPORTS: dict[str, str] = {
     "component_instance": "assetgraph.components.component",
     "template_var": "assetgraph.components.component",
     "ComponentLoadContext": "assetgraph.components.context",
-    "DefsFolderComponent": "assetgraph.components.defs_folder",
+    "DefsFolderComponent": "assetgraph.components.yaml_components",
     "build_defs_for_component": "assetgraph.components.defs_folder",
     "load_defs": "assetgraph.components.defs_folder",
     "load_from_defs_folder": "assetgraph.components.defs_folder",
@@ -745,7 +745,6 @@ if TYPE_CHECKING:
         ComponentLoadContext as ComponentLoadContext,
     )
     from assetgraph.components.defs_folder import (
-        DefsFolderComponent as DefsFolderComponent,
         build_defs_for_component as build_defs_for_component,
         load_defs as load_defs,
         load_from_defs_folder as load_from_defs_folder,
@@ -757,6 +756,9 @@ if TYPE_CHECKING:
         ResolvedAssetKey as ResolvedAssetKey,
         ResolvedAssetSpec as ResolvedAssetSpec,
         Resolver as Resolver,
+    )
+    from assetgraph.components.yaml_components import (
+        DefsFolderComponent as DefsFolderComponent,
     )
     from assetgraph.context import (
         AssetExecutionContext as AssetExecutionContext,

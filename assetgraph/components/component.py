@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pydantic
 
 from assetgraph.components.resolution import Resolvable
+from assetgraph.errors import DefinitionError
 
 if TYPE_CHECKING:
     from assetgraph.components.context import ComponentLoadContext
@@ -74,3 +75,14 @@ def is_template_var(obj: object) -> bool:
     """Whether ``obj`` is a ``@template_var`` function (a staticmethod's too)."""
     fn = getattr(obj, "__func__", obj)
     return callable(fn) and getattr(fn, "__assetgraph_template_var__", False) is True
+
+
+def checked_defs(defs: object, where: str) -> Definitions:
+    """``defs``, refused unless it is a ``Definitions`` (what ``build_defs`` returns)."""
+    from assetgraph.definitions.definitions import Definitions
+
+    if not isinstance(defs, Definitions):
+        raise DefinitionError(
+            f"{where}: build_defs returned {type(defs).__name__}; it must return Definitions."
+        )
+    return defs

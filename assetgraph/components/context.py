@@ -8,13 +8,25 @@ import importlib
 from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from assetgraph.components.resolution import ResolutionContext
 from assetgraph.components.templating import base_scope
+from assetgraph.errors import DefinitionError
 
 if TYPE_CHECKING:
     from assetgraph.definitions.definitions import Definitions
+
+
+class DefsTreeBuilder(Protocol):
+    """What builds the definitions of the defs folder's files and folders (the loader in
+    ``assetgraph.components.defs_folder`` is one)."""
+
+    def build_path(self, context: ComponentLoadContext) -> Definitions:
+        """The definitions of the file or folder at ``context.path``."""
+
+    def build_folder_entries(self, context: ComponentLoadContext) -> Definitions:
+        """The merged definitions of the folder's entries, its own ``defs.yaml`` left out."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +49,7 @@ class ComponentLoadContext:
     defs_module_name: str
     scope: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     terminate_autoloading_on_keyword_files: bool = False
+    builder: DefsTreeBuilder | None = None
 
     @property
     def resolution_context(self) -> ResolutionContext:
@@ -84,10 +97,18 @@ class ComponentLoadContext:
     def build_defs_at_path(self, defs_path: Path) -> Definitions:
         """The definitions of a file or folder of the defs folder (relative to it when
         relative), without the post-processing of the folders above it."""
-        from assetgraph.components.defs_folder import build_path
-
         target = defs_path if defs_path.is_absolute() else self.defs_module_path / defs_path
-        return build_path(self.for_path(target))
+        return self.tree_builder.build_path(self.for_path(target))
+
+    @property
+    def tree_builder(self) -> DefsTreeBuilder:
+        """The builder of the defs folder this context belongs to."""
+        if self.builder is None:
+            raise DefinitionError(
+                f"This load context ({self.path}) is not part of a defs folder: load the "
+                "project with load_from_defs_folder(...) to build other paths."
+            )
+        return self.builder
 
     @staticmethod
     def for_test(project_root: Path | None = None) -> ComponentLoadContext:

@@ -20,6 +20,7 @@ error naming both places.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import sys
@@ -28,7 +29,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from assetgraph.components.component import Component, is_component_instance
+from assetgraph.components.component import Component, checked_defs, is_component_instance
 from assetgraph.components.context import ComponentLoadContext
 from assetgraph.components.yaml_components import load_yaml_file
 from assetgraph.definitions.code_location import top_level_definitions
@@ -39,39 +40,25 @@ from assetgraph.errors import AssetgraphError, DefinitionError
 _YAML_NAMES = ("defs.yaml", "component.yaml")
 
 
-class DefsFolderComponent(Component):
-    """A folder of the ``defs/`` tree: the definitions of everything in it, merged. Named as
-    ``type: dagster.DefsFolderComponent`` in a folder's ``defs.yaml`` to post-process them
-    (``post_processing:``, or ``attributes: asset_post_processors: [...]``)."""
-
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path
-
-    @classmethod
-    def get_model_cls(cls) -> Any:
-        from assetgraph.components.yaml_components import FolderAttributesModel
-
-        return FolderAttributesModel
-
-    @classmethod
-    def load(cls, attributes: Any, context: ComponentLoadContext) -> Component:
-        return cls(context.path)
-
-    def build_defs(self, context: ComponentLoadContext) -> Definitions:
-        folder = context.for_path(self.path) if self.path is not None else context
-        return build_folder(folder, skip_yaml=True)
-
-
 def build_defs_for_component(component: Component) -> Definitions:
     """The definitions of one component outside a ``defs/`` folder (Dagster's), built with
     a test load context at the working directory."""
-    return checked_defs(component.build_defs(ComponentLoadContext.for_test()), repr(component))
+    context = dataclasses.replace(ComponentLoadContext.for_test(), builder=TREE)
+    return checked_defs(component.build_defs(context), repr(component))
 
 
-def build_path(context: ComponentLoadContext) -> Definitions:
-    """The definitions of the file or folder at ``context.path``."""
-    found = _build_entry(context)
-    return found if found is not None else Definitions()
+class _DefsTree:
+    """The ``DefsTreeBuilder`` every load context of a defs folder holds."""
+
+    def build_path(self, context: ComponentLoadContext) -> Definitions:
+        found = _build_entry(context)
+        return found if found is not None else Definitions()
+
+    def build_folder_entries(self, context: ComponentLoadContext) -> Definitions:
+        return build_folder(context, skip_yaml=True)
+
+
+TREE = _DefsTree()
 
 
 def build_folder(context: ComponentLoadContext, skip_yaml: bool = False) -> Definitions:
@@ -143,15 +130,6 @@ def _instance_defs(context: ComponentLoadContext, name: str, fn: Any) -> Definit
             f"{type(component).__name__}; it must return a Component."
         )
     return checked_defs(component.build_defs(context), f"{context.path}: component '{name}'")
-
-
-def checked_defs(defs: object, where: str) -> Definitions:
-    """``defs``, refused unless it is a ``Definitions`` (what ``build_defs`` returns)."""
-    if not isinstance(defs, Definitions):
-        raise DefinitionError(
-            f"{where}: build_defs returned {type(defs).__name__}; it must return Definitions."
-        )
-    return defs
 
 
 def _import(context: ComponentLoadContext) -> ModuleType:
@@ -228,6 +206,7 @@ def _load_module(module: ModuleType, root: Path, terminate: bool) -> Definitions
         defs_module_path=folder,
         defs_module_name=module.__name__,
         terminate_autoloading_on_keyword_files=terminate,
+        builder=TREE,
     )
     return build_folder(context)
 

@@ -24,7 +24,6 @@ import pydantic
 
 from assetgraph.components.resolution import Model
 from assetgraph.definitions.definitions import Definitions
-from assetgraph.definitions.spec_mapping import definitions_with_mapped_specs
 from assetgraph.definitions.specs import AssetSpec
 from assetgraph.errors import DefinitionError
 
@@ -63,8 +62,7 @@ class AssetPostProcessor(Model):
             replaced = {k: v for k, v in given.items() if k not in _MERGED}
             return spec.merge_attributes(**merged).replace_attributes(**replaced)
 
-        changed: Definitions = definitions_with_mapped_specs(defs, change, self.target)
-        return changed
+        return defs.map_asset_specs(func=change, selection=self.target)
 
 
 class PostProcessingModel(Model):

@@ -108,9 +108,7 @@ def _asset_key(context: ResolutionContext, value: str) -> AssetKey:
     return AssetKey.from_user(value)
 
 
-ResolvedAssetSpec = Annotated[
-    AssetSpec, Resolver(_asset_spec, model_field_type=AssetSpecModel)
-]
+ResolvedAssetSpec = Annotated[AssetSpec, Resolver(_asset_spec, model_field_type=AssetSpecModel)]
 ResolvedAssetKey = Annotated[AssetKey, Resolver(_asset_key, model_field_type=str)]
 
 
@@ -128,9 +126,7 @@ class Resolvable:
             for name, (annotation, default) in _fields(cls).items():
                 model_type = _model_type(annotation)
                 fields[name] = (model_type, ... if default is _REQUIRED else default)
-            made = pydantic.create_model(  # type: ignore[call-overload]
-                f"{cls.__name__}Model", __base__=Model, **fields
-            )
+            made = pydantic.create_model(f"{cls.__name__}Model", __base__=Model, **fields)
             Resolvable._model_cache[cls] = made
         return made
 
@@ -172,9 +168,12 @@ def _fields(cls: type) -> dict[str, tuple[Any, Any]]:
             default: Any = f.default
             if f.default_factory is not dataclasses.MISSING:
                 default = f.default_factory()
-            found[f.name] = (hints.get(f.name, f.type), _REQUIRED if default is dataclasses.MISSING else default)
+            found[f.name] = (
+                hints.get(f.name, f.type),
+                _REQUIRED if default is dataclasses.MISSING else default,
+            )
         return found
-    init = cls.__init__  # type: ignore[misc]
+    init = cls.__init__
     init_hints = typing.get_type_hints(init, include_extras=True)
     params = list(inspect.signature(init).parameters.values())[1:]
     return {
@@ -225,7 +224,7 @@ def _model_type(annotation: Any) -> Any:
     if origin in (Union, types.UnionType):
         return Union[tuple(_model_type(a) for a in args)]  # noqa: UP007
     if origin in (dict, Mapping) and len(args) == 2:
-        return dict[args[0], _model_type(args[1])]  # type: ignore[valid-type]
+        return dict[args[0], _model_type(args[1])]  # type: ignore[misc, valid-type]
     return annotation
 
 

@@ -79,7 +79,9 @@ def _evaluate(expression: str, scope: Mapping[str, Any], where: str) -> Any:
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
-        raise DefinitionError(f"{where}: template '{{{{ {source} }}}}' is not valid: {exc.msg}.") from exc
+        raise DefinitionError(
+            f"{where}: template '{{{{ {source} }}}}' is not valid: {exc.msg}."
+        ) from exc
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED) or (
             isinstance(node, ast.Attribute) and node.attr.startswith("_")

@@ -12,7 +12,7 @@ from typing import Any
 import pydantic
 import yaml
 
-from assetgraph.components.component import Component, is_template_var
+from assetgraph.components.component import Component, checked_defs, is_template_var
 from assetgraph.components.context import ComponentLoadContext
 from assetgraph.components.post_processing import post_process, post_processors
 from assetgraph.components.resolution import Model, validation_error
@@ -28,6 +28,27 @@ class FolderAttributesModel(Model):
     """The attributes of a ``DefsFolderComponent`` document."""
 
     asset_post_processors: list[dict[str, Any]] | None = None
+
+
+class DefsFolderComponent(Component):
+    """A folder of the ``defs/`` tree: the definitions of everything in it, merged. Named as
+    ``type: dagster.DefsFolderComponent`` in a folder's ``defs.yaml`` to post-process them
+    (``post_processing:``, or ``attributes: asset_post_processors: [...]``)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+
+    @classmethod
+    def get_model_cls(cls) -> Any:
+        return FolderAttributesModel
+
+    @classmethod
+    def load(cls, attributes: Any, context: ComponentLoadContext) -> Component:
+        return cls(context.path)
+
+    def build_defs(self, context: ComponentLoadContext) -> Definitions:
+        folder = context.for_path(self.path) if self.path is not None else context
+        return context.tree_builder.build_folder_entries(folder)
 
 
 def load_yaml_file(context: ComponentLoadContext, path: Path) -> Definitions:
@@ -46,8 +67,6 @@ def load_yaml_file(context: ComponentLoadContext, path: Path) -> Definitions:
 
 
 def _document_defs(context: ComponentLoadContext, document: Any, where: str) -> Definitions:
-    from assetgraph.components.defs_folder import DefsFolderComponent, checked_defs
-
     if not isinstance(document, dict) or "type" not in document:
         raise DefinitionError(
             f"{where}: a component document is a mapping with 'type:' (and 'attributes:'); "

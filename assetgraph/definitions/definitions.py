@@ -149,10 +149,20 @@ class Definitions:
         ``AssetSelection``) have their specs passed through ``func``, as Dagster's does:
         the group, tags, kinds, owners, metadata, description, code version and automation
         condition change, deps may be added, keys stay."""
-        from assetgraph.definitions.spec_mapping import definitions_with_mapped_specs
+        from assetgraph.definitions.asset_selection import AssetSelection
+        from assetgraph.definitions.spec_mapping import mapped
 
-        mapped: Definitions = definitions_with_mapped_specs(self, func, selection)
-        return mapped
+        keys: set[AssetKey] | None = None
+        if selection is not None:
+            chosen = (
+                AssetSelection.from_string(selection, include_sources=True)
+                if isinstance(selection, str)
+                else AssetSelection.from_coercible(selection)
+            )
+            keys = chosen.resolve(self)
+        arguments = merged_arguments([self])
+        arguments["assets"] = [mapped(a, func, keys) for a in self.assets]
+        return Definitions(**arguments)
 
     def get_job_def(self, name: str) -> JobDefinition:
         """The job called ``name`` (``define_asset_job``), or a UsageError naming the nearest."""

@@ -9,7 +9,12 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from assetgraph.definitions.assets import DEFAULT_GROUP, AssetOutputSpec, AssetsDefinition, InputSpec
+from assetgraph.definitions.assets import (
+    DEFAULT_GROUP,
+    AssetOutputSpec,
+    AssetsDefinition,
+    InputSpec,
+)
 from assetgraph.definitions.external_assets import ExternalAsset
 from assetgraph.definitions.pickling import rebuild
 from assetgraph.definitions.specs import KIND_TAG_PREFIX, AssetSpec
@@ -108,24 +113,3 @@ def _mapped_definition(
     clone.inputs = tuple(inputs)
     clone._spec_by_key = {spec.key: spec for spec in clone.specs}
     return clone
-
-
-def definitions_with_mapped_specs(defs: Any, func: SpecMapper, selection: Any = None) -> Any:
-    """A copy of ``defs`` (a ``Definitions``) whose selected assets (all when ``selection``
-    is None; a selection string or ``AssetSelection`` otherwise) have their specs passed
-    through ``func``."""
-    from assetgraph.definitions.asset_selection import AssetSelection
-    from assetgraph.definitions.definitions import Definitions
-    from assetgraph.definitions.merging import merged_arguments
-
-    keys: set[AssetKey] | None = None
-    if selection is not None:
-        chosen = (
-            AssetSelection.from_string(selection, include_sources=True)
-            if isinstance(selection, str)
-            else AssetSelection.from_coercible(selection)
-        )
-        keys = chosen.resolve(defs)
-    arguments = merged_arguments([defs])
-    arguments["assets"] = [mapped(a, func, keys) for a in defs.assets]
-    return Definitions(**arguments)
