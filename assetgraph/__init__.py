@@ -312,11 +312,13 @@ _EXPORTS: dict[str, str] = {
     "get_asset_key_for_model": "assetgraph.dbt.lookups",
     "get_asset_key_for_source": "assetgraph.dbt.lookups",
     # components and the defs/ folder (Dagster >= 1.10 project layout)
+    "components": "assetgraph.components",
     "Component": "assetgraph.components.component",
     "component_instance": "assetgraph.components.component",
     "template_var": "assetgraph.components.component",
     "ComponentLoadContext": "assetgraph.components.context",
     "DefsFolderComponent": "assetgraph.components.yaml_components",
+    "DefinitionsComponent": "assetgraph.components.yaml_components",
     "build_defs_for_component": "assetgraph.components.defs_folder",
     "load_defs": "assetgraph.components.defs_folder",
     "load_from_defs_folder": "assetgraph.components.defs_folder",
@@ -404,6 +406,7 @@ __all__ = [
     "DefaultSensorStatus",
     "DefinitionError",
     "Definitions",
+    "DefinitionsComponent",
     "DefsFolderComponent",
     "DeleteDynamicPartitionsRequest",
     "DependencyDefinition",
@@ -571,6 +574,7 @@ __all__ = [
     "build_time_partition_freshness_checks",
     "cancel_backfill",
     "component_instance",
+    "components",
     "daily_partitioned_config",
     "dbt_assets",
     "define_asset_job",
@@ -758,6 +762,7 @@ if TYPE_CHECKING:
         Resolver as Resolver,
     )
     from assetgraph.components.yaml_components import (
+        DefinitionsComponent as DefinitionsComponent,
         DefsFolderComponent as DefsFolderComponent,
     )
     from assetgraph.context import (

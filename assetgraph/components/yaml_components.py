@@ -15,7 +15,7 @@ import yaml
 from assetgraph.components.component import Component, checked_defs, is_template_var
 from assetgraph.components.context import ComponentLoadContext
 from assetgraph.components.post_processing import post_process, post_processors
-from assetgraph.components.resolution import Model, validation_error
+from assetgraph.components.resolution import Model, Resolvable, validation_error
 from assetgraph.components.templating import render
 from assetgraph.definitions.definitions import Definitions
 from assetgraph.errors import DefinitionError
@@ -49,6 +49,24 @@ class DefsFolderComponent(Component):
     def build_defs(self, context: ComponentLoadContext) -> Definitions:
         folder = context.for_path(self.path) if self.path is not None else context
         return context.tree_builder.build_folder_entries(folder)
+
+
+class DefinitionsComponent(Component, Resolvable):
+    """The definitions of one Python file of the folder (Dagster's): ``path`` (relative
+    to the folder of the ``defs.yaml``; ``definitions.py`` when not given) is loaded as
+    any module of the defs folder is."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path
+
+    def build_defs(self, context: ComponentLoadContext) -> Definitions:
+        target = context.path / (self.path or "definitions.py")
+        if not target.is_file():
+            raise DefinitionError(
+                f"{context.path / 'defs.yaml'}: DefinitionsComponent path '{self.path}' is not "
+                f"a file of {context.path}."
+            )
+        return context.tree_builder.build_path(context.for_path(target))
 
 
 def load_yaml_file(context: ComponentLoadContext, path: Path) -> Definitions:

@@ -164,6 +164,27 @@ class Definitions:
         arguments["assets"] = [mapped(a, func, keys) for a in self.assets]
         return Definitions(**arguments)
 
+    def resolve_all_asset_specs(self) -> list[AssetSpec]:
+        """The ``AssetSpec`` of every asset, in order (Dagster's; also
+        ``get_all_asset_specs``)."""
+        from assetgraph.definitions.spec_mapping import spec_of
+
+        return [spec_of(a, output) for a in self.assets for output in a.specs]
+
+    get_all_asset_specs = resolve_all_asset_specs
+
+    def resolve_assets_def(self, key: Any) -> AssetsDefinition:
+        """The definition that builds asset ``key`` (Dagster's; also ``get_assets_def``)."""
+        wanted = AssetKey.from_user(key)
+        for assets_def in self.assets:
+            if wanted in assets_def.keys:
+                return assets_def
+        known = [k.to_string() for a in self.assets for k in a.keys]
+        hint = did_you_mean(str(wanted), known)
+        raise UsageError(f"No asset '{wanted}' in these Definitions.{hint}")
+
+    get_assets_def = resolve_assets_def
+
     def get_job_def(self, name: str) -> JobDefinition:
         """The job called ``name`` (``define_asset_job``), or a UsageError naming the nearest."""
         if name == IMPLICIT_ASSET_JOB_NAME:
@@ -192,6 +213,14 @@ class Definitions:
     def get_asset_graph(self) -> AssetGraph:
         """The validated asset graph."""
         return self.graph
+
+    # Dagster >= 1.10 names of the getters above.
+    resolve_job_def = get_job_def
+    resolve_all_job_defs = get_all_job_defs
+    resolve_implicit_global_asset_job_def = get_implicit_global_asset_job_def
+    resolve_schedule_def = get_schedule_def
+    resolve_sensor_def = get_sensor_def
+    resolve_asset_graph = get_asset_graph
 
     def _check_resources(self) -> None:
         for assets_def in self.assets:

@@ -110,3 +110,59 @@ def test_an_integration_component_we_lack_is_a_clear_error(project: Path, cli: C
     assert code == 2
     assert "ingest/defs.yaml" in out
     assert "dagster_sling" in out and "does not have" in out
+
+
+# -- Dagster's components integration-test defs folders (projects/defs_semantics) ---------
+
+
+def keys_of(defs: Definitions) -> set[str]:
+    return {spec.key.to_user_string() for spec in defs.resolve_all_asset_specs()}
+
+
+@pytest.fixture
+def fixtures(ported_project: Port) -> Path:
+    return ported_project("defs_semantics")
+
+
+def test_load_defs_stops_at_definitions_py_as_dagster_does(fixtures: Path) -> None:
+    import assetgraph as dg
+
+    defs = dg.components.load_defs(importlib.import_module("defs_fixtures.definitions_at_levels"))
+
+    assert keys_of(defs) == {"top_level", "inner", "defs_obj_outer", "defs_obj_inner"}
+
+
+def test_load_from_defs_folder_loads_every_module(fixtures: Path) -> None:
+    from assetgraph import load_defs
+
+    module = importlib.import_module("defs_fixtures.definitions_at_levels")
+    defs = load_defs(module, terminate_autoloading_on_keyword_files=False)
+
+    # the same asset object imported by definitions.py and defined in asset.py counts once
+    assert keys_of(defs) == {
+        "top_level",
+        "inner",
+        "defs_obj_outer",
+        "defs_obj_inner",
+        "not_included",
+    }
+
+
+def test_definitions_component_loads_one_file_with_relative_imports(fixtures: Path) -> None:
+    from assetgraph import load_defs
+
+    defs = load_defs(importlib.import_module("defs_fixtures.definitions_object_relative_imports"))
+
+    assert keys_of(defs) == {"asset_in_some_file", "asset_in_other_file"}
+
+
+def test_component_py_and_definitions_py_at_levels(fixtures: Path) -> None:
+    from assetgraph import load_defs
+
+    defs = load_defs(importlib.import_module("defs_fixtures.special_names_at_levels"))
+
+    assert keys_of(defs) == {
+        "asset_in_component_py",
+        "asset_only_in_asset_py_with_component_py",
+        "asset_in_definitions_py",
+    }
