@@ -97,6 +97,7 @@ class AssetSpecModel(Model):
     tags: dict[str, str] = {}
     kinds: list[str] = []
     automation_condition: Any = None
+    partitions_def: Any = None
 
 
 def _asset_spec(context: ResolutionContext, model: AssetSpecModel) -> AssetSpec:
@@ -125,7 +126,8 @@ class Resolvable:
             fields: dict[str, Any] = {}
             for name, (annotation, default) in _fields(cls).items():
                 model_type = _model_type(annotation)
-                fields[name] = (model_type, ... if default is _REQUIRED else default)
+                key = _model_name(name, annotation)
+                fields[key] = (model_type, ... if default is _REQUIRED else default)
             made = pydantic.create_model(f"{cls.__name__}Model", __base__=Model, **fields)
             Resolvable._model_cache[cls] = made
         return made
@@ -136,8 +138,9 @@ class Resolvable:
         values = model if isinstance(model, Mapping) else dict(model or {})
         kwargs: dict[str, Any] = {}
         for name, (annotation, _default) in _fields(cls).items():
-            if name in values:
-                kwargs[name] = _resolve(annotation, values[name], context.at_path(name))
+            key = _model_name(name, annotation)
+            if key in values:
+                kwargs[name] = _resolve(annotation, values[key], context.at_path(key))
         return cls(**kwargs)
 
     @classmethod
@@ -190,6 +193,12 @@ def _default_of(info: Any) -> Any:
     if info.is_required():
         return _REQUIRED
     return info.get_default(call_default_factory=True)
+
+
+def _model_name(name: str, annotation: Any) -> str:
+    """The YAML name of field ``name`` (a ``Resolver``'s ``model_field_name`` renames it)."""
+    resolver = _resolver_of(annotation)
+    return resolver.model_field_name if resolver and resolver.model_field_name else name
 
 
 def _resolver_of(annotation: Any) -> Resolver | None:

@@ -166,3 +166,32 @@ def test_component_py_and_definitions_py_at_levels(fixtures: Path) -> None:
         "asset_only_in_asset_py_with_component_py",
         "asset_in_definitions_py",
     }
+
+
+# -- the shell-script component of Dagster's "Creating a component" guide -------------------
+
+
+@pytest.fixture
+def shell_project(ported_project: Port) -> Path:
+    return ported_project("shell_command_project")
+
+
+def test_shell_command_component_runs_its_script(shell_project: Path, cli: Cli) -> None:
+    rows = listed(cli)
+    assert rows["my_asset"]["description"] == "Output of running a script"
+
+    code, out = cli("materialize", "--select", "my_asset")
+
+    assert code == 0, out
+    assert (shell_project / "src/my_project/defs/my_shell/ran.txt").read_text() == "ran\n"
+
+
+def test_get_additional_scope_feeds_a_partitions_def_template(shell_project: Path) -> None:
+    import assetgraph as dg
+
+    defs = dg.load_defs(importlib.import_module("my_project.scoped_defs"))
+
+    (spec,) = defs.resolve_all_asset_specs()
+    assert spec.key == AssetKey("my_asset")
+    assert isinstance(spec.partitions_def, dg.DailyPartitionsDefinition)
+    assert spec.partitions_def.get_partition_keys()[0] == "2024-01-01"
