@@ -222,7 +222,7 @@ def _model_type(annotation: Any) -> Any:
         return _model_type(get_args(annotation)[0])
     if get_origin(annotation) is Annotated:
         return _model_type(get_args(annotation)[0])
-    if _is_resolvable(annotation) and not issubclass(annotation, pydantic.BaseModel):
+    if _is_resolvable(annotation):
         return annotation.model()
     if annotation is AssetSpec:
         return AssetSpecModel
