@@ -33,7 +33,7 @@ from assetgraph.components.component import Component, checked_defs, is_componen
 from assetgraph.components.context import ComponentLoadContext
 from assetgraph.components.yaml_components import load_yaml_file
 from assetgraph.definitions.code_location import top_level_definitions
-from assetgraph.definitions.definitions import Definitions
+from assetgraph.definitions.definitions import Definitions, resources_checked_later
 from assetgraph.definitions.lazy_definitions import LazyDefinitions
 from assetgraph.errors import AssetgraphError, DefinitionError
 
@@ -208,7 +208,11 @@ def _load_module(module: ModuleType, root: Path, terminate: bool) -> Definitions
         terminate_autoloading_on_keyword_files=terminate,
         builder=TREE,
     )
-    return build_folder(context)
+    # The resources an asset needs may come from another module, or from a Definitions
+    # merged with this one: the code-location loader checks the whole (see
+    # Definitions.validate_loadable).
+    with resources_checked_later():
+        return build_folder(context)
 
 
 def _folder_of(module: ModuleType) -> Path:

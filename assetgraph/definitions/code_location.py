@@ -170,7 +170,9 @@ def definitions_in_module(module: ModuleType, origin: str) -> Definitions:
     """The one ``Definitions`` of ``module``, or one made from its top-level assets."""
     found = {name: obj for name, obj in vars(module).items() if isinstance(obj, Definitions)}
     if len(found) == 1:
-        return next(iter(found.values()))
+        only = next(iter(found.values()))
+        Definitions.validate_loadable(only)  # built inside a defs folder, it is unchecked
+        return only
     if len(found) > 1:
         if "defs" in found:
             return found["defs"]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from assetgraph.definitions.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefinition
@@ -30,6 +32,21 @@ if TYPE_CHECKING:
     from assetgraph.definitions.retry import RetryPolicy
 
 _Named = TypeVar("_Named")
+
+_RESOURCES_CHECKED_LATER: ContextVar[bool] = ContextVar("resources_checked_later", default=False)
+
+
+@contextmanager
+def resources_checked_later() -> Iterator[None]:
+    """Within the block, ``Definitions`` leave out the check that the resources and IO
+    managers their assets need are given: a ``defs/`` folder declares assets in one module
+    and resources in another, as Dagster allows. Check the combined ``Definitions`` with
+    ``Definitions.validate_loadable`` after the block."""
+    token = _RESOURCES_CHECKED_LATER.set(True)
+    try:
+        yield
+    finally:
+        _RESOURCES_CHECKED_LATER.reset(token)
 
 
 class Definitions:
@@ -78,7 +95,8 @@ class Definitions:
             if is_io_manager(value):
                 self.io_managers.setdefault(name, value)
         self.graph = AssetGraph(self.assets)
-        self._check_resources()
+        if not _RESOURCES_CHECKED_LATER.get():
+            self._check_resources()
         self.checks_by_asset: dict[AssetKey, tuple[AssetChecksDefinition, ...]] = _checks_by_asset(
             self.asset_checks, self.graph
         )
@@ -221,6 +239,13 @@ class Definitions:
     resolve_schedule_def = get_schedule_def
     resolve_sensor_def = get_sensor_def
     resolve_asset_graph = get_asset_graph
+
+    @staticmethod
+    def validate_loadable(defs: Definitions) -> None:
+        """Raise if ``defs`` could not run: an asset needs a resource or IO manager that is
+        not given (Dagster's). Skipped inside ``resources_checked_later()``."""
+        if not _RESOURCES_CHECKED_LATER.get():
+            defs._check_resources()
 
     def _check_resources(self) -> None:
         for assets_def in self.assets:

@@ -212,3 +212,57 @@ def test_a_component_instance_must_return_a_component(make_project: MakeProject)
         DefinitionError, match=r"c\.py: @component_instance function 'c' returned int"
     ):
         dg.load_from_defs_folder(path_within_project=package)
+
+
+NEEDS_WAREHOUSE = """
+import assetgraph as dg
+
+class Warehouse(dg.ConfigurableResource):
+    name: str
+
+@dg.asset
+def orders(warehouse: Warehouse) -> str:
+    return warehouse.name
+"""
+
+
+def test_resources_may_come_from_another_module(make_project: MakeProject) -> None:
+    package = make_project(
+        {
+            "defs/assets.py": NEEDS_WAREHOUSE,
+            "defs/resources.py": """
+            import assetgraph as dg
+            from PKG.defs.assets import Warehouse
+
+            @dg.definitions
+            def resources():
+                return dg.Definitions(resources={"warehouse": Warehouse(name="wh")})
+            """,
+        }
+    )
+
+    defs = dg.load_from_defs_folder(path_within_project=package)
+
+    assert dg.materialize(defs.assets, resources=defs.resources).output_for("orders") == "wh"
+
+
+def test_a_resource_given_nowhere_fails_when_the_code_location_loads(
+    make_project: MakeProject,
+) -> None:
+    package = make_project(
+        {
+            "defs/assets.py": NEEDS_WAREHOUSE,
+            "definitions.py": """
+            from pathlib import Path
+            import assetgraph as dg
+
+            @dg.definitions
+            def defs():
+                return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
+            """,
+        }
+    )
+    from assetgraph.definitions.code_location import load_definitions
+
+    with pytest.raises(dg.ResourceError, match=r"needs the resource 'warehouse'"):
+        load_definitions(file=package / "definitions.py")
