@@ -329,6 +329,7 @@ _EXPORTS: dict[str, str] = {
     "ResolvedAssetSpec": "assetgraph.components.resolution",
     "Resolver": "assetgraph.components.resolution",
     "map_asset_specs": "assetgraph.definitions.spec_mapping",
+    "PythonScriptComponent": "assetgraph.pipes.script_component",
 }
 
 __all__ = [
@@ -492,6 +493,7 @@ __all__ = [
     "PermissiveConfig",
     "PipesClientCompletedInvocation",
     "PipesSubprocessClient",
+    "PythonScriptComponent",
     "ResolutionContext",
     "Resolvable",
     "ResolvedAssetKey",
@@ -1108,6 +1110,9 @@ if TYPE_CHECKING:
         TimeWindow as TimeWindow,
         TimeWindowPartitionsDefinition as TimeWindowPartitionsDefinition,
         WeeklyPartitionsDefinition as WeeklyPartitionsDefinition,
+    )
+    from assetgraph.pipes.script_component import (
+        PythonScriptComponent as PythonScriptComponent,
     )
     from assetgraph.pipes.subprocess_client import (
         PipesClientCompletedInvocation as PipesClientCompletedInvocation,

@@ -195,3 +195,39 @@ def test_get_additional_scope_feeds_a_partitions_def_template(shell_project: Pat
     assert spec.key == AssetKey("my_asset")
     assert isinstance(spec.partitions_def, dg.DailyPartitionsDefinition)
     assert spec.partitions_def.get_partition_keys()[0] == "2024-01-01"
+
+
+# -- PythonScriptComponent: Dagster's "Build pipelines with Python scripts" guide ----------
+
+
+@pytest.fixture
+def script_project(ported_project: Port) -> Path:
+    return ported_project("python_script_project")
+
+
+def test_python_script_component_runs_a_pipes_script(script_project: Path, cli: Cli) -> None:
+    row = listed(cli)["sales_revenue_report"]
+    assert (row["group"], row["kinds"]) == ("analytics", ["python", "report"])
+
+    code, out = cli("materialize")
+    assert code == 0, out
+
+    defs = importlib.import_module("my_project.definitions").defs()
+    result = materialize(defs.assets)
+    assert result.success
+    (event,) = result.get_asset_materialization_events()
+    metadata = event.materialization.metadata
+    assert metadata["total_revenue"].value == 2800.0
+    assert metadata["top_product"].value == "A"
+
+
+def test_python_script_component_runs_a_plain_script(script_project: Path) -> None:
+    import assetgraph as dg
+
+    defs = dg.load_defs(importlib.import_module("my_project.plain_defs"))
+    result = materialize(defs.assets)
+
+    assert result.success  # Dagster's implicit materialization of an unreported asset
+    assert [e.asset_key for e in result.get_asset_materialization_events()] == [
+        AssetKey("sales_revenue_report")
+    ]
