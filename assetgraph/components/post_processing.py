@@ -17,7 +17,7 @@ Other attributes (``group_name``, ``description``, ``code_version``,
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import pydantic
@@ -71,7 +71,9 @@ class PostProcessingModel(Model):
     assets: list[AssetPostProcessor] | None = None
 
 
-def post_processors(section: Any, where: str) -> list[AssetPostProcessor]:
+def post_processors(
+    section: Any, where: str, locate: Callable[[tuple[Any, ...]], int | None] | None = None
+) -> list[AssetPostProcessor]:
     """The asset post-processors of a rendered ``post_processing`` section (or of a
     folder's ``asset_post_processors`` attribute, a list)."""
     if not section:
@@ -88,7 +90,7 @@ def post_processors(section: Any, where: str) -> list[AssetPostProcessor]:
     except pydantic.ValidationError as exc:
         from assetgraph.components.resolution import validation_error
 
-        raise validation_error(where, exc) from exc
+        raise validation_error(where, exc, locate) from exc
 
 
 def post_process(defs: Definitions, processors: Sequence[AssetPostProcessor]) -> Definitions:

@@ -275,10 +275,16 @@ def _matches(annotation: Any, value: Any) -> bool:
         return True
 
 
-def validation_error(where: str, error: pydantic.ValidationError) -> DefinitionError:
-    """A ``DefinitionError`` naming ``where`` and each field pydantic refused."""
-    problems = "; ".join(
-        f"{'.'.join(str(p) for p in e['loc']) or '(attributes)'}: {e['msg']}"
-        for e in error.errors()
-    )
-    return DefinitionError(f"{where}: invalid attributes: {problems}.")
+def validation_error(
+    where: str,
+    error: pydantic.ValidationError,
+    locate: Callable[[tuple[Any, ...]], int | None] | None = None,
+) -> DefinitionError:
+    """A ``DefinitionError`` naming ``where`` and each field pydantic refused (with its
+    line, when ``locate`` finds the field's place in the file)."""
+    problems = []
+    for e in error.errors():
+        line = locate(tuple(e["loc"])) if locate is not None else None
+        at = f" (line {line})" if line is not None else ""
+        problems.append(f"{'.'.join(str(p) for p in e['loc']) or '(attributes)'}: {e['msg']}{at}")
+    return DefinitionError(f"{where}: invalid attributes: {'; '.join(problems)}.")

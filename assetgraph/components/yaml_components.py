@@ -71,20 +71,40 @@ class DefinitionsComponent(Component, Resolvable):
 
 def load_yaml_file(context: ComponentLoadContext, path: Path) -> Definitions:
     """The merged definitions of every component ``path`` declares."""
+    text = path.read_text()
     try:
-        documents = [d for d in yaml.safe_load_all(path.read_text()) if d is not None]
+        documents = [d for d in yaml.safe_load_all(text) if d is not None]
+        nodes = [n for n in yaml.compose_all(text, Loader=yaml.SafeLoader) if n is not None]
     except yaml.YAMLError as exc:
         raise DefinitionError(f"{path}: not valid YAML: {exc}") from exc
     if not documents:
         raise DefinitionError(f"{path}: declares no component; give it a 'type:' line.")
     built = []
-    for index, document in enumerate(documents):
+    for index, (document, node) in enumerate(zip(documents, nodes, strict=True)):
         where = f"{path}" if len(documents) == 1 else f"{path} (document {index + 1})"
-        built.append(_document_defs(context, document, where))
+        built.append(_document_defs(context, document, where, node))
     return Definitions.merge(*built)
 
 
-def _document_defs(context: ComponentLoadContext, document: Any, where: str) -> Definitions:
+def line_of(node: yaml.Node, path: tuple[Any, ...]) -> int | None:
+    """The line (from 1) of the deepest node of ``path`` (mapping keys, list indexes) that
+    the document holds: the field itself, or the mapping it is missing from."""
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if k.value == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            found = node.value[part] if part < len(node.value) else None
+        else:
+            found = None
+        if found is None:
+            break
+        node = found
+    return int(node.start_mark.line) + 1
+
+
+def _document_defs(
+    context: ComponentLoadContext, document: Any, where: str, node: yaml.Node
+) -> Definitions:
     if not isinstance(document, dict) or "type" not in document:
         raise DefinitionError(
             f"{where}: a component document is a mapping with 'type:' (and 'attributes:'); "
@@ -101,10 +121,11 @@ def _document_defs(context: ComponentLoadContext, document: Any, where: str) -> 
     scoped = _with_scope(context, cls, document.get("template_vars_module"), where)
     scope = scoped.resolution_context.scope
     attributes = render(document.get("attributes"), scope, f"{where}: attributes")
-    component = cls.load(_validated(cls, attributes, where), scoped)
+    component = cls.load(_validated(cls, attributes, where, node), scoped)
     processors = post_processors(
         render(document.get("post_processing"), scope, f"{where}: post_processing"),
         f"{where}: post_processing",
+        lambda loc: line_of(node, ("post_processing", *loc)),
     )
     if isinstance(component, DefsFolderComponent) and attributes:
         processors = [
@@ -115,7 +136,7 @@ def _document_defs(context: ComponentLoadContext, document: Any, where: str) -> 
     return post_process(defs, processors)
 
 
-def _validated(cls: type[Component], attributes: Any, where: str) -> Any:
+def _validated(cls: type[Component], attributes: Any, where: str, node: yaml.Node) -> Any:
     model = cls.get_model_cls()
     if model is None:
         if attributes:
@@ -127,7 +148,11 @@ def _validated(cls: type[Component], attributes: Any, where: str) -> Any:
     try:
         return model.model_validate(attributes or {})
     except pydantic.ValidationError as exc:
-        raise validation_error(f"{where}: component {cls.__name__}", exc) from exc
+        raise validation_error(
+            f"{where}: component {cls.__name__}",
+            exc,
+            lambda loc: line_of(node, ("attributes", *loc)),
+        ) from exc
 
 
 def component_class(type_name: str, where: str) -> type[Component]:

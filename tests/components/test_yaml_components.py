@@ -78,8 +78,14 @@ def test_a_relative_type_names_a_module_of_the_folder(make_project: MakeProject)
 @pytest.mark.parametrize(
     ("yaml_text", "message"),
     [
-        ("type: PKG.lib.Tables\nattributes:\n  names: 3\n", r"Tables: invalid attributes: names"),
-        ("type: PKG.lib.Tables\nattributes:\n  names: [a]\n  extra: 1\n", r"extra: Extra inputs"),
+        (
+            "type: PKG.lib.Tables\nattributes:\n  names: 3\n",
+            r"Tables: invalid attributes: names: .*\(line 3\)",
+        ),
+        (
+            "type: PKG.lib.Tables\nattributes:\n  names: [a]\n  extra: 1\n",
+            r"extra: Extra inputs are not permitted \(line 4\)",
+        ),
         ("type: PKG.lib.Plain\nattributes:\n  x: 1\n", r"Plain takes no attributes"),
         ("type: PKG.lib.Nope\n", r"module 'proj_.*\.lib' has no 'Nope'"),
         ("type: PKG.nowhere.Tables\n", r"module 'proj_.*\.nowhere' was not found"),

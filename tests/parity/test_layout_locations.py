@@ -94,7 +94,7 @@ def test_a_component_yaml_with_bad_attributes_names_the_file_and_field(
 
     assert code == 2
     assert "defs.yaml (document 2)" in out
-    assert "cron_schedule" in out and "Field required" in out
+    assert "cron_schedule: Field required (line 9)" in out  # the attributes it is missing from
 
 
 def test_an_integration_component_we_lack_is_a_clear_error(project: Path, cli: Cli) -> None:
