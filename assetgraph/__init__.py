@@ -330,6 +330,7 @@ _EXPORTS: dict[str, str] = {
     "Resolver": "assetgraph.components.resolution",
     "map_asset_specs": "assetgraph.definitions.spec_mapping",
     "PythonScriptComponent": "assetgraph.pipes.script_component",
+    "DbtProjectComponent": "assetgraph.components.dbt_project",
 }
 
 __all__ = [
@@ -403,6 +404,7 @@ __all__ = [
     "DbtCliInvocation",
     "DbtCliResource",
     "DbtProject",
+    "DbtProjectComponent",
     "DefaultScheduleStatus",
     "DefaultSensorStatus",
     "DefinitionError",
@@ -749,6 +751,9 @@ if TYPE_CHECKING:
     )
     from assetgraph.components.context import (
         ComponentLoadContext as ComponentLoadContext,
+    )
+    from assetgraph.components.dbt_project import (
+        DbtProjectComponent as DbtProjectComponent,
     )
     from assetgraph.components.defs_folder import (
         build_defs_for_component as build_defs_for_component,

@@ -120,7 +120,7 @@ def _document_defs(
     cls = component_class(type_name, where)
     scoped = _with_scope(context, cls, document.get("template_vars_module"), where)
     scope = scoped.resolution_context.scope
-    attributes = render(document.get("attributes"), scope, f"{where}: attributes")
+    attributes = _rendered_attributes(cls, document.get("attributes"), scope, where)
     component = cls.load(_validated(cls, attributes, where, node), scoped)
     processors = post_processors(
         render(document.get("post_processing"), scope, f"{where}: post_processing"),
@@ -134,6 +134,18 @@ def _document_defs(
         ]
     defs = checked_defs(component.build_defs(scoped), f"{where}: component {type_name}")
     return post_process(defs, processors)
+
+
+def _rendered_attributes(cls: type[Component], raw: Any, scope: Any, where: str) -> Any:
+    """``raw`` with its templates rendered, but for the fields the class renders itself
+    later (``deferred_template_fields``, e.g. per dbt node)."""
+    deferred = set(getattr(cls, "deferred_template_fields", ()))
+    if not isinstance(raw, dict) or not deferred:
+        return render(raw, scope, f"{where}: attributes")
+    return {
+        key: value if key in deferred else render(value, scope, f"{where}: attributes.{key}")
+        for key, value in raw.items()
+    }
 
 
 def _validated(cls: type[Component], attributes: Any, where: str, node: yaml.Node) -> Any:
@@ -176,8 +188,7 @@ def component_class(type_name: str, where: str) -> type[Component]:
         if found is None:
             raise DefinitionError(
                 f"{where}: component type '{type_name}' comes from the integration "
-                f"'{module_name.split('.')[0]}', which assetgraph does not have. "
-                + _INTEGRATION_HINTS.get(class_name, _GENERIC_HINT)
+                f"'{module_name.split('.')[0]}', which assetgraph does not have. " + _GENERIC_HINT
             )
     else:
         try:
@@ -201,13 +212,6 @@ def component_class(type_name: str, where: str) -> type[Component]:
 
 
 _GENERIC_HINT = "Write its assets in a Python module of the defs folder instead."
-_INTEGRATION_HINTS = {
-    "DbtProjectComponent": (
-        "For a dbt project, write a Python module in the defs folder with "
-        "@dbt_assets(manifest=DbtProject(project_dir=...).manifest_path) and a "
-        "DbtCliResource (assetgraph's dbt support)."
-    ),
-}
 
 
 def _assetgraph_name(name: str) -> Any:

@@ -95,8 +95,8 @@ def test_a_relative_type_names_a_module_of_the_folder(make_project: MakeProject)
         ("type: [unclosed\n", r"not valid YAML"),
         ("type: dagster.Unknown\n", r"'dagster\.Unknown' has no counterpart in assetgraph"),
         (
-            "type: dagster_dbt.DbtProjectComponent\nattributes:\n  project: dbt\n",
-            r"integration 'dagster_dbt'.*@dbt_assets",
+            "type: dagster_fivetran.FivetranAccountComponent\n",
+            r"integration 'dagster_fivetran'.*Python module of the defs folder",
         ),
     ],
 )

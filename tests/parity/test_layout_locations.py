@@ -231,3 +231,42 @@ def test_python_script_component_runs_a_plain_script(script_project: Path) -> No
     assert [e.asset_key for e in result.get_asset_materialization_events()] == [
         AssetKey("sales_revenue_report")
     ]
+
+
+# -- dagster_dbt.DbtProjectComponent: the jaffle_platform project of the components guide ----
+
+
+@pytest.fixture
+def dbt_project(ported_project: Port) -> Path:
+    pytest.importorskip("dbt.adapters.duckdb", reason="dbt-duckdb is not installed (dbt extra)")
+    return ported_project("dbt_component_project")
+
+
+def test_dbt_project_component_keys_and_builds_the_models(dbt_project: Path, cli: Cli) -> None:
+    rows = listed(cli)
+    assert set(rows) == {
+        "target/main/raw_customers",
+        "target/main/stg_customers",
+        "target/main/customers",
+    }
+    assert rows["target/main/customers"]["upstream"] == ["target/main/stg_customers"]
+
+    code, out = cli("materialize")
+
+    assert code == 0, out
+    assert "3 of 3 OK created sql table model main.customers" in out
+    code, out = cli("status")
+    assert (code, out.strip().splitlines()[-1]) == (0, "3 asset(s) fresh: nothing to do.")
+    assert (dbt_project / "jdbt.duckdb").is_file()
+
+
+def test_dbt_project_component_takes_a_path_relative_to_its_folder(dbt_project: Path) -> None:
+    import assetgraph as dg
+
+    defs = dg.load_defs(importlib.import_module("jaffle_platform.relative_defs"))
+
+    assert {k.to_user_string() for a in defs.assets for k in a.keys} == {
+        "target/main/raw_customers",
+        "target/main/stg_customers",
+        "target/main/customers",
+    }
