@@ -320,3 +320,9 @@ def test_a_job_of_an_observable_source_asset_observes_it(ported: Port, cli: Cli)
     assert module.observation_schedule.cron_schedule == "@daily"
     code, out = cli("list", "-f", str(location))
     assert code == 0 and "foo_source_asset" in out, out
+
+
+def test_a_snippet_of_an_older_dagster_fails_as_current_dagster_does(ported: Port) -> None:
+    # AssetIn(asset_key=...) was renamed AssetIn(key=...) before Dagster 1.0.
+    with pytest.raises(TypeError, match="asset_key"):
+        load(ported("explicit_asset_dependency_asset_keys"))
