@@ -486,6 +486,8 @@ class Coordinator:
 
 def _complete(outcome: StepOutcome, run_id: str, step: Step, attempt: int) -> StepOutcome:
     """Fill in what a worker could not know (the run id of a lost step) and the attempt."""
+    if outcome.status is not StepStatus.FAILURE:  # only a failure's event needs them
+        return outcome
     events = []
     for event in outcome.events:
         if event.event_type is EventType.STEP_FAILURE:
