@@ -136,6 +136,7 @@ _EXPORTS: dict[str, str] = {
     "TableColumn": "assetgraph.definitions.metadata",
     "TableRecord": "assetgraph.definitions.metadata",
     "TableSchema": "assetgraph.definitions.metadata",
+    "TableMetadataSet": "assetgraph.definitions.metadata_sets",
     "Instance": "assetgraph.storage.instance",
     "DagsterInstance": "assetgraph.storage.instance",
     "RunStatus": "assetgraph.storage.records",
@@ -195,6 +196,15 @@ _EXPORTS: dict[str, str] = {
     "multiprocess_executor": "assetgraph.definitions.executors",
     "ExecutorDefinition": "assetgraph.definitions.executors",
     "repository": "assetgraph.definitions.repository",
+    "success_hook": "assetgraph.definitions.hooks",
+    "failure_hook": "assetgraph.definitions.hooks",
+    "HookContext": "assetgraph.definitions.hooks",
+    "HookDefinition": "assetgraph.definitions.hooks",
+    "build_hook_context": "assetgraph.definitions.hooks",
+    "logger": "assetgraph.definitions.loggers",
+    "LoggerDefinition": "assetgraph.definitions.loggers",
+    "InitLoggerContext": "assetgraph.definitions.loggers",
+    "build_init_logger_context": "assetgraph.definitions.loggers",
     "validate_run_config": "assetgraph.definitions.op_jobs",
     "DagsterEventType": "assetgraph.storage.event_entries",
     "fs_io_manager": "io_managers.filesystem",
@@ -210,6 +220,8 @@ _EXPORTS: dict[str, str] = {
     "SpecificPartitionsPartitionMapping": "assetgraph.partitions.specific_mapping",
     "build_last_update_freshness_checks": "assetgraph.automation.freshness_checks",
     "build_time_partition_freshness_checks": "assetgraph.automation.freshness_checks",
+    "build_column_schema_change_checks": "assetgraph.definitions.metadata_checks",
+    "build_metadata_bounds_checks": "assetgraph.definitions.metadata_checks",
     "build_sensor_for_freshness_checks": "assetgraph.automation.freshness_checks",
     # Sensors, instance queries and partitioned config (parity: automation)
     "multi_asset_sensor": "assetgraph.automation.multi_asset_sensors",
@@ -415,12 +427,15 @@ __all__ = [
     "GraphDefinition",
     "GraphIn",
     "GraphOut",
+    "HookContext",
+    "HookDefinition",
     "HourlyPartitionsDefinition",
     "IOManager",
     "IOManagerDefinition",
     "IdentityPartitionMapping",
     "In",
     "InMemoryIOManager",
+    "InitLoggerContext",
     "InitResourceContext",
     "InputContext",
     "InputManager",
@@ -432,6 +447,7 @@ __all__ = [
     "JobDefinition",
     "JsonMetadataValue",
     "LastPartitionMapping",
+    "LoggerDefinition",
     "Map",
     "MarkdownMetadataValue",
     "MaterializeResult",
@@ -509,6 +525,7 @@ __all__ = [
     "TableColumnDep",
     "TableColumnLineage",
     "TableColumnLineageMetadataValue",
+    "TableMetadataSet",
     "TableMetadataValue",
     "TableRecord",
     "TableSchema",
@@ -529,9 +546,13 @@ __all__ = [
     "asset_sensor",
     "build_asset_context",
     "build_asset_reconciliation_sensor",
+    "build_column_schema_change_checks",
+    "build_hook_context",
+    "build_init_logger_context",
     "build_init_resource_context",
     "build_input_context",
     "build_last_update_freshness_checks",
+    "build_metadata_bounds_checks",
     "build_multi_asset_sensor_context",
     "build_op_context",
     "build_output_context",
@@ -551,6 +572,7 @@ __all__ = [
     "dynamic_partitioned_config",
     "external_asset_from_spec",
     "external_assets_from_specs",
+    "failure_hook",
     "file_relative_path",
     "freshness_policy_sensor",
     "fs_io_manager",
@@ -577,6 +599,7 @@ __all__ = [
     "load_assets_from_package_module",
     "load_assets_from_package_name",
     "load_definitions",
+    "logger",
     "make_values_resource",
     "materialize",
     "materialize_to_memory",
@@ -599,6 +622,7 @@ __all__ = [
     "sensor",
     "stale_status",
     "static_partitioned_config",
+    "success_hook",
     "targets_for_selection",
     "time_window_partitioned_config",
     "validate_run_config",
@@ -815,6 +839,13 @@ if TYPE_CHECKING:
         external_asset_from_spec as external_asset_from_spec,
         external_assets_from_specs as external_assets_from_specs,
     )
+    from assetgraph.definitions.hooks import (
+        HookContext as HookContext,
+        HookDefinition as HookDefinition,
+        build_hook_context as build_hook_context,
+        failure_hook as failure_hook,
+        success_hook as success_hook,
+    )
     from assetgraph.definitions.io_contexts import (
         build_input_context as build_input_context,
         build_output_context as build_output_context,
@@ -835,6 +866,12 @@ if TYPE_CHECKING:
         load_assets_from_modules as load_assets_from_modules,
         load_assets_from_package_module as load_assets_from_package_module,
         load_assets_from_package_name as load_assets_from_package_name,
+    )
+    from assetgraph.definitions.loggers import (
+        InitLoggerContext as InitLoggerContext,
+        LoggerDefinition as LoggerDefinition,
+        build_init_logger_context as build_init_logger_context,
+        logger as logger,
     )
     from assetgraph.definitions.metadata import (
         BoolMetadataValue as BoolMetadataValue,
@@ -858,6 +895,13 @@ if TYPE_CHECKING:
         TextMetadataValue as TextMetadataValue,
         TimestampMetadataValue as TimestampMetadataValue,
         UrlMetadataValue as UrlMetadataValue,
+    )
+    from assetgraph.definitions.metadata_checks import (
+        build_column_schema_change_checks as build_column_schema_change_checks,
+        build_metadata_bounds_checks as build_metadata_bounds_checks,
+    )
+    from assetgraph.definitions.metadata_sets import (
+        TableMetadataSet as TableMetadataSet,
     )
     from assetgraph.definitions.multi_assets import (
         multi_asset as multi_asset,

@@ -285,21 +285,31 @@ def _checks_by_asset(
                     f"'{spec.asset_key}', which Definitions does not have."
                     + did_you_mean(spec.asset_key.to_string(), known)
                 )
-        key = _multi_check_host(check, graph) if check.is_multi else check.asset_key
-        if check.name == SCHEMA_CHECK_NAME and graph.spec(key).schema is not None:
-            raise DefinitionError(
-                f"Asset check '{check.name}' ({check.source_location}): asset '{key}' has a "
-                f"schema, whose validation is recorded as '{SCHEMA_CHECK_NAME}'; rename the check."
-            )
-        siblings = by_asset.setdefault(key, [])
-        same = next((c for c in siblings if c.name == check.name), None)
-        if same is not None:
-            raise DefinitionError(
-                f"Asset '{key}' has two checks named '{check.name}': at {same.source_location} "
-                f"and at {check.source_location}. Give one a different name=."
-            )
-        siblings.append(check)
+        for key in _check_hosts(check, graph):
+            if check.name == SCHEMA_CHECK_NAME and graph.spec(key).schema is not None:
+                raise DefinitionError(
+                    f"Asset check '{check.name}' ({check.source_location}): asset '{key}' has "
+                    f"a schema, whose validation is recorded as '{SCHEMA_CHECK_NAME}'; rename "
+                    "the check."
+                )
+            siblings = by_asset.setdefault(key, [])
+            same = next((c for c in siblings if c.name == check.name), None)
+            if same is not None:
+                raise DefinitionError(
+                    f"Asset '{key}' has two checks named '{check.name}': at "
+                    f"{same.source_location} and at {check.source_location}. Give one a "
+                    "different name=."
+                )
+            siblings.append(check)
     return {key: tuple(found) for key, found in by_asset.items()}
+
+
+def _check_hosts(check: AssetChecksDefinition, graph: AssetGraph) -> list[AssetKey]:
+    """The assets in whose steps ``check`` runs: each checked asset for checks that run
+    per asset (``build_metadata_bounds_checks``), else the one host."""
+    if getattr(check, "runs_per_asset", False):
+        return list(dict.fromkeys(spec.asset_key for spec in check.specs))
+    return [_multi_check_host(check, graph) if check.is_multi else check.asset_key]
 
 
 def _multi_check_host(check: AssetChecksDefinition, graph: AssetGraph) -> AssetKey:

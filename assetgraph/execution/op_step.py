@@ -11,8 +11,9 @@ op's, else the job's ``op_retry_policy``) or by a ``RetryRequested`` the op rais
 from __future__ import annotations
 
 import inspect
+import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -54,6 +55,8 @@ class OpRunEnvironment:
     instance: Any
     default_retry: Any
     record: Record
+    loggers: Sequence[logging.Logger] = ()
+    """The run's custom loggers (``logger_defs``): they receive every ``context.log`` line."""
 
 
 @dataclass
@@ -66,6 +69,8 @@ class OpStepResult:
     dynamic: dict[str, dict[str, Any]] = field(default_factory=dict)
     user_events: list[Any] = field(default_factory=list)
     error: StepError | None = None
+    exception: BaseException | None = None
+    """What the op raised when it failed (``HookContext.op_exception``)."""
 
 
 class _OutputError(Exception):
@@ -105,6 +110,10 @@ def _attempt(
         env.record(
             [step_event(env.run_id, Logged(level), time.time(), step_key=step_key, message=text)]
         )
+        for run_logger in env.loggers:
+            level_number = logging.getLevelName(level.upper())
+            if isinstance(level_number, int):
+                run_logger.log(level_number, text)
 
     op_def = flat_op.op
     context = OpContext(
@@ -146,7 +155,9 @@ def _attempt(
     except Exception as exc:
         error = error_from(exc, "user_code", str(exc) or type(exc).__name__)
         retry_in = _retry_in(flat_op, env, exc, attempt)
-        return _failed(flat_op, step_key, env, attempt, started, error, retry_in), retry_in
+        failed = _failed(flat_op, step_key, env, attempt, started, error, retry_in)
+        failed.exception = exc
+        return failed, retry_in
     _record_user_events(result, step_key, env)
     env.record(
         [
