@@ -29,6 +29,8 @@ _EXPORTS: dict[str, str] = {
     "AssetIn": "assetgraph.definitions.assets",
     "AssetOut": "assetgraph.definitions.assets",
     "AssetSpec": "assetgraph.definitions.specs",
+    "apply_freshness_policy": "assetgraph.definitions.spec_mapping",
+    "map_asset_specs": "assetgraph.definitions.spec_mapping",
     "AssetDep": "assetgraph.definitions.specs",
     "build_asset_context": "assetgraph.context",
     "get_dagster_logger": "assetgraph.context",
@@ -79,6 +81,7 @@ _EXPORTS: dict[str, str] = {
     "AssetSensorDefinition": "assetgraph.automation.asset_sensors",
     "run_status_sensor": "assetgraph.automation.run_status_sensors",
     "run_failure_sensor": "assetgraph.automation.run_status_sensors",
+    "make_email_on_run_failure_sensor": "assetgraph.automation.email_alerts",
     "RunStatusSensorContext": "assetgraph.automation.run_status_sensors",
     "RunFailureSensorContext": "assetgraph.automation.run_status_sensors",
     "RunStatusSensorDefinition": "assetgraph.automation.run_status_sensors",
@@ -541,6 +544,7 @@ __all__ = [
     "UrlMetadataValue",
     "UsageError",
     "WeeklyPartitionsDefinition",
+    "apply_freshness_policy",
     "asset",
     "asset_check",
     "asset_sensor",
@@ -600,7 +604,9 @@ __all__ = [
     "load_assets_from_package_name",
     "load_definitions",
     "logger",
+    "make_email_on_run_failure_sensor",
     "make_values_resource",
+    "map_asset_specs",
     "materialize",
     "materialize_to_memory",
     "mem_io_manager",
@@ -676,6 +682,9 @@ if TYPE_CHECKING:
     )
     from assetgraph.automation.condition_sensors import (
         AutomationConditionSensorDefinition as AutomationConditionSensorDefinition,
+    )
+    from assetgraph.automation.email_alerts import (
+        make_email_on_run_failure_sensor as make_email_on_run_failure_sensor,
     )
     from assetgraph.automation.freshness_checks import (
         build_last_update_freshness_checks as build_last_update_freshness_checks,
@@ -986,6 +995,10 @@ if TYPE_CHECKING:
         ObserveResult as ObserveResult,
         SourceAsset as SourceAsset,
         observable_source_asset as observable_source_asset,
+    )
+    from assetgraph.definitions.spec_mapping import (
+        apply_freshness_policy as apply_freshness_policy,
+        map_asset_specs as map_asset_specs,
     )
     from assetgraph.definitions.specs import (
         AssetDep as AssetDep,

@@ -126,6 +126,23 @@ class Definitions:
         merged._check_resources()
         return merged
 
+    def map_asset_specs(self, func: Any, selection: Any = None) -> Definitions:
+        """A copy whose assets (those of ``selection``: a string or an ``AssetSelection``,
+        default all) have ``func`` applied to their ``AssetSpec``s (see
+        ``assetgraph.definitions.spec_mapping``)."""
+        from assetgraph.definitions.merging import merged_arguments
+        from assetgraph.definitions.selection_syntax import parse_selection
+        from assetgraph.definitions.spec_mapping import map_item
+
+        if isinstance(selection, str):
+            selection = parse_selection(selection)
+        keys = None if selection is None else set(selection.resolve(self.graph))
+        arguments = merged_arguments([self])
+        arguments["assets"] = [map_item(func, a, keys) for a in self.assets]
+        return Definitions(**arguments)
+
+    map_resolved_asset_specs = map_asset_specs
+
     @staticmethod
     def merge(*def_sets: Definitions) -> Definitions:
         """One ``Definitions`` holding everything of ``def_sets``, as Dagster's does.
