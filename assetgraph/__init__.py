@@ -82,6 +82,8 @@ _EXPORTS: dict[str, str] = {
     "run_status_sensor": "assetgraph.automation.run_status_sensors",
     "run_failure_sensor": "assetgraph.automation.run_status_sensors",
     "make_email_on_run_failure_sensor": "assetgraph.automation.email_alerts",
+    "evaluate_automation_conditions": "assetgraph.automation.condition_testing",
+    "EvaluateAutomationConditionsResult": "assetgraph.automation.condition_testing",
     "RunStatusSensorContext": "assetgraph.automation.run_status_sensors",
     "RunFailureSensorContext": "assetgraph.automation.run_status_sensors",
     "RunStatusSensorDefinition": "assetgraph.automation.run_status_sensors",
@@ -410,6 +412,7 @@ __all__ = [
     "Enum",
     "EnumValue",
     "EnvVar",
+    "EvaluateAutomationConditionsResult",
     "EventLogEntry",
     "EventLogRecord",
     "EventRecordsFilter",
@@ -574,6 +577,7 @@ __all__ = [
     "define_asset_job",
     "definitions",
     "dynamic_partitioned_config",
+    "evaluate_automation_conditions",
     "external_asset_from_spec",
     "external_assets_from_specs",
     "failure_hook",
@@ -682,6 +686,10 @@ if TYPE_CHECKING:
     )
     from assetgraph.automation.condition_sensors import (
         AutomationConditionSensorDefinition as AutomationConditionSensorDefinition,
+    )
+    from assetgraph.automation.condition_testing import (
+        EvaluateAutomationConditionsResult as EvaluateAutomationConditionsResult,
+        evaluate_automation_conditions as evaluate_automation_conditions,
     )
     from assetgraph.automation.email_alerts import (
         make_email_on_run_failure_sensor as make_email_on_run_failure_sensor,

@@ -50,8 +50,6 @@ class OpJobDefinition(JobDefinition):
     resource_defs: Mapping[str, Any] = field(default_factory=dict)
     input_values: Mapping[str, Any] = field(default_factory=dict)
     flat: FlatGraph = field(default_factory=FlatGraph, repr=False)
-    hook_defs: frozenset[HookDefinition] = frozenset()
-    """Hooks run after every op of the job (``@job(hooks=...)``)."""
     logger_defs: Mapping[str, Any] = field(default_factory=dict)
     """Loggers that receive the run's log messages (``@job(logger_defs=...)``)."""
 
