@@ -85,9 +85,7 @@ def logger(config_schema: Any = None, description: str | None = None) -> Any:
     return decorate
 
 
-def build_init_logger_context(
-    logger_config: Any = None, job_def: Any = None
-) -> InitLoggerContext:
+def build_init_logger_context(logger_config: Any = None, job_def: Any = None) -> InitLoggerContext:
     """An ``InitLoggerContext`` to test a logger by calling it: ``my_logger(
     build_init_logger_context(logger_config={...}))``."""
     return InitLoggerContext(logger_config, None, getattr(job_def, "name", None), None)

@@ -40,7 +40,10 @@ Metadata = Mapping[str, MetadataValue]
 class MaterializationRule(Protocol):
     """What a check requires of the latest materialization (given the ones before it)."""
 
-    materializations_needed: int
+    @property
+    def materializations_needed(self) -> int:
+        """How many of the latest materializations ``judge`` reads."""
+        ...
 
     def judge(self, history: Sequence[Metadata]) -> tuple[bool, str]:
         """``history``: the metadata of the latest materializations, newest first."""
@@ -261,7 +264,7 @@ def _asset_keys(assets: Sequence[Any], builder: str) -> list[AssetKey]:
     for asset in assets:
         found = getattr(asset, "keys", None)
         many = isinstance(found, tuple) and all(isinstance(k, AssetKey) for k in found)
-        for key in found if many else (checked_asset_key(asset),):
+        for key in found if many and found else (checked_asset_key(asset),):
             if key not in keys:
                 keys.append(key)
     return keys

@@ -115,9 +115,9 @@ def _flatten_into(
             }
         else:
             inner_config = node_config.get("ops", {}) if isinstance(node_config, Mapping) else {}
-            outs = _flatten_into(
-                flat, node.definition, (*prefix, node.name), inputs, inner_config, hooks | node.hooks
-            )
+            inner_hooks = hooks | node.hooks
+            path = (*prefix, node.name)
+            outs = _flatten_into(flat, node.definition, path, inputs, inner_config, inner_hooks)
             if _mapped(inputs):
                 outs = {name: _itemized(src) for name, src in outs.items()}
             outputs_of[node.name] = outs
