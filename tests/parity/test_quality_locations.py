@@ -108,9 +108,7 @@ def test_job_hooks_run_after_each_failed_op_and_invocation_hooks_after_one(
         channel="#foo", text="Op b failed"
     )
     assert not slack.chat_postMessage.called, "the dev job's hardcoded resource is used"
-    assert ported_tests("quality_op_hooks", home.parent / "t") == {
-        "test_my_success_hook": "passed"
-    }
+    assert ported_tests("quality_op_hooks", home.parent / "t") == {"test_my_success_hook": "passed"}
 
 
 def test_a_hook_that_raises_is_logged_and_the_run_outcome_stands(
@@ -251,7 +249,8 @@ def test_column_schema_change_check_fails_when_a_column_changes(
         "def people():\n"
         "    columns = {'name': 'string', 'age': os.environ.get('AGE_TYPE', 'int')}\n"
         "    schema = dg.TableSchema.from_name_type_dict(columns)\n"
-        "    return dg.MaterializeResult(metadata=dict(dg.TableMetadataSet(column_schema=schema)))\n\n"
+        "    metadata = dict(dg.TableMetadataSet(column_schema=schema))\n"
+        "    return dg.MaterializeResult(metadata=metadata)\n\n"
         "defs = dg.Definitions(assets=[people], "
         "asset_checks=dg.build_column_schema_change_checks(assets=[people]))\n"
     )
@@ -377,9 +376,7 @@ def test_evaluate_automation_conditions_requests_once_until_new_data() -> None:
         defs=[root, leaf], instance=instance, cursor=result.cursor
     )
     assert (result.total_requested, result.get_num_requested("leaf")) == (1, 1)
-    assert [(r.asset_key.to_string(), r.true_subset.size) for r in result.results] == [
-        ("leaf", 1)
-    ]
+    assert [(r.asset_key.to_string(), r.true_subset.size) for r in result.results] == [("leaf", 1)]
     again = evaluate_automation_conditions(
         defs=[root, leaf], instance=instance, cursor=result.cursor
     )
