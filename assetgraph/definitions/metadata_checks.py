@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from assetgraph.definitions.check_evaluation import CheckEvaluation
-from assetgraph.definitions.check_specs import AssetCheckSpec, checked_asset_key
+from assetgraph.definitions.check_specs import AssetCheckSpec, checked_asset_keys
 from assetgraph.definitions.checks import (
     AssetCheckResult,
     AssetChecksDefinition,
@@ -232,7 +232,7 @@ def build_metadata_bounds_checks(
     check_name = f"{re.sub(r'[^A-Za-z0-9_]', '_', metadata_key)}_bounds_check"
     specs = [
         AssetCheckSpec(check_name, asset=key, description=rule.describe())
-        for key in _asset_keys(assets, where)
+        for key in checked_asset_keys(assets, where)
     ]
     return [MaterializationChecks(check_name, rule, specs, severity)]
 
@@ -251,20 +251,6 @@ def build_column_schema_change_checks(
     )
     specs = [
         AssetCheckSpec("column_schema_change", asset=key, description=description)
-        for key in _asset_keys(assets, "build_column_schema_change_checks")
+        for key in checked_asset_keys(assets, "build_column_schema_change_checks")
     ]
     return [MaterializationChecks("column_schema_change", SchemaChangeRule(), specs, severity)]
-
-
-def _asset_keys(assets: Sequence[Any], builder: str) -> list[AssetKey]:
-    """Every key of ``assets`` (definitions, specs, keys, ``"a/b"``), in order, once."""
-    if isinstance(assets, str | AssetKey) or not assets:
-        raise DefinitionError(f"{builder}: assets= takes a non-empty list of assets or keys.")
-    keys: list[AssetKey] = []
-    for asset in assets:
-        found = getattr(asset, "keys", None)
-        many = isinstance(found, tuple) and all(isinstance(k, AssetKey) for k in found)
-        for key in found if many and found else (checked_asset_key(asset),):
-            if key not in keys:
-                keys.append(key)
-    return keys

@@ -10,12 +10,11 @@ conditions on asset checks, self-dependent assets and ``output_required=False``.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import smtplib
 import sys
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -56,23 +55,8 @@ def slack(monkeypatch: pytest.MonkeyPatch) -> mock.MagicMock:
 
 
 @pytest.fixture
-def load(ported: Callable[[str], Path]) -> Iterator[Callable[[str], ModuleType]]:
-    """Port ``locations/<name>.py`` and import it as Python would."""
-    names: list[str] = []
-
-    def load_module(name: str) -> ModuleType:
-        path = ported(name)
-        spec = importlib.util.spec_from_file_location(path.stem, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[path.stem] = module
-        names.append(path.stem)
-        spec.loader.exec_module(module)
-        return module
-
-    yield load_module
-    for name in names:
-        sys.modules.pop(name, None)
+def load(ported_module: Callable[[str], ModuleType]) -> Callable[[str], ModuleType]:
+    return ported_module
 
 
 def ported_tests(name: str, folder: Path) -> dict[str, str]:
