@@ -15,6 +15,7 @@ from assetgraph.definitions.jobs import (
     check_jobs,
     find_job,
 )
+from assetgraph.definitions.loggers import check_logger_defs
 from assetgraph.definitions.merging import merged_arguments
 from assetgraph.definitions.retry import RetryPolicy
 from assetgraph.definitions.specs import AssetSpec, AssetSpecs
@@ -46,7 +47,8 @@ class Definitions:
     ``@observable_source_asset``) beside ``@asset`` definitions. ``schedules`` and
     ``sensors`` are run by ``assetgraph automate``. ``jobs`` are ``define_asset_job(...)``
     jobs, resolved here against the assets (jobs a schedule or sensor names by object are
-    added too); ``get_job_def(name)`` returns one.
+    added too); ``get_job_def(name)`` returns one. ``loggers`` (``@logger`` definitions)
+    receive the ``context.log`` lines of every run of the code location.
     """
 
     def __init__(
@@ -61,8 +63,10 @@ class Definitions:
         schedules: Iterable[ScheduleDefinition] = (),
         sensors: Iterable[SensorDefinition] = (),
         jobs: Iterable[Any] = (),
+        loggers: Mapping[str, Any] | None = None,
     ) -> None:
         self.pools: dict[str, int] = _check_pools(pools)
+        self.loggers: dict[str, Any] = check_logger_defs(loggers, "Definitions", "loggers")
         self.origin: tuple[str, str] | None = None  # where load_definitions found it
         self.retry_policy = _check_retry_policy(retry_policy)
         self.assets: tuple[AssetsDefinition, ...] = tuple(_check_assets(assets))

@@ -5,7 +5,7 @@ messages to the loggers they build, besides the run's event log."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
@@ -91,13 +91,15 @@ def build_init_logger_context(logger_config: Any = None, job_def: Any = None) ->
     return InitLoggerContext(logger_config, None, getattr(job_def, "name", None), None)
 
 
-def check_logger_defs(logger_defs: Mapping[str, Any] | None, job_name: str) -> dict[str, Any]:
-    """A job's ``logger_defs``, each a ``LoggerDefinition``."""
+def check_logger_defs(
+    logger_defs: Mapping[str, Any] | None, where: str, argument: str = "logger_defs"
+) -> dict[str, Any]:
+    """``logger_defs`` of a job (or ``loggers`` of Definitions), each a ``LoggerDefinition``."""
     checked: dict[str, Any] = {}
     for name, definition in (logger_defs or {}).items():
         if not isinstance(definition, LoggerDefinition):
             raise DefinitionError(
-                f"Job '{job_name}': logger_defs['{name}'] must be made with @logger, got "
+                f"{where}: {argument}['{name}'] must be made with @logger, got "
                 f"{type(definition).__name__}."
             )
         checked[name] = definition
@@ -107,7 +109,7 @@ def check_logger_defs(logger_defs: Mapping[str, Any] | None, job_name: str) -> d
 def run_loggers(
     logger_defs: Mapping[str, LoggerDefinition],
     run_config: Mapping[str, Any],
-    job_name: str,
+    job_name: str | None,
     run_id: str,
 ) -> list[logging.Logger]:
     """The loggers of a run: each definition built from ``run_config["loggers"][name]
@@ -119,3 +121,12 @@ def run_loggers(
         config = entry.get("config") if isinstance(entry, Mapping) else None
         built.append(definition.build(config, job_name=job_name, run_id=run_id))
     return built
+
+
+def forward_log_line(loggers: Sequence[logging.Logger], level: str, text: str) -> None:
+    """Hand one ``context.log`` line (``level``: ``"INFO"``, ...) to the run's loggers;
+    printed output (``STDOUT`` / ``STDERR``) is not a log line and is left out."""
+    number = logging.getLevelName(level.upper())
+    if isinstance(number, int):
+        for run_logger in loggers:
+            run_logger.log(number, text)

@@ -97,7 +97,7 @@ class OpJobDefinition(JobDefinition):
             input_values=dict(input_values or {}),
             flat=flatten(graph),
             hook_defs=hooks,
-            logger_defs=check_logger_defs(logger_defs, name),
+            logger_defs=check_logger_defs(logger_defs, f"Job '{name}'"),
         )
 
     # -- what a run of it does -------------------------------------------------------------

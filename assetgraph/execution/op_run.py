@@ -104,7 +104,12 @@ def execute_op_job(
                 instance=instance,
                 default_retry=job.op_retry_policy,
                 record=record,
-                loggers=run_loggers(job.logger_defs, run_config, job.name, run_id),
+                loggers=run_loggers(
+                    {**getattr(job.definitions, "loggers", {}), **job.logger_defs},
+                    run_config,
+                    job.name,
+                    run_id,
+                ),
             )
             run.execute(env, cancel)
     except BaseException as exc:

@@ -20,6 +20,7 @@ from typing import Any
 
 from assetgraph.context import StepLog
 from assetgraph.definitions.asset_observation import AssetObservation
+from assetgraph.definitions.loggers import forward_log_line
 from assetgraph.definitions.op_context import OpContext
 from assetgraph.definitions.op_events import AssetMaterialization, ExpectationResult
 from assetgraph.definitions.op_io import DynamicOutput
@@ -110,10 +111,7 @@ def _attempt(
         env.record(
             [step_event(env.run_id, Logged(level), time.time(), step_key=step_key, message=text)]
         )
-        for run_logger in env.loggers:
-            level_number = logging.getLevelName(level.upper())
-            if isinstance(level_number, int):
-                run_logger.log(level_number, text)
+        forward_log_line(env.loggers, level, text)
 
     op_def = flat_op.op
     context = OpContext(

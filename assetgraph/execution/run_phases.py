@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from assetgraph.definitions.code_location import pools_from_pyproject
 from assetgraph.definitions.hooks import HookDefinition
 from assetgraph.definitions.jobs import JOB_TAG
+from assetgraph.definitions.loggers import forward_log_line, run_loggers
 from assetgraph.errors import AssetgraphError, RunInterrupted, UsageError
 from assetgraph.execution.coordinator import Coordinator, CoordinatorSettings
 from assetgraph.execution.data_versions import RunDataVersions
@@ -73,6 +74,8 @@ class RunState:
     job_name: str | None = None
     hooks: frozenset[HookDefinition] = frozenset()
     """The hooks of the run's job, run after each step (``define_asset_job(hooks=)``)."""
+    loggers: list[logging.Logger] = field(default_factory=list)
+    """The code location's loggers (``Definitions(loggers=)``): they get each log line."""
     outcomes: dict[str, StepOutcome] = field(default_factory=dict)
     coordinator: Coordinator | None = None
     interrupted: KeyboardInterrupt | None = None
@@ -84,9 +87,13 @@ class RunState:
         return self.instance.storage
 
     def notify(self, events: list[EventRecord]) -> None:
-        """Hand ``events`` (already stored) to the caller's ``on_event``."""
-        if self.on_event is not None:
-            for event in events:
+        """Hand ``events`` (already stored) to the caller's ``on_event``, and the log lines
+        among them to the run's loggers."""
+        for event in events:
+            if self.loggers and event.event_type is EventType.LOG:
+                level = str(event.payload.get("level", "INFO"))
+                forward_log_line(self.loggers, level, event.message or "")
+            if self.on_event is not None:
                 self.on_event(event)
 
     def record(self, events: list[EventRecord]) -> None:
@@ -146,6 +153,7 @@ def prepare_run(
         job_name=job_name,
         hooks=hooks,
     )
+    state.loggers = run_loggers(defs.loggers, state.run_config, job_name, state.run_id)
     started = time.time()
     if run_id is not None:
         _start_queued_run(storage, run_id, started)

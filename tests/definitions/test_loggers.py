@@ -78,3 +78,22 @@ def test_bare_logger_and_bad_logger_defs() -> None:
 
     with pytest.raises(DefinitionError, match="must return a logging.Logger"):
         not_a_logger(None)
+
+
+def test_the_code_locations_loggers_receive_asset_and_op_log_lines() -> None:
+    from assetgraph import Definitions, asset, materialize
+
+    @asset
+    def logged(context) -> int:  # type: ignore[no-untyped-def]
+        context.log.info("asset line")
+        print("printed, not logged")
+        return 1
+
+    lines.clear()
+    defs = Definitions([logged], jobs=[talking], loggers={"keep": keeping_logger})
+    config = {"loggers": {"keep": {"config": {"name": "site", "level": logging.INFO}}}}
+    assert materialize(defs, run_config=config).success
+    assert defs.get_job_def("talking").execute_in_process(run_config=config).success
+    assert lines == [("site", "INFO", "asset line"), ("site", "WARNING", "loud")]
+    with pytest.raises(DefinitionError, match=r"Definitions: loggers\['bad'\] must be made"):
+        Definitions([logged], loggers={"bad": print})
