@@ -54,6 +54,7 @@ _EXPORTS: dict[str, str] = {
     "BulkActionStatus": "assetgraph.storage.backfill_store",
     "FreshnessPolicy": "assetgraph.definitions.policies",
     "FreshnessState": "assetgraph.definitions.policies",
+    "LegacyFreshnessPolicy": "assetgraph.definitions.legacy_freshness",
     "freshness_policy_sensor": "assetgraph.automation.freshness_sensors",
     "FreshnessPolicySensorContext": "assetgraph.automation.freshness_sensors",
     "FreshnessPolicySensorDefinition": "assetgraph.automation.freshness_sensors",
@@ -453,6 +454,7 @@ __all__ = [
     "JobDefinition",
     "JsonMetadataValue",
     "LastPartitionMapping",
+    "LegacyFreshnessPolicy",
     "LoggerDefinition",
     "Map",
     "MarkdownMetadataValue",
@@ -875,6 +877,9 @@ if TYPE_CHECKING:
     from assetgraph.definitions.lazy_definitions import (
         definitions as definitions,
         file_relative_path as file_relative_path,
+    )
+    from assetgraph.definitions.legacy_freshness import (
+        LegacyFreshnessPolicy as LegacyFreshnessPolicy,
     )
     from assetgraph.definitions.loading import (
         load_asset_checks_from_modules as load_asset_checks_from_modules,

@@ -99,6 +99,7 @@ class AssetSpec:
         partitions_def: PartitionsDefinition | None = None,
         automation_condition: Any = None,
         freshness_policy: Any = None,
+        legacy_freshness_policy: Any = None,
     ) -> None:
         asset_key = AssetKey.from_user(key)
         where = f"AssetSpec('{asset_key}')"
@@ -119,6 +120,12 @@ class AssetSpec:
 
             check_automation_condition(asset_key.to_string(), automation_condition, None)
         set_(self, "automation_condition", automation_condition)
+        if legacy_freshness_policy is not None:
+            from assetgraph.definitions.legacy_freshness import one_freshness_policy
+
+            freshness_policy = one_freshness_policy(
+                freshness_policy, legacy_freshness_policy, where
+            )
         set_(self, "freshness_policy", freshness_policy)
 
     def __hash__(self) -> int:
