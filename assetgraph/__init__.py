@@ -211,6 +211,8 @@ _EXPORTS: dict[str, str] = {
     "LoggerDefinition": "assetgraph.definitions.loggers",
     "InitLoggerContext": "assetgraph.definitions.loggers",
     "build_init_logger_context": "assetgraph.definitions.loggers",
+    "colored_console_logger": "assetgraph.definitions.builtin_loggers",
+    "json_console_logger": "assetgraph.definitions.builtin_loggers",
     "validate_run_config": "assetgraph.definitions.op_jobs",
     "DagsterEventType": "assetgraph.storage.event_entries",
     "fs_io_manager": "io_managers.filesystem",
@@ -574,6 +576,7 @@ __all__ = [
     "build_sensor_for_freshness_checks",
     "build_time_partition_freshness_checks",
     "cancel_backfill",
+    "colored_console_logger",
     "daily_partitioned_config",
     "dbt_assets",
     "define_asset_job",
@@ -600,6 +603,7 @@ __all__ = [
     "instance_for_test",
     "io_manager",
     "job",
+    "json_console_logger",
     "launch_backfill",
     "link_code_references_to_git",
     "load_asset_checks_from_modules",
@@ -788,6 +792,10 @@ if TYPE_CHECKING:
     )
     from assetgraph.definitions.backfill import (
         BackfillPolicy as BackfillPolicy,
+    )
+    from assetgraph.definitions.builtin_loggers import (
+        colored_console_logger as colored_console_logger,
+        json_console_logger as json_console_logger,
     )
     from assetgraph.definitions.check_specs import (
         AssetCheckKey as AssetCheckKey,

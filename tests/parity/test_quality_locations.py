@@ -205,6 +205,29 @@ def test_a_custom_logger_receives_the_ops_log_lines(
     assert set(outcomes.values()) == {"passed"} and len(outcomes) == 2, outcomes
 
 
+def test_the_code_locations_json_logger_gets_the_asset_jobs_log_lines(
+    load: Callable[[str], ModuleType],
+    home: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import requests
+
+    answer = mock.MagicMock()
+    answer.json.return_value = [1, 2, 3]
+    monkeypatch.setattr(requests, "get", lambda url: answer)
+    defs = load("logging_json_console").defs
+    capsys.readouterr()
+
+    result = defs.get_job_def("topstory_ids_job").execute_in_process()
+
+    assert result.success and result.output_for("hackernews_topstory_ids") == [1, 2, 3]
+    records = [json.loads(line) for line in capsys.readouterr().err.splitlines() if "{" in line]
+    assert [(r["name"], r["level"], r["message"]) for r in records] == [
+        ("dagster", "INFO", "Compute Logger - Got 3 top stories.")
+    ]
+
+
 def test_two_graphs_of_one_name_in_a_repository_are_refused_as_in_dagster(
     load: Callable[[str], ModuleType],
 ) -> None:
