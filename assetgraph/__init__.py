@@ -30,7 +30,6 @@ _EXPORTS: dict[str, str] = {
     "AssetOut": "assetgraph.definitions.assets",
     "AssetSpec": "assetgraph.definitions.specs",
     "apply_freshness_policy": "assetgraph.definitions.spec_mapping",
-    "map_asset_specs": "assetgraph.definitions.spec_mapping",
     "AssetDep": "assetgraph.definitions.specs",
     "build_asset_context": "assetgraph.context",
     "get_dagster_logger": "assetgraph.context",
@@ -331,6 +330,26 @@ _EXPORTS: dict[str, str] = {
     "DagsterDbtTranslatorSettings": "assetgraph.dbt.translator",
     "get_asset_key_for_model": "assetgraph.dbt.lookups",
     "get_asset_key_for_source": "assetgraph.dbt.lookups",
+    # components and the defs/ folder (Dagster >= 1.10 project layout)
+    "components": "assetgraph.components",
+    "Component": "assetgraph.components.component",
+    "component_instance": "assetgraph.components.component",
+    "template_var": "assetgraph.components.component",
+    "ComponentLoadContext": "assetgraph.components.context",
+    "DefsFolderComponent": "assetgraph.components.yaml_components",
+    "DefinitionsComponent": "assetgraph.components.yaml_components",
+    "build_defs_for_component": "assetgraph.components.defs_folder",
+    "load_defs": "assetgraph.components.defs_folder",
+    "load_from_defs_folder": "assetgraph.components.defs_folder",
+    "Model": "assetgraph.components.resolution",
+    "Resolvable": "assetgraph.components.resolution",
+    "ResolutionContext": "assetgraph.components.resolution",
+    "ResolvedAssetKey": "assetgraph.components.resolution",
+    "ResolvedAssetSpec": "assetgraph.components.resolution",
+    "Resolver": "assetgraph.components.resolution",
+    "map_asset_specs": "assetgraph.definitions.spec_mapping",
+    "PythonScriptComponent": "assetgraph.pipes.script_component",
+    "DbtProjectComponent": "assetgraph.components.dbt_project",
 }
 
 __all__ = [
@@ -374,6 +393,8 @@ __all__ = [
     "BoolSource",
     "BulkActionStatus",
     "CodeLocationLoadError",
+    "Component",
+    "ComponentLoadContext",
     "Config",
     "ConfigurableIOManager",
     "ConfigurableIOManagerFactory",
@@ -402,10 +423,13 @@ __all__ = [
     "DbtCliInvocation",
     "DbtCliResource",
     "DbtProject",
+    "DbtProjectComponent",
     "DefaultScheduleStatus",
     "DefaultSensorStatus",
     "DefinitionError",
     "Definitions",
+    "DefinitionsComponent",
+    "DefsFolderComponent",
     "DeleteDynamicPartitionsRequest",
     "DependencyDefinition",
     "DimensionPartitionMapping",
@@ -462,6 +486,7 @@ __all__ = [
     "MarkdownMetadataValue",
     "MaterializeResult",
     "MetadataValue",
+    "Model",
     "MonthlyPartitionsDefinition",
     "MultiAssetSensorDefinition",
     "MultiAssetSensorEvaluationContext",
@@ -495,6 +520,12 @@ __all__ = [
     "PermissiveConfig",
     "PipesClientCompletedInvocation",
     "PipesSubprocessClient",
+    "PythonScriptComponent",
+    "ResolutionContext",
+    "Resolvable",
+    "ResolvedAssetKey",
+    "ResolvedAssetSpec",
+    "Resolver",
     "Resource",
     "ResourceDefinition",
     "ResourceDependency",
@@ -558,6 +589,7 @@ __all__ = [
     "build_asset_context",
     "build_asset_reconciliation_sensor",
     "build_column_schema_change_checks",
+    "build_defs_for_component",
     "build_hook_context",
     "build_init_logger_context",
     "build_init_resource_context",
@@ -577,6 +609,8 @@ __all__ = [
     "build_time_partition_freshness_checks",
     "cancel_backfill",
     "colored_console_logger",
+    "component_instance",
+    "components",
     "daily_partitioned_config",
     "dbt_assets",
     "define_asset_job",
@@ -613,6 +647,8 @@ __all__ = [
     "load_assets_from_package_module",
     "load_assets_from_package_name",
     "load_definitions",
+    "load_defs",
+    "load_from_defs_folder",
     "logger",
     "make_email_on_run_failure_sensor",
     "make_values_resource",
@@ -640,6 +676,7 @@ __all__ = [
     "static_partitioned_config",
     "success_hook",
     "targets_for_selection",
+    "template_var",
     "time_window_partitioned_config",
     "validate_run_config",
     "weekly_partitioned_config",
@@ -751,6 +788,34 @@ if TYPE_CHECKING:
         SensorEvaluationContext as SensorEvaluationContext,
         build_sensor_context as build_sensor_context,
         sensor as sensor,
+    )
+    from assetgraph.components.component import (
+        Component as Component,
+        component_instance as component_instance,
+        template_var as template_var,
+    )
+    from assetgraph.components.context import (
+        ComponentLoadContext as ComponentLoadContext,
+    )
+    from assetgraph.components.dbt_project import (
+        DbtProjectComponent as DbtProjectComponent,
+    )
+    from assetgraph.components.defs_folder import (
+        build_defs_for_component as build_defs_for_component,
+        load_defs as load_defs,
+        load_from_defs_folder as load_from_defs_folder,
+    )
+    from assetgraph.components.resolution import (
+        Model as Model,
+        ResolutionContext as ResolutionContext,
+        Resolvable as Resolvable,
+        ResolvedAssetKey as ResolvedAssetKey,
+        ResolvedAssetSpec as ResolvedAssetSpec,
+        Resolver as Resolver,
+    )
+    from assetgraph.components.yaml_components import (
+        DefinitionsComponent as DefinitionsComponent,
+        DefsFolderComponent as DefsFolderComponent,
     )
     from assetgraph.context import (
         AssetExecutionContext as AssetExecutionContext,
@@ -1123,6 +1188,9 @@ if TYPE_CHECKING:
         TimeWindow as TimeWindow,
         TimeWindowPartitionsDefinition as TimeWindowPartitionsDefinition,
         WeeklyPartitionsDefinition as WeeklyPartitionsDefinition,
+    )
+    from assetgraph.pipes.script_component import (
+        PythonScriptComponent as PythonScriptComponent,
     )
     from assetgraph.pipes.subprocess_client import (
         PipesClientCompletedInvocation as PipesClientCompletedInvocation,
