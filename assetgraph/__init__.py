@@ -29,6 +29,7 @@ _EXPORTS: dict[str, str] = {
     "AssetIn": "assetgraph.definitions.assets",
     "AssetOut": "assetgraph.definitions.assets",
     "AssetSpec": "assetgraph.definitions.specs",
+    "apply_freshness_policy": "assetgraph.definitions.spec_mapping",
     "AssetDep": "assetgraph.definitions.specs",
     "build_asset_context": "assetgraph.context",
     "get_dagster_logger": "assetgraph.context",
@@ -52,6 +53,7 @@ _EXPORTS: dict[str, str] = {
     "BulkActionStatus": "assetgraph.storage.backfill_store",
     "FreshnessPolicy": "assetgraph.definitions.policies",
     "FreshnessState": "assetgraph.definitions.policies",
+    "LegacyFreshnessPolicy": "assetgraph.definitions.legacy_freshness",
     "freshness_policy_sensor": "assetgraph.automation.freshness_sensors",
     "FreshnessPolicySensorContext": "assetgraph.automation.freshness_sensors",
     "FreshnessPolicySensorDefinition": "assetgraph.automation.freshness_sensors",
@@ -79,6 +81,9 @@ _EXPORTS: dict[str, str] = {
     "AssetSensorDefinition": "assetgraph.automation.asset_sensors",
     "run_status_sensor": "assetgraph.automation.run_status_sensors",
     "run_failure_sensor": "assetgraph.automation.run_status_sensors",
+    "make_email_on_run_failure_sensor": "assetgraph.automation.email_alerts",
+    "evaluate_automation_conditions": "assetgraph.automation.condition_testing",
+    "EvaluateAutomationConditionsResult": "assetgraph.automation.condition_testing",
     "RunStatusSensorContext": "assetgraph.automation.run_status_sensors",
     "RunFailureSensorContext": "assetgraph.automation.run_status_sensors",
     "RunStatusSensorDefinition": "assetgraph.automation.run_status_sensors",
@@ -138,6 +143,7 @@ _EXPORTS: dict[str, str] = {
     "TableColumn": "assetgraph.definitions.metadata",
     "TableRecord": "assetgraph.definitions.metadata",
     "TableSchema": "assetgraph.definitions.metadata",
+    "TableMetadataSet": "assetgraph.definitions.metadata_sets",
     "Instance": "assetgraph.storage.instance",
     "DagsterInstance": "assetgraph.storage.instance",
     "RunStatus": "assetgraph.storage.records",
@@ -197,6 +203,17 @@ _EXPORTS: dict[str, str] = {
     "multiprocess_executor": "assetgraph.definitions.executors",
     "ExecutorDefinition": "assetgraph.definitions.executors",
     "repository": "assetgraph.definitions.repository",
+    "success_hook": "assetgraph.definitions.hooks",
+    "failure_hook": "assetgraph.definitions.hooks",
+    "HookContext": "assetgraph.definitions.hooks",
+    "HookDefinition": "assetgraph.definitions.hooks",
+    "build_hook_context": "assetgraph.definitions.hooks",
+    "logger": "assetgraph.definitions.loggers",
+    "LoggerDefinition": "assetgraph.definitions.loggers",
+    "InitLoggerContext": "assetgraph.definitions.loggers",
+    "build_init_logger_context": "assetgraph.definitions.loggers",
+    "colored_console_logger": "assetgraph.definitions.builtin_loggers",
+    "json_console_logger": "assetgraph.definitions.builtin_loggers",
     "validate_run_config": "assetgraph.definitions.op_jobs",
     "DagsterEventType": "assetgraph.storage.event_entries",
     "fs_io_manager": "io_managers.filesystem",
@@ -212,6 +229,8 @@ _EXPORTS: dict[str, str] = {
     "SpecificPartitionsPartitionMapping": "assetgraph.partitions.specific_mapping",
     "build_last_update_freshness_checks": "assetgraph.automation.freshness_checks",
     "build_time_partition_freshness_checks": "assetgraph.automation.freshness_checks",
+    "build_column_schema_change_checks": "assetgraph.definitions.metadata_checks",
+    "build_metadata_bounds_checks": "assetgraph.definitions.metadata_checks",
     "build_sensor_for_freshness_checks": "assetgraph.automation.freshness_checks",
     # Sensors, instance queries and partitioned config (parity: automation)
     "multi_asset_sensor": "assetgraph.automation.multi_asset_sensors",
@@ -422,6 +441,7 @@ __all__ = [
     "Enum",
     "EnumValue",
     "EnvVar",
+    "EvaluateAutomationConditionsResult",
     "EventLogEntry",
     "EventLogRecord",
     "EventRecordsFilter",
@@ -442,12 +462,15 @@ __all__ = [
     "GraphDefinition",
     "GraphIn",
     "GraphOut",
+    "HookContext",
+    "HookDefinition",
     "HourlyPartitionsDefinition",
     "IOManager",
     "IOManagerDefinition",
     "IdentityPartitionMapping",
     "In",
     "InMemoryIOManager",
+    "InitLoggerContext",
     "InitResourceContext",
     "InputContext",
     "InputManager",
@@ -459,6 +482,8 @@ __all__ = [
     "JobDefinition",
     "JsonMetadataValue",
     "LastPartitionMapping",
+    "LegacyFreshnessPolicy",
+    "LoggerDefinition",
     "Map",
     "MarkdownMetadataValue",
     "MaterializeResult",
@@ -543,6 +568,7 @@ __all__ = [
     "TableColumnDep",
     "TableColumnLineage",
     "TableColumnLineageMetadataValue",
+    "TableMetadataSet",
     "TableMetadataValue",
     "TableRecord",
     "TableSchema",
@@ -558,15 +584,20 @@ __all__ = [
     "UrlMetadataValue",
     "UsageError",
     "WeeklyPartitionsDefinition",
+    "apply_freshness_policy",
     "asset",
     "asset_check",
     "asset_sensor",
     "build_asset_context",
     "build_asset_reconciliation_sensor",
+    "build_column_schema_change_checks",
     "build_defs_for_component",
+    "build_hook_context",
+    "build_init_logger_context",
     "build_init_resource_context",
     "build_input_context",
     "build_last_update_freshness_checks",
+    "build_metadata_bounds_checks",
     "build_multi_asset_sensor_context",
     "build_op_context",
     "build_output_context",
@@ -579,6 +610,7 @@ __all__ = [
     "build_sensor_for_freshness_checks",
     "build_time_partition_freshness_checks",
     "cancel_backfill",
+    "colored_console_logger",
     "component_instance",
     "components",
     "create_test_asset_job",
@@ -587,9 +619,11 @@ __all__ = [
     "define_asset_job",
     "definitions",
     "dynamic_partitioned_config",
+    "evaluate_automation_conditions",
     "external_asset_from_spec",
     "external_assets_from_specs",
     "extract_data_version_from_entry",
+    "failure_hook",
     "file_relative_path",
     "freshness_policy_sensor",
     "fs_io_manager",
@@ -607,6 +641,7 @@ __all__ = [
     "instance_for_test",
     "io_manager",
     "job",
+    "json_console_logger",
     "launch_backfill",
     "link_code_references_to_git",
     "load_asset_checks_from_modules",
@@ -618,6 +653,8 @@ __all__ = [
     "load_definitions",
     "load_defs",
     "load_from_defs_folder",
+    "logger",
+    "make_email_on_run_failure_sensor",
     "make_values_resource",
     "map_asset_specs",
     "materialize",
@@ -641,6 +678,7 @@ __all__ = [
     "sensor",
     "stale_status",
     "static_partitioned_config",
+    "success_hook",
     "targets_for_selection",
     "template_var",
     "time_window_partitioned_config",
@@ -695,6 +733,13 @@ if TYPE_CHECKING:
     )
     from assetgraph.automation.condition_sensors import (
         AutomationConditionSensorDefinition as AutomationConditionSensorDefinition,
+    )
+    from assetgraph.automation.condition_testing import (
+        EvaluateAutomationConditionsResult as EvaluateAutomationConditionsResult,
+        evaluate_automation_conditions as evaluate_automation_conditions,
+    )
+    from assetgraph.automation.email_alerts import (
+        make_email_on_run_failure_sensor as make_email_on_run_failure_sensor,
     )
     from assetgraph.automation.freshness_checks import (
         build_last_update_freshness_checks as build_last_update_freshness_checks,
@@ -817,6 +862,10 @@ if TYPE_CHECKING:
     from assetgraph.definitions.backfill import (
         BackfillPolicy as BackfillPolicy,
     )
+    from assetgraph.definitions.builtin_loggers import (
+        colored_console_logger as colored_console_logger,
+        json_console_logger as json_console_logger,
+    )
     from assetgraph.definitions.check_specs import (
         AssetCheckKey as AssetCheckKey,
         AssetCheckSpec as AssetCheckSpec,
@@ -886,6 +935,13 @@ if TYPE_CHECKING:
         external_asset_from_spec as external_asset_from_spec,
         external_assets_from_specs as external_assets_from_specs,
     )
+    from assetgraph.definitions.hooks import (
+        HookContext as HookContext,
+        HookDefinition as HookDefinition,
+        build_hook_context as build_hook_context,
+        failure_hook as failure_hook,
+        success_hook as success_hook,
+    )
     from assetgraph.definitions.io_contexts import (
         build_input_context as build_input_context,
         build_output_context as build_output_context,
@@ -902,6 +958,9 @@ if TYPE_CHECKING:
         definitions as definitions,
         file_relative_path as file_relative_path,
     )
+    from assetgraph.definitions.legacy_freshness import (
+        LegacyFreshnessPolicy as LegacyFreshnessPolicy,
+    )
     from assetgraph.definitions.loading import (
         load_asset_checks_from_modules as load_asset_checks_from_modules,
         load_asset_checks_from_package_module as load_asset_checks_from_package_module,
@@ -909,6 +968,12 @@ if TYPE_CHECKING:
         load_assets_from_modules as load_assets_from_modules,
         load_assets_from_package_module as load_assets_from_package_module,
         load_assets_from_package_name as load_assets_from_package_name,
+    )
+    from assetgraph.definitions.loggers import (
+        InitLoggerContext as InitLoggerContext,
+        LoggerDefinition as LoggerDefinition,
+        build_init_logger_context as build_init_logger_context,
+        logger as logger,
     )
     from assetgraph.definitions.metadata import (
         BoolMetadataValue as BoolMetadataValue,
@@ -932,6 +997,13 @@ if TYPE_CHECKING:
         TextMetadataValue as TextMetadataValue,
         TimestampMetadataValue as TimestampMetadataValue,
         UrlMetadataValue as UrlMetadataValue,
+    )
+    from assetgraph.definitions.metadata_checks import (
+        build_column_schema_change_checks as build_column_schema_change_checks,
+        build_metadata_bounds_checks as build_metadata_bounds_checks,
+    )
+    from assetgraph.definitions.metadata_sets import (
+        TableMetadataSet as TableMetadataSet,
     )
     from assetgraph.definitions.multi_assets import (
         multi_asset as multi_asset,
@@ -1018,6 +1090,7 @@ if TYPE_CHECKING:
         observable_source_asset as observable_source_asset,
     )
     from assetgraph.definitions.spec_mapping import (
+        apply_freshness_policy as apply_freshness_policy,
         map_asset_specs as map_asset_specs,
     )
     from assetgraph.definitions.specs import (

@@ -246,6 +246,17 @@ class AssetExecutionContext:
 
     dagster_run = run
 
+    def has_tag(self, key: str) -> bool:
+        """Whether this run has tag ``key``."""
+        return key in self._tags_of_run()
+
+    def get_tag(self, key: str) -> str | None:
+        """The value of this run's tag ``key`` (None when it has none)."""
+        return self._tags_of_run().get(key)
+
+    def _tags_of_run(self) -> Mapping[str, str]:
+        return dict(getattr(self.run, "tags", None) or {})
+
     def get_asset_provenance(
         self, asset_key: Any, partition_key: str | None = None
     ) -> DataProvenance | None:

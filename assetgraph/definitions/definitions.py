@@ -17,6 +17,7 @@ from assetgraph.definitions.jobs import (
     check_jobs,
     find_job,
 )
+from assetgraph.definitions.loggers import check_logger_defs
 from assetgraph.definitions.merging import merged_arguments
 from assetgraph.definitions.retry import RetryPolicy
 from assetgraph.definitions.specs import AssetSpec, AssetSpecs
@@ -63,7 +64,8 @@ class Definitions:
     ``@observable_source_asset``) beside ``@asset`` definitions. ``schedules`` and
     ``sensors`` are run by ``assetgraph automate``. ``jobs`` are ``define_asset_job(...)``
     jobs, resolved here against the assets (jobs a schedule or sensor names by object are
-    added too); ``get_job_def(name)`` returns one.
+    added too); ``get_job_def(name)`` returns one. ``loggers`` (``@logger`` definitions)
+    receive the ``context.log`` lines of every run of the code location.
     """
 
     def __init__(
@@ -78,8 +80,10 @@ class Definitions:
         schedules: Iterable[ScheduleDefinition] = (),
         sensors: Iterable[SensorDefinition] = (),
         jobs: Iterable[Any] = (),
+        loggers: Mapping[str, Any] | None = None,
     ) -> None:
         self.pools: dict[str, int] = _check_pools(pools)
+        self.loggers: dict[str, Any] = check_logger_defs(loggers, "Definitions", "loggers")
         self.origin: tuple[str, str] | None = None  # where load_definitions found it
         self.retry_policy = _check_retry_policy(retry_policy)
         self.assets: tuple[AssetsDefinition, ...] = tuple(_check_assets(assets))
@@ -181,6 +185,8 @@ class Definitions:
         arguments = merged_arguments([self])
         arguments["assets"] = [mapped(a, func, keys) for a in self.assets]
         return Definitions(**arguments)
+
+    map_resolved_asset_specs = map_asset_specs
 
     def resolve_all_asset_specs(self) -> list[AssetSpec]:
         """The ``AssetSpec`` of every asset, in order (Dagster's; also
@@ -361,21 +367,31 @@ def _checks_by_asset(
                     f"'{spec.asset_key}', which Definitions does not have."
                     + did_you_mean(spec.asset_key.to_string(), known)
                 )
-        key = _multi_check_host(check, graph) if check.is_multi else check.asset_key
-        if check.name == SCHEMA_CHECK_NAME and graph.spec(key).schema is not None:
-            raise DefinitionError(
-                f"Asset check '{check.name}' ({check.source_location}): asset '{key}' has a "
-                f"schema, whose validation is recorded as '{SCHEMA_CHECK_NAME}'; rename the check."
-            )
-        siblings = by_asset.setdefault(key, [])
-        same = next((c for c in siblings if c.name == check.name), None)
-        if same is not None:
-            raise DefinitionError(
-                f"Asset '{key}' has two checks named '{check.name}': at {same.source_location} "
-                f"and at {check.source_location}. Give one a different name=."
-            )
-        siblings.append(check)
+        for key in _check_hosts(check, graph):
+            if check.name == SCHEMA_CHECK_NAME and graph.spec(key).schema is not None:
+                raise DefinitionError(
+                    f"Asset check '{check.name}' ({check.source_location}): asset '{key}' has "
+                    f"a schema, whose validation is recorded as '{SCHEMA_CHECK_NAME}'; rename "
+                    "the check."
+                )
+            siblings = by_asset.setdefault(key, [])
+            same = next((c for c in siblings if c.name == check.name), None)
+            if same is not None:
+                raise DefinitionError(
+                    f"Asset '{key}' has two checks named '{check.name}': at "
+                    f"{same.source_location} and at {check.source_location}. Give one a "
+                    "different name=."
+                )
+            siblings.append(check)
     return {key: tuple(found) for key, found in by_asset.items()}
+
+
+def _check_hosts(check: AssetChecksDefinition, graph: AssetGraph) -> list[AssetKey]:
+    """The assets in whose steps ``check`` runs: each checked asset for checks that run
+    per asset (``build_metadata_bounds_checks``), else the one host."""
+    if getattr(check, "runs_per_asset", False):
+        return list(dict.fromkeys(spec.asset_key for spec in check.specs))
+    return [_multi_check_host(check, graph) if check.is_multi else check.asset_key]
 
 
 def _multi_check_host(check: AssetChecksDefinition, graph: AssetGraph) -> AssetKey:

@@ -1,7 +1,8 @@
 """Dagster's ``map_asset_specs``: change the declared attributes of assets (group, tags,
-kinds, owners, metadata, description, code version, automation condition, added deps)
-through a function over ``AssetSpec``, whether the asset is an ``AssetSpec``, an external
-asset or an ``@asset`` / ``@multi_asset`` definition."""
+kinds, owners, metadata, description, code version, automation condition, freshness
+policy, added deps) through a function over ``AssetSpec``, whether the asset is an
+``AssetSpec``, an external asset or an ``@asset`` / ``@multi_asset`` definition; and
+``apply_freshness_policy``, the usual such function."""
 
 from __future__ import annotations
 
@@ -22,6 +23,16 @@ from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey
 
 SpecMapper = Callable[[AssetSpec], AssetSpec]
+
+
+def apply_freshness_policy(
+    spec: AssetSpec, policy: Any, overwrite_existing: bool = True
+) -> AssetSpec:
+    """``spec`` with freshness policy ``policy``; with ``overwrite_existing=False`` a spec
+    that already has one keeps it."""
+    if spec.freshness_policy is not None and not overwrite_existing:
+        return spec
+    return spec.replace_attributes(freshness_policy=policy)
 
 
 def map_asset_specs(func: SpecMapper, iterable: Iterable[Any]) -> list[Any]:
@@ -60,6 +71,7 @@ def spec_of(assets_def: AssetsDefinition, output: AssetOutputSpec) -> AssetSpec:
         kinds=kinds,
         partitions_def=assets_def.partitions_def,
         automation_condition=output.automation_condition,
+        freshness_policy=output.freshness_policy,
     )
 
 
@@ -106,6 +118,7 @@ def _mapped_definition(
                 owners=new.owners,
                 code_version=new.code_version,
                 automation_condition=new.automation_condition,
+                freshness_policy=new.freshness_policy,
             )
         )
     clone: AssetsDefinition = rebuild(type(assets_def), dict(vars(assets_def)))

@@ -91,6 +91,9 @@ class CoordinatorSettings:
     default_retry: RetryPolicy | None = None
     no_wait: bool = False
     cancel: threading.Event = field(default_factory=threading.Event)
+    after_step: Callable[[Step, StepOutcome], list[EventRecord]] | None = None
+    """Called with each step's final outcome (the run's hooks); the events it returns are
+    recorded with the step's."""
 
 
 class Coordinator:
@@ -319,6 +322,8 @@ class Coordinator:
         everything downstream (iteratively: a chain may be any number of steps long)."""
         self.outcomes[outcome.step_key] = outcome
         self._add_pending(outcome.events)
+        if self.settings.after_step is not None:
+            self._add_pending(self.settings.after_step(self.steps[outcome.step_key], outcome))
         if outcome.status != StepStatus.SUCCESS:
             self._skip_downstream(outcome.step_key, self.downstream[outcome.step_key])
             return

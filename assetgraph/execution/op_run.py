@@ -17,7 +17,9 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from assetgraph.definitions.hooks import HookDefinition
 from assetgraph.definitions.jobs import JOB_TAG
+from assetgraph.definitions.loggers import run_loggers
 from assetgraph.definitions.op_plan import Collect, FlatOp, Source
 from assetgraph.errors import ResourceError, RunFailure, UsageError, did_you_mean
 from assetgraph.execution.lifecycle import RunHeartbeat
@@ -27,6 +29,7 @@ from assetgraph.execution.op_input_managers import (
     input_manager_keys,
     managed_inputs,
 )
+from assetgraph.execution.op_hooks import hook_resource_keys, run_step_hooks
 from assetgraph.execution.op_result import OpJobResult
 from assetgraph.execution.op_step import OpRunEnvironment, OpStepResult, run_op_step
 from assetgraph.execution.resources import resources_for_run
@@ -59,6 +62,7 @@ def execute_op_job(
     unwired = job.op_inputs(run_config, input_values or {}, ops)
     declared = job.run_resources(resources, run_config)
     needed = _needed_resources(ops, declared) | input_manager_keys(ops, declared)
+    needed |= hook_resource_keys(_all_hooks(job, ops), declared)
     instance = instance if instance is not None else Instance.ephemeral()
     storage = instance.storage
     run = _OpRun(job, ops, unwired, run_config)
@@ -106,6 +110,12 @@ def execute_op_job(
                 instance=instance,
                 default_retry=job.op_retry_policy,
                 record=record,
+                loggers=run_loggers(
+                    {**getattr(job.definitions, "loggers", {}), **job.logger_defs},
+                    run_config,
+                    job.name,
+                    run_id,
+                ),
             )
             run.execute(env, cancel)
     except BaseException as exc:
@@ -176,6 +186,7 @@ class _OpRun:
                         self.incomplete.add(flat_op.handle)
                     continue
                 result = run_op_step(flat_op, step_key, kwargs, env, mapping_key=key)
+                run_step_hooks(flat_op, result, env, self.job.hook_defs)
                 self.steps[step_key] = result
                 self._keep(flat_op, key, result)
 
@@ -256,6 +267,10 @@ class _OpRun:
         more = f" and {len(failed) - 20} more" if len(failed) > 20 else ""
         listed = ", ".join(failed[:20]) + more
         return RunStatus.FAILURE, f"{len(failed)} step(s) failed: {listed}"
+
+
+def _all_hooks(job: OpJobDefinition, ops: Sequence[FlatOp]) -> set[HookDefinition]:
+    return set(job.hook_defs).union(*(flat_op.hooks for flat_op in ops))
 
 
 def _needed_resources(ops: Sequence[FlatOp], declared: Mapping[str, Any]) -> set[str]:

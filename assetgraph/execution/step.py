@@ -28,6 +28,7 @@ from assetgraph.definitions.check_evaluation import (
 )
 from assetgraph.definitions.checks import AssetCheckResult, AssetChecksDefinition
 from assetgraph.definitions.metadata import normalize_metadata
+from assetgraph.definitions.metadata_checks import MaterializationChecks
 from assetgraph.definitions.outputs import MaterializeResult, Output
 from assetgraph.definitions.schema_validation import evaluate_schema
 from assetgraph.definitions.signatures import cached_signature, resolved_return_annotation
@@ -549,7 +550,10 @@ def _validate_outputs(
         evaluations.extend(reported)
         for check in checks:
             assert context is not None  # built for a step with checks (_needs_context)
-            if check.is_multi:
+            if isinstance(check, MaterializationChecks):
+                materializing = _materializing_metadata(output, value, context, spec.key)
+                evaluations.append(check.evaluate_in_step(spec.key, context, materializing))
+            elif check.is_multi:
                 evaluations.extend(evaluate_multi_check(check, context))
             else:
                 evaluations.append(evaluate_check(check, value, context))
@@ -789,6 +793,19 @@ def _returns_nothing(step: Step) -> bool:
         return False
     annotation = cached_signature(assets_def.fn, assets_def.name).return_annotation
     return annotation is None or annotation is type(None) or annotation == "None"
+
+
+def _materializing_metadata(
+    output: Any, value: Any, context: AssetExecutionContext, key: AssetKey
+) -> dict[str, Any]:
+    """The metadata the materialization being made will carry (before the IO manager's)."""
+    metadata: dict[str, Any] = {}
+    if isinstance(output, Output | MaterializeResult):
+        metadata.update(normalize_metadata(output.metadata))
+    if not isinstance(output, MaterializeResult) and value is not None:
+        metadata.update(value_metadata(value))
+    metadata.update(normalize_metadata(context.output_metadata.get(key, {})))
+    return metadata
 
 
 def value_metadata(value: Any) -> dict[str, Any]:

@@ -356,7 +356,7 @@ def test_two_jobs_of_one_name_and_bad_names_are_refused() -> None:
         )
     with pytest.raises(DefinitionError, match="invalid job name 'my job'"):
         define_asset_job("my job")
-    with pytest.raises(DefinitionError, match="hooks are not supported"):
+    with pytest.raises(DefinitionError, match="hooks must be made with @success_hook"):
         define_asset_job("hooked", hooks={object()})
     with pytest.raises(DefinitionError, match="expected a job made by define_asset_job"):
         Definitions(assets=[numbers], jobs=["nightly_job"])

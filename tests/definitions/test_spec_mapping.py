@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 import assetgraph as dg
-from assetgraph import DefinitionError
+from assetgraph import (
+    AssetSpec,
+    DefinitionError,
+    Definitions,
+    FreshnessPolicy,
+    apply_freshness_policy,
+    asset,
+)
 
 
 @dg.asset
@@ -59,3 +68,35 @@ def test_resolve_assets_def_finds_the_definition_or_suggests() -> None:
     assert defs.get_assets_def(dg.AssetKey("downstream")) is downstream
     with pytest.raises(dg.UsageError, match=r"No asset 'upstrem'.*'upstream'"):
         defs.resolve_assets_def("upstrem")
+
+
+DAILY = FreshnessPolicy.time_window(fail_window=timedelta(days=1))
+HOURLY = FreshnessPolicy.time_window(fail_window=timedelta(hours=1))
+
+
+@asset(group_name="raw")
+def source() -> int:
+    return 1
+
+
+@asset(freshness_policy=HOURLY)
+def derived(source: int) -> int:
+    return source
+
+
+def test_apply_freshness_policy_keeps_an_existing_one_only_when_asked() -> None:
+    spec = AssetSpec("table", freshness_policy=HOURLY)
+    assert apply_freshness_policy(spec, DAILY).freshness_policy == DAILY
+    assert apply_freshness_policy(spec, DAILY, overwrite_existing=False) is spec
+    assert apply_freshness_policy(AssetSpec("other"), DAILY, False).freshness_policy == DAILY
+
+
+def test_definitions_map_asset_specs_of_a_selection() -> None:
+    defs = Definitions([source, derived])
+    mapped = defs.map_asset_specs(
+        func=lambda spec: apply_freshness_policy(spec, DAILY, overwrite_existing=False),
+        selection="group:raw",
+    )
+    policies = {a.key.to_string(): a.specs[0].freshness_policy for a in mapped.assets}
+    assert policies == {"source": DAILY, "derived": HOURLY}
+    assert [a.specs[0].freshness_policy for a in defs.assets] == [None, HOURLY], "a copy"

@@ -13,6 +13,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from typer.testing import CliRunner
@@ -55,6 +56,26 @@ def ported(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
 
     yield port
     for name in made:  # the CLI imports the file as a module of this name
+        sys.modules.pop(name, None)
+
+
+@pytest.fixture
+def ported_module(ported: Callable[[str], Path]) -> Iterator[Callable[[str], ModuleType]]:
+    """Port ``locations/<name>.py`` and import it as Python would: the module."""
+    names: list[str] = []
+
+    def load(name: str) -> ModuleType:
+        path = ported(name)
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[path.stem] = module
+        names.append(path.stem)
+        spec.loader.exec_module(module)
+        return module
+
+    yield load
+    for name in names:
         sys.modules.pop(name, None)
 
 
