@@ -311,6 +311,24 @@ _EXPORTS: dict[str, str] = {
     "DagsterDbtTranslatorSettings": "assetgraph.dbt.translator",
     "get_asset_key_for_model": "assetgraph.dbt.lookups",
     "get_asset_key_for_source": "assetgraph.dbt.lookups",
+    # Dagster's integration packages: dagster_duckdb(_pandas, _polars), dagster_pandera
+    # (duckdb, polars and pandera are imported only when used)
+    "DbClient": "assetgraph.integrations.db_io_manager",
+    "DbIOManager": "assetgraph.integrations.db_io_manager",
+    "DbTypeHandler": "assetgraph.integrations.db_io_manager",
+    "TablePartitionDimension": "assetgraph.integrations.db_io_manager",
+    "TableSlice": "assetgraph.integrations.db_io_manager",
+    "DuckDBIOManager": "assetgraph.integrations.duckdb_io_manager",
+    "DuckDbClient": "assetgraph.integrations.duckdb_io_manager",
+    "build_duckdb_io_manager": "assetgraph.integrations.duckdb_io_manager",
+    "DuckDBPandasIOManager": "assetgraph.integrations.duckdb_pandas",
+    "DuckDBPandasTypeHandler": "assetgraph.integrations.duckdb_pandas",
+    "duckdb_pandas_io_manager": "assetgraph.integrations.duckdb_pandas",
+    "DuckDBPolarsIOManager": "assetgraph.integrations.duckdb_polars",
+    "DuckDBPolarsTypeHandler": "assetgraph.integrations.duckdb_polars",
+    "duckdb_polars_io_manager": "assetgraph.integrations.duckdb_polars",
+    "DuckDBResource": "assetgraph.integrations.duckdb_resource",
+    "pandera_schema_to_dagster_type": "assetgraph.integrations.pandera_types",
 }
 
 __all__ = [
@@ -379,6 +397,9 @@ __all__ = [
     "DailyPartitionsDefinition",
     "DataProvenance",
     "DataVersion",
+    "DbClient",
+    "DbIOManager",
+    "DbTypeHandler",
     "DbtCliInvocation",
     "DbtCliResource",
     "DbtProject",
@@ -389,6 +410,13 @@ __all__ = [
     "DeleteDynamicPartitionsRequest",
     "DependencyDefinition",
     "DimensionPartitionMapping",
+    "DuckDBIOManager",
+    "DuckDBPandasIOManager",
+    "DuckDBPandasTypeHandler",
+    "DuckDBPolarsIOManager",
+    "DuckDBPolarsTypeHandler",
+    "DuckDBResource",
+    "DuckDbClient",
     "DynamicOut",
     "DynamicOutput",
     "DynamicPartitionsDefinition",
@@ -510,9 +538,11 @@ __all__ = [
     "TableColumnLineage",
     "TableColumnLineageMetadataValue",
     "TableMetadataValue",
+    "TablePartitionDimension",
     "TableRecord",
     "TableSchema",
     "TableSchemaMetadataValue",
+    "TableSlice",
     "TextMetadataValue",
     "TimeWindow",
     "TimeWindowPartitionMapping",
@@ -529,6 +559,7 @@ __all__ = [
     "asset_sensor",
     "build_asset_context",
     "build_asset_reconciliation_sensor",
+    "build_duckdb_io_manager",
     "build_init_resource_context",
     "build_input_context",
     "build_last_update_freshness_checks",
@@ -548,6 +579,8 @@ __all__ = [
     "dbt_assets",
     "define_asset_job",
     "definitions",
+    "duckdb_pandas_io_manager",
+    "duckdb_polars_io_manager",
     "dynamic_partitioned_config",
     "external_asset_from_spec",
     "external_assets_from_specs",
@@ -589,6 +622,7 @@ __all__ = [
     "observable_source_asset",
     "observe",
     "op",
+    "pandera_schema_to_dagster_type",
     "repository",
     "resource",
     "resume_backfill",
@@ -993,6 +1027,34 @@ if TYPE_CHECKING:
     )
     from assetgraph.graph import (
         AssetGraph as AssetGraph,
+    )
+    from assetgraph.integrations.db_io_manager import (
+        DbClient as DbClient,
+        DbIOManager as DbIOManager,
+        DbTypeHandler as DbTypeHandler,
+        TablePartitionDimension as TablePartitionDimension,
+        TableSlice as TableSlice,
+    )
+    from assetgraph.integrations.duckdb_io_manager import (
+        DuckDbClient as DuckDbClient,
+        DuckDBIOManager as DuckDBIOManager,
+        build_duckdb_io_manager as build_duckdb_io_manager,
+    )
+    from assetgraph.integrations.duckdb_pandas import (
+        DuckDBPandasIOManager as DuckDBPandasIOManager,
+        DuckDBPandasTypeHandler as DuckDBPandasTypeHandler,
+        duckdb_pandas_io_manager as duckdb_pandas_io_manager,
+    )
+    from assetgraph.integrations.duckdb_polars import (
+        DuckDBPolarsIOManager as DuckDBPolarsIOManager,
+        DuckDBPolarsTypeHandler as DuckDBPolarsTypeHandler,
+        duckdb_polars_io_manager as duckdb_polars_io_manager,
+    )
+    from assetgraph.integrations.duckdb_resource import (
+        DuckDBResource as DuckDBResource,
+    )
+    from assetgraph.integrations.pandera_types import (
+        pandera_schema_to_dagster_type as pandera_schema_to_dagster_type,
     )
     from assetgraph.io import (
         InputContext as InputContext,

@@ -241,6 +241,7 @@ def _load_inputs(step: Step, env: StepEnvironment) -> dict[str, Any]:
     # An annotated partitioned input keeps one shape for one partition or many.
     shapes = input_shapes(step.assets_def.fn, step.assets_def.name) if step.input_partitions else {}
     input_managers = {i.param: i.input_manager_key for i in step.assets_def.inputs}
+    input_metadata = {i.param: i.metadata for i in step.assets_def.inputs}
     for param, upstream in env.graph.input_keys(step.assets_def).items():
         upstream_def = env.graph.assets_def(upstream)
         spec = upstream_def.spec(upstream)
@@ -251,7 +252,8 @@ def _load_inputs(step: Step, env: StepEnvironment) -> dict[str, Any]:
             run_id=env.run_id,
             downstream_key=step.asset_keys[0],
             resources=env.resources,
-            metadata=spec.metadata,
+            # Dagster's input metadata (AssetIn(metadata=...), e.g. "columns") over the asset's
+            metadata={**spec.metadata, **input_metadata.get(param, {})},
             partition_keys=partition_keys,
             partitions_def=upstream_def.partitions_def,
             name=param,

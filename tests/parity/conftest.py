@@ -1,9 +1,11 @@
 """Code locations written for Dagster (``locations/``) and whole example projects
 (``projects/``), ported the way users port them: ``from dagster import`` (or from one of
-its private modules, ``from dagster._core.test_utils import``) and ``from dagster_dbt
-import`` become ``from assetgraph import``, ``import dagster as dg`` becomes ``import
-assetgraph as dg`` and, in Pipes external scripts, ``from dagster_pipes import`` becomes
-``from assetgraph.pipes import``; nothing else changes."""
+its private modules, ``from dagster._core.test_utils import``) and from Dagster's
+integration packages (``dagster_dbt``, ``dagster_duckdb``, ``dagster_duckdb_pandas``,
+``dagster_duckdb_polars``, ``dagster_pandera``, ``dagster_pandas``) become ``from assetgraph
+import``, ``import dagster as dg`` becomes ``import assetgraph as dg`` and, in Pipes
+external scripts, ``from dagster_pipes import`` becomes ``from assetgraph.pipes import``;
+nothing else changes."""
 
 from __future__ import annotations
 
@@ -28,7 +30,8 @@ collect_ignore_glob = ["projects/*"]
 def port_source(text: str) -> str:
     """Dagster's imports rewritten to assetgraph's; the rest of ``text`` untouched."""
     ported = re.sub(
-        r"^(\s*)from (dagster(\.[\w.]+)?|dagster_dbt) import",
+        r"^(\s*)from (dagster|dagster_dbt|dagster_duckdb(_pandas|_polars)?|dagster_pandera"
+        r"|dagster_pandas)(\.[\w.]+)? import",
         r"\1from assetgraph import",
         text,
         flags=re.M,
