@@ -38,7 +38,7 @@ class DuckDBPolarsTypeHandler(DbTypeHandler[Any]):
             frame = pl.DataFrame()
         else:
             query = DuckDbClient.get_select_statement(table_slice)
-            loaded = pl.from_arrow(connection.execute(query).fetch_arrow_table())
+            loaded = pl.from_arrow(connection.sql(query).to_arrow_table())
             assert isinstance(loaded, pl.DataFrame)  # a table, not a single column
             frame = loaded
         return frame.lazy() if context.annotation is pl.LazyFrame else frame
