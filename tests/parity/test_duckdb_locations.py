@@ -96,6 +96,18 @@ def _iris_for_date(day: str) -> pd.DataFrame:
     return frame.assign(time=seconds)
 
 
+def materialize_each(
+    asset: object, keys: list[str], manager: object, instance: Instance
+) -> dg.ExecuteInProcessResult:
+    """Materialize ``asset``'s partitions one run each; the last run's result."""
+    for key in keys:
+        result = materialize(
+            [asset], partition_key=key, resources={"io_manager": manager}, instance=instance
+        )
+        assert result.success
+    return result
+
+
 def test_daily_partitions_replace_their_own_rows_and_load_together(
     ported: Port, workdir: Path
 ) -> None:
@@ -104,14 +116,8 @@ def test_daily_partitions_replace_their_own_rows_and_load_together(
     database = workdir / "daily.duckdb"
     manager = dg.DuckDBPandasIOManager(database=str(database), schema="iris")
     instance = Instance.ephemeral()
-    for day in ("2023-01-01", "2023-01-02", "2023-01-01"):
-        result = materialize(
-            [module.iris_data_per_day],
-            partition_key=day,
-            resources={"io_manager": manager},
-            instance=instance,
-        )
-        assert result.success
+    days = ["2023-01-01", "2023-01-02", "2023-01-01"]
+    result = materialize_each(module.iris_data_per_day, days, manager, instance)
     assert query(database, "SELECT count(*) FROM iris.iris_data_per_day") == [(10,)]
     [event] = result.asset_materializations_for_node("iris_data_per_day")
     assert event.metadata["dagster/partition_row_count"].value == 5
@@ -133,15 +139,8 @@ def test_multi_partitions_select_each_dimension_by_its_expression(
     module.get_iris_data_for_date = _iris_for_date
     database = workdir / "multi.duckdb"
     manager = dg.DuckDBPandasIOManager(database=str(database), schema="iris")
-    instance = Instance.ephemeral()
-    for key in ("2023-01-01|Iris-setosa", "2023-01-01|Iris-virginica", "2023-01-01|Iris-setosa"):
-        result = materialize(
-            [module.iris_dataset_partitioned],
-            partition_key=key,
-            resources={"io_manager": manager},
-            instance=instance,
-        )
-        assert result.success
+    keys = ["2023-01-01|Iris-setosa", "2023-01-01|Iris-virginica", "2023-01-01|Iris-setosa"]
+    materialize_each(module.iris_dataset_partitioned, keys, manager, Instance.ephemeral())
     sql = "SELECT species, count(*) FROM iris.iris_dataset_partitioned GROUP BY 1 ORDER BY 1"
     rows = query(database, sql)
     assert rows == [("Iris-setosa", 2), ("Iris-virginica", 1)]
