@@ -16,6 +16,8 @@ import pytest
 import assetgraph as dg
 from assetgraph import Definitions, Instance, materialize
 
+from .conftest import LOCATIONS, port_source
+
 Cli = Callable[..., tuple[int, str]]
 Port = Callable[[str], Path]
 
@@ -191,6 +193,22 @@ def _jaffle_csvs(folder: Path) -> None:
     )
 
 
+def stg_orders(assets: ModuleType) -> dg.AssetsDefinition:
+    """A stand-in for the tutorial's dbt model stg_orders (with the ``date`` column that
+    its adhoc_request asset filters on)."""
+
+    @dg.asset(deps=[assets.raw_orders])
+    def stg_orders(duckdb: dg.DuckDBResource) -> None:
+        with duckdb.get_connection() as conn:
+            conn.execute(
+                "create or replace view jaffle_platform.main.stg_orders as select id as "
+                "order_id, user_id as customer_id, order_date, order_date as date, status "
+                "from raw_orders"
+            )
+
+    return stg_orders
+
+
 def test_the_etl_tutorial_ingests_checks_and_partitions_by_month(
     ported: Port, workdir: Path
 ) -> None:
@@ -200,16 +218,8 @@ def test_the_etl_tutorial_ingests_checks_and_partitions_by_month(
     assert resources.resources["duckdb"].database == "/tmp/jaffle_platform.duckdb"
     database = workdir / "jaffle_platform.duckdb"
 
-    @dg.asset(deps=[assets.raw_orders])
-    def stg_orders(duckdb: dg.DuckDBResource) -> None:  # stands for the tutorial's dbt model
-        with duckdb.get_connection() as conn:
-            conn.execute(
-                "create or replace view jaffle_platform.main.stg_orders as select id as "
-                "order_id, user_id as customer_id, order_date, status from raw_orders"
-            )
-
     defs = Definitions(
-        assets=[assets.raw_customers, assets.raw_orders, assets.raw_payments, stg_orders],
+        assets=[assets.raw_customers, assets.raw_orders, assets.raw_payments, stg_orders(assets)],
         asset_checks=[assets.missing_dimension_check],
         resources={"duckdb": dg.DuckDBResource(database=str(database))},
     )
@@ -226,6 +236,46 @@ def test_the_etl_tutorial_ingests_checks_and_partitions_by_month(
     [event] = result.asset_materializations_for_node("monthly_orders")
     assert event.metadata["row_count"].value == 2
     assert "| completed |" in event.metadata["preview"].value
+
+
+def test_the_etl_tutorial_sensor_requests_an_adhoc_run_per_new_request_file(
+    workdir: Path,
+) -> None:
+    _jaffle_csvs(workdir)
+    assets = load(ported_to(workdir / "defs", "etl_tutorial_assets"))
+    sensors = load(ported_to(workdir / "defs", "etl_tutorial_sensors"))
+    requests = workdir / "data" / "requests"  # "../data/requests" from the sensor's file
+    requests.mkdir(parents=True)
+    (requests / "january.json").write_text('{"start_date": "2018-01-01", "end_date": "2018-02-01"}')
+    result = sensors.adhoc_request_sensor(dg.build_sensor_context())
+    [request] = result.run_requests
+    config = request.run_config["ops"]["adhoc_request"]["config"]
+    assert config == {"start_date": "2018-01-01", "end_date": "2018-02-01"}
+    again = sensors.adhoc_request_sensor(dg.build_sensor_context(cursor=result.cursor))
+    assert again.run_requests == []
+    resource = dg.DuckDBResource(database=str(workdir / "jaffle_platform.duckdb"))
+    defs = Definitions(
+        assets=[assets.raw_orders, stg_orders(assets), assets.adhoc_request],
+        sensors=[sensors.adhoc_request_sensor],
+        resources={"duckdb": resource},
+    )
+    instance = Instance.ephemeral()
+    assert materialize(defs, selection="+stg_orders", instance=instance).success
+    run = materialize(
+        defs, selection="adhoc_request", run_config=request.run_config, instance=instance
+    )
+    assert run.success
+    [event] = run.asset_materializations_for_node("adhoc_request")
+    preview = event.metadata["preview"].value
+    assert preview.count("\n") == 3  # a header, its rule and the two January orders
+
+
+def ported_to(folder: Path, name: str) -> Path:
+    """``locations/<name>.py`` ported into ``folder`` (for files that find data beside them)."""
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{name}.py"
+    target.write_text(port_source((LOCATIONS / f"{name}.py").read_text()))
+    return target
 
 
 def test_a_pandera_type_fails_the_op_with_its_violations(
