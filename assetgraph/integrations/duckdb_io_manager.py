@@ -13,8 +13,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from pydantic import Field as ModelField
-
 from assetgraph.definitions.config import ConfigurableIOManagerFactory
 from assetgraph.definitions.config_schema import Field
 from assetgraph.definitions.resource_functions import IOManagerDefinition
@@ -26,6 +24,7 @@ from assetgraph.integrations.db_io_manager import (
     TableSlice,
 )
 from assetgraph.integrations.duckdb_connections import connect, sql_identifier, sql_string
+from assetgraph.integrations.duckdb_resource import DuckDBDatabase
 from assetgraph.io import InputContext, OutputContext
 from assetgraph.partitions.time_window import TimeWindow
 
@@ -119,7 +118,7 @@ def _clause(dimension: TablePartitionDimension) -> str:
     return f"{expr} IN ({', '.join(sql_string(key) for key in rows)})"
 
 
-class DuckDBIOManager(ConfigurableIOManagerFactory):
+class DuckDBIOManager(ConfigurableIOManagerFactory, DuckDBDatabase):
     """Stores assets as tables of the DuckDB file ``database`` (Dagster's base class).
 
     Subclass it and return the type handlers from the static method ``type_handlers()``
@@ -127,14 +126,6 @@ class DuckDBIOManager(ConfigurableIOManagerFactory):
     ``schema`` is the schema of assets whose key and metadata name none (default
     ``public``); ``connection_config`` holds DuckDB settings.
     """
-
-    database: str = ModelField(description="Path to the DuckDB database file.")
-    connection_config: dict[str, Any] = ModelField(
-        default_factory=dict, description="DuckDB configuration options of the connections."
-    )
-    schema_: str | None = ModelField(
-        default=None, alias="schema", description="The schema of assets that name none."
-    )
 
     @staticmethod
     def type_handlers() -> Sequence[DbTypeHandler[Any]]:

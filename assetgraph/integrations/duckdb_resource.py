@@ -15,7 +15,18 @@ if TYPE_CHECKING:
     import duckdb
 
 
-class DuckDBResource(ConfigurableResource):
+class DuckDBDatabase(ConfigurableResource):
+    """The fields Dagster's DuckDB resource and IO managers share: ``database`` (a file
+    path or ``:memory:``), ``connection_config`` (DuckDB settings) and ``schema``."""
+
+    database: str = Field(description="Path to the DuckDB database file, or ':memory:'.")
+    connection_config: dict[str, Any] = Field(
+        default_factory=dict, description="DuckDB configuration options of the connections."
+    )
+    schema_: str | None = Field(default=None, alias="schema", description="The default schema.")
+
+
+class DuckDBResource(DuckDBDatabase):
     """A DuckDB database for asset code (Dagster's ``dagster_duckdb.DuckDBResource``).
 
     ``with duckdb.get_connection() as conn:`` opens ``database`` (a file, created when
@@ -24,14 +35,6 @@ class DuckDBResource(ConfigurableResource):
     given (an assetgraph addition), is created if missing and made the connection's default
     schema, so unqualified table names land in it.
     """
-
-    database: str = Field(description="Path to the DuckDB database file, or ':memory:'.")
-    connection_config: dict[str, Any] = Field(
-        default_factory=dict, description="DuckDB configuration options of the connection."
-    )
-    schema_: str | None = Field(
-        default=None, alias="schema", description="The default schema of the connection."
-    )
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -34,6 +34,43 @@ from assetgraph.integrations.pandas_constraints import (
 )
 
 
+def _typed_column(type_fn: Callable[[Any], bool], what: str) -> Any:
+    """A ``PandasColumn`` constructor for a column of ``what`` (its dtype passes ``type_fn``)."""
+
+    def make(
+        name: str,
+        non_nullable: bool = False,
+        unique: bool = False,
+        ignore_missing_vals: bool = False,
+        is_required: bool | None = None,
+    ) -> PandasColumn:
+        return _typed(name, type_fn, non_nullable, unique, ignore_missing_vals, is_required)
+
+    make.__doc__ = f"A column of {what}."
+    return staticmethod(make)
+
+
+def _ranged_column(type_fn: Callable[[Any], bool], what: str) -> Any:
+    """A ``PandasColumn`` constructor for a column of ``what`` in ``[min_value, max_value]``."""
+
+    def make(
+        name: str,
+        min_value: Any = -float("inf"),
+        max_value: Any = float("inf"),
+        non_nullable: bool = False,
+        unique: bool = False,
+        ignore_missing_vals: bool = False,
+        is_required: bool | None = None,
+    ) -> PandasColumn:
+        in_range = InRangeColumnConstraint(min_value, max_value, ignore_missing_vals)
+        return _typed(
+            name, type_fn, non_nullable, unique, ignore_missing_vals, is_required, in_range
+        )
+
+    make.__doc__ = f"A column of {what} in ``[min_value, max_value]``."
+    return staticmethod(make)
+
+
 class PandasColumn:
     """A column a DataFrame type expects: its name, its constraints, whether it must exist
     (``is_required``; by default a column with constraints must)."""
@@ -72,94 +109,11 @@ class PandasColumn:
         constraints = _keyword_constraints(non_nullable, unique, ignore_missing_vals)
         return PandasColumn(name, constraints, True if is_required is None else is_required)
 
-    @staticmethod
-    def boolean_column(
-        name: str,
-        non_nullable: bool = False,
-        unique: bool = False,
-        ignore_missing_vals: bool = False,
-        is_required: bool | None = None,
-    ) -> PandasColumn:
-        """A column of booleans."""
-        return _typed(
-            name, dtypes.is_bool_dtype, non_nullable, unique, ignore_missing_vals, is_required
-        )
-
-    @staticmethod
-    def string_column(
-        name: str,
-        non_nullable: bool = False,
-        unique: bool = False,
-        ignore_missing_vals: bool = False,
-        is_required: bool | None = None,
-    ) -> PandasColumn:
-        """A column of strings."""
-        return _typed(
-            name, dtypes.is_string_dtype, non_nullable, unique, ignore_missing_vals, is_required
-        )
-
-    @staticmethod
-    def numeric_column(
-        name: str,
-        min_value: Any = -float("inf"),
-        max_value: Any = float("inf"),
-        non_nullable: bool = False,
-        unique: bool = False,
-        ignore_missing_vals: bool = False,
-        is_required: bool | None = None,
-    ) -> PandasColumn:
-        """A column of numbers in ``[min_value, max_value]``."""
-        return _typed(
-            name,
-            dtypes.is_numeric_dtype,
-            non_nullable,
-            unique,
-            ignore_missing_vals,
-            is_required,
-            InRangeColumnConstraint(min_value, max_value, ignore_missing_vals),
-        )
-
-    @staticmethod
-    def integer_column(
-        name: str,
-        min_value: Any = -float("inf"),
-        max_value: Any = float("inf"),
-        non_nullable: bool = False,
-        unique: bool = False,
-        ignore_missing_vals: bool = False,
-        is_required: bool | None = None,
-    ) -> PandasColumn:
-        """A column of integers in ``[min_value, max_value]``."""
-        return _typed(
-            name,
-            dtypes.is_integer_dtype,
-            non_nullable,
-            unique,
-            ignore_missing_vals,
-            is_required,
-            InRangeColumnConstraint(min_value, max_value, ignore_missing_vals),
-        )
-
-    @staticmethod
-    def float_column(
-        name: str,
-        min_value: Any = -float("inf"),
-        max_value: Any = float("inf"),
-        non_nullable: bool = False,
-        unique: bool = False,
-        ignore_missing_vals: bool = False,
-        is_required: bool | None = None,
-    ) -> PandasColumn:
-        """A column of floats in ``[min_value, max_value]``."""
-        return _typed(
-            name,
-            dtypes.is_float_dtype,
-            non_nullable,
-            unique,
-            ignore_missing_vals,
-            is_required,
-            InRangeColumnConstraint(min_value, max_value, ignore_missing_vals),
-        )
+    boolean_column = _typed_column(dtypes.is_bool_dtype, "booleans")
+    string_column = _typed_column(dtypes.is_string_dtype, "strings")
+    numeric_column = _ranged_column(dtypes.is_numeric_dtype, "numbers")
+    integer_column = _ranged_column(dtypes.is_integer_dtype, "integers")
+    float_column = _ranged_column(dtypes.is_float_dtype, "floats")
 
     @staticmethod
     def datetime_column(

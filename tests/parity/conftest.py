@@ -15,6 +15,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from typer.testing import CliRunner
@@ -43,6 +44,15 @@ def port_source(text: str) -> str:
     left = re.search(r"^\s*(from|import)\s+dagster\b", ported, flags=re.M)
     assert left is None, f"an import left unported: {left and left.group(0)!r}"
     return ported
+
+
+def load_module(path: Path) -> ModuleType:
+    """Import the (ported) file at ``path`` as a module of its stem's name, unregistered."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ tables they write are read back with duckdb."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -16,7 +15,7 @@ import pytest
 import assetgraph as dg
 from assetgraph import Definitions, Instance, materialize
 
-from .conftest import LOCATIONS, port_source
+from .conftest import LOCATIONS, load_module, port_source
 
 Cli = Callable[..., tuple[int, str]]
 Port = Callable[[str], Path]
@@ -40,14 +39,6 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield work
 
 
-def load(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def query(database: Path | str, sql: str) -> list[tuple[object, ...]]:
     with duckdb.connect(str(database), read_only=True) as conn:
         return conn.execute(sql).fetchall()
@@ -69,7 +60,7 @@ def test_the_io_manager_tutorial_stores_each_asset_as_a_table_of_its_schema(
 
 
 def test_the_io_manager_records_dagsters_metadata(ported: Port, workdir: Path) -> None:
-    module = load(ported("duckdb_io_manager_full_example"))
+    module = load_module(ported("duckdb_io_manager_full_example"))
     result = materialize(module.defs, instance=Instance.ephemeral())
     assert result.success
     [event] = result.asset_materializations_for_node("iris_setosa")
@@ -81,8 +72,8 @@ def test_the_io_manager_records_dagsters_metadata(ported: Port, workdir: Path) -
 
 
 def test_an_input_loads_only_the_columns_of_its_metadata(ported: Port, workdir: Path) -> None:
-    tutorial = load(ported("duckdb_io_manager_full_example"))
-    columns = load(ported("duckdb_downstream_columns"))
+    tutorial = load_module(ported("duckdb_io_manager_full_example"))
+    columns = load_module(ported("duckdb_downstream_columns"))
     manager = dg.DuckDBPandasIOManager(database=str(workdir / "flowers.duckdb"), schema="iris")
     defs = Definitions(
         assets=[tutorial.iris_dataset, columns.sepal_data], resources={"io_manager": manager}
@@ -113,7 +104,7 @@ def materialize_each(
 def test_daily_partitions_replace_their_own_rows_and_load_together(
     ported: Port, workdir: Path
 ) -> None:
-    module = load(ported("duckdb_time_partition"))
+    module = load_module(ported("duckdb_time_partition"))
     module.get_iris_data_for_date = _iris_for_date
     database = workdir / "daily.duckdb"
     manager = dg.DuckDBPandasIOManager(database=str(database), schema="iris")
@@ -137,15 +128,27 @@ def test_daily_partitions_replace_their_own_rows_and_load_together(
 def test_multi_partitions_select_each_dimension_by_its_expression(
     ported: Port, workdir: Path
 ) -> None:
-    module = load(ported("duckdb_multi_partition"))
+    module = load_module(ported("duckdb_multi_partition"))
     module.get_iris_data_for_date = _iris_for_date
     database = workdir / "multi.duckdb"
     manager = dg.DuckDBPandasIOManager(database=str(database), schema="iris")
     keys = ["2023-01-01|Iris-setosa", "2023-01-01|Iris-virginica", "2023-01-01|Iris-setosa"]
-    materialize_each(module.iris_dataset_partitioned, keys, manager, Instance.ephemeral())
+    instance = Instance.ephemeral()
+    materialize_each(module.iris_dataset_partitioned, keys, manager, instance)
     sql = "SELECT species, count(*) FROM iris.iris_dataset_partitioned GROUP BY 1 ORDER BY 1"
     rows = query(database, sql)
     assert rows == [("Iris-setosa", 2), ("Iris-virginica", 1)]
+    cleaned = materialize(
+        [module.iris_dataset_partitioned, module.iris_cleaned],
+        selection="iris_cleaned",
+        resources={"io_manager": manager},
+        instance=instance,
+    )
+    assert sorted(cleaned.output_for("iris_cleaned")["species"]) == [
+        "Iris-setosa",
+        "Iris-setosa",
+        "Iris-virginica",
+    ]
 
 
 def test_configuration_snippets_load_and_an_unannotated_none_is_refused(
@@ -213,7 +216,7 @@ def test_the_etl_tutorial_ingests_checks_and_partitions_by_month(
     ported: Port, workdir: Path
 ) -> None:
     _jaffle_csvs(workdir)
-    assets = load(ported("etl_tutorial_assets"))
+    assets = load_module(ported("etl_tutorial_assets"))
     resources = dg.load_definitions(file=ported("etl_tutorial_resources"))
     assert resources.resources["duckdb"].database == "/tmp/jaffle_platform.duckdb"
     database = workdir / "jaffle_platform.duckdb"
@@ -242,8 +245,8 @@ def test_the_etl_tutorial_sensor_requests_an_adhoc_run_per_new_request_file(
     workdir: Path,
 ) -> None:
     _jaffle_csvs(workdir)
-    assets = load(ported_to(workdir / "defs", "etl_tutorial_assets"))
-    sensors = load(ported_to(workdir / "defs", "etl_tutorial_sensors"))
+    assets = load_module(ported_to(workdir / "defs", "etl_tutorial_assets"))
+    sensors = load_module(ported_to(workdir / "defs", "etl_tutorial_sensors"))
     requests = workdir / "data" / "requests"  # "../data/requests" from the sensor's file
     requests.mkdir(parents=True)
     (requests / "january.json").write_text('{"start_date": "2018-01-01", "end_date": "2018-02-01"}')
@@ -285,7 +288,7 @@ def test_a_pandera_type_fails_the_op_with_its_violations(
 
     # The snippet predates pandera 0.14's rename of SchemaModel to DataFrameModel.
     monkeypatch.setattr(pandera, "SchemaModel", pandera.DataFrameModel, raising=False)
-    module = load(ported("pandera_stocks_job"))
+    module = load_module(ported("pandera_stocks_job"))
     with pytest.raises(dg.RunFailure, match="type check of StockPrices failed") as failed:
         module.stocks_job.execute_in_process()
     assert "non-nullable series 'open' contains null values" in str(failed.value)
