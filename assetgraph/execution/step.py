@@ -27,6 +27,7 @@ from assetgraph.definitions.check_evaluation import (
     match_check_results,
 )
 from assetgraph.definitions.checks import AssetCheckResult, AssetChecksDefinition
+from assetgraph.definitions.dagster_types import DagsterType
 from assetgraph.definitions.metadata import normalize_metadata
 from assetgraph.definitions.outputs import MaterializeResult, Output
 from assetgraph.definitions.schema_validation import evaluate_schema
@@ -268,6 +269,7 @@ def _load_inputs(step: Step, env: StepEnvironment) -> dict[str, Any]:
                 name=spec.output_name,
             ),
             annotation=_input_annotation(step, param, upstream, env.graph),
+            dagster_type=_input_dagster_type(step, param),
         )
         try:
             kwargs[param] = load_shaped(manager, context, shapes.get(param, "bare"))
@@ -290,6 +292,18 @@ def _input_annotation(step: Step, param: str, upstream: AssetKey, graph: AssetGr
     if parameter is not None and parameter.annotation is not inspect.Parameter.empty:
         return parameter.annotation
     return stored_annotation(graph, upstream)
+
+
+def _input_dagster_type(step: Step, param: str) -> DagsterType:
+    """Dagster's ``context.dagster_type`` of the input: its ``typing_type`` is the
+    parameter's own annotation, ``Any`` when it has none (not the upstream's)."""
+    fn, name = step.assets_def.fn, step.assets_def.name
+    parameter = cached_signature(fn, name).parameters.get(param)
+    annotation: Any = Any
+    if parameter is not None and parameter.annotation is not inspect.Parameter.empty:
+        annotation = parameter.annotation
+    type_name = getattr(annotation, "__name__", None) or str(annotation)
+    return DagsterType(lambda _context, _value: True, name=type_name, typing_type=annotation)
 
 
 def stored_annotation(graph: AssetGraph, key: AssetKey) -> Any:

@@ -137,7 +137,10 @@ class DbIOManager(IOManager):
         )
 
     def load_input(self, context: InputContext) -> Any:
-        wanted = context.annotation
+        # Dagster's rule: the input's own type, else the default load type; the upstream's
+        # annotation only where no input is declared (loading a value for output_for)
+        declared = context.dagster_type
+        wanted = declared.typing_type if declared is not None else context.annotation
         if wanted is None or wanted is Any:
             wanted = self._default_load_type
         handler = self._handler(wanted, context)

@@ -41,7 +41,8 @@ class DuckDBPolarsTypeHandler(DbTypeHandler[Any]):
             loaded = pl.from_arrow(connection.sql(query).to_arrow_table())
             assert isinstance(loaded, pl.DataFrame)  # a table, not a single column
             frame = loaded
-        return frame.lazy() if context.annotation is pl.LazyFrame else frame
+        wanted = getattr(context.dagster_type, "typing_type", context.annotation)
+        return frame.lazy() if wanted is pl.LazyFrame else frame
 
     @property
     def supported_types(self) -> Sequence[type[object]]:

@@ -395,3 +395,36 @@ def test_what_a_generator_stored_before_it_raised_is_recorded(instance: Instance
     # A value yielded but not stored (an Output) is not recorded: its IO manager never ran.
     run = materialize([held], instance=instance)
     assert not run.success and not run.get_asset_materializations()
+
+
+class _RecordingIOManager(InMemoryIOManager):
+    """Remembers what each load saw as the input's type and metadata."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: dict[str, tuple[Any, Any]] = {}
+
+    def load_input(self, context: Any) -> Any:
+        reader = context.downstream_key.to_string()
+        self.seen[reader] = (context.dagster_type.typing_type, dict(context.metadata))
+        return super().load_input(context)
+
+
+def test_an_input_context_has_dagsters_input_type_and_input_metadata(instance: Instance) -> None:
+    @asset(metadata={"owner": "numbers"})
+    def listed() -> list[int]:
+        return [1]
+
+    @asset(ins={"listed": AssetIn(metadata={"columns": ["a"]})})
+    def annotated(listed: list[int]) -> int:
+        return len(listed)
+
+    @asset
+    def bare(listed):  # type: ignore[no-untyped-def]
+        return listed
+
+    manager = _RecordingIOManager()
+    defs = Definitions(assets=[listed, annotated, bare], io_managers={"io_manager": manager})
+    assert materialize(defs, instance=instance).success
+    assert manager.seen["annotated"] == (list[int], {"owner": "numbers", "columns": ["a"]})
+    assert manager.seen["bare"] == (Any, {"owner": "numbers"})

@@ -142,8 +142,13 @@ def test_a_subclass_with_several_handlers_stores_each_type(tmp_path: Path) -> No
     def to_pandas(from_polars: pd.DataFrame) -> pd.DataFrame:
         return from_polars.assign(b=2)
 
+    @asset
+    def unannotated(from_polars):  # type: ignore[no-untyped-def]
+        assert isinstance(from_polars, pd.DataFrame)  # the default load type, as in Dagster
+        return from_polars
+
     database = tmp_path / "w.duckdb"
-    run([from_polars, to_pandas], PandasAndPolars(database=str(database)))
+    run([from_polars, to_pandas, unannotated], PandasAndPolars(database=str(database)))
     assert rows(database, "SELECT a, b FROM public.to_pandas") == [(1, 2)]
 
 
