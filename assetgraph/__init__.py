@@ -312,6 +312,26 @@ _EXPORTS: dict[str, str] = {
     "DagsterDbtTranslatorSettings": "assetgraph.dbt.translator",
     "get_asset_key_for_model": "assetgraph.dbt.lookups",
     "get_asset_key_for_source": "assetgraph.dbt.lookups",
+    # components and the defs/ folder (Dagster >= 1.10 project layout)
+    "components": "assetgraph.components",
+    "Component": "assetgraph.components.component",
+    "component_instance": "assetgraph.components.component",
+    "template_var": "assetgraph.components.component",
+    "ComponentLoadContext": "assetgraph.components.context",
+    "DefsFolderComponent": "assetgraph.components.yaml_components",
+    "DefinitionsComponent": "assetgraph.components.yaml_components",
+    "build_defs_for_component": "assetgraph.components.defs_folder",
+    "load_defs": "assetgraph.components.defs_folder",
+    "load_from_defs_folder": "assetgraph.components.defs_folder",
+    "Model": "assetgraph.components.resolution",
+    "Resolvable": "assetgraph.components.resolution",
+    "ResolutionContext": "assetgraph.components.resolution",
+    "ResolvedAssetKey": "assetgraph.components.resolution",
+    "ResolvedAssetSpec": "assetgraph.components.resolution",
+    "Resolver": "assetgraph.components.resolution",
+    "map_asset_specs": "assetgraph.definitions.spec_mapping",
+    "PythonScriptComponent": "assetgraph.pipes.script_component",
+    "DbtProjectComponent": "assetgraph.components.dbt_project",
     # Dagster's integration packages: dagster_duckdb(_pandas, _polars), dagster_pandas,
     # dagster_pandera
     # (duckdb, polars and pandera are imported only when used)
@@ -397,6 +417,8 @@ __all__ = [
     "ColumnConstraintViolationException",
     "ColumnDTypeFnConstraint",
     "ColumnDTypeInSetConstraint",
+    "Component",
+    "ComponentLoadContext",
     "Config",
     "ConfigurableIOManager",
     "ConfigurableIOManagerFactory",
@@ -431,10 +453,13 @@ __all__ = [
     "DbtCliInvocation",
     "DbtCliResource",
     "DbtProject",
+    "DbtProjectComponent",
     "DefaultScheduleStatus",
     "DefaultSensorStatus",
     "DefinitionError",
     "Definitions",
+    "DefinitionsComponent",
+    "DefsFolderComponent",
     "DeleteDynamicPartitionsRequest",
     "DependencyDefinition",
     "DimensionPartitionMapping",
@@ -495,6 +520,7 @@ __all__ = [
     "MaxValueColumnConstraint",
     "MetadataValue",
     "MinValueColumnConstraint",
+    "Model",
     "MonthlyPartitionsDefinition",
     "MultiAssetSensorDefinition",
     "MultiAssetSensorEvaluationContext",
@@ -530,6 +556,12 @@ __all__ = [
     "PermissiveConfig",
     "PipesClientCompletedInvocation",
     "PipesSubprocessClient",
+    "PythonScriptComponent",
+    "ResolutionContext",
+    "Resolvable",
+    "ResolvedAssetKey",
+    "ResolvedAssetSpec",
+    "Resolver",
     "Resource",
     "ResourceDefinition",
     "ResourceDependency",
@@ -595,6 +627,7 @@ __all__ = [
     "asset_sensor",
     "build_asset_context",
     "build_asset_reconciliation_sensor",
+    "build_defs_for_component",
     "build_duckdb_io_manager",
     "build_init_resource_context",
     "build_input_context",
@@ -611,6 +644,8 @@ __all__ = [
     "build_sensor_for_freshness_checks",
     "build_time_partition_freshness_checks",
     "cancel_backfill",
+    "component_instance",
+    "components",
     "create_dagster_pandas_dataframe_type",
     "daily_partitioned_config",
     "dbt_assets",
@@ -647,7 +682,10 @@ __all__ = [
     "load_assets_from_package_module",
     "load_assets_from_package_name",
     "load_definitions",
+    "load_defs",
+    "load_from_defs_folder",
     "make_values_resource",
+    "map_asset_specs",
     "materialize",
     "materialize_to_memory",
     "mem_io_manager",
@@ -672,6 +710,7 @@ __all__ = [
     "stale_status",
     "static_partitioned_config",
     "targets_for_selection",
+    "template_var",
     "time_window_partitioned_config",
     "validate_constraints",
     "validate_run_config",
@@ -777,6 +816,34 @@ if TYPE_CHECKING:
         SensorEvaluationContext as SensorEvaluationContext,
         build_sensor_context as build_sensor_context,
         sensor as sensor,
+    )
+    from assetgraph.components.component import (
+        Component as Component,
+        component_instance as component_instance,
+        template_var as template_var,
+    )
+    from assetgraph.components.context import (
+        ComponentLoadContext as ComponentLoadContext,
+    )
+    from assetgraph.components.dbt_project import (
+        DbtProjectComponent as DbtProjectComponent,
+    )
+    from assetgraph.components.defs_folder import (
+        build_defs_for_component as build_defs_for_component,
+        load_defs as load_defs,
+        load_from_defs_folder as load_from_defs_folder,
+    )
+    from assetgraph.components.resolution import (
+        Model as Model,
+        ResolutionContext as ResolutionContext,
+        Resolvable as Resolvable,
+        ResolvedAssetKey as ResolvedAssetKey,
+        ResolvedAssetSpec as ResolvedAssetSpec,
+        Resolver as Resolver,
+    )
+    from assetgraph.components.yaml_components import (
+        DefinitionsComponent as DefinitionsComponent,
+        DefsFolderComponent as DefsFolderComponent,
     )
     from assetgraph.context import (
         AssetExecutionContext as AssetExecutionContext,
@@ -1017,6 +1084,9 @@ if TYPE_CHECKING:
         SourceAsset as SourceAsset,
         observable_source_asset as observable_source_asset,
     )
+    from assetgraph.definitions.spec_mapping import (
+        map_asset_specs as map_asset_specs,
+    )
     from assetgraph.definitions.specs import (
         AssetDep as AssetDep,
         AssetSpec as AssetSpec,
@@ -1169,6 +1239,9 @@ if TYPE_CHECKING:
         TimeWindow as TimeWindow,
         TimeWindowPartitionsDefinition as TimeWindowPartitionsDefinition,
         WeeklyPartitionsDefinition as WeeklyPartitionsDefinition,
+    )
+    from assetgraph.pipes.script_component import (
+        PythonScriptComponent as PythonScriptComponent,
     )
     from assetgraph.pipes.subprocess_client import (
         PipesClientCompletedInvocation as PipesClientCompletedInvocation,
