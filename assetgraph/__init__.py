@@ -97,6 +97,8 @@ _EXPORTS: dict[str, str] = {
     "Output": "assetgraph.definitions.outputs",
     "DataVersion": "assetgraph.definitions.outputs",
     "DataProvenance": "assetgraph.versions.provenance",
+    "extract_data_version_from_entry": "assetgraph.versions.provenance",
+    "create_test_asset_job": "assetgraph.definitions.job_testing",
     "AssetExecutionContext": "assetgraph.context",
     "IOManager": "assetgraph.io",
     "InputContext": "assetgraph.io",
@@ -647,6 +649,7 @@ __all__ = [
     "component_instance",
     "components",
     "create_dagster_pandas_dataframe_type",
+    "create_test_asset_job",
     "daily_partitioned_config",
     "dbt_assets",
     "define_asset_job",
@@ -656,6 +659,7 @@ __all__ = [
     "dynamic_partitioned_config",
     "external_asset_from_spec",
     "external_assets_from_specs",
+    "extract_data_version_from_entry",
     "file_relative_path",
     "freshness_policy_sensor",
     "fs_io_manager",
@@ -958,6 +962,9 @@ if TYPE_CHECKING:
     from assetgraph.definitions.io_contexts import (
         build_input_context as build_input_context,
         build_output_context as build_output_context,
+    )
+    from assetgraph.definitions.job_testing import (
+        create_test_asset_job as create_test_asset_job,
     )
     from assetgraph.definitions.jobs import (
         JobDefinition as JobDefinition,
@@ -1285,7 +1292,10 @@ if TYPE_CHECKING:
     from assetgraph.storage.temporary_instance import (
         instance_for_test as instance_for_test,
     )
-    from assetgraph.versions.provenance import DataProvenance as DataProvenance
+    from assetgraph.versions.provenance import (
+        DataProvenance as DataProvenance,
+        extract_data_version_from_entry as extract_data_version_from_entry,
+    )
     from io_managers.upath import (
         UPathIOManager as UPathIOManager,
     )

@@ -189,10 +189,11 @@ def definitions_in_module(module: ModuleType, origin: str) -> Definitions:
     if lazy:
         return next(iter(lazy.values()))()
     top_level = _with_list_items(vars(module).values())
-    if not assets_defs_in(top_level) and not jobs_in(top_level):
+    checks = [obj for obj in vars(module).values() if isinstance(obj, AssetChecksDefinition)]
+    if not assets_defs_in(top_level) and not jobs_in(top_level) and not checks:
         raise CodeLocationLoadError(
-            f"Code location '{origin}' defines no Definitions and no @asset functions or jobs "
-            "at top level."
+            f"Code location '{origin}' defines no Definitions and no @asset functions, asset "
+            "checks or jobs at top level."
         )
     return top_level_definitions(module)
 

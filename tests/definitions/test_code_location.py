@@ -121,6 +121,17 @@ def test_a_file_without_assets_is_an_error(tmp_path: Path) -> None:
         load_definitions(file=tmp_path / "empty.py")
 
 
+def test_a_file_of_asset_checks_alone_is_loaded_with_them(tmp_path: Path) -> None:
+    (tmp_path / "checks.py").write_text(
+        "from assetgraph import AssetCheckSpec, multi_asset_check\n"
+        "@multi_asset_check(specs=[AssetCheckSpec('fresh', asset='orders')])\n"
+        "def checks():\n    ...\n"
+    )
+    # The checks are found; the asset they check is not in the file.
+    with pytest.raises(DefinitionError, match="checks asset 'orders'"):
+        load_definitions(file=tmp_path / "checks.py")
+
+
 def test_dagster_project_settings_name_the_code_location(tmp_path: Path) -> None:
     """Run in a Dagster project without -f/-m: [tool.dg.project] root_module (src/ layout,
     <root_module>.definitions) or [tool.dagster] module_name."""
