@@ -70,7 +70,7 @@ class Definitions:
 
     def __init__(
         self,
-        assets: Iterable[AssetsDefinition | AssetSpec] = (),
+        assets: Iterable[AssetsDefinition | AssetSpec] | None = (),
         *,
         resources: Mapping[str, Any] | None = None,
         io_managers: Mapping[str, Any] | None = None,
@@ -86,7 +86,8 @@ class Definitions:
         self.loggers: dict[str, Any] = check_logger_defs(loggers, "Definitions", "loggers")
         self.origin: tuple[str, str] | None = None  # where load_definitions found it
         self.retry_policy = _check_retry_policy(retry_policy)
-        self.assets: tuple[AssetsDefinition, ...] = tuple(_check_assets(assets))
+        # Dagster's ``assets=None`` (a location with resources only) is no assets
+        self.assets: tuple[AssetsDefinition, ...] = tuple(_check_assets(assets or ()))
         self.asset_checks: tuple[AssetChecksDefinition, ...] = tuple(
             _check_asset_checks(asset_checks)
         )

@@ -23,13 +23,13 @@ from assetgraph.definitions.loggers import run_loggers
 from assetgraph.definitions.op_plan import Collect, FlatOp, Source
 from assetgraph.errors import ResourceError, RunFailure, UsageError, did_you_mean
 from assetgraph.execution.lifecycle import RunHeartbeat
+from assetgraph.execution.op_hooks import hook_resource_keys, run_step_hooks
 from assetgraph.execution.op_input_managers import (
     ManagedInput,
     input_config,
     input_manager_keys,
     managed_inputs,
 )
-from assetgraph.execution.op_hooks import hook_resource_keys, run_step_hooks
 from assetgraph.execution.op_result import OpJobResult
 from assetgraph.execution.op_step import OpRunEnvironment, OpStepResult, run_op_step
 from assetgraph.execution.resources import resources_for_run

@@ -6,6 +6,7 @@ and adds the step, the asset and where in user code it was raised.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import sys
 import time
@@ -27,6 +28,7 @@ from assetgraph.definitions.check_evaluation import (
     match_check_results,
 )
 from assetgraph.definitions.checks import AssetCheckResult, AssetChecksDefinition
+from assetgraph.definitions.dagster_types import DagsterType
 from assetgraph.definitions.metadata import normalize_metadata
 from assetgraph.definitions.metadata_checks import MaterializationChecks
 from assetgraph.definitions.outputs import MaterializeResult, Output
@@ -262,6 +264,7 @@ def _load_inputs(
     # An annotated partitioned input keeps one shape for one partition or many.
     shapes = input_shapes(assets_def.fn, assets_def.name) if step.input_partitions else {}
     managers = {i.param: i.input_manager_key for i in assets_def.inputs if i.input_manager_key}
+    input_metadata = {i.param: i.metadata for i in assets_def.inputs}
     parameters = cached_signature(assets_def.fn, assets_def.name).parameters
     for param, upstream in inputs.items():
         upstream_def = env.graph.assets_def(upstream)
@@ -278,7 +281,8 @@ def _load_inputs(
             run_id=env.run_id,
             downstream_key=step.asset_keys[0],
             resources=env.resources,
-            metadata=spec.metadata,
+            # Dagster's input metadata (AssetIn(metadata=...), e.g. "columns") over the asset's
+            metadata={**spec.metadata, **input_metadata.get(param, {})},
             partition_keys=partition_keys,
             partitions_def=upstream_def.partitions_def,
             name=param,
@@ -293,6 +297,7 @@ def _load_inputs(
                 name=spec.output_name,
             ),
             annotation=annotation,
+            dagster_type=_input_dagster_type(parameter),
         )
         try:
             kwargs[param] = load_shaped(manager, context, shapes.get(param, "bare"))
@@ -306,6 +311,24 @@ def _load_inputs(
                 )
             ) from exc
     return kwargs
+
+
+@functools.lru_cache(maxsize=512)
+def _dagster_type_of(annotation: Any) -> DagsterType:
+    type_name = getattr(annotation, "__name__", None) or str(annotation)
+    return DagsterType(lambda _context, _value: True, name=type_name, typing_type=annotation)
+
+
+def _input_dagster_type(parameter: inspect.Parameter | None) -> DagsterType:
+    """Dagster's ``context.dagster_type`` of an input: its ``typing_type`` is the
+    parameter's own annotation, ``Any`` when it has none (not the upstream's)."""
+    annotation: Any = Any
+    if parameter is not None and parameter.annotation is not inspect.Parameter.empty:
+        annotation = parameter.annotation
+    try:
+        return _dagster_type_of(annotation)
+    except TypeError:  # an unhashable annotation
+        return _dagster_type_of.__wrapped__(annotation)
 
 
 def stored_annotation(graph: AssetGraph, key: AssetKey) -> Any:

@@ -453,3 +453,36 @@ def test_an_input_manager_that_is_not_one_is_an_error_naming_its_key() -> None:
     defs = Definitions(assets=[stored, reader], resources={"warehouse": object()})
     with pytest.raises(Exception, match="No IO manager or input manager 'warehouse'"):
         materialize(defs, instance=Instance.ephemeral())
+
+
+class _RecordingIOManager(InMemoryIOManager):
+    """Remembers what each load saw as the input's type and metadata."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: dict[str, tuple[Any, Any]] = {}
+
+    def load_input(self, context: Any) -> Any:
+        reader = context.downstream_key.to_string()
+        self.seen[reader] = (context.dagster_type.typing_type, dict(context.metadata))
+        return super().load_input(context)
+
+
+def test_an_input_context_has_dagsters_input_type_and_input_metadata(instance: Instance) -> None:
+    @asset(metadata={"owner": "numbers"})
+    def listed() -> list[int]:
+        return [1]
+
+    @asset(ins={"listed": AssetIn(metadata={"columns": ["a"]})})
+    def annotated(listed: list[int]) -> int:
+        return len(listed)
+
+    @asset
+    def bare(listed):  # type: ignore[no-untyped-def]
+        return listed
+
+    manager = _RecordingIOManager()
+    defs = Definitions(assets=[listed, annotated, bare], io_managers={"io_manager": manager})
+    assert materialize(defs, instance=instance).success
+    assert manager.seen["annotated"] == (list[int], {"owner": "numbers", "columns": ["a"]})
+    assert manager.seen["bare"] == (Any, {"owner": "numbers"})
