@@ -313,17 +313,20 @@ def test_daily_partitions_in_los_angeles_follow_its_days(ported: Port) -> None:
 def test_a_market_calendar_skips_weekends_and_holidays(ported: Port, cli: Cli) -> None:
     location = ported("guide_part_custom_calendar")
     calendar = load(location).market_calendar
-    keys = calendar.get_partition_keys(current_time=datetime(2024, 1, 20, tzinfo=UTC))
-    assert keys == [
+    monday = datetime(2024, 1, 22, tzinfo=UTC)  # Friday the 19th's window ends now
+    assert calendar.get_partition_keys(current_time=monday) == [
         *("2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"),
         *("2024-01-08", "2024-01-09", "2024-01-10", "2024-01-11", "2024-01-12"),
         *("2024-01-16", "2024-01-17", "2024-01-18", "2024-01-19"),
     ]
+    assert calendar.get_partition_keys(current_time=monday - timedelta(seconds=1))[-1] == (
+        "2024-01-18"
+    )
     friday = calendar.time_window_for_partition_key("2024-01-12")
     assert (friday.start, friday.end) == (
         datetime(2024, 1, 12, tzinfo=UTC),
-        datetime(2024, 1, 16, tzinfo=UTC),
-    ), "the weekend and Martin Luther King Jr. Day belong to Friday"
+        datetime(2024, 1, 15, tzinfo=UTC),
+    ), "as in Dagster, a window ends at the next tick, even an excluded one"
     code, out = cli("materialize", "-f", str(location), "-p", "2024-01-16")
     assert code == 0, out
     code, out = cli("materialize", "-f", str(location), "-p", "2024-01-15")
