@@ -332,7 +332,7 @@ def test_multi_partition_key_names_each_dimension_s_key() -> None:
 
     @asset(partitions_def=DailyPartitionsDefinition(start_date="2025-01-01"))
     def daily(context: AssetExecutionContext) -> None:
-        context.multi_partition_key
+        seen["daily"] = context.multi_partition_key
 
     assert materialize([sales], partition_key="2025-01-02|us").success
     assert isinstance(seen["key"], MultiPartitionKey)
