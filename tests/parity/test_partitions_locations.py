@@ -126,8 +126,11 @@ def test_a_single_run_backfill_into_the_default_io_manager_says_to_return_none(
     assert "31 partitions at once" in out and "'-> None'" in out, out
 
 
-def test_an_io_manager_reads_and_writes_the_range_of_a_single_run(ported: Port) -> None:
-    module = load(ported("part_single_run_backfill_io_manager"))
+@pytest.mark.parametrize(
+    "name", ["part_single_run_backfill_io_manager", "part_single_run_backfill_io_manager_spec"]
+)
+def test_an_io_manager_reads_and_writes_the_range_of_a_single_run(ported: Port, name: str) -> None:
+    module = load(ported(name))
     reads, writes = Calls(returns=[1, 2, 3]), Calls()
     module.read_data_in_datetime_range = reads
     module.overwrite_data_in_datetime_range = writes
@@ -536,3 +539,34 @@ def test_an_hourly_partition_from_a_minutely_schedule(ported: Port, cli: Cli) ->
     event = Instance.from_env().get_latest_materialization_event("partition_asset")
     assert event is not None and event.asset_materialization is not None
     assert event.asset_materialization.metadata["partition"].value == "2024-01-01-04:00"
+
+
+def test_a_schedule_from_a_partitioned_op_job_asks_for_the_day_that_ended(
+    ported: Port, cli: Cli
+) -> None:
+    location = str(ported("guide_part_schedule_with_partition_ops"))
+    code, out = cli("schedules", "list", "-f", location, "--json")
+    assert code == 0, out
+    [row] = json.loads(out)
+    assert (row["name"], row["cron_schedule"]) == ("partitioned_op_job_schedule", "0 0 * * *")
+    module = load(Path(location))
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(2024, 3, 1))
+    [request] = requests_of(module.partitioned_op_schedule(context))
+    assert request.partition_key == "2024-02-29"
+    with pytest.raises(dg.AssetgraphError, match="returned NoneType for partition '2024-02-29'"):
+        module.partitioned_op_job.execute_in_process(partition_key="2024-02-29")
+
+
+def test_hourly_materializations_request_their_week(ported: Port, cli: Cli) -> None:
+    location = str(ported("guide_part_sensor_partitioned"))
+    code, out = cli(
+        "materialize", "-f", location, "--select", "hourly_asset",
+        "--partition-range", "2024-01-08-22:00...2024-01-09-01:00",
+    )  # fmt: skip
+    assert code == 0, out
+    assert cli("sensors", "start", "hourly_to_weekly", "-f", location)[0] == 0
+    runs = automate(cli, location, "2024-01-20T00:00:00")["runs"]
+    assert [run["targets"] for run in runs] == [{"weekly_asset": ["2024-01-07"]}] * 4, (
+        "each of four hours asks for its week (from Sunday 2024-01-07); no run_key: 4 runs"
+    )
+    assert automate(cli, location, "2024-01-20T00:01:00")["runs"] == [], "cursor advanced"
