@@ -397,6 +397,9 @@ def partitions_guide(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
         (folder / "__init__.py").touch()
     for source in (LOCATIONS / "guide_partitions_backfills").glob("*.py"):
         (package / source.name).write_text(port_source(source.read_text()))
+    # schedule_from_partitions.py imports this sibling, which only the concepts folder has
+    sibling = LOCATIONS / "part_static_partitioned_job.py"
+    (package / "static_partitioned_job.py").write_text(port_source(sibling.read_text()))
     monkeypatch.syspath_prepend(str(tmp_path))
     before = set(sys.modules)
     yield package
