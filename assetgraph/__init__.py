@@ -97,6 +97,8 @@ _EXPORTS: dict[str, str] = {
     "Output": "assetgraph.definitions.outputs",
     "DataVersion": "assetgraph.definitions.outputs",
     "DataProvenance": "assetgraph.versions.provenance",
+    "extract_data_version_from_entry": "assetgraph.versions.provenance",
+    "create_test_asset_job": "assetgraph.definitions.job_testing",
     "AssetExecutionContext": "assetgraph.context",
     "IOManager": "assetgraph.io",
     "InputContext": "assetgraph.io",
@@ -311,6 +313,26 @@ _EXPORTS: dict[str, str] = {
     "DagsterDbtTranslatorSettings": "assetgraph.dbt.translator",
     "get_asset_key_for_model": "assetgraph.dbt.lookups",
     "get_asset_key_for_source": "assetgraph.dbt.lookups",
+    # components and the defs/ folder (Dagster >= 1.10 project layout)
+    "components": "assetgraph.components",
+    "Component": "assetgraph.components.component",
+    "component_instance": "assetgraph.components.component",
+    "template_var": "assetgraph.components.component",
+    "ComponentLoadContext": "assetgraph.components.context",
+    "DefsFolderComponent": "assetgraph.components.yaml_components",
+    "DefinitionsComponent": "assetgraph.components.yaml_components",
+    "build_defs_for_component": "assetgraph.components.defs_folder",
+    "load_defs": "assetgraph.components.defs_folder",
+    "load_from_defs_folder": "assetgraph.components.defs_folder",
+    "Model": "assetgraph.components.resolution",
+    "Resolvable": "assetgraph.components.resolution",
+    "ResolutionContext": "assetgraph.components.resolution",
+    "ResolvedAssetKey": "assetgraph.components.resolution",
+    "ResolvedAssetSpec": "assetgraph.components.resolution",
+    "Resolver": "assetgraph.components.resolution",
+    "map_asset_specs": "assetgraph.definitions.spec_mapping",
+    "PythonScriptComponent": "assetgraph.pipes.script_component",
+    "DbtProjectComponent": "assetgraph.components.dbt_project",
 }
 
 __all__ = [
@@ -354,6 +376,8 @@ __all__ = [
     "BoolSource",
     "BulkActionStatus",
     "CodeLocationLoadError",
+    "Component",
+    "ComponentLoadContext",
     "Config",
     "ConfigurableIOManager",
     "ConfigurableIOManagerFactory",
@@ -382,10 +406,13 @@ __all__ = [
     "DbtCliInvocation",
     "DbtCliResource",
     "DbtProject",
+    "DbtProjectComponent",
     "DefaultScheduleStatus",
     "DefaultSensorStatus",
     "DefinitionError",
     "Definitions",
+    "DefinitionsComponent",
+    "DefsFolderComponent",
     "DeleteDynamicPartitionsRequest",
     "DependencyDefinition",
     "DimensionPartitionMapping",
@@ -436,6 +463,7 @@ __all__ = [
     "MarkdownMetadataValue",
     "MaterializeResult",
     "MetadataValue",
+    "Model",
     "MonthlyPartitionsDefinition",
     "MultiAssetSensorDefinition",
     "MultiAssetSensorEvaluationContext",
@@ -469,6 +497,12 @@ __all__ = [
     "PermissiveConfig",
     "PipesClientCompletedInvocation",
     "PipesSubprocessClient",
+    "PythonScriptComponent",
+    "ResolutionContext",
+    "Resolvable",
+    "ResolvedAssetKey",
+    "ResolvedAssetSpec",
+    "Resolver",
     "Resource",
     "ResourceDefinition",
     "ResourceDependency",
@@ -529,6 +563,7 @@ __all__ = [
     "asset_sensor",
     "build_asset_context",
     "build_asset_reconciliation_sensor",
+    "build_defs_for_component",
     "build_init_resource_context",
     "build_input_context",
     "build_last_update_freshness_checks",
@@ -544,6 +579,9 @@ __all__ = [
     "build_sensor_for_freshness_checks",
     "build_time_partition_freshness_checks",
     "cancel_backfill",
+    "component_instance",
+    "components",
+    "create_test_asset_job",
     "daily_partitioned_config",
     "dbt_assets",
     "define_asset_job",
@@ -551,6 +589,7 @@ __all__ = [
     "dynamic_partitioned_config",
     "external_asset_from_spec",
     "external_assets_from_specs",
+    "extract_data_version_from_entry",
     "file_relative_path",
     "freshness_policy_sensor",
     "fs_io_manager",
@@ -577,7 +616,10 @@ __all__ = [
     "load_assets_from_package_module",
     "load_assets_from_package_name",
     "load_definitions",
+    "load_defs",
+    "load_from_defs_folder",
     "make_values_resource",
+    "map_asset_specs",
     "materialize",
     "materialize_to_memory",
     "mem_io_manager",
@@ -600,6 +642,7 @@ __all__ = [
     "stale_status",
     "static_partitioned_config",
     "targets_for_selection",
+    "template_var",
     "time_window_partitioned_config",
     "validate_run_config",
     "weekly_partitioned_config",
@@ -704,6 +747,34 @@ if TYPE_CHECKING:
         SensorEvaluationContext as SensorEvaluationContext,
         build_sensor_context as build_sensor_context,
         sensor as sensor,
+    )
+    from assetgraph.components.component import (
+        Component as Component,
+        component_instance as component_instance,
+        template_var as template_var,
+    )
+    from assetgraph.components.context import (
+        ComponentLoadContext as ComponentLoadContext,
+    )
+    from assetgraph.components.dbt_project import (
+        DbtProjectComponent as DbtProjectComponent,
+    )
+    from assetgraph.components.defs_folder import (
+        build_defs_for_component as build_defs_for_component,
+        load_defs as load_defs,
+        load_from_defs_folder as load_from_defs_folder,
+    )
+    from assetgraph.components.resolution import (
+        Model as Model,
+        ResolutionContext as ResolutionContext,
+        Resolvable as Resolvable,
+        ResolvedAssetKey as ResolvedAssetKey,
+        ResolvedAssetSpec as ResolvedAssetSpec,
+        Resolver as Resolver,
+    )
+    from assetgraph.components.yaml_components import (
+        DefinitionsComponent as DefinitionsComponent,
+        DefsFolderComponent as DefsFolderComponent,
     )
     from assetgraph.context import (
         AssetExecutionContext as AssetExecutionContext,
@@ -818,6 +889,9 @@ if TYPE_CHECKING:
     from assetgraph.definitions.io_contexts import (
         build_input_context as build_input_context,
         build_output_context as build_output_context,
+    )
+    from assetgraph.definitions.job_testing import (
+        create_test_asset_job as create_test_asset_job,
     )
     from assetgraph.definitions.jobs import (
         JobDefinition as JobDefinition,
@@ -943,6 +1017,9 @@ if TYPE_CHECKING:
         SourceAsset as SourceAsset,
         observable_source_asset as observable_source_asset,
     )
+    from assetgraph.definitions.spec_mapping import (
+        map_asset_specs as map_asset_specs,
+    )
     from assetgraph.definitions.specs import (
         AssetDep as AssetDep,
         AssetSpec as AssetSpec,
@@ -1046,6 +1123,9 @@ if TYPE_CHECKING:
         TimeWindowPartitionsDefinition as TimeWindowPartitionsDefinition,
         WeeklyPartitionsDefinition as WeeklyPartitionsDefinition,
     )
+    from assetgraph.pipes.script_component import (
+        PythonScriptComponent as PythonScriptComponent,
+    )
     from assetgraph.pipes.subprocess_client import (
         PipesClientCompletedInvocation as PipesClientCompletedInvocation,
         PipesSubprocessClient as PipesSubprocessClient,
@@ -1088,7 +1168,10 @@ if TYPE_CHECKING:
     from assetgraph.storage.temporary_instance import (
         instance_for_test as instance_for_test,
     )
-    from assetgraph.versions.provenance import DataProvenance as DataProvenance
+    from assetgraph.versions.provenance import (
+        DataProvenance as DataProvenance,
+        extract_data_version_from_entry as extract_data_version_from_entry,
+    )
     from io_managers.upath import (
         UPathIOManager as UPathIOManager,
     )

@@ -13,6 +13,7 @@ from assetgraph.keys import AssetKey
 from assetgraph.versions.provenance import DataProvenance, provenance_from_payload
 
 if TYPE_CHECKING:
+    from assetgraph.definitions.check_specs import AssetCheckKey
     from assetgraph.partitions.definitions import PartitionsDefinition
     from assetgraph.partitions.key_range import PartitionKeyRange
     from assetgraph.partitions.multi import MultiPartitionKey
@@ -173,8 +174,10 @@ class AssetExecutionContext:
         output_names: Mapping[AssetKey, str] | None = None,
         instance: Any = None,
         input_partitions_defs: Mapping[str, PartitionsDefinition | None] | None = None,
+        check_keys: Sequence[AssetCheckKey] = (),
     ) -> None:
         self.run_id = run_id
+        self._check_keys = frozenset(check_keys)
         self.step_key = step_key
         self.asset_keys = asset_keys
         self.resources = resources
@@ -266,6 +269,11 @@ class AssetExecutionContext:
     def selected_asset_keys(self) -> set[AssetKey]:
         """The keys this step builds: all of a multi-asset's, or the selected subset."""
         return set(self.asset_keys)
+
+    @property
+    def selected_asset_check_keys(self) -> set[AssetCheckKey]:
+        """The keys of the ``check_specs`` this step reports: those of its selected assets."""
+        return set(self._check_keys)
 
     @property
     def selected_output_names(self) -> set[str]:

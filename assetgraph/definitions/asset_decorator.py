@@ -84,6 +84,8 @@ def asset(
     check_specs: Sequence[Any] | None = None,
     config_schema: Any = None,
     dagster_type: Any = None,
+    output_required: bool = True,
+    non_argument_deps: Iterable[Any] | None = None,
 ) -> Callable[[Callable[..., Any]], AssetsDefinition]: ...
 
 
@@ -121,6 +123,8 @@ def asset(
     check_specs: Sequence[Any] | None = None,
     config_schema: Any = None,
     dagster_type: Any = None,
+    output_required: bool = True,
+    non_argument_deps: Iterable[Any] | None = None,
 ) -> AssetsDefinition | Callable[[Callable[..., Any]], AssetsDefinition]:
     """Declare a function as the definition of one asset.
 
@@ -139,6 +143,9 @@ def asset(
     ``config_schema`` (Dagster's config types, ``assetgraph.definitions.config_schema``)
     checks the asset's run config, which the function reads as ``context.op_config``.
     ``dagster_type`` (a ``DagsterType``) checks the value before it is stored.
+    ``output_required=False`` lets the function yield no ``Output``: the asset is then not
+    materialized and the assets downstream of it are skipped. ``non_argument_deps`` is
+    Dagster's older spelling of ``deps``.
     """
 
     def decorate(func: Callable[..., Any]) -> AssetsDefinition:
@@ -168,9 +175,11 @@ def asset(
             automation_policy=automation_policy or legacy_policy,
             automation_condition=automation_condition,
             dagster_type=dagster_type,
+            is_required=bool(output_required),
         )
+        all_deps = [*(deps or ()), *(non_argument_deps or ())]
         built = definition_from_function(
-            func, asset_name, [spec], ins, deps, partitions_def, backfill_policy
+            func, asset_name, [spec], ins, all_deps or deps, partitions_def, backfill_policy
         )
         built = with_step_options(built, retry_policy, pool)
         built.required_resource_keys = check_resource_keys(required_resource_keys, asset_name)

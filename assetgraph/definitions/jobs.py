@@ -213,6 +213,7 @@ class JobDefinition:
         # The one place a definition runs itself (Dagster's API): execution is imported here,
         # on use, under an import-linter exception declared in pyproject.toml.
         from assetgraph.execution.materialize import materialize
+        from assetgraph.execution.observe import observe_in_process
 
         if op_selection is not None:
             asset_selection = [*(asset_selection or ()), *op_selection]
@@ -226,8 +227,14 @@ class JobDefinition:
         keys = self.keys_for_run(asset_selection)
         if not keys:
             raise UsageError(f"Job '{self.name}' selects no assets: there is nothing to run.")
+        defs = self.definitions_for_run(resources)
+        if all(defs.graph.is_observable_source(key) for key in keys):
+            # A job of observable source assets observes them (Dagster's observation job).
+            return observe_in_process(
+                defs, keys, instance=instance, tags=run_tags, raise_on_error=raise_on_error
+            )
         return materialize(
-            self.definitions_for_run(resources),
+            defs,
             selection=keys,
             instance=instance,
             run_config=self.run_config_for(run_config, partition_key),

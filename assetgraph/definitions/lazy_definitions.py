@@ -33,6 +33,7 @@ class LazyDefinitions:
                 f"@definitions function '{self.__name__}' returned {type(built).__name__}; "
                 "it must return a Definitions object."
             )
+        Definitions.validate_loadable(built)  # a defs folder's parts are checked as a whole
         return built
 
     def __repr__(self) -> str:

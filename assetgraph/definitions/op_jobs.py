@@ -174,8 +174,8 @@ class OpJobDefinition(JobDefinition):
             for name in flat_op.op.input_names():
                 source = flat_op.inputs.get(name)
                 in_def = flat_op.op.ins.get(name)
-                if in_def is not None and in_def.is_nothing:
-                    continue
+                if in_def is not None and (in_def.is_nothing or in_def.input_manager_key):
+                    continue  # nothing to pass, or its input manager loads it
                 if isinstance(source, JobInput):
                     if source.name not in values:
                         raise RunConfigError(

@@ -21,6 +21,12 @@ from assetgraph.definitions.jobs import JOB_TAG
 from assetgraph.definitions.op_plan import Collect, FlatOp, Source
 from assetgraph.errors import ResourceError, RunFailure, UsageError, did_you_mean
 from assetgraph.execution.lifecycle import RunHeartbeat
+from assetgraph.execution.op_input_managers import (
+    ManagedInput,
+    input_config,
+    input_manager_keys,
+    managed_inputs,
+)
 from assetgraph.execution.op_result import OpJobResult
 from assetgraph.execution.op_step import OpRunEnvironment, OpStepResult, run_op_step
 from assetgraph.execution.resources import resources_for_run
@@ -52,10 +58,10 @@ def execute_op_job(
     configs = job.op_configs(run_config)
     unwired = job.op_inputs(run_config, input_values or {}, ops)
     declared = job.run_resources(resources, run_config)
-    needed = _needed_resources(ops, declared)
+    needed = _needed_resources(ops, declared) | input_manager_keys(ops, declared)
     instance = instance if instance is not None else Instance.ephemeral()
     storage = instance.storage
-    run = _OpRun(job, ops, unwired)
+    run = _OpRun(job, ops, unwired, run_config)
     run_id = run_id or uuid.uuid4().hex
     run_tags = {**(tags or {}), JOB_TAG: job.name}
     started = time.time()
@@ -131,11 +137,17 @@ class _OpRun:
     """The values and step outcomes of one run, as its ops execute."""
 
     def __init__(
-        self, job: OpJobDefinition, ops: list[FlatOp], unwired: Mapping[tuple[str, str], Any]
+        self,
+        job: OpJobDefinition,
+        ops: list[FlatOp],
+        unwired: Mapping[tuple[str, str], Any],
+        run_config: Mapping[str, Any],
     ) -> None:
         self.job = job
         self.ops = ops
         self.unwired = unwired
+        self.run_config = run_config
+        self.selected = {flat_op.handle for flat_op in ops}
         self.values: dict[tuple[str, str], Any] = {}
         self.dynamic: dict[tuple[str, str], dict[str, Any]] = {}
         self.incomplete: set[str] = set()
@@ -184,6 +196,12 @@ class _OpRun:
         """The op's input values by parameter (None when one is missing: skip the op)."""
         kwargs: dict[str, Any] = {}
         for name in flat_op.op.input_names():
+            if name in managed_inputs(flat_op):
+                managed = self._managed(flat_op, name, key)
+                if managed is None:
+                    return None
+                kwargs[name] = managed
+                continue
             if (flat_op.handle, name) in self.unwired:
                 value = self.unwired[(flat_op.handle, name)]
             else:
@@ -194,6 +212,18 @@ class _OpRun:
             if in_def is None or not in_def.is_nothing:
                 kwargs[name] = value
         return kwargs
+
+    def _managed(self, flat_op: FlatOp, name: str, key: str | None) -> ManagedInput | None:
+        """An input its input manager loads; None (skip the op) when the op wired to it
+        ran in this run without producing that output."""
+        source = flat_op.inputs.get(name)
+        upstream = source if isinstance(source, Source) else None
+        if upstream is not None and upstream.handle not in self.selected:
+            upstream = None  # left out by the op selection: the manager loads it alone
+        if upstream is not None and self._value(upstream, key) is _MISSING:
+            return None
+        config = input_config(self.run_config, flat_op, name)
+        return ManagedInput(flat_op, name, upstream, config)
 
     def _value(self, source: Any, key: str | None) -> Any:
         if isinstance(source, Source):

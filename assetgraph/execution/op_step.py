@@ -26,6 +26,7 @@ from assetgraph.definitions.op_plan import FlatOp
 from assetgraph.definitions.outputs import Output
 from assetgraph.errors import Failure, RetryRequested
 from assetgraph.execution.capture import capture_output
+from assetgraph.execution.op_input_managers import ManagedInput
 from assetgraph.execution.op_types import check_op_inputs, check_op_outputs
 from assetgraph.execution.step import StepError, error_from
 from assetgraph.storage.events import (
@@ -123,6 +124,12 @@ def _attempt(
     )
     result = OpStepResult(step_key, StepStatus.SUCCESS)
     try:
+        kwargs = {
+            name: (
+                value.load(env.resources, env.run_id) if isinstance(value, ManagedInput) else value
+            )
+            for name, value in kwargs.items()
+        }
         call_kwargs = _call_kwargs(flat_op, kwargs, context, env)
         check_op_inputs(flat_op, kwargs, context)
         with context.log.capturing(), capture_output(tee=True) as printed:

@@ -229,6 +229,7 @@ def run_steps(state: RunState) -> None:
                     versions,
                     state.notify,
                     settings,
+                    graph=defs.graph,
                 )
                 state.outcomes = state.coordinator.run()
                 state.interrupted = state.coordinator.interrupted

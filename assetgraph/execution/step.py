@@ -160,6 +160,7 @@ def execute_step(
                 for param, upstream in env.graph.input_keys(step.assets_def).items()
             },
             output_names={spec.key: spec.output_name for spec in assets_def.specs},
+            check_keys=[c.key for c in assets_def.check_specs if c.asset_key in step.asset_keys],
             instance=env.instance,
             input_partitions_defs={
                 param: env.graph.partitions_def(upstream)
@@ -300,8 +301,9 @@ def stored_annotation(graph: AssetGraph, key: AssetKey) -> Any:
 
 def _call_user_code(step: Step, kwargs: dict[str, Any]) -> tuple[Any, StepError | None]:
     """The function's result, and the error of a generator that raised after yielding a
-    ``MaterializeResult`` (its data is stored already: it is recorded, then the step fails,
-    as in Dagster). Any other failure raises."""
+    ``MaterializeResult`` or an ``Output`` (as in Dagster, what it yielded before it raised
+    is stored and recorded, with the check results yielded with it, then the step fails).
+    Any other failure raises."""
     fn = step.assets_def.fn
     yielded: list[Any] = []
     try:
@@ -312,10 +314,9 @@ def _call_user_code(step: Step, kwargs: dict[str, Any]) -> tuple[Any, StepError 
         return result, None
     except USER_CODE_FAILURES as exc:
         error = error_from(exc, "user_code", str(exc))
-        if any(isinstance(item, MaterializeResult) for item in yielded):
-            return [
-                i for i in yielded if isinstance(i, MaterializeResult | AssetCheckResult)
-            ], error
+        if any(isinstance(item, MaterializeResult | Output) for item in yielded):
+            kept = MaterializeResult | Output | AssetCheckResult
+            return [i for i in yielded if isinstance(i, kept)], error
         raise _StepError(error) from exc
 
 
@@ -396,6 +397,8 @@ def _split_outputs(step: Step, result: Any, partial: bool = False) -> dict[Asset
     raised (no output is missing then, nor filled in)."""
     specs = step.assets_def.specs
     if not step.assets_def.is_multi:
+        if not specs[0].is_required and (result is None or result == []):
+            return {}  # @asset(output_required=False) that yielded nothing
         if (
             isinstance(result, list)
             and len(result) == 1
@@ -454,7 +457,9 @@ def _split_outputs(step: Step, result: Any, partial: bool = False) -> dict[Asset
     if partial:
         return values
     if step.assets_def.outputs_from_specs:  # Dagster: a spec's output needs no value
-        values.update({s.key: None for s in specs if s.key in selected and s.key not in values})
+        values.update(
+            {s.key: None for s in specs if s.key in selected - values.keys() and s.is_required}
+        )
     missing = [
         spec.output_name
         for spec in specs
