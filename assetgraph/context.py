@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from assetgraph.definitions.check_specs import AssetCheckKey
     from assetgraph.partitions.definitions import PartitionsDefinition
     from assetgraph.partitions.key_range import PartitionKeyRange
+    from assetgraph.partitions.multi import MultiPartitionKey
     from assetgraph.partitions.time_window import TimeWindow
 
 _user_logger = logging.getLogger("assetgraph.user")
@@ -346,6 +347,20 @@ class AssetExecutionContext:
             )
             raise AssetgraphError(f"Step '{self.step_key}' {what}, so it has no partition_key.")
         return self._partition_keys[0]
+
+    @property
+    def multi_partition_key(self) -> MultiPartitionKey:
+        """The partition being materialized as a ``MultiPartitionKey`` (its
+        ``keys_by_dimension``); an error unless the asset is multi-partitioned."""
+        from assetgraph.partitions.multi import MultiPartitionsDefinition
+
+        key = self.partition_key
+        if not isinstance(self.partitions_def, MultiPartitionsDefinition):
+            raise AssetgraphError(
+                f"Step '{self.step_key}' is not multi-partitioned (its partitions definition is "
+                f"{self.partitions_def!r}): use context.partition_key."
+            )
+        return self.partitions_def.get_partition_key_from_str(key)
 
     @property
     def partition_key_range(self) -> PartitionKeyRange:

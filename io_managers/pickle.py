@@ -278,5 +278,11 @@ def _values_by_partition(context: OutputContext, obj: Any) -> Mapping[str, Any]:
             f"Asset '{context.asset_key}' is stored for {len(keys)} partitions at once "
             f"({context.partition_key_range}); PickleIOManager needs a mapping "
             f"{{partition_key: value}} with exactly those keys, got {got}."
+            + (
+                " An asset that writes its data itself stores nothing: annotate its "
+                "function '-> None'."
+                if obj is None
+                else ""
+            )
         )
     return {key: obj[key] for key in keys}

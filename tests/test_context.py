@@ -315,6 +315,34 @@ def test_get_dagster_logger_outside_a_step_is_a_plain_logger() -> None:
     logger.info("nothing runs, nothing is recorded")  # must not raise
 
 
+def test_multi_partition_key_names_each_dimension_s_key() -> None:
+    from assetgraph import MultiPartitionKey, MultiPartitionsDefinition, StaticPartitionsDefinition
+
+    two = MultiPartitionsDefinition(
+        {
+            "date": DailyPartitionsDefinition(start_date="2025-01-01"),
+            "region": StaticPartitionsDefinition(["eu", "us"]),
+        }
+    )
+    seen: dict[str, Any] = {}
+
+    @asset(partitions_def=two)
+    def sales(context: AssetExecutionContext) -> None:
+        seen["key"] = context.multi_partition_key
+
+    @asset(partitions_def=DailyPartitionsDefinition(start_date="2025-01-01"))
+    def daily(context: AssetExecutionContext) -> None:
+        seen["daily"] = context.multi_partition_key
+
+    assert materialize([sales], partition_key="2025-01-02|us").success
+    assert isinstance(seen["key"], MultiPartitionKey)
+    assert seen["key"].keys_by_dimension == {"date": "2025-01-02", "region": "us"}
+    result = materialize([daily], partition_key="2025-01-02")
+    assert not result.success
+    [failure] = result.failures
+    assert failure.error is not None and "is not multi-partitioned" in failure.error.message
+
+
 def test_selected_asset_check_keys_are_those_of_the_selected_assets() -> None:
     from assetgraph import AssetCheckKey, AssetCheckResult, AssetCheckSpec, AssetSpec, multi_asset
 

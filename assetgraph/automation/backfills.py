@@ -30,13 +30,18 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from assetgraph.automation.run_queue import RunQueueConfig
 from assetgraph.definitions.definitions import Definitions
+from assetgraph.definitions.jobs import (
+    PARTITION_RANGE_END_TAG,
+    PARTITION_RANGE_START_TAG,
+    PARTITION_TAG,
+)
 from assetgraph.errors import AssetgraphError, UsageError
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.definitions import PartitionsDefinition
@@ -52,6 +57,8 @@ from assetgraph.storage.records import EventType, RunRecord, RunStatus
 from assetgraph.storage.run_queue import RunQueueStore
 
 BACKFILL_TAG = "assetgraph/backfill"
+DAGSTER_BACKFILL_TAG = "dagster/backfill"
+"""Dagster's name for the backfill a run belongs to; runs carry both."""
 """The id of the backfill that launched a run (Dagster's ``dagster/backfill``)."""
 
 MAX_RUNS_PER_STEP = 100
@@ -481,7 +488,9 @@ def _queued_run(
     }
     tags = {
         **backfill.tags,
+        **_partition_tags(targets.values()),
         BACKFILL_TAG: backfill.backfill_id,
+        DAGSTER_BACKFILL_TAG: backfill.backfill_id,
         TARGETS_TAG: RunTargets.from_subsets(plain).to_json(),
     }
     payload = {
@@ -538,6 +547,21 @@ def _finish_cancel(
     }
     state = {**backfill.state, "runs": {}, "progress": progress}
     store.save(backfill_id, status=BulkActionStatus.CANCELED, state=state, now=now)
+
+
+def _partition_tags(subsets: Iterable[PartitionsSubset]) -> dict[str, str]:
+    """Dagster's tags of a backfill run: ``dagster/partition`` for one partition, the
+    ``dagster/asset_partition_range_*`` pair for one range; none for anything else."""
+    partitioned = [subset for subset in subsets if subset.partitions_def is not UNPARTITIONED]
+    if not partitioned:
+        return {}
+    ranges = {(r.start, r.end) for subset in partitioned for r in subset.ranges()}
+    if len(ranges) != 1 or len({subset.partitions_def for subset in partitioned}) != 1:
+        return {}
+    [(start, end)] = ranges
+    if start == end:
+        return {PARTITION_TAG: start}
+    return {PARTITION_RANGE_START_TAG: start, PARTITION_RANGE_END_TAG: end}
 
 
 def _priority(tags: Mapping[str, str]) -> int:

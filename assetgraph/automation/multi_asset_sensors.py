@@ -11,6 +11,7 @@ sees every materialization ever recorded.
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -404,6 +405,8 @@ class MultiAssetSensorDefinition(SensorDefinition):
                 resource_names=context.resource_names,
             )
             result = call_with_context(asset_materialization_fn, multi)
+            if inspect.isgenerator(result):  # it advances the cursor as it yields
+                result = list(result)
             if multi.cursor_updated:
                 context.update_cursor(multi.cursor)
             return result

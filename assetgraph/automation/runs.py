@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from assetgraph.automation.state import AssetState, subset_from_json
 from assetgraph.automation.tags import ORIGIN_TAG, REQUEST_TAG, TICK_TAG, TIME_TAG
 from assetgraph.definitions.definitions import Definitions
+from assetgraph.definitions.jobs import PARTITION_TAG
 from assetgraph.errors import StorageError, UsageError
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.key_range import PartitionKeyRange
@@ -165,12 +166,15 @@ def execute_request(defs: Definitions, instance: Any, payload: Mapping[str, Any]
 
     op_job = _op_job_of(defs, payload)
     if op_job is not None:  # an op job's run: its ops, no asset targets
+        tags = payload.get("tags") or {}
+        partitioned = op_job.partitioned_config is not None
         ran = op_job.execute_in_process(
             run_config=payload.get("run_config") or None,
             instance=instance,
-            tags=payload.get("tags") or {},
+            tags=tags,
             raise_on_error=False,
             run_id=payload.get("run_id"),
+            partition_key=tags.get(PARTITION_TAG) if partitioned else None,
         )
         return str(ran.run_id)
     now = datetime.fromisoformat(payload["now"])

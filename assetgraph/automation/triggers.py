@@ -384,12 +384,16 @@ def _op_job_request(origin: str, owner: Any, item: RunRequest, job: Any) -> Trig
     """A run of op job ``job``: no asset targets; the job tag says what the run executes."""
     tags: dict[str, str] = dict(owner.tags) if origin.startswith("schedule:") else {}
     tags.update({str(k): str(v) for k, v in (item.tags or {}).items()})
-    tags = job.run_tags_for_run(tags)
+    partition = None
+    if job.partitioned_config is not None and item.partition_key is not None:
+        partition = str(item.partition_key)
+    tags = job.run_tags_for_run(tags, partition)
     kind = "schedule" if origin.startswith("schedule:") else "sensor"
     tags[f"assetgraph/{kind}"] = owner.name
     if item.run_key is not None:
         tags["assetgraph/run_key"] = item.run_key
-    return TriggerRequest(origin, {}, tags, job.run_config_for(dict(item.run_config or {})))
+    run_config = job.run_config_for(dict(item.run_config or {}), partition)
+    return TriggerRequest(origin, {}, tags, run_config)
 
 
 def targets_for_selection(

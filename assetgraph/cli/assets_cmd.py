@@ -287,7 +287,9 @@ def materialize_cmd(
         if dry_run:
             typer.echo(f"Job '{job}' runs ops: " + ", ".join(defs.get_job_def(job).op_handles))
             return
-        result = run_op_job(defs.get_job_def(job), instance, run_config, tags)
+        result = run_op_job(
+            defs.get_job_def(job), instance, run_config, tags, partition_keys=partitions.keys
+        )
         report_op_job(result, as_json, verbose)
         return
     if job is not None:

@@ -95,14 +95,29 @@ def run_op_job(
     run_config: Any,
     tags: dict[str, str],
     op_selection: list[str] | None = None,
+    partition_keys: Sequence[str] = (),
 ) -> Any:
-    """Run op job ``job`` as ``assetgraph`` does: recorded in ``instance``, not raising."""
+    """Run op job ``job`` as ``assetgraph`` does: recorded in ``instance``, not raising. A
+    job with a partitioned config runs the one partition of ``partition_keys``."""
+    partition = None
+    if job.partitioned_config is not None or partition_keys:
+        if job.partitioned_config is None or len(partition_keys) != 1:
+            raise UsageError(
+                f"Job '{job.name}' "
+                + (
+                    "has a partitioned config: name one partition with --partition."
+                    if job.partitioned_config is not None
+                    else "is an op job without a partitioned config: leave out --partition."
+                )
+            )
+        partition = partition_keys[0]
     return job.execute_in_process(
         run_config=run_config,
         instance=instance,
         tags=tags,
         raise_on_error=False,
         op_selection=op_selection or None,
+        partition_key=partition,
     )
 
 

@@ -228,8 +228,10 @@ class Definitions:
         return job.resolve_for(self)
 
     def get_schedule_def(self, name: str) -> ScheduleDefinition:
-        """The schedule called ``name``, or a UsageError naming the nearest."""
-        return _find_named(self.schedules, name, "schedule")
+        """The schedule called ``name`` (resolved against these definitions, as a schedule
+        built from a partitioned asset job needs), or a UsageError naming the nearest."""
+        found: ScheduleDefinition = _find_named(self.schedules, name, "schedule")
+        return found.resolved_for(self)
 
     def get_sensor_def(self, name: str) -> SensorDefinition:
         """The sensor called ``name``, or a UsageError naming the nearest."""

@@ -73,13 +73,19 @@ class OpJobDefinition(JobDefinition):
         hooks: frozenset[HookDefinition] = frozenset(),
         logger_defs: Mapping[str, Any] | None = None,
     ) -> OpJobDefinition:
+        from assetgraph.definitions.partitioned_config import PartitionedConfig
+
+        partitioned = config if isinstance(config, PartitionedConfig) else None
+        if partitioned is not None:
+            config = None  # each run takes the config of its partition
         to_dict = getattr(config, "to_config_dict", None)  # Dagster's RunConfig
         if callable(to_dict):
             config = to_dict()
         if config is not None and not isinstance(config, Mapping):
             raise DefinitionError(
-                f"Job '{name}': config must be a run config mapping (or a RunConfig), got "
-                f"{type(config).__name__}; ConfigMapping is not supported."
+                f"Job '{name}': config must be a run config mapping, a RunConfig or a "
+                f"partitioned config, got {type(config).__name__}; ConfigMapping is not "
+                "supported."
             )
         return cls(
             name=name,
@@ -98,6 +104,8 @@ class OpJobDefinition(JobDefinition):
             flat=flatten(graph),
             hook_defs=hooks,
             logger_defs=check_logger_defs(logger_defs, f"Job '{name}'"),
+            partitions_def=None if partitioned is None else partitioned.partitions_def,
+            partitioned_config=partitioned,
         )
 
     # -- what a run of it does -------------------------------------------------------------
@@ -242,22 +250,27 @@ class OpJobDefinition(JobDefinition):
 
         Without ``instance`` the run goes to an ephemeral instance (nothing persists), as in
         Dagster. ``op_selection`` runs some ops; ``input_values`` feed the graph's inputs;
-        with ``raise_on_error`` (the default) a failed run raises ``RunFailure``.
+        with ``raise_on_error`` (the default) a failed run raises ``RunFailure``. A job with
+        a partitioned config runs the ``partition_key`` it is given, with that partition's
+        config (and tags) under ``run_config``.
         """
         # The one place a definition runs itself (Dagster's API): execution is imported here,
         # on use, under an import-linter exception declared in pyproject.toml.
         from assetgraph.execution.op_run import execute_op_job
 
-        if partition_key is not None:
-            raise UsageError(f"Job '{self.name}' is an op job: it has no partitions.")
+        if partition_key is not None and self.partitioned_config is None:
+            raise UsageError(
+                f"Job '{self.name}' is an op job without a partitioned config: it has no "
+                f"partition '{partition_key}'. Give @job(config=...) a partitioned config."
+            )
         return execute_op_job(
             self,
-            run_config=self.run_config_for(run_config),
+            run_config=self.run_config_for(run_config, partition_key),
             instance=instance,
             resources=resources,
             raise_on_error=raise_on_error,
             op_selection=op_selection,
-            tags=self.run_tags_for_run(tags),
+            tags=self.run_tags_for_run(tags, partition_key),
             input_values=input_values or {},
             run_id=run_id,
         )
@@ -273,8 +286,12 @@ def _levels(marks: str) -> float:
 
 def validate_run_config(job_def: Any, run_config: Any = None) -> dict[str, Any]:
     """Dagster's ``validate_run_config``: ``run_config`` (merged over the job's) checked as a
-    run of ``job_def`` would check it; the merged config, or a ``RunConfigError``."""
-    merged = job_def.run_config_for(run_config)
+    run of ``job_def`` would check it; the merged config, or a ``RunConfigError``. A job
+    with a partitioned config has no config of its own: ``run_config`` is checked alone."""
+    if getattr(job_def, "partitioned_config", None) is not None:
+        merged = dataclasses.replace(job_def, partitioned_config=None).run_config_for(run_config)
+    else:
+        merged = job_def.run_config_for(run_config)
     op_configs = getattr(job_def, "op_configs", None)
     if callable(op_configs):
         op_configs(merged)

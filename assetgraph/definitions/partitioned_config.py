@@ -203,11 +203,6 @@ def _time_window_decorator(
     return decorate
 
 
-def _no_exclusions(exclusions: Any) -> None:
-    if exclusions:
-        raise DefinitionError("Partitioned config exclusions= are not supported by assetgraph.")
-
-
 def time_window_partitioned_config(
     cron_schedule: str,
     start: str | datetime,
@@ -216,11 +211,10 @@ def time_window_partitioned_config(
     end_offset: int = 0,
     tags_for_partition_fn: Callable[[datetime, datetime], Mapping[str, str]] | None = None,
     end: str | datetime | None = None,
-    exclusions: Any = None,
+    exclusions: Sequence[str | datetime] | None = None,
 ) -> Callable[[ConfigFn], PartitionedConfig]:
     """``fn(start, end) -> run config`` over windows that start at each tick of
     ``cron_schedule``."""
-    _no_exclusions(exclusions)
     partitions_def = TimeWindowPartitionsDefinition(
         cron_schedule=cron_schedule,
         start=start,
@@ -228,6 +222,7 @@ def time_window_partitioned_config(
         timezone=timezone or "UTC",
         end=end,
         end_offset=end_offset,
+        exclusions=exclusions,
     )
     return _time_window_decorator(partitions_def, tags_for_partition_fn)
 
@@ -239,12 +234,16 @@ def hourly_partitioned_config(
     fmt: str | None = None,
     end_offset: int = 0,
     tags_for_partition_fn: Callable[[datetime, datetime], Mapping[str, str]] | None = None,
-    exclusions: Any = None,
+    exclusions: Sequence[str | datetime] | None = None,
 ) -> Callable[[ConfigFn], PartitionedConfig]:
     """``fn(start, end) -> run config`` over an ``HourlyPartitionsDefinition``."""
-    _no_exclusions(exclusions)
     partitions_def = HourlyPartitionsDefinition(
-        start_date, minute_offset=minute_offset, timezone=timezone, fmt=fmt, end_offset=end_offset
+        start_date,
+        minute_offset=minute_offset,
+        timezone=timezone,
+        fmt=fmt,
+        end_offset=end_offset,
+        exclusions=exclusions,
     )
     return _time_window_decorator(partitions_def, tags_for_partition_fn)
 
@@ -257,10 +256,9 @@ def daily_partitioned_config(
     fmt: str | None = None,
     end_offset: int = 0,
     tags_for_partition_fn: Callable[[datetime, datetime], Mapping[str, str]] | None = None,
-    exclusions: Any = None,
+    exclusions: Sequence[str | datetime] | None = None,
 ) -> Callable[[ConfigFn], PartitionedConfig]:
     """``fn(start, end) -> run config`` over a ``DailyPartitionsDefinition``."""
-    _no_exclusions(exclusions)
     partitions_def = DailyPartitionsDefinition(
         start_date,
         minute_offset=minute_offset,
@@ -268,6 +266,7 @@ def daily_partitioned_config(
         timezone=timezone,
         fmt=fmt,
         end_offset=end_offset,
+        exclusions=exclusions,
     )
     return _time_window_decorator(partitions_def, tags_for_partition_fn)
 
@@ -281,10 +280,9 @@ def weekly_partitioned_config(
     fmt: str | None = None,
     end_offset: int = 0,
     tags_for_partition_fn: Callable[[datetime, datetime], Mapping[str, str]] | None = None,
-    exclusions: Any = None,
+    exclusions: Sequence[str | datetime] | None = None,
 ) -> Callable[[ConfigFn], PartitionedConfig]:
     """``fn(start, end) -> run config`` over a ``WeeklyPartitionsDefinition``."""
-    _no_exclusions(exclusions)
     partitions_def = WeeklyPartitionsDefinition(
         start_date,
         minute_offset=minute_offset,
@@ -293,6 +291,7 @@ def weekly_partitioned_config(
         timezone=timezone,
         fmt=fmt,
         end_offset=end_offset,
+        exclusions=exclusions,
     )
     return _time_window_decorator(partitions_def, tags_for_partition_fn)
 
@@ -306,10 +305,9 @@ def monthly_partitioned_config(
     fmt: str | None = None,
     end_offset: int = 0,
     tags_for_partition_fn: Callable[[datetime, datetime], Mapping[str, str]] | None = None,
-    exclusions: Any = None,
+    exclusions: Sequence[str | datetime] | None = None,
 ) -> Callable[[ConfigFn], PartitionedConfig]:
     """``fn(start, end) -> run config`` over a ``MonthlyPartitionsDefinition``."""
-    _no_exclusions(exclusions)
     partitions_def = MonthlyPartitionsDefinition(
         start_date,
         minute_offset=minute_offset,
@@ -318,6 +316,7 @@ def monthly_partitioned_config(
         timezone=timezone,
         fmt=fmt,
         end_offset=end_offset,
+        exclusions=exclusions,
     )
     return _time_window_decorator(partitions_def, tags_for_partition_fn)
 

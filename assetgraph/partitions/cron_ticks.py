@@ -72,6 +72,14 @@ class Ticks(ABC):
         n = self.floor(ts)
         return n if self.at(n) == ts else n + 1
 
+    def end_of(self, n: int) -> int:
+        """The instant the window of tick ``n`` ends: the next tick."""
+        return self.at(n + 1)
+
+    def first_open(self, ts: int) -> int:
+        """The number of the first tick whose window has not ended at ``ts``."""
+        return self.floor(ts)
+
     def iter_from(self, n: int) -> Iterator[int]:
         """The instants of ticks ``n``, ``n + 1``, ... (override when stepping is cheaper)."""
         while True:

@@ -56,7 +56,10 @@ def _identity(
     pdef: PartitionsDefinition, current_time: datetime, store: DynamicPartitionsStore | None
 ) -> list[Any]:
     if isinstance(pdef, TimeWindowPartitionsDefinition):
-        return ["time", pdef.cron_schedule, pdef.tz.key, pdef.fmt, pdef.start_ts(0)]
+        found: list[Any] = ["time", pdef.cron_schedule, pdef.tz.key, pdef.fmt, pdef.start_ts(0)]
+        if pdef.exclusions:  # kept ticks are numbered: an exclusion moves later keys
+            found.append([e if isinstance(e, str) else e.isoformat() for e in pdef.exclusions])
+        return found
     if isinstance(pdef, StaticPartitionsDefinition):
         return ["static", list(pdef.keys)]
     if isinstance(pdef, DynamicPartitionsDefinition):

@@ -141,11 +141,13 @@ def _time_defs(
 class TimeWindowPartitionMapping(PartitionMapping):
     """Each downstream window reads the upstream windows overlapping it, shifted.
 
-    ``start_offset`` and ``end_offset`` move the first and last upstream window, counted in
-    upstream windows: ``start_offset=-6`` reads the six windows before plus the current one
-    (a rolling 7 days between daily definitions); ``start_offset=end_offset=-1`` reads the
-    previous window only. Between granularities, a day reads its 24 hours (23 or 25 on DST
-    change days) and an hour reads its day.
+    ``start_offset`` and ``end_offset`` move the start and end of the downstream window,
+    counted in downstream windows (as Dagster counts them), before the upstream windows
+    overlapping it are read: ``start_offset=-6`` reads the six windows before plus the
+    current one (a rolling 7 days between daily definitions); ``start_offset=end_offset=-1``
+    reads the previous window only. Between granularities, a day reads its 24 hours (23 or
+    25 on DST change days), ``start_offset=-1`` of a day reads yesterday's hours too, and an
+    hour reads its day.
     """
 
     start_offset: int = 0
@@ -183,8 +185,8 @@ class TimeWindowPartitionMapping(PartitionMapping):
         now, store = _context(downstream_subset, current_time, dynamic_partitions_store)
         ranges = [
             range(
-                up.floor_index(down.start_ts(r.start)) + self.start_offset,
-                up.ceil_index(down.start_ts(r.stop)) + self.end_offset,
+                up.floor_index(down.start_ts(r.start + self.start_offset)),
+                up.ceil_index(down.start_ts(r.stop + self.end_offset)),
             )
             for r in downstream_subset.key_ranges
         ]
@@ -213,8 +215,10 @@ class TimeWindowPartitionMapping(PartitionMapping):
         count = down.count(now)
         ranges = []
         for r in upstream_subset.key_ranges:
-            lo = down.floor_index(up.start_ts(r.start - self.end_offset))
-            hi = down.ceil_index(up.start_ts(r.stop - self.start_offset))
+            # d reads the upstream windows overlapping its shifted span
+            # [start(d + start_offset), start(d + 1 + end_offset)): those that meet r's time
+            lo = down.floor_index(up.start_ts(r.start)) - self.end_offset
+            hi = down.ceil_index(up.start_ts(r.stop)) - self.start_offset
             ranges.append(range(max(lo, 0), min(hi, count)))
         return _as_subset_of(down, ranges, now, store)
 

@@ -196,6 +196,12 @@ class MultiPartitionsDefinition(PartitionsDefinition):
             )
         return parts
 
+    def get_partition_key_from_str(self, partition_key_str: str) -> MultiPartitionKey:
+        """Dagster's name: ``partition_key_str`` (``"2024-01-01|us"``) as a
+        ``MultiPartitionKey``, its dimension keys by name."""
+        parts = self.split_key(partition_key_str)
+        return MultiPartitionKey(dict(zip(self.dimension_names, parts, strict=True)))
+
     def keys_between(
         self,
         start: int,

@@ -15,11 +15,17 @@ change day last 23 or 25 hours. Hourly windows start at local ``HH:MM`` as the c
 UTC ``:15``; in Australia/Lord_Howe, whose DST moves clocks by 30 minutes, the window around
 each change lasts 90 minutes. In a repeated fall-back hour both occurrences are partitions;
 the second one's key carries its UTC offset: ``2025-11-02-01:00-0500``.
+
+``exclusions`` (datetimes, or cron expressions) drop the ticks they match, as in Dagster: an
+excluded tick starts no partition, and the window before it still ends there. Indices then
+count kept ticks only (``excluded_ticks``), found by scanning; mappings and freshness, which
+take a window to last until the next partition starts, treat the gap as part of the window
+before it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,6 +39,7 @@ from assetgraph.partitions.cron_ticks import (
     to_ts,
 )
 from assetgraph.partitions.definitions import DynamicPartitionsStore, PartitionsDefinition
+from assetgraph.partitions.excluded_ticks import ExcludingTicks
 from assetgraph.partitions.key_range import PartitionKeyRange
 
 DAILY_FORMAT = "%Y-%m-%d"
@@ -92,16 +99,21 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         timezone: IANA time zone name.
         end: no window ends after this (excluded); None for no end.
         end_offset: windows beyond the last ended one (positive) or fewer (negative).
+        exclusions: ticks that start no partition: datetimes (naive ones in ``timezone``)
+            and cron expressions, every tick of which is dropped.
     """
 
     __slots__ = (
         "_end_n",
+        "_excluded_instants",
+        "_excluded_ticks",
         "_n0",
         "_ticks",
         "_tz",
         "cron_schedule",
         "end",
         "end_offset",
+        "exclusions",
         "fmt",
         "start",
         "timezone",
@@ -115,6 +127,7 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         timezone: str = "UTC",
         end: str | datetime | None = None,
         end_offset: int = 0,
+        exclusions: Sequence[str | datetime] | None = None,
     ) -> None:
         self.cron_schedule = normalize_cron(cron_schedule)
         self.timezone = timezone
@@ -131,10 +144,44 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
             )
         if not isinstance(end_offset, int):
             raise DefinitionError(f"end_offset must be an integer, got {end_offset!r}.")
+        self.exclusions = self._checked_exclusions(exclusions)
+        self._excluded_instants = frozenset(
+            to_ts(item) for item in self.exclusions if isinstance(item, datetime)
+        )
+        self._excluded_ticks = [
+            ticks_for(item, self._tz, to_ts(self.start))
+            for item in self.exclusions
+            if isinstance(item, str)
+        ]
         self._ticks: Ticks = ticks_for(self.cron_schedule, self._tz, to_ts(self.start))
+        if self.exclusions:
+            self._ticks = ExcludingTicks(self._ticks, self._excludes, to_ts(self.start))
         # Ticks fall on whole seconds: round a fractional start up, not down.
         self._n0 = self._ticks.ceil(to_ts(self.start) + (self.start.microsecond > 0))
-        self._end_n = None if self.end is None else self._ticks.floor(to_ts(self.end))
+        self._end_n = None if self.end is None else self._ticks.first_open(to_ts(self.end))
+
+    def _checked_exclusions(
+        self, exclusions: Sequence[str | datetime] | None
+    ) -> tuple[str | datetime, ...]:
+        found: list[str | datetime] = []
+        for item in exclusions or ():
+            if isinstance(item, datetime):
+                found.append(_parse_bound(item, self.fmt, self._tz, "exclusions"))
+            elif isinstance(item, str):
+                cron = normalize_cron(item)
+                if cron_shape(cron) is None:
+                    self._check_cron(cron)
+                found.append(cron)
+            else:
+                raise DefinitionError(f"exclusions takes datetimes and cron strings, got {item!r}.")
+        return tuple(found)
+
+    def _excludes(self, ts: int) -> bool:
+        """Whether the tick at ``ts`` is excluded: an excluded instant, or a tick of an
+        excluded cron expression."""
+        if ts in self._excluded_instants:
+            return True
+        return any(ticks.at(ticks.ceil(ts)) == ts for ticks in self._excluded_ticks)
 
     @staticmethod
     def _check_cron(expr: str) -> None:
@@ -150,7 +197,15 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
     def _identity(self) -> tuple[Any, ...]:
         first = self._ticks.at(self._n0)
         last = None if self._end_n is None else self._ticks.at(self._end_n)
-        return (self.cron_schedule, self._tz.key, self.fmt, first, last, self.end_offset)
+        return (
+            self.cron_schedule,
+            self._tz.key,
+            self.fmt,
+            first,
+            last,
+            self.end_offset,
+            self.exclusions,
+        )
 
     def __eq__(self, other: object) -> bool:
         if other is self:
@@ -173,6 +228,9 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
             parts.append(f"end={self.end.strftime(self.fmt)!r}")
         if self.end_offset:
             parts.append(f"end_offset={self.end_offset}")
+        if self.exclusions:
+            shown = [e if isinstance(e, str) else e.strftime(self.fmt) for e in self.exclusions]
+            parts.append(f"exclusions={shown!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
     @property
@@ -182,10 +240,11 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
 
     def is_same_schedule(self, other: TimeWindowPartitionsDefinition) -> bool:
         """Whether ``other`` has the same windows and keys (possibly other start and end)."""
-        return (self.cron_schedule, self._tz.key, self.fmt) == (
+        return (self.cron_schedule, self._tz.key, self.fmt, self.exclusions) == (
             other.cron_schedule,
             other._tz.key,
             other.fmt,
+            other.exclusions,
         )
 
     # Index arithmetic (indices may be negative or past the last partition) ---------------
@@ -193,6 +252,10 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
     def start_ts(self, index: int) -> int:
         """POSIX seconds at which window ``index`` starts."""
         return self._ticks.at(self._n0 + index)
+
+    def end_ts(self, index: int) -> int:
+        """POSIX seconds at which window ``index`` ends (the next tick, excluded or not)."""
+        return self._ticks.end_of(self._n0 + index)
 
     def floor_index(self, ts: int) -> int:
         """The index of the window containing instant ``ts``."""
@@ -234,9 +297,19 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         except (ValueError, OverflowError, OSError):
             return None  # at the edge of datetime's range (year 9999): no window starts there
 
+    def is_excluded_key(self, key: str) -> bool:
+        """Whether ``key`` is the start of a window that ``exclusions`` drop."""
+        if not self.exclusions or not isinstance(key, str):
+            return False
+        try:
+            moment = datetime.strptime(key, self.fmt).replace(tzinfo=self._tz)
+        except ValueError:
+            return False
+        return self._excludes(to_ts(moment))
+
     def time_window_for_index(self, index: int) -> TimeWindow:
         """The window of partition ``index``."""
-        return TimeWindow(self._local(self.start_ts(index)), self._local(self.start_ts(index + 1)))
+        return TimeWindow(self._local(self.start_ts(index)), self._local(self.end_ts(index)))
 
     # PartitionsDefinition ----------------------------------------------------------------
 
@@ -253,7 +326,7 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         dynamic_partitions_store: DynamicPartitionsStore | None = None,
     ) -> int:
         """Windows ended at ``current_time`` (naive: local), plus ``end_offset``, up to ``end``."""
-        ended = max(0, self._ticks.floor(self._now_ts(current_time)) - self._n0)
+        ended = max(0, self._ticks.first_open(self._now_ts(current_time)) - self._n0)
         n = max(0, ended + self.end_offset)
         if self._end_n is not None:
             n = min(n, max(0, self._end_n - self._n0))
@@ -310,7 +383,7 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         The ``UsageError`` names the end that lies outside, and the first and last keys.
         """
         n = self.count(current_time)
-        if n and self.start_ts(0) <= start_ts and end_ts <= self.start_ts(n):
+        if n and self.start_ts(0) <= start_ts and end_ts <= self.end_ts(n - 1):
             return
         if n == 0 or start_ts < self.start_ts(0):
             raise self._missing_key_error(key_range.start, self.floor_index(start_ts), n)
@@ -324,6 +397,8 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
             if n
             else f"{self!r} has no partitions yet at that time"
         )
+        if index is None and self.is_excluded_key(key):
+            return UsageError(f"Partition key {key!r} is excluded by {self!r}. {extent}.")
         if index is None:
             problem = f"is not a partition key of {self!r}: expected the format {self.fmt!r}"
             return UsageError(f"Partition key {key!r} {problem} of a window start. {extent}.")
@@ -384,7 +459,7 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         """One window spanning the range, from the first window's start to the last's end."""
         subset = self.subset_for_range(partition_key_range, current_time)
         r = subset.key_ranges[0]
-        return TimeWindow(self._local(self.start_ts(r.start)), self._local(self.start_ts(r.stop)))
+        return TimeWindow(self._local(self.start_ts(r.start)), self._local(self.end_ts(r.stop - 1)))
 
 
 def _check_offset(name: str, value: int, low: int, high: int) -> None:
@@ -405,6 +480,7 @@ class HourlyPartitionsDefinition(TimeWindowPartitionsDefinition):
         timezone: str | None = None,
         fmt: str | None = None,
         end_offset: int = 0,
+        exclusions: Sequence[str | datetime] | None = None,
     ) -> None:
         _check_offset("minute_offset", minute_offset, 0, 59)
         super().__init__(
@@ -414,6 +490,7 @@ class HourlyPartitionsDefinition(TimeWindowPartitionsDefinition):
             timezone or "UTC",
             end_date,
             end_offset,
+            exclusions,
         )
 
 
@@ -431,6 +508,7 @@ class DailyPartitionsDefinition(TimeWindowPartitionsDefinition):
         timezone: str | None = None,
         fmt: str | None = None,
         end_offset: int = 0,
+        exclusions: Sequence[str | datetime] | None = None,
     ) -> None:
         _check_offset("minute_offset", minute_offset, 0, 59)
         _check_offset("hour_offset", hour_offset, 0, 23)
@@ -441,6 +519,7 @@ class DailyPartitionsDefinition(TimeWindowPartitionsDefinition):
             timezone or "UTC",
             end_date,
             end_offset,
+            exclusions,
         )
 
 
@@ -459,6 +538,7 @@ class WeeklyPartitionsDefinition(TimeWindowPartitionsDefinition):
         timezone: str | None = None,
         fmt: str | None = None,
         end_offset: int = 0,
+        exclusions: Sequence[str | datetime] | None = None,
     ) -> None:
         _check_offset("minute_offset", minute_offset, 0, 59)
         _check_offset("hour_offset", hour_offset, 0, 23)
@@ -470,6 +550,7 @@ class WeeklyPartitionsDefinition(TimeWindowPartitionsDefinition):
             timezone or "UTC",
             end_date,
             end_offset,
+            exclusions,
         )
 
 
@@ -488,6 +569,7 @@ class MonthlyPartitionsDefinition(TimeWindowPartitionsDefinition):
         timezone: str | None = None,
         fmt: str | None = None,
         end_offset: int = 0,
+        exclusions: Sequence[str | datetime] | None = None,
     ) -> None:
         _check_offset("minute_offset", minute_offset, 0, 59)
         _check_offset("hour_offset", hour_offset, 0, 23)
@@ -499,4 +581,5 @@ class MonthlyPartitionsDefinition(TimeWindowPartitionsDefinition):
             timezone or "UTC",
             end_date,
             end_offset,
+            exclusions,
         )

@@ -293,7 +293,10 @@ class _Resolver:
             return pdef.subset_for_range(key_range, self.now, self.store)
         except UsageError as exc:
             error = exc
-        if isinstance(pdef, TimeWindowPartitionsDefinition):
+        excluded = isinstance(pdef, TimeWindowPartitionsDefinition) and any(
+            pdef.is_excluded_key(key) for key in (key_range.start, key_range.end)
+        )
+        if isinstance(pdef, TimeWindowPartitionsDefinition) and not excluded:
             for other in [*self.time_defs, _daily_like(pdef)]:
                 if other == pdef:
                     continue

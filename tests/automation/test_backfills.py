@@ -404,3 +404,34 @@ def test_runs_of_automation_policies_wait_in_the_queue_too(instance: Instance) -
     running.release()
     run = instance.storage.get_run(queued[0].run_id)
     assert run is not None and run.status is RunStatus.SUCCESS  # started under its queued id
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        (
+            BackfillPolicy.single_run(),
+            [
+                {
+                    "dagster/asset_partition_range_start": "2025-01-01",
+                    "dagster/asset_partition_range_end": "2025-01-03",
+                }
+            ],
+        ),
+        (None, [{"dagster/partition": f"2025-01-0{day}"} for day in (1, 2, 3)]),
+    ],
+)
+def test_backfill_runs_carry_dagster_s_partition_and_backfill_tags(
+    instance: Instance, policy: BackfillPolicy | None, expected: list[dict[str, str]]
+) -> None:
+    defs = _defs(policy)
+    backfill = launch_backfill(
+        defs, partition_range="2025-01-01...2025-01-03", instance=instance, now=NOW
+    )
+    _until_done(_daemon(defs, instance), backfill.backfill_id)
+    runs = instance.storage.list_runs(limit=None, tags={"dagster/backfill": backfill.backfill_id})
+    partition_tags = [
+        {k: v for k, v in run.tags.items() if k.startswith("dagster/") and "partition" in k}
+        for run in runs
+    ]
+    assert sorted(partition_tags, key=str) == sorted(expected, key=str)

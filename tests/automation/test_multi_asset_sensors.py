@@ -131,6 +131,33 @@ def test_the_daemon_runs_the_sensor_and_stores_its_cursor(sqlite_instance: Insta
     assert tick(defs, sqlite_instance, at(days=10, hours=1)).runs == [], "consumed"
 
 
+def test_a_sensor_that_yields_keeps_the_cursor_it_advanced_while_yielding(
+    sqlite_instance: Instance,
+) -> None:
+    from assetgraph import DefaultSensorStatus
+
+    @multi_asset_sensor(
+        monitored_assets=[AssetKey("upstream_1")],
+        job=downstream_job,
+        default_status=DefaultSensorStatus.RUNNING,
+    )
+    def each_day(context):  # type: ignore[no-untyped-def]
+        records = context.latest_materialization_records_by_partition(AssetKey("upstream_1"))
+        for partition, record in records.items():
+            yield downstream_job.run_request_for_partition(partition)
+            context.advance_cursor({AssetKey("upstream_1"): record})
+
+    defs = Definitions(assets=[upstream_1, downstream], jobs=[downstream_job], sensors=[each_day])
+    build("2025-01-08", "upstream_1", instance=sqlite_instance)
+    build("2025-01-09", "upstream_1", instance=sqlite_instance)
+    outcome = tick(defs, sqlite_instance, at(days=10))
+    assert sorted(p for run in outcome.runs for p in run["targets"]["downstream"]) == [
+        "2025-01-08",
+        "2025-01-09",
+    ]
+    assert tick(defs, sqlite_instance, at(days=10, hours=1)).runs == [], "consumed"
+
+
 def test_daily_partitions_map_to_their_week_and_back(sqlite_instance: Instance) -> None:
     context = context_for(sqlite_instance, keys=("upstream_1",))
     weeks = context.get_downstream_partition_keys(

@@ -386,6 +386,19 @@ def test_a_job_run_is_recorded_in_sqlite_and_postgresql(storage_url: str, tmp_pa
     ] == [result.run_id]
 
 
+def test_get_schedule_def_resolves_a_schedule_of_a_partitioned_asset_job() -> None:
+    from assetgraph import DailyPartitionsDefinition, build_schedule_from_partitioned_job
+
+    @asset(partitions_def=DailyPartitionsDefinition(start_date="2025-01-01"))
+    def days() -> int:
+        return 1
+
+    job = define_asset_job("days_job", selection=[days])  # partitions come from the asset
+    schedule = build_schedule_from_partitioned_job(job, hour_of_day=2, minute_of_hour=5)
+    defs = Definitions(assets=[days], jobs=[job], schedules=[schedule])
+    assert defs.get_schedule_def("days_job_schedule").cron_schedule == "5 2 * * *"
+
+
 def test_the_resolve_names_of_dagster_1_10_find_the_same_definitions() -> None:
     from assetgraph import ScheduleDefinition, asset, define_asset_job
 

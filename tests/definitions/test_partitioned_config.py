@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -213,3 +214,47 @@ def test_a_schedule_from_a_partitioned_config_job_configures_the_day_that_ended(
     [run] = Instance.from_env().get_runs(RunsFilter(job_name="do_stuff_partitioned"))
     assert run.tags["dagster/partition"] == "2025-01-04"
     assert run.run_config == {"ops": {"process_data_for_date": {"config": {"date": "2025-01-04"}}}}
+
+
+def test_an_op_job_with_a_partitioned_config_runs_each_day_with_its_config() -> None:
+    from assetgraph import job, op, validate_run_config
+
+    @op(config_schema={"date": str})
+    def process(context: Any) -> str:
+        return str(context.op_config["date"])
+
+    @daily_partitioned_config(start_date=datetime(2020, 1, 1))
+    def by_day(start: datetime, _end: datetime) -> dict[str, object]:
+        return {"ops": {"process": {"config": {"date": start.strftime("%Y-%m-%d")}}}}
+
+    @job(config=by_day)
+    def daily_job() -> None:
+        process()
+
+    assert daily_job.partitions_def == by_day.partitions_def
+    instance = Instance.ephemeral()
+    result = daily_job.execute_in_process(partition_key="2020-01-03", instance=instance)
+    assert result.output_for_node("process") == "2020-01-03"
+    [run] = instance.get_runs()
+    assert run.tags["dagster/partition"] == "2020-01-03"
+    with pytest.raises(UsageError, match="name the partition"):
+        daily_job.execute_in_process()
+    with pytest.raises(UsageError, match="'1999-01-01'"):
+        daily_job.execute_in_process(partition_key="1999-01-01")
+    config = {"ops": {"process": {"config": {"date": "any"}}}}
+    assert validate_run_config(daily_job, config) == config, "checked alone, as in Dagster"
+
+
+def test_an_op_job_without_a_partitioned_config_has_no_partitions() -> None:
+    from assetgraph import job, op
+
+    @op
+    def noop() -> None:
+        return None
+
+    @job
+    def plain() -> None:
+        noop()
+
+    with pytest.raises(UsageError, match="without a partitioned config"):
+        plain.execute_in_process(partition_key="2020-01-01")

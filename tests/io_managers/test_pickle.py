@@ -145,6 +145,8 @@ def test_a_partition_set_needs_a_mapping_of_exactly_its_keys(tmp_path: Path) -> 
         manager.handle_output(_outs("orders", ("a", "b")), [1, 2])
     with pytest.raises(StorageError, match=r"exactly those keys, got a mapping with keys \['a'\]"):
         manager.handle_output(_outs("orders", ("a", "b")), {"a": 1})
+    with pytest.raises(StorageError, match=r"got NoneType\. .*annotate its function '-> None'"):
+        manager.handle_output(_outs("orders", ("a", "b")), None)
     assert not (tmp_path / "orders").exists()
 
 

@@ -24,8 +24,9 @@ from assetgraph.cli.main import app
 
 LOCATIONS = Path(__file__).resolve().parent / "locations"
 PROJECTS = Path(__file__).resolve().parent / "projects"
-# The projects' own tests import dagster: test_example_projects.py ports and runs them.
-collect_ignore_glob = ["projects/*"]
+# The projects' own tests (and the locations' *_test.py files) import dagster: the
+# test modules here port and run them.
+collect_ignore_glob = ["projects/*", "locations/*"]
 
 
 def port_source(text: str) -> str:

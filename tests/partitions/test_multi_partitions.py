@@ -101,3 +101,12 @@ def test_bad_multi_definitions_and_keys(store: InMemoryDynamicPartitionsStore) -
         multi.index_of("rde|2025-01-01|eu", NOW, store)
     with pytest.raises(UsageError, match=r"'\|'"):
         MultiPartitionKey({"a": "x|y", "b": "z"})
+
+
+def test_a_key_string_read_back_as_a_multi_partition_key() -> None:
+    two = MultiPartitionsDefinition({"date": DATE, "color": COLOR})
+    key = two.get_partition_key_from_str("red|2025-01-02")
+    assert isinstance(key, MultiPartitionKey) and key == "red|2025-01-02"
+    assert key.keys_by_dimension == {"color": "red", "date": "2025-01-02"}
+    with pytest.raises(UsageError, match="expected 2 dimension keys"):
+        two.get_partition_key_from_str("red")

@@ -202,3 +202,92 @@ def test_incompatible_definitions_name_both_assets() -> None:
     )
     assert check_compatible("a", None, "b", None) is None
     assert check_compatible("a", DAILY, "b", DAILY) == IdentityPartitionMapping()
+
+
+# --- properties: offsets and time zones, against a reference that lists windows ----------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    zone=st.sampled_from(["UTC", NY, "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kathmandu"]),
+    start_offset=st.integers(min_value=-3, max_value=1),
+    width=st.integers(min_value=0, max_value=3),
+    first=st.integers(min_value=0, max_value=300),
+    count=st.integers(min_value=1, max_value=5),
+)
+def test_an_hourly_upstream_of_days_is_every_hour_of_the_shifted_local_days(
+    zone: str, start_offset: int, width: int, first: int, count: int
+) -> None:
+    days = DailyPartitionsDefinition("2025-01-01", timezone=zone)
+    hours = HourlyPartitionsDefinition("2024-12-20-00:00", timezone=zone)
+    mapping = TimeWindowPartitionMapping(
+        start_offset=start_offset,
+        end_offset=start_offset + width,
+        allow_nonexistent_upstream_partitions=True,
+    )
+    chosen = PartitionsSubset.from_indices(days, range(first, first + count), NOW)
+    found = mapping.upstream_subset(days, chosen, hours, NOW)
+    day_windows = [days.time_window_for_index(i) for i in range(-3, first + count + 4)]
+    lo = day_windows[first + 3 + start_offset].start
+    hi = day_windows[first + count - 1 + 3 + start_offset + width].end
+    near = range(max(0, hours.floor_index(int(lo.timestamp())) - 3), hours.count(NOW))[:200]
+    windows = {i: hours.time_window_for_index(i) for i in near}
+    expected = {i for i, w in windows.items() if w.start < hi and lo < w.end}
+    assert set(found.indices()) == expected, (zone, start_offset, width)
+    back = mapping.downstream_subset(hours, found, days, NOW)
+    assert set(chosen.indices()) <= set(back.indices()), "a day's hours map back to it"
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    start_offset=st.integers(min_value=-5, max_value=2),
+    width=st.integers(min_value=0, max_value=4),
+    picks=st.sets(st.integers(min_value=0, max_value=40), min_size=1, max_size=6),
+)
+def test_day_to_day_offsets_shift_each_partition_and_invert(
+    start_offset: int, width: int, picks: set[int]
+) -> None:
+    mapping = TimeWindowPartitionMapping(
+        start_offset=start_offset,
+        end_offset=start_offset + width,
+        allow_nonexistent_upstream_partitions=True,
+    )
+    chosen = PartitionsSubset.from_indices(DAILY, picks, NOW)
+    found = mapping.upstream_subset(DAILY, chosen, DAILY, NOW)
+    n = DAILY.count(NOW)
+    expected = {
+        i + shift
+        for i in picks
+        for shift in range(start_offset, start_offset + width + 1)
+        if 0 <= i + shift < n
+    }
+    assert set(found.indices()) == expected
+    for up in sorted(expected)[:3]:
+        single = PartitionsSubset.from_indices(DAILY, [up], NOW)
+        readers = set(mapping.downstream_subset(DAILY, single, DAILY, NOW).indices())
+        assert readers == {
+            d for d in range(n) if d + start_offset <= up <= d + start_offset + width
+        }
+
+
+def test_end_offset_zero_with_start_offset_minus_one_reads_yesterday_and_today() -> None:
+    mapping = TimeWindowPartitionMapping(start_offset=-1, end_offset=0)
+    found = mapping.upstream_subset(DAILY, keys_of(DAILY, "2025-03-10"), DAILY, NOW)
+    assert list(found.keys()) == ["2025-03-09", "2025-03-10"]
+    with pytest.raises(UsageError, match="'2024-12-31'"):
+        mapping.upstream_subset(DAILY, keys_of(DAILY, "2025-01-01"), DAILY, NOW)
+
+
+def test_offsets_count_downstream_windows_between_granularities() -> None:
+    hours = HourlyPartitionsDefinition("2025-01-01-00:00")
+    yesterday_too = TimeWindowPartitionMapping(start_offset=-1, end_offset=0)
+    found = yesterday_too.upstream_subset(DAILY, keys_of(DAILY, "2025-01-03"), hours, NOW)
+    assert (found.first_key, found.last_key, len(found)) == (
+        "2025-01-02-00:00",
+        "2025-01-03-23:00",
+        48,
+    ), "a day's offset of -1 is the day before, as in Dagster (not the hour before)"
+    readers = yesterday_too.downstream_subset(hours, keys_of(hours, "2025-01-02-05:00"), DAILY, NOW)
+    assert list(readers.keys()) == ["2025-01-02", "2025-01-03"]
