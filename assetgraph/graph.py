@@ -4,7 +4,8 @@ Held as plain adjacency dicts (upstream -> downstream), which build and sort 10,
 in milliseconds; ``nx_graph`` gives the same graph as a networkx ``DiGraph`` for analysis,
 built on first use. Validation names the culprits: duplicate keys with both definition
 sites, unknown upstream parameters with the nearest existing keys, and cycles with their
-path.
+path. An asset that reads its own earlier time partitions (Dagster's self-dependent asset)
+is kept apart from the edges: ``self_dependency`` gives its mapping.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from assetgraph.errors import DefinitionError, did_you_mean
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.compatibility import check_compatible
 from assetgraph.partitions.mappings import PartitionMapping
+from assetgraph.partitions.self_dependency import self_dependency_mapping
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -55,6 +57,7 @@ class AssetGraph:
         self._children: dict[AssetKey, dict[AssetKey, None]] = {k: {} for k in self._defs_by_key}
         self._nx: nx.DiGraph[AssetKey] | None = None
         self._mappings: dict[tuple[AssetKey, AssetKey], PartitionMapping | None] = {}
+        self._self_mappings: dict[AssetKey, PartitionMapping] = {}
         self._check_unique_names()
         for assets_def in self.assets_defs:
             params: dict[str, AssetKey] = {}
@@ -67,7 +70,11 @@ class AssetGraph:
                     params[spec.param] = upstream
                     self._input_specs[(assets_def, spec.param)] = spec
                 for key in assets_def.keys:
-                    if _reads(assets_def, key, upstream):
+                    if not _reads(assets_def, key, upstream):
+                        continue
+                    if upstream == key:
+                        self._add_self_dependency(assets_def, key, spec)
+                    else:
                         self._add_edge(assets_def, key, upstream, spec)
             if assets_def.internal_deps:
                 self._add_internal_edges(assets_def)
@@ -160,6 +167,13 @@ class AssetGraph:
         default one between their definitions (checked when the graph was built).
         """
         return self._mappings[(key, upstream)]
+
+    def self_dependency(self, key: AssetKey) -> PartitionMapping | None:
+        """The mapping by which ``key`` reads its own earlier partitions (None: it does not).
+
+        Not an edge: ``parents`` and ``children`` leave it out, so the graph stays acyclic.
+        """
+        return self._self_mappings.get(key)
 
     @property
     def is_partitioned(self) -> bool:
@@ -261,6 +275,18 @@ class AssetGraph:
         self._children[upstream][key] = None
         self._mappings[(key, upstream)] = self._check_partitions(assets_def, key, upstream, spec)
 
+    def _add_self_dependency(
+        self, assets_def: AssetsDefinition, key: AssetKey, spec: InputSpec
+    ) -> None:
+        mapping = self_dependency_mapping(
+            key.to_string(),
+            assets_def.source_location,
+            assets_def.partitions_def,
+            spec.partition_mapping,
+        )
+        self._self_mappings[key] = mapping
+        self._mappings[(key, key)] = mapping
+
     def _add_internal_edges(self, assets_def: AssetsDefinition) -> None:
         """Edges between outputs of one multi-asset, and a check of ``internal_asset_deps``."""
         for key, upstreams in assets_def.internal_deps.items():
@@ -347,7 +373,6 @@ def _reads(assets_def: AssetsDefinition, key: AssetKey, upstream: AssetKey) -> b
 
     Every output depends on every input, unless ``internal_asset_deps`` (or the deps of an
     ``AssetSpec``) name fewer; an output depends on a sibling only when that is declared.
-    Depending on itself stays an edge, for the cycle error.
     """
     declared = assets_def.internal_deps.get(key)
     if declared is not None:

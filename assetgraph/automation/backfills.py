@@ -19,7 +19,9 @@ One daemon step of a backfill, top to bottom:
    in the backfill has nothing remaining or in flight. A group's next run takes the first
    remaining partitions, as many as the strictest ``BackfillPolicy`` of the group allows
    (``single_run``: all of them; no policy: one, as Dagster). The run is queued (the run
-   queue launches it when ``max_concurrent_runs`` and tag limits allow).
+   queue launches it when ``max_concurrent_runs`` and tag limits allow). A group with a
+   self-dependent asset has one run in flight at a time, so each partition runs after
+   the earlier ones it reads.
 4. Nothing remaining and nothing in flight: ``completed_success``, or
    ``completed_failed`` when some partitions failed.
 
@@ -450,6 +452,11 @@ def _queue_runs(
         if view.waits_on(members, keys, remaining, state):
             blocked.add(label)
             continue
+        # A self-dependent asset reads its earlier partitions: one run at a time, oldest first.
+        serial = any(view.defs.graph.self_dependency(key) is not None for key in members)
+        if serial and any(view.in_flight(state, key) for key in members):
+            blocked.add(label)
+            continue
         size = view.run_size(members)
         left = {key: remaining[key] for key in members if remaining[key]}
         while budget > 0 and left:
@@ -465,6 +472,8 @@ def _queue_runs(
                 remaining[key] = remaining[key] - chunk
             queued.append(run_id)
             budget -= 1
+            if serial:
+                break
     RunQueueStore(instance.storage).enqueue_many(entries)  # one transaction
     return queued
 

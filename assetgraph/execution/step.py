@@ -271,6 +271,11 @@ def _load_inputs(
         spec = upstream_def.spec(upstream)
         manager = env.io_managers[managers.get(param) or spec.io_manager_key]
         partition_keys = step.input_partitions.get(upstream, ()) if step.input_partitions else ()
+        if not partition_keys and upstream in step.input_partitions:
+            # The mapping reads no partition (the first partition of a self-dependent
+            # asset): None, as Dagster's default IO manager loads it.
+            kwargs[param] = None
+            continue
         parameter = parameters.get(param)
         if parameter is not None and parameter.annotation is not inspect.Parameter.empty:
             annotation = parameter.annotation

@@ -484,7 +484,11 @@ class _Planner:
             return
         target = planned.target
         asset_keys = self.built_keys(assets_def)
-        has_parents = any(True for key in asset_keys for _ in self.graph.parents(key))
+        has_parents = any(
+            self.graph.self_dependency(key) is not None
+            or any(True for _ in self.graph.parents(key))
+            for key in asset_keys
+        )
         for chunk, keys in _chunks_with_keys(planned, self.now, self.store):
             step_key = _step_key(name, keys[0], keys[-1])
             if has_parents:
@@ -518,6 +522,8 @@ class _Planner:
                         upstream_steps[found] = None
                 if parent not in inputs:
                     inputs[parent] = tuple(up_subset.keys())
+            if subset is not None and key not in inputs:
+                self._self_inputs(key, step_key, subset, upstream_steps, inputs)
         return Step(
             key=step_key,
             assets_def=assets_def,
@@ -526,6 +532,28 @@ class _Planner:
             partition_keys=keys,
             input_partitions=inputs,
         )
+
+    def _self_inputs(
+        self,
+        key: AssetKey,
+        step_key: str,
+        subset: PartitionsSubset,
+        upstream_steps: dict[str, None],
+        inputs: dict[AssetKey, tuple[str, ...]],
+    ) -> None:
+        """The earlier partitions of ``key`` a step reads (a self-dependency), and the
+        steps of this plan that build them: a partition runs after those it reads."""
+        mapping = self.graph.self_dependency(key)
+        if mapping is None:
+            return
+        pdef = subset.partitions_def
+        earlier = mapping.upstream_subset(pdef, subset, pdef, self.now, self.store)
+        planned = self.planned.get(key)
+        if planned is not None and planned.target is not None:
+            for found in self._step_keys_within(planned, earlier):
+                if found != step_key:
+                    upstream_steps[found] = None
+        inputs[key] = tuple(earlier.keys())
 
     def _step_keys_within(self, planned: PlannedAsset, wanted: PartitionsSubset) -> Iterator[str]:
         """The keys of the steps of ``planned`` that build a partition of ``wanted``."""

@@ -20,6 +20,7 @@ from assetgraph import (
     Definitions,
     Instance,
     StaticPartitionsDefinition,
+    TimeWindowPartitionMapping,
     asset,
 )
 from assetgraph.automation.backfills import (
@@ -435,3 +436,43 @@ def test_backfill_runs_carry_dagster_s_partition_and_backfill_tags(
         for run in runs
     ]
     assert sorted(partition_tags, key=str) == sorted(expected, key=str)
+
+
+def _running_total() -> Definitions:
+    @asset(
+        partitions_def=DAILY,
+        ins={
+            "prev": AssetIn(
+                key="running_total",
+                partition_mapping=TimeWindowPartitionMapping(start_offset=-1, end_offset=-1),
+            )
+        },
+    )
+    def running_total(context: AssetExecutionContext, prev: int | None) -> int:
+        return int(context.partition_key[-2:]) + (prev or 0)
+
+    return Definitions(assets=[running_total])
+
+
+def test_a_self_dependent_asset_is_backfilled_one_run_at_a_time_oldest_first(
+    instance: Instance,
+) -> None:
+    defs = _running_total()
+    backfill = launch_backfill(
+        defs,
+        partition_range="2025-01-01...2025-01-04",
+        max_concurrent_runs=3,
+        instance=instance,
+        now=NOW,
+    )
+    idle = _idle(defs, instance)
+    idle.tick(NOW)
+    idle.release()
+    [queued] = instance.storage.list_runs(limit=None, tags={BACKFILL_TAG: backfill.backfill_id})
+    assert queued.tags["dagster/partition"] == "2025-01-01"
+
+    done = _until_done(_daemon(defs, instance), backfill.backfill_id)
+    assert done.status is BulkActionStatus.COMPLETED_SUCCESS
+    assert _progress(done) == {"running_total": (4, 0, 0, 0)}
+    value = defs.load_asset_value("running_total", partition_key="2025-01-04", instance=instance)
+    assert value == 1 + 2 + 3 + 4
