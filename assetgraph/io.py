@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.key_range import PartitionKeyRange
@@ -238,6 +238,12 @@ class IOManager(ABC):
     Writes must be atomic (a reader sees the old value or the new one, never a part) and
     idempotent (storing the same value twice leaves the same state).
     """
+
+    loads_empty_partition_sets: ClassVar[bool] = False
+    """True when ``load_input`` answers for a partitioned upstream with no partitions to
+    read (the first partition of a self-dependent asset), e.g. with an empty table.
+    Otherwise such an input is None and ``load_input`` is not called, as Dagster's
+    default IO manager answers."""
 
     @abstractmethod
     def handle_output(self, context: OutputContext, obj: Any) -> None:

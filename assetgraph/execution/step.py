@@ -271,9 +271,9 @@ def _load_inputs(
         spec = upstream_def.spec(upstream)
         manager = env.io_managers[managers.get(param) or spec.io_manager_key]
         partition_keys = step.input_partitions.get(upstream, ()) if step.input_partitions else ()
-        if not partition_keys and upstream in step.input_partitions:
-            # The mapping reads no partition (the first partition of a self-dependent
-            # asset): None, as Dagster's default IO manager loads it.
+        # The mapping reads no partition (the first partition of a self-dependent asset)
+        reads_none = not partition_keys and upstream in step.input_partitions
+        if reads_none and not getattr(manager, "loads_empty_partition_sets", False):
             kwargs[param] = None
             continue
         parameter = parameters.get(param)

@@ -93,6 +93,9 @@ class DbClient(ABC):
 class DbIOManager(IOManager):
     """Stores each asset in the table its key names, through a handler per value type."""
 
+    # No partitions to read select no rows: an empty table, as Dagster's database IO managers.
+    loads_empty_partition_sets = True
+
     def __init__(
         self,
         *,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
@@ -229,3 +230,54 @@ def test_a_newer_earlier_partition_does_not_make_a_later_one_stale() -> None:
     status = report["cumulative"]
     assert len(status.materialized) == 2 and len(status.missing) == 8
     assert not status.stale
+
+
+def test_a_database_io_manager_gives_the_first_partition_an_empty_table(tmp_path: Path) -> None:
+    seen: list[int] = []
+
+    @dg.asset(
+        partitions_def=DAILY,
+        key_prefix=["my_schema"],
+        ins={
+            "prev": dg.AssetIn(
+                key=dg.AssetKey(["my_schema", "rows"]),
+                partition_mapping=dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1),
+            )
+        },
+        metadata={"partition_expr": "day"},
+    )
+    def rows(context: dg.AssetExecutionContext, prev: pd.DataFrame) -> pd.DataFrame:
+        seen.append(len(prev))
+        day = pd.Timestamp(context.partition_key)
+        return pd.DataFrame({"day": [day, day], "n": [len(prev)] * 2})
+
+    manager = dg.DuckDBPandasIOManager(database=str(tmp_path / "db.duckdb"))
+    result = dg.materialize(
+        [rows], partition_range="2024-01-01...2024-01-03", resources={"io_manager": manager}
+    )
+    assert result.success, result.failures
+    assert seen == [0, 2, 2]
+
+
+def test_the_context_names_the_partition_the_input_reads() -> None:
+    """Dagster's docstring of ``asset_partition_key_for_input``: the 2023-08-21 partition
+    of a self-dependent asset reads 2023-08-20."""
+    partitions_def = dg.DailyPartitionsDefinition("2023-08-20")
+    logged: list[str] = []
+
+    @dg.asset(
+        partitions_def=partitions_def,
+        ins={
+            "self_dependent_asset": dg.AssetIn(
+                partition_mapping=dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
+            )
+        },
+    )
+    def self_dependent_asset(context: dg.AssetExecutionContext, self_dependent_asset: Any) -> int:
+        if self_dependent_asset is not None:  # the first partition reads none
+            logged.append(context.asset_partition_key_for_input("self_dependent_asset"))
+        return 1
+
+    result = dg.materialize([self_dependent_asset], partition_range="2023-08-20...2023-08-21")
+    assert result.success
+    assert logged == ["2023-08-20"]
