@@ -16,6 +16,8 @@ pytest.importorskip(
     "sklearn", reason="examples/ml_pipeline needs scikit-learn: make install EXTRAS=ml"
 )
 
+pytestmark = pytest.mark.slow  # trains models through the CLI, again and again
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFS = ROOT / "examples" / "ml_pipeline" / "defs.py"
 CLI = [sys.executable, "-m", "assetgraph.cli.main"]

@@ -23,6 +23,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
+pytestmark = pytest.mark.slow  # month-long backfills through the CLI
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFS = ROOT / "examples" / "partitioned_etl" / "defs.py"
 CLI = [sys.executable, "-m", "assetgraph.cli.main"]
