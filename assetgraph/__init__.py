@@ -29,6 +29,7 @@ _EXPORTS: dict[str, str] = {
     "AssetIn": "assetgraph.definitions.assets",
     "AssetOut": "assetgraph.definitions.assets",
     "AssetSpec": "assetgraph.definitions.specs",
+    "apply_freshness_policy": "assetgraph.definitions.spec_mapping",
     "AssetDep": "assetgraph.definitions.specs",
     "build_asset_context": "assetgraph.context",
     "get_dagster_logger": "assetgraph.context",
@@ -52,6 +53,7 @@ _EXPORTS: dict[str, str] = {
     "BulkActionStatus": "assetgraph.storage.backfill_store",
     "FreshnessPolicy": "assetgraph.definitions.policies",
     "FreshnessState": "assetgraph.definitions.policies",
+    "LegacyFreshnessPolicy": "assetgraph.definitions.legacy_freshness",
     "freshness_policy_sensor": "assetgraph.automation.freshness_sensors",
     "FreshnessPolicySensorContext": "assetgraph.automation.freshness_sensors",
     "FreshnessPolicySensorDefinition": "assetgraph.automation.freshness_sensors",
@@ -79,6 +81,9 @@ _EXPORTS: dict[str, str] = {
     "AssetSensorDefinition": "assetgraph.automation.asset_sensors",
     "run_status_sensor": "assetgraph.automation.run_status_sensors",
     "run_failure_sensor": "assetgraph.automation.run_status_sensors",
+    "make_email_on_run_failure_sensor": "assetgraph.automation.email_alerts",
+    "evaluate_automation_conditions": "assetgraph.automation.condition_testing",
+    "EvaluateAutomationConditionsResult": "assetgraph.automation.condition_testing",
     "RunStatusSensorContext": "assetgraph.automation.run_status_sensors",
     "RunFailureSensorContext": "assetgraph.automation.run_status_sensors",
     "RunStatusSensorDefinition": "assetgraph.automation.run_status_sensors",
@@ -97,6 +102,8 @@ _EXPORTS: dict[str, str] = {
     "Output": "assetgraph.definitions.outputs",
     "DataVersion": "assetgraph.definitions.outputs",
     "DataProvenance": "assetgraph.versions.provenance",
+    "extract_data_version_from_entry": "assetgraph.versions.provenance",
+    "create_test_asset_job": "assetgraph.definitions.job_testing",
     "AssetExecutionContext": "assetgraph.context",
     "IOManager": "assetgraph.io",
     "InputContext": "assetgraph.io",
@@ -136,6 +143,7 @@ _EXPORTS: dict[str, str] = {
     "TableColumn": "assetgraph.definitions.metadata",
     "TableRecord": "assetgraph.definitions.metadata",
     "TableSchema": "assetgraph.definitions.metadata",
+    "TableMetadataSet": "assetgraph.definitions.metadata_sets",
     "Instance": "assetgraph.storage.instance",
     "DagsterInstance": "assetgraph.storage.instance",
     "RunStatus": "assetgraph.storage.records",
@@ -195,6 +203,17 @@ _EXPORTS: dict[str, str] = {
     "multiprocess_executor": "assetgraph.definitions.executors",
     "ExecutorDefinition": "assetgraph.definitions.executors",
     "repository": "assetgraph.definitions.repository",
+    "success_hook": "assetgraph.definitions.hooks",
+    "failure_hook": "assetgraph.definitions.hooks",
+    "HookContext": "assetgraph.definitions.hooks",
+    "HookDefinition": "assetgraph.definitions.hooks",
+    "build_hook_context": "assetgraph.definitions.hooks",
+    "logger": "assetgraph.definitions.loggers",
+    "LoggerDefinition": "assetgraph.definitions.loggers",
+    "InitLoggerContext": "assetgraph.definitions.loggers",
+    "build_init_logger_context": "assetgraph.definitions.loggers",
+    "colored_console_logger": "assetgraph.definitions.builtin_loggers",
+    "json_console_logger": "assetgraph.definitions.builtin_loggers",
     "validate_run_config": "assetgraph.definitions.op_jobs",
     "DagsterEventType": "assetgraph.storage.event_entries",
     "fs_io_manager": "io_managers.filesystem",
@@ -210,6 +229,8 @@ _EXPORTS: dict[str, str] = {
     "SpecificPartitionsPartitionMapping": "assetgraph.partitions.specific_mapping",
     "build_last_update_freshness_checks": "assetgraph.automation.freshness_checks",
     "build_time_partition_freshness_checks": "assetgraph.automation.freshness_checks",
+    "build_column_schema_change_checks": "assetgraph.definitions.metadata_checks",
+    "build_metadata_bounds_checks": "assetgraph.definitions.metadata_checks",
     "build_sensor_for_freshness_checks": "assetgraph.automation.freshness_checks",
     # Sensors, instance queries and partitioned config (parity: automation)
     "multi_asset_sensor": "assetgraph.automation.multi_asset_sensors",
@@ -269,6 +290,7 @@ _EXPORTS: dict[str, str] = {
     "InputManager": "assetgraph.io",
     "definitions": "assetgraph.definitions.lazy_definitions",  # the package calls it too
     "file_relative_path": "assetgraph.definitions.lazy_definitions",
+    "script_relative_path": "assetgraph.definitions.lazy_definitions",
     "Nothing": "assetgraph.definitions.dagster_types",
     "DagsterType": "assetgraph.definitions.dagster_types",
     "TypeCheck": "assetgraph.definitions.dagster_types",
@@ -311,6 +333,63 @@ _EXPORTS: dict[str, str] = {
     "DagsterDbtTranslatorSettings": "assetgraph.dbt.translator",
     "get_asset_key_for_model": "assetgraph.dbt.lookups",
     "get_asset_key_for_source": "assetgraph.dbt.lookups",
+    # components and the defs/ folder (Dagster >= 1.10 project layout)
+    "components": "assetgraph.components",
+    "Component": "assetgraph.components.component",
+    "component_instance": "assetgraph.components.component",
+    "template_var": "assetgraph.components.component",
+    "ComponentLoadContext": "assetgraph.components.context",
+    "DefsFolderComponent": "assetgraph.components.yaml_components",
+    "DefinitionsComponent": "assetgraph.components.yaml_components",
+    "build_defs_for_component": "assetgraph.components.defs_folder",
+    "load_defs": "assetgraph.components.defs_folder",
+    "load_from_defs_folder": "assetgraph.components.defs_folder",
+    "Model": "assetgraph.components.resolution",
+    "Resolvable": "assetgraph.components.resolution",
+    "ResolutionContext": "assetgraph.components.resolution",
+    "ResolvedAssetKey": "assetgraph.components.resolution",
+    "ResolvedAssetSpec": "assetgraph.components.resolution",
+    "Resolver": "assetgraph.components.resolution",
+    "map_asset_specs": "assetgraph.definitions.spec_mapping",
+    "PythonScriptComponent": "assetgraph.pipes.script_component",
+    "DbtProjectComponent": "assetgraph.components.dbt_project",
+    # Dagster's integration packages: dagster_duckdb(_pandas, _polars), dagster_pandas,
+    # dagster_pandera
+    # (duckdb, polars and pandera are imported only when used)
+    "DbClient": "assetgraph.integrations.db_io_manager",
+    "DbIOManager": "assetgraph.integrations.db_io_manager",
+    "DbTypeHandler": "assetgraph.integrations.db_io_manager",
+    "TablePartitionDimension": "assetgraph.integrations.db_io_manager",
+    "TableSlice": "assetgraph.integrations.db_io_manager",
+    "DuckDBIOManager": "assetgraph.integrations.duckdb_io_manager",
+    "DuckDbClient": "assetgraph.integrations.duckdb_io_manager",
+    "build_duckdb_io_manager": "assetgraph.integrations.duckdb_io_manager",
+    "DuckDBPandasIOManager": "assetgraph.integrations.duckdb_pandas",
+    "DuckDBPandasTypeHandler": "assetgraph.integrations.duckdb_pandas",
+    "duckdb_pandas_io_manager": "assetgraph.integrations.duckdb_pandas",
+    "DuckDBPolarsIOManager": "assetgraph.integrations.duckdb_polars",
+    "DuckDBPolarsTypeHandler": "assetgraph.integrations.duckdb_polars",
+    "duckdb_polars_io_manager": "assetgraph.integrations.duckdb_polars",
+    "DuckDBResource": "assetgraph.integrations.duckdb_resource",
+    "CategoricalColumnConstraint": "assetgraph.integrations.pandas_constraints",
+    "ColumnConstraint": "assetgraph.integrations.pandas_constraints",
+    "ColumnConstraintViolationException": "assetgraph.integrations.pandas_constraints",
+    "ColumnDTypeFnConstraint": "assetgraph.integrations.pandas_constraints",
+    "ColumnDTypeInSetConstraint": "assetgraph.integrations.pandas_constraints",
+    "ConstraintViolationException": "assetgraph.integrations.pandas_constraints",
+    "DataFrameConstraint": "assetgraph.integrations.pandas_constraints",
+    "DataFrameConstraintViolationException": "assetgraph.integrations.pandas_constraints",
+    "InRangeColumnConstraint": "assetgraph.integrations.pandas_constraints",
+    "MaxValueColumnConstraint": "assetgraph.integrations.pandas_constraints",
+    "MinValueColumnConstraint": "assetgraph.integrations.pandas_constraints",
+    "NonNullableColumnConstraint": "assetgraph.integrations.pandas_constraints",
+    "RowCountConstraint": "assetgraph.integrations.pandas_constraints",
+    "StrictColumnsConstraint": "assetgraph.integrations.pandas_constraints",
+    "UniqueColumnConstraint": "assetgraph.integrations.pandas_constraints",
+    "PandasColumn": "assetgraph.integrations.pandas_types",
+    "create_dagster_pandas_dataframe_type": "assetgraph.integrations.pandas_types",
+    "validate_constraints": "assetgraph.integrations.pandas_types",
+    "pandera_schema_to_dagster_type": "assetgraph.integrations.pandera_types",
 }
 
 __all__ = [
@@ -353,7 +432,14 @@ __all__ = [
     "BoolMetadataValue",
     "BoolSource",
     "BulkActionStatus",
+    "CategoricalColumnConstraint",
     "CodeLocationLoadError",
+    "ColumnConstraint",
+    "ColumnConstraintViolationException",
+    "ColumnDTypeFnConstraint",
+    "ColumnDTypeInSetConstraint",
+    "Component",
+    "ComponentLoadContext",
     "Config",
     "ConfigurableIOManager",
     "ConfigurableIOManagerFactory",
@@ -361,6 +447,7 @@ __all__ = [
     "ConfigurableLegacyResourceAdapter",
     "ConfigurableResource",
     "ConfigurableResourceFactory",
+    "ConstraintViolationException",
     "DagsterDbtTranslator",
     "DagsterDbtTranslatorSettings",
     "DagsterError",
@@ -377,24 +464,40 @@ __all__ = [
     "DagsterTypeCheckDidNotPass",
     "DagsterUnknownResourceError",
     "DailyPartitionsDefinition",
+    "DataFrameConstraint",
+    "DataFrameConstraintViolationException",
     "DataProvenance",
     "DataVersion",
+    "DbClient",
+    "DbIOManager",
+    "DbTypeHandler",
     "DbtCliInvocation",
     "DbtCliResource",
     "DbtProject",
+    "DbtProjectComponent",
     "DefaultScheduleStatus",
     "DefaultSensorStatus",
     "DefinitionError",
     "Definitions",
+    "DefinitionsComponent",
+    "DefsFolderComponent",
     "DeleteDynamicPartitionsRequest",
     "DependencyDefinition",
     "DimensionPartitionMapping",
+    "DuckDBIOManager",
+    "DuckDBPandasIOManager",
+    "DuckDBPandasTypeHandler",
+    "DuckDBPolarsIOManager",
+    "DuckDBPolarsTypeHandler",
+    "DuckDBResource",
+    "DuckDbClient",
     "DynamicOut",
     "DynamicOutput",
     "DynamicPartitionsDefinition",
     "Enum",
     "EnumValue",
     "EnvVar",
+    "EvaluateAutomationConditionsResult",
     "EventLogEntry",
     "EventLogRecord",
     "EventRecordsFilter",
@@ -415,12 +518,16 @@ __all__ = [
     "GraphDefinition",
     "GraphIn",
     "GraphOut",
+    "HookContext",
+    "HookDefinition",
     "HourlyPartitionsDefinition",
     "IOManager",
     "IOManagerDefinition",
     "IdentityPartitionMapping",
     "In",
     "InMemoryIOManager",
+    "InRangeColumnConstraint",
+    "InitLoggerContext",
     "InitResourceContext",
     "InputContext",
     "InputManager",
@@ -432,10 +539,15 @@ __all__ = [
     "JobDefinition",
     "JsonMetadataValue",
     "LastPartitionMapping",
+    "LegacyFreshnessPolicy",
+    "LoggerDefinition",
     "Map",
     "MarkdownMetadataValue",
     "MaterializeResult",
+    "MaxValueColumnConstraint",
     "MetadataValue",
+    "MinValueColumnConstraint",
+    "Model",
     "MonthlyPartitionsDefinition",
     "MultiAssetSensorDefinition",
     "MultiAssetSensorEvaluationContext",
@@ -445,6 +557,7 @@ __all__ = [
     "MultiPartitionsDefinition",
     "MultiToSingleDimensionPartitionMapping",
     "NodeInvocation",
+    "NonNullableColumnConstraint",
     "Noneable",
     "NotebookMetadataValue",
     "Nothing",
@@ -456,6 +569,7 @@ __all__ = [
     "Out",
     "Output",
     "OutputContext",
+    "PandasColumn",
     "PartialResource",
     "PartitionBackfill",
     "PartitionKeyRange",
@@ -469,6 +583,12 @@ __all__ = [
     "PermissiveConfig",
     "PipesClientCompletedInvocation",
     "PipesSubprocessClient",
+    "PythonScriptComponent",
+    "ResolutionContext",
+    "Resolvable",
+    "ResolvedAssetKey",
+    "ResolvedAssetSpec",
+    "Resolver",
     "Resource",
     "ResourceDefinition",
     "ResourceDependency",
@@ -476,6 +596,7 @@ __all__ = [
     "ResourceParam",
     "RetryPolicy",
     "RetryRequested",
+    "RowCountConstraint",
     "RunConfig",
     "RunConfigError",
     "RunFailure",
@@ -502,6 +623,7 @@ __all__ = [
     "StaticPartitionsDefinition",
     "StepFailure",
     "StorageError",
+    "StrictColumnsConstraint",
     "String",
     "StringSource",
     "TableColumn",
@@ -509,10 +631,13 @@ __all__ = [
     "TableColumnDep",
     "TableColumnLineage",
     "TableColumnLineageMetadataValue",
+    "TableMetadataSet",
     "TableMetadataValue",
+    "TablePartitionDimension",
     "TableRecord",
     "TableSchema",
     "TableSchemaMetadataValue",
+    "TableSlice",
     "TextMetadataValue",
     "TimeWindow",
     "TimeWindowPartitionMapping",
@@ -520,18 +645,26 @@ __all__ = [
     "TimestampMetadataValue",
     "TypeCheck",
     "UPathIOManager",
+    "UniqueColumnConstraint",
     "UnresolvedAssetJobDefinition",
     "UrlMetadataValue",
     "UsageError",
     "WeeklyPartitionsDefinition",
+    "apply_freshness_policy",
     "asset",
     "asset_check",
     "asset_sensor",
     "build_asset_context",
     "build_asset_reconciliation_sensor",
+    "build_column_schema_change_checks",
+    "build_defs_for_component",
+    "build_duckdb_io_manager",
+    "build_hook_context",
+    "build_init_logger_context",
     "build_init_resource_context",
     "build_input_context",
     "build_last_update_freshness_checks",
+    "build_metadata_bounds_checks",
     "build_multi_asset_sensor_context",
     "build_op_context",
     "build_output_context",
@@ -544,13 +677,23 @@ __all__ = [
     "build_sensor_for_freshness_checks",
     "build_time_partition_freshness_checks",
     "cancel_backfill",
+    "colored_console_logger",
+    "component_instance",
+    "components",
+    "create_dagster_pandas_dataframe_type",
+    "create_test_asset_job",
     "daily_partitioned_config",
     "dbt_assets",
     "define_asset_job",
     "definitions",
+    "duckdb_pandas_io_manager",
+    "duckdb_polars_io_manager",
     "dynamic_partitioned_config",
+    "evaluate_automation_conditions",
     "external_asset_from_spec",
     "external_assets_from_specs",
+    "extract_data_version_from_entry",
+    "failure_hook",
     "file_relative_path",
     "freshness_policy_sensor",
     "fs_io_manager",
@@ -568,6 +711,7 @@ __all__ = [
     "instance_for_test",
     "io_manager",
     "job",
+    "json_console_logger",
     "launch_backfill",
     "link_code_references_to_git",
     "load_asset_checks_from_modules",
@@ -577,7 +721,12 @@ __all__ = [
     "load_assets_from_package_module",
     "load_assets_from_package_name",
     "load_definitions",
+    "load_defs",
+    "load_from_defs_folder",
+    "logger",
+    "make_email_on_run_failure_sensor",
     "make_values_resource",
+    "map_asset_specs",
     "materialize",
     "materialize_to_memory",
     "mem_io_manager",
@@ -589,18 +738,23 @@ __all__ = [
     "observable_source_asset",
     "observe",
     "op",
+    "pandera_schema_to_dagster_type",
     "repository",
     "resource",
     "resume_backfill",
     "run_failure_sensor",
     "run_status_sensor",
     "schedule",
+    "script_relative_path",
     "select_assets",
     "sensor",
     "stale_status",
     "static_partitioned_config",
+    "success_hook",
     "targets_for_selection",
+    "template_var",
     "time_window_partitioned_config",
+    "validate_constraints",
     "validate_run_config",
     "weekly_partitioned_config",
     "with_resources",
@@ -652,6 +806,13 @@ if TYPE_CHECKING:
     )
     from assetgraph.automation.condition_sensors import (
         AutomationConditionSensorDefinition as AutomationConditionSensorDefinition,
+    )
+    from assetgraph.automation.condition_testing import (
+        EvaluateAutomationConditionsResult as EvaluateAutomationConditionsResult,
+        evaluate_automation_conditions as evaluate_automation_conditions,
+    )
+    from assetgraph.automation.email_alerts import (
+        make_email_on_run_failure_sensor as make_email_on_run_failure_sensor,
     )
     from assetgraph.automation.freshness_checks import (
         build_last_update_freshness_checks as build_last_update_freshness_checks,
@@ -705,6 +866,34 @@ if TYPE_CHECKING:
         build_sensor_context as build_sensor_context,
         sensor as sensor,
     )
+    from assetgraph.components.component import (
+        Component as Component,
+        component_instance as component_instance,
+        template_var as template_var,
+    )
+    from assetgraph.components.context import (
+        ComponentLoadContext as ComponentLoadContext,
+    )
+    from assetgraph.components.dbt_project import (
+        DbtProjectComponent as DbtProjectComponent,
+    )
+    from assetgraph.components.defs_folder import (
+        build_defs_for_component as build_defs_for_component,
+        load_defs as load_defs,
+        load_from_defs_folder as load_from_defs_folder,
+    )
+    from assetgraph.components.resolution import (
+        Model as Model,
+        ResolutionContext as ResolutionContext,
+        Resolvable as Resolvable,
+        ResolvedAssetKey as ResolvedAssetKey,
+        ResolvedAssetSpec as ResolvedAssetSpec,
+        Resolver as Resolver,
+    )
+    from assetgraph.components.yaml_components import (
+        DefinitionsComponent as DefinitionsComponent,
+        DefsFolderComponent as DefsFolderComponent,
+    )
     from assetgraph.context import (
         AssetExecutionContext as AssetExecutionContext,
         build_asset_context as build_asset_context,
@@ -745,6 +934,10 @@ if TYPE_CHECKING:
     )
     from assetgraph.definitions.backfill import (
         BackfillPolicy as BackfillPolicy,
+    )
+    from assetgraph.definitions.builtin_loggers import (
+        colored_console_logger as colored_console_logger,
+        json_console_logger as json_console_logger,
     )
     from assetgraph.definitions.check_specs import (
         AssetCheckKey as AssetCheckKey,
@@ -815,9 +1008,19 @@ if TYPE_CHECKING:
         external_asset_from_spec as external_asset_from_spec,
         external_assets_from_specs as external_assets_from_specs,
     )
+    from assetgraph.definitions.hooks import (
+        HookContext as HookContext,
+        HookDefinition as HookDefinition,
+        build_hook_context as build_hook_context,
+        failure_hook as failure_hook,
+        success_hook as success_hook,
+    )
     from assetgraph.definitions.io_contexts import (
         build_input_context as build_input_context,
         build_output_context as build_output_context,
+    )
+    from assetgraph.definitions.job_testing import (
+        create_test_asset_job as create_test_asset_job,
     )
     from assetgraph.definitions.jobs import (
         JobDefinition as JobDefinition,
@@ -827,6 +1030,10 @@ if TYPE_CHECKING:
     from assetgraph.definitions.lazy_definitions import (
         definitions as definitions,
         file_relative_path as file_relative_path,
+        script_relative_path as script_relative_path,
+    )
+    from assetgraph.definitions.legacy_freshness import (
+        LegacyFreshnessPolicy as LegacyFreshnessPolicy,
     )
     from assetgraph.definitions.loading import (
         load_asset_checks_from_modules as load_asset_checks_from_modules,
@@ -835,6 +1042,12 @@ if TYPE_CHECKING:
         load_assets_from_modules as load_assets_from_modules,
         load_assets_from_package_module as load_assets_from_package_module,
         load_assets_from_package_name as load_assets_from_package_name,
+    )
+    from assetgraph.definitions.loggers import (
+        InitLoggerContext as InitLoggerContext,
+        LoggerDefinition as LoggerDefinition,
+        build_init_logger_context as build_init_logger_context,
+        logger as logger,
     )
     from assetgraph.definitions.metadata import (
         BoolMetadataValue as BoolMetadataValue,
@@ -858,6 +1071,13 @@ if TYPE_CHECKING:
         TextMetadataValue as TextMetadataValue,
         TimestampMetadataValue as TimestampMetadataValue,
         UrlMetadataValue as UrlMetadataValue,
+    )
+    from assetgraph.definitions.metadata_checks import (
+        build_column_schema_change_checks as build_column_schema_change_checks,
+        build_metadata_bounds_checks as build_metadata_bounds_checks,
+    )
+    from assetgraph.definitions.metadata_sets import (
+        TableMetadataSet as TableMetadataSet,
     )
     from assetgraph.definitions.multi_assets import (
         multi_asset as multi_asset,
@@ -943,6 +1163,10 @@ if TYPE_CHECKING:
         SourceAsset as SourceAsset,
         observable_source_asset as observable_source_asset,
     )
+    from assetgraph.definitions.spec_mapping import (
+        apply_freshness_policy as apply_freshness_policy,
+        map_asset_specs as map_asset_specs,
+    )
     from assetgraph.definitions.specs import (
         AssetDep as AssetDep,
         AssetSpec as AssetSpec,
@@ -993,6 +1217,56 @@ if TYPE_CHECKING:
     )
     from assetgraph.graph import (
         AssetGraph as AssetGraph,
+    )
+    from assetgraph.integrations.db_io_manager import (
+        DbClient as DbClient,
+        DbIOManager as DbIOManager,
+        DbTypeHandler as DbTypeHandler,
+        TablePartitionDimension as TablePartitionDimension,
+        TableSlice as TableSlice,
+    )
+    from assetgraph.integrations.duckdb_io_manager import (
+        DuckDbClient as DuckDbClient,
+        DuckDBIOManager as DuckDBIOManager,
+        build_duckdb_io_manager as build_duckdb_io_manager,
+    )
+    from assetgraph.integrations.duckdb_pandas import (
+        DuckDBPandasIOManager as DuckDBPandasIOManager,
+        DuckDBPandasTypeHandler as DuckDBPandasTypeHandler,
+        duckdb_pandas_io_manager as duckdb_pandas_io_manager,
+    )
+    from assetgraph.integrations.duckdb_polars import (
+        DuckDBPolarsIOManager as DuckDBPolarsIOManager,
+        DuckDBPolarsTypeHandler as DuckDBPolarsTypeHandler,
+        duckdb_polars_io_manager as duckdb_polars_io_manager,
+    )
+    from assetgraph.integrations.duckdb_resource import (
+        DuckDBResource as DuckDBResource,
+    )
+    from assetgraph.integrations.pandas_constraints import (
+        CategoricalColumnConstraint as CategoricalColumnConstraint,
+        ColumnConstraint as ColumnConstraint,
+        ColumnConstraintViolationException as ColumnConstraintViolationException,
+        ColumnDTypeFnConstraint as ColumnDTypeFnConstraint,
+        ColumnDTypeInSetConstraint as ColumnDTypeInSetConstraint,
+        ConstraintViolationException as ConstraintViolationException,
+        DataFrameConstraint as DataFrameConstraint,
+        DataFrameConstraintViolationException as DataFrameConstraintViolationException,
+        InRangeColumnConstraint as InRangeColumnConstraint,
+        MaxValueColumnConstraint as MaxValueColumnConstraint,
+        MinValueColumnConstraint as MinValueColumnConstraint,
+        NonNullableColumnConstraint as NonNullableColumnConstraint,
+        RowCountConstraint as RowCountConstraint,
+        StrictColumnsConstraint as StrictColumnsConstraint,
+        UniqueColumnConstraint as UniqueColumnConstraint,
+    )
+    from assetgraph.integrations.pandas_types import (
+        PandasColumn as PandasColumn,
+        create_dagster_pandas_dataframe_type as create_dagster_pandas_dataframe_type,
+        validate_constraints as validate_constraints,
+    )
+    from assetgraph.integrations.pandera_types import (
+        pandera_schema_to_dagster_type as pandera_schema_to_dagster_type,
     )
     from assetgraph.io import (
         InputContext as InputContext,
@@ -1046,6 +1320,9 @@ if TYPE_CHECKING:
         TimeWindowPartitionsDefinition as TimeWindowPartitionsDefinition,
         WeeklyPartitionsDefinition as WeeklyPartitionsDefinition,
     )
+    from assetgraph.pipes.script_component import (
+        PythonScriptComponent as PythonScriptComponent,
+    )
     from assetgraph.pipes.subprocess_client import (
         PipesClientCompletedInvocation as PipesClientCompletedInvocation,
         PipesSubprocessClient as PipesSubprocessClient,
@@ -1088,7 +1365,10 @@ if TYPE_CHECKING:
     from assetgraph.storage.temporary_instance import (
         instance_for_test as instance_for_test,
     )
-    from assetgraph.versions.provenance import DataProvenance as DataProvenance
+    from assetgraph.versions.provenance import (
+        DataProvenance as DataProvenance,
+        extract_data_version_from_entry as extract_data_version_from_entry,
+    )
     from io_managers.upath import (
         UPathIOManager as UPathIOManager,
     )

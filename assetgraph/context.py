@@ -13,6 +13,7 @@ from assetgraph.keys import AssetKey
 from assetgraph.versions.provenance import DataProvenance, provenance_from_payload
 
 if TYPE_CHECKING:
+    from assetgraph.definitions.check_specs import AssetCheckKey
     from assetgraph.partitions.definitions import PartitionsDefinition
     from assetgraph.partitions.key_range import PartitionKeyRange
     from assetgraph.partitions.time_window import TimeWindow
@@ -172,8 +173,10 @@ class AssetExecutionContext:
         output_names: Mapping[AssetKey, str] | None = None,
         instance: Any = None,
         input_partitions_defs: Mapping[str, PartitionsDefinition | None] | None = None,
+        check_keys: Sequence[AssetCheckKey] = (),
     ) -> None:
         self.run_id = run_id
+        self._check_keys = frozenset(check_keys)
         self.step_key = step_key
         self.asset_keys = asset_keys
         self.resources = resources
@@ -243,6 +246,17 @@ class AssetExecutionContext:
 
     dagster_run = run
 
+    def has_tag(self, key: str) -> bool:
+        """Whether this run has tag ``key``."""
+        return key in self._tags_of_run()
+
+    def get_tag(self, key: str) -> str | None:
+        """The value of this run's tag ``key`` (None when it has none)."""
+        return self._tags_of_run().get(key)
+
+    def _tags_of_run(self) -> Mapping[str, str]:
+        return dict(getattr(self.run, "tags", None) or {})
+
     def get_asset_provenance(
         self, asset_key: Any, partition_key: str | None = None
     ) -> DataProvenance | None:
@@ -265,6 +279,11 @@ class AssetExecutionContext:
     def selected_asset_keys(self) -> set[AssetKey]:
         """The keys this step builds: all of a multi-asset's, or the selected subset."""
         return set(self.asset_keys)
+
+    @property
+    def selected_asset_check_keys(self) -> set[AssetCheckKey]:
+        """The keys of the ``check_specs`` this step reports: those of its selected assets."""
+        return set(self._check_keys)
 
     @property
     def selected_output_names(self) -> set[str]:

@@ -228,11 +228,12 @@ class AssetGraph:
         return matches[0] if len(matches) == 1 else None
 
     def _external_stubs(self, assets_defs: Sequence[AssetsDefinition]) -> list[AssetsDefinition]:
-        """External assets for keys named only in ``deps=[...]`` (Dagster does the same)."""
+        """External assets for keys named only in ``deps=[...]``, or by an input that its
+        input manager loads (Dagster does the same)."""
         stubs: list[AssetsDefinition] = []
         for assets_def in assets_defs:
             for spec in assets_def.inputs:
-                if spec.param is not None:
+                if spec.param is not None and spec.input_manager_key is None:
                     continue
                 candidates = self._candidates(assets_def, spec)
                 if any(candidate in self._defs_by_key for candidate in candidates):

@@ -164,6 +164,8 @@ class InputContext(_DagsterNames):
     resource_config: Any = None
     """The IO manager's own config, when it was built from one (``@io_manager``)."""
     dagster_type: Any = None
+    """The input's ``DagsterType`` (Dagster's): when an asset step loads the input, its
+    ``typing_type`` is the parameter's own annotation, ``Any`` when it has none."""
     logged_events: list[Any] = field(default_factory=list, repr=False)
     teardown: list[Any] = field(default_factory=list, repr=False)
     """What ``build_*_context(...)`` used as a context manager tears down on exit."""

@@ -14,16 +14,18 @@ loading gives a polars frame when the reading parameter (or the upstream asset) 
 with one (``io_managers.polars_frames``).
 
 DuckDB lets one process at a time open a database file for writing; a manager that finds
-the file locked by another process retries for ``lock_timeout`` seconds.
+the file locked by another process retries for ``lock_timeout`` seconds. Opening the file
+and quoting identifiers is ``assetgraph.integrations.duckdb_connections``, which Dagster's
+``DuckDBPandasIOManager`` (``assetgraph.integrations``) shares.
 """
 
 from __future__ import annotations
 
 import os
-import time
 from typing import TYPE_CHECKING, Any
 
 from assetgraph.errors import StorageError
+from assetgraph.integrations.duckdb_connections import connect, quote_identifier
 from assetgraph.io import InputContext, IOManager, OutputContext
 from io_managers.parquet import report_frame_versions, require_frame
 from io_managers.pickle import missing_value_error
@@ -40,11 +42,6 @@ if TYPE_CHECKING:
     import duckdb
 
 _FRAME_VIEW = "__assetgraph_frame"
-
-
-def quote_identifier(name: str) -> str:
-    """``name`` as a DuckDB quoted identifier (double quotes doubled)."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _column_kind(duckdb_type: str) -> str:
@@ -80,16 +77,7 @@ class DuckDBIOManager(IOManager):
         return f"{quote_identifier(self._schema)}.{quote_identifier(name)}"
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        import duckdb
-
-        deadline = time.monotonic() + self.lock_timeout
-        while True:
-            try:
-                return duckdb.connect(self.path)
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+        return connect(self.path, lock_timeout=self.lock_timeout)
 
     def _columns(self, con: duckdb.DuckDBPyConnection, name: str) -> dict[str, str]:
         """The table's column types by name; empty when there is no such table."""

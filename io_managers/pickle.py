@@ -16,11 +16,12 @@ so a reader finds either the old value or the new one, never a part of either.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import pickle
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import quote
 
 from assetgraph import settings
@@ -29,6 +30,10 @@ from assetgraph.io import InputContext, IOManager, OutputContext
 from assetgraph.keys import AssetKey
 from assetgraph.versions.digests import HashingWriter
 from io_managers.files import open_temp_beside
+
+_NO_FOLLOW: int = getattr(os, "O_NOFOLLOW", 0)
+"""Refuses to open a symlink (0 where the system has no such flag: ``_path`` checks)."""
+_CLOEXEC: int = getattr(os, "O_CLOEXEC", 0)
 
 
 def partition_file_name(partition_key: str) -> str:
@@ -98,18 +103,23 @@ class PickleIOManager(IOManager):
         """Where the value of ``asset_key`` (and partition) is stored."""
         return Path(self._path(asset_key, partition_key))
 
-    def _path(self, asset_key: AssetKey, partition_key: str | None) -> str:
+    def _path(
+        self, asset_key: AssetKey, partition_key: str | None, *, check_file: bool = True
+    ) -> str:
         """``path_for`` as a string, refusing a place outside the base directory.
 
         Asset key parts and partition file names are single path segments (neither can be
         ``..``), so only a symlink can lead outside: the folder's real path is checked
-        once per folder (and cached while it exists), the file itself on each call.
+        once per folder (and cached while it exists), the file itself (a symlink?) with
+        ``check_file``. A write needs no file check: the rename that ends it replaces a
+        symlink at the path, never what the link points to; ``_open_to_read`` checks a
+        file only when it is a symlink.
         """
-        folder = os.path.join(self._base_str(), *asset_key.path)
+        folder = self._asset_folder(asset_key)
         if partition_key is not None:
             path = os.path.join(folder, partition_file_name(partition_key))
         else:
-            path, folder = folder, os.path.dirname(folder)
+            path, folder = folder, self._asset_folder(asset_key, parent=True)
         inside = self._checked_folders().get(folder)
         if inside is None:
             real = os.path.realpath(folder)
@@ -117,7 +127,7 @@ class PickleIOManager(IOManager):
             inside = real == base[:-1] or real.startswith(base)
             if inside and os.path.isdir(real):
                 self._checked_folders()[folder] = True
-        if inside and os.path.islink(path):
+        if inside and check_file and os.path.islink(path):
             real = os.path.realpath(path)
             inside = real.startswith(os.path.join(self._real_base(), ""))
         if not inside:
@@ -129,12 +139,36 @@ class PickleIOManager(IOManager):
             )
         return path
 
+    def _asset_folder(self, asset_key: AssetKey, *, parent: bool = False) -> str:
+        """``<base_dir>/<key parts>`` (``parent``: without the last part), kept per key."""
+        folders: dict[tuple[AssetKey, bool], str] | None = self.__dict__.get("_asset_folders")
+        if folders is None:
+            folders = self.__dict__["_asset_folders"] = {}
+        folder = folders.get((asset_key, parent))
+        if folder is None:
+            parts = asset_key.path[:-1] if parent else asset_key.path
+            folder = folders[(asset_key, parent)] = os.path.join(self._base_str(), *parts)
+        return folder
+
+    def _open_to_read(self, asset_key: AssetKey, partition_key: str | None) -> BinaryIO:
+        """The stored file, open for reading. It is opened without following a symlink
+        (one system call, no ``lstat`` first); a symlink is followed only once
+        ``_path`` has found that it leads inside the base directory."""
+        path = self._path(asset_key, partition_key, check_file=_NO_FOLLOW == 0)
+        try:
+            fd = os.open(path, os.O_RDONLY | _NO_FOLLOW | _CLOEXEC)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+            fd = os.open(self._path(asset_key, partition_key), os.O_RDONLY | _CLOEXEC)
+        return os.fdopen(fd, "rb")
+
     def host_local_storage(self) -> str | None:
         return str(self.base_dir)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        for cached in ("_real_base_dir", "_base_dir_str", "_folders_inside"):
+        for cached in ("_real_base_dir", "_base_dir_str", "_folders_inside", "_asset_folders"):
             state.pop(cached, None)
         return state
 
@@ -162,7 +196,7 @@ class PickleIOManager(IOManager):
             values: dict[str | None, Any] = {keys[0] if keys else None: obj}
         else:
             values = {k: v for k, v in _values_by_partition(context, obj).items()}
-        paths = {key: self._path(context.asset_key, key) for key in values}
+        paths = {key: self._path(context.asset_key, key, check_file=False) for key in values}
         # Stage every file first and rename only when all are written, so a failure
         # leaves every partition with its old value.
         staged: list[tuple[str, str]] = []
@@ -216,15 +250,16 @@ class PickleIOManager(IOManager):
         return {key: self._load_one(context.asset_key, key) for key in keys}
 
     def _load_one(self, asset_key: AssetKey, partition_key: str | None) -> Any:
-        path = self._path(asset_key, partition_key)
-        partitions = (partition_key,) if partition_key is not None else ()
         try:
-            with open(path, "rb") as handle:
+            with self._open_to_read(asset_key, partition_key) as handle:
                 return pickle.load(handle)
         except FileNotFoundError:
+            partitions = (partition_key,) if partition_key is not None else ()
+            path = self._path(asset_key, partition_key)
             raise missing_value_error(asset_key, partitions, str(path)) from None
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
             where = f" partition '{partition_key}'" if partition_key is not None else ""
+            path = self._path(asset_key, partition_key)
             raise StorageError(
                 f"The stored value of asset '{asset_key}'{where} at {path} cannot be loaded "
                 f"({type(exc).__name__}: {exc}); re-materialize the asset."

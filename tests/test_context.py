@@ -313,3 +313,25 @@ def test_get_dagster_logger_outside_a_step_is_a_plain_logger() -> None:
     logger = get_dagster_logger("helpers")
     assert logger.name.endswith("helpers")
     logger.info("nothing runs, nothing is recorded")  # must not raise
+
+
+def test_selected_asset_check_keys_are_those_of_the_selected_assets() -> None:
+    from assetgraph import AssetCheckKey, AssetCheckResult, AssetCheckSpec, AssetSpec, multi_asset
+
+    seen: list[set[AssetCheckKey]] = []
+
+    @multi_asset(
+        specs=[AssetSpec("one", skippable=True), AssetSpec("two", skippable=True)],
+        check_specs=[AssetCheckSpec("positive", asset="one")],
+        can_subset=True,
+    )
+    def pair(context: AssetExecutionContext) -> Any:
+        seen.append(context.selected_asset_check_keys)
+        for key in sorted(context.selected_asset_keys, key=AssetKey.to_string):
+            yield Output(1, output_name=key.path[-1])
+        for check_key in context.selected_asset_check_keys:
+            yield AssetCheckResult(passed=True, asset_key=check_key.asset_key)
+
+    materialize([pair], selection="two", instance=Instance.ephemeral(), raise_on_error=True)
+    materialize([pair], instance=Instance.ephemeral(), raise_on_error=True)
+    assert seen == [set(), {AssetCheckKey(AssetKey("one"), "positive")}]

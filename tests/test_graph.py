@@ -211,3 +211,21 @@ def test_an_asset_key_pickled_in_one_process_works_as_a_dict_key_in_another() ->
         pickled,
     )
     assert found.decode().strip() == "found"
+
+
+def test_an_input_its_input_manager_loads_may_name_an_asset_nobody_defines() -> None:
+    from assetgraph import AssetIn
+
+    @asset(ins={"table": AssetIn(key_prefix="public", input_manager_key="warehouse")})
+    def reader(table: int) -> int:
+        return table
+
+    graph = Definitions(assets=[reader]).graph
+    assert graph.is_external(AssetKey(["public", "table"]))
+
+    @asset
+    def misspelled(tabel: int) -> int:  # no input manager: still an error naming it
+        return tabel
+
+    with pytest.raises(DefinitionError, match="'tabel'"):
+        Definitions(assets=[misspelled]).graph  # noqa: B018

@@ -25,7 +25,7 @@ from typing import Any
 
 from assetgraph.automation.requests import SkipReason
 from assetgraph.automation.sensors import SensorDefinition, SensorEvaluationContext
-from assetgraph.definitions.check_specs import checked_asset_key
+from assetgraph.definitions.check_specs import checked_asset_keys
 from assetgraph.definitions.checks import (
     AssetCheckResult,
     AssetChecksDefinition,
@@ -205,7 +205,7 @@ def build_last_update_freshness_checks(
             severity,
             blocking,
         )
-        for key in _asset_keys(assets, "build_last_update_freshness_checks")
+        for key in checked_asset_keys(assets, "build_last_update_freshness_checks")
     ]
 
 
@@ -222,7 +222,7 @@ def build_time_partition_freshness_checks(
     _check_cron(deadline_cron, timezone, "build_time_partition_freshness_checks")
     checks: list[AssetChecksDefinition] = []
     for asset in assets:
-        keys = _asset_keys([asset], "build_time_partition_freshness_checks")
+        keys = checked_asset_keys([asset], "build_time_partition_freshness_checks")
         pdef = getattr(asset, "partitions_def", None)
         if not isinstance(pdef, TimeWindowPartitionsDefinition):
             raise DefinitionError(
@@ -343,21 +343,6 @@ def _updated_from(instance: Any, key: AssetKey) -> dict[str | None, float]:
         return {}
     records = instance.storage.latest_materializations([key.to_string()])
     return {partition: float(r.timestamp) for (_, partition), r in records.items()}
-
-
-def _asset_keys(assets: Sequence[Any], builder: str) -> list[AssetKey]:
-    if isinstance(assets, str | AssetKey) or not assets:
-        raise DefinitionError(f"{builder}: assets= takes a non-empty list of assets or keys.")
-    keys: list[AssetKey] = []
-    for asset in assets:
-        found = getattr(asset, "keys", None)
-        if isinstance(found, tuple | list) and not isinstance(asset, AssetKey):
-            keys.extend(found)
-        elif hasattr(asset, "key") and not isinstance(asset, str):
-            keys.append(AssetKey.from_user(asset.key))
-        else:
-            keys.append(checked_asset_key(asset))
-    return keys
 
 
 def _check_cron(deadline_cron: str | None, timezone: str, builder: str) -> None:

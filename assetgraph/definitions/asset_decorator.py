@@ -30,6 +30,7 @@ from assetgraph.definitions.assets import (
     AssetsDefinition,
 )
 from assetgraph.definitions.automation_condition import check_automation_condition
+from assetgraph.definitions.legacy_freshness import one_freshness_policy
 from assetgraph.definitions.parameters import definition_from_function
 from assetgraph.definitions.policies import check_policies
 from assetgraph.definitions.signatures import annotated_schema
@@ -77,6 +78,7 @@ def asset(
     # Dagster names: see assetgraph.automation.legacy and Definitions.
     required_resource_keys: Iterable[str] | None = None,
     auto_materialize_policy: Any = None,
+    legacy_freshness_policy: FreshnessPolicy | None = None,
     # Dagster names: the full key, kinds, and the checks the asset reports.
     key: CoercibleToAssetKey | None = None,
     compute_kind: str | None = None,
@@ -84,6 +86,8 @@ def asset(
     check_specs: Sequence[Any] | None = None,
     config_schema: Any = None,
     dagster_type: Any = None,
+    output_required: bool = True,
+    non_argument_deps: Iterable[Any] | None = None,
 ) -> Callable[[Callable[..., Any]], AssetsDefinition]: ...
 
 
@@ -114,6 +118,7 @@ def asset(
     # Dagster names: see assetgraph.automation.legacy and Definitions.
     required_resource_keys: Iterable[str] | None = None,
     auto_materialize_policy: Any = None,
+    legacy_freshness_policy: FreshnessPolicy | None = None,
     # Dagster names: the full key, kinds, and the checks the asset reports.
     key: CoercibleToAssetKey | None = None,
     compute_kind: str | None = None,
@@ -121,6 +126,8 @@ def asset(
     check_specs: Sequence[Any] | None = None,
     config_schema: Any = None,
     dagster_type: Any = None,
+    output_required: bool = True,
+    non_argument_deps: Iterable[Any] | None = None,
 ) -> AssetsDefinition | Callable[[Callable[..., Any]], AssetsDefinition]:
     """Declare a function as the definition of one asset.
 
@@ -135,17 +142,24 @@ def asset(
     pool whose limit (``Definitions(pools={...})``) caps how many of its steps run at
     once, across runs. ``freshness_policy`` bounds how old the asset's data may be and
     ``automation_policy`` (assetgraph's) or ``automation_condition`` (Dagster's
-    ``AutomationCondition``) says when ``assetgraph automate`` builds it.
+    ``AutomationCondition``) says when ``assetgraph automate`` builds it;
+    ``legacy_freshness_policy`` is Dagster's spelling of a ``maximum_lag_minutes`` policy.
     ``config_schema`` (Dagster's config types, ``assetgraph.definitions.config_schema``)
     checks the asset's run config, which the function reads as ``context.op_config``.
     ``dagster_type`` (a ``DagsterType``) checks the value before it is stored.
+    ``output_required=False`` lets the function yield no ``Output``: the asset is then not
+    materialized and the assets downstream of it are skipped. ``non_argument_deps`` is
+    Dagster's older spelling of ``deps``.
     """
 
     def decorate(func: Callable[..., Any]) -> AssetsDefinition:
         check_callable(func, "@asset")
         asset_key = full_key(key, name, key_prefix, func)
         asset_name = asset_key.name if key is not None else (name or func.__name__)
-        check_policies(asset_name, freshness_policy, automation_policy, partitions_def)
+        freshness = one_freshness_policy(
+            freshness_policy, legacy_freshness_policy, f"@asset '{asset_name}'"
+        )
+        check_policies(asset_name, freshness, automation_policy, partitions_def)
         check_automation_condition(asset_name, automation_condition, automation_policy)
         legacy_policy = legacy_automation_policy(auto_materialize_policy, asset_name)
         spec = AssetOutputSpec(
@@ -164,13 +178,15 @@ def asset(
             schema=(
                 check_schema(schema, asset_name) if schema is not None else annotated_schema(func)
             ),
-            freshness_policy=freshness_policy,
+            freshness_policy=freshness,
             automation_policy=automation_policy or legacy_policy,
             automation_condition=automation_condition,
             dagster_type=dagster_type,
+            is_required=bool(output_required),
         )
+        all_deps = [*(deps or ()), *(non_argument_deps or ())]
         built = definition_from_function(
-            func, asset_name, [spec], ins, deps, partitions_def, backfill_policy
+            func, asset_name, [spec], ins, all_deps or deps, partitions_def, backfill_policy
         )
         built = with_step_options(built, retry_policy, pool)
         built.required_resource_keys = check_resource_keys(required_resource_keys, asset_name)

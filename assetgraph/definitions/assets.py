@@ -216,6 +216,11 @@ class AssetsDefinition:
         return declared if declared is not None else source_code_version(self.fn)
 
     @property
+    def code_versions_by_key(self) -> dict[AssetKey, str | None]:
+        """Dagster's property: the code version each asset declares (None where none is)."""
+        return {spec.key: spec.code_version for spec in self.specs}
+
+    @property
     def source_location(self) -> str:
         """``file:line`` of the function, for messages."""
         return source_location(self.fn)

@@ -6,7 +6,7 @@ read it without importing each other.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -142,3 +142,20 @@ def checked_asset_key(asset: object) -> AssetKey:
             f"@asset_check(asset={asset!r}): expected an asset, an AssetKey or a key string "
             "such as 'a/b'."
         ) from exc
+
+
+def checked_asset_keys(assets: Sequence[Any], builder: str) -> list[AssetKey]:
+    """Every key ``assets=`` of a check builder names (asset definitions, specs, keys or
+    ``"a/b"``), in order; an error naming ``builder`` when it names none."""
+    if isinstance(assets, str | AssetKey) or not assets:
+        raise DefinitionError(f"{builder}: assets= takes a non-empty list of assets or keys.")
+    keys: list[AssetKey] = []
+    for asset in assets:
+        found = getattr(asset, "keys", None)
+        if isinstance(found, tuple | list) and not isinstance(asset, AssetKey):
+            keys.extend(found)
+        elif hasattr(asset, "key") and not isinstance(asset, str):
+            keys.append(AssetKey.from_user(asset.key))
+        else:
+            keys.append(checked_asset_key(asset))
+    return keys

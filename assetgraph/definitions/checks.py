@@ -106,6 +106,11 @@ class AssetChecksDefinition:
         return f"{self.asset_key.to_string()}:{self.name}"
 
     @property
+    def check_specs(self) -> tuple[AssetCheckSpec, ...]:
+        """Dagster's name for the specs of the checks this definition runs."""
+        return self.specs
+
+    @property
     def check_keys(self) -> set[AssetCheckKey]:
         """Dagster's name for the checks this definition runs: their ``AssetCheckKey``s."""
         return {spec.key for spec in self.specs}

@@ -27,6 +27,7 @@ from assetgraph.definitions.definitions import Definitions
 from assetgraph.definitions.jobs import JobDefinition, UnresolvedAssetJobDefinition
 from assetgraph.definitions.lazy_definitions import LazyDefinitions
 from assetgraph.definitions.op_graph import GraphDefinition
+from assetgraph.definitions.specs import AssetSpec
 from assetgraph.errors import AssetgraphError, CodeLocationLoadError, UsageError
 from assetgraph.graph import assets_defs_in
 
@@ -72,12 +73,28 @@ def configured_location(cwd: Path | None = None) -> tuple[str | None, str | None
     if not pyproject.is_file():
         return None
     try:
-        config = tomllib.loads(pyproject.read_text()).get("tool", {}).get("assetgraph", {})
+        tools = tomllib.loads(pyproject.read_text()).get("tool", {})
     except tomllib.TOMLDecodeError:
         return None  # loading it says what is wrong, when a command needs it
+    config = tools.get("assetgraph", {})
     if not config.get("module") and not config.get("file"):
-        return None
+        return _dagster_location(tools)
     return config.get("module"), config.get("file")
+
+
+def _dagster_location(tools: dict[str, Any]) -> tuple[str | None, str | None] | None:
+    """The code location a Dagster project names in its pyproject.toml:
+    ``[tool.dg.project]`` (``code_location_target_module``, else
+    ``<root_module>.definitions``) or ``[tool.dagster]`` (``module_name`` or
+    ``python_file``)."""
+    project = tools.get("dg", {}).get("project", {})
+    if isinstance(project, dict) and project.get("root_module"):
+        target = project.get("code_location_target_module")
+        return str(target or f"{project['root_module']}.definitions"), None
+    dagster = tools.get("dagster", {})
+    if isinstance(dagster, dict) and (dagster.get("module_name") or dagster.get("python_file")):
+        return dagster.get("module_name"), dagster.get("python_file")
+    return None
 
 
 def import_origin(origin: tuple[str, str]) -> ModuleType:
@@ -153,7 +170,9 @@ def definitions_in_module(module: ModuleType, origin: str) -> Definitions:
     """The one ``Definitions`` of ``module``, or one made from its top-level assets."""
     found = {name: obj for name, obj in vars(module).items() if isinstance(obj, Definitions)}
     if len(found) == 1:
-        return next(iter(found.values()))
+        only = next(iter(found.values()))
+        Definitions.validate_loadable(only)  # built inside a defs folder, it is unchecked
+        return only
     if len(found) > 1:
         if "defs" in found:
             return found["defs"]
@@ -170,17 +189,31 @@ def definitions_in_module(module: ModuleType, origin: str) -> Definitions:
     if lazy:
         return next(iter(lazy.values()))()
     top_level = _with_list_items(vars(module).values())
-    assets = assets_defs_in(top_level)
-    jobs = jobs_in(top_level)
-    if not assets and not jobs:
+    checks = [obj for obj in vars(module).values() if isinstance(obj, AssetChecksDefinition)]
+    if not assets_defs_in(top_level) and not jobs_in(top_level) and not checks:
         raise CodeLocationLoadError(
-            f"Code location '{origin}' defines no Definitions and no @asset functions or jobs "
-            "at top level."
+            f"Code location '{origin}' defines no Definitions and no @asset functions, asset "
+            "checks or jobs at top level."
         )
+    return top_level_definitions(module)
+
+
+def top_level_definitions(module: ModuleType, *, with_specs: bool = False) -> Definitions:
+    """The assets, asset checks, jobs, schedules and sensors at the top level of ``module``
+    (or in lists there), as Dagster's module loader finds them; ``with_specs`` counts a
+    top-level ``AssetSpec`` as an external asset too (the ``defs/`` folder does)."""
+    top_level = _with_list_items(vars(module).values())
+    assets: list[Any] = assets_defs_in(top_level)
+    if with_specs:
+        assets += [obj for obj in _distinct(top_level) if isinstance(obj, AssetSpec)]
     checks = [obj for obj in vars(module).values() if isinstance(obj, AssetChecksDefinition)]
     schedules, sensors = _instigators_in(module)
     return Definitions(
-        assets=assets, asset_checks=checks, jobs=jobs, schedules=schedules, sensors=sensors
+        assets=assets,
+        asset_checks=checks,
+        jobs=jobs_in(top_level),
+        schedules=schedules,
+        sensors=sensors,
     )
 
 
@@ -238,15 +271,19 @@ def _from_pyproject(cwd: Path) -> tuple[str | None, str | None]:
     pyproject = cwd / "pyproject.toml"
     hint = (
         "No code location given: pass -f FILE.py or -m MODULE, or set "
-        '[tool.assetgraph] module = "..." in pyproject.toml'
+        '[tool.assetgraph] module = "..." (or Dagster\'s [tool.dg.project] root_module, '
+        "[tool.dagster] module_name) in pyproject.toml"
     )
     if not pyproject.is_file():
         raise UsageError(f"{hint} (no pyproject.toml in {cwd}).")
     try:
-        config = tomllib.loads(pyproject.read_text()).get("tool", {}).get("assetgraph", {})
+        tools = tomllib.loads(pyproject.read_text()).get("tool", {})
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"Cannot read {pyproject}: {exc}.") from exc
+    config = tools.get("assetgraph", {})
     module, file = config.get("module"), config.get("file")
+    if not module and not file:
+        module, file = _dagster_location(tools) or (None, None)
     for name, value, example in (("module", module, "my_project.defs"), ("file", file, "defs.py")):
         if value is not None and not (isinstance(value, str) and value.strip()):
             raise UsageError(
@@ -289,6 +326,12 @@ def _import_file(path: Path) -> ModuleType:
 def _import_module(module: str, cwd: Path) -> ModuleType:
     if str(cwd) not in sys.path:
         sys.path.insert(0, str(cwd))
+    src = cwd / "src"  # a src/ layout, as Dagster's project scaffold makes
+    top = module.split(".")[0]
+    here = (cwd / top).exists() or (cwd / f"{top}.py").exists()
+    in_src = (src / top).exists() or (src / f"{top}.py").exists()
+    if in_src and not here and str(src) not in sys.path:
+        sys.path.insert(0, str(src))
     try:
         return importlib.import_module(module)
     except AssetgraphError:

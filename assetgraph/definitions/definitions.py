@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from assetgraph.definitions.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefinition
@@ -15,6 +17,7 @@ from assetgraph.definitions.jobs import (
     check_jobs,
     find_job,
 )
+from assetgraph.definitions.loggers import check_logger_defs
 from assetgraph.definitions.merging import merged_arguments
 from assetgraph.definitions.retry import RetryPolicy
 from assetgraph.definitions.specs import AssetSpec, AssetSpecs
@@ -31,6 +34,21 @@ if TYPE_CHECKING:
 
 _Named = TypeVar("_Named")
 
+_RESOURCES_CHECKED_LATER: ContextVar[bool] = ContextVar("resources_checked_later", default=False)
+
+
+@contextmanager
+def resources_checked_later() -> Iterator[None]:
+    """Within the block, ``Definitions`` leave out the check that the resources and IO
+    managers their assets need are given: a ``defs/`` folder declares assets in one module
+    and resources in another, as Dagster allows. Check the combined ``Definitions`` with
+    ``Definitions.validate_loadable`` after the block."""
+    token = _RESOURCES_CHECKED_LATER.set(True)
+    try:
+        yield
+    finally:
+        _RESOURCES_CHECKED_LATER.reset(token)
+
 
 class Definitions:
     """Everything a code location declares, validated when it is built.
@@ -46,12 +64,13 @@ class Definitions:
     ``@observable_source_asset``) beside ``@asset`` definitions. ``schedules`` and
     ``sensors`` are run by ``assetgraph automate``. ``jobs`` are ``define_asset_job(...)``
     jobs, resolved here against the assets (jobs a schedule or sensor names by object are
-    added too); ``get_job_def(name)`` returns one.
+    added too); ``get_job_def(name)`` returns one. ``loggers`` (``@logger`` definitions)
+    receive the ``context.log`` lines of every run of the code location.
     """
 
     def __init__(
         self,
-        assets: Iterable[AssetsDefinition | AssetSpec] = (),
+        assets: Iterable[AssetsDefinition | AssetSpec] | None = (),
         *,
         resources: Mapping[str, Any] | None = None,
         io_managers: Mapping[str, Any] | None = None,
@@ -61,11 +80,14 @@ class Definitions:
         schedules: Iterable[ScheduleDefinition] = (),
         sensors: Iterable[SensorDefinition] = (),
         jobs: Iterable[Any] = (),
+        loggers: Mapping[str, Any] | None = None,
     ) -> None:
         self.pools: dict[str, int] = _check_pools(pools)
+        self.loggers: dict[str, Any] = check_logger_defs(loggers, "Definitions", "loggers")
         self.origin: tuple[str, str] | None = None  # where load_definitions found it
         self.retry_policy = _check_retry_policy(retry_policy)
-        self.assets: tuple[AssetsDefinition, ...] = tuple(_check_assets(assets))
+        # Dagster's ``assets=None`` (a location with resources only) is no assets
+        self.assets: tuple[AssetsDefinition, ...] = tuple(_check_assets(assets or ()))
         self.asset_checks: tuple[AssetChecksDefinition, ...] = tuple(
             _check_asset_checks(asset_checks)
         )
@@ -78,7 +100,8 @@ class Definitions:
             if is_io_manager(value):
                 self.io_managers.setdefault(name, value)
         self.graph = AssetGraph(self.assets)
-        self._check_resources()
+        if not _RESOURCES_CHECKED_LATER.get():
+            self._check_resources()
         self.checks_by_asset: dict[AssetKey, tuple[AssetChecksDefinition, ...]] = _checks_by_asset(
             self.asset_checks, self.graph
         )
@@ -142,6 +165,51 @@ class Definitions:
                 )
         return Definitions(**merged_arguments(def_sets))
 
+    def map_asset_specs(
+        self, *, func: Callable[[AssetSpec], AssetSpec], selection: Any = None
+    ) -> Definitions:
+        """A copy whose assets (those of ``selection`` when given: a selection string or an
+        ``AssetSelection``) have their specs passed through ``func``, as Dagster's does:
+        the group, tags, kinds, owners, metadata, description, code version and automation
+        condition change, deps may be added, keys stay."""
+        from assetgraph.definitions.asset_selection import AssetSelection
+        from assetgraph.definitions.spec_mapping import mapped
+
+        keys: set[AssetKey] | None = None
+        if selection is not None:
+            chosen = (
+                AssetSelection.from_string(selection, include_sources=True)
+                if isinstance(selection, str)
+                else AssetSelection.from_coercible(selection)
+            )
+            keys = chosen.resolve(self)
+        arguments = merged_arguments([self])
+        arguments["assets"] = [mapped(a, func, keys) for a in self.assets]
+        return Definitions(**arguments)
+
+    map_resolved_asset_specs = map_asset_specs
+
+    def resolve_all_asset_specs(self) -> list[AssetSpec]:
+        """The ``AssetSpec`` of every asset, in order (Dagster's; also
+        ``get_all_asset_specs``)."""
+        from assetgraph.definitions.spec_mapping import spec_of
+
+        return [spec_of(a, output) for a in self.assets for output in a.specs]
+
+    get_all_asset_specs = resolve_all_asset_specs
+
+    def resolve_assets_def(self, key: Any) -> AssetsDefinition:
+        """The definition that builds asset ``key`` (Dagster's; also ``get_assets_def``)."""
+        wanted = AssetKey.from_user(key)
+        for assets_def in self.assets:
+            if wanted in assets_def.keys:
+                return assets_def
+        known = [k.to_string() for a in self.assets for k in a.keys]
+        hint = did_you_mean(str(wanted), known)
+        raise UsageError(f"No asset '{wanted}' in these Definitions.{hint}")
+
+    get_assets_def = resolve_assets_def
+
     def get_job_def(self, name: str) -> JobDefinition:
         """The job called ``name`` (``define_asset_job``), or a UsageError naming the nearest."""
         if name == IMPLICIT_ASSET_JOB_NAME:
@@ -170,6 +238,21 @@ class Definitions:
     def get_asset_graph(self) -> AssetGraph:
         """The validated asset graph."""
         return self.graph
+
+    # Dagster >= 1.10 names of the getters above.
+    resolve_job_def = get_job_def
+    resolve_all_job_defs = get_all_job_defs
+    resolve_implicit_global_asset_job_def = get_implicit_global_asset_job_def
+    resolve_schedule_def = get_schedule_def
+    resolve_sensor_def = get_sensor_def
+    resolve_asset_graph = get_asset_graph
+
+    @staticmethod
+    def validate_loadable(defs: Definitions) -> None:
+        """Raise if ``defs`` could not run: an asset needs a resource or IO manager that is
+        not given (Dagster's). Skipped inside ``resources_checked_later()``."""
+        if not _RESOURCES_CHECKED_LATER.get():
+            defs._check_resources()
 
     def _check_resources(self) -> None:
         for assets_def in self.assets:
@@ -285,21 +368,31 @@ def _checks_by_asset(
                     f"'{spec.asset_key}', which Definitions does not have."
                     + did_you_mean(spec.asset_key.to_string(), known)
                 )
-        key = _multi_check_host(check, graph) if check.is_multi else check.asset_key
-        if check.name == SCHEMA_CHECK_NAME and graph.spec(key).schema is not None:
-            raise DefinitionError(
-                f"Asset check '{check.name}' ({check.source_location}): asset '{key}' has a "
-                f"schema, whose validation is recorded as '{SCHEMA_CHECK_NAME}'; rename the check."
-            )
-        siblings = by_asset.setdefault(key, [])
-        same = next((c for c in siblings if c.name == check.name), None)
-        if same is not None:
-            raise DefinitionError(
-                f"Asset '{key}' has two checks named '{check.name}': at {same.source_location} "
-                f"and at {check.source_location}. Give one a different name=."
-            )
-        siblings.append(check)
+        for key in _check_hosts(check, graph):
+            if check.name == SCHEMA_CHECK_NAME and graph.spec(key).schema is not None:
+                raise DefinitionError(
+                    f"Asset check '{check.name}' ({check.source_location}): asset '{key}' has "
+                    f"a schema, whose validation is recorded as '{SCHEMA_CHECK_NAME}'; rename "
+                    "the check."
+                )
+            siblings = by_asset.setdefault(key, [])
+            same = next((c for c in siblings if c.name == check.name), None)
+            if same is not None:
+                raise DefinitionError(
+                    f"Asset '{key}' has two checks named '{check.name}': at "
+                    f"{same.source_location} and at {check.source_location}. Give one a "
+                    "different name=."
+                )
+            siblings.append(check)
     return {key: tuple(found) for key, found in by_asset.items()}
+
+
+def _check_hosts(check: AssetChecksDefinition, graph: AssetGraph) -> list[AssetKey]:
+    """The assets in whose steps ``check`` runs: each checked asset for checks that run
+    per asset (``build_metadata_bounds_checks``), else the one host."""
+    if getattr(check, "runs_per_asset", False):
+        return list(dict.fromkeys(spec.asset_key for spec in check.specs))
+    return [_multi_check_host(check, graph) if check.is_multi else check.asset_key]
 
 
 def _multi_check_host(check: AssetChecksDefinition, graph: AssetGraph) -> AssetKey:

@@ -34,7 +34,12 @@ class ExternalAsset(SourceAsset):
         if defined_at is not None:
             self._defined_at = defined_at
         self.asset_spec = spec
-        own = replace(self.specs[0], owners=spec.owners, code_version=spec.code_version)
+        own = replace(
+            self.specs[0],
+            owners=spec.owners,
+            code_version=spec.code_version,
+            freshness_policy=spec.freshness_policy,
+        )
         self.specs = (own,)
         self._spec_by_key = {own.key: own}
         self.inputs = tuple(

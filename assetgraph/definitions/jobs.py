@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from assetgraph.definitions.hooks import HookDefinition, as_hook_set
 from assetgraph.errors import (
     AssetgraphError,
     DefinitionError,
@@ -68,6 +69,7 @@ class UnresolvedAssetJobDefinition:
     executor_def: str | None = None
     op_retry_policy: RetryPolicy | None = None
     partitioned_config: PartitionedConfig | None = None
+    hook_defs: frozenset[HookDefinition] = frozenset()
 
     def run_request_for_partition(self, partition_key: str, **kwargs: Any) -> RunRequest:
         """A ``RunRequest`` for one partition of this job (Dagster's helper)."""
@@ -100,6 +102,7 @@ class UnresolvedAssetJobDefinition:
             op_retry_policy=self.op_retry_policy,
             unresolved=self,
             partitioned_config=self.partitioned_config,
+            hook_defs=self.hook_defs,
         )
 
 
@@ -120,6 +123,8 @@ class JobDefinition:
     op_retry_policy: RetryPolicy | None = None
     unresolved: UnresolvedAssetJobDefinition | None = field(default=None, repr=False)
     partitioned_config: PartitionedConfig | None = None
+    hook_defs: frozenset[HookDefinition] = frozenset()
+    """Hooks run after each step of the job's runs (``hooks=``)."""
 
     def run_request_for_partition(self, partition_key: str, **kwargs: Any) -> RunRequest:
         """A ``RunRequest`` for one partition of this job (Dagster's helper)."""
@@ -213,6 +218,7 @@ class JobDefinition:
         # The one place a definition runs itself (Dagster's API): execution is imported here,
         # on use, under an import-linter exception declared in pyproject.toml.
         from assetgraph.execution.materialize import materialize
+        from assetgraph.execution.observe import observe_in_process
 
         if op_selection is not None:
             asset_selection = [*(asset_selection or ()), *op_selection]
@@ -226,8 +232,14 @@ class JobDefinition:
         keys = self.keys_for_run(asset_selection)
         if not keys:
             raise UsageError(f"Job '{self.name}' selects no assets: there is nothing to run.")
+        defs = self.definitions_for_run(resources)
+        if all(defs.graph.is_observable_source(key) for key in keys):
+            # A job of observable source assets observes them (Dagster's observation job).
+            return observe_in_process(
+                defs, keys, instance=instance, tags=run_tags, raise_on_error=raise_on_error
+            )
         return materialize(
-            self.definitions_for_run(resources),
+            defs,
             selection=keys,
             instance=instance,
             run_config=self.run_config_for(run_config, partition_key),
@@ -262,17 +274,13 @@ def define_asset_job(
     (a run's own config is merged over it). ``tags`` go on each run unless ``run_tags`` is
     given. ``partitions_def`` is inferred from the selected assets when they share one.
     ``executor_def`` (``"in_process"`` / ``"multiprocess"`` or Dagster's executor objects)
-    is recorded; ``assetgraph materialize --job`` takes ``--executor``. ``hooks`` are not
-    supported. ``op_retry_policy`` is the retry policy of assets without their own.
+    is recorded; ``assetgraph materialize --job`` takes ``--executor``. ``hooks``
+    (``@success_hook`` / ``@failure_hook``) run after each asset step of the job's runs.
+    ``op_retry_policy`` is the retry policy of assets without their own.
     """
     if not isinstance(name, str) or not _NAME.match(name):
         raise DefinitionError(
             f"define_asset_job: invalid job name {name!r}: use letters, digits and '_' only."
-        )
-    if hooks:
-        raise DefinitionError(
-            f"define_asset_job('{name}', hooks=...): hooks are not supported by assetgraph; "
-            "react to runs with a sensor instead."
         )
     from assetgraph.definitions.asset_selection import AssetSelection
 
@@ -304,6 +312,7 @@ def define_asset_job(
         partitions_def=partitions_def,
         executor_def=_executor_name(name, executor_def),
         op_retry_policy=op_retry_policy,
+        hook_defs=as_hook_set(hooks, f"define_asset_job('{name}')"),
     )
 
 

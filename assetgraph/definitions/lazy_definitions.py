@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,7 @@ class LazyDefinitions:
                 f"@definitions function '{self.__name__}' returned {type(built).__name__}; "
                 "it must return a Definitions object."
             )
+        Definitions.validate_loadable(built)  # a defs folder's parts are checked as a whole
         return built
 
     def __repr__(self) -> str:
@@ -50,3 +52,15 @@ def file_relative_path(dunderfile: str, relative_path: str) -> str:
     """``relative_path`` taken from the folder of the file ``dunderfile`` (pass
     ``__file__``), as Dagster's helper does."""
     return os.path.join(os.path.dirname(dunderfile), relative_path)
+
+
+def script_relative_path(file_path: str) -> str:
+    """``file_path`` taken from the folder of the file that calls this (Dagster's older
+    helper: ``file_relative_path(__file__, file_path)`` without passing ``__file__``)."""
+    caller = sys._getframe(1).f_globals.get("__file__")
+    if caller is None:
+        raise ValueError(
+            f"script_relative_path({file_path!r}) was called from code that has no file; "
+            "use file_relative_path(__file__, path) or an absolute path."
+        )
+    return file_relative_path(caller, file_path)

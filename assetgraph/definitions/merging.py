@@ -30,6 +30,7 @@ def merged_arguments(def_sets: Sequence[Definitions]) -> dict[str, Any]:
         "retry_policy": next(iter(retry_policies.values()), None),
         "schedules": _unique_named("schedule", (d.schedules for d in def_sets)),
         "sensors": _unique_named("sensor", (d.sensors for d in def_sets)),
+        "loggers": _merged_mapping("logger", (d.loggers for d in def_sets)),
     }
     jobs = [getattr(d, "jobs", ()) for d in def_sets]
     if any(jobs):

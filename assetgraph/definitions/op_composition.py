@@ -121,6 +121,8 @@ class Node:
     inputs: dict[str, Any]
     tags: dict[str, str] = field(default_factory=dict)
     retry_policy: Any = None
+    hooks: frozenset[Any] = frozenset()
+    """``HookDefinition``s run after this node's ops (``with_hooks``)."""
 
     @property
     def mapped(self) -> bool:
@@ -144,11 +146,12 @@ class Composition:
         alias: str | None = None,
         tags: Mapping[str, str] | None = None,
         retry_policy: Any = None,
+        hooks: frozenset[Any] = frozenset(),
     ) -> Any:
         """Add a node for ``definition`` wired to ``args`` / ``kwargs``; its output refs."""
         name = self._unique_name(alias or definition.name)
         inputs = self._bind(definition, name, args, kwargs)
-        node = Node(name, definition, inputs, dict(tags or {}), retry_policy)
+        node = Node(name, definition, inputs, dict(tags or {}), retry_policy, hooks)
         self.nodes.append(node)
         outs = definition.output_defs()
         refs = {

@@ -18,10 +18,11 @@ from __future__ import annotations
 import contextvars
 import copy
 import inspect
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, overload
 
+from assetgraph.definitions.hooks import HookDefinition, as_hook_set
 from assetgraph.definitions.op_composition import current_composition
 from assetgraph.definitions.op_config import is_config_class
 from assetgraph.definitions.op_context import build_op_context
@@ -144,6 +145,10 @@ class OpDefinition:
         """This op with ``retry_policy`` for its node."""
         return PendingNodeInvocation(self, retry_policy=retry_policy)
 
+    def with_hooks(self, hook_defs: Iterable[Any]) -> PendingNodeInvocation:
+        """This op with hooks (``@success_hook`` / ``@failure_hook``) for its node."""
+        return PendingNodeInvocation(self, hooks=as_hook_set(hook_defs, f"op '{self.name}'"))
+
     def _direct_call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """A unit test's call: the arguments as given; a context built when it takes one
         and none is given (Dagster's ``build_op_context()``)."""
@@ -200,12 +205,14 @@ class OpDefinition:
 
 @dataclass(frozen=True)
 class PendingNodeInvocation:
-    """An op or graph with a node alias, tags or retry policy, waiting to be invoked."""
+    """An op or graph with a node alias, tags, retry policy or hooks, waiting to be
+    invoked."""
 
     definition: Any
     node_alias: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
     retry_policy: RetryPolicy | None = None
+    hooks: frozenset[HookDefinition] = frozenset()
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         composition = current_composition()
@@ -221,18 +228,21 @@ class PendingNodeInvocation:
             alias=self.node_alias,
             tags={**getattr(self.definition, "tags", {}), **self.tags},
             retry_policy=self.retry_policy,
+            hooks=self.hooks,
         )
 
     def alias(self, name: str) -> PendingNodeInvocation:
-        return PendingNodeInvocation(self.definition, name, self.tags, self.retry_policy)
+        return replace(self, node_alias=name)
 
     def tag(self, tags: Mapping[str, str]) -> PendingNodeInvocation:
-        return PendingNodeInvocation(
-            self.definition, self.node_alias, {**self.tags, **tags}, self.retry_policy
-        )
+        return replace(self, tags={**self.tags, **tags})
 
     def with_retry_policy(self, retry_policy: RetryPolicy) -> PendingNodeInvocation:
-        return PendingNodeInvocation(self.definition, self.node_alias, self.tags, retry_policy)
+        return replace(self, retry_policy=retry_policy)
+
+    def with_hooks(self, hook_defs: Iterable[Any]) -> PendingNodeInvocation:
+        where = f"'{self.definition.name}'"
+        return replace(self, hooks=self.hooks | as_hook_set(hook_defs, where))
 
 
 @overload

@@ -10,10 +10,11 @@ by output name (``out={"x": GraphOut(), ...}``), or nothing.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
+from assetgraph.definitions.hooks import as_hook_set
 from assetgraph.definitions.op_composition import (
     Node,
     NodeOutputs,
@@ -138,6 +139,10 @@ class GraphDefinition:
     def tag(self, tags: Mapping[str, str]) -> PendingNodeInvocation:
         return PendingNodeInvocation(self, tags=dict(tags))
 
+    def with_hooks(self, hook_defs: Iterable[Any]) -> PendingNodeInvocation:
+        """This graph with hooks for every op in it."""
+        return PendingNodeInvocation(self, hooks=as_hook_set(hook_defs, f"graph '{self.name}'"))
+
     def to_job(
         self,
         name: str | None = None,
@@ -159,11 +164,6 @@ class GraphDefinition:
         """A job that runs this graph: its resources, default run config, tags, retry
         policy for ops without one, and values for the graph's inputs."""
         job_name = name or self.name
-        if hooks:
-            raise DefinitionError(
-                f"Job '{job_name}': hooks are not supported by assetgraph; react to runs with "
-                "a run status sensor instead."
-            )
         if partitions_def is not None:
             raise DefinitionError(
                 f"Job '{job_name}': partitioned op jobs are not supported; use partitioned "
@@ -181,6 +181,8 @@ class GraphDefinition:
             executor_def=executor_def,
             op_retry_policy=op_retry_policy,
             input_values=input_values,
+            hooks=as_hook_set(hooks, f"Job '{job_name}'"),
+            logger_defs=logger_defs,
         )
 
     def execute_in_process(

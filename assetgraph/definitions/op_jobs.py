@@ -15,7 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from assetgraph.definitions.hooks import HookDefinition
 from assetgraph.definitions.jobs import JobDefinition
+from assetgraph.definitions.loggers import check_logger_defs
 from assetgraph.definitions.op_config import (
     has_required_fields,
     validate_config_class,
@@ -48,6 +50,8 @@ class OpJobDefinition(JobDefinition):
     resource_defs: Mapping[str, Any] = field(default_factory=dict)
     input_values: Mapping[str, Any] = field(default_factory=dict)
     flat: FlatGraph = field(default_factory=FlatGraph, repr=False)
+    logger_defs: Mapping[str, Any] = field(default_factory=dict)
+    """Loggers that receive the run's log messages (``@job(logger_defs=...)``)."""
 
     is_op_job = True
 
@@ -66,6 +70,8 @@ class OpJobDefinition(JobDefinition):
         executor_def: Any,
         op_retry_policy: RetryPolicy | None,
         input_values: Mapping[str, Any] | None,
+        hooks: frozenset[HookDefinition] = frozenset(),
+        logger_defs: Mapping[str, Any] | None = None,
     ) -> OpJobDefinition:
         to_dict = getattr(config, "to_config_dict", None)  # Dagster's RunConfig
         if callable(to_dict):
@@ -90,6 +96,8 @@ class OpJobDefinition(JobDefinition):
             resource_defs=dict(resource_defs or {}),
             input_values=dict(input_values or {}),
             flat=flatten(graph),
+            hook_defs=hooks,
+            logger_defs=check_logger_defs(logger_defs, f"Job '{name}'"),
         )
 
     # -- what a run of it does -------------------------------------------------------------
@@ -166,8 +174,8 @@ class OpJobDefinition(JobDefinition):
             for name in flat_op.op.input_names():
                 source = flat_op.inputs.get(name)
                 in_def = flat_op.op.ins.get(name)
-                if in_def is not None and in_def.is_nothing:
-                    continue
+                if in_def is not None and (in_def.is_nothing or in_def.input_manager_key):
+                    continue  # nothing to pass, or its input manager loads it
                 if isinstance(source, JobInput):
                     if source.name not in values:
                         raise RunConfigError(

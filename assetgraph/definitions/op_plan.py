@@ -56,6 +56,8 @@ class FlatOp:
     retry_policy: Any = None
     graph_config: Mapping[str, Any] = field(default_factory=dict)
     """Defaults for this op's run config entry given by an enclosing ``@graph(config=)``."""
+    hooks: frozenset[Any] = frozenset()
+    """Hooks of its invocation and of the graph invocations around it (``with_hooks``)."""
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -84,7 +86,7 @@ def flatten(graph: Any) -> FlatGraph:
     """The ops of ``graph`` (a ``GraphDefinition``) in the order they run."""
     flat = FlatGraph()
     bindings: dict[str, InputSource] = {name: JobInput(name) for name in graph.input_names()}
-    flat.outputs = _flatten_into(flat, graph, (), bindings, {})
+    flat.outputs = _flatten_into(flat, graph, (), bindings, {}, frozenset())
     return flat
 
 
@@ -94,6 +96,7 @@ def _flatten_into(
     prefix: tuple[str, ...],
     bindings: Mapping[str, InputSource],
     config: Mapping[str, Any],
+    hooks: frozenset[Any],
 ) -> dict[str, InputSource]:
     """Add ``graph``'s ops under ``prefix``; the sources of its outputs."""
     outputs_of: dict[str, dict[str, InputSource]] = {}
@@ -106,13 +109,15 @@ def _flatten_into(
         }
         node_config = graph_config.get(node.name, {})
         if isinstance(node.definition, OpDefinition):
-            flat.ops.append(_flat_op(node, handle, inputs, node_config))
+            flat.ops.append(_flat_op(node, handle, inputs, node_config, hooks | node.hooks))
             outputs_of[node.name] = {
                 name: Source(handle, name, item=_mapped(inputs)) for name in node.definition.outs
             }
         else:
             inner_config = node_config.get("ops", {}) if isinstance(node_config, Mapping) else {}
-            outs = _flatten_into(flat, node.definition, (*prefix, node.name), inputs, inner_config)
+            inner_hooks = hooks | node.hooks
+            path = (*prefix, node.name)
+            outs = _flatten_into(flat, node.definition, path, inputs, inner_config, inner_hooks)
             if _mapped(inputs):
                 outs = {name: _itemized(src) for name, src in outs.items()}
             outputs_of[node.name] = outs
@@ -124,7 +129,9 @@ def _flatten_into(
     }
 
 
-def _flat_op(node: Node, handle: str, inputs: dict[str, InputSource], config: Any) -> FlatOp:
+def _flat_op(
+    node: Node, handle: str, inputs: dict[str, InputSource], config: Any, hooks: frozenset[Any]
+) -> FlatOp:
     op_def: OpDefinition = node.definition
     return FlatOp(
         handle=handle,
@@ -133,6 +140,7 @@ def _flat_op(node: Node, handle: str, inputs: dict[str, InputSource], config: An
         tags={**op_def.tags, **node.tags},
         retry_policy=node.retry_policy,
         graph_config=config if isinstance(config, Mapping) else {},
+        hooks=hooks,
     )
 
 

@@ -60,8 +60,8 @@ class MaterializeResult:
 
     def __init__(
         self,
-        *,
         asset_key: CoercibleToAssetKey | None = None,
+        *,
         metadata: Mapping[str, Any] | None = None,
         check_results: Sequence[AssetCheckResult] | None = None,
         data_version: DataVersion | None = None,

@@ -281,7 +281,12 @@ class _LoadFunction:
         self.load_fn = load_fn
 
     def load_input(self, context: Any) -> Any:
-        return self.load_fn(context)
+        # As in Dagster: the function may take no context, and may return an InputManager
+        # (whose load_input then loads the value) instead of the value itself.
+        takes_context = bool(inspect.signature(self.load_fn).parameters)
+        loaded = self.load_fn(context) if takes_context else self.load_fn()
+        nested = getattr(loaded, "load_input", None)
+        return nested(context) if callable(nested) else loaded
 
     def handle_output(self, context: Any, obj: Any) -> None:
         raise ResourceError(

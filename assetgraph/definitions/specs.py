@@ -81,6 +81,7 @@ class AssetSpec:
     kinds: frozenset[str]
     partitions_def: PartitionsDefinition | None
     automation_condition: Any
+    freshness_policy: Any
 
     def __init__(
         self,
@@ -97,6 +98,8 @@ class AssetSpec:
         kinds: Iterable[str] | None = None,
         partitions_def: PartitionsDefinition | None = None,
         automation_condition: Any = None,
+        freshness_policy: Any = None,
+        legacy_freshness_policy: Any = None,
     ) -> None:
         asset_key = AssetKey.from_user(key)
         where = f"AssetSpec('{asset_key}')"
@@ -117,6 +120,13 @@ class AssetSpec:
 
             check_automation_condition(asset_key.to_string(), automation_condition, None)
         set_(self, "automation_condition", automation_condition)
+        if legacy_freshness_policy is not None:
+            from assetgraph.definitions.legacy_freshness import one_freshness_policy
+
+            freshness_policy = one_freshness_policy(
+                freshness_policy, legacy_freshness_policy, where
+            )
+        set_(self, "freshness_policy", freshness_policy)
 
     def __hash__(self) -> int:
         return hash(self.key)

@@ -55,18 +55,22 @@ class Captured:
 
 
 class _Tee(io.TextIOBase):
-    """Writes to a buffer and to the stream it stands in for."""
+    """Writes to a buffer and to the stream it stands in for (while it does: ``done``)."""
 
     def __init__(self, buffer: io.StringIO, stream: Any) -> None:
         self._buffer = buffer
         self._stream = stream
+        self.done = False
 
     def write(self, text: str) -> int:
         self._buffer.write(text)
         return int(self._stream.write(text) or len(text))
 
     def flush(self) -> None:
-        self._stream.flush()
+        # Once the block is over, the stream is no longer ours to flush (closing the tee
+        # when it is collected would, once per step).
+        if not self.done:
+            self._stream.flush()
 
 
 @contextmanager
@@ -77,12 +81,15 @@ def capture_output(*, tee: bool = False) -> Iterator[Captured]:
     """
     captured = Captured()
     saved = sys.stdout, sys.stderr
+    tees: tuple[_Tee, ...] = ()
     if tee:
-        sys.stdout = _Tee(captured.stdout, saved[0])
-        sys.stderr = _Tee(captured.stderr, saved[1])
+        tees = (_Tee(captured.stdout, saved[0]), _Tee(captured.stderr, saved[1]))
+        sys.stdout, sys.stderr = tees
     else:
         sys.stdout, sys.stderr = captured.stdout, captured.stderr
     try:
         yield captured
     finally:
         sys.stdout, sys.stderr = saved
+        for stream in tees:
+            stream.done = True

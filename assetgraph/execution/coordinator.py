@@ -40,6 +40,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from assetgraph.definitions.retry import RetryPolicy
 from assetgraph.errors import ExecutorLost
@@ -60,6 +61,9 @@ from assetgraph.storage.events import StepFailed, StepSkipped, StepStarted, step
 from assetgraph.storage.interface import CoordinationStore
 from assetgraph.storage.records import EventRecord, EventType, StepStatus
 from assetgraph.storage.schema import NO_PARTITION
+
+if TYPE_CHECKING:
+    from assetgraph.graph import AssetGraph
 
 CLAIM_RETRY_SECONDS = 0.2
 """How soon a step whose claim was refused asks again."""
@@ -87,6 +91,9 @@ class CoordinatorSettings:
     default_retry: RetryPolicy | None = None
     no_wait: bool = False
     cancel: threading.Event = field(default_factory=threading.Event)
+    after_step: Callable[[Step, StepOutcome], list[EventRecord]] | None = None
+    """Called with each step's final outcome (the run's hooks); the events it returns are
+    recorded with the step's."""
 
 
 class Coordinator:
@@ -101,8 +108,10 @@ class Coordinator:
         versions: RunDataVersions,
         on_events: Callable[[list[EventRecord]], None],
         settings: CoordinatorSettings,
+        graph: AssetGraph | None = None,
     ) -> None:
         self.plan = plan
+        self.graph = graph
         self.run_id = run_id
         self.storage = storage
         self.launcher = launcher
@@ -313,21 +322,58 @@ class Coordinator:
         everything downstream (iteratively: a chain may be any number of steps long)."""
         self.outcomes[outcome.step_key] = outcome
         self._add_pending(outcome.events)
-        if outcome.status == StepStatus.SUCCESS:
-            for child in self.downstream[outcome.step_key]:
-                self.waiting_on[child] -= 1
-                if self.waiting_on[child] == 0:
-                    self._make_ready(child, 0.0)
+        if self.settings.after_step is not None:
+            self._add_pending(self.settings.after_step(self.steps[outcome.step_key], outcome))
+        if outcome.status != StepStatus.SUCCESS:
+            self._skip_downstream(outcome.step_key, self.downstream[outcome.step_key])
             return
-        stack = [outcome.step_key]
+        unmade = self._optional_outputs_not_made(outcome)
+        left_out = [c for c in self.downstream[outcome.step_key] if self._reads(c, unmade)]
+        for child in self.downstream[outcome.step_key]:
+            if child in left_out:
+                continue
+            self.waiting_on[child] -= 1
+            if self.waiting_on[child] == 0:
+                self._make_ready(child, 0.0)
+        self._skip_downstream(outcome.step_key, left_out)
+
+    def _skip_downstream(self, parent_key: str, children: Iterable[str]) -> None:
+        """Skip ``children`` of ``parent_key`` and everything downstream of them."""
+        stack = [(parent_key, list(children))]
         while stack:
-            parent = stack.pop()
-            for child in self.downstream[parent]:
+            parent, below = stack.pop()
+            for child in below:
                 if child not in self.outcomes:
                     skipped = skipped_outcome(self.steps[child], self.run_id, parent)
                     self.outcomes[child] = skipped
                     self._add_pending(skipped.events)
-                    stack.append(child)
+                    stack.append((child, self.downstream[child]))
+
+    def _optional_outputs_not_made(self, outcome: StepOutcome) -> set[AssetKey]:
+        """The step's optional assets (``output_required=False``, ``skippable``) that it
+        did not materialize: the steps reading them are skipped, as in Dagster."""
+        step = self.steps[outcome.step_key]
+        if step.kind is not StepKind.MATERIALIZE:
+            return set()
+        optional = {k for k in step.asset_keys if not step.assets_def.spec(k).is_required}
+        if not optional:
+            return set()
+        made = {
+            AssetKey.from_user(event.asset_key)
+            for event in outcome.events
+            if event.event_type is EventType.ASSET_MATERIALIZATION and event.asset_key
+        }
+        return optional - made
+
+    def _reads(self, step_key: str, keys: set[AssetKey]) -> bool:
+        """True when the step loads or depends on one of ``keys``."""
+        if not keys or self.graph is None:
+            return False
+        return any(
+            parent in keys
+            for key in self.steps[step_key].asset_keys
+            for parent in self.graph.parents(key)
+        )
 
     def _cancel(self) -> None:
         """Stop running steps (their processes are gone when this returns), and mark them
@@ -445,6 +491,8 @@ class Coordinator:
 
 def _complete(outcome: StepOutcome, run_id: str, step: Step, attempt: int) -> StepOutcome:
     """Fill in what a worker could not know (the run id of a lost step) and the attempt."""
+    if outcome.status is not StepStatus.FAILURE:  # only a failure's event needs them
+        return outcome
     events = []
     for event in outcome.events:
         if event.event_type is EventType.STEP_FAILURE:

@@ -97,22 +97,48 @@ def observe(
     if not sources:
         raise UsageError(_nothing_to_observe(defs, selection))
     instance = instance or Instance.ephemeral()
-    plan = build_observation_plan(
-        defs.graph, sources, current_time=current_time or datetime.now(UTC)
-    )
-    names = [key.to_string() for key in plan.selected_keys]
+    names = [key.to_string() for key in sources]
     previous = {
         where: record.data_version
         for where, record in instance.storage.latest_materializations(names).items()
     }
+    run = run_observation(
+        defs,
+        sources,
+        instance,
+        selection_text=_selection_text(selection),
+        current_time=current_time,
+    )
+    result = _observation_run(run, previous)
+    if raise_on_error and not result.success:
+        raise RunFailure(
+            f"Run {result.run_id} failed: "
+            + "; ".join(f"{key}: {why}" for key, why in result.failures.items())
+        )
+    return result
+
+
+def run_observation(
+    defs: Definitions,
+    sources: Sequence[AssetKey],
+    instance: Instance,
+    *,
+    tags: Mapping[str, str] | None = None,
+    selection_text: str = "*",
+    current_time: datetime | None = None,
+) -> ExecuteInProcessResult:
+    """Run the observe steps of ``sources`` (observable source assets) as one recorded run."""
+    plan = build_observation_plan(
+        defs.graph, sources, current_time=current_time or datetime.now(UTC)
+    )
     state = prepare_run(
         defs,
         plan,
         instance=instance,
         execution=ExecutionOptions(),
         run_config=None,
-        tags={KIND_TAG: OBSERVE_KIND},
-        selection_text=_selection_text(selection),
+        tags={**(tags or {}), KIND_TAG: OBSERVE_KIND},
+        selection_text=selection_text,
         on_event=None,
     )
     try:
@@ -120,12 +146,25 @@ def observe(
     except BaseException as exc:
         abort_run(state, exc)
         raise
-    result = _observation_run(finish_run(state), previous)
+    return finish_run(state)
+
+
+def observe_in_process(
+    defs: Definitions,
+    sources: Sequence[AssetKey],
+    *,
+    instance: Instance | None = None,
+    tags: Mapping[str, str] | None = None,
+    raise_on_error: bool = False,
+) -> ExecuteInProcessResult:
+    """A job of observable source assets, run as Dagster runs it: one observation run of
+    ``sources`` (their functions record data versions), its result as ``materialize``'s."""
+    result = run_observation(defs, sources, instance or Instance.ephemeral(), tags=tags)
     if raise_on_error and not result.success:
-        raise RunFailure(
-            f"Run {result.run_id} failed: "
-            + "; ".join(f"{key}: {why}" for key, why in result.failures.items())
+        failures = "; ".join(
+            f"{o.step_key}: {o.error.summary()}" for o in result.failures if o.error is not None
         )
+        raise RunFailure(f"Run {result.run_id} failed: {failures}")
     return result
 
 

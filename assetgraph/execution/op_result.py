@@ -212,6 +212,13 @@ class OpJobResult(ExecuteInProcessResult):
             if s.status is StepStatus.FAILURE
         ]
 
+    def get_step_skipped_events(self) -> list[OpEvent]:  # type: ignore[override]
+        return [
+            OpEvent(DagsterEventType.STEP_SKIPPED, s.step_key)
+            for s in self.op_steps.values()
+            if s.status is StepStatus.SKIPPED
+        ]
+
     def output_for(self, key: Any, partition: str | None = None) -> Any:
         raise UsageError(
             f"Run {self.run_id} ran op job '{self.job_name}', which stores no assets: use "

@@ -17,10 +17,19 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from assetgraph.definitions.hooks import HookDefinition
 from assetgraph.definitions.jobs import JOB_TAG
+from assetgraph.definitions.loggers import run_loggers
 from assetgraph.definitions.op_plan import Collect, FlatOp, Source
 from assetgraph.errors import ResourceError, RunFailure, UsageError, did_you_mean
 from assetgraph.execution.lifecycle import RunHeartbeat
+from assetgraph.execution.op_hooks import hook_resource_keys, run_step_hooks
+from assetgraph.execution.op_input_managers import (
+    ManagedInput,
+    input_config,
+    input_manager_keys,
+    managed_inputs,
+)
 from assetgraph.execution.op_result import OpJobResult
 from assetgraph.execution.op_step import OpRunEnvironment, OpStepResult, run_op_step
 from assetgraph.execution.resources import resources_for_run
@@ -52,10 +61,11 @@ def execute_op_job(
     configs = job.op_configs(run_config)
     unwired = job.op_inputs(run_config, input_values or {}, ops)
     declared = job.run_resources(resources, run_config)
-    needed = _needed_resources(ops, declared)
+    needed = _needed_resources(ops, declared) | input_manager_keys(ops, declared)
+    needed |= hook_resource_keys(_all_hooks(job, ops), declared)
     instance = instance if instance is not None else Instance.ephemeral()
     storage = instance.storage
-    run = _OpRun(job, ops, unwired)
+    run = _OpRun(job, ops, unwired, run_config)
     run_id = run_id or uuid.uuid4().hex
     run_tags = {**(tags or {}), JOB_TAG: job.name}
     started = time.time()
@@ -100,6 +110,12 @@ def execute_op_job(
                 instance=instance,
                 default_retry=job.op_retry_policy,
                 record=record,
+                loggers=run_loggers(
+                    {**getattr(job.definitions, "loggers", {}), **job.logger_defs},
+                    run_config,
+                    job.name,
+                    run_id,
+                ),
             )
             run.execute(env, cancel)
     except BaseException as exc:
@@ -131,11 +147,17 @@ class _OpRun:
     """The values and step outcomes of one run, as its ops execute."""
 
     def __init__(
-        self, job: OpJobDefinition, ops: list[FlatOp], unwired: Mapping[tuple[str, str], Any]
+        self,
+        job: OpJobDefinition,
+        ops: list[FlatOp],
+        unwired: Mapping[tuple[str, str], Any],
+        run_config: Mapping[str, Any],
     ) -> None:
         self.job = job
         self.ops = ops
         self.unwired = unwired
+        self.run_config = run_config
+        self.selected = {flat_op.handle for flat_op in ops}
         self.values: dict[tuple[str, str], Any] = {}
         self.dynamic: dict[tuple[str, str], dict[str, Any]] = {}
         self.incomplete: set[str] = set()
@@ -164,6 +186,7 @@ class _OpRun:
                         self.incomplete.add(flat_op.handle)
                     continue
                 result = run_op_step(flat_op, step_key, kwargs, env, mapping_key=key)
+                run_step_hooks(flat_op, result, env, self.job.hook_defs)
                 self.steps[step_key] = result
                 self._keep(flat_op, key, result)
 
@@ -184,6 +207,12 @@ class _OpRun:
         """The op's input values by parameter (None when one is missing: skip the op)."""
         kwargs: dict[str, Any] = {}
         for name in flat_op.op.input_names():
+            if name in managed_inputs(flat_op):
+                managed = self._managed(flat_op, name, key)
+                if managed is None:
+                    return None
+                kwargs[name] = managed
+                continue
             if (flat_op.handle, name) in self.unwired:
                 value = self.unwired[(flat_op.handle, name)]
             else:
@@ -194,6 +223,18 @@ class _OpRun:
             if in_def is None or not in_def.is_nothing:
                 kwargs[name] = value
         return kwargs
+
+    def _managed(self, flat_op: FlatOp, name: str, key: str | None) -> ManagedInput | None:
+        """An input its input manager loads; None (skip the op) when the op wired to it
+        ran in this run without producing that output."""
+        source = flat_op.inputs.get(name)
+        upstream = source if isinstance(source, Source) else None
+        if upstream is not None and upstream.handle not in self.selected:
+            upstream = None  # left out by the op selection: the manager loads it alone
+        if upstream is not None and self._value(upstream, key) is _MISSING:
+            return None
+        config = input_config(self.run_config, flat_op, name)
+        return ManagedInput(flat_op, name, upstream, config)
 
     def _value(self, source: Any, key: str | None) -> Any:
         if isinstance(source, Source):
@@ -226,6 +267,10 @@ class _OpRun:
         more = f" and {len(failed) - 20} more" if len(failed) > 20 else ""
         listed = ", ".join(failed[:20]) + more
         return RunStatus.FAILURE, f"{len(failed)} step(s) failed: {listed}"
+
+
+def _all_hooks(job: OpJobDefinition, ops: Sequence[FlatOp]) -> set[HookDefinition]:
+    return set(job.hook_defs).union(*(flat_op.hooks for flat_op in ops))
 
 
 def _needed_resources(ops: Sequence[FlatOp], declared: Mapping[str, Any]) -> set[str]:

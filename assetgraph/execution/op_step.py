@@ -11,14 +11,16 @@ op's, else the job's ``op_retry_policy``) or by a ``RetryRequested`` the op rais
 from __future__ import annotations
 
 import inspect
+import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
 from assetgraph.context import StepLog
 from assetgraph.definitions.asset_observation import AssetObservation
+from assetgraph.definitions.loggers import forward_log_line
 from assetgraph.definitions.op_context import OpContext
 from assetgraph.definitions.op_events import AssetMaterialization, ExpectationResult
 from assetgraph.definitions.op_io import DynamicOutput
@@ -26,6 +28,7 @@ from assetgraph.definitions.op_plan import FlatOp
 from assetgraph.definitions.outputs import Output
 from assetgraph.errors import Failure, RetryRequested
 from assetgraph.execution.capture import capture_output
+from assetgraph.execution.op_input_managers import ManagedInput
 from assetgraph.execution.op_types import check_op_inputs, check_op_outputs
 from assetgraph.execution.step import StepError, error_from
 from assetgraph.storage.events import (
@@ -54,6 +57,8 @@ class OpRunEnvironment:
     instance: Any
     default_retry: Any
     record: Record
+    loggers: Sequence[logging.Logger] = ()
+    """The run's custom loggers (``logger_defs``): they receive every ``context.log`` line."""
 
 
 @dataclass
@@ -66,6 +71,8 @@ class OpStepResult:
     dynamic: dict[str, dict[str, Any]] = field(default_factory=dict)
     user_events: list[Any] = field(default_factory=list)
     error: StepError | None = None
+    exception: BaseException | None = None
+    """What the op raised when it failed (``HookContext.op_exception``)."""
 
 
 class _OutputError(Exception):
@@ -105,6 +112,7 @@ def _attempt(
         env.record(
             [step_event(env.run_id, Logged(level), time.time(), step_key=step_key, message=text)]
         )
+        forward_log_line(env.loggers, level, text)
 
     op_def = flat_op.op
     context = OpContext(
@@ -123,6 +131,12 @@ def _attempt(
     )
     result = OpStepResult(step_key, StepStatus.SUCCESS)
     try:
+        kwargs = {
+            name: (
+                value.load(env.resources, env.run_id) if isinstance(value, ManagedInput) else value
+            )
+            for name, value in kwargs.items()
+        }
         call_kwargs = _call_kwargs(flat_op, kwargs, context, env)
         check_op_inputs(flat_op, kwargs, context)
         with context.log.capturing(), capture_output(tee=True) as printed:
@@ -146,7 +160,9 @@ def _attempt(
     except Exception as exc:
         error = error_from(exc, "user_code", str(exc) or type(exc).__name__)
         retry_in = _retry_in(flat_op, env, exc, attempt)
-        return _failed(flat_op, step_key, env, attempt, started, error, retry_in), retry_in
+        failed = _failed(flat_op, step_key, env, attempt, started, error, retry_in)
+        failed.exception = exc
+        return failed, retry_in
     _record_user_events(result, step_key, env)
     env.record(
         [

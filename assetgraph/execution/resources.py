@@ -13,7 +13,7 @@ from assetgraph.definitions.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefiniti
 from assetgraph.definitions.definitions import Definitions
 from assetgraph.definitions.resource_functions import InitResourceContext
 from assetgraph.definitions.source_assets import is_source
-from assetgraph.errors import ResourceError
+from assetgraph.errors import ResourceError, did_you_mean
 from assetgraph.io_registry import default_io_manager
 
 
@@ -46,7 +46,12 @@ class _IOManagers(dict[str, Any]):
         elif key == DEFAULT_IO_MANAGER_KEY:
             manager = default_io_manager(self._storage_dir)
         else:
-            raise KeyError(key)
+            raise ResourceError(
+                f"No IO manager or input manager '{key}' is given, though an asset stores or "
+                "loads through it: add an IOManager or InputManager under that key to "
+                "Definitions(resources=...) (a resource without handle_output/load_input is "
+                "not one)." + did_you_mean(key, list(self._declared))
+            )
         self[key] = manager
         return manager
 

@@ -22,7 +22,8 @@ from assetgraph.graph import AssetGraph
 from assetgraph.io import InputContext
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
 from assetgraph.planning.planner import ExecutionPlan
-from assetgraph.storage.events import RuntimeObservation
+from assetgraph.storage.event_entries import DagsterEvent, DagsterEventType
+from assetgraph.storage.events import Observed, RuntimeObservation
 from assetgraph.storage.records import EventType
 
 
@@ -262,11 +263,25 @@ class ExecuteInProcessResult:
         return entry_of(events[-1]).dagster_event
 
     def get_asset_observation_events(self) -> list[ObservationEvent]:
-        """Dagster's method: the ``AssetObservation``s user code recorded in this run
-        (``asset_key``, ``partition``, ``asset_observation``), in step order."""
+        """Dagster's method: the ``AssetObservation``s this run recorded (``asset_key``,
+        ``partition``, ``asset_observation``), in step order: those user code logged, and
+        the data versions its observable source assets returned (tag
+        ``dagster/data_version``)."""
         found = []
         for event in self._events():
-            if event.event_type != EventType.RUNTIME_OBSERVATION or event.asset_key is None:
+            if event.asset_key is None:
+                continue
+            if event.event_type == EventType.ASSET_OBSERVATION:
+                observed = Observed.from_payload(event.payload)
+                version = {"dagster/data_version": str(observed.data_version)}
+                seen = AssetObservation(
+                    asset_key=event.asset_key,
+                    metadata=metadata_from_stored(observed.metadata),
+                    partition=event.partition_key,
+                    tags=version if observed.data_version is not None else {},
+                )
+                found.append(ObservationEvent(event.step_key, seen))
+            if event.event_type != EventType.RUNTIME_OBSERVATION:
                 continue
             body = RuntimeObservation.from_payload(event.payload)
             observation = AssetObservation(
@@ -277,6 +292,25 @@ class ExecuteInProcessResult:
                 tags=body.tags,
             )
             found.append(ObservationEvent(event.step_key, observation))
+        return found
+
+    def get_step_skipped_events(self) -> list[DagsterEvent]:
+        """Dagster's method: a ``STEP_SKIPPED`` event for each step this run did not run
+        because an upstream step failed, was skipped, or left out an optional output."""
+        found = []
+        for event in self._events():
+            if event.event_type != EventType.STEP_SKIPPED:
+                continue
+            key = AssetKey.from_user(event.asset_key) if event.asset_key else None
+            found.append(
+                DagsterEvent(
+                    event_type_value=DagsterEventType.STEP_SKIPPED.value,
+                    asset_key=key,
+                    partition=event.partition_key,
+                    step_key=event.step_key,
+                    message=event.message,
+                )
+            )
         return found
 
     def get_asset_check_evaluations(self) -> list[AssetCheckEvaluation]:

@@ -192,6 +192,8 @@ def _normalize(run_config: Mapping[str, Any]) -> dict[str, Any]:
             continue  # Dagster's resource config: read when resources are set up
         if name == "execution":
             continue  # Dagster's executor section: recorded with the run, not asset config
+        if name == "loggers":
+            continue  # Dagster's loggers section: read when the run's loggers are built
         if name == "ops" and isinstance(value, Mapping):
             for op_name, op_value in value.items():
                 config = op_value.get("config", {}) if isinstance(op_value, Mapping) else op_value

@@ -16,6 +16,7 @@ failing the run or the next hook.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import uuid
@@ -24,12 +25,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from assetgraph.definitions.code_location import pools_from_pyproject
+from assetgraph.definitions.hooks import HookDefinition
+from assetgraph.definitions.jobs import JOB_TAG
+from assetgraph.definitions.loggers import forward_log_line, run_loggers
 from assetgraph.errors import AssetgraphError, RunInterrupted, UsageError
 from assetgraph.execution.coordinator import Coordinator, CoordinatorSettings
 from assetgraph.execution.data_versions import RunDataVersions
 from assetgraph.execution.interrupts import signal_name, sigterm_interrupts
 from assetgraph.execution.launchers import make_launcher
 from assetgraph.execution.lifecycle import RunHeartbeat
+from assetgraph.execution.op_hooks import hook_resource_keys, run_asset_step_hooks
 from assetgraph.execution.remote_storage import refuse_host_local_storage
 from assetgraph.execution.resources import io_managers_for, needed_for, resources_for_run
 from assetgraph.execution.result import ExecuteInProcessResult
@@ -66,6 +71,11 @@ class RunState:
     needed_resources: set[str]
     settings: CoordinatorSettings
     on_event: Callable[[EventRecord], None] | None = None
+    job_name: str | None = None
+    hooks: frozenset[HookDefinition] = frozenset()
+    """The hooks of the run's job, run after each step (``define_asset_job(hooks=)``)."""
+    loggers: list[logging.Logger] = field(default_factory=list)
+    """The code location's loggers (``Definitions(loggers=)``): they get each log line."""
     outcomes: dict[str, StepOutcome] = field(default_factory=dict)
     coordinator: Coordinator | None = None
     interrupted: KeyboardInterrupt | None = None
@@ -77,9 +87,13 @@ class RunState:
         return self.instance.storage
 
     def notify(self, events: list[EventRecord]) -> None:
-        """Hand ``events`` (already stored) to the caller's ``on_event``."""
-        if self.on_event is not None:
-            for event in events:
+        """Hand ``events`` (already stored) to the caller's ``on_event``, and the log lines
+        among them to the run's loggers."""
+        for event in events:
+            if self.loggers and event.event_type is EventType.LOG:
+                level = str(event.payload.get("level", "INFO"))
+                forward_log_line(self.loggers, level, event.message or "")
+            if self.on_event is not None:
                 self.on_event(event)
 
     def record(self, events: list[EventRecord]) -> None:
@@ -113,6 +127,8 @@ def prepare_run(
     configs = resolve_run_config(defs.graph, assets_defs, run_config)
     with_run_config(defs.resources, run_config)  # resource config errors before the run
     needed_resources, needed_io_managers = needed_for(defs, assets_defs)
+    job_name, hooks = _job_hooks(defs, tags)
+    needed_resources |= hook_resource_keys(hooks, defs.resources)
     io_managers = io_managers_for(defs, instance.storage_dir, needed_io_managers)
     if execution.executor == "dask" and execution.dask_address:
         refuse_host_local_storage(defs.graph, assets_defs, io_managers, execution.dask_address)
@@ -134,7 +150,10 @@ def prepare_run(
             no_wait=execution.no_wait,
         ),
         on_event=on_event,
+        job_name=job_name,
+        hooks=hooks,
     )
+    state.loggers = run_loggers(defs.loggers, state.run_config, job_name, state.run_id)
     started = time.time()
     if run_id is not None:
         _start_queued_run(storage, run_id, started)
@@ -155,6 +174,15 @@ def prepare_run(
         [EventRecord(state.run_id, EventType.RUN_START, started, message=f"{len(plan)} steps")]
     )
     return state
+
+
+def _job_hooks(
+    defs: Definitions, tags: Mapping[str, str]
+) -> tuple[str | None, frozenset[HookDefinition]]:
+    """The run's job (by its tag) and that job's hooks."""
+    job_name = tags.get(JOB_TAG)
+    job = next((j for j in defs.jobs if j.name == job_name), None) if job_name else None
+    return job_name, (job.hook_defs if job is not None else frozenset())
 
 
 def _start_queued_run(storage: SqlStorage, run_id: str, started: float) -> None:
@@ -219,6 +247,10 @@ def run_steps(state: RunState) -> None:
                 workers=execution.workers,
                 dask_address=execution.dask_address,
             )
+            if state.hooks:
+                settings.after_step = functools.partial(
+                    run_asset_step_hooks, state.hooks, env=env, job_name=state.job_name
+                )
             try:
                 versions = RunDataVersions(defs.graph, state.plan, state.storage)
                 state.coordinator = Coordinator(
@@ -229,6 +261,7 @@ def run_steps(state: RunState) -> None:
                     versions,
                     state.notify,
                     settings,
+                    graph=defs.graph,
                 )
                 state.outcomes = state.coordinator.run()
                 state.interrupted = state.coordinator.interrupted

@@ -6,11 +6,12 @@ and adds the step, the asset and where in user code it was raised.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import sys
 import time
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +28,9 @@ from assetgraph.definitions.check_evaluation import (
     match_check_results,
 )
 from assetgraph.definitions.checks import AssetCheckResult, AssetChecksDefinition
+from assetgraph.definitions.dagster_types import DagsterType
 from assetgraph.definitions.metadata import normalize_metadata
+from assetgraph.definitions.metadata_checks import MaterializationChecks
 from assetgraph.definitions.outputs import MaterializeResult, Output
 from assetgraph.definitions.schema_validation import evaluate_schema
 from assetgraph.definitions.signatures import cached_signature, resolved_return_annotation
@@ -46,7 +49,6 @@ from assetgraph.storage.events import (
     RuntimeObservation,
     StepFailed,
     StepSkipped,
-    StepStarted,
     StepSucceeded,
     step_event,
 )
@@ -123,18 +125,15 @@ class StepEnvironment:
 
 
 def execute_step(
-    step: Step,
-    env: StepEnvironment,
-    emit: Callable[[EventRecord], None],
-    input_versions: InputVersions | None = None,
+    step: Step, env: StepEnvironment, input_versions: InputVersions | None = None
 ) -> StepOutcome:
-    """Run ``step``; ``emit`` receives the step-start event as soon as it happens.
+    """Run ``step``; the outcome carries its events but its start, which the run
+    coordinator records when it claims the step.
 
     ``input_versions`` (from the run coordinator) are the data versions of what the step
     reads; they are recorded with each materialization.
     """
     started = time.time()
-    emit(_event(env.run_id, StepStarted(), step, started))
     outcome = StepOutcome(step_key=step.key, status=StepStatus.SUCCESS)
     log_events = outcome.events
 
@@ -145,38 +144,23 @@ def execute_step(
     logged: list[Any] = []  # what user code passed to context.log_event, kept on failure
     observed = False
     try:
-        kwargs = _load_inputs(step, env)
-        context = AssetExecutionContext(
-            run_id=env.run_id,
-            step_key=step.key,
-            asset_keys=step.asset_keys,
-            resources=env.resources,
-            log=StepLog(step.key, sink),
-            run_config=env.run_config,
-            partition_keys=step.partition_keys,
-            partitions_def=step.assets_def.partitions_def,
-            input_partitions={
-                param: step.input_partitions.get(upstream, ())
-                for param, upstream in env.graph.input_keys(step.assets_def).items()
-            },
-            output_names={spec.key: spec.output_name for spec in assets_def.specs},
-            instance=env.instance,
-            input_partitions_defs={
-                param: env.graph.partitions_def(upstream)
-                for param, upstream in env.graph.input_keys(step.assets_def).items()
-            },
-        )
-        logged = context.logged_events
-        if assets_def.context_param is not None:
+        inputs = env.graph.input_keys(assets_def)
+        kwargs = _load_inputs(step, env, inputs)
+        log = StepLog(step.key, sink)
+        context = _step_context(step, env, inputs, log) if _needs_context(step, env) else None
+        if context is not None:
+            logged = context.logged_events
+        if assets_def.context_param is not None and context is not None:
             kwargs[assets_def.context_param] = context
         for param in assets_def.resource_params:
             kwargs[param] = getattr(env.resources, param)
         if assets_def.config_param is not None:
             kwargs[assets_def.config_param[0]] = env.configs[assets_def]
-            context.op_config = env.configs[assets_def].model_dump()
-        elif assets_def.config_schema is not None:
+            if context is not None:
+                context.op_config = env.configs[assets_def].model_dump()
+        elif assets_def.config_schema is not None and context is not None:
             context.op_config = env.configs[assets_def]
-        with context.log.capturing():
+        with log.capturing():
             result, late_error = _call_user_code(step, kwargs)
         observed = True
         result, observations = _separate_observations(step, result, logged)
@@ -184,9 +168,9 @@ def execute_step(
         result, check_results = _separate_check_results(step, result)
         values = _split_outputs(step, result, partial=late_error is not None)
         _check_types(step, values)
-        with context.log.capturing():  # checks are user code too
+        with log.capturing():  # checks are user code too
             values, crashed = _validate_outputs(
-                step, env, values, check_results, context, outcome.events
+                step, env, values, check_results, context, log, outcome.events
             )
         materializations = _store_outputs(step, env, values, context, started, input_versions)
         if late_error is not None:  # what the function stored before it raised is recorded
@@ -236,22 +220,69 @@ class _StepError(Exception):
         self.error = error
 
 
-def _load_inputs(step: Step, env: StepEnvironment) -> dict[str, Any]:
+def _needs_context(step: Step, env: StepEnvironment) -> bool:
+    """Whether anything reads the step's ``AssetExecutionContext``: the function (a context
+    parameter) or an ``@asset_check`` of its assets. Otherwise none is built."""
+    if step.assets_def.context_param is not None:
+        return True
+    return any(env.checks.get(spec.key) for spec in step.assets_def.specs)
+
+
+def _step_context(
+    step: Step, env: StepEnvironment, inputs: Mapping[str, AssetKey], log: StepLog
+) -> AssetExecutionContext:
+    assets_def = step.assets_def
+    return AssetExecutionContext(
+        run_id=env.run_id,
+        step_key=step.key,
+        asset_keys=step.asset_keys,
+        resources=env.resources,
+        log=log,
+        run_config=env.run_config,
+        partition_keys=step.partition_keys,
+        partitions_def=assets_def.partitions_def,
+        input_partitions={
+            param: step.input_partitions.get(upstream, ()) for param, upstream in inputs.items()
+        },
+        output_names={spec.key: spec.output_name for spec in assets_def.specs},
+        check_keys=[c.key for c in assets_def.check_specs if c.asset_key in step.asset_keys],
+        instance=env.instance,
+        input_partitions_defs={
+            param: env.graph.partitions_def(upstream) for param, upstream in inputs.items()
+        },
+    )
+
+
+def _load_inputs(
+    step: Step, env: StepEnvironment, inputs: Mapping[str, AssetKey]
+) -> dict[str, Any]:
+    """The loaded value of each input (parameter -> upstream key in ``inputs``)."""
     kwargs: dict[str, Any] = {}
+    if not inputs:
+        return kwargs
+    assets_def = step.assets_def
     # An annotated partitioned input keeps one shape for one partition or many.
-    shapes = input_shapes(step.assets_def.fn, step.assets_def.name) if step.input_partitions else {}
-    input_managers = {i.param: i.input_manager_key for i in step.assets_def.inputs}
-    for param, upstream in env.graph.input_keys(step.assets_def).items():
+    shapes = input_shapes(assets_def.fn, assets_def.name) if step.input_partitions else {}
+    managers = {i.param: i.input_manager_key for i in assets_def.inputs if i.input_manager_key}
+    input_metadata = {i.param: i.metadata for i in assets_def.inputs}
+    parameters = cached_signature(assets_def.fn, assets_def.name).parameters
+    for param, upstream in inputs.items():
         upstream_def = env.graph.assets_def(upstream)
         spec = upstream_def.spec(upstream)
-        manager = env.io_managers[input_managers.get(param) or spec.io_manager_key]
+        manager = env.io_managers[managers.get(param) or spec.io_manager_key]
         partition_keys = step.input_partitions.get(upstream, ()) if step.input_partitions else ()
+        parameter = parameters.get(param)
+        if parameter is not None and parameter.annotation is not inspect.Parameter.empty:
+            annotation = parameter.annotation
+        else:
+            annotation = stored_annotation(env.graph, upstream)
         context = InputContext(
             asset_key=upstream,
             run_id=env.run_id,
             downstream_key=step.asset_keys[0],
             resources=env.resources,
-            metadata=spec.metadata,
+            # Dagster's input metadata (AssetIn(metadata=...), e.g. "columns") over the asset's
+            metadata={**spec.metadata, **input_metadata.get(param, {})},
             partition_keys=partition_keys,
             partitions_def=upstream_def.partitions_def,
             name=param,
@@ -265,7 +296,8 @@ def _load_inputs(step: Step, env: StepEnvironment) -> dict[str, Any]:
                 partitions_def=upstream_def.partitions_def,
                 name=spec.output_name,
             ),
-            annotation=_input_annotation(step, param, upstream, env.graph),
+            annotation=annotation,
+            dagster_type=_input_dagster_type(parameter),
         )
         try:
             kwargs[param] = load_shaped(manager, context, shapes.get(param, "bare"))
@@ -281,13 +313,22 @@ def _load_inputs(step: Step, env: StepEnvironment) -> dict[str, Any]:
     return kwargs
 
 
-def _input_annotation(step: Step, param: str, upstream: AssetKey, graph: AssetGraph) -> Any:
-    """The parameter's annotation, else the return annotation of the single asset it reads."""
-    fn, name = step.assets_def.fn, step.assets_def.name
-    parameter = cached_signature(fn, name).parameters.get(param)
+@functools.lru_cache(maxsize=512)
+def _dagster_type_of(annotation: Any) -> DagsterType:
+    type_name = getattr(annotation, "__name__", None) or str(annotation)
+    return DagsterType(lambda _context, _value: True, name=type_name, typing_type=annotation)
+
+
+def _input_dagster_type(parameter: inspect.Parameter | None) -> DagsterType:
+    """Dagster's ``context.dagster_type`` of an input: its ``typing_type`` is the
+    parameter's own annotation, ``Any`` when it has none (not the upstream's)."""
+    annotation: Any = Any
     if parameter is not None and parameter.annotation is not inspect.Parameter.empty:
-        return parameter.annotation
-    return stored_annotation(graph, upstream)
+        annotation = parameter.annotation
+    try:
+        return _dagster_type_of(annotation)
+    except TypeError:  # an unhashable annotation
+        return _dagster_type_of.__wrapped__(annotation)
 
 
 def stored_annotation(graph: AssetGraph, key: AssetKey) -> Any:
@@ -300,8 +341,9 @@ def stored_annotation(graph: AssetGraph, key: AssetKey) -> Any:
 
 def _call_user_code(step: Step, kwargs: dict[str, Any]) -> tuple[Any, StepError | None]:
     """The function's result, and the error of a generator that raised after yielding a
-    ``MaterializeResult`` (its data is stored already: it is recorded, then the step fails,
-    as in Dagster). Any other failure raises."""
+    ``MaterializeResult`` or an ``Output`` (as in Dagster, what it yielded before it raised
+    is stored and recorded, with the check results yielded with it, then the step fails).
+    Any other failure raises."""
     fn = step.assets_def.fn
     yielded: list[Any] = []
     try:
@@ -312,10 +354,9 @@ def _call_user_code(step: Step, kwargs: dict[str, Any]) -> tuple[Any, StepError 
         return result, None
     except USER_CODE_FAILURES as exc:
         error = error_from(exc, "user_code", str(exc))
-        if any(isinstance(item, MaterializeResult) for item in yielded):
-            return [
-                i for i in yielded if isinstance(i, MaterializeResult | AssetCheckResult)
-            ], error
+        if any(isinstance(item, MaterializeResult | Output) for item in yielded):
+            kept = MaterializeResult | Output | AssetCheckResult
+            return [i for i in yielded if isinstance(i, kept)], error
         raise _StepError(error) from exc
 
 
@@ -396,6 +437,8 @@ def _split_outputs(step: Step, result: Any, partial: bool = False) -> dict[Asset
     raised (no output is missing then, nor filled in)."""
     specs = step.assets_def.specs
     if not step.assets_def.is_multi:
+        if not specs[0].is_required and (result is None or result == []):
+            return {}  # @asset(output_required=False) that yielded nothing
         if (
             isinstance(result, list)
             and len(result) == 1
@@ -454,7 +497,9 @@ def _split_outputs(step: Step, result: Any, partial: bool = False) -> dict[Asset
     if partial:
         return values
     if step.assets_def.outputs_from_specs:  # Dagster: a spec's output needs no value
-        values.update({s.key: None for s in specs if s.key in selected and s.key not in values})
+        values.update(
+            {s.key: None for s in specs if s.key in selected - values.keys() and s.is_required}
+        )
     missing = [
         spec.output_name
         for spec in specs
@@ -485,7 +530,8 @@ def _validate_outputs(
     env: StepEnvironment,
     values: dict[AssetKey, Any],
     check_results: Sequence[AssetCheckResult],
-    context: AssetExecutionContext,
+    context: AssetExecutionContext | None,
+    log: StepLog,
     events: list[EventRecord],
 ) -> tuple[dict[AssetKey, Any], list[CheckEvaluation]]:
     """Validate each output before anything is stored: its schema, the results of its
@@ -526,7 +572,11 @@ def _validate_outputs(
             )
         evaluations.extend(reported)
         for check in checks:
-            if check.is_multi:
+            assert context is not None  # built for a step with checks (_needs_context)
+            if isinstance(check, MaterializationChecks):
+                materializing = _materializing_metadata(output, value, context, spec.key)
+                evaluations.append(check.evaluate_in_step(spec.key, context, materializing))
+            elif check.is_multi:
                 evaluations.extend(evaluate_multi_check(check, context))
             else:
                 evaluations.append(evaluate_check(check, value, context))
@@ -537,7 +587,7 @@ def _validate_outputs(
             elif evaluation.exception is not None:
                 crashed.append(evaluation)
             elif not evaluation.passed:
-                context.log.warning(
+                log.warning(
                     f"asset '{evaluation.asset_key}'{_partitions_text(step)}: "
                     f"{evaluation.summary()} (a warning: the check does not block)"
                 )
@@ -644,7 +694,7 @@ def _store_outputs(
     step: Step,
     env: StepEnvironment,
     values: Mapping[AssetKey, Any],
-    context: AssetExecutionContext,
+    context: AssetExecutionContext | None,
     started: float,
     input_versions: InputVersions | None,
 ) -> list[EventRecord]:
@@ -676,7 +726,7 @@ def _store_output(
     env: StepEnvironment,
     spec: AssetOutputSpec,
     value: Any,
-    context: AssetExecutionContext,
+    context: AssetExecutionContext | None,
     started: float,
     input_versions: InputVersions,
 ) -> list[EventRecord]:
@@ -689,7 +739,9 @@ def _store_output(
     """
     metadata: dict[str, Any] = {}
     tags: dict[str, str] = {}
-    user_version = context.data_versions.get(spec.key)
+    # What the function set through its context (none without one).
+    user_version = context.data_versions.get(spec.key) if context is not None else None
+    context_metadata = context.output_metadata.get(spec.key, {}) if context is not None else {}
     if isinstance(value, Output | MaterializeResult):
         metadata.update(normalize_metadata(value.metadata))
         tags.update(value.tags)
@@ -706,12 +758,12 @@ def _store_output(
         name=spec.output_name,
     )
     if isinstance(value, MaterializeResult) or (value is None and _returns_nothing(step)):
-        metadata.update(normalize_metadata(context.output_metadata.get(spec.key, {})))
+        metadata.update(normalize_metadata(context_metadata))
     else:
         if isinstance(value, Output):
             value = value.value
         metadata.update(value_metadata(value))
-        metadata.update(normalize_metadata(context.output_metadata.get(spec.key, {})))
+        metadata.update(normalize_metadata(context_metadata))
         manager = env.io_managers[spec.io_manager_key]
         try:
             manager.handle_output(output_context, value)
@@ -764,6 +816,19 @@ def _returns_nothing(step: Step) -> bool:
         return False
     annotation = cached_signature(assets_def.fn, assets_def.name).return_annotation
     return annotation is None or annotation is type(None) or annotation == "None"
+
+
+def _materializing_metadata(
+    output: Any, value: Any, context: AssetExecutionContext, key: AssetKey
+) -> dict[str, Any]:
+    """The metadata the materialization being made will carry (before the IO manager's)."""
+    metadata: dict[str, Any] = {}
+    if isinstance(output, Output | MaterializeResult):
+        metadata.update(normalize_metadata(output.metadata))
+    if not isinstance(output, MaterializeResult) and value is not None:
+        metadata.update(value_metadata(value))
+    metadata.update(normalize_metadata(context.output_metadata.get(key, {})))
+    return metadata
 
 
 def value_metadata(value: Any) -> dict[str, Any]:

@@ -304,7 +304,7 @@ def run_step(
         if step.kind is StepKind.OBSERVE:
             outcome = observe_step(step, env)
         else:
-            outcome = execute_step(step, env, _drop, task.input_versions)
+            outcome = execute_step(step, env, task.input_versions)
     logs = captured.events(env.run_id, step)
     if logs:  # before the step's final event, as they happened before it ended
         outcome.events[-1:-1] = logs
@@ -374,7 +374,3 @@ def run_pool_task(task: StepTask) -> StepOutcome:
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
-
-
-def _drop(_event: object) -> None:
-    """The coordinator records a step's start itself, when it launches the step."""

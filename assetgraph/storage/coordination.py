@@ -16,9 +16,10 @@ import socket
 import time
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from assetgraph.storage import schema
 from assetgraph.storage.interface import (
@@ -248,7 +249,7 @@ def _take_many(conn: Connection, claims: Sequence[StepClaim]) -> dict[str, Claim
     for claim in claims:
         if claim.pool is not None and claim.pool_limit is not None:
             if new:  # the pool's count must see the leases granted before it
-                conn.exec_driver_sql(_sql(conn, _INSERT_LEASE), new)
+                _driver(conn, _INSERT_LEASE, new, many=True)
                 new = []
             problem = _take(conn, claim)
             if problem is not None:
@@ -272,7 +273,7 @@ def _take_many(conn: Connection, claims: Sequence[StepClaim]) -> dict[str, Claim
                 held[lease] = claim.run_id
                 new.append((lease[0], lease[1], claim.run_id, claim.step_key, now))
     if new:
-        conn.exec_driver_sql(_sql(conn, _INSERT_LEASE), new)
+        _driver(conn, _INSERT_LEASE, new, many=True)
     return refusals
 
 
@@ -282,8 +283,8 @@ def _holders_of_assets(conn: Connection, assets: Sequence[str]) -> dict[tuple[st
     for start in range(0, len(assets), 400):
         chunk = assets[start : start + 400]
         marks = ", ".join("?" for _ in chunk)
-        sql = f"{_HOLDERS_OF_ASSETS} ({marks})"
-        for asset, partition, run_id in conn.exec_driver_sql(_sql(conn, sql), tuple(chunk)):
+        rows = _driver(conn, f"{_HOLDERS_OF_ASSETS} ({marks})", tuple(chunk))
+        for asset, partition, run_id in rows:
             found[(asset, partition)] = run_id
     return found
 
@@ -297,13 +298,34 @@ _INSERT_LEASE = (
 _HOLDER = "SELECT run_id FROM asset_leases WHERE asset_key = ? AND partition_key = ?"
 _HOLDERS_OF_ASSETS = "SELECT asset_key, partition_key, run_id FROM asset_leases WHERE asset_key IN"
 _FREE = (
-    "DELETE FROM asset_leases WHERE run_id = ? AND step_key = ?",
-    "DELETE FROM concurrency_slots WHERE run_id = ? AND step_key = ?",
+    "DELETE FROM asset_leases WHERE run_id = ? AND step_key IN",
+    "DELETE FROM concurrency_slots WHERE run_id = ? AND step_key IN",
 )
 
 
 def _sql(conn: Connection, statement: str) -> str:
     return statement.replace("?", "%s") if conn.dialect.name == "postgresql" else statement
+
+
+def _driver(
+    conn: Connection, statement: str, params: Sequence[Any], *, many: bool = False
+) -> list[Any]:
+    """Run ``statement`` on the driver's cursor (SQLAlchemy's statement and result layers
+    cost more than these short statements); the rows it returned. The driver's errors are
+    raised as SQLAlchemy's (``IntegrityError``, ``OperationalError``), as from ``execute``."""
+    sql = _sql(conn, statement)
+    cursor = conn.connection.cursor()
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        if many:
+            cursor.executemany(sql, params)
+            return []
+        cursor.execute(sql, params)
+        return list(cursor.fetchall()) if cursor.description is not None else []
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(sql, params, exc, dbapi.Error, dialect=conn.dialect) from exc
+    finally:
+        cursor.close()
 
 
 def _holders(conn: Connection, leases: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
@@ -325,9 +347,17 @@ def _holders(conn: Connection, leases: Sequence[tuple[str, str]]) -> dict[tuple[
 
 
 def _free(conn: Connection, pairs: Sequence[tuple[str, str]]) -> None:
-    """Give back the leases and slots of these (run, step) pairs."""
-    for statement in _FREE:
-        conn.exec_driver_sql(_sql(conn, statement), list(pairs))
+    """Give back the leases and slots of these (run, step) pairs: one statement per table
+    for each run's steps (up to 400 at once)."""
+    by_run: dict[str, list[str]] = {}
+    for run_id, step_key in pairs:
+        by_run.setdefault(run_id, []).append(step_key)
+    for run_id, step_keys in by_run.items():
+        for start in range(0, len(step_keys), 400):
+            chunk = step_keys[start : start + 400]
+            marks = ", ".join("?" for _ in chunk)
+            for statement in _FREE:
+                _driver(conn, f"{statement} ({marks})", (run_id, *chunk))
 
 
 def free_run(storage: Transactions, run_id: str) -> None:

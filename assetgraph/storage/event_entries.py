@@ -193,6 +193,8 @@ def entry_of(record: EventRecord) -> EventLogEntry:
     payload = record.payload
     metadata = metadata_from_stored(payload.get("metadata"))
     tags = dict(payload.get("tags") or {})
+    if payload.get("data_version") is not None:  # shown as Dagster shows it
+        tags.setdefault("dagster/data_version", str(payload["data_version"]))
     materialization = observation = None
     if record.event_type is EventType.ASSET_MATERIALIZATION and key is not None:
         materialization = AssetMaterialization(key, record.partition_key, metadata, tags)

@@ -167,6 +167,30 @@ class InstanceQueries:
         next_cursor = str(page[-1].storage_id) if page else (cursor or "")
         return EventRecordsResult(page, next_cursor, len(records) > limit)
 
+    def get_latest_data_version_record(
+        self,
+        key: CoercibleToAssetKey,
+        is_source: bool | None = None,
+        partition_key: str | None = None,
+    ) -> EventLogRecord | None:
+        """The latest materialization or observation of ``key`` (one partition, with
+        ``partition_key``) that recorded a data version, or None (Dagster's)."""
+        asset_key = AssetKey.from_user(key)
+        partitions = None if partition_key is None else [partition_key]
+        kinds = [DagsterEventType.ASSET_MATERIALIZATION, DagsterEventType.ASSET_OBSERVATION]
+        if is_source is not None:  # a source is observed; any other asset materialized
+            kinds = [kinds[1] if is_source else kinds[0]]
+        found = [
+            record
+            for kind in kinds
+            for record in self.get_event_records(
+                EventRecordsFilter(kind, asset_key=asset_key, asset_partitions=partitions), limit=1
+            )
+            if record.event_log_entry.dagster_event is not None
+            and _data_version_tag(record.event_log_entry) is not None
+        ]
+        return max(found, key=lambda record: record.storage_id, default=None)
+
     def get_latest_materialization_event(self, asset_key: Any) -> EventLogEntry | None:
         """The latest materialization of ``asset_key`` (of any partition), or None (Dagster's)."""
         return self.get_latest_materialization_events([asset_key])[AssetKey.from_user(asset_key)]
@@ -199,6 +223,11 @@ class InstanceQueries:
         key = AssetKey.from_user(asset_key).to_string()
         found = self.storage.materialized_partitions([key]).get(key, [])
         return {partition for partition in found if partition is not None}
+
+
+def _data_version_tag(entry: EventLogEntry) -> str | None:
+    event = entry.asset_materialization or entry.asset_observation
+    return None if event is None else event.tags.get("dagster/data_version")
 
 
 def _record(event: Any) -> EventLogRecord:

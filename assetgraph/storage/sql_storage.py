@@ -477,6 +477,7 @@ def _run_record(row: Any) -> RunRecord:
 
 def _event_values(event: EventRecord) -> tuple[Any, ...]:
     """An event as the values of ``_EVENT_COLUMNS``."""
+    payload = event.payload
     return (
         event.run_id,
         event.event_type.value,
@@ -485,8 +486,12 @@ def _event_values(event: EventRecord) -> tuple[Any, ...]:
         event.asset_key,
         event.partition_key,
         event.message,
-        _dumps({"v": PAYLOAD_VERSION, **event.payload}),
+        _dumps({"v": PAYLOAD_VERSION, **payload}) if payload else _EMPTY_PAYLOAD,
     )
+
+
+_EMPTY_PAYLOAD = _dumps({"v": PAYLOAD_VERSION})
+"""A payload with nothing in it (every step's start has one), encoded once."""
 
 
 def _insert_events(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> list[int]:

@@ -21,6 +21,21 @@ class DataVersion:
     value: str
 
 
+DATA_VERSION_TAG = "dagster/data_version"
+"""The tag under which an event log entry shows the data version it recorded (Dagster's)."""
+
+
+def extract_data_version_from_entry(entry: Any) -> DataVersion | None:
+    """The data version a stored materialization or observation recorded (Dagster's), read
+    from an ``EventLogEntry``; None when it recorded none."""
+    event = getattr(entry, "dagster_event", None)
+    if event is None:
+        return None
+    data = event.asset_materialization or event.asset_observation
+    version = (getattr(data, "tags", None) or {}).get(DATA_VERSION_TAG)
+    return None if version is None else DataVersion(str(version))
+
+
 class DataProvenance(NamedTuple):
     """What produced a materialization (Dagster's): the code version of the asset, the
     data version of each input it read, and whether its own data version was given by

@@ -119,3 +119,33 @@ def test_a_file_without_assets_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "empty.py").write_text("x = 1\n")
     with pytest.raises(CodeLocationLoadError, match="defines no Definitions and no @asset"):
         load_definitions(file=tmp_path / "empty.py")
+
+
+def test_a_file_of_asset_checks_alone_is_loaded_with_them(tmp_path: Path) -> None:
+    (tmp_path / "checks.py").write_text(
+        "from assetgraph import AssetCheckSpec, multi_asset_check\n"
+        "@multi_asset_check(specs=[AssetCheckSpec('fresh', asset='orders')])\n"
+        "def checks():\n    ...\n"
+    )
+    # The checks are found; the asset they check is not in the file.
+    with pytest.raises(DefinitionError, match="checks asset 'orders'"):
+        load_definitions(file=tmp_path / "checks.py")
+
+
+def test_dagster_project_settings_name_the_code_location(tmp_path: Path) -> None:
+    """Run in a Dagster project without -f/-m: [tool.dg.project] root_module (src/ layout,
+    <root_module>.definitions) or [tool.dagster] module_name."""
+    package = tmp_path / "src" / "dgproj_layout"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "definitions.py").write_text(TWO_ASSETS)
+    (tmp_path / "pyproject.toml").write_text('[tool.dg.project]\nroot_module = "dgproj_layout"\n')
+
+    defs = load_definitions(cwd=tmp_path)
+
+    assert defs.origin == ("module", "dgproj_layout.definitions")
+    assert defs.graph.key_strings() == ["a", "b"]
+
+    (tmp_path / "legacy_defs.py").write_text(TWO_ASSETS)
+    (tmp_path / "pyproject.toml").write_text('[tool.dagster]\nmodule_name = "legacy_defs"\n')
+    assert load_definitions(cwd=tmp_path).origin == ("module", "legacy_defs")

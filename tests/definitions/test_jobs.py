@@ -356,7 +356,7 @@ def test_two_jobs_of_one_name_and_bad_names_are_refused() -> None:
         )
     with pytest.raises(DefinitionError, match="invalid job name 'my job'"):
         define_asset_job("my job")
-    with pytest.raises(DefinitionError, match="hooks are not supported"):
+    with pytest.raises(DefinitionError, match="hooks must be made with @success_hook"):
         define_asset_job("hooked", hooks={object()})
     with pytest.raises(DefinitionError, match="expected a job made by define_asset_job"):
         Definitions(assets=[numbers], jobs=["nightly_job"])
@@ -384,3 +384,50 @@ def test_a_job_run_is_recorded_in_sqlite_and_postgresql(storage_url: str, tmp_pa
     assert [
         r.run_id for r in instance.storage.list_runs(tags={"assetgraph/job": "stored_job"})
     ] == [result.run_id]
+
+
+def test_the_resolve_names_of_dagster_1_10_find_the_same_definitions() -> None:
+    from assetgraph import ScheduleDefinition, asset, define_asset_job
+
+    @asset
+    def numbers() -> int:
+        return 1
+
+    numbers_job = define_asset_job("numbers_job", selection="numbers")
+    daily = ScheduleDefinition(job=numbers_job, cron_schedule="@daily")
+    defs = Definitions(assets=[numbers], jobs=[numbers_job], schedules=[daily])
+    assert defs.resolve_job_def("numbers_job").execute_in_process().success
+    assert [job.name for job in defs.resolve_all_job_defs()] == ["numbers_job"]
+    assert defs.resolve_schedule_def(daily.name).cron_schedule == "@daily"
+    assert AssetKey("numbers") in defs.resolve_asset_graph().all_keys
+    assert defs.resolve_implicit_global_asset_job_def().execute_in_process().success
+
+
+def test_a_test_asset_job_runs_its_assets_and_observes_its_sources() -> None:
+    from assetgraph import (
+        DataVersion,
+        Instance,
+        asset,
+        create_test_asset_job,
+        extract_data_version_from_entry,
+        observable_source_asset,
+    )
+
+    @observable_source_asset
+    def feed() -> DataVersion:
+        return DataVersion("v1")
+
+    @asset
+    def doubled() -> int:
+        return 2
+
+    instance = Instance.ephemeral()
+    observed = create_test_asset_job([feed]).execute_in_process(instance=instance)
+    [event] = observed.get_asset_observation_events()
+    assert event.asset_observation.tags == {"dagster/data_version": "v1"}
+    record = instance.get_latest_data_version_record("feed", is_source=True)
+    assert record is not None
+    assert extract_data_version_from_entry(record.event_log_entry) == DataVersion("v1")
+    assert instance.get_latest_data_version_record("feed", is_source=False) is None
+    built = create_test_asset_job([doubled], name="doubling").execute_in_process()
+    assert built.output_for("doubled") == 2

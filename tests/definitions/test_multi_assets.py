@@ -280,3 +280,32 @@ def test_multi_asset_declaration_errors_name_the_culprit() -> None:
 
     with pytest.raises(DefinitionError, match="'p' depends on 'ghost'"):
         Definitions(assets=[p])
+
+
+def test_a_skippable_spec_left_out_is_not_materialized_and_only_its_readers_skip() -> None:
+    from assetgraph import MaterializeResult
+
+    @multi_asset(specs=[AssetSpec("kept", skippable=True), AssetSpec("left", skippable=True)])
+    def both() -> Any:
+        yield MaterializeResult("kept")  # asset_key is the first positional argument
+
+    @asset(deps=["kept"])
+    def after_kept() -> None: ...
+
+    @asset(deps=["left"])
+    def after_left() -> None: ...
+
+    result = materialize([both, after_kept, after_left], instance=Instance.ephemeral())
+    assert result.success
+    assert [m.asset_key for m in result.get_asset_materializations()] == [
+        AssetKey("kept"),
+        AssetKey("after_kept"),
+    ]
+    assert [e.step_key for e in result.get_step_skipped_events()] == ["after_left"]
+
+
+def test_code_versions_by_key_are_the_declared_ones() -> None:
+    @multi_asset(specs=[AssetSpec("a", code_version="1"), AssetSpec("b")])
+    def versioned() -> None: ...
+
+    assert versioned.code_versions_by_key == {AssetKey("a"): "1", AssetKey("b"): None}

@@ -160,3 +160,38 @@ def test_dagsters_mem_io_manager_keeps_values_for_the_run() -> None:
 
     defs = Definitions(assets=[word, size], resources={"io_manager": mem_io_manager})
     assert materialize(defs, instance=Instance.ephemeral()).output_for("size") == 3
+
+
+def test_an_input_manager_function_may_take_no_context_and_may_return_an_input_manager() -> None:
+    from assetgraph import AssetIn, InputManager, input_manager
+
+    class Constant(InputManager):
+        def load_input(self, context: InputContext) -> Any:
+            return f"{context.asset_key.to_string()} from a manager"
+
+    @input_manager
+    def plain() -> str:
+        return "plain"
+
+    @input_manager
+    def delegating() -> InputManager:
+        return Constant()
+
+    @asset
+    def source() -> int:
+        return 1
+
+    @asset(ins={"source": AssetIn(input_manager_key="plain")})
+    def first(source: str) -> str:
+        return source
+
+    @asset(ins={"source": AssetIn(input_manager_key="delegating")})
+    def second(source: str) -> str:
+        return source
+
+    defs = Definitions(
+        assets=[source, first, second], resources={"plain": plain, "delegating": delegating}
+    )
+    result = materialize(defs, instance=Instance.ephemeral(), raise_on_error=True)
+    assert result.output_for("first") == "plain"
+    assert result.output_for("second") == "source from a manager"

@@ -373,8 +373,8 @@ def test_dagster_call_shapes_of_materialize_retry_and_partition_keys(instance: I
 
 
 def test_what_a_generator_stored_before_it_raised_is_recorded(instance: Instance) -> None:
-    """As in Dagster: a MaterializeResult yielded before the function raised is recorded
-    (the asset stored that data itself), then the step fails with the user's error."""
+    """As in Dagster: a MaterializeResult (or an Output) yielded before the function raised
+    is recorded, then the step fails with the user's error."""
     from assetgraph import AssetSpec, Failure, MaterializeResult, Output, multi_asset
 
     @multi_asset(specs=[AssetSpec("built"), AssetSpec("broken")], can_subset=True)
@@ -392,6 +392,97 @@ def test_what_a_generator_stored_before_it_raised_is_recorded(instance: Instance
     assert run.failures[0].error is not None
     assert "table 'broken' could not be built" in run.failures[0].error.message
     assert [m.asset_key.to_string() for m in run.get_asset_materializations()] == ["built"]
-    # A value yielded but not stored (an Output) is not recorded: its IO manager never ran.
+    # An Output yielded before is stored by its IO manager and recorded too, as in Dagster.
     run = materialize([held], instance=instance)
-    assert not run.success and not run.get_asset_materializations()
+    assert not run.success
+    assert [m.asset_key.to_string() for m in run.get_asset_materializations()] == ["held"]
+
+
+def test_an_asset_whose_output_is_not_required_may_yield_none_and_its_readers_skip() -> None:
+    from collections.abc import Iterator
+
+    @asset(output_required=False)
+    def maybe() -> Iterator[Output[int]]:
+        yield from ()
+
+    @asset
+    def reader(maybe: int) -> int:
+        return maybe
+
+    @asset
+    def after(reader: int) -> int:
+        return reader
+
+    @asset
+    def unrelated() -> int:
+        return 1
+
+    result = materialize([maybe, reader, after, unrelated], instance=Instance.ephemeral())
+    assert result.success
+    assert [m.asset_key for m in result.get_asset_materializations()] == [AssetKey("unrelated")]
+    assert [e.step_key for e in result.get_step_skipped_events()] == ["reader", "after"]
+
+    @asset(name="maybe", output_required=False)
+    def produced() -> Iterator[Output[int]]:
+        yield Output(2)
+
+    result = materialize([produced, reader, after], instance=Instance.ephemeral())
+    assert result.output_for("after") == 2 and result.get_step_skipped_events() == []
+
+
+def test_non_argument_deps_is_dagsters_older_name_of_deps() -> None:
+    @asset
+    def upstream() -> None: ...
+
+    @asset(non_argument_deps={"upstream"})
+    def downstream() -> None: ...
+
+    graph = Definitions(assets=[upstream, downstream]).graph
+    assert list(graph.parents(AssetKey("downstream"))) == [AssetKey("upstream")]
+
+
+def test_an_input_manager_that_is_not_one_is_an_error_naming_its_key() -> None:
+    @asset
+    def stored() -> int:
+        return 1
+
+    @asset(ins={"stored": AssetIn(input_manager_key="warehouse")})
+    def reader(stored: int) -> int:
+        return stored
+
+    defs = Definitions(assets=[stored, reader], resources={"warehouse": object()})
+    with pytest.raises(Exception, match="No IO manager or input manager 'warehouse'"):
+        materialize(defs, instance=Instance.ephemeral())
+
+
+class _RecordingIOManager(InMemoryIOManager):
+    """Remembers what each load saw as the input's type and metadata."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: dict[str, tuple[Any, Any]] = {}
+
+    def load_input(self, context: Any) -> Any:
+        reader = context.downstream_key.to_string()
+        self.seen[reader] = (context.dagster_type.typing_type, dict(context.metadata))
+        return super().load_input(context)
+
+
+def test_an_input_context_has_dagsters_input_type_and_input_metadata(instance: Instance) -> None:
+    @asset(metadata={"owner": "numbers"})
+    def listed() -> list[int]:
+        return [1]
+
+    @asset(ins={"listed": AssetIn(metadata={"columns": ["a"]})})
+    def annotated(listed: list[int]) -> int:
+        return len(listed)
+
+    @asset
+    def bare(listed):  # type: ignore[no-untyped-def]
+        return listed
+
+    manager = _RecordingIOManager()
+    defs = Definitions(assets=[listed, annotated, bare], io_managers={"io_manager": manager})
+    assert materialize(defs, instance=instance).success
+    assert manager.seen["annotated"] == (list[int], {"owner": "numbers", "columns": ["a"]})
+    assert manager.seen["bare"] == (Any, {"owner": "numbers"})

@@ -80,6 +80,32 @@ def test_a_symlink_out_of_the_base_dir_is_refused(tmp_path: Path) -> None:
     assert list((tmp_path / "outside").iterdir()) == []
 
 
+def test_a_value_file_that_is_a_symlink_is_read_only_when_it_stays_inside(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret").write_bytes(pickle.dumps("secret"))
+    manager = PickleIOManager(tmp_path / "base")
+    manager.handle_output(_out("orders"), "orders")
+    (tmp_path / "base" / "linked").symlink_to(tmp_path / "base" / "orders")
+    (tmp_path / "base" / "leaked").symlink_to(tmp_path / "outside" / "secret")
+    assert manager.load_input(_in("linked")) == "orders"
+    with pytest.raises(StorageError, match="outside the IO manager's base directory"):
+        manager.load_input(_in("leaked"))
+
+
+def test_storing_over_a_symlink_replaces_the_link_not_its_target(tmp_path: Path) -> None:
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "target").write_bytes(b"untouched")
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "orders").symlink_to(tmp_path / "outside" / "target")
+    manager = PickleIOManager(tmp_path / "base")
+    manager.handle_output(_out("orders"), 5)
+    assert (tmp_path / "outside" / "target").read_bytes() == b"untouched"
+    assert not (tmp_path / "base" / "orders").is_symlink()
+    assert manager.load_input(_in("orders")) == 5
+
+
 def test_partition_file_names_are_percent_encoded() -> None:
     assert partition_file_name("2025-01-31") == "2025-01-31"
     assert partition_file_name("2025-01-31-13:00") == "2025-01-31-13%3A00"

@@ -1,9 +1,11 @@
 """Code locations written for Dagster (``locations/``) and whole example projects
 (``projects/``), ported the way users port them: ``from dagster import`` (or from one of
-its private modules, ``from dagster._core.test_utils import``) and ``from dagster_dbt
-import`` become ``from assetgraph import``, ``import dagster as dg`` becomes ``import
-assetgraph as dg`` and, in Pipes external scripts, ``from dagster_pipes import`` becomes
-``from assetgraph.pipes import``; nothing else changes."""
+its private modules, ``from dagster._core.test_utils import``) and from Dagster's
+integration packages (``dagster_dbt``, ``dagster_duckdb``, ``dagster_duckdb_pandas``,
+``dagster_duckdb_polars``, ``dagster_pandera``, ``dagster_pandas``) become ``from assetgraph
+import``, ``import dagster as dg`` becomes ``import assetgraph as dg`` and, in Pipes
+external scripts, ``from dagster_pipes import`` becomes ``from assetgraph.pipes import``;
+nothing else changes."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from typer.testing import CliRunner
@@ -28,7 +31,8 @@ collect_ignore_glob = ["projects/*"]
 def port_source(text: str) -> str:
     """Dagster's imports rewritten to assetgraph's; the rest of ``text`` untouched."""
     ported = re.sub(
-        r"^(\s*)from (dagster(\.[\w.]+)?|dagster_dbt) import",
+        r"^(\s*)from (dagster|dagster_dbt|dagster_duckdb(_pandas|_polars)?|dagster_pandera"
+        r"|dagster_pandas)(\.[\w.]+)? import",
         r"\1from assetgraph import",
         text,
         flags=re.M,
@@ -40,6 +44,15 @@ def port_source(text: str) -> str:
     left = re.search(r"^\s*(from|import)\s+dagster\b", ported, flags=re.M)
     assert left is None, f"an import left unported: {left and left.group(0)!r}"
     return ported
+
+
+def load_module(path: Path) -> ModuleType:
+    """Import the (ported) file at ``path`` as a module of its stem's name, unregistered."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture
@@ -55,6 +68,26 @@ def ported(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
 
     yield port
     for name in made:  # the CLI imports the file as a module of this name
+        sys.modules.pop(name, None)
+
+
+@pytest.fixture
+def ported_module(ported: Callable[[str], Path]) -> Iterator[Callable[[str], ModuleType]]:
+    """Port ``locations/<name>.py`` and import it as Python would: the module."""
+    names: list[str] = []
+
+    def load(name: str) -> ModuleType:
+        path = ported(name)
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[path.stem] = module
+        names.append(path.stem)
+        spec.loader.exec_module(module)
+        return module
+
+    yield load
+    for name in names:
         sys.modules.pop(name, None)
 
 

@@ -4,10 +4,8 @@ tests and docs check them."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -34,23 +32,9 @@ LOCATIONS = sorted(p.stem for p in (Path(__file__).parent / "locations").glob("o
 
 
 @pytest.fixture
-def load(ported: Callable[[str], Path]) -> Iterator[Callable[[str], ModuleType]]:
+def load(ported_module: Callable[[str], ModuleType]) -> Callable[[str], ModuleType]:
     """Port ``locations/<name>.py`` and import it as Python would."""
-    names: list[str] = []
-
-    def load_module(name: str) -> ModuleType:
-        path = ported(name)
-        spec = importlib.util.spec_from_file_location(path.stem, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[path.stem] = module
-        names.append(path.stem)
-        spec.loader.exec_module(module)
-        return module
-
-    yield load_module
-    for name in names:
-        sys.modules.pop(name, None)
+    return ported_module
 
 
 @pytest.fixture

@@ -1,0 +1,6 @@
+# python_modules/dagster/dagster_tests/components_tests/integration_tests/integration_test_defs/definitions/definitions_object_relative_imports/other_file.py
+import dagster as dg
+
+
+@dg.asset
+def asset_in_other_file() -> None: ...
