@@ -22,10 +22,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
+import pytest
+
 from assetgraph import Instance
 from assetgraph.storage.records import EventType, RunStatus
 
 T = TypeVar("T")
+
+pytestmark = pytest.mark.slow  # one to two minutes of the wall clock
 
 DEADLINE_S = 90.0
 """How long after its window ends (or after the daemon's first tick, for windows that ended

@@ -21,7 +21,7 @@ from assetgraph import Instance, load_definitions, materialize
 from assetgraph.storage.records import EventType
 from bench.cluster import DaskProcessCluster, OnOffProxy, wait_until
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.slow]  # a Dask cluster and S3 server
 
 DEFS = """
 import os, time

@@ -63,6 +63,20 @@ def blocks_of(page: Path) -> list[Block]:
     return found
 
 
+def runnable_blocks(page: Path, max_skipped: int) -> list[Block]:
+    """The blocks of ``page`` to run; fails when the page skips more than ``max_skipped``
+    blocks or has fewer than five to run (a fence the pattern no longer finds)."""
+    blocks = blocks_of(page)
+    skipped = [b.line for b in blocks if b.skip]
+    assert len(skipped) <= max_skipped, (
+        f"{page.name} skips {len(skipped)} blocks (lines {skipped}); "
+        f"at most {max_skipped}: make the others runnable"
+    )
+    runnable = [b for b in blocks if b.runs]
+    assert len(runnable) >= 5, f"{page.name}: only {len(runnable)} runnable blocks found"
+    return runnable
+
+
 def environment(home: Path) -> dict[str, str]:
     """The environment blocks run in: the venv first on PATH, ASSETGRAPH_HOME in the temp dir."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "ASSETGRAPH_"))}

@@ -27,6 +27,8 @@ import duckdb
 
 from assetgraph import AssetKey, Instance, materialize, stale_status
 
+pytestmark = pytest.mark.slow  # dbt runs, in this process and through the CLI
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "dbt_duckdb"
 CLI = [sys.executable, "-m", "assetgraph.cli.main"]

@@ -16,6 +16,8 @@ pytest.importorskip(
     "sklearn", reason="examples/ml_pipeline needs scikit-learn: make install EXTRAS=ml"
 )
 
+pytestmark = pytest.mark.slow  # trains models through the CLI, again and again
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFS = ROOT / "examples" / "ml_pipeline" / "defs.py"
 CLI = [sys.executable, "-m", "assetgraph.cli.main"]
@@ -40,10 +42,11 @@ def latest_run_events() -> list[dict[str, Any]]:
     return events
 
 
-def status_of(key: str) -> dict[str, Any]:
+def statuses() -> dict[str, dict[str, Any]]:
+    """Asset key -> its row of ``assetgraph status --json`` (one command for every asset)."""
     done = cli("status", "-f", str(DEFS), "--json")
     assert done.returncode == 0, done.stderr
-    return next(row for row in json.loads(done.stdout) if row["key"] == key)
+    return {row["key"]: row for row in json.loads(done.stdout)}
 
 
 def test_ml_pipeline_trains_checks_scores_and_retrains_only_stale_models(tmp_path: Path) -> None:
@@ -66,13 +69,14 @@ def test_ml_pipeline_trains_checks_scores_and_retrains_only_stale_models(tmp_pat
         "--partition", "2025-01-20", "--config", str(fix),
     )  # fmt: skip
     assert redone.returncode == 0, redone.stderr
-    model = status_of("churn_model")
+    rows = statuses()
+    model = rows["churn_model"]
     assert model["counts"]["stale"] == 3 and model["counts"]["fresh"] == 1, model
     changed = [c for c in model["causes"] if c["cause"] == "upstream_changed"]
     assert changed and changed[0]["partitions"] == ["2025-02-03...2025-02-17"], model
     assert changed[0]["upstream"] == "features"
     assert changed[0]["upstream_partitions"] == ["2025-01-20"]
-    assert status_of("features")["counts"]["stale"] == 0
+    assert rows["features"]["counts"]["stale"] == 0
 
     retrained = cli("materialize", "-f", str(DEFS), "--stale")
     assert retrained.returncode == 0, retrained.stderr
@@ -80,7 +84,8 @@ def test_ml_pipeline_trains_checks_scores_and_retrains_only_stale_models(tmp_pat
     assert "churn_model[2025-02-24]" not in retrained.stdout  # trained on other weeks
     for week in MODEL_WEEKS[:3]:
         assert f"churn_model[{week}]" in retrained.stdout
-    assert all(status_of(k)["status"] == "fresh" for k in ("churn_model", "churn_scores"))
+    rows = statuses()
+    assert all(rows[k]["status"] == "fresh" for k in ("churn_model", "churn_scores")), rows
 
 
 def test_a_failing_auc_check_blocks_the_evaluation_and_skips_the_scores() -> None:
@@ -97,4 +102,4 @@ def test_a_failing_auc_check_blocks_the_evaluation_and_skips_the_scores() -> Non
     assert blocked.returncode == 1
     assert "blocking check 'auc_above_threshold' failed" in blocked.stdout + blocked.stderr
     assert f"churn_scores[{week}]" in blocked.stdout and "skipped" in blocked.stdout
-    assert status_of("churn_scores")["counts"]["materialized"] == 0
+    assert statuses()["churn_scores"]["counts"]["materialized"] == 0

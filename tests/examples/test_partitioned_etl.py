@@ -11,6 +11,8 @@ import importlib.util
 import io
 import json
 import math
+import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +25,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
+pytestmark = pytest.mark.slow  # month-long backfills through the CLI
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFS = ROOT / "examples" / "partitioned_etl" / "defs.py"
 CLI = [sys.executable, "-m", "assetgraph.cli.main"]
@@ -34,9 +38,15 @@ TOTAL_DAYS = 59  # 2025-01-01 up to the end date 2025-03-01, excluded
 PARTITIONED = ("raw_events", "cleaned_events", "rolling_7d")
 
 
-def cli(*args: str) -> str:
+def cli(*args: str, env: dict[str, str] | None = None) -> str:
     location = [] if args[0] == "runs" else ["-f", str(DEFS)]  # runs commands read no code
-    done = subprocess.run([*CLI, *args, *location], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*CLI, *args, *location],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
     assert done.returncode == 0, f"assetgraph {' '.join(args)} failed:\n{done.stderr}"
     return done.stdout
 
@@ -84,10 +94,28 @@ def example() -> ModuleType:
     return load_example()
 
 
+@pytest.fixture(scope="module")
+def backfilled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """An ``ASSETGRAPH_HOME`` after the 30-day backfill through the CLI, and what the CLI
+    printed. The backfill is the slowest command here: it runs once, and each test that
+    needs it works on a copy of its own (``start_from``)."""
+    home = tmp_path_factory.mktemp("backfilled") / "ag-home"
+    month = ("--partition-range", f"{BACKFILLED[0]}...{BACKFILLED[-1]}")
+    output = cli("materialize", "--select", "*", *month, env={"ASSETGRAPH_HOME": str(home)})
+    return home, output
+
+
+def start_from(backfilled: tuple[Path, str], home: Path) -> str:
+    """Copy the backfilled home into this test's ``home``; what the backfill printed."""
+    source, output = backfilled
+    shutil.copytree(source, home, dirs_exist_ok=True)
+    return output
+
+
 def test_backfill_then_rerun_leaves_exactly_the_expected_rows(
-    isolated_home: Path, example: ModuleType
+    isolated_home: Path, example: ModuleType, backfilled: tuple[Path, str]
 ) -> None:
-    backfill = cli("materialize", "--select", "*", "--partition-range", "2025-01-01...2025-01-30")
+    backfill = start_from(backfilled, isolated_home)
     assert "succeeded: 91 step(s) materialized" in backfill
     rerun_args = [arg for day in RERUN for arg in ("--partition", day)]
     rerun = cli("materialize", "--select", "*", *rerun_args)
@@ -151,8 +179,10 @@ def test_backfill_then_rerun_leaves_exactly_the_expected_rows(
         assert got[3] == pytest.approx(want[3], abs=0.01), f"summary amount on {got[0]}"
 
 
-def test_partitions_status_and_list_after_a_backfill(isolated_home: Path) -> None:
-    cli("materialize", "--select", "*", "--partition-range", "2025-01-01...2025-01-30")
+def test_partitions_status_and_list_after_a_backfill(
+    isolated_home: Path, backfilled: tuple[Path, str]
+) -> None:
+    start_from(backfilled, isolated_home)
 
     for asset in PARTITIONED:
         ranges = json.loads(cli("partitions", "status", asset, "--json"))

@@ -17,6 +17,8 @@ from assetgraph.execution.coordinator import step_statuses
 from assetgraph.storage.coordination import claims_of
 from tests.reliability.harness import cli, kill_group, wait_for
 
+pytestmark = pytest.mark.slow  # real runs interrupted by real signals
+
 DEFS = """
 import os
 import time

@@ -18,6 +18,8 @@ from assetgraph import Instance, RetryPolicy, asset, materialize
 from assetgraph.storage.coordination import HOSTNAME, claims_of
 from assetgraph.storage.records import EventType, RunRecord, RunStatus
 
+pytestmark = pytest.mark.slow  # concurrent CLI runs, cancels and kills
+
 CLI = [sys.executable, "-m", "assetgraph.cli.main"]
 
 

@@ -27,6 +27,8 @@ from assetgraph import Instance
 from io_managers.pickle import partition_file_name
 from tests.reliability.harness import cli, kill_group, overlaps, start_cli, wait_for
 
+pytestmark = pytest.mark.slow  # coordinators killed under worker processes and Dask
+
 DEFS = """
 import os
 import time

@@ -1,4 +1,5 @@
-"""Every runnable code block of the tutorial and the README runs, in order, as written."""
+"""Every runnable code block of the tutorial runs, in order, as written, and prints what
+the page says it prints. (The README's blocks: test_readme_blocks.py.)"""
 
 from __future__ import annotations
 
@@ -7,14 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.docs.code_blocks import Block, PageRunner, blocks_of
+from tests.docs.code_blocks import Block, PageRunner, blocks_of, runnable_blocks
 
-ROOT = Path(__file__).resolve().parents[2]
-TUTORIAL = ROOT / "docs" / "tutorial.md"
-README = ROOT / "README.md"
+TUTORIAL = Path(__file__).resolve().parents[2] / "docs" / "tutorial.md"
+MAX_SKIPPED = 2
+"""Blocks the page may mark <!-- skip-test -->: installs, `make`, and long-running servers."""
 
-MAX_SKIPPED = {"tutorial.md": 2, "README.md": 2}
-"""Blocks a page may mark <!-- skip-test -->: installs, `make`, and long-running servers."""
+pytestmark = pytest.mark.slow  # the page runs about twenty commands, one after another
 
 
 @pytest.fixture(scope="module")
@@ -33,27 +33,11 @@ def outputs_of(run: list[tuple[Block, str | None]]) -> list[str]:
     return [output for _, output in run if output is not None]
 
 
-@pytest.mark.parametrize("page", [TUTORIAL, README], ids=lambda p: p.name)
-def test_every_block_of_the_page_runs(
-    page: Path, tmp_path: Path, request: pytest.FixtureRequest
+def test_every_block_of_the_tutorial_runs(
+    tutorial_run: list[tuple[Block, str | None]],
 ) -> None:
-    pytest.importorskip("pandera", reason="the tutorial validates with pandera")
-    blocks = blocks_of(page)
-    runnable = [b for b in blocks if b.runs]
-    skipped = [b for b in blocks if b.skip]
-    assert len(skipped) <= MAX_SKIPPED[page.name], (
-        f"{page.name} skips {len(skipped)} blocks (lines {[b.line for b in skipped]}); "
-        f"at most {MAX_SKIPPED[page.name]}: make the others runnable"
-    )
-    assert len(runnable) >= 5, f"{page.name}: only {len(runnable)} runnable blocks found"
-    if page == TUTORIAL:  # run once, shared with the tests of what the tutorial prints
-        assert len(outputs_of(request.getfixturevalue("tutorial_run"))) == len(runnable)
-        return
-    workdir = tmp_path / "work"
-    workdir.mkdir()
-    runner = PageRunner(workdir, tmp_path / "ag-home")
-    for block in runnable:
-        runner.run(block, page)
+    runnable = runnable_blocks(TUTORIAL, MAX_SKIPPED)
+    assert len(outputs_of(tutorial_run)) == len(runnable)
 
 
 def test_the_tutorial_ends_with_everything_fresh(
