@@ -56,12 +56,15 @@ system-deps:
 
 ## test: the whole suite, on TEST_WORKERS processes (pytest-xdist; 0 runs it in this one),
 ## each test file on one worker, the files marked slow first; PostgreSQL tests run when a
-## server answers on 127.0.0.1:5432
+## server answers on 127.0.0.1:5432. The project's bytecode is written first, as an install
+## does: with PYTHONDONTWRITEBYTECODE set, every CLI, worker and daemon process the tests
+## start would otherwise compile assetgraph's source again.
 TEST_WORKERS ?= 2
 test: install-dev system-deps
 	@if [ -z "$$ASSETGRAPH_TEST_POSTGRES_URL" ] && $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
 		export ASSETGRAPH_TEST_POSTGRES_URL="$(PG_URL)"; \
 	fi; \
+	$(PY) -m compileall -q -j 0 assetgraph io_managers >/dev/null; \
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 ## bench: benchmark scenarios of shared/BENCH.md, results under bench/results/
