@@ -11,14 +11,13 @@ tick is recorded and the loop goes on.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import socket
 import threading
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -43,6 +42,7 @@ from assetgraph.automation.runs import (
 )
 from assetgraph.automation.state import AssetState
 from assetgraph.automation.triggers import TriggerResults, evaluate_triggers
+from assetgraph.collector import garbage_collection_held
 from assetgraph.definitions.definitions import Definitions
 from assetgraph.keys import AssetKey
 from assetgraph.storage.automation_store import AutomationStore
@@ -70,28 +70,6 @@ class TickOutcome:
         return [run for run in self.runs if not run.get("error")]
 
 
-@contextlib.contextmanager
-def _garbage_collection_held() -> Iterator[None]:
-    """Hold the cyclic garbage collector while a tick evaluates.
-
-    A tick allocates many objects that live until it ends (decisions, findings, subsets)
-    and makes next to no reference cycles; collections during it would walk them, and the
-    definitions, again and again (at 100,000 assets, a third of the tick). Reference
-    counting still frees what the tick drops. At the end the tick's objects join the oldest
-    generation unwalked (``freeze`` then ``unfreeze``), so the next full collection, not
-    this tick, looks at them once.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
-
-
 def run_tick(
     defs: Definitions,
     instance: Any,
@@ -111,7 +89,7 @@ def run_tick(
     outcome = TickOutcome(tick_id, now, "started")
     try:
         clock = time.perf_counter()
-        with _garbage_collection_held():
+        with garbage_collection_held():
             evaluation, triggers = _evaluate(
                 defs, store, instance, now, settings, wall_clock, dry_run=dry_run
             )

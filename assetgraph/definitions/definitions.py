@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from assetgraph.collector import garbage_collection_held
 from assetgraph.definitions.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefinition
 from assetgraph.definitions.checks import SCHEMA_CHECK_NAME, AssetChecksDefinition
 from assetgraph.definitions.external_assets import ExternalAsset
@@ -87,7 +88,8 @@ class Definitions:
         self.origin: tuple[str, str] | None = None  # where load_definitions found it
         self.retry_policy = _check_retry_policy(retry_policy)
         # Dagster's ``assets=None`` (a location with resources only) is no assets
-        self.assets: tuple[AssetsDefinition, ...] = tuple(_check_assets(assets or ()))
+        with garbage_collection_held():  # thousands of long-lived objects, no cycles to find
+            self.assets: tuple[AssetsDefinition, ...] = tuple(_check_assets(assets or ()))
         self.asset_checks: tuple[AssetChecksDefinition, ...] = tuple(
             _check_asset_checks(asset_checks)
         )
@@ -99,7 +101,8 @@ class Definitions:
         for name, value in self.resources.items():
             if is_io_manager(value):
                 self.io_managers.setdefault(name, value)
-        self.graph = AssetGraph(self.assets)
+        with garbage_collection_held():
+            self.graph = AssetGraph(self.assets)
         if not _RESOURCES_CHECKED_LATER.get():
             self._check_resources()
         self.checks_by_asset: dict[AssetKey, tuple[AssetChecksDefinition, ...]] = _checks_by_asset(
