@@ -137,7 +137,7 @@ _EXPORTS: dict[str, str] = {
     "ExecuteInProcessResult": "assetgraph.execution.result",
     "MaterializeResult": "assetgraph.definitions.outputs",
     "AssetCheckSpec": "assetgraph.definitions.check_specs",
-    "AssetCheckExecutionContext": "assetgraph.definitions.checks",
+    "AssetCheckExecutionContext": "assetgraph.context",
     "multi_asset_check": "assetgraph.definitions.checks",
     "MetadataValue": "assetgraph.definitions.metadata",
     "TableColumn": "assetgraph.definitions.metadata",
@@ -895,6 +895,7 @@ if TYPE_CHECKING:
         DefsFolderComponent as DefsFolderComponent,
     )
     from assetgraph.context import (
+        AssetCheckExecutionContext as AssetCheckExecutionContext,
         AssetExecutionContext as AssetExecutionContext,
         build_asset_context as build_asset_context,
         get_dagster_logger as get_dagster_logger,
@@ -944,7 +945,6 @@ if TYPE_CHECKING:
         AssetCheckSpec as AssetCheckSpec,
     )
     from assetgraph.definitions.checks import (
-        AssetCheckExecutionContext as AssetCheckExecutionContext,
         AssetCheckResult as AssetCheckResult,
         AssetChecksDefinition as AssetChecksDefinition,
         AssetCheckSeverity as AssetCheckSeverity,

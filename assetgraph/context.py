@@ -519,3 +519,7 @@ def _window(pdef: PartitionsDefinition | None, keys: Sequence[str], what: str) -
     first = pdef.time_window_for_partition_key(keys[0])
     last = pdef.time_window_for_partition_key(keys[-1])
     return TimeWindow(first.start, last.end)
+
+
+AssetCheckExecutionContext = AssetExecutionContext
+"""Dagster's name for the context a check receives; here the asset's execution context."""

@@ -58,6 +58,20 @@ class ChildFailed(RuntimeError):
     """A scenario process exited non-zero or timed out; carries its output's tail."""
 
 
+def compile_bytecode() -> None:
+    """Write the project's ``.pyc`` files, as installing a package does.
+
+    An editable install has none, and where ``PYTHONDONTWRITEBYTECODE`` is set (as on the
+    CI machines) every child process would compile assetgraph's source again, which a
+    user's installed copy never does, while Dagster's and Hamilton's, installed by pip,
+    come compiled.
+    """
+    import compileall
+
+    for package in ("assetgraph", "io_managers"):
+        compileall.compile_dir(REPO_ROOT / package, quiet=1)
+
+
 def child_env(home: Path, bench_on_path: bool) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _DROPPED_ENV}
     env["ASSETGRAPH_HOME"] = str(home)

@@ -24,7 +24,7 @@ if __package__ in (None, ""):
     # Run as a script (`python bench/run.py`): make the `bench` package importable.
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.measure import ChildFailed, Measurement, run_case
+from bench.measure import ChildFailed, Measurement, compile_bytecode, run_case
 from bench.scenarios import load_scenarios
 from bench.spec import IMPLS, REPO_ROOT, Case, Impl, Scenario
 from bench.summary import CaseSummary, summarize_case
@@ -136,6 +136,7 @@ def write_results(
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     scenarios = load_scenarios(args.only.split(",") if args.only else None)
+    compile_bytecode()
     started = datetime.now(UTC)
     env = environment()
     cases = [

@@ -25,7 +25,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.measure import ChildFailed, _spawn, child_env
+from bench.measure import ChildFailed, _spawn, child_env, compile_bytecode
 from bench.spec import REPO_ROOT
 
 DEFAULT_RESULTS_DIR = REPO_ROOT / "bench" / "results"
@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     wanted = {s.strip().upper() for s in args.only.split(",")} if args.only else None
     ladders = [ladder for ladder in LADDERS if wanted is None or ladder.scenario in wanted]
+    compile_bytecode()
     started = datetime.now(UTC)
     rows: list[dict[str, object]] = []
     failed = False

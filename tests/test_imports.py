@@ -77,3 +77,30 @@ def test_no_assetgraph_module_imports_io_managers_even_for_type_checking() -> No
         if imported.split(".")[0] == "io_managers"
     )
     assert not offenders, f"the core imports io_managers: {offenders}"
+
+
+def test_list_on_a_plain_location_loads_no_heavy_module_nor_the_op_job_machinery(
+    tmp_path: Path,
+) -> None:
+    location = tmp_path / "plain.py"
+    location.write_text(
+        "from assetgraph import Definitions, asset\n\n\n@asset\ndef a() -> int:\n    return 1\n\n\n"
+        "@asset\ndef b(a: int) -> int:\n    return a + 1\n\n\ndefs = Definitions(assets=[a, b])\n"
+    )
+    probe = (
+        "import json, os, sys\n"
+        f"os.environ['ASSETGRAPH_HOME'] = {str(tmp_path / 'home')!r}\n"
+        "from assetgraph.cli.main import app\n"
+        "try:\n"
+        f"    app(['list', '-f', {str(location)!r}])\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    heavy = {name.split(".")[0] for name in loaded} & set(HEAVY)
+    assert not heavy, f"list loaded {sorted(heavy)}"
+    op_jobs = sorted(m for m in loaded if m.startswith("assetgraph.definitions.op_"))
+    assert "assetgraph.definitions.op_graph" not in op_jobs, f"list loaded {op_jobs}"
+    assert "assetgraph.definitions.op_jobs" not in op_jobs, f"list loaded {op_jobs}"

@@ -49,7 +49,7 @@ def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequen
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*row)
-    Console(soft_wrap=False, width=_table_width()).print(table)
+    Console(soft_wrap=False, width=_table_width(), emoji=False).print(table)
 
 
 _UNWRAPPED_WIDTH = 1000

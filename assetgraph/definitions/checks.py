@@ -19,15 +19,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from assetgraph.context import AssetExecutionContext
 from assetgraph.definitions.assets import CONTEXT_PARAM, AssetsDefinition, source_location
 from assetgraph.definitions.check_specs import AssetCheckKey, AssetCheckSpec, checked_asset_key
 from assetgraph.definitions.resource_params import resource_param_type
 from assetgraph.errors import DefinitionError
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
-
-AssetCheckExecutionContext = AssetExecutionContext
-"""Dagster's name for the context a check receives; here the asset's execution context."""
 
 SCHEMA_CHECK_NAME = "pandera_schema"
 """The check name under which a pandera schema's validation is recorded."""

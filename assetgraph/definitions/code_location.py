@@ -26,7 +26,6 @@ from assetgraph.definitions.checks import AssetChecksDefinition
 from assetgraph.definitions.definitions import Definitions
 from assetgraph.definitions.jobs import JobDefinition, UnresolvedAssetJobDefinition
 from assetgraph.definitions.lazy_definitions import LazyDefinitions
-from assetgraph.definitions.op_graph import GraphDefinition
 from assetgraph.definitions.specs import AssetSpec
 from assetgraph.errors import AssetgraphError, CodeLocationLoadError, UsageError
 from assetgraph.graph import assets_defs_in
@@ -236,10 +235,17 @@ def jobs_in(objects: Iterable[Any]) -> list[Any]:
     found = [
         obj for obj in objects if isinstance(obj, JobDefinition | UnresolvedAssetJobDefinition)
     ]
+    op_graph = sys.modules.get("assetgraph.definitions.op_graph")
+    if op_graph is None:  # nothing defined a graph: op machinery need not be loaded
+        return found
     run = {id(getattr(job, "graph_def", None)) for job in found}
     names = {job.name for job in found}
     for obj in objects:
-        if isinstance(obj, GraphDefinition) and id(obj) not in run and obj.name not in names:
+        if (
+            isinstance(obj, op_graph.GraphDefinition)
+            and id(obj) not in run
+            and obj.name not in names
+        ):
             found.append(obj.to_job())
     return found
 

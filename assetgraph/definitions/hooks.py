@@ -10,17 +10,17 @@ raises is logged (``HOOK_ERRORED``) without changing the run's outcome.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from assetgraph.errors import DefinitionError
 
-HookKind = Literal["success", "failure"]
+if TYPE_CHECKING:
+    import logging
 
-_hook_logger = logging.getLogger("assetgraph.hooks")
+HookKind = Literal["success", "failure"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,9 @@ class HookContext:
 
     @property
     def log(self) -> logging.Logger:
-        return _hook_logger
+        import logging  # only a hook that logs needs it
+
+        return logging.getLogger("assetgraph.hooks")
 
     @property
     def required_resource_keys(self) -> frozenset[str]:

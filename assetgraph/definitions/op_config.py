@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import ValidationError
-
 from assetgraph.errors import RunConfigError
 
 _SCALARS: dict[type, tuple[type, ...]] = {
@@ -38,6 +36,8 @@ def validate_config_class(op: str, cls: type, given: Any) -> Any:
     """An instance of the ``Config`` class ``cls`` from ``given`` (a mapping or instance)."""
     if isinstance(given, cls):
         return given
+    from pydantic import ValidationError  # a Config class means pydantic is loaded already
+
     try:
         return cls.model_validate(dict(given or {}))  # type: ignore[attr-defined]
     except ValidationError as exc:

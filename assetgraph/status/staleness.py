@@ -40,7 +40,6 @@ from assetgraph.partitions.snapshot import snapshot_store
 from assetgraph.partitions.subset import PartitionsSubset
 from assetgraph.planning.request import named_partitions
 from assetgraph.selection import select_assets
-from assetgraph.storage.events import Materialized
 
 if TYPE_CHECKING:
     from assetgraph.definitions.definitions import Definitions
@@ -458,6 +457,8 @@ class _Walk:
         (changed and changed back since)."""
         if not suspects:
             return {}
+        from assetgraph.storage.events import Materialized  # the event classes cost an import
+
         payloads = self.storage.event_payloads(indexed[i].event_id for i in suspects)
         name = parent.to_string()
         confirmed: dict[int, list[int]] = {}

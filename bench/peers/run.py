@@ -33,7 +33,14 @@ if __package__ in (None, ""):
     # Run as a script (`python bench/peers/run.py`): make the `bench` package importable.
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.measure import DEFAULT_TIMEOUT_S, ChildFailed, Measurement, _spawn, child_env
+from bench.measure import (
+    DEFAULT_TIMEOUT_S,
+    ChildFailed,
+    Measurement,
+    _spawn,
+    child_env,
+    compile_bytecode,
+)
 from bench.peers.cases import (
     HAMILTON_IMPLS,
     LABELS,
@@ -311,6 +318,7 @@ def write_results(
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     cases = select(args.only)
+    compile_bytecode()
     started = datetime.now(UTC)
     unavailable: dict[PeerImpl, str] = {}
     dagster_version = None
