@@ -89,6 +89,9 @@ def test_the_checks_job_fails_when_the_data_it_reads_is_missing(
     ported: Callable[[str], Path], cli: Cli, home: Path
 ) -> None:
     location = str(ported("quality_checks_schedule_sensor"))
+    code, out = cli("materialize", "-f", location, "--job", "check_job", "--dry-run")
+    assert code == 0 and out.startswith("Plan: 1 step(s) for 1 asset check(s) alone"), out
+    assert "orders:orders_id_has_no_nulls" in out, out
     code, out = cli("materialize", "-f", location, "--job", "check_job")
     assert code == 1, out
     assert "orders.csv" in out and "orders_id_has_no_nulls" in out, out
