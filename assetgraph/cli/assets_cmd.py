@@ -277,6 +277,7 @@ def materialize_cmd(
     run_config = load_run_config_file(config) if config else None
     tags = {**run_origin_tags(defs, exclude), **parse_tags(tag)}
     selection: Any = select
+    checks = None  # the checks of the selected assets
     if job is None and not defs.graph.all_keys:
         from assetgraph.cli.job_runs import refuse_op_only_location
 
@@ -295,13 +296,15 @@ def materialize_cmd(
     if job is not None:
         from assetgraph.cli.job_runs import job_run
 
-        selection, run_config, tags = job_run(
+        selection, run_config, tags, checks = job_run(
             defs, job, select, exclude, run_config, tags, partitions.keys
         )
         exclude = None  # applied by job_run
         if not defs.get_job_def(job).runs_partitions_of_assets():
             partitions = type(partitions)()  # the partition picked the job's config only
-    plan = plan_for_selection(defs, selection, exclude, partitions, instance=instance)
+    plan = plan_for_selection(
+        defs, selection, exclude, partitions, instance=instance, checks=checks
+    )
     if dry_run:
         if as_json:
             render.print_json(render.plan_json(plan))
@@ -326,6 +329,8 @@ def materialize_cmd(
             typer.echo(render.nothing_to_do(missing, stale))
         return
     selection_text = " ".join(selection) if job is not None else select or "*"
+    if job is not None and not selection:
+        selection_text = " ".join(sorted(key.to_user_string() for key in checks or ()))
     run_and_report(
         defs,
         plan,

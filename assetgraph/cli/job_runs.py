@@ -18,11 +18,13 @@ def job_run(
     run_config: Mapping[str, Any] | None,
     tags: Mapping[str, str],
     partition_keys: Sequence[str] = (),
-) -> tuple[list[str], dict[str, Any], dict[str, str]]:
-    """The keys (as strings), run config and run tags of a run of job ``name``.
+) -> tuple[list[str], dict[str, Any], dict[str, str], set[Any]]:
+    """The keys (as strings), run config, run tags and asset checks of a run of job ``name``.
 
     ``select`` / ``exclude`` narrow the job to some of its assets (a selection that names
-    none of them is an error); the file's run config is merged over the job's config, and
+    none of them is an error) and their checks; a job of checks alone
+    (``AssetSelection.checks_for_assets``) has no keys but its checks. The file's run
+    config is merged over the job's config, and
     the ``--tag`` tags over the job's run tags. A job with a partitioned config takes the
     config (and tags) of the one partition in ``partition_keys``.
     """
@@ -43,7 +45,8 @@ def job_run(
                 if part
             )
             raise UsageError(f"{narrowed} leaves none of the assets of job '{name}' to run.")
-    if not keys:
+    checks = job.selection_for_run(keys).resolve_checks(defs)
+    if not keys and not checks:
         raise UsageError(f"Job '{name}' selects no assets: there is nothing to run.")
     partition = None
     if job.partitioned_config is not None:
@@ -56,6 +59,7 @@ def job_run(
         [key.to_string() for key in keys],
         job.run_config_for(run_config, partition),
         {**job.run_tags_for_run(None, partition), **tags},
+        checks,
     )
 
 

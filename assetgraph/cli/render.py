@@ -88,7 +88,10 @@ def print_plan(plan: Any, empty_reason: str) -> None:
     summary = plan.summary()
     partitions = sum(row.partitions for row in summary)
     in_partitions = f" over {partitions} partition(s)" if partitions else ""
-    print(f"Plan: {len(plan)} step(s) for {len(summary)} asset(s){in_partitions}")
+    checks = len(getattr(plan, "check_steps", ()))  # run alone, one row each
+    what = [f"{len(summary) - checks} asset(s)"] if len(summary) > checks else []
+    what += [f"{checks} asset check(s) alone"] if checks else []
+    print(f"Plan: {len(plan)} step(s) for {' and '.join(what)}{in_partitions}")
     if any(row.partitions for row in summary):
         print_table(
             None,

@@ -7,6 +7,11 @@ materializable assets only (source assets need ``include_sources=True``); naming
 asset has is an error when resolved; ``from_string`` reads Dagster's selection syntax
 (``key:"a"+ and group:"sales"``, falling back to the legacy ``*a``, ``+a+`` clauses). Our
 own dbt-style language (``assetgraph materialize --select``) is ``AssetSelection.from_select``.
+
+A selection also names asset checks (``resolve_checks``): by default the checks of the
+assets it selects; ``all_asset_checks()``, ``checks_for_assets()`` and ``checks()`` select
+checks alone (a run of them loads their assets' stored values), and ``without_checks()``
+drops them.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 from assetgraph.definitions.assets import AssetsDefinition
+from assetgraph.definitions.check_specs import AssetCheckKey
+from assetgraph.definitions.checks import AssetChecksDefinition
 from assetgraph.errors import SelectionError, did_you_mean
 from assetgraph.graph import AssetGraph
 from assetgraph.keys import AssetKey, CoercibleToAssetKey
@@ -52,7 +59,7 @@ class AssetSelection(ABC):
 
     @staticmethod
     def all_asset_checks() -> AssetSelection:
-        """Every asset check. Resolves to no asset keys: checks run with their asset's step."""
+        """Every asset check (no assets): a run of it runs the checks on what is stored."""
         return ChecksSelection(None)
 
     @staticmethod
@@ -117,17 +124,24 @@ class AssetSelection(ABC):
 
     @staticmethod
     def checks_for_assets(*assets_defs: AssetsDefinition | CoercibleToAssetKey) -> AssetSelection:
-        """The checks of these assets. Resolves to no asset keys: checks run with their asset."""
+        """The checks of these assets, not the assets themselves."""
         return ChecksSelection(tuple(_keys_of(assets_defs)))
 
     @staticmethod
-    def checks(*assets_defs_or_check_keys: Any) -> AssetSelection:
-        """Dagster's selection of individual checks: not supported, since an asset's checks
-        run in its own step; select the assets instead."""
-        raise SelectionError(
-            "AssetSelection.checks(...) is not supported: assetgraph runs an asset's checks in "
-            "the asset's step; select the checked assets with AssetSelection.assets(...)."
-        )
+    def checks(*assets_defs_or_check_keys: AssetChecksDefinition | AssetCheckKey) -> AssetSelection:
+        """These checks (``@asset_check`` definitions or ``AssetCheckKey``s), no assets."""
+        keys: list[AssetCheckKey] = []
+        for item in assets_defs_or_check_keys:
+            if isinstance(item, AssetChecksDefinition):
+                keys.extend(spec.key for spec in item.specs)
+            elif isinstance(item, AssetCheckKey):
+                keys.append(item)
+            else:
+                raise SelectionError(
+                    "AssetSelection.checks() takes @asset_check definitions or AssetCheckKeys, "
+                    f"got {type(item).__name__}: {item!r}."
+                )
+        return CheckKeysSelection(tuple(keys))
 
     @staticmethod
     def from_select(text: str | Sequence[str], exclude: str | None = None) -> AssetSelection:
@@ -206,7 +220,7 @@ class AssetSelection(ABC):
         return ParentSourcesSelection(self)
 
     def without_checks(self) -> AssetSelection:
-        """These assets without their checks (the asset keys are the same)."""
+        """These assets without their checks: a run of it runs none of their checks."""
         return self - AssetSelection.all_asset_checks()
 
     def __or__(self, other: AssetSelection) -> AssetSelection:
@@ -233,6 +247,23 @@ class AssetSelection(ABC):
     @abstractmethod
     def resolve_inner(self, graph: AssetGraph, allow_missing: bool) -> set[AssetKey]:
         """The keys of ``graph`` this selection names."""
+
+    def resolve_checks(
+        self, all_assets: Any, asset_checks: Iterable[AssetChecksDefinition] | None = None
+    ) -> set[AssetCheckKey]:
+        """The asset checks this selection names: of ``asset_checks`` (by default those of
+        ``all_assets``, a ``Definitions``)."""
+        if asset_checks is None:
+            asset_checks = getattr(all_assets, "asset_checks", ())
+        known = tuple(dict.fromkeys(s.key for check in asset_checks for s in check.specs))
+        return self.resolve_checks_inner(_as_graph(all_assets), known)
+
+    def resolve_checks_inner(
+        self, graph: AssetGraph, checks: Sequence[AssetCheckKey]
+    ) -> set[AssetCheckKey]:
+        """Of ``checks``, those this selection names: by default the selected assets'."""
+        assets = self.resolve_inner(graph, allow_missing=True)
+        return {key for key in checks if key.asset_key in assets}
 
 
 def _operands(selection: AssetSelection, kind: type[Any]) -> tuple[AssetSelection, ...]:
@@ -296,6 +327,34 @@ class ChecksSelection(AssetSelection):
 
     def resolve_inner(self, graph: AssetGraph, allow_missing: bool) -> set[AssetKey]:
         return set()
+
+    def resolve_checks_inner(
+        self, graph: AssetGraph, checks: Sequence[AssetCheckKey]
+    ) -> set[AssetCheckKey]:
+        if self.asset_keys is None:
+            return set(checks)
+        return {key for key in checks if key.asset_key in self.asset_keys}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckKeysSelection(AssetSelection):
+    """Named asset checks (``AssetSelection.checks``): no asset keys."""
+
+    check_keys: tuple[AssetCheckKey, ...]
+
+    def resolve_inner(self, graph: AssetGraph, allow_missing: bool) -> set[AssetKey]:
+        return set()
+
+    def resolve_checks_inner(
+        self, graph: AssetGraph, checks: Sequence[AssetCheckKey]
+    ) -> set[AssetCheckKey]:
+        missing = [key.to_user_string() for key in self.check_keys if key not in checks]
+        if missing:
+            raise SelectionError(
+                f"Asset check(s) {', '.join(missing)} were selected, but Definitions has no "
+                "such check: pass the @asset_check to Definitions(asset_checks=[...])."
+            )
+        return set(self.check_keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,6 +483,11 @@ class OrAssetSelection(AssetSelection):
     def resolve_inner(self, graph: AssetGraph, allow_missing: bool) -> set[AssetKey]:
         return set().union(*(op.resolve_inner(graph, allow_missing) for op in self.operands))
 
+    def resolve_checks_inner(
+        self, graph: AssetGraph, checks: Sequence[AssetCheckKey]
+    ) -> set[AssetCheckKey]:
+        return set().union(*(op.resolve_checks_inner(graph, checks) for op in self.operands))
+
 
 @dataclass(frozen=True, slots=True)
 class AndAssetSelection(AssetSelection):
@@ -432,6 +496,11 @@ class AndAssetSelection(AssetSelection):
     def resolve_inner(self, graph: AssetGraph, allow_missing: bool) -> set[AssetKey]:
         sets = [op.resolve_inner(graph, allow_missing) for op in self.operands]
         return set.intersection(*sets)
+
+    def resolve_checks_inner(
+        self, graph: AssetGraph, checks: Sequence[AssetCheckKey]
+    ) -> set[AssetCheckKey]:
+        return set.intersection(*(op.resolve_checks_inner(graph, checks) for op in self.operands))
 
 
 @dataclass(frozen=True, slots=True)
@@ -443,6 +512,12 @@ class SubtractAssetSelection(AssetSelection):
         return self.left.resolve_inner(graph, allow_missing) - self.right.resolve_inner(
             graph, allow_missing
         )
+
+    def resolve_checks_inner(
+        self, graph: AssetGraph, checks: Sequence[AssetCheckKey]
+    ) -> set[AssetCheckKey]:
+        left = self.left.resolve_checks_inner(graph, checks)
+        return left - self.right.resolve_checks_inner(graph, checks)
 
 
 @dataclass(frozen=True, slots=True)

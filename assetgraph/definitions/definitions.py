@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from assetgraph.collector import garbage_collection_held
 from assetgraph.definitions.assets import DEFAULT_IO_MANAGER_KEY, AssetsDefinition
 from assetgraph.definitions.checks import SCHEMA_CHECK_NAME, AssetChecksDefinition
-from assetgraph.definitions.external_assets import ExternalAsset
+from assetgraph.definitions.external_assets import ExternalAsset, external_asset_for_key
 from assetgraph.definitions.jobs import (
     IMPLICIT_ASSET_JOB_NAME,
     UnresolvedAssetJobDefinition,
@@ -102,7 +102,7 @@ class Definitions:
             if is_io_manager(value):
                 self.io_managers.setdefault(name, value)
         with garbage_collection_held():
-            self.graph = AssetGraph(self.assets)
+            self.graph = _graph_with_checked_assets(self.assets, self.asset_checks)
         if not _RESOURCES_CHECKED_LATER.get():
             self._check_resources()
         self.checks_by_asset: dict[AssetKey, tuple[AssetChecksDefinition, ...]] = _checks_by_asset(
@@ -357,6 +357,27 @@ def _check_asset_checks(checks: Iterable[Any]) -> list[AssetChecksDefinition]:
         if all(obj is not seen for seen in found):
             found.append(obj)
     return found
+
+
+def _graph_with_checked_assets(
+    assets: Sequence[AssetsDefinition], checks: Iterable[AssetChecksDefinition]
+) -> AssetGraph:
+    """The graph of ``assets``, with an external asset for each asset a check names that
+    no definition has (Dagster does the same: checks may watch what others write)."""
+    graph = AssetGraph(assets)
+    unknown = {
+        spec.asset_key: check
+        for check in checks
+        for spec in check.specs
+        if not graph.has(spec.asset_key)
+    }
+    if not unknown:
+        return graph
+    stubs = [
+        external_asset_for_key(key, f"asset check '{check.name}'", "checked by")
+        for key, check in unknown.items()
+    ]
+    return AssetGraph([*assets, *stubs])
 
 
 def _checks_by_asset(

@@ -60,9 +60,12 @@ class ExternalAsset(SourceAsset):
         return f"<ExternalAsset {self.name}>"
 
 
-def external_asset_for_key(key: AssetKey, named_by: str) -> ExternalAsset:
-    """The external asset standing for an undeclared key in ``deps=[...]`` of ``named_by``."""
-    return ExternalAsset(AssetSpec(key), defined_at=f"deps=[...] of {named_by}")
+def external_asset_for_key(
+    key: AssetKey, named_by: str, how: str = "deps=[...] of"
+) -> ExternalAsset:
+    """The external asset standing for an undeclared key in ``deps=[...]`` of ``named_by``
+    (or named ``how`` otherwise, e.g. ``checked by``)."""
+    return ExternalAsset(AssetSpec(key), defined_at=f"{how} {named_by}")
 
 
 def external_asset_from_spec(spec: AssetSpec) -> ExternalAsset:

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from assetgraph.definitions.check_specs import AssetCheckKey
 from assetgraph.definitions.hooks import HookDefinition, as_hook_set
 from assetgraph.errors import (
     AssetgraphError,
@@ -83,6 +84,8 @@ class UnresolvedAssetJobDefinition:
         except SelectionError as exc:
             raise DefinitionError(f"Job '{self.name}': {exc}") from None
         ordered = tuple(graph.toposort(keys))
+        checks = self.selection.resolve_checks(defs)
+        check_keys = tuple(sorted(checks, key=lambda c: (c.asset_key.to_string(), c.name)))
         partitions_def = self.partitions_def
         if self.partitioned_config is not None:
             _check_partitioned_config(self.name, self.partitioned_config, ordered, defs)
@@ -92,6 +95,7 @@ class UnresolvedAssetJobDefinition:
             name=self.name,
             asset_keys=ordered,
             definitions=defs,
+            asset_check_keys=check_keys,
             config=self.config,
             description=self.description,
             tags=dict(self.tags),
@@ -125,6 +129,9 @@ class JobDefinition:
     partitioned_config: PartitionedConfig | None = None
     hook_defs: frozenset[HookDefinition] = frozenset()
     """Hooks run after each step of the job's runs (``hooks=``)."""
+    asset_check_keys: tuple[AssetCheckKey, ...] = ()
+    """The asset checks a run of the job runs: those of its assets in their steps, the
+    others alone, on what is stored (a job of ``checks_for_assets(...)``)."""
 
     def run_request_for_partition(self, partition_key: str, **kwargs: Any) -> RunRequest:
         """A ``RunRequest`` for one partition of this job (Dagster's helper)."""
@@ -140,10 +147,17 @@ class JobDefinition:
 
     @property
     def selection(self) -> AssetSelection:
-        """The job's assets, as a selection."""
+        """The job's assets and checks, as a selection."""
+        return self.selection_for_run(self.asset_keys)
+
+    def selection_for_run(self, keys: Sequence[AssetKey]) -> AssetSelection:
+        """``keys`` (the job's or a subset) with the job's checks on what a run of them
+        builds, plus the job's checks that run alone when the run is of the whole job."""
         from assetgraph.definitions.asset_selection import AssetSelection
 
-        return AssetSelection.assets(*self.asset_keys)
+        whole = set(keys) == set(self.asset_keys)
+        checks = [c for c in self.asset_check_keys if whole or c.asset_key in set(keys)]
+        return AssetSelection.assets(*keys).without_checks() | AssetSelection.checks(*checks)
 
     def run_tags_for_run(
         self, tags: Mapping[str, str] | None = None, partition_key: str | None = None
@@ -230,17 +244,19 @@ class JobDefinition:
                 f"{PARTITION_RANGE_END_TAG} tags, or neither."
             )
         keys = self.keys_for_run(asset_selection)
-        if not keys:
-            raise UsageError(f"Job '{self.name}' selects no assets: there is nothing to run.")
+        if not keys and not self.asset_check_keys:
+            raise UsageError(
+                f"Job '{self.name}' selects no assets and no checks: there is nothing to run."
+            )
         defs = self.definitions_for_run(resources)
-        if all(defs.graph.is_observable_source(key) for key in keys):
+        if keys and all(defs.graph.is_observable_source(key) for key in keys):
             # A job of observable source assets observes them (Dagster's observation job).
             return observe_in_process(
                 defs, keys, instance=instance, tags=run_tags, raise_on_error=raise_on_error
             )
         return materialize(
             defs,
-            selection=keys,
+            selection=self.selection_for_run(keys),
             instance=instance,
             run_config=self.run_config_for(run_config, partition_key),
             tags=run_tags,

@@ -9,13 +9,14 @@ steps* (heartbeat, SIGTERM handling, resources, launcher, coordinator) and *fini
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from assetgraph.definitions.asset_selection import AssetSelection
 from assetgraph.definitions.assets import AssetsDefinition
+from assetgraph.definitions.check_specs import AssetCheckKey
 from assetgraph.definitions.checks import AssetChecksDefinition
 from assetgraph.definitions.definitions import Definitions
 from assetgraph.errors import RunFailure, UsageError
@@ -25,6 +26,7 @@ from assetgraph.execution.run_config import run_config_mapping
 from assetgraph.execution.run_phases import abort_run, finish_run, prepare_run, run_steps
 from assetgraph.keys import AssetKey
 from assetgraph.partitions.key_range import PartitionKeyRange
+from assetgraph.planning.checks import checks_only_plan, plan_with_checks
 from assetgraph.planning.planner import (
     ExecutionPlan,
     PartitionSelection,
@@ -82,6 +84,10 @@ def materialize(
     ``partition_keys``, ``partition_range`` (``"2025-01-01...2025-01-31"``),
     ``all_partitions=True``; ``missing=True`` keeps only those never materialized and
     ``stale=True`` only the stale ones (both: either), for every selected asset.
+    An ``AssetSelection`` also chooses the asset checks that run: by default those of the
+    selected assets, in their steps; ``AssetSelection.all_asset_checks()`` (or
+    ``checks_for_assets``, ``checks``) runs checks alone, on their assets' stored values,
+    and ``without_checks()`` runs none.
     ``executor`` runs the steps ``in_process`` (default), in ``workers`` processes
     (``multiprocess``) or on a Dask cluster (``dask``, at ``dask_address`` or local).
     Without ``instance``, an ephemeral instance is used (nothing persists), as with
@@ -89,6 +95,7 @@ def materialize(
     ``output_for(key, partition)``; with ``raise_on_error=True`` a failed step raises.
     """
     defs = as_definitions(assets, resources)
+    checks = selected_checks(selection, exclude, defs)
     selection, exclude = _as_keys(selection, defs), _as_keys(exclude, defs)
     execution = ExecutionOptions(executor, workers, dask_address, no_wait)
     instance = instance or Instance.ephemeral()
@@ -100,7 +107,13 @@ def materialize(
         stale=stale,
     )
     plan = plan_for_selection(
-        defs, selection, exclude, partitions, instance=instance, current_time=current_time
+        defs,
+        selection,
+        exclude,
+        partitions,
+        instance=instance,
+        current_time=current_time,
+        checks=checks,
     )
     result = execute_plan(
         defs,
@@ -144,12 +157,17 @@ def plan_for_selection(
     instance: Instance | None = None,
     current_time: datetime | None = None,
     materialized: MaterializedPartitions | None = None,
+    checks: Collection[AssetCheckKey] | None = None,
 ) -> ExecutionPlan:
     """The plan for the assets a selection names (an error when it names none).
 
     ``instance`` supplies dynamic partition keys and, for ``missing``, what is already
     materialized (unless ``materialized`` gives it, read by the caller for other uses too).
+    ``checks``: the asset checks the run runs (None: every check of the selected assets);
+    with them, a selection of no assets is a run of checks alone.
     """
+    if checks and selection is not None and not selection:
+        return checks_only_plan(defs.graph, defs.checks_by_asset, checks, current_time)
     keys = select_assets(defs.graph, _selection_strings(selection), _selection_strings(exclude))
     if not keys:
         raise UsageError(
@@ -170,7 +188,7 @@ def plan_for_selection(
     if partitions.stale and storage is not None:
         report = compute_staleness(defs.graph, keys, storage, now)
         stale = {status.key: status.stale for status in report}
-    return build_plan(
+    plan = build_plan(
         defs.graph,
         keys,
         partitions,
@@ -179,6 +197,24 @@ def plan_for_selection(
         materialized=materialized,
         stale=stale,
     )
+    if checks is None:
+        return plan
+    return plan_with_checks(plan, defs.graph, defs.checks_by_asset, checks)
+
+
+def selected_checks(
+    selection: SelectionArg | AssetSelection,
+    exclude: SelectionArg | AssetSelection,
+    defs: Definitions,
+) -> set[AssetCheckKey] | None:
+    """The asset checks an ``AssetSelection`` names, minus an excluded one's; None (the
+    checks of the selected assets) for a selection given otherwise."""
+    if not isinstance(selection, AssetSelection):
+        return None
+    checks = selection.resolve_checks(defs)
+    if isinstance(exclude, AssetSelection):
+        checks -= exclude.resolve_checks(defs)
+    return checks
 
 
 def execute_plan(

@@ -225,7 +225,25 @@ def _needs_context(step: Step, env: StepEnvironment) -> bool:
     parameter) or an ``@asset_check`` of its assets. Otherwise none is built."""
     if step.assets_def.context_param is not None:
         return True
-    return any(env.checks.get(spec.key) for spec in step.assets_def.specs)
+    return any(checks_in_step(step, env, spec.key) for spec in step.assets_def.specs)
+
+
+def checks_in_step(
+    step: Step, env: StepEnvironment, key: AssetKey
+) -> Sequence[AssetChecksDefinition]:
+    """The ``@asset_check``s run in ``step`` on asset ``key``: all of its, but those
+    the run leaves out (``step.skipped_checks``)."""
+    checks = env.checks.get(key, ())
+    if not step.skipped_checks or not checks:
+        return checks
+    return [
+        check
+        for check in checks
+        if any(
+            spec.key not in step.skipped_checks
+            for spec in ([s for s in check.specs if s.asset_key == key] or check.specs)
+        )
+    ]
 
 
 def _step_context(
@@ -560,7 +578,7 @@ def _validate_outputs(
             check_results, own_specs, step.assets_def.source_location
         )
     for spec in step.assets_def.specs:
-        checks = env.checks.get(spec.key, ())
+        checks = checks_in_step(step, env, spec.key)
         reported = [e for e in own if e.asset_key == spec.key]
         if (spec.schema is None and not checks and not reported) or spec.key not in values:
             continue
@@ -586,7 +604,7 @@ def _validate_outputs(
             else:
                 evaluations.append(evaluate_check(check, value, context))
         for evaluation in evaluations:
-            events.append(_check_event(env.run_id, step, evaluation))
+            events.append(check_evaluation_event(env.run_id, step, evaluation))
             if evaluation.blocks and evaluation.asset_key in values:
                 blocking.append(evaluation)
             elif evaluation.exception is not None:
@@ -613,7 +631,7 @@ def _validate_outputs(
     return validated, crashed
 
 
-def _check_event(run_id: str, step: Step, evaluation: CheckEvaluation) -> EventRecord:
+def check_evaluation_event(run_id: str, step: Step, evaluation: CheckEvaluation) -> EventRecord:
     body = CheckEvaluated.from_payload(evaluation.to_payload(step.partition_keys))
     return step_event(
         run_id,

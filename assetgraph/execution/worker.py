@@ -18,9 +18,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from assetgraph.definitions.check_specs import AssetCheckKey
 from assetgraph.definitions.definitions import Definitions
 from assetgraph.errors import ResourceError
 from assetgraph.execution.capture import capture_output
+from assetgraph.execution.check_step import run_check_step
 from assetgraph.execution.data_versions import InputVersions
 from assetgraph.execution.observe_step import observe_step
 from assetgraph.execution.parent_death import die_with_coordinator
@@ -41,6 +43,10 @@ class StepTask:
     attempt: int = 1
     asset_keys: tuple[AssetKey, ...] = ()
     """The keys the step builds (a subset of a ``can_subset`` multi-asset's); () for all."""
+    checks: tuple[AssetCheckKey, ...] = ()
+    """The checks a check step runs (``Step.checks``)."""
+    skipped_checks: frozenset[AssetCheckKey] = frozenset()
+    """The checks of its assets a materialize step does not run (``Step.skipped_checks``)."""
 
     @classmethod
     def of(cls, step: Step, input_versions: InputVersions, attempt: int) -> StepTask:
@@ -52,6 +58,8 @@ class StepTask:
             input_versions,
             attempt,
             tuple(step.asset_keys) if step.asset_keys != step.assets_def.keys else (),
+            step.checks,
+            step.skipped_checks,
         )
 
 
@@ -299,9 +307,13 @@ def run_step(
         (),
         task.partition_keys,
         task.input_partitions,
+        task.checks,
+        task.skipped_checks,
     )
     with capture_output(tee=tee) as captured:
-        if step.kind is StepKind.OBSERVE:
+        if step.kind is StepKind.CHECK:
+            outcome = run_check_step(step, env)
+        elif step.kind is StepKind.OBSERVE:
             outcome = observe_step(step, env)
         else:
             outcome = execute_step(step, env, task.input_versions)

@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, overload
 
 from assetgraph.definitions.assets import AssetsDefinition
+from assetgraph.definitions.check_specs import AssetCheckKey
 from assetgraph.definitions.source_assets import SourceAsset
 from assetgraph.errors import UsageError
 from assetgraph.graph import AssetGraph
@@ -53,6 +54,8 @@ class StepKind(StrEnum):
     """Call the asset function and store what it returns through IO managers."""
     OBSERVE = "observe"
     """Call a source asset's observation function and record the data version it saw."""
+    CHECK = "check"
+    """Run asset checks on their asset's stored value, without materializing it."""
 
 
 @dataclass(slots=True, eq=False)
@@ -61,7 +64,9 @@ class Step:
 
     A step of a source asset observes it (``kind`` is ``StepKind.OBSERVE``): the planner
     makes no other steps for source assets, and ``assetgraph.planning.observation`` makes
-    these.
+    these. A step with ``checks`` runs only those asset checks, on what is stored of its
+    asset (``StepKind.CHECK``, made by ``assetgraph.planning.checks``); ``skipped_checks``
+    are checks of a materialize step's assets that its run does not run.
 
     ``input_partitions`` holds, for each partitioned upstream asset, the partition keys
     this step reads from it. Read-only by convention rather than ``frozen``: a frozen
@@ -74,10 +79,15 @@ class Step:
     upstream_steps: tuple[str, ...]
     partition_keys: Sequence[str] = ()
     input_partitions: Mapping[AssetKey, tuple[str, ...]] = field(default_factory=dict)
+    checks: tuple[AssetCheckKey, ...] = ()
+    skipped_checks: frozenset[AssetCheckKey] = frozenset()
 
     @property
     def kind(self) -> StepKind:
-        """Observe for a source asset's step, materialize for any other."""
+        """Check for a step of checks alone, observe for a source asset's step,
+        materialize for any other."""
+        if self.checks:
+            return StepKind.CHECK
         if isinstance(self.assets_def, SourceAsset):
             return StepKind.OBSERVE
         return StepKind.MATERIALIZE
@@ -159,9 +169,21 @@ class ExecutionPlan:
     index ranges (``assets``) and makes its steps when they are first asked for: counting,
     summarizing and printing the head of a plan over a million partitions costs its
     ranges, not a million steps. ``steps`` makes (and keeps) them all, as a run does.
+
+    ``check_steps`` run asset checks alone (after the others, on stored values);
+    ``skipped_checks`` are the checks of materialized assets the run does not run.
     """
 
-    __slots__ = ("_planner", "_steps", "assets", "current_time", "partitions", "selected_keys")
+    __slots__ = (
+        "_planner",
+        "_steps",
+        "assets",
+        "check_steps",
+        "current_time",
+        "partitions",
+        "selected_keys",
+        "skipped_checks",
+    )
 
     def __init__(
         self,
@@ -172,10 +194,18 @@ class ExecutionPlan:
         *,
         assets: Sequence[PlannedAsset] = (),
         planner: _Planner | None = None,
+        check_steps: Sequence[Step] = (),
+        skipped_checks: frozenset[AssetCheckKey] = frozenset(),
     ) -> None:
         if steps is None and planner is None:
             raise ValueError("an ExecutionPlan needs its steps, or planned assets and a planner")
-        self._steps = None if steps is None else tuple(steps)
+        self.check_steps = tuple(check_steps)
+        self.skipped_checks = skipped_checks
+        self._steps = (
+            None
+            if steps is None
+            else tuple(self._with_skipped(step) for step in steps) + self.check_steps
+        )
         self._planner = planner
         self.assets = tuple(assets)
         self.selected_keys = tuple(selected_keys)
@@ -196,14 +226,39 @@ class ExecutionPlan:
             return
         assert self._planner is not None
         for planned in self.assets:
-            yield from self._planner.steps_of(planned)
+            for step in self._planner.steps_of(planned):
+                yield self._with_skipped(step)
+        yield from self.check_steps
+
+    def _with_skipped(self, step: Step) -> Step:
+        if self.skipped_checks and not step.checks:
+            step.skipped_checks = self.skipped_checks
+        return step
+
+    def with_checks(
+        self, check_steps: Sequence[Step], skipped_checks: frozenset[AssetCheckKey]
+    ) -> ExecutionPlan:
+        """This plan with steps of checks alone, and without ``skipped_checks``."""
+        steps = None if self._steps is None else [s for s in self._steps if not s.checks]
+        return ExecutionPlan(
+            steps,
+            self.selected_keys,
+            self.current_time,
+            self.partitions,
+            assets=self.assets,
+            planner=self._planner,
+            check_steps=check_steps,
+            skipped_checks=skipped_checks,
+        )
 
     @property
     def assets_defs(self) -> list[AssetsDefinition]:
         """The asset definitions the plan has steps of, each once, without making steps
         of a lazily planned plan."""
         if self._steps is None:
-            return [planned.assets_def for planned in self.assets if planned.step_count]
+            found = [planned.assets_def for planned in self.assets if planned.step_count]
+            found.extend(step.assets_def for step in self.check_steps)
+            return list({id(d): d for d in found}.values())
         return list({id(step.assets_def): step.assets_def for step in self._steps}.values())
 
     def head(self, count: int) -> list[Step]:
@@ -217,7 +272,7 @@ class ExecutionPlan:
     def __len__(self) -> int:
         if self._steps is not None:
             return len(self._steps)
-        return sum(planned.step_count for planned in self.assets)
+        return sum(planned.step_count for planned in self.assets) + len(self.check_steps)
 
     def __bool__(self) -> bool:
         return len(self) > 0
@@ -225,10 +280,11 @@ class ExecutionPlan:
     def summary(self) -> list[PlanSummaryRow]:
         """One row per asset definition: how many steps and partitions, first and last key."""
         if self._steps is None:
-            return [planned.summary() for planned in self.assets if planned.step_count]
+            rows_of_assets = [planned.summary() for planned in self.assets if planned.step_count]
+            return rows_of_assets + [PlanSummaryRow(step.key, 1) for step in self.check_steps]
         rows: dict[str, PlanSummaryRow] = {}
         for step in self._steps:
-            name = step.assets_def.step_name
+            name = step.key if step.checks else step.assets_def.step_name
             row = rows.get(name)
             if row is None:
                 row = rows[name] = PlanSummaryRow(name)

@@ -68,7 +68,8 @@ class RunTargets:
         # A plan given as steps: group each definition's partitions into ranges.
         keys: dict[Any, list[str]] = {}
         for step in plan.steps:
-            keys.setdefault(step.assets_def, []).extend(step.partition_keys)
+            if not step.checks:  # a check step builds nothing
+                keys.setdefault(step.assets_def, []).extend(step.partition_keys)
         for assets_def, partitions in keys.items():
             pdef = assets_def.partitions_def
             ranges = None

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from assetgraph import (
+    AssetCheckKey,
     AssetIn,
     AssetKey,
     AssetOut,
@@ -14,6 +15,7 @@ from assetgraph import (
     SelectionError,
     SourceAsset,
     asset,
+    asset_check,
     multi_asset,
 )
 
@@ -257,3 +259,66 @@ def test_string_traversals_match_the_method_traversals(
     else:
         text, method = f'key:"{name}"+{digits}', base.downstream(depth)
     assert keys(AssetSelection.from_string(text)) == keys(method)
+
+
+# -- asset checks ----------------------------------------------------------------------------
+
+
+def _checks_defs() -> tuple[Definitions, dict[str, AssetCheckKey]]:
+    @asset_check(asset=events)
+    def not_empty(events: list[int]) -> bool:
+        return bool(events)
+
+    @asset_check(asset=sessions)
+    def fresh() -> bool:
+        return True
+
+    @asset_check(asset=sessions)
+    def unique() -> bool:
+        return True
+
+    defs = Definitions(
+        assets=[raw_events, events, users, sessions, daily_report],
+        asset_checks=[not_empty, fresh, unique],
+    )
+    keys = {spec.name: spec.key for check in (not_empty, fresh, unique) for spec in check.specs}
+    return defs, keys
+
+
+def test_a_selection_of_assets_names_their_checks_and_without_checks_none() -> None:
+    defs, keys = _checks_defs()
+    marts = AssetSelection.groups("marts")
+    assert marts.resolve_checks(defs) == {keys["fresh"], keys["unique"]}
+    assert AssetSelection.all().resolve_checks(defs) == set(keys.values())
+    assert marts.without_checks().resolve_checks(defs) == set()
+    assert marts.without_checks().resolve(defs) == {AssetKey("daily_report"), AssetKey("sessions")}
+    assert AssetSelection.assets("events").downstream().resolve_checks(defs) == set(keys.values())
+
+
+def test_check_selections_name_checks_and_no_assets() -> None:
+    defs, keys = _checks_defs()
+    every = AssetSelection.all_asset_checks()
+    assert (every.resolve(defs), every.resolve_checks(defs)) == (set(), set(keys.values()))
+    of_sessions = AssetSelection.checks_for_assets(sessions)
+    assert (of_sessions.resolve(defs), of_sessions.resolve_checks(defs)) == (
+        set(),
+        {keys["fresh"], keys["unique"]},
+    )
+    one = AssetSelection.checks(keys["unique"])
+    assert one.resolve_checks(defs) == {keys["unique"]}
+    assert (of_sessions - one).resolve_checks(defs) == {keys["fresh"]}
+    assert (every & of_sessions).resolve_checks(defs) == {keys["fresh"], keys["unique"]}
+    mixed = AssetSelection.assets(events).without_checks() | AssetSelection.checks(keys["fresh"])
+    assert (mixed.resolve(defs), mixed.resolve_checks(defs)) == (
+        {AssetKey("events")},
+        {keys["fresh"]},
+    )
+
+
+def test_checks_refuses_what_is_not_a_check_and_checks_no_definition_has() -> None:
+    defs, _keys = _checks_defs()
+    with pytest.raises(SelectionError, match="takes @asset_check definitions or AssetCheckKeys"):
+        AssetSelection.checks("events:not_empty")  # type: ignore[arg-type]
+    missing = AssetSelection.checks(AssetCheckKey(AssetKey("events"), "typo"))
+    with pytest.raises(SelectionError, match="events:typo were selected"):
+        missing.resolve_checks(defs)
