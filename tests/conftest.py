@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
 from collections.abc import Iterator
@@ -59,6 +60,10 @@ def _postgres_schema(base: str, name: str) -> Iterator[str]:
     try:
         yield f"{base}{separator}options=-csearch_path%3D{name}"
     finally:
+        # The test's instances are garbage now; collecting them closes their pooled
+        # connections, which would otherwise pile up in this worker until the server's
+        # connection limit refuses the next test.
+        gc.collect()
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
         admin.dispose()

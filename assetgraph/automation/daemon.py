@@ -89,7 +89,7 @@ def run_tick(
     outcome = TickOutcome(tick_id, now, "started")
     try:
         clock = time.perf_counter()
-        with garbage_collection_held():
+        with garbage_collection_held(age_unwalked=True):
             evaluation, triggers = _evaluate(
                 defs, store, instance, now, settings, wall_clock, dry_run=dry_run
             )
