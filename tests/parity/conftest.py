@@ -10,12 +10,14 @@ nothing else changes."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -185,3 +187,25 @@ def _imported_from(module_name: str, folder: Path) -> bool:
     spec = getattr(sys.modules.get(module_name), "__spec__", None)
     places = [spec.origin or "", *(spec.submodule_search_locations or [])] if spec else []
     return any(str(place).startswith(str(folder)) for place in places)
+
+
+def import_file(path: Path, *, register: bool = False) -> ModuleType:
+    """Import the Python file at ``path`` as the module named by its stem (also in
+    ``sys.modules`` with ``register``, for files whose code looks itself up there; the
+    ``ported`` fixture pops it again)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    if register:
+        sys.modules[path.stem] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def automate(cli: Callable[..., tuple[int, str]], location: str, now: str) -> dict[str, Any]:
+    """One ``assetgraph automate --json`` tick of ``location`` at ``now``; its report."""
+    code, out = cli("automate", "-f", location, "--now", now, "--json")
+    assert code == 0, out
+    found: dict[str, Any] = json.loads(out)
+    assert found["errors"] == [], found["errors"]
+    return found

@@ -3,26 +3,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 import assetgraph as dg
 from assetgraph import AssetKey, Instance, load_definitions, materialize
+from tests.parity.conftest import import_file as load
 
 Cli = Callable[..., tuple[int, str]]
 Port = Callable[[str], Path]
-
-
-def load(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_the_io_manager_unit_tests_of_the_docs_pass(ported: Port) -> None:

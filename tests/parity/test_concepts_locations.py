@@ -5,11 +5,9 @@ with Dagster's own tests of them where it has some."""
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
 from unittest.mock import patch
 
 import pytest
@@ -23,18 +21,10 @@ from assetgraph import (
     materialize_to_memory,
 )
 from assetgraph.errors import ResourceError, RunFailure
-from tests.parity.conftest import LOCATIONS, port_source
+from tests.parity.conftest import LOCATIONS, import_file as load, port_source
 
 Cli = Callable[..., tuple[int, str]]
 Port = Callable[[str], Path]
-
-
-def load(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize(

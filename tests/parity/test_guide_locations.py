@@ -4,12 +4,10 @@ and the behaviours they rely on, each on a location of its own."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -17,25 +15,10 @@ import pytest
 import assetgraph as dg
 from assetgraph import AssetKey, Instance, load_definitions, materialize
 from assetgraph.errors import DefinitionError
+from tests.parity.conftest import automate, import_file as load
 
 Cli = Callable[..., tuple[int, str]]
 Port = Callable[[str], Path]
-
-
-def load(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def automate(cli: Cli, location: str, now: str) -> dict[str, Any]:
-    code, out = cli("automate", "-f", location, "--now", now, "--json")
-    assert code == 0, out
-    found: dict[str, Any] = json.loads(out)
-    assert found["errors"] == [], found["errors"]
-    return found
 
 
 def write(tmp_path: Path, name: str, source: str) -> str:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -23,16 +22,9 @@ from assetgraph import (
 )
 from assetgraph.errors import DefinitionError
 from assetgraph.storage.records import EventType
+from tests.parity.conftest import import_file as load
 
 Cli = Callable[..., tuple[int, str]]
-
-
-def load(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture

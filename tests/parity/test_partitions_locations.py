@@ -20,6 +20,7 @@ import pytest
 
 import assetgraph as dg
 from assetgraph import Instance, RunsFilter, materialize
+from tests.parity.conftest import automate, import_file
 
 from .conftest import LOCATIONS, port_source
 
@@ -28,20 +29,7 @@ Port = Callable[[str], Path]
 
 
 def load(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[path.stem] = module  # the ported fixture pops it again
-    spec.loader.exec_module(module)
-    return module
-
-
-def automate(cli: Cli, location: str, now: str) -> dict[str, Any]:
-    code, out = cli("automate", "-f", location, "--now", now, "--json")
-    assert code == 0, out
-    found: dict[str, Any] = json.loads(out)
-    assert found["errors"] == [], found["errors"]
-    return found
+    return import_file(path, register=True)
 
 
 def built(result: Any) -> list[tuple[str, str | None]]:

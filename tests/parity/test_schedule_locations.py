@@ -4,22 +4,13 @@ built from a partitioned job, and a job whose partitions only pick run config
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from assetgraph import Instance, RunsFilter, load_definitions
+from tests.parity.conftest import automate
 
 Cli = Callable[..., tuple[int, str]]
-
-
-def automate(cli: Cli, location: str, now: str) -> dict[str, Any]:
-    code, out = cli("automate", "-f", location, "--now", now, "--json")
-    assert code == 0, out
-    found: dict[str, Any] = json.loads(out)
-    assert found["errors"] == [], found["errors"]
-    return found
 
 
 def test_a_schedule_of_an_asset_job_starts_stopped_and_runs_its_assets(

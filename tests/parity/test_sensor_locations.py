@@ -9,7 +9,6 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
 
@@ -25,16 +24,9 @@ from assetgraph import (
     load_definitions,
     materialize,
 )
+from tests.parity.conftest import automate
 
 Cli = Callable[..., tuple[int, str]]
-
-
-def automate(cli: Cli, location: str, now: str) -> dict[str, Any]:
-    code, out = cli("automate", "-f", location, "--now", now, "--json")
-    assert code == 0, out
-    found: dict[str, Any] = json.loads(out)
-    assert found["errors"] == [], found["errors"]
-    return found
 
 
 @pytest.fixture
