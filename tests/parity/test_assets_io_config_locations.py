@@ -100,7 +100,7 @@ def test_an_asset_reads_its_config_schema_as_op_config(ported: Port) -> None:
     assert result.output_for("asset_using_config") == "hello Ada"
 
 
-def test_a_upath_io_manager_of_a_users_project_stores_one_file_per_partition(
+def test_a_upath_io_manager_subclass_stores_one_file_per_partition(
     ported: Port, tmp_path: Path
 ) -> None:
     import pyarrow as pa

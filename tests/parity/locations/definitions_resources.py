@@ -1,11 +1,14 @@
-# From a user's project on GitHub (defs/resources.py of a Dagster >= 1.10 project, found by searching "@dg.definitions")
+"""A ``defs/resources.py`` in the form Dagster 1.10+ projects use: a function decorated
+with ``@dg.definitions`` that returns the project's resources, here a ``Config`` instance
+bound as a resource. Only the imports of this file change when it is ported."""
+
 import dagster as dg
 
 
-class MyAssetConfig(dg.Config):
+class GreetingConfig(dg.Config):
     person_name: str
 
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    return dg.Definitions(resources={"config": MyAssetConfig(person_name="")})
+    return dg.Definitions(resources={"config": GreetingConfig(person_name="")})

@@ -1,4 +1,8 @@
-# From a user's project on GitHub (found by searching "MultiToSingleDimensionPartitionMapping(")
+"""Documents partitioned by two dynamic dimensions (group and document), gathered per
+group downstream with ``MultiToSingleDimensionPartitionMapping``; sensors register the
+keys with ``SensorResult(dynamic_partitions_requests=...)``. Written in the style of Dagster
+projects that use these names; only the imports of this file change when it is ported."""
+
 from dagster import (
     AssetIn,
     AutoMaterializePolicy,
@@ -11,45 +15,43 @@ from dagster import (
     sensor,
 )
 
-docs = DynamicPartitionsDefinition(name="docs")
-grouped = DynamicPartitionsDefinition(name="grouped")
-partition = MultiPartitionsDefinition({"grouped": grouped, "docs": docs})
+documents = DynamicPartitionsDefinition(name="docs")
+groups = DynamicPartitionsDefinition(name="grouped")
+document_in_group = MultiPartitionsDefinition({"grouped": groups, "docs": documents})
 
 
 @sensor()
 def random_docs_sensor():
-    """Dummy sensor to create random partitions"""
-    keys = [f"{i:03d}" for i in range(10)]
-    requests = docs.build_add_request(keys)
-    return SensorResult(dynamic_partitions_requests=[requests])
+    """Registers ten document keys."""
+    return SensorResult(
+        dynamic_partitions_requests=[documents.build_add_request([f"{n:03d}" for n in range(10)])]
+    )
 
 
 @sensor()
 def random_grouped_sensor():
-    """Dummy sensor to create random partitions"""
-    keys = ["a", "b", "c"]
-    requests = grouped.build_add_request(keys)
-    return SensorResult(dynamic_partitions_requests=[requests])
+    """Registers three group keys."""
+    return SensorResult(dynamic_partitions_requests=[groups.build_add_request(["a", "b", "c"])])
 
 
-@asset(
-    partitions_def=partition,
-)
+@asset(partitions_def=document_in_group)
 def g_first(context: OpExecutionContext) -> str:
-    context.log.info("%s", context.partition_key)
+    """One document of one group: its own partition key."""
+    context.log.info("building %s", context.partition_key)
     return context.partition_key
 
 
 @asset(
-    partitions_def=grouped,
+    partitions_def=groups,
     ins={
-        "val": AssetIn(
+        "documents_of_group": AssetIn(
             key=g_first.key,
             partition_mapping=MultiToSingleDimensionPartitionMapping("grouped"),
-        ),
+        )
     },
     auto_materialize_policy=AutoMaterializePolicy.eager(),
 )
-def g_second(context: OpExecutionContext, val: dict) -> dict:
-    context.log.info("%s", val)
-    return val
+def g_second(context: OpExecutionContext, documents_of_group: dict) -> dict:
+    """Every document of the group, by partition key."""
+    context.log.info("%d documents", len(documents_of_group))
+    return documents_of_group
