@@ -49,15 +49,6 @@ def port_source(text: str) -> str:
     return ported
 
 
-def load_module(path: Path) -> ModuleType:
-    """Import the (ported) file at ``path`` as a module of its stem's name, unregistered."""
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
 def ported(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
     """Port ``locations/<name>.py`` into ``tmp_path`` and return the ported file."""
@@ -75,23 +66,10 @@ def ported(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
 
 
 @pytest.fixture
-def ported_module(ported: Callable[[str], Path]) -> Iterator[Callable[[str], ModuleType]]:
-    """Port ``locations/<name>.py`` and import it as Python would: the module."""
-    names: list[str] = []
-
-    def load(name: str) -> ModuleType:
-        path = ported(name)
-        spec = importlib.util.spec_from_file_location(path.stem, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[path.stem] = module
-        names.append(path.stem)
-        spec.loader.exec_module(module)
-        return module
-
-    yield load
-    for name in names:
-        sys.modules.pop(name, None)
+def ported_module(ported: Callable[[str], Path]) -> Callable[[str], ModuleType]:
+    """Port ``locations/<name>.py`` and import it as Python would: the module (registered
+    under its name, which ``ported`` unregisters afterwards)."""
+    return lambda name: import_file(ported(name), register=True)
 
 
 @pytest.fixture

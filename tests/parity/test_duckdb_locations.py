@@ -15,7 +15,7 @@ import pytest
 import assetgraph as dg
 from assetgraph import Definitions, Instance, materialize
 
-from .conftest import LOCATIONS, load_module, port_source
+from .conftest import LOCATIONS, import_file, port_source
 
 Cli = Callable[..., tuple[int, str]]
 Port = Callable[[str], Path]
@@ -60,7 +60,7 @@ def test_the_io_manager_tutorial_stores_each_asset_as_a_table_of_its_schema(
 
 
 def test_the_io_manager_records_dagsters_metadata(ported: Port, workdir: Path) -> None:
-    module = load_module(ported("duckdb_io_manager_full_example"))
+    module = import_file(ported("duckdb_io_manager_full_example"))
     result = materialize(module.defs, instance=Instance.ephemeral())
     assert result.success
     [event] = result.asset_materializations_for_node("iris_setosa")
@@ -72,8 +72,8 @@ def test_the_io_manager_records_dagsters_metadata(ported: Port, workdir: Path) -
 
 
 def test_an_input_loads_only_the_columns_of_its_metadata(ported: Port, workdir: Path) -> None:
-    tutorial = load_module(ported("duckdb_io_manager_full_example"))
-    columns = load_module(ported("duckdb_downstream_columns"))
+    tutorial = import_file(ported("duckdb_io_manager_full_example"))
+    columns = import_file(ported("duckdb_downstream_columns"))
     manager = dg.DuckDBPandasIOManager(database=str(workdir / "flowers.duckdb"), schema="iris")
     defs = Definitions(
         assets=[tutorial.iris_dataset, columns.sepal_data], resources={"io_manager": manager}
@@ -104,7 +104,7 @@ def materialize_each(
 def test_daily_partitions_replace_their_own_rows_and_load_together(
     ported: Port, workdir: Path
 ) -> None:
-    module = load_module(ported("duckdb_time_partition"))
+    module = import_file(ported("duckdb_time_partition"))
     module.get_iris_data_for_date = _iris_for_date
     database = workdir / "daily.duckdb"
     manager = dg.DuckDBPandasIOManager(database=str(database), schema="iris")
@@ -128,7 +128,7 @@ def test_daily_partitions_replace_their_own_rows_and_load_together(
 def test_multi_partitions_select_each_dimension_by_its_expression(
     ported: Port, workdir: Path
 ) -> None:
-    module = load_module(ported("duckdb_multi_partition"))
+    module = import_file(ported("duckdb_multi_partition"))
     module.get_iris_data_for_date = _iris_for_date
     database = workdir / "multi.duckdb"
     manager = dg.DuckDBPandasIOManager(database=str(database), schema="iris")
@@ -216,7 +216,7 @@ def test_the_etl_tutorial_ingests_checks_and_partitions_by_month(
     ported: Port, workdir: Path
 ) -> None:
     _jaffle_csvs(workdir)
-    assets = load_module(ported("etl_tutorial_assets"))
+    assets = import_file(ported("etl_tutorial_assets"))
     resources = dg.load_definitions(file=ported("etl_tutorial_resources"))
     assert resources.resources["duckdb"].database == "/tmp/jaffle_platform.duckdb"
     database = workdir / "jaffle_platform.duckdb"
@@ -245,8 +245,8 @@ def test_the_etl_tutorial_sensor_requests_an_adhoc_run_per_new_request_file(
     workdir: Path,
 ) -> None:
     _jaffle_csvs(workdir)
-    assets = load_module(ported_to(workdir / "defs", "etl_tutorial_assets"))
-    sensors = load_module(ported_to(workdir / "defs", "etl_tutorial_sensors"))
+    assets = import_file(ported_to(workdir / "defs", "etl_tutorial_assets"))
+    sensors = import_file(ported_to(workdir / "defs", "etl_tutorial_sensors"))
     requests = workdir / "data" / "requests"  # "../data/requests" from the sensor's file
     requests.mkdir(parents=True)
     (requests / "january.json").write_text('{"start_date": "2018-01-01", "end_date": "2018-02-01"}')
@@ -288,7 +288,7 @@ def test_a_pandera_type_fails_the_op_with_its_violations(
 
     # The snippet predates pandera 0.14's rename of SchemaModel to DataFrameModel.
     monkeypatch.setattr(pandera, "SchemaModel", pandera.DataFrameModel, raising=False)
-    module = load_module(ported("pandera_stocks_job"))
+    module = import_file(ported("pandera_stocks_job"))
     with pytest.raises(dg.RunFailure, match="type check of StockPrices failed") as failed:
         module.stocks_job.execute_in_process()
     assert "non-nullable series 'open' contains null values" in str(failed.value)

@@ -19,7 +19,6 @@ import importlib.util
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pandas as pd
@@ -38,7 +37,7 @@ from assetgraph import (
     materialize,
 )
 
-from .conftest import run_project_tests
+from .conftest import import_file, run_project_tests
 
 Cli = Callable[..., tuple[int, str]]
 Port = Callable[[str], Path]
@@ -48,14 +47,6 @@ def listed_keys(cli: Cli, module: str) -> set[str]:
     code, out = cli("list", "-m", module, "--json")
     assert code == 0, out
     return {row["key"] for row in json.loads(out)}
-
-
-def load_module(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"_ported_{path.stem}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def assert_own_tests_pass(
@@ -197,7 +188,7 @@ def test_assets_smoke_test_smoke_io_manager_gets_a_clear_error(ported_project: P
     """The project's test discards materialize's result (Dagster's raises on failure) and
     its IO manager reads Dagster's internal ``step_context``: run it again, raising."""
     root = ported_project("assets_smoke_test")
-    smoke = load_module(root / "assets_smoke_test_tests" / "test_smoke_pure_python_assets.py")
+    smoke = import_file(root / "assets_smoke_test_tests" / "test_smoke_pure_python_assets.py")
     assets = importlib.import_module("assets_smoke_test.pure_python_assets")
 
     with pytest.raises(RunFailure, match="step_context is internal to Dagster"):

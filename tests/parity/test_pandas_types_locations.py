@@ -13,7 +13,7 @@ import pytest
 
 import assetgraph as dg
 
-from .conftest import load_module
+from .conftest import import_file
 
 Port = Callable[[str], Path]
 
@@ -35,7 +35,7 @@ def trips(**changes: object) -> pd.DataFrame:
 
 
 def test_the_trip_type_checks_every_column(ported: Port) -> None:
-    module = load_module(ported("pandas_core_trip"))
+    module = import_file(ported("pandas_core_trip"))
     trip_type = module.TripDataFrame
     assert trip_type.type_check(None, trips()).success
     bad_id = trip_type.type_check(None, trips(bike_id=[1, -2, 3, 4]))
@@ -55,18 +55,18 @@ def test_the_trip_type_checks_every_column(ported: Port) -> None:
 
 
 def test_a_row_count_constraint_and_summary_metadata(ported: Port) -> None:
-    shaped = load_module(ported("pandas_shape_constrained_trip")).ShapeConstrainedTripDataFrame
+    shaped = import_file(ported("pandas_shape_constrained_trip")).ShapeConstrainedTripDataFrame
     assert shaped.type_check(None, trips()).success
     too_long = pd.concat([trips(), trips()])
     assert "RowCountConstraint" in str(shaped.type_check(None, too_long).description)
-    summary = load_module(ported("pandas_summary_stats")).SummaryStatsTripDataFrame
+    summary = import_file(ported("pandas_summary_stats")).SummaryStatsTripDataFrame
     check = summary.type_check(None, trips())
     assert check.success
     assert check.metadata["num_unique_bikes"] == "4" and check.metadata["n_rows"] == 4
 
 
 def test_a_custom_column_constraint_fails_an_op_that_returns_a_bad_frame(ported: Port) -> None:
-    module = load_module(ported("pandas_custom_column_constraint"))
+    module = import_file(ported("pandas_custom_column_constraint"))
     custom = module.CustomTripDataFrame
     assert custom.type_check(None, trips()).success
     check = custom.type_check(None, trips(amount_paid=[5, 7, 15, 21]))
